@@ -1,0 +1,160 @@
+#include "core/ids.h"
+
+namespace causeway {
+
+namespace {
+
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int base64Digit(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+// Length of the base64 text for n bytes, padded and unpadded.
+constexpr size_t base64Padded(size_t n) { return (n + 2) / 3 * 4; }
+constexpr size_t base64Unpadded(size_t n) { return (n * 4 + 2) / 3; }
+
+} // namespace
+
+template<size_t N>
+IdParse parseId(std::string_view text, Id<N> &out)
+{
+    out = {};
+    if (text.empty())
+        return IdParse::Empty;
+    if (text.size() == 2 * N) {
+        for (size_t i = 0; i < N; ++i) {
+            int hi = hexDigit(text[2 * i]), lo = hexDigit(text[2 * i + 1]);
+            if (hi < 0 || lo < 0)
+                return IdParse::BadCharacter;
+            out.bytes[i] = uint8_t(hi << 4 | lo);
+        }
+        return IdParse::Ok;
+    }
+    if (text.size() == base64Padded(N) || text.size() == base64Unpadded(N)) {
+        std::string decoded;
+        if (!base64Decode(text, decoded))
+            return IdParse::BadCharacter;
+        if (decoded.size() != N)
+            return IdParse::BadLength;
+        for (size_t i = 0; i < N; ++i)
+            out.bytes[i] = uint8_t(decoded[i]);
+        return IdParse::Ok;
+    }
+    return IdParse::BadLength;
+}
+
+template IdParse parseId<16>(std::string_view, Id<16> &);
+template IdParse parseId<8>(std::string_view, Id<8> &);
+
+bool parseReference(std::string_view text, TraceId &trace, std::optional<SpanId> &span, std::string *error)
+{
+    span.reset();
+    std::string_view traceText = text, spanText;
+    if (auto slash = text.find('/'); slash != std::string_view::npos) {
+        traceText = text.substr(0, slash);
+        spanText = text.substr(slash + 1);
+    }
+    auto hexOnly = [](std::string_view s) {
+        for (char c : s)
+            if (hexDigit(c) < 0)
+                return false;
+        return true;
+    };
+    if (traceText.size() != 32 || !hexOnly(traceText) || parseId(traceText, trace) != IdParse::Ok) {
+        if (error)
+            *error = "malformed trace id '" + std::string(traceText) + "': expected 32 hex digits";
+        return false;
+    }
+    if (text.find('/') != std::string_view::npos) {
+        SpanId s;
+        if (spanText.size() != 16 || !hexOnly(spanText) || parseId(spanText, s) != IdParse::Ok) {
+            if (error)
+                *error = "malformed span id '" + std::string(spanText) + "': expected 16 hex digits";
+            return false;
+        }
+        span = s;
+    }
+    return true;
+}
+
+std::string toHex(std::string_view bytes)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(bytes.size() * 2, '0');
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        auto b = uint8_t(bytes[i]);
+        out[2 * i] = digits[b >> 4];
+        out[2 * i + 1] = digits[b & 15];
+    }
+    return out;
+}
+
+std::string base64Encode(std::string_view bytes)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve(base64Padded(bytes.size()));
+    size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        uint32_t v = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 | uint8_t(bytes[i + 2]);
+        out += alphabet[v >> 18];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    if (size_t rest = bytes.size() - i) {
+        uint32_t v = uint32_t(uint8_t(bytes[i])) << 16 | (rest == 2 ? uint32_t(uint8_t(bytes[i + 1])) << 8 : 0);
+        out += alphabet[v >> 18];
+        out += alphabet[(v >> 12) & 63];
+        out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+bool base64Decode(std::string_view text, std::string &out)
+{
+    out.clear();
+    while (!text.empty() && text.back() == '=')
+        text.remove_suffix(1);
+    if (text.size() % 4 == 1)
+        return false;
+    out.reserve(text.size() * 3 / 4);
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : text) {
+        int d = base64Digit(c);
+        if (d < 0)
+            return false;
+        acc = acc << 6 | uint32_t(d);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += char((acc >> bits) & 0xff);
+        }
+    }
+    return true;
+}
+
+} // namespace causeway

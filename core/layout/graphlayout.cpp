@@ -1,0 +1,1 @@
+// Graph layout with Graphviz: the only file that includes Graphviz headers.

@@ -1,0 +1,354 @@
+#include "core/model.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace causeway {
+
+void Diagnostics::add(Severity severity, std::string_view code, std::string_view firstMessage, uint64_t n)
+{
+    for (auto &d : m_items) {
+        if (d.code == code) {
+            d.count += n;
+            if (severity > d.severity)
+                d.severity = severity;
+            return;
+        }
+    }
+    m_items.push_back({severity, std::string(code), n, std::string(firstMessage)});
+}
+
+void Diagnostics::merge(const Diagnostics &other)
+{
+    for (const auto &d : other.m_items)
+        add(d.severity, d.code, d.message, d.count);
+}
+
+void Diagnostics::remove(std::string_view code)
+{
+    std::erase_if(m_items, [code](const Diagnostic &d) { return d.code == code; });
+}
+
+uint64_t Diagnostics::count(std::string_view code) const
+{
+    for (const auto &d : m_items)
+        if (d.code == code)
+            return d.count;
+    return 0;
+}
+
+uint32_t Model::findTrace(const TraceId &id) const
+{
+    auto it = m_traceIndex.find(id);
+    return it == m_traceIndex.end() ? kNone : it->second;
+}
+
+uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
+{
+    auto it = m_spanIndex.find(SpanKey{t, s});
+    return it == m_spanIndex.end() ? kNone : it->second;
+}
+
+void Model::merge(Model &&other)
+{
+    if (hot.empty() && resources.empty() && strings.size() == 1) {
+        Diagnostics kept = std::move(diagnostics);
+        *this = std::move(other);
+        kept.merge(diagnostics);
+        diagnostics = std::move(kept);
+        return;
+    }
+
+    std::vector<StringId> map(other.strings.size());
+    for (size_t i = 0; i < map.size(); ++i)
+        map[i] = strings.intern(other.strings.view(StringId(i)));
+
+    const auto resourceBase = uint32_t(resources.size());
+    const auto scopeBase = uint32_t(scopes.size());
+    const auto spanBase = uint32_t(hot.size());
+    const auto eventBase = uint32_t(events.size());
+    const auto linkBase = uint32_t(links.size());
+    const auto attrBase = uint32_t(attributes.size());
+    const auto valueBase = uint32_t(values.size());
+
+    auto shift = [](Range r, uint32_t base) { return Range{r.first + base, r.count}; };
+    auto remapValue = [&](Value v) {
+        switch (v.type) {
+        case ValueType::String:
+        case ValueType::Bytes:
+            v.str = map[v.str];
+            break;
+        case ValueType::Array:
+            v.range = shift(v.range, valueBase);
+            break;
+        case ValueType::KvList:
+            v.range = shift(v.range, attrBase);
+            break;
+        default:
+            break;
+        }
+        return v;
+    };
+
+    attributes.reserve(attributes.size() + other.attributes.size());
+    for (const auto &a : other.attributes)
+        attributes.push_back({map[a.key], remapValue(a.value)});
+    values.reserve(values.size() + other.values.size());
+    for (const auto &v : other.values)
+        values.push_back(remapValue(v));
+
+    for (auto r : other.resources) {
+        r.attributes = shift(r.attributes, attrBase);
+        r.schemaUrl = map[r.schemaUrl];
+        r.serviceName = map[r.serviceName];
+        resources.push_back(r);
+    }
+    for (auto s : other.scopes) {
+        s.resource += resourceBase;
+        s.name = map[s.name];
+        s.version = map[s.version];
+        s.attributes = shift(s.attributes, attrBase);
+        s.schemaUrl = map[s.schemaUrl];
+        scopes.push_back(s);
+    }
+    hot.reserve(hot.size() + other.hot.size());
+    for (auto h : other.hot) {
+        h.name = map[h.name];
+        h.service = map[h.service];
+        h.trace = kNone;
+        h.parent = kNone;
+        h.depth = 0;
+        hot.push_back(h);
+    }
+    cold.reserve(cold.size() + other.cold.size());
+    for (auto c : other.cold) {
+        c.scope += scopeBase;
+        c.traceState = map[c.traceState];
+        c.statusMessage = map[c.statusMessage];
+        c.attributes = shift(c.attributes, attrBase);
+        c.events = shift(c.events, eventBase);
+        c.links = shift(c.links, linkBase);
+        cold.push_back(c);
+    }
+    for (auto e : other.events) {
+        e.name = map[e.name];
+        e.attributes = shift(e.attributes, attrBase);
+        events.push_back(e);
+    }
+    links.reserve(links.size() + other.links.size());
+    for (auto l : other.links) {
+        l.from += spanBase;
+        l.traceState = map[l.traceState];
+        l.attributes = shift(l.attributes, attrBase);
+        l.target = kNone;
+        links.push_back(l);
+    }
+    diagnostics.merge(other.diagnostics);
+    other = Model();
+}
+
+void Model::finalize()
+{
+    const auto n = uint32_t(hot.size());
+    // The diagnostics finalize() derives are recomputed on every call.
+    for (const char *code : {"span_parent_self", "span_parent_missing", "span_parent_cycle", "span_depth_capped"})
+        diagnostics.remove(code);
+
+    // 1. Identity: the first copy of a (trace id, span id) wins.
+    m_spanIndex.clear();
+    m_spanIndex.reserve(n);
+    std::vector<uint32_t> remap;
+    for (uint32_t i = 0; i < n; ++i) {
+        auto [it, inserted] = m_spanIndex.try_emplace(SpanKey{cold[i].traceId, cold[i].spanId}, i);
+        if (!inserted) {
+            if (remap.empty()) {
+                remap.resize(n);
+                std::iota(remap.begin(), remap.end(), 0u);
+            }
+            remap[i] = kNone;
+            diagnostics.add(Severity::Warning, "span_duplicate",
+                "span " + cold[i].traceId.hex() + "/" + cold[i].spanId.hex()
+                    + " was loaded more than once (the same file opened twice?); the first copy is kept");
+        }
+    }
+    if (!remap.empty()) {
+        // Compact spans and rebuild the link table without the duplicates' links.
+        uint32_t out = 0;
+        std::vector<Link> keptLinks;
+        keptLinks.reserve(links.size());
+        for (uint32_t i = 0; i < n; ++i) {
+            if (remap[i] == kNone)
+                continue;
+            remap[i] = out;
+            hot[out] = hot[i];
+            cold[out] = cold[i];
+            Range lr = cold[out].links;
+            cold[out].links = {uint32_t(keptLinks.size()), lr.count};
+            for (uint32_t l = lr.first; l < lr.end(); ++l) {
+                keptLinks.push_back(links[l]);
+                keptLinks.back().from = out;
+            }
+            ++out;
+        }
+        hot.resize(out);
+        cold.resize(out);
+        links = std::move(keptLinks);
+        m_spanIndex.clear();
+        for (uint32_t i = 0; i < out; ++i)
+            m_spanIndex.emplace(SpanKey{cold[i].traceId, cold[i].spanId}, i);
+    }
+    const auto count = uint32_t(hot.size());
+
+    // 2. Traces, in order of first appearance so indices stay stable as data arrives.
+    m_traceIndex.clear();
+    traces.clear();
+    for (uint32_t i = 0; i < count; ++i) {
+        auto [it, inserted] = m_traceIndex.try_emplace(cold[i].traceId, uint32_t(traces.size()));
+        if (inserted) {
+            traces.emplace_back();
+            traces.back().id = cold[i].traceId;
+        }
+        hot[i].trace = it->second;
+    }
+
+    // 3. Parents, with self-parents and missing parents made roots.
+    for (uint32_t i = 0; i < count; ++i) {
+        auto &h = hot[i];
+        const auto &c = cold[i];
+        h.parent = kNone;
+        if (c.parentSpanId.isZero())
+            continue;
+        if (c.parentSpanId == c.spanId) {
+            diagnostics.add(Severity::Warning, "span_parent_self",
+                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
+            continue;
+        }
+        auto it = m_spanIndex.find(SpanKey{c.traceId, c.parentSpanId});
+        if (it == m_spanIndex.end()) {
+            diagnostics.add(Severity::Info, "span_parent_missing",
+                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has parent " + c.parentSpanId.hex()
+                    + ", which is not loaded; shown as a root");
+            continue;
+        }
+        h.parent = it->second;
+    }
+
+    // 4. Depths; parent cycles are broken where they are found.
+    std::vector<uint8_t> state(count, 0); // 0 new, 1 on the walk, 2 done
+    std::vector<uint32_t> walk;
+    uint64_t capped = 0;
+    for (uint32_t s = 0; s < count; ++s) {
+        if (state[s] == 2)
+            continue;
+        walk.clear();
+        uint32_t cur = s;
+        while (state[cur] == 0) {
+            state[cur] = 1;
+            walk.push_back(cur);
+            uint32_t p = hot[cur].parent;
+            if (p == kNone)
+                break;
+            if (state[p] == 1) {
+                diagnostics.add(Severity::Warning, "span_parent_cycle",
+                    "span " + cold[cur].traceId.hex() + "/" + cold[cur].spanId.hex()
+                        + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
+                hot[cur].parent = kNone;
+                break;
+            }
+            cur = p;
+        }
+        for (auto it = walk.rbegin(); it != walk.rend(); ++it) {
+            auto &h = hot[*it];
+            if (h.parent == kNone) {
+                h.depth = 0;
+            } else if (hot[h.parent].depth == UINT16_MAX) {
+                h.depth = UINT16_MAX;
+                ++capped;
+            } else {
+                h.depth = uint16_t(hot[h.parent].depth + 1);
+            }
+            state[*it] = 2;
+        }
+    }
+    if (capped)
+        diagnostics.add(Severity::Warning, "span_depth_capped",
+            "spans nested deeper than 65535 levels are drawn at the last level", capped);
+
+    // 5. Per-trace span lists sorted by start.
+    std::vector<uint32_t> offsets(traces.size() + 1, 0);
+    for (uint32_t i = 0; i < count; ++i)
+        ++offsets[hot[i].trace + 1];
+    std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+    traceSpans.assign(count, 0);
+    {
+        std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
+        for (uint32_t i = 0; i < count; ++i)
+            traceSpans[fill[hot[i].trace]++] = i;
+    }
+    traceServices.clear();
+    for (uint32_t t = 0; t < traces.size(); ++t) {
+        auto &tr = traces[t];
+        tr.spans = {offsets[t], offsets[t + 1] - offsets[t]};
+        auto first = traceSpans.begin() + tr.spans.first, last = first + tr.spans.count;
+        std::sort(first, last, [this](uint32_t a, uint32_t b) {
+            return hot[a].start != hot[b].start ? hot[a].start < hot[b].start : a < b;
+        });
+        tr.start = UINT64_MAX;
+        tr.end = 0;
+        tr.root = kNone;
+        auto servicesFirst = uint32_t(traceServices.size());
+        for (auto it = first; it != last; ++it) {
+            const auto &h = hot[*it];
+            tr.start = std::min(tr.start, h.start);
+            tr.end = std::max(tr.end, h.end);
+            if (h.parent == kNone) {
+                ++tr.rootCount;
+                if (tr.root == kNone)
+                    tr.root = *it;
+            }
+            if (h.status == StatusCode::Error)
+                ++tr.errorCount;
+            tr.maxDepth = std::max(tr.maxDepth, h.depth);
+            tr.linksOut += cold[*it].links.count;
+            if (h.service && std::find(traceServices.begin() + servicesFirst, traceServices.end(), h.service) == traceServices.end())
+                traceServices.push_back(h.service);
+        }
+        tr.services = {servicesFirst, uint32_t(traceServices.size()) - servicesFirst};
+    }
+
+    // 6. The link table, resolved and indexed by target.
+    for (auto &h : hot)
+        h.hasLinks = 0;
+    incomingOffsets.assign(size_t(count) + 1, 0);
+    for (auto &l : links) {
+        l.target = findSpan(l.traceId, l.spanId);
+        hot[l.from].hasLinks |= 1;
+        if (l.target != kNone) {
+            ++incomingOffsets[l.target + 1];
+            hot[l.target].hasLinks |= 2;
+            ++traces[hot[l.target].trace].linksIn;
+        }
+    }
+    std::partial_sum(incomingOffsets.begin(), incomingOffsets.end(), incomingOffsets.begin());
+    incoming.assign(incomingOffsets.back(), 0);
+    {
+        std::vector<uint32_t> fill(incomingOffsets.begin(), incomingOffsets.end() - 1);
+        for (uint32_t i = 0; i < links.size(); ++i)
+            if (links[i].target != kNone)
+                incoming[fill[links[i].target]++] = i;
+    }
+}
+
+size_t Model::memoryUsage() const
+{
+    auto bytes = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
+    return strings.memoryUsage() + bytes(resources) + bytes(scopes) + bytes(hot) + bytes(cold) + bytes(events)
+        + bytes(links) + bytes(attributes) + bytes(values) + bytes(traces) + bytes(traceSpans) + bytes(traceServices)
+        + bytes(incoming) + bytes(incomingOffsets)
+        + m_spanIndex.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *))
+        + m_spanIndex.bucket_count() * sizeof(void *)
+        + m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
+        + m_traceIndex.bucket_count() * sizeof(void *);
+}
+
+} // namespace causeway

@@ -1,0 +1,255 @@
+#pragma once
+// The in-memory model of loaded trace data.
+//
+// Data-oriented: every span, trace, link, event, resource and scope is addressed
+// by a 32-bit index into a flat vector. Strings (names, keys, string values, raw
+// bytes values) are interned once in a StringPool and referred to by StringId.
+// What drawing needs (SpanHot) is kept apart from what only the details panel
+// and the writers need (SpanCold).
+//
+// A Model is built in two phases: readers append records through a
+// ModelBuilder (possibly several fragments in parallel, merged with
+// Model::merge), then Model::finalize() derives the indexes: traces, parent
+// links, depths, the two-way link table and per-trace summaries.
+
+#include "core/ids.h"
+#include "core/stringpool.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace causeway {
+
+inline constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+// A half-open range [first, first + count) into one of the model's pools.
+struct Range
+{
+    uint32_t first = 0;
+    uint32_t count = 0;
+    uint32_t end() const { return first + count; }
+    bool empty() const { return count == 0; }
+    bool operator==(const Range &) const = default;
+};
+
+enum class ValueType : uint8_t {
+    Empty,   // AnyValue with no value set
+    String,  // str -> StringId
+    Bool,
+    Int,
+    Double,
+    Bytes,   // str -> StringId holding the raw bytes
+    Array,   // range into Model::values
+    KvList,  // range into Model::attributes
+};
+
+// One OTLP AnyValue. Compound values point into the model's pools.
+struct Value
+{
+    ValueType type = ValueType::Empty;
+    union {
+        bool b;
+        int64_t i;
+        double d;
+        StringId str;
+        Range range; // Array (into values) / KvList (into attributes)
+    };
+    Value() : i(0) {}
+    static Value makeString(StringId s) { Value v; v.type = ValueType::String; v.str = s; return v; }
+    static Value makeBytes(StringId s) { Value v; v.type = ValueType::Bytes; v.str = s; return v; }
+    static Value makeBool(bool x) { Value v; v.type = ValueType::Bool; v.b = x; return v; }
+    static Value makeInt(int64_t x) { Value v; v.type = ValueType::Int; v.i = x; return v; }
+    static Value makeDouble(double x) { Value v; v.type = ValueType::Double; v.d = x; return v; }
+    static Value makeArray(Range r) { Value v; v.type = ValueType::Array; v.range = r; return v; }
+    static Value makeKvList(Range r) { Value v; v.type = ValueType::KvList; v.range = r; return v; }
+};
+
+struct Attribute
+{
+    StringId key = 0;
+    Value value;
+};
+
+enum class SpanKind : uint8_t { Unspecified = 0, Internal = 1, Server = 2, Client = 3, Producer = 4, Consumer = 5 };
+enum class StatusCode : uint8_t { Unset = 0, Ok = 1, Error = 2 };
+
+struct Resource
+{
+    Range attributes;                 // into Model::attributes
+    uint32_t droppedAttributesCount = 0;
+    StringId schemaUrl = 0;           // ResourceSpans.schema_url
+    StringId serviceName = 0;         // derived: service.name attribute, or 0
+};
+
+struct Scope
+{
+    uint32_t resource = 0;            // index into Model::resources
+    StringId name = 0;
+    StringId version = 0;
+    Range attributes;
+    uint32_t droppedAttributesCount = 0;
+    StringId schemaUrl = 0;           // ScopeSpans.schema_url
+};
+
+// What painting and hit-testing need, and nothing else.
+struct SpanHot
+{
+    uint64_t start = 0;               // start_time_unix_nano
+    uint64_t end = 0;                 // end_time_unix_nano (>= start after finalize repair)
+    uint32_t trace = kNone;           // index into Model::traces (finalize)
+    uint32_t parent = kNone;          // index of the parent span, kNone for a root (finalize)
+    StringId name = 0;
+    StringId service = 0;             // resource's service.name
+    uint16_t depth = 0;               // 0 for a root (finalize)
+    SpanKind kind = SpanKind::Unspecified;
+    StatusCode status = StatusCode::Unset;
+    uint8_t hasLinks = 0;             // 1 if the span has outgoing links; 2 if incoming; 3 both (finalize)
+};
+
+// Everything else about a span; read by the details panel and the writers.
+struct SpanCold
+{
+    TraceId traceId;
+    SpanId spanId;
+    SpanId parentSpanId;              // zero when absent
+    uint32_t scope = 0;               // index into Model::scopes
+    StringId traceState = 0;
+    uint32_t flags = 0;
+    uint32_t rawKind = 0;             // kind as written (values past 5 kept verbatim)
+    uint32_t rawStatusCode = 0;       // status code as written
+    StringId statusMessage = 0;
+    Range attributes;
+    uint32_t droppedAttributesCount = 0;
+    Range events;                     // into Model::events
+    uint32_t droppedEventsCount = 0;
+    Range links;                      // into Model::links (outgoing links of this span)
+    uint32_t droppedLinksCount = 0;
+};
+
+struct Event
+{
+    uint64_t time = 0;
+    StringId name = 0;
+    Range attributes;
+    uint32_t droppedAttributesCount = 0;
+};
+
+// One Span.links entry. Links live in one table; `from` is the span that
+// carries the link, the target is given by ids and resolved by finalize().
+struct Link
+{
+    uint32_t from = 0;                // span index of the linking span
+    TraceId traceId;                  // target trace id
+    SpanId spanId;                    // target span id
+    StringId traceState = 0;
+    uint32_t flags = 0;
+    Range attributes;
+    uint32_t droppedAttributesCount = 0;
+    uint32_t target = kNone;          // span index of the target, kNone if not loaded (finalize)
+    bool resolved() const { return target != kNone; }
+};
+
+struct Trace
+{
+    TraceId id;
+    Range spans;                      // into Model::traceSpans: this trace's span indices, sorted by start
+    uint32_t root = kNone;            // the earliest root span
+    uint64_t start = 0;
+    uint64_t end = 0;
+    uint32_t errorCount = 0;
+    uint32_t linksOut = 0;            // links carried by this trace's spans
+    uint32_t linksIn = 0;             // resolved links from any span into this trace's spans
+    uint32_t rootCount = 0;           // spans without a loaded parent
+    uint16_t maxDepth = 0;
+    Range services;                   // into Model::traceServices: distinct service names
+    uint64_t duration() const { return end - start; }
+};
+
+// One kind of problem seen while loading: a named counter with the first place.
+enum class Severity : uint8_t { Info, Warning, Error };
+
+struct Diagnostic
+{
+    Severity severity = Severity::Warning;
+    std::string code;                 // stable identifier, e.g. "span_bad_trace_id"
+    uint64_t count = 0;
+    std::string message;              // human text with the first place it occurred
+};
+
+class Diagnostics
+{
+public:
+    // Count one occurrence of `code`; the first occurrence's message is kept.
+    void add(Severity severity, std::string_view code, std::string_view firstMessage, uint64_t n = 1);
+    void merge(const Diagnostics &other);
+    const std::vector<Diagnostic> &items() const { return m_items; }
+    bool empty() const { return m_items.empty(); }
+    uint64_t count(std::string_view code) const;
+    void clear() { m_items.clear(); }
+    void remove(std::string_view code);
+
+private:
+    std::vector<Diagnostic> m_items;
+};
+
+class Model
+{
+public:
+    StringPool strings;
+
+    std::vector<Resource> resources;
+    std::vector<Scope> scopes;
+    std::vector<SpanHot> hot;
+    std::vector<SpanCold> cold;
+    std::vector<Event> events;
+    std::vector<Link> links;
+    std::vector<Attribute> attributes;     // pool for all attribute lists and kvlist values
+    std::vector<Value> values;             // pool for array values
+
+    // Derived by finalize().
+    std::vector<Trace> traces;
+    std::vector<uint32_t> traceSpans;      // per trace, span indices sorted by (start, index)
+    std::vector<StringId> traceServices;   // per trace, distinct service names
+    std::vector<uint32_t> incoming;        // link indices grouped by target span
+    std::vector<uint32_t> incomingOffsets; // span i's incoming links: incoming[incomingOffsets[i] .. incomingOffsets[i+1])
+
+    Diagnostics diagnostics;
+
+    size_t spanCount() const { return hot.size(); }
+    std::string_view str(StringId id) const { return strings.view(id); }
+
+    // Outgoing links of a span (indices into links).
+    Range outgoingLinks(uint32_t span) const { return cold[span].links; }
+    // Incoming resolved links of a span: indices into links, via `incoming`.
+    Range incomingLinks(uint32_t span) const
+    {
+        if (span + 1 >= incomingOffsets.size())
+            return {};
+        return {incomingOffsets[span], incomingOffsets[span + 1] - incomingOffsets[span]};
+    }
+
+    uint32_t findTrace(const TraceId &id) const;             // kNone if absent
+    uint32_t findSpan(const TraceId &t, const SpanId &s) const; // kNone if absent
+
+    // Append another model's records (re-interning its strings); the other
+    // model's diagnostics are merged. Call finalize() afterwards.
+    void merge(Model &&other);
+
+    // Derive traces, parents, depths, link resolution and summaries. Repairs
+    // and removes what cannot be kept (duplicates, cycles), with diagnostics.
+    // Idempotent: calling it again after more merges recomputes everything.
+    void finalize();
+
+    // Approximate heap bytes held by the model.
+    size_t memoryUsage() const;
+
+private:
+    std::unordered_map<TraceId, uint32_t, TraceIdHash> m_traceIndex;
+    std::unordered_map<SpanKey, uint32_t, SpanKeyHash> m_spanIndex;
+};
+
+} // namespace causeway

@@ -1,0 +1,46 @@
+#pragma once
+// The format readers behind loadBuffer(). Internal to the core.
+//
+// Each reader appends to a Model that is not yet finalized: resources,
+// scopes, spans (hot and cold), events, links (with `from` set), and the
+// attribute and value pools. Attribute lists, events and links of one span
+// must be contiguous ranges in their pools (build nested values first, then
+// append the finished list).
+//
+// A problem in one record is counted in model.diagnostics (code, severity,
+// first place as "NAME: byte N" or "NAME: line N") and the record is skipped
+// or repaired; a structural problem returns false and fills `error`.
+
+#include "core/load.h"
+
+namespace causeway::detail {
+
+struct ReadContext
+{
+    std::string_view name;           // file name for messages
+    const LoadOptions *options = nullptr;
+    // Readers call this with the end offset of the input they are done with,
+    // so a memory-mapped file's pages can be released as the load advances,
+    // and with the fraction of progress. May be empty.
+    std::function<void(uint64_t doneUpTo)> consumed;
+
+    bool cancelled() const { return options && options->cancel && options->cancel->load(std::memory_order_relaxed); }
+    void done(uint64_t upTo) const
+    {
+        if (consumed)
+            consumed(upTo);
+    }
+};
+
+// OTLP/JSON: a TracesData / ExportTraceServiceRequest document, a backend
+// wrapper ({"result":...}, {"batches":[...]}, {"trace":{...}}), or JSON Lines.
+bool readOtlpJson(std::string_view bytes, bool jsonLines, const ReadContext &ctx, Model &out, LoadError &error);
+
+// OTLP protobuf: one TracesData message, or the Collector file exporter's
+// framing (4-byte big-endian length before each message, each optionally zstd).
+bool readOtlpProto(std::string_view bytes, bool framed, const ReadContext &ctx, Model &out, LoadError &error);
+
+// Decompress gzip or zstd (by magic) into out, refusing past `limit` bytes.
+bool decompress(std::string_view bytes, uint64_t limit, std::string &out, std::string &error);
+
+} // namespace causeway::detail

@@ -1,0 +1,37 @@
+#pragma once
+// Small helpers shared by the tests: temporary files and sample paths.
+
+#include <QString>
+#include <QTemporaryDir>
+
+#include <fstream>
+#include <string>
+#include <string_view>
+
+namespace causeway::test {
+
+inline std::string publicSample(const char *name)
+{
+    return std::string(CAUSEWAY_PUBLIC_SAMPLES) + "/" + name;
+}
+
+inline std::string testData(const char *name)
+{
+    return std::string(CAUSEWAY_TEST_DATA) + "/" + name;
+}
+
+inline std::string bundledSample(const char *name)
+{
+    return std::string(CAUSEWAY_SAMPLES) + "/" + name;
+}
+
+// Writes bytes to a file inside dir and returns its path.
+inline std::string writeFile(const QTemporaryDir &dir, const char *name, std::string_view bytes)
+{
+    std::string path = dir.filePath(QString::fromUtf8(name)).toStdString();
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    return path;
+}
+
+} // namespace causeway::test

@@ -1,0 +1,108 @@
+#pragma once
+// The causal graph that span links make between traces, and the questions
+// people ask of it.
+//
+// A link stored on span S (in trace A) that points to span T (in trace B)
+// says T caused S. Upstream of a trace: follow links outgoing (from the
+// linking span's trace to the target's trace). Downstream: follow them
+// backwards (from a target's trace to the traces whose spans link into it).
+// Unresolved targets are not traces; cycles, links inside one trace and
+// self-links never loop.
+
+#include "core/model.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace causeway {
+
+enum class Direction { Upstream, Downstream, Both };
+
+// "TRACEID" or "TRACEID/SPANID" resolved against a model.
+struct Reference
+{
+    uint32_t trace = kNone;
+    uint32_t span = kNone;   // kNone for a whole-trace reference
+};
+
+// Fails with a clear message for malformed hex or ids that are not loaded.
+bool resolveReference(const Model &model, std::string_view text, Reference &out, std::string &error);
+
+struct ChainOptions
+{
+    Direction direction = Direction::Both;
+    uint32_t maxDepth = UINT32_MAX;  // hops; 0 gives only the start trace
+};
+
+struct ChainResult
+{
+    std::vector<uint32_t> traces;    // trace indices reached, including the start, sorted by trace id
+    std::vector<uint32_t> hops;      // hops[i]: fewest hops from the start to traces[i]
+};
+
+// For a span reference the first hop uses only links into or out of that
+// span; later hops use any span of the traces reached.
+ChainResult chain(const Model &model, const Reference &start, const ChainOptions &options = {});
+
+// Spans with status ERROR in the traces downstream of `start`, excluding the
+// start trace itself, sorted by trace id then span id.
+std::vector<uint32_t> errorsDownstream(const Model &model, const Reference &start, uint32_t maxDepth = UINT32_MAX);
+
+// All links from spans of `effect` to spans of `cause`, aggregated.
+struct TraceEdge
+{
+    uint32_t cause = kNone;          // trace holding the link targets (producer, failed attempt, item)
+    uint32_t effect = kNone;         // trace holding the linking spans (consumer, retry, batch)
+    std::vector<uint32_t> links;     // indices into Model::links
+    // Lag from target span start to linking span start, nanoseconds (may be negative).
+    int64_t lagMin = 0, lagMedian = 0, lagMax = 0;
+    // Most common link attribute values, e.g. {"messaging.destination.name", "orders", 12}.
+    struct AttributeCount { std::string key, value; uint32_t count = 0; };
+    std::vector<AttributeCount> attributeSummary;
+};
+
+// Every trace-to-trace edge in the model (links inside one trace excluded).
+std::vector<TraceEdge> traceEdges(const Model &model);
+
+// The neighbourhood of a trace, ready to lay out.
+struct GraphOptions
+{
+    uint32_t depth = 2;              // hops from the centre, both directions; ignored for the whole model
+    uint32_t nodeCap = 500;          // at most this many nodes; beyond, `truncated` is set
+    uint32_t groupThreshold = 25;    // siblings of one fan-out beyond this collapse into a group node
+    std::vector<uint32_t> expandedGroups; // group keys (GraphNode::groupKey) the user expanded
+};
+
+struct GraphNode
+{
+    uint32_t trace = kNone;          // the trace, or kNone for a group node
+    uint32_t hops = 0;               // distance from the centre
+    // Group nodes: the collapsed traces and a key that stays stable across rebuilds.
+    std::vector<uint32_t> members;
+    uint32_t groupKey = kNone;
+    bool isGroup() const { return trace == kNone; }
+};
+
+struct GraphEdge
+{
+    uint32_t from = 0, to = 0;       // node indices, cause -> effect
+    uint32_t linkCount = 0;
+    int64_t lagMedian = 0;
+    int64_t lagMin = 0, lagMax = 0;
+    std::vector<uint32_t> links;     // indices into Model::links (all of them, also for groups)
+};
+
+struct TraceGraph
+{
+    std::vector<GraphNode> nodes;
+    std::vector<GraphEdge> edges;
+    uint32_t centre = kNone;         // node index of the centre trace, kNone for the whole model
+    bool truncated = false;          // the node cap was reached
+};
+
+// centreTrace == kNone: the whole model.
+TraceGraph buildTraceGraph(const Model &model, uint32_t centreTrace, const GraphOptions &options = {});
+
+} // namespace causeway

@@ -1,0 +1,99 @@
+#include "ui/session.h"
+
+namespace causeway::ui {
+
+namespace {
+constexpr size_t kHistoryLimit = 200;
+}
+
+Session::Session(QObject *parent)
+    : QObject(parent)
+{
+}
+
+void Session::setModel(std::shared_ptr<const Model> model)
+{
+    m_model = std::move(model);
+    m_back.clear();
+    m_forward.clear();
+    m_current = {};
+    if (m_model && !m_model->traces.empty()) {
+        // Start on the trace with the most links: it is where the story is.
+        uint32_t best = 0;
+        for (uint32_t t = 1; t < m_model->traces.size(); ++t) {
+            const auto &a = m_model->traces[t], &b = m_model->traces[best];
+            if (a.linksIn + a.linksOut > b.linksIn + b.linksOut)
+                best = t;
+        }
+        m_current.trace = best;
+    }
+    emit modelChanged();
+    emit historyChanged();
+    emit focusChanged(m_current.trace, m_current.span);
+}
+
+void Session::navigateTo(uint32_t trace, uint32_t span)
+{
+    if (!m_model || trace >= m_model->traces.size())
+        return;
+    if (trace == m_current.trace) {
+        select(span);
+        return;
+    }
+    m_back.push_back(m_current);
+    if (m_back.size() > kHistoryLimit)
+        m_back.erase(m_back.begin());
+    m_forward.clear();
+    m_current = ViewState{trace, span, 0, 0};
+    emit historyChanged();
+    emit focusChanged(m_current.trace, m_current.span);
+    emit selectionChanged(m_current.span);
+}
+
+void Session::select(uint32_t span)
+{
+    if (span == m_current.span)
+        return;
+    m_current.span = span;
+    emit selectionChanged(span);
+}
+
+void Session::setVisibleRange(uint64_t start, uint64_t end)
+{
+    if (start == m_current.viewStart && end == m_current.viewEnd)
+        return;
+    m_current.viewStart = start;
+    m_current.viewEnd = end;
+    emit visibleRangeChanged(start, end);
+}
+
+void Session::back()
+{
+    if (m_back.empty())
+        return;
+    m_forward.push_back(m_current);
+    ViewState state = m_back.back();
+    m_back.pop_back();
+    restore(state);
+}
+
+void Session::forward()
+{
+    if (m_forward.empty())
+        return;
+    m_back.push_back(m_current);
+    ViewState state = m_forward.back();
+    m_forward.pop_back();
+    restore(state);
+}
+
+void Session::restore(const ViewState &state)
+{
+    m_current = state;
+    emit historyChanged();
+    emit focusChanged(m_current.trace, m_current.span);
+    emit selectionChanged(m_current.span);
+    emit visibleRangeChanged(m_current.viewStart, m_current.viewEnd);
+}
+
+} // namespace causeway::ui

@@ -1,0 +1,71 @@
+#pragma once
+// What the user is looking at, shared by every view of the main window: the
+// loaded model, the focus trace, the selected span, the visible time range,
+// and the back/forward history of where they have been.
+
+#include "core/model.h"
+
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+namespace causeway::ui {
+
+// One place in the history.
+struct ViewState
+{
+    uint32_t trace = kNone;          // focus trace
+    uint32_t span = kNone;           // selected span, kNone for none
+    uint64_t viewStart = 0;          // visible time range in absolute ns; 0/0 means "fit the trace"
+    uint64_t viewEnd = 0;
+    bool operator==(const ViewState &) const = default;
+};
+
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Session(QObject *parent = nullptr);
+
+    // The model is immutable while shown; a new load replaces it whole.
+    const std::shared_ptr<const Model> &model() const { return m_model; }
+    void setModel(std::shared_ptr<const Model> model);
+
+    const ViewState &current() const { return m_current; }
+    uint32_t focusTrace() const { return m_current.trace; }
+    uint32_t selectedSpan() const { return m_current.span; }
+
+    // Go to a trace (and select a span in it): the place left is pushed on
+    // the back history and the forward history is cleared. Going to where
+    // we already are only changes the selection.
+    void navigateTo(uint32_t trace, uint32_t span = kNone);
+    // Select a span of the focus trace without a history entry.
+    void select(uint32_t span);
+    // The views report zoom and pan here so Back can restore them.
+    void setVisibleRange(uint64_t start, uint64_t end);
+
+    bool canGoBack() const { return !m_back.empty(); }
+    bool canGoForward() const { return !m_forward.empty(); }
+    void back();
+    void forward();
+
+signals:
+    void modelChanged();
+    // The focus trace changed (navigation, back, forward, new model).
+    void focusChanged(uint32_t trace, uint32_t span);
+    void selectionChanged(uint32_t span);
+    // Emitted when Back/Forward restores a range, or setVisibleRange changes it.
+    void visibleRangeChanged(uint64_t start, uint64_t end);
+    void historyChanged();
+
+private:
+    void restore(const ViewState &state);
+
+    std::shared_ptr<const Model> m_model;
+    ViewState m_current;
+    std::vector<ViewState> m_back;
+    std::vector<ViewState> m_forward;
+};
+
+} // namespace causeway::ui

@@ -1,0 +1,358 @@
+// The model's derived structure: identity, parents, depth, traces, the link
+// table, merging fragments, and the id and string helpers it rests on.
+
+#include "core/ids.h"
+#include "core/load.h"
+#include "core/model.h"
+
+#include <QtTest>
+
+using namespace causeway;
+
+namespace {
+
+TraceId traceId(uint8_t n)
+{
+    TraceId id;
+    id.bytes[15] = n;
+    id.bytes[0] = 0xab;
+    return id;
+}
+
+SpanId spanId(uint8_t n)
+{
+    SpanId id;
+    id.bytes[7] = n;
+    id.bytes[0] = 0xcd;
+    return id;
+}
+
+// Appends a span; returns its index. parent 0 = none.
+uint32_t addSpan(Model &m, uint8_t trace, uint8_t span, uint8_t parent, uint64_t start, uint64_t end,
+                 StatusCode status = StatusCode::Unset, std::string_view service = "svc")
+{
+    if (m.resources.empty()) {
+        m.resources.push_back({});
+        m.scopes.push_back({});
+    }
+    SpanHot h;
+    h.start = start;
+    h.end = end;
+    h.status = status;
+    h.name = m.strings.intern("span-" + std::to_string(span));
+    h.service = m.strings.intern(service);
+    SpanCold c;
+    c.traceId = traceId(trace);
+    c.spanId = spanId(span);
+    if (parent)
+        c.parentSpanId = spanId(parent);
+    c.links = {uint32_t(m.links.size()), 0};
+    m.hot.push_back(h);
+    m.cold.push_back(c);
+    return uint32_t(m.hot.size() - 1);
+}
+
+void addLink(Model &m, uint32_t from, uint8_t trace, uint8_t span)
+{
+    // Links of one span are contiguous: only valid right after its span was added.
+    QCOMPARE(from, uint32_t(m.hot.size() - 1));
+    Link l;
+    l.from = from;
+    l.traceId = traceId(trace);
+    l.spanId = spanId(span);
+    m.links.push_back(l);
+    m.cold[from].links.count++;
+}
+
+} // namespace
+
+class TestModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void parentsDepthsAndTraces()
+    {
+        Model m;
+        addSpan(m, 1, 1, 0, 100, 200);
+        addSpan(m, 1, 3, 2, 130, 140); // child of a child that comes later in the input
+        addSpan(m, 1, 2, 1, 110, 190);
+        addSpan(m, 2, 9, 0, 50, 60, StatusCode::Error, "other");
+        m.finalize();
+
+        QCOMPARE(m.traces.size(), size_t(2));
+        QCOMPARE(m.hot[0].depth, uint16_t(0));
+        QCOMPARE(m.hot[2].parent, 0u);
+        QCOMPARE(m.hot[2].depth, uint16_t(1));
+        QCOMPARE(m.hot[1].parent, 2u);
+        QCOMPARE(m.hot[1].depth, uint16_t(2));
+
+        const Trace &t = m.traces[m.findTrace(traceId(1))];
+        QCOMPARE(t.spans.count, 3u);
+        QCOMPARE(t.start, 100u);
+        QCOMPARE(t.end, 200u);
+        QCOMPARE(t.root, 0u);
+        QCOMPARE(t.maxDepth, uint16_t(2));
+        // Spans of a trace are listed by start time.
+        QCOMPARE(m.traceSpans[t.spans.first + 1], 2u);
+        QCOMPARE(m.traceSpans[t.spans.first + 2], 1u);
+
+        const Trace &u = m.traces[m.findTrace(traceId(2))];
+        QCOMPARE(u.errorCount, 1u);
+        QCOMPARE(u.services.count, 1u);
+        QCOMPARE(m.str(m.traceServices[u.services.first]), std::string_view("other"));
+        QVERIFY(m.diagnostics.empty());
+    }
+
+    void missingParentBecomesRootWithDiagnostic()
+    {
+        Model m;
+        addSpan(m, 1, 1, 0, 0, 10);
+        addSpan(m, 1, 2, 7, 1, 5); // parent 7 is not loaded
+        m.finalize();
+        QCOMPARE(m.hot[1].parent, kNone);
+        QCOMPARE(m.hot[1].depth, uint16_t(0));
+        QCOMPARE(m.traces[0].rootCount, 2u);
+        QCOMPARE(m.diagnostics.count("span_parent_missing"), 1u);
+        // finalize() again does not count twice.
+        m.finalize();
+        QCOMPARE(m.diagnostics.count("span_parent_missing"), 1u);
+    }
+
+    void selfParentAndCycleAreCut()
+    {
+        Model m;
+        addSpan(m, 1, 1, 1, 0, 10);   // its own parent
+        addSpan(m, 1, 2, 4, 0, 10);   // 2 -> 4 -> 3 -> 2
+        addSpan(m, 1, 3, 2, 0, 10);
+        addSpan(m, 1, 4, 3, 0, 10);
+        m.finalize();
+        QCOMPARE(m.hot[0].parent, kNone);
+        QCOMPARE(m.diagnostics.count("span_parent_self"), 1u);
+        QCOMPARE(m.diagnostics.count("span_parent_cycle"), 1u);
+        // Exactly one edge of the cycle is cut, so the rest forms a chain with depths 0, 1, 2.
+        std::vector<uint16_t> depths{m.hot[1].depth, m.hot[2].depth, m.hot[3].depth};
+        std::sort(depths.begin(), depths.end());
+        QCOMPARE(depths, (std::vector<uint16_t>{0, 1, 2}));
+    }
+
+    void deepChainDoesNotRecurse()
+    {
+        Model m;
+        const int depth = 5000;
+        // Built from the leaf up, so parents come after their children in the input.
+        for (int i = depth; i >= 1; --i) {
+            SpanHot h;
+            h.start = uint64_t(i);
+            h.end = uint64_t(2 * depth - i);
+            SpanCold c;
+            c.traceId = traceId(1);
+            c.spanId.bytes[6] = uint8_t(i >> 8);
+            c.spanId.bytes[7] = uint8_t(i);
+            if (i > 1) {
+                c.parentSpanId.bytes[6] = uint8_t((i - 1) >> 8);
+                c.parentSpanId.bytes[7] = uint8_t(i - 1);
+            }
+            m.hot.push_back(h);
+            m.cold.push_back(c);
+        }
+        m.resources.push_back({});
+        m.scopes.push_back({});
+        m.finalize();
+        QCOMPARE(m.hot[0].depth, uint16_t(depth - 1));
+        QCOMPARE(m.traces[0].maxDepth, uint16_t(depth - 1));
+        QVERIFY(m.diagnostics.empty());
+    }
+
+    void linksResolveBothWays()
+    {
+        Model m;
+        uint32_t producer = addSpan(m, 1, 1, 0, 0, 10);
+        uint32_t consumer = addSpan(m, 2, 2, 0, 20, 30);
+        addLink(m, consumer, 1, 1);       // to the producer: resolved
+        addLink(m, consumer, 9, 9);       // to a span that is not loaded
+        uint32_t self = addSpan(m, 3, 3, 0, 0, 5);
+        addLink(m, self, 3, 3);           // a self-link
+        m.finalize();
+
+        QCOMPARE(m.links.size(), size_t(3));
+        QCOMPARE(m.links[0].target, producer);
+        QVERIFY(!m.links[1].resolved());
+        QCOMPARE(m.links[2].target, self);
+        QCOMPARE(m.outgoingLinks(consumer).count, 2u);
+        Range in = m.incomingLinks(producer);
+        QCOMPARE(in.count, 1u);
+        QCOMPARE(m.incoming[in.first], 0u);
+        QCOMPARE(m.incomingLinks(consumer).count, 0u);
+        QCOMPARE(int(m.hot[consumer].hasLinks), 1);
+        QCOMPARE(int(m.hot[producer].hasLinks), 2);
+        QCOMPARE(int(m.hot[self].hasLinks), 3);
+        QCOMPARE(m.traces[m.hot[consumer].trace].linksOut, 2u);
+        QCOMPARE(m.traces[m.hot[producer].trace].linksIn, 1u);
+    }
+
+    void unresolvedLinkResolvesWhenTargetArrives()
+    {
+        Model first;
+        uint32_t consumer = addSpan(first, 2, 2, 0, 20, 30);
+        addLink(first, consumer, 1, 1);
+        first.finalize();
+        QVERIFY(!first.links[0].resolved());
+
+        Model second;
+        addSpan(second, 1, 1, 0, 0, 10, StatusCode::Unset, "producer-svc");
+        first.merge(std::move(second));
+        first.finalize();
+        QVERIFY(first.links[0].resolved());
+        QCOMPARE(first.str(first.hot[first.links[0].target].service), std::string_view("producer-svc"));
+    }
+
+    void duplicateSpansKeptOnce()
+    {
+        Model a, b;
+        uint32_t s = addSpan(a, 1, 1, 0, 0, 10);
+        addLink(a, s, 2, 2);
+        s = addSpan(b, 1, 1, 0, 0, 10);
+        addLink(b, s, 2, 2);
+        addSpan(b, 2, 2, 0, 0, 10);
+        a.finalize();
+        a.merge(std::move(b));
+        a.finalize();
+        QCOMPARE(a.spanCount(), size_t(2));
+        QCOMPARE(a.links.size(), size_t(1)); // the duplicate's link went with it
+        QVERIFY(a.links[0].resolved());
+        QCOMPARE(a.links[0].from, 0u);
+        QCOMPARE(a.diagnostics.count("span_duplicate"), 1u);
+    }
+
+    void mergeReinternsStringsAndShiftsPools()
+    {
+        Model a, b;
+        addSpan(a, 1, 1, 0, 0, 10, StatusCode::Unset, "alpha");
+        addSpan(b, 2, 1, 0, 0, 10, StatusCode::Unset, "beta");
+        // A span attribute with a nested kvlist and an array in b.
+        b.values.push_back(Value::makeInt(7));
+        b.values.push_back(Value::makeString(b.strings.intern("x")));
+        b.attributes.push_back({b.strings.intern("inner"), Value::makeBool(true)});
+        b.attributes.push_back({b.strings.intern("list"), Value::makeArray({0, 2})});
+        b.attributes.push_back({b.strings.intern("map"), Value::makeKvList({0, 1})});
+        b.cold[0].attributes = {1, 2};
+        a.attributes.push_back({a.strings.intern("pad"), Value::makeInt(1)});
+        a.values.push_back(Value::makeInt(1));
+
+        a.merge(std::move(b));
+        a.finalize();
+        QCOMPARE(a.spanCount(), size_t(2));
+        QCOMPARE(a.str(a.hot[1].service), std::string_view("beta"));
+        Range attrs = a.cold[1].attributes;
+        QCOMPARE(attrs.count, 2u);
+        const Attribute &list = a.attributes[attrs.first];
+        QCOMPARE(a.str(list.key), std::string_view("list"));
+        QCOMPARE(list.value.type, ValueType::Array);
+        QCOMPARE(a.values[list.value.range.first].i, int64_t(7));
+        QCOMPARE(a.str(a.values[list.value.range.first + 1].str), std::string_view("x"));
+        const Attribute &map = a.attributes[attrs.first + 1];
+        QCOMPARE(map.value.type, ValueType::KvList);
+        QCOMPARE(a.str(a.attributes[map.value.range.first].key), std::string_view("inner"));
+        QCOMPARE(a.scopes.size(), size_t(2));
+        QCOMPARE(a.cold[1].scope, 1u);
+    }
+
+    void idsParseHexAndBase64()
+    {
+        TraceId t;
+        QCOMPARE(parseId(std::string_view("5B8EFFF798038103D269B633813FC60C"), t), IdParse::Ok);
+        QCOMPARE(t.hex(), std::string("5b8efff798038103d269b633813fc60c"));
+        TraceId b;
+        // The same 16 bytes in base64, as Tempo writes them.
+        QCOMPARE(parseId(std::string_view("W47/95gDgQPSabYzgT/GDA=="), b), IdParse::Ok);
+        QCOMPARE(b, t);
+        QCOMPARE(parseId(std::string_view("W47_95gDgQPSabYzgT_GDA"), b), IdParse::Ok);
+        QCOMPARE(b, t);
+        SpanId s;
+        QCOMPARE(parseId(std::string_view("eee19b7ec3c1b17"), s), IdParse::BadLength);
+        QCOMPARE(parseId(std::string_view("eee19b7ec3c1b17g"), s), IdParse::BadCharacter);
+        QCOMPARE(parseId(std::string_view(""), s), IdParse::Empty);
+        QCOMPARE(parseId(std::string_view("0000000000000000"), s), IdParse::Ok);
+        QVERIFY(s.isZero());
+    }
+
+    void references()
+    {
+        TraceId t;
+        std::optional<SpanId> s;
+        std::string error;
+        QVERIFY(parseReference("5b8efff798038103d269b633813fc60c/eee19b7ec3c1b174", t, s, &error));
+        QVERIFY(s.has_value());
+        QCOMPARE(s->hex(), std::string("eee19b7ec3c1b174"));
+        QVERIFY(parseReference("5B8EFFF798038103D269B633813FC60C", t, s, &error));
+        QVERIFY(!s.has_value());
+        QVERIFY(!parseReference("xyz", t, s, &error));
+        QVERIFY(error.find("trace id") != std::string::npos);
+        QVERIFY(!parseReference("5b8efff798038103d269b633813fc60c/123", t, s, &error));
+        QVERIFY(error.find("span id") != std::string::npos);
+        // Base64 is accepted in files but not in references typed by people.
+        QVERIFY(!parseReference("W47/95gDgQPSabYzgT/GDA==", t, s, &error));
+    }
+
+    void base64RoundTrip()
+    {
+        for (std::string bytes : {std::string(), std::string("a"), std::string("ab"), std::string("abc"),
+                                  std::string("\0\xff\x10\x80", 4)}) {
+            std::string decoded;
+            QVERIFY(base64Decode(base64Encode(bytes), decoded));
+            QCOMPARE(decoded, bytes);
+        }
+        std::string out;
+        QVERIFY(!base64Decode("ab$d", out));
+    }
+
+    void stringPoolKeepsViewsStable()
+    {
+        StringPool pool;
+        QCOMPARE(pool.intern(""), 0u);
+        StringId a = pool.intern("alpha");
+        std::string_view view = pool.view(a);
+        for (int i = 0; i < 100000; ++i)
+            pool.intern(std::string("s").append(std::to_string(i)));
+        std::string big(1 << 20, 'x');
+        StringId bigId = pool.intern(big);
+        QCOMPARE(pool.view(bigId).size(), big.size());
+        QCOMPARE(pool.intern("alpha"), a);
+        QCOMPARE(view.data(), pool.view(a).data()); // not moved by growth
+        QCOMPARE(pool.find("s99999"), pool.intern("s99999"));
+        QCOMPARE(pool.find("absent"), StringPool::kNotFound);
+    }
+
+    void sniffsFromBytesNotNames()
+    {
+        QCOMPARE(sniffFormat("\x1f\x8b\x08"), Format::Gzip);
+        QCOMPARE(sniffFormat(std::string_view("\x28\xb5\x2f\xfd\x00", 5)), Format::Zstd);
+        QCOMPARE(sniffFormat("  {\n \"resourceSpans\": []\n}\n"), Format::OtlpJson);
+        QCOMPARE(sniffFormat("{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n"), Format::OtlpJsonLines);
+        QCOMPARE(sniffFormat("{\"resourceSpans\":[]}\n"), Format::OtlpJson);
+        QCOMPARE(sniffFormat("\xEF\xBB\xBF{}"), Format::OtlpJson);
+        QCOMPARE(sniffFormat(std::string_view("\x0a\x02\x0a\x00", 4)), Format::OtlpProto);
+        QCOMPARE(sniffFormat(std::string_view("\x00\x00\x00\x02\x0a\x00", 6)), Format::OtlpProtoFramed);
+        QCOMPARE(sniffFormat("hello"), Format::Unknown);
+        QCOMPARE(sniffFormat(std::string_view("\x7f" "ELF\x02\x01", 6)), Format::Unknown);
+    }
+
+    void loadErrorsNameTheFile()
+    {
+        Model m;
+        LoadResult r = loadFiles({"/nonexistent/causeway.json"}, m);
+        QVERIFY(!r.ok);
+        QVERIFY(QString::fromStdString(r.error.text()).startsWith(QStringLiteral("/nonexistent/causeway.json: ")));
+
+        r = loadBuffer("empty.json", "", m);
+        QVERIFY(!r.ok);
+        QCOMPARE(QString::fromStdString(r.error.text()), QStringLiteral("empty.json: the file is empty"));
+
+        r = loadBuffer("garbage.bin", std::string_view("\x7f" "ELF\x02\x01\x01\x00\x00", 9), m);
+        QVERIFY(!r.ok);
+        QVERIFY(r.error.text().find("garbage.bin: not a trace file") == 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModel)
+#include "tst_model.moc"

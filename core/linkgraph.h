@@ -72,7 +72,7 @@ struct GraphOptions
     uint32_t depth = 2;              // hops from the centre, both directions; ignored for the whole model
     uint32_t nodeCap = 500;          // at most this many nodes; beyond, `truncated` is set
     uint32_t groupThreshold = 25;    // siblings of one fan-out beyond this collapse into a group node
-    std::vector<uint32_t> expandedGroups; // group keys (GraphNode::groupKey) the user expanded
+    std::vector<uint32_t> expandedGroups = {}; // group keys (GraphNode::groupKey) the user expanded
 };
 
 struct GraphNode

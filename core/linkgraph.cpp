@@ -1,0 +1,432 @@
+#include "core/linkgraph.h"
+
+#include "core/jsonexport.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace causeway {
+
+namespace {
+
+// The attribute summary of an edge keeps only the few most common pairs: an
+// edge of 10,000 links with a unique message id each must not carry 10,000.
+constexpr size_t kAttributeSummaryLimit = 5;
+
+// Calls f(neighbourTrace, linkIndex) for every resolved link that leaves
+// `trace` towards a cause (upstream) in another trace. With `onlySpan` set,
+// only that span's links count (the first hop of a span reference).
+template<typename F>
+void forEachUpstream(const Model &model, uint32_t trace, uint32_t onlySpan, F &&f)
+{
+    auto visitSpan = [&](uint32_t span) {
+        const Range r = model.outgoingLinks(span);
+        for (uint32_t l = r.first; l < r.end(); ++l) {
+            const uint32_t target = model.links[l].target;
+            if (target == kNone)
+                continue;
+            const uint32_t other = model.hot[target].trace;
+            if (other != trace)
+                f(other, l);
+        }
+    };
+    if (onlySpan != kNone) {
+        visitSpan(onlySpan);
+        return;
+    }
+    const Range spans = model.traces[trace].spans;
+    for (uint32_t i = spans.first; i < spans.end(); ++i)
+        visitSpan(model.traceSpans[i]);
+}
+
+// As forEachUpstream, towards the effects: traces whose spans link into `trace`.
+template<typename F>
+void forEachDownstream(const Model &model, uint32_t trace, uint32_t onlySpan, F &&f)
+{
+    auto visitSpan = [&](uint32_t span) {
+        const Range r = model.incomingLinks(span);
+        for (uint32_t i = r.first; i < r.end(); ++i) {
+            const uint32_t l = model.incoming[i];
+            const uint32_t other = model.hot[model.links[l].from].trace;
+            if (other != trace)
+                f(other, l);
+        }
+    };
+    if (onlySpan != kNone) {
+        visitSpan(onlySpan);
+        return;
+    }
+    const Range spans = model.traces[trace].spans;
+    for (uint32_t i = spans.first; i < spans.end(); ++i)
+        visitSpan(model.traceSpans[i]);
+}
+
+int64_t linkLag(const Model &model, uint32_t link)
+{
+    const Link &l = model.links[link];
+    // Unsigned difference converted back: C++20 makes this modular, so a
+    // linking span that starts before its target gives a negative lag.
+    return int64_t(model.hot[l.from].start - model.hot[l.target].start);
+}
+
+struct LagStats
+{
+    int64_t min = 0, median = 0, max = 0;
+};
+
+LagStats lagStats(const Model &model, const std::vector<uint32_t> &links, std::vector<int64_t> &scratch)
+{
+    LagStats out;
+    if (links.empty())
+        return out;
+    scratch.clear();
+    scratch.reserve(links.size());
+    for (uint32_t l : links)
+        scratch.push_back(linkLag(model, l));
+    std::sort(scratch.begin(), scratch.end());
+    const size_t n = scratch.size();
+    out.min = scratch.front();
+    out.max = scratch.back();
+    if (n % 2)
+        out.median = scratch[n / 2];
+    else
+        out.median = scratch[n / 2 - 1] + (scratch[n / 2] - scratch[n / 2 - 1]) / 2;
+    return out;
+}
+
+std::string attributeValueText(const Model &model, const Value &v)
+{
+    switch (v.type) {
+    case ValueType::Empty: return {};
+    case ValueType::String: return std::string(model.str(v.str));
+    case ValueType::Bool: return v.b ? "true" : "false";
+    case ValueType::Int: return std::to_string(v.i);
+    case ValueType::Bytes: return base64Encode(model.str(v.str));
+    case ValueType::Double:
+    case ValueType::Array:
+    case ValueType::KvList: return valueToJson(model, v).dump();
+    }
+    return {};
+}
+
+std::vector<TraceEdge::AttributeCount> attributeSummary(const Model &model, const std::vector<uint32_t> &links)
+{
+    // Keyed by "key\0value" so one map serves any value type.
+    std::unordered_map<std::string, uint32_t> counts;
+    std::string key;
+    for (uint32_t l : links) {
+        const Range r = model.links[l].attributes;
+        for (uint32_t a = r.first; a < r.end(); ++a) {
+            const Attribute &attr = model.attributes[a];
+            key.assign(model.str(attr.key));
+            key.push_back('\0');
+            key += attributeValueText(model, attr.value);
+            ++counts[key];
+        }
+    }
+    std::vector<TraceEdge::AttributeCount> out;
+    out.reserve(counts.size());
+    for (const auto &[k, n] : counts) {
+        const auto zero = k.find('\0');
+        out.push_back({k.substr(0, zero), k.substr(zero + 1), n});
+    }
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
+        if (a.count != b.count)
+            return a.count > b.count;
+        return a.key != b.key ? a.key < b.key : a.value < b.value;
+    });
+    if (out.size() > kAttributeSummaryLimit)
+        out.resize(kAttributeSummaryLimit);
+    return out;
+}
+
+} // namespace
+
+bool resolveReference(const Model &model, std::string_view text, Reference &out, std::string &error)
+{
+    TraceId traceId;
+    std::optional<SpanId> spanId;
+    if (!parseReference(text, traceId, spanId, &error))
+        return false;
+    out = {};
+    out.trace = model.findTrace(traceId);
+    if (out.trace == kNone) {
+        error = "trace " + traceId.hex() + " is not loaded";
+        return false;
+    }
+    if (spanId) {
+        out.span = model.findSpan(traceId, *spanId);
+        if (out.span == kNone) {
+            error = "span " + traceId.hex() + "/" + spanId->hex() + " is not loaded";
+            out = {};
+            return false;
+        }
+    }
+    return true;
+}
+
+ChainResult chain(const Model &model, const Reference &start, const ChainOptions &options)
+{
+    ChainResult result;
+    if (start.trace >= model.traces.size())
+        return result;
+    const bool up = options.direction != Direction::Downstream;
+    const bool down = options.direction != Direction::Upstream;
+
+    std::vector<uint32_t> hops(model.traces.size(), kNone);
+    std::vector<uint32_t> reached{start.trace};
+    std::vector<uint32_t> frontier{start.trace}, next;
+    hops[start.trace] = 0;
+    for (uint32_t depth = 0; depth < options.maxDepth && !frontier.empty(); ++depth) {
+        next.clear();
+        auto visit = [&](uint32_t trace, uint32_t) {
+            if (hops[trace] != kNone)
+                return;
+            hops[trace] = depth + 1;
+            next.push_back(trace);
+            reached.push_back(trace);
+        };
+        const uint32_t onlySpan = depth == 0 ? start.span : kNone;
+        for (uint32_t t : frontier) {
+            if (up)
+                forEachUpstream(model, t, onlySpan, visit);
+            if (down)
+                forEachDownstream(model, t, onlySpan, visit);
+        }
+        frontier.swap(next);
+    }
+
+    std::sort(reached.begin(), reached.end(),
+              [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
+    result.hops.reserve(reached.size());
+    for (uint32_t t : reached)
+        result.hops.push_back(hops[t]);
+    result.traces = std::move(reached);
+    return result;
+}
+
+std::vector<uint32_t> errorsDownstream(const Model &model, const Reference &start, uint32_t maxDepth)
+{
+    std::vector<uint32_t> out;
+    const ChainResult reached = chain(model, start, {Direction::Downstream, maxDepth});
+    for (uint32_t t : reached.traces) {
+        if (t == start.trace)
+            continue;
+        const Range spans = model.traces[t].spans;
+        for (uint32_t i = spans.first; i < spans.end(); ++i)
+            if (model.hot[model.traceSpans[i]].status == StatusCode::Error)
+                out.push_back(model.traceSpans[i]);
+    }
+    std::sort(out.begin(), out.end(), [&](uint32_t a, uint32_t b) {
+        const SpanCold &x = model.cold[a], &y = model.cold[b];
+        return x.traceId != y.traceId ? x.traceId < y.traceId : x.spanId < y.spanId;
+    });
+    return out;
+}
+
+std::vector<TraceEdge> traceEdges(const Model &model)
+{
+    // (cause << 32 | effect, link): sorting groups each edge's links together.
+    std::vector<std::pair<uint64_t, uint32_t>> keyed;
+    for (uint32_t l = 0; l < model.links.size(); ++l) {
+        const Link &link = model.links[l];
+        if (!link.resolved())
+            continue;
+        const uint32_t effect = model.hot[link.from].trace;
+        const uint32_t cause = model.hot[link.target].trace;
+        if (effect != cause)
+            keyed.emplace_back(uint64_t(cause) << 32 | effect, l);
+    }
+    std::sort(keyed.begin(), keyed.end());
+
+    std::vector<TraceEdge> edges;
+    std::vector<int64_t> scratch;
+    for (size_t i = 0; i < keyed.size();) {
+        TraceEdge e;
+        e.cause = uint32_t(keyed[i].first >> 32);
+        e.effect = uint32_t(keyed[i].first);
+        size_t j = i;
+        for (; j < keyed.size() && keyed[j].first == keyed[i].first; ++j)
+            e.links.push_back(keyed[j].second);
+        const LagStats lag = lagStats(model, e.links, scratch);
+        e.lagMin = lag.min;
+        e.lagMedian = lag.median;
+        e.lagMax = lag.max;
+        e.attributeSummary = attributeSummary(model, e.links);
+        edges.push_back(std::move(e));
+        i = j;
+    }
+    return edges;
+}
+
+TraceGraph buildTraceGraph(const Model &model, uint32_t centreTrace, const GraphOptions &options)
+{
+    TraceGraph graph;
+    const auto traceCount = uint32_t(model.traces.size());
+    if (centreTrace != kNone && centreTrace >= traceCount)
+        return graph;
+    const bool wholeModel = centreTrace == kNone;
+    const uint32_t maxHops = wholeModel ? UINT32_MAX : options.depth;
+
+    std::vector<uint32_t> nodeOf(traceCount, kNone); // trace -> node (a group node for its members)
+    std::vector<uint32_t> stamp(traceCount, 0);      // dedupes one hub's neighbours
+    uint32_t stampValue = 0;
+    std::vector<uint32_t> expandedGroups = options.expandedGroups;
+    std::sort(expandedGroups.begin(), expandedGroups.end());
+    std::vector<uint32_t> fresh, frontier, next;
+
+    auto addNode = [&](uint32_t trace, uint32_t hops) {
+        if (graph.nodes.size() >= options.nodeCap) {
+            graph.truncated = true;
+            return false;
+        }
+        nodeOf[trace] = uint32_t(graph.nodes.size());
+        GraphNode node;
+        node.trace = trace;
+        node.hops = hops;
+        graph.nodes.push_back(std::move(node));
+        return true;
+    };
+
+    // Places the traces one hop from `hub` in one direction that are not yet
+    // in the graph: as nodes queued for the next hop, or as one group node
+    // that is not expanded further.
+    auto expand = [&](uint32_t hub, bool upstream) {
+        ++stampValue;
+        fresh.clear();
+        auto visit = [&](uint32_t trace, uint32_t) {
+            if (nodeOf[trace] == kNone && stamp[trace] != stampValue) {
+                stamp[trace] = stampValue;
+                fresh.push_back(trace);
+            }
+        };
+        if (upstream)
+            forEachUpstream(model, hub, kNone, visit);
+        else
+            forEachDownstream(model, hub, kNone, visit);
+        if (fresh.empty())
+            return;
+        const uint32_t hops = graph.nodes[nodeOf[hub]].hops + 1;
+        // The hub's index and the direction name a fan-out: both survive a
+        // rebuild with another centre or depth, so an expansion sticks.
+        const uint32_t key = hub * 2 + (upstream ? 0 : 1);
+        if (fresh.size() > options.groupThreshold
+            && !std::binary_search(expandedGroups.begin(), expandedGroups.end(), key)) {
+            if (graph.nodes.size() >= options.nodeCap) {
+                graph.truncated = true;
+                return;
+            }
+            GraphNode group;
+            group.hops = hops;
+            group.groupKey = key;
+            group.members = fresh;
+            std::sort(group.members.begin(), group.members.end());
+            const auto index = uint32_t(graph.nodes.size());
+            for (uint32_t m : group.members)
+                nodeOf[m] = index;
+            graph.nodes.push_back(std::move(group));
+            return;
+        }
+        for (uint32_t trace : fresh) {
+            if (!addNode(trace, hops))
+                return;
+            next.push_back(trace);
+        }
+    };
+
+    auto bfs = [&](uint32_t seed) {
+        if (!addNode(seed, 0))
+            return;
+        frontier.assign(1, seed);
+        for (uint32_t hop = 0; hop < maxHops && !frontier.empty() && !graph.truncated; ++hop) {
+            next.clear();
+            for (uint32_t t : frontier) {
+                expand(t, true);
+                expand(t, false);
+            }
+            frontier.swap(next);
+        }
+    };
+
+    if (!wholeModel) {
+        bfs(centreTrace);
+        if (!graph.nodes.empty())
+            graph.centre = 0;
+    } else {
+        // Hubs first: starting each component at its busiest trace makes a
+        // fan-out collapse into one group instead of splitting around
+        // whichever of its members happened to be loaded first.
+        std::vector<std::pair<uint32_t, uint32_t>> seeds; // (degree, trace)
+        std::vector<uint32_t> isolated;
+        for (uint32_t t = 0; t < traceCount; ++t) {
+            const uint32_t degree = model.traces[t].linksIn + model.traces[t].linksOut;
+            if (degree)
+                seeds.emplace_back(degree, t);
+            else
+                isolated.push_back(t);
+        }
+        std::sort(seeds.begin(), seeds.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        for (const auto &[degree, t] : seeds) {
+            if (graph.truncated)
+                break;
+            if (nodeOf[t] == kNone)
+                bfs(t);
+        }
+        for (uint32_t t : isolated) {
+            if (graph.truncated)
+                break;
+            addNode(t, 0);
+        }
+    }
+
+    // Edges between placed nodes: every resolved link whose two traces are in
+    // the graph, keyed by (cause node, effect node) so that a group's links
+    // add up on one edge. Links inside one node (one trace, or two members of
+    // one group) are not edges.
+    std::vector<std::pair<uint64_t, uint32_t>> keyed;
+    auto collect = [&](uint32_t trace) {
+        const uint32_t effectNode = nodeOf[trace];
+        const Range spans = model.traces[trace].spans;
+        for (uint32_t i = spans.first; i < spans.end(); ++i) {
+            const Range r = model.outgoingLinks(model.traceSpans[i]);
+            for (uint32_t l = r.first; l < r.end(); ++l) {
+                const uint32_t target = model.links[l].target;
+                if (target == kNone)
+                    continue;
+                const uint32_t causeNode = nodeOf[model.hot[target].trace];
+                if (causeNode != kNone && causeNode != effectNode)
+                    keyed.emplace_back(uint64_t(causeNode) << 32 | effectNode, l);
+            }
+        }
+    };
+    for (const GraphNode &node : graph.nodes) {
+        if (node.isGroup()) {
+            for (uint32_t m : node.members)
+                collect(m);
+        } else {
+            collect(node.trace);
+        }
+    }
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<int64_t> scratch;
+    for (size_t i = 0; i < keyed.size();) {
+        GraphEdge e;
+        e.from = uint32_t(keyed[i].first >> 32);
+        e.to = uint32_t(keyed[i].first);
+        size_t j = i;
+        for (; j < keyed.size() && keyed[j].first == keyed[i].first; ++j)
+            e.links.push_back(keyed[j].second);
+        e.linkCount = uint32_t(e.links.size());
+        const LagStats lag = lagStats(model, e.links, scratch);
+        e.lagMin = lag.min;
+        e.lagMedian = lag.median;
+        e.lagMax = lag.max;
+        graph.edges.push_back(std::move(e));
+        i = j;
+    }
+    return graph;
+}
+
+} // namespace causeway

@@ -1,0 +1,126 @@
+#pragma once
+// Builds a Model in memory, span by span, the way a reader fills one: for
+// tests and benchmarks that need a precise link structure without a file.
+// Plain C++ (no Qt), so benchmarks can use it too.
+
+#include "core/model.h"
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace causeway::test {
+
+class ModelBuilder
+{
+public:
+    // Trace n gets the id 0x0100..00nnnnnnnn (hex order follows n); span n
+    // the id 0x0200..nnnnnnnn. Both are never zero.
+    static TraceId traceId(uint32_t n)
+    {
+        TraceId id;
+        id.bytes[0] = 1;
+        for (int i = 0; i < 4; ++i)
+            id.bytes[15 - i] = uint8_t(n >> (8 * i));
+        return id;
+    }
+    static SpanId spanId(uint32_t n)
+    {
+        SpanId id;
+        id.bytes[0] = 2;
+        for (int i = 0; i < 4; ++i)
+            id.bytes[7 - i] = uint8_t(n >> (8 * i));
+        return id;
+    }
+
+    struct LinkSpec
+    {
+        uint32_t trace = 0;
+        uint32_t span = 0;
+        std::vector<std::pair<std::string, std::string>> attributes = {};
+    };
+
+    struct SpanSpec
+    {
+        uint32_t trace = 0;
+        uint32_t span = 0;
+        uint32_t parent = 0;          // 0: a root
+        uint64_t start = 0;           // nanoseconds
+        uint64_t duration = 1000;
+        std::string_view name = "span";
+        std::vector<LinkSpec> links = {};
+        StatusCode status = StatusCode::Unset;
+        std::string_view statusMessage = {};
+        SpanKind kind = SpanKind::Internal;
+    };
+
+    explicit ModelBuilder(std::string_view service = "test-service")
+    {
+        Resource resource;
+        resource.serviceName = m_model.strings.intern(service);
+        m_model.resources.push_back(resource);
+        Scope scope;
+        scope.name = m_model.strings.intern("causeway.test");
+        m_model.scopes.push_back(scope);
+        m_service = resource.serviceName;
+    }
+
+    // Appends one span with its links; returns its index before finalize().
+    uint32_t add(const SpanSpec &s)
+    {
+        const auto index = uint32_t(m_model.hot.size());
+        SpanHot hot;
+        hot.start = s.start;
+        hot.end = s.start + s.duration;
+        hot.name = m_model.strings.intern(s.name);
+        hot.service = m_service;
+        hot.kind = s.kind;
+        hot.status = s.status;
+        m_model.hot.push_back(hot);
+
+        SpanCold cold;
+        cold.traceId = traceId(s.trace);
+        cold.spanId = spanId(s.span);
+        if (s.parent)
+            cold.parentSpanId = spanId(s.parent);
+        cold.rawKind = uint32_t(s.kind);
+        cold.rawStatusCode = uint32_t(s.status);
+        cold.statusMessage = m_model.strings.intern(s.statusMessage);
+
+        // Each link's attributes first, then the span's contiguous link range.
+        std::vector<Link> links;
+        for (const LinkSpec &spec : s.links) {
+            Link link;
+            link.from = index;
+            link.traceId = traceId(spec.trace);
+            link.spanId = spanId(spec.span);
+            link.attributes.first = uint32_t(m_model.attributes.size());
+            for (const auto &[key, value] : spec.attributes) {
+                Attribute a;
+                a.key = m_model.strings.intern(key);
+                a.value = Value::makeString(m_model.strings.intern(value));
+                m_model.attributes.push_back(a);
+            }
+            link.attributes.count = uint32_t(m_model.attributes.size()) - link.attributes.first;
+            links.push_back(link);
+        }
+        cold.links = {uint32_t(m_model.links.size()), uint32_t(links.size())};
+        m_model.links.insert(m_model.links.end(), links.begin(), links.end());
+        m_model.cold.push_back(cold);
+        return index;
+    }
+
+    // Finalizes and hands over the model; the builder is empty afterwards.
+    Model finish()
+    {
+        m_model.finalize();
+        return std::move(m_model);
+    }
+
+private:
+    Model m_model;
+    StringId m_service = 0;
+};
+
+} // namespace causeway::test

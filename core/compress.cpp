@@ -1,10 +1,184 @@
+// gzip and zstd decompression with a size limit enforced while decompressing,
+// so a compression bomb stops after producing `limit` bytes instead of
+// exhausting memory.
+
 #include "core/readers.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <memory>
 
 namespace causeway::detail {
 
-bool decompress(std::string_view, uint64_t, std::string &, std::string &error)
+namespace {
+
+constexpr size_t kChunk = size_t(1) << 18;
+
+std::string describeLimit(uint64_t limit)
 {
-    error = "decompression is not built yet";
+    auto unit = [limit](uint64_t size, const char *name) {
+        return limit >= size && limit % size == 0 ? std::to_string(limit / size) + " " + name : std::string();
+    };
+    for (auto [size, name] : {std::pair{uint64_t(1) << 30, "GiB"}, {uint64_t(1) << 20, "MiB"}, {uint64_t(1) << 10, "KiB"}})
+        if (auto text = unit(size, name); !text.empty())
+            return text;
+    return std::to_string(limit) + " bytes";
+}
+
+std::string limitMessage(uint64_t limit)
+{
+    return "decompressed size exceeds the limit of " + describeLimit(limit) + " (LoadOptions::maxDecompressedBytes)";
+}
+
+bool isGzip(std::string_view b)
+{
+    return b.size() >= 2 && uint8_t(b[0]) == 0x1f && uint8_t(b[1]) == 0x8b;
+}
+
+bool isZstd(std::string_view b)
+{
+    return b.size() >= 4 && uint8_t(b[0]) == 0x28 && uint8_t(b[1]) == 0xb5 && uint8_t(b[2]) == 0x2f && uint8_t(b[3]) == 0xfd;
+}
+
+// Appends `produced` bytes unless that would pass the limit.
+bool append(std::string &out, const char *data, size_t produced, uint64_t limit, std::string &error)
+{
+    if (out.size() + produced > limit) {
+        error = limitMessage(limit);
+        return false;
+    }
+    out.append(data, produced);
+    return true;
+}
+
+bool gunzip(std::string_view bytes, uint64_t limit, std::string &out, std::string &error)
+{
+    z_stream zs{};
+    // 16 + MAX_WBITS: gzip wrapper only, with its CRC and length checked.
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+        error = "cannot initialise zlib";
+        return false;
+    }
+    struct Guard { z_stream *z; ~Guard() { inflateEnd(z); } } guard{&zs};
+    auto buffer = std::make_unique<char[]>(kChunk);
+
+    // The ISIZE trailer of a single-member file gives the size modulo 4 GiB:
+    // a reservation hint only.
+    if (bytes.size() >= 18) {
+        auto t = reinterpret_cast<const unsigned char *>(bytes.data() + bytes.size() - 4);
+        uint64_t hint = uint64_t(t[0]) | uint64_t(t[1]) << 8 | uint64_t(t[2]) << 16 | uint64_t(t[3]) << 24;
+        if (hint <= limit && hint < (uint64_t(1) << 31))
+            out.reserve(out.size() + hint);
+    }
+
+    size_t memberStart = 0;
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
+    // zlib counts input in uInt; feed at most 1 GiB at a time.
+    size_t remaining = bytes.size();
+    auto feed = [&] {
+        if (zs.avail_in == 0 && remaining > 0) {
+            zs.avail_in = uInt(std::min<size_t>(remaining, size_t(1) << 30));
+            remaining -= zs.avail_in;
+        }
+    };
+    auto consumed = [&] { return size_t(reinterpret_cast<const char *>(zs.next_in) - bytes.data()); };
+
+    for (;;) {
+        feed();
+        zs.next_out = reinterpret_cast<Bytef *>(buffer.get());
+        zs.avail_out = uInt(kChunk);
+        int rc = inflate(&zs, Z_NO_FLUSH);
+        size_t produced = kChunk - zs.avail_out;
+        if (produced && !append(out, buffer.get(), produced, limit, error))
+            return false;
+        if (rc == Z_STREAM_END) {
+            // Another member may follow (e.g. `cat a.gz b.gz`); trailing zero
+            // padding is ignored like gzip(1) does.
+            size_t pos = consumed();
+            if (pos == bytes.size())
+                return true;
+            std::string_view rest = bytes.substr(pos);
+            if (rest.find_first_not_of('\0') == std::string_view::npos)
+                return true;
+            if (!isGzip(rest)) {
+                error = "unexpected data after the gzip stream at byte " + std::to_string(pos);
+                return false;
+            }
+            memberStart = pos;
+            inflateReset(&zs);
+            continue;
+        }
+        if (rc == Z_OK)
+            continue;
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0 && remaining == 0) {
+            error = "truncated gzip stream: the data ends at byte " + std::to_string(bytes.size())
+                + " inside the member that starts at byte " + std::to_string(memberStart);
+            return false;
+        }
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0)
+            continue; // more input to feed
+        error = "corrupt gzip data near byte " + std::to_string(consumed()) + " (member at byte "
+            + std::to_string(memberStart) + "): " + (zs.msg ? zs.msg : "inflate failed");
+        return false;
+    }
+}
+
+bool unzstd(std::string_view bytes, uint64_t limit, std::string &out, std::string &error)
+{
+    std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx *)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    if (!dctx) {
+        error = "cannot initialise zstd";
+        return false;
+    }
+    // The first frame's declared size lets a bomb be refused before any work.
+    const unsigned long long declared = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR) {
+        if (out.size() + declared > limit) {
+            error = limitMessage(limit);
+            return false;
+        }
+        out.reserve(out.size() + declared);
+    }
+    auto buffer = std::make_unique<char[]>(kChunk);
+    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+    size_t last = 0;
+    for (;;) {
+        ZSTD_outBuffer ob{buffer.get(), kChunk, 0};
+        const size_t before = in.pos;
+        last = ZSTD_decompressStream(dctx.get(), &ob, &in);
+        if (ZSTD_isError(last)) {
+            error = std::string("corrupt zstd data near byte ") + std::to_string(in.pos) + ": " + ZSTD_getErrorName(last);
+            return false;
+        }
+        if (ob.pos && !append(out, buffer.get(), ob.pos, limit, error))
+            return false;
+        // Done when all input is consumed and the decoder holds nothing back.
+        if (in.pos == in.size && ob.pos < ob.size) {
+            if (last != 0) {
+                error = "truncated zstd stream: the data ends at byte " + std::to_string(bytes.size())
+                    + " inside a frame";
+                return false;
+            }
+            return true;
+        }
+        if (in.pos == before && ob.pos == 0) {
+            error = "corrupt zstd data near byte " + std::to_string(in.pos) + ": the decoder makes no progress";
+            return false;
+        }
+    }
+}
+
+} // namespace
+
+bool decompress(std::string_view bytes, uint64_t limit, std::string &out, std::string &error)
+{
+    out.clear();
+    if (isGzip(bytes))
+        return gunzip(bytes, limit, out, error);
+    if (isZstd(bytes))
+        return unzstd(bytes, limit, out, error);
+    error = "neither gzip nor zstd data";
     return false;
 }
 

@@ -1,12 +1,859 @@
+// OTLP protobuf reader: a hand-written, zero-copy decoder of the protobuf wire
+// format for TracesData / ExportTraceServiceRequest (both are
+// `repeated ResourceSpans resource_spans = 1`), and of the Collector file
+// exporter's length-framed files.
+//
+// Decoding by hand instead of through libprotobuf avoids materialising a
+// message tree: strings go straight from the input into the string pool.
+
 #include "core/readers.h"
+
+#include <cstring>
 
 namespace causeway::detail {
 
-bool readOtlpProto(std::string_view, bool, const ReadContext &ctx, Model &, LoadError &error)
+namespace {
+
+enum WireType : uint32_t { Varint = 0, Fixed64 = 1, Len = 2, StartGroup = 3, EndGroup = 4, Fixed32 = 5 };
+
+// Deeper AnyValue nesting than this is replaced by an empty value.
+constexpr int kMaxValueDepth = 64;
+// Progress and cancellation are checked after this many spans.
+constexpr uint32_t kProgressEvery = 4096;
+
+// A structural problem: the reader stops (or, in a framed file, drops the message).
+struct Malformed
+{
+    uint64_t offset;
+    std::string message;
+};
+
+struct Field
+{
+    uint32_t number = 0;
+    uint32_t wire = 0;
+    uint64_t varint = 0;     // Varint, Fixed64, Fixed32
+    std::string_view bytes;  // Len
+    uint64_t offset = 0;     // of the tag, in the input
+};
+
+// Reads the fields of one message in sequence.
+class Reader
+{
+public:
+    Reader(std::string_view data, uint64_t base) : m_p(data.data()), m_end(data.data() + data.size()), m_begin(data.data()), m_base(base) {}
+
+    bool atEnd() const { return m_p >= m_end; }
+    uint64_t offset() const { return m_base + uint64_t(m_p - m_begin); }
+    // Offset of a view that points into this reader's data.
+    uint64_t offsetOf(std::string_view v) const { return m_base + uint64_t(v.data() - m_begin); }
+
+    void next(Field &f)
+    {
+        f.offset = offset();
+        const uint64_t tag = varint();
+        f.number = uint32_t(tag >> 3);
+        f.wire = uint32_t(tag & 7);
+        if (f.number == 0)
+            throw Malformed{f.offset, "invalid protobuf field number 0"};
+        switch (f.wire) {
+        case Varint:
+            f.varint = varint();
+            break;
+        case Fixed64:
+            need(8, "a 64-bit field");
+            std::memcpy(&f.varint, m_p, 8); // little-endian host
+            m_p += 8;
+            break;
+        case Fixed32: {
+            need(4, "a 32-bit field");
+            uint32_t v;
+            std::memcpy(&v, m_p, 4);
+            f.varint = v;
+            m_p += 4;
+            break;
+        }
+        case Len: {
+            const uint64_t lengthAt = offset();
+            const uint64_t n = varint();
+            if (n > uint64_t(m_end - m_p))
+                throw Malformed{lengthAt, "length " + std::to_string(n) + " of field " + std::to_string(f.number)
+                                              + " runs past the end of its message (" + std::to_string(m_end - m_p)
+                                              + " bytes left)"};
+            f.bytes = std::string_view(m_p, size_t(n));
+            m_p += n;
+            break;
+        }
+        case StartGroup:
+            skipGroup(f.number, 0);
+            break;
+        default:
+            throw Malformed{f.offset, "invalid protobuf wire type " + std::to_string(f.wire) + " for field "
+                                          + std::to_string(f.number)};
+        }
+    }
+
+private:
+    void need(uint64_t n, const char *what)
+    {
+        if (uint64_t(m_end - m_p) < n)
+            throw Malformed{offset(), std::string("truncated input: ") + what + " runs past the end"};
+    }
+
+    uint64_t varint()
+    {
+        // Fast path: one byte.
+        if (m_p < m_end && !(uint8_t(*m_p) & 0x80))
+            return uint8_t(*m_p++);
+        const uint64_t at = offset();
+        uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (m_p >= m_end)
+                throw Malformed{at, "truncated varint"};
+            const uint8_t b = uint8_t(*m_p++);
+            v |= uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                return v;
+        }
+        throw Malformed{at, "varint longer than 10 bytes"};
+    }
+
+    void skipGroup(uint32_t number, int depth)
+    {
+        if (depth > 64)
+            throw Malformed{offset(), "protobuf groups nested too deeply"};
+        Field f;
+        while (!atEnd()) {
+            f.offset = offset();
+            const uint64_t tag = varint();
+            const auto n = uint32_t(tag >> 3), w = uint32_t(tag & 7);
+            if (w == EndGroup) {
+                if (n != number)
+                    throw Malformed{f.offset, "mismatched protobuf end-group tag"};
+                return;
+            }
+            switch (w) {
+            case Varint: varint(); break;
+            case Fixed64: need(8, "a 64-bit field"); m_p += 8; break;
+            case Fixed32: need(4, "a 32-bit field"); m_p += 4; break;
+            case Len: {
+                const uint64_t len = varint();
+                if (len > uint64_t(m_end - m_p))
+                    throw Malformed{f.offset, "length runs past the end of its message"};
+                m_p += len;
+                break;
+            }
+            case StartGroup: skipGroup(n, depth + 1); break;
+            default: throw Malformed{f.offset, "invalid protobuf wire type " + std::to_string(w)};
+            }
+        }
+        throw Malformed{offset(), "truncated input: group without its end tag"};
+    }
+
+    const char *m_p;
+    const char *m_end;
+    const char *m_begin;
+    uint64_t m_base;
+};
+
+struct ViewAt
+{
+    std::string_view bytes;
+    uint64_t offset;
+};
+
+class Decoder
+{
+public:
+    // `where` names the framed message in diagnostics; offsets inside a
+    // decompressed message do not point into the file, so no progress then.
+    Decoder(const ReadContext &ctx, Model &out, std::string_view where, bool reportProgress)
+        : m_ctx(ctx), m_out(out), m_where(where), m_reportProgress(reportProgress)
+    {
+    }
+
+    // Decodes one TracesData message; `base` is its offset for messages.
+    void tracesData(std::string_view data, uint64_t base)
+    {
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number == 1 && expect(f, Len, "TracesData.resource_spans"))
+                resourceSpans(f.bytes, r.offsetOf(f.bytes));
+            if (m_cancelled)
+                return;
+        }
+    }
+
+    bool cancelled() const { return m_cancelled; }
+
+private:
+    std::string place(uint64_t offset) const
+    {
+        return std::string(m_ctx.name) + ": byte " + std::to_string(offset) + m_where;
+    }
+
+    void diag(Severity s, std::string_view code, uint64_t offset, const std::string &what)
+    {
+        m_out.diagnostics.add(s, code, place(offset) + ": " + what);
+    }
+
+    bool expect(const Field &f, uint32_t wire, const char *name)
+    {
+        if (f.wire == wire)
+            return true;
+        diag(Severity::Warning, "proto_wrong_wire_type", f.offset,
+            std::string(name) + " (field " + std::to_string(f.number) + ") has wire type " + std::to_string(f.wire)
+                + " instead of " + std::to_string(wire) + "; the field is skipped");
+        return false;
+    }
+
+    StringId intern(std::string_view s) { return s.empty() ? 0 : m_out.strings.intern(s); }
+
+    // ---- values ----
+
+    std::vector<Attribute> &attrScratch(int depth)
+    {
+        if (size_t(depth) >= m_attrScratch.size())
+            m_attrScratch.resize(size_t(depth) + 1);
+        return m_attrScratch[size_t(depth)];
+    }
+    std::vector<Value> &valueScratch(int depth)
+    {
+        if (size_t(depth) >= m_valueScratch.size())
+            m_valueScratch.resize(size_t(depth) + 1);
+        return m_valueScratch[size_t(depth)];
+    }
+
+    Value anyValue(std::string_view data, uint64_t base, int depth)
+    {
+        Value v;
+        if (depth > kMaxValueDepth) {
+            diag(Severity::Warning, "value_depth_capped", base,
+                "attribute values nested deeper than " + std::to_string(kMaxValueDepth)
+                    + " levels are replaced by empty values");
+            return v;
+        }
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            switch (f.number) {
+            case 1:
+                if (expect(f, Len, "AnyValue.string_value"))
+                    v = Value::makeString(intern(f.bytes));
+                break;
+            case 2:
+                if (expect(f, Varint, "AnyValue.bool_value"))
+                    v = Value::makeBool(f.varint != 0);
+                break;
+            case 3:
+                if (expect(f, Varint, "AnyValue.int_value"))
+                    v = Value::makeInt(int64_t(f.varint));
+                break;
+            case 4:
+                if (expect(f, Fixed64, "AnyValue.double_value")) {
+                    double d;
+                    std::memcpy(&d, &f.varint, 8);
+                    v = Value::makeDouble(d);
+                }
+                break;
+            case 5:
+                if (expect(f, Len, "AnyValue.array_value"))
+                    v = Value::makeArray(arrayValue(f.bytes, r.offsetOf(f.bytes), depth + 1));
+                break;
+            case 6:
+                if (expect(f, Len, "AnyValue.kvlist_value"))
+                    v = Value::makeKvList(keyValues(f.bytes, r.offsetOf(f.bytes), 1, depth + 1));
+                break;
+            case 7:
+                if (expect(f, Len, "AnyValue.bytes_value"))
+                    v = Value::makeBytes(intern(f.bytes));
+                break;
+            default:
+                break;
+            }
+        }
+        return v;
+    }
+
+    // ArrayValue {repeated AnyValue values = 1}: appended contiguously to Model::values.
+    Range arrayValue(std::string_view data, uint64_t base, int depth)
+    {
+        auto &scratch = valueScratch(depth);
+        scratch.clear();
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number == 1 && expect(f, Len, "ArrayValue.values")) {
+                Value v = anyValue(f.bytes, r.offsetOf(f.bytes), depth);
+                valueScratch(depth).push_back(v);
+            }
+        }
+        auto &done = valueScratch(depth);
+        Range range{uint32_t(m_out.values.size()), uint32_t(done.size())};
+        m_out.values.insert(m_out.values.end(), done.begin(), done.end());
+        return range;
+    }
+
+    // A message whose field `field` is `repeated KeyValue` and nothing else we
+    // read (KeyValueList, or an attributes list given as views).
+    Range keyValues(std::string_view data, uint64_t base, uint32_t field, int depth)
+    {
+        attrScratch(depth).clear();
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number == field && expect(f, Len, "KeyValueList.values"))
+                keyValue(f.bytes, r.offsetOf(f.bytes), depth);
+        }
+        return flushAttributes(depth);
+    }
+
+    Range attributeList(const std::vector<ViewAt> &views, int depth)
+    {
+        attrScratch(depth).clear();
+        for (const auto &v : views)
+            keyValue(v.bytes, v.offset, depth);
+        return flushAttributes(depth);
+    }
+
+    Range flushAttributes(int depth)
+    {
+        auto &done = attrScratch(depth);
+        Range range{uint32_t(m_out.attributes.size()), uint32_t(done.size())};
+        m_out.attributes.insert(m_out.attributes.end(), done.begin(), done.end());
+        return range;
+    }
+
+    void keyValue(std::string_view data, uint64_t base, int depth)
+    {
+        Attribute a;
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number == 1 && expect(f, Len, "KeyValue.key"))
+                a.key = intern(f.bytes);
+            else if (f.number == 2 && expect(f, Len, "KeyValue.value"))
+                a.value = anyValue(f.bytes, r.offsetOf(f.bytes), depth);
+        }
+        attrScratch(depth).push_back(a); // re-fetched: anyValue may have grown the scratch list
+    }
+
+    // ---- resource and scope ----
+
+    void resourceSpans(std::string_view data, uint64_t base)
+    {
+        // The resource may follow its scope_spans on the wire; read it first.
+        Reader r(data, base);
+        Field f;
+        m_resourceAttrs.clear();
+        Resource res;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number == 1 && expect(f, Len, "ResourceSpans.resource")) {
+                Reader rr(f.bytes, r.offsetOf(f.bytes));
+                Field g;
+                while (!rr.atEnd()) {
+                    rr.next(g);
+                    if (g.number == 1 && expect(g, Len, "Resource.attributes"))
+                        m_resourceAttrs.push_back({g.bytes, rr.offsetOf(g.bytes)});
+                    else if (g.number == 2 && expect(g, Varint, "Resource.dropped_attributes_count"))
+                        res.droppedAttributesCount = uint32_t(g.varint);
+                }
+            } else if (f.number == 3 && expect(f, Len, "ResourceSpans.schema_url")) {
+                res.schemaUrl = intern(f.bytes);
+            }
+        }
+        res.attributes = attributeList(m_resourceAttrs, 0);
+        for (uint32_t i = res.attributes.first; i < res.attributes.end(); ++i) {
+            const auto &a = m_out.attributes[i];
+            if (a.value.type == ValueType::String && m_out.str(a.key) == "service.name") {
+                res.serviceName = a.value.str;
+                break;
+            }
+        }
+        const auto resourceIndex = uint32_t(m_out.resources.size());
+        m_out.resources.push_back(res);
+
+        Reader again(data, base);
+        while (!again.atEnd()) {
+            again.next(f);
+            if ((f.number == 2 || f.number == 1000) && f.wire == Len)
+                scopeSpans(f.bytes, again.offsetOf(f.bytes), resourceIndex, res.serviceName);
+            else if (f.number == 2 || f.number == 1000)
+                expect(f, Len, "ResourceSpans.scope_spans");
+            if (m_cancelled)
+                return;
+        }
+    }
+
+    // ScopeSpans, or the deprecated InstrumentationLibrarySpans (same field
+    // numbers; its InstrumentationLibrary has only name and version).
+    void scopeSpans(std::string_view data, uint64_t base, uint32_t resourceIndex, StringId service)
+    {
+        Scope scope;
+        scope.resource = resourceIndex;
+        m_scopeAttrs.clear();
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number == 1 && expect(f, Len, "ScopeSpans.scope")) {
+                Reader sr(f.bytes, r.offsetOf(f.bytes));
+                Field g;
+                while (!sr.atEnd()) {
+                    sr.next(g);
+                    switch (g.number) {
+                    case 1:
+                        if (expect(g, Len, "InstrumentationScope.name"))
+                            scope.name = intern(g.bytes);
+                        break;
+                    case 2:
+                        if (expect(g, Len, "InstrumentationScope.version"))
+                            scope.version = intern(g.bytes);
+                        break;
+                    case 3:
+                        if (expect(g, Len, "InstrumentationScope.attributes"))
+                            m_scopeAttrs.push_back({g.bytes, sr.offsetOf(g.bytes)});
+                        break;
+                    case 4:
+                        if (expect(g, Varint, "InstrumentationScope.dropped_attributes_count"))
+                            scope.droppedAttributesCount = uint32_t(g.varint);
+                        break;
+                    default:
+                        break;
+                    }
+                }
+            } else if (f.number == 3 && expect(f, Len, "ScopeSpans.schema_url")) {
+                scope.schemaUrl = intern(f.bytes);
+            }
+        }
+        scope.attributes = attributeList(m_scopeAttrs, 0);
+        const auto scopeIndex = uint32_t(m_out.scopes.size());
+        m_out.scopes.push_back(scope);
+
+        Reader again(data, base);
+        while (!again.atEnd()) {
+            again.next(f);
+            if (f.number == 2 && expect(f, Len, "ScopeSpans.spans")) {
+                span(f.bytes, again.offsetOf(f.bytes), scopeIndex, service);
+                if (++m_sinceProgress >= kProgressEvery) {
+                    m_sinceProgress = 0;
+                    if (m_reportProgress)
+                        m_ctx.done(again.offset());
+                    if (m_ctx.cancelled()) {
+                        m_cancelled = true;
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- span ----
+
+    template<size_t N>
+    bool readId(const Field &f, Id<N> &id)
+    {
+        if (f.bytes.size() != N)
+            return false;
+        std::memcpy(id.bytes.data(), f.bytes.data(), N);
+        return true;
+    }
+
+    static std::string hexOf(std::string_view bytes) { return bytes.empty() ? "empty" : toHex(bytes); }
+
+    void span(std::string_view data, uint64_t base, uint32_t scopeIndex, StringId service)
+    {
+        SpanHot h;
+        SpanCold c;
+        c.scope = scopeIndex;
+        h.service = service;
+        m_spanAttrs.clear();
+        m_events.clear();
+        m_links.clear();
+        std::string_view traceIdBytes, spanIdBytes, parentBytes;
+        bool haveTrace = false, haveSpan = false;
+
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            switch (f.number) {
+            case 1:
+                if (expect(f, Len, "Span.trace_id")) {
+                    traceIdBytes = f.bytes;
+                    haveTrace = readId(f, c.traceId);
+                }
+                break;
+            case 2:
+                if (expect(f, Len, "Span.span_id")) {
+                    spanIdBytes = f.bytes;
+                    haveSpan = readId(f, c.spanId);
+                }
+                break;
+            case 3:
+                if (expect(f, Len, "Span.trace_state"))
+                    c.traceState = intern(f.bytes);
+                break;
+            case 4:
+                if (expect(f, Len, "Span.parent_span_id")) {
+                    parentBytes = f.bytes;
+                    c.parentSpanId = {};
+                    if (!f.bytes.empty() && !readId(f, c.parentSpanId))
+                        c.parentSpanId = {};
+                }
+                break;
+            case 5:
+                if (expect(f, Len, "Span.name"))
+                    h.name = intern(f.bytes);
+                break;
+            case 6:
+                if (expect(f, Varint, "Span.kind"))
+                    c.rawKind = uint32_t(f.varint);
+                break;
+            case 7:
+                if (expect(f, Fixed64, "Span.start_time_unix_nano"))
+                    h.start = f.varint;
+                break;
+            case 8:
+                if (expect(f, Fixed64, "Span.end_time_unix_nano"))
+                    h.end = f.varint;
+                break;
+            case 9:
+                if (expect(f, Len, "Span.attributes"))
+                    m_spanAttrs.push_back({f.bytes, r.offsetOf(f.bytes)});
+                break;
+            case 10:
+                if (expect(f, Varint, "Span.dropped_attributes_count"))
+                    c.droppedAttributesCount = uint32_t(f.varint);
+                break;
+            case 11:
+                if (expect(f, Len, "Span.events"))
+                    m_events.push_back({f.bytes, r.offsetOf(f.bytes)});
+                break;
+            case 12:
+                if (expect(f, Varint, "Span.dropped_events_count"))
+                    c.droppedEventsCount = uint32_t(f.varint);
+                break;
+            case 13:
+                if (expect(f, Len, "Span.links"))
+                    m_links.push_back({f.bytes, r.offsetOf(f.bytes)});
+                break;
+            case 14:
+                if (expect(f, Varint, "Span.dropped_links_count"))
+                    c.droppedLinksCount = uint32_t(f.varint);
+                break;
+            case 15:
+                if (expect(f, Len, "Span.status"))
+                    status(f.bytes, r.offsetOf(f.bytes), c);
+                break;
+            case 16:
+                if (expect(f, Fixed32, "Span.flags"))
+                    c.flags = uint32_t(f.varint);
+                break;
+            default:
+                break;
+            }
+        }
+
+        if (!haveTrace || c.traceId.isZero()) {
+            diag(Severity::Warning, "span_bad_trace_id", base,
+                "span with trace id " + hexOf(traceIdBytes) + " (" + std::to_string(traceIdBytes.size())
+                    + " bytes; 16 non-zero bytes expected) is skipped");
+            return;
+        }
+        if (!haveSpan || c.spanId.isZero()) {
+            diag(Severity::Warning, "span_bad_span_id", base,
+                "span with span id " + hexOf(spanIdBytes) + " (" + std::to_string(spanIdBytes.size())
+                    + " bytes; 8 non-zero bytes expected) in trace " + c.traceId.hex() + " is skipped");
+            return;
+        }
+        if (!parentBytes.empty() && parentBytes.size() != 8)
+            diag(Severity::Warning, "span_bad_parent_span_id", base,
+                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has a parent span id of "
+                    + std::to_string(parentBytes.size()) + " bytes; shown as a root");
+        if (h.end < h.start) {
+            diag(Severity::Warning, "span_end_before_start", base,
+                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " ends before it starts; its end is set to its start");
+            h.end = h.start;
+        }
+        h.kind = c.rawKind <= 5 ? SpanKind(c.rawKind) : SpanKind::Unspecified;
+        h.status = c.rawStatusCode <= 2 ? StatusCode(c.rawStatusCode) : StatusCode::Unset;
+
+        const auto spanIndex = uint32_t(m_out.hot.size());
+        c.attributes = attributeList(m_spanAttrs, 0);
+
+        m_eventScratch.clear();
+        for (const auto &e : m_events)
+            m_eventScratch.push_back(event(e.bytes, e.offset));
+        c.events = {uint32_t(m_out.events.size()), uint32_t(m_eventScratch.size())};
+        m_out.events.insert(m_out.events.end(), m_eventScratch.begin(), m_eventScratch.end());
+
+        m_linkScratch.clear();
+        for (const auto &l : m_links) {
+            Link link;
+            if (this->link(l.bytes, l.offset, spanIndex, link))
+                m_linkScratch.push_back(link);
+        }
+        c.links = {uint32_t(m_out.links.size()), uint32_t(m_linkScratch.size())};
+        m_out.links.insert(m_out.links.end(), m_linkScratch.begin(), m_linkScratch.end());
+
+        m_out.hot.push_back(h);
+        m_out.cold.push_back(c);
+    }
+
+    void status(std::string_view data, uint64_t base, SpanCold &c)
+    {
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number == 2 && expect(f, Len, "Status.message"))
+                c.statusMessage = intern(f.bytes);
+            else if (f.number == 3 && expect(f, Varint, "Status.code"))
+                c.rawStatusCode = uint32_t(f.varint);
+        }
+    }
+
+    Event event(std::string_view data, uint64_t base)
+    {
+        Event e;
+        m_nestedAttrs.clear();
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            switch (f.number) {
+            case 1:
+                if (expect(f, Fixed64, "Event.time_unix_nano"))
+                    e.time = f.varint;
+                break;
+            case 2:
+                if (expect(f, Len, "Event.name"))
+                    e.name = intern(f.bytes);
+                break;
+            case 3:
+                if (expect(f, Len, "Event.attributes"))
+                    m_nestedAttrs.push_back({f.bytes, r.offsetOf(f.bytes)});
+                break;
+            case 4:
+                if (expect(f, Varint, "Event.dropped_attributes_count"))
+                    e.droppedAttributesCount = uint32_t(f.varint);
+                break;
+            default:
+                break;
+            }
+        }
+        e.attributes = attributeList(m_nestedAttrs, 0);
+        return e;
+    }
+
+    bool link(std::string_view data, uint64_t base, uint32_t from, Link &l)
+    {
+        l.from = from;
+        m_nestedAttrs.clear();
+        std::string_view traceIdBytes, spanIdBytes;
+        bool haveTrace = false, haveSpan = false;
+        Reader r(data, base);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            switch (f.number) {
+            case 1:
+                if (expect(f, Len, "Link.trace_id")) {
+                    traceIdBytes = f.bytes;
+                    haveTrace = readId(f, l.traceId);
+                }
+                break;
+            case 2:
+                if (expect(f, Len, "Link.span_id")) {
+                    spanIdBytes = f.bytes;
+                    haveSpan = readId(f, l.spanId);
+                }
+                break;
+            case 3:
+                if (expect(f, Len, "Link.trace_state"))
+                    l.traceState = intern(f.bytes);
+                break;
+            case 4:
+                if (expect(f, Len, "Link.attributes"))
+                    m_nestedAttrs.push_back({f.bytes, r.offsetOf(f.bytes)});
+                break;
+            case 5:
+                if (expect(f, Varint, "Link.dropped_attributes_count"))
+                    l.droppedAttributesCount = uint32_t(f.varint);
+                break;
+            case 6:
+                if (expect(f, Fixed32, "Link.flags"))
+                    l.flags = uint32_t(f.varint);
+                break;
+            default:
+                break;
+            }
+        }
+        if (!haveTrace || l.traceId.isZero()) {
+            diag(Severity::Warning, "link_bad_trace_id", base,
+                "link to trace id " + hexOf(traceIdBytes) + " (16 non-zero bytes expected) is skipped");
+            return false;
+        }
+        if (!haveSpan || l.spanId.isZero()) {
+            diag(Severity::Warning, "link_bad_span_id", base,
+                "link to span id " + hexOf(spanIdBytes) + " in trace " + l.traceId.hex()
+                    + " (8 non-zero bytes expected) is skipped");
+            return false;
+        }
+        l.attributes = attributeList(m_nestedAttrs, 0);
+        return true;
+    }
+
+    const ReadContext &m_ctx;
+    Model &m_out;
+    std::string m_where;   // appended to "NAME: byte N" (which framed message)
+    bool m_reportProgress;
+    bool m_cancelled = false;
+    uint32_t m_sinceProgress = 0;
+
+    std::vector<ViewAt> m_resourceAttrs, m_scopeAttrs, m_spanAttrs, m_events, m_links, m_nestedAttrs;
+    std::vector<Event> m_eventScratch;
+    std::vector<Link> m_linkScratch;
+    std::vector<std::vector<Attribute>> m_attrScratch;
+    std::vector<std::vector<Value>> m_valueScratch;
+};
+
+// Sizes of the model's tables, to drop a damaged framed message entirely.
+struct Mark
+{
+    size_t resources, scopes, spans, events, links, attributes, values;
+    explicit Mark(const Model &m)
+        : resources(m.resources.size()), scopes(m.scopes.size()), spans(m.hot.size()), events(m.events.size()),
+          links(m.links.size()), attributes(m.attributes.size()), values(m.values.size())
+    {
+    }
+    void rollback(Model &m) const
+    {
+        m.resources.resize(resources);
+        m.scopes.resize(scopes);
+        m.hot.resize(spans);
+        m.cold.resize(spans);
+        m.events.resize(events);
+        m.links.resize(links);
+        m.attributes.resize(attributes);
+        m.values.resize(values);
+    }
+};
+
+uint32_t bigEndian32(const char *p)
+{
+    auto u = reinterpret_cast<const unsigned char *>(p);
+    return uint32_t(u[0]) << 24 | uint32_t(u[1]) << 16 | uint32_t(u[2]) << 8 | u[3];
+}
+
+bool isZstdFrame(std::string_view b)
+{
+    return b.size() >= 4 && uint8_t(b[0]) == 0x28 && uint8_t(b[1]) == 0xb5 && uint8_t(b[2]) == 0x2f && uint8_t(b[3]) == 0xfd;
+}
+
+bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error)
+{
+    const uint64_t limit = ctx.options ? ctx.options->maxDecompressedBytes : (uint64_t(8) << 30);
+    uint64_t decompressedTotal = 0;
+    uint64_t pos = 0;
+    uint32_t good = 0;
+    std::string plain;
+    while (pos < bytes.size()) {
+        if (bytes.size() - pos < 4) {
+            out.diagnostics.add(Severity::Error, "proto_frame_truncated",
+                std::string(ctx.name) + ": byte " + std::to_string(pos) + ": the file ends inside a frame header ("
+                    + std::to_string(bytes.size() - pos) + " bytes); the damaged tail is skipped");
+            break;
+        }
+        const uint32_t length = bigEndian32(bytes.data() + pos);
+        if (length > bytes.size() - pos - 4) {
+            out.diagnostics.add(Severity::Error, "proto_frame_truncated",
+                std::string(ctx.name) + ": byte " + std::to_string(pos) + ": a frame of " + std::to_string(length)
+                    + " bytes runs past the end of the file (" + std::to_string(bytes.size() - pos - 4)
+                    + " bytes left); the damaged tail is skipped");
+            break;
+        }
+        const uint64_t start = pos + 4;
+        std::string_view message = bytes.substr(start, length);
+        pos = start + length;
+
+        std::string where;
+        if (isZstdFrame(message)) {
+            std::string why;
+            if (!decompress(message, limit - decompressedTotal, plain, why)) {
+                if (why.find("LoadOptions::maxDecompressedBytes") != std::string::npos) {
+                    error.offset = start;
+                    error.message = "zstd: " + why;
+                    return false;
+                }
+                out.diagnostics.add(Severity::Error, "proto_frame_corrupt",
+                    std::string(ctx.name) + ": byte " + std::to_string(start) + ": zstd-compressed message: " + why
+                        + "; the message is skipped");
+                continue;
+            }
+            decompressedTotal += plain.size();
+            message = plain;
+            where = " of the message decompressed from the zstd frame at byte " + std::to_string(start);
+        }
+        Decoder decoder(ctx, out, where, where.empty());
+        Mark mark(out);
+        try {
+            decoder.tracesData(message, where.empty() ? start : 0);
+        } catch (const Malformed &m) {
+            mark.rollback(out);
+            out.diagnostics.add(Severity::Error, "proto_message_corrupt",
+                std::string(ctx.name) + ": byte " + std::to_string(m.offset) + where + ": " + m.message
+                    + "; the framed message starting at byte " + std::to_string(start) + " is skipped");
+            continue;
+        }
+        if (decoder.cancelled()) {
+            error.message = "cancelled";
+            return false;
+        }
+        ++good;
+        ctx.done(pos);
+        if (ctx.cancelled()) {
+            error.message = "cancelled";
+            return false;
+        }
+    }
+    if (good == 0) {
+        error.offset = 0;
+        error.message = "no readable OTLP protobuf message in the length-framed file";
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool readOtlpProto(std::string_view bytes, bool framed, const ReadContext &ctx, Model &out, LoadError &error)
 {
     error.file = std::string(ctx.name);
-    error.message = "OTLP protobuf reading is not built yet";
-    return false;
+    if (framed)
+        return readFramed(bytes, ctx, out, error);
+    Decoder decoder(ctx, out, {}, true);
+    try {
+        decoder.tracesData(bytes, 0);
+    } catch (const Malformed &m) {
+        error.offset = m.offset;
+        error.message = "malformed OTLP protobuf: " + m.message;
+        return false;
+    }
+    if (decoder.cancelled()) {
+        error.message = "cancelled";
+        return false;
+    }
+    ctx.done(bytes.size());
+    return true;
 }
 
 } // namespace causeway::detail

@@ -595,6 +595,100 @@ private slots:
         QCOMPARE(r.traces.size(), size_t(31));
     }
 
+    // The bundled sample, written by the OpenTelemetry JS SDK; expectations
+    // computed independently from its JSON Lines twin (see resources/samples/README.md).
+    void bundledSample()
+    {
+        Model model;
+        const LoadResult loaded = loadFiles({causeway::test::bundledSample("causeway-sample.pb")}, model);
+        QVERIFY2(loaded.ok, loaded.error.text().c_str());
+        QCOMPARE(model.traces.size(), size_t(84));
+
+        auto trace = [&](const char *hex) {
+            Reference r;
+            std::string error;
+            if (!resolveReference(model, hex, r, error))
+                qFatal("%s", error.c_str());
+            return r;
+        };
+        auto hex = [&](uint32_t t) { return model.traces[t].id.hex(); };
+
+        // The checkout of order ord_4dbmf is fine, but a payment consumer it
+        // triggered hit a deadlock.
+        auto spans = errorsDownstream(model, trace("86af498361fbc6366d1bfc74bd4a1b9e"));
+        QCOMPARE(spans.size(), size_t(1));
+        QCOMPARE(model.cold[spans[0]].traceId.hex(), std::string("c484ff7480743130fa6f2131e9db635e"));
+        QCOMPARE(model.cold[spans[0]].spanId.hex(), std::string("1c97b1c722312362"));
+        QCOMPARE(model.str(model.hot[spans[0]].name), std::string_view("INSERT shop.payments"));
+        QCOMPARE(model.str(model.cold[spans[0]].statusMessage), std::string_view("PostgresError: deadlock detected"));
+
+        // Order ord_4dbnd: three failed attempts in the retry chain, three
+        // error spans each.
+        spans = errorsDownstream(model, trace("10aa1b3084c289e4a1901ac4ae17688d"));
+        QStringList found;
+        for (uint32_t s : spans)
+            found << QString::fromStdString(model.cold[s].traceId.hex() + "/" + model.cold[s].spanId.hex());
+        QCOMPARE(found, (QStringList{
+                            QStringLiteral("160d8fce005a3b375afc0a8668bb5e0a/01c1c464512ccedd"),
+                            QStringLiteral("160d8fce005a3b375afc0a8668bb5e0a/1de2a2fb870fc0ca"),
+                            QStringLiteral("160d8fce005a3b375afc0a8668bb5e0a/ec0645d647d6c124"),
+                            QStringLiteral("5f5b5956ae68965780924e973b3db2f1/0910d7392b25ac6c"),
+                            QStringLiteral("5f5b5956ae68965780924e973b3db2f1/607ee0606f24fa08"),
+                            QStringLiteral("5f5b5956ae68965780924e973b3db2f1/613359a4b5f80454"),
+                            QStringLiteral("da6f7dff4ba24091b92558d70fc6bf60/64ae5645cf4d0007"),
+                            QStringLiteral("da6f7dff4ba24091b92558d70fc6bf60/72bd3fffa37200fd"),
+                            QStringLiteral("da6f7dff4ba24091b92558d70fc6bf60/8d1fffa1f59f76e1")}));
+
+        // Upstream of the dead letter: the three attempts and the checkout.
+        ChainResult r = chain(model, trace("068bbe47b77eb63ac9aec14cc9cf35e1"), {Direction::Upstream});
+        QStringList reached;
+        for (size_t i = 0; i < r.traces.size(); ++i)
+            reached << QStringLiteral("%1:%2").arg(QString::fromStdString(hex(r.traces[i]))).arg(r.hops[i]);
+        QCOMPARE(reached, (QStringList{QStringLiteral("068bbe47b77eb63ac9aec14cc9cf35e1:0"),
+                                       QStringLiteral("10aa1b3084c289e4a1901ac4ae17688d:4"),
+                                       QStringLiteral("160d8fce005a3b375afc0a8668bb5e0a:1"),
+                                       QStringLiteral("5f5b5956ae68965780924e973b3db2f1:2"),
+                                       QStringLiteral("da6f7dff4ba24091b92558d70fc6bf60:3")}));
+
+        // The settlement batch: 40 item traces, and the 11 checkouts behind
+        // the online payments.
+        const Reference batch = trace("bf68987c6db0b484b5ce1735f262b0e2");
+        r = chain(model, batch, {Direction::Upstream});
+        QCOMPARE(r.traces.size(), size_t(52));
+        QCOMPARE(*std::max_element(r.hops.begin(), r.hops.end()), 2u);
+        QCOMPARE(chain(model, batch, {Direction::Both}).traces.size(), size_t(80));
+
+        // Its 40 links collapse into one group (threshold 25), one edge.
+        const TraceGraph g = buildTraceGraph(model, batch.trace);
+        checkGraphInvariants(g, model);
+        QCOMPARE(g.nodes.size(), size_t(2));
+        QVERIFY(g.nodes[1].isGroup());
+        QCOMPARE(g.nodes[1].members.size(), size_t(40));
+        QCOMPARE(g.edges.size(), size_t(1));
+        QCOMPARE(g.edges[0].linkCount, 40u);
+        QCOMPARE(g.edges[0].lagMin, int64_t(8041891849412));
+        QCOMPARE(g.edges[0].lagMedian, int64_t(8546897983874));
+        QCOMPARE(g.edges[0].lagMax, int64_t(8995467012335));
+        // Expanded, the items show, and at hop 2 the online payments' checkouts
+        // and the receipt mails their payment consumers triggered.
+        const TraceGraph expanded = buildTraceGraph(model, batch.trace, {.expandedGroups = {g.nodes[1].groupKey}});
+        checkGraphInvariants(expanded, model);
+        QCOMPARE(expanded.nodes.size(), size_t(1 + 40 + 22)); // hop 2: 11 checkouts, 11 receipt mails
+
+        // The consumer edge carries the messaging attributes and the lag.
+        const auto edges = traceEdges(model);
+        const auto consumer = std::find_if(edges.begin(), edges.end(), [&](const TraceEdge &e) {
+            return hex(e.cause) == "86af498361fbc6366d1bfc74bd4a1b9e" && hex(e.effect) == "2058dbd7ee13639dcc8b82c05734113d";
+        });
+        QVERIFY(consumer != edges.end());
+        QCOMPARE(consumer->links.size(), size_t(1));
+        QCOMPARE(consumer->lagMedian, int64_t(23896535));
+        QCOMPARE(consumer->attributeSummary.size(), size_t(2));
+        QCOMPARE(consumer->attributeSummary[0].key, std::string("messaging.destination.name"));
+        QCOMPARE(consumer->attributeSummary[0].value, std::string("orders"));
+        QCOMPARE(consumer->attributeSummary[1].value, std::string("01627e63-6f35-4766-8a41-fbf23c58adc7"));
+    }
+
 private:
     Model m_model;
     Model m_fanOut;

@@ -1,0 +1,494 @@
+// bench_load: how fast and how lean loading OTLP is, against two baselines
+// measured in the same run.
+//
+//   bench_load [FILE] [--runs N] [--size 200M] [--format json|jsonl] [--threads N]
+//
+// Without FILE, a synthetic file of --size (default 200M) is generated into
+// /tmp (deterministic, reused when already there). Approaches:
+//   read         read the file into memory: the floor
+//   nlohmann     read + parse into an nlohmann::json DOM: the naive approach
+//   load json    causeway::loadFiles of the OTLP/JSON file
+//   read pb      read the protobuf copy into memory
+//   load pb      causeway::loadFiles of the same data written as OTLP protobuf
+//                by causeway::writeModel
+// Each run of each approach happens in a fresh child process, so its peak RSS
+// (wait4 ru_maxrss) is its own; the file is read once beforehand so it sits in
+// the page cache. Runs are interleaved across approaches to spread noise.
+
+#include "otlpgen.h"
+
+#include "core/load.h"
+#include "core/writer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What a child reports back through a pipe.
+struct Sample
+{
+    double seconds = 0;
+    uint64_t spans = 0;
+    uint64_t modelBytes = 0;
+    uint64_t peakRssBytes = 0; // filled by the parent from wait4
+    double cpuSeconds = 0;     // user + system time of the child, from wait4
+    bool ok = false;
+    char error[512] = {};
+};
+
+void setError(Sample &s, const std::string &message)
+{
+    s.ok = false;
+    std::snprintf(s.error, sizeof s.error, "%s", message.c_str());
+}
+
+// Runs fn in a forked child and returns its sample with the child's peak RSS.
+Sample inChild(const std::function<void(Sample &)> &fn)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        Sample s;
+        setError(s, std::string("pipe: ") + std::strerror(errno));
+        return s;
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        Sample s;
+        fn(s);
+        const char *p = reinterpret_cast<const char *>(&s);
+        size_t left = sizeof s;
+        while (left) {
+            ssize_t n = write(fds[1], p, left);
+            if (n <= 0)
+                break;
+            p += n;
+            left -= size_t(n);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    Sample s;
+    if (pid < 0) {
+        close(fds[0]);
+        setError(s, std::string("fork: ") + std::strerror(errno));
+        return s;
+    }
+    char *p = reinterpret_cast<char *>(&s);
+    size_t got = 0;
+    while (got < sizeof s) {
+        ssize_t n = read(fds[0], p + got, sizeof s - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += size_t(n);
+    }
+    close(fds[0]);
+    int status = 0;
+    struct rusage usage{};
+    while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    if (got != sizeof s) {
+        s = Sample{};
+        setError(s, WIFSIGNALED(status) ? "child killed by signal " + std::to_string(WTERMSIG(status))
+                                        : std::string("child exited without a result"));
+    }
+    s.peakRssBytes = uint64_t(usage.ru_maxrss) * 1024;
+    s.cpuSeconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    return s;
+}
+
+uint64_t fileSize(const std::string &path)
+{
+    struct stat st{};
+    return stat(path.c_str(), &st) == 0 ? uint64_t(st.st_size) : 0;
+}
+
+// read(2) into one buffer of the file's size: the least any loader must do.
+bool readWhole(const std::string &path, std::string &out, std::string &error)
+{
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        error = path + ": " + std::strerror(errno);
+        return false;
+    }
+    out.resize(fileSize(path));
+    size_t got = 0;
+    while (got < out.size()) {
+        ssize_t n = read(fd, out.data() + got, out.size() - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += size_t(n);
+    }
+    close(fd);
+    out.resize(got);
+    return true;
+}
+
+// Reads a file once without keeping it, so later runs find it in the page cache.
+void warmPageCache(const std::string &path)
+{
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    std::vector<char> buf(1 << 20);
+    while (read(fd, buf.data(), buf.size()) > 0) {
+    }
+    close(fd);
+}
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void approachRead(const std::string &path, Sample &s)
+{
+    const auto t0 = Clock::now();
+    std::string data, error;
+    if (!readWhole(path, data, error))
+        return setError(s, error);
+    s.seconds = since(t0);
+    s.ok = !data.empty();
+}
+
+uint64_t countSpans(const nlohmann::json &doc)
+{
+    uint64_t n = 0;
+    auto it = doc.find("resourceSpans");
+    if (it == doc.end() || !it->is_array())
+        return 0;
+    for (const auto &rs : *it) {
+        auto ss = rs.find("scopeSpans");
+        if (ss == rs.end())
+            continue;
+        for (const auto &scope : *ss) {
+            auto spans = scope.find("spans");
+            if (spans != scope.end())
+                n += spans->size();
+        }
+    }
+    return n;
+}
+
+void approachNlohmann(const std::string &path, bool jsonLines, Sample &s)
+{
+    const auto t0 = Clock::now();
+    std::string data, error;
+    if (!readWhole(path, data, error))
+        return setError(s, error);
+    std::vector<nlohmann::json> docs;
+    try {
+        if (jsonLines) {
+            size_t pos = 0;
+            while (pos < data.size()) {
+                size_t eol = data.find('\n', pos);
+                if (eol == std::string::npos)
+                    eol = data.size();
+                if (eol > pos)
+                    docs.push_back(nlohmann::json::parse(data.begin() + std::ptrdiff_t(pos), data.begin() + std::ptrdiff_t(eol)));
+                pos = eol + 1;
+            }
+        } else {
+            docs.push_back(nlohmann::json::parse(data));
+        }
+    } catch (const std::exception &e) {
+        return setError(s, e.what());
+    }
+    s.seconds = since(t0);
+    for (const auto &d : docs)
+        s.spans += countSpans(d);
+    s.ok = true;
+}
+
+void approachLoad(const std::string &path, unsigned threads, Sample &s)
+{
+    const auto t0 = Clock::now();
+    causeway::Model model;
+    causeway::LoadOptions options;
+    options.threads = threads;
+    const causeway::LoadResult r = causeway::loadFiles({path}, model, options);
+    s.seconds = since(t0);
+    if (!r.ok)
+        return setError(s, r.error.text());
+    s.spans = model.spanCount();
+    s.modelBytes = model.memoryUsage();
+    s.ok = true;
+}
+
+// Writes the protobuf copy of the JSON file with causeway's own writer.
+Sample writeProto(const std::string &json, const std::string &pb, unsigned threads)
+{
+    return inChild([&](Sample &s) {
+        causeway::Model model;
+        causeway::LoadOptions options;
+        options.threads = threads;
+        const causeway::LoadResult r = causeway::loadFiles({json}, model, options);
+        if (!r.ok)
+            return setError(s, r.error.text());
+        std::ofstream out(pb, std::ios::binary | std::ios::trunc);
+        std::string error;
+        if (!out || !causeway::writeModel(model, causeway::OutputFormat::OtlpProto, out, error))
+            return setError(s, "writing " + pb + ": " + (error.empty() ? std::strerror(errno) : error));
+        out.close();
+        if (!out)
+            return setError(s, "writing " + pb + ": " + std::strerror(errno));
+        s.spans = model.spanCount();
+        s.ok = true;
+    });
+}
+
+struct Row
+{
+    std::string name;
+    std::string file;
+    uint64_t fileBytes = 0;
+    std::vector<Sample> samples;
+    std::string error;
+
+    bool ok() const { return error.empty() && !samples.empty(); }
+    std::vector<double> times() const
+    {
+        std::vector<double> t;
+        for (const auto &s : samples)
+            t.push_back(s.seconds);
+        std::sort(t.begin(), t.end());
+        return t;
+    }
+    double best() const { return times().front(); }
+    double median() const
+    {
+        auto t = times();
+        return t.size() % 2 ? t[t.size() / 2] : (t[t.size() / 2 - 1] + t[t.size() / 2]) / 2;
+    }
+    uint64_t peakRss() const // the median run's peak: one outlier does not decide
+    {
+        std::vector<uint64_t> r;
+        for (const auto &s : samples)
+            r.push_back(s.peakRssBytes);
+        std::sort(r.begin(), r.end());
+        return r[r.size() / 2];
+    }
+    double bestCpu() const
+    {
+        double best = samples.front().cpuSeconds;
+        for (const auto &s : samples)
+            best = std::min(best, s.cpuSeconds);
+        return best;
+    }
+    uint64_t spans() const { return samples.empty() ? 0 : samples.front().spans; }
+    uint64_t modelBytes() const { return samples.empty() ? 0 : samples.front().modelBytes; }
+};
+
+int usage(const char *message)
+{
+    if (message)
+        std::fprintf(stderr, "bench_load: %s\n", message);
+    std::fprintf(stderr, "usage: bench_load [FILE] [--runs N] [--size 200M] [--format json|jsonl] [--threads N]\n");
+    return 2;
+}
+
+constexpr double MB = 1024.0 * 1024.0;
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::string file;
+    int runs = 3;
+    uint64_t size = 200ull << 20;
+    std::string format = "json";
+    unsigned threads = 0;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> const char * { return i + 1 < argc ? argv[++i] : nullptr; };
+        if (arg == "--help" || arg == "-h")
+            return usage(nullptr), 0;
+        if (arg == "--runs") {
+            const char *v = value();
+            runs = v ? std::atoi(v) : 0;
+            if (runs < 1)
+                return usage("--runs wants a positive number");
+        } else if (arg == "--size") {
+            const char *v = value();
+            size = v ? causeway::bench::parseSize(v) : 0;
+            if (!size)
+                return usage("--size wants a size such as 200M");
+        } else if (arg == "--format") {
+            const char *v = value();
+            format = v ? v : "";
+            if (format != "json" && format != "jsonl")
+                return usage("--format is json or jsonl");
+        } else if (arg == "--threads") {
+            const char *v = value();
+            if (!v)
+                return usage("--threads wants a number");
+            threads = unsigned(std::atoi(v));
+        } else if (!arg.empty() && arg[0] == '-') {
+            return usage(("unknown option " + arg).c_str());
+        } else if (file.empty()) {
+            file = arg;
+        } else {
+            return usage("one file at a time");
+        }
+    }
+
+    if (file.empty()) {
+        char name[128];
+        std::snprintf(name, sizeof name, "/tmp/causeway-bench-%" PRIu64 "M.%s", size >> 20, format.c_str());
+        file = name;
+        if (fileSize(file) < size) {
+            std::printf("generating %s ...\n", file.c_str());
+            std::FILE *out = std::fopen(file.c_str(), "wb");
+            causeway::bench::GenStats stats;
+            causeway::bench::OtlpGenerator gen(format == "jsonl" ? causeway::bench::OtlpGenerator::Format::JsonLines
+                                                                 : causeway::bench::OtlpGenerator::Format::Json, 42);
+            if (!out || !gen.write(out, size, stats) || std::fclose(out) != 0) {
+                std::fprintf(stderr, "bench_load: cannot write %s: %s\n", file.c_str(), std::strerror(errno));
+                return 1;
+            }
+        }
+    }
+    const uint64_t jsonBytes = fileSize(file);
+    if (!jsonBytes) {
+        std::fprintf(stderr, "bench_load: %s: missing or empty\n", file.c_str());
+        return 1;
+    }
+    std::string head;
+    {
+        std::FILE *f = std::fopen(file.c_str(), "rb");
+        char buf[4096];
+        size_t n = f ? std::fread(buf, 1, sizeof buf, f) : 0;
+        if (f)
+            std::fclose(f);
+        head.assign(buf, n);
+    }
+    const causeway::Format sniffed = causeway::sniffFormat(head);
+    const bool jsonLines = sniffed == causeway::Format::OtlpJsonLines;
+    if (sniffed != causeway::Format::OtlpJson && !jsonLines) {
+        std::fprintf(stderr, "bench_load: %s is %s, not OTLP/JSON\n", file.c_str(), causeway::formatName(sniffed));
+        return 1;
+    }
+
+    std::printf("file       %s (%s, %.1f MB)\n", file.c_str(), causeway::formatName(sniffed), double(jsonBytes) / MB);
+    std::printf("machine    %ld cores online, loader threads %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+                threads ? std::to_string(threads).c_str() : "default");
+    double load[3] = {};
+    if (getloadavg(load, 3) == 3)
+        std::printf("load       %.2f %.2f %.2f (1/5/15 min) before the runs\n", load[0], load[1], load[2]);
+    warmPageCache(file);
+
+    const std::string pbPath = "/tmp/causeway-bench-" + std::to_string(getpid()) + ".pb";
+    const Sample written = writeProto(file, pbPath, threads);
+    if (written.ok) {
+        warmPageCache(pbPath);
+        std::printf("protobuf   %s (%.1f MB, written by causeway::writeModel)\n", pbPath.c_str(), double(fileSize(pbPath)) / MB);
+    } else {
+        std::printf("protobuf   unavailable: %s\n", written.error);
+    }
+    const Sample idle = inChild([](Sample &s) { s.ok = true; });
+    std::printf("baseline   an idle child's peak RSS is %.1f MB (included in every figure below)\n\n", double(idle.peakRssBytes) / MB);
+
+    std::vector<Row> rows = {
+        {"read json", file, jsonBytes, {}, {}},
+        {"nlohmann DOM", file, jsonBytes, {}, {}},
+        {"load json", file, jsonBytes, {}, {}},
+        {"read pb", pbPath, written.ok ? fileSize(pbPath) : 0, {}, written.ok ? "" : written.error},
+        {"load pb", pbPath, written.ok ? fileSize(pbPath) : 0, {}, written.ok ? "" : written.error},
+    };
+    for (int run = 0; run < runs; ++run) {
+        for (size_t i = 0; i < rows.size(); ++i) {
+            Row &row = rows[i];
+            if (!row.error.empty())
+                continue;
+            Sample s = inChild([&](Sample &out) {
+                switch (i) {
+                case 0: case 3: approachRead(row.file, out); break;
+                case 1: approachNlohmann(row.file, jsonLines, out); break;
+                default: approachLoad(row.file, threads, out); break;
+                }
+            });
+            if (!s.ok)
+                row.error = s.error[0] ? s.error : "failed";
+            else
+                row.samples.push_back(s);
+            std::fprintf(stderr, "  run %d %-13s %s\n", run + 1, row.name.c_str(),
+                         s.ok ? (std::to_string(s.seconds) + " s").c_str() : row.error.c_str());
+        }
+    }
+    std::remove(pbPath.c_str());
+    if (getloadavg(load, 3) == 3)
+        std::printf("load       %.2f %.2f %.2f (1/5/15 min) after the runs\n", load[0], load[1], load[2]);
+
+    // Span counts come from the loaders (the read rows count nothing).
+    uint64_t spans = rows[2].ok() ? rows[2].spans() : rows[1].spans();
+    const double readBest = rows[0].ok() ? rows[0].best() : 0;
+    const double domBest = rows[1].ok() ? rows[1].best() : 0;
+
+    std::printf("%d runs each; best and median wall time; peak RSS of the median run; ratios use best times.\n", runs);
+    std::printf("%-13s %8s %8s %8s %8s %8s %9s %8s %8s %8s %7s %7s\n", "approach", "best s", "median s", "cpu s", "MB/s",
+                "MB/s med", "Mspans/s", "peak MB", "RSS/file", "model/f", "x read", "x DOM");
+    for (const Row &row : rows) {
+        if (!row.ok()) {
+            std::printf("%-13s %s\n", row.name.c_str(), row.error.c_str());
+            continue;
+        }
+        const double best = row.best(), median = row.median();
+        const double mb = double(row.fileBytes) / MB;
+        char model[16] = "-";
+        if (row.modelBytes())
+            std::snprintf(model, sizeof model, "%.2f", double(row.modelBytes()) / double(row.fileBytes));
+        char vsDom[16] = "-";
+        if (domBest > 0)
+            std::snprintf(vsDom, sizeof vsDom, "%.2f", domBest / best);
+        std::printf("%-13s %8.3f %8.3f %8.3f %8.0f %8.0f %9.2f %8.0f %8.2f %8s %7.2f %7s\n", row.name.c_str(), best, median,
+                    row.bestCpu(), mb / best, mb / median, double(spans) / best / 1e6, double(row.peakRss()) / MB,
+                    double(row.peakRss()) / double(row.fileBytes), model, readBest > 0 ? best / readBest : 0.0, vsDom);
+    }
+    std::printf("\n%" PRIu64 " spans. MB/s = the row's own file size / time; Mspans/s = spans / time.\n"
+                "cpu s = least user+system CPU time of a run (less sensitive to a busy machine than wall time).\n"
+                "x read = time / time to read the JSON file (1.00 is the floor); x DOM = nlohmann time / time (higher is faster).\n"
+                "model/f = Model::memoryUsage() / the row's file size.\n\n", spans);
+
+    // The targets.
+    auto verdict = [](bool pass) { return pass ? "PASS" : "FAIL"; };
+    const Row &lj = rows[2], &lp = rows[4];
+    if (lj.ok()) {
+        const double mbps = double(lj.fileBytes) / MB / lj.best();
+        std::printf("target  load json >= 500 MB/s           %7.0f MB/s   %s\n", mbps, verdict(mbps >= 500));
+        const double rss = double(lj.peakRss()) / double(lj.fileBytes);
+        std::printf("target  load json peak RSS <= 1.2x file %7.2fx        %s\n", rss, verdict(rss <= 1.2));
+        const double model = double(lj.modelBytes()) / double(lj.fileBytes);
+        std::printf("target  model <= 0.5x JSON file size    %7.2fx        %s\n", model, verdict(model <= 0.5));
+        if (lp.ok()) {
+            const double ratio = double(lp.spans()) / lp.best() / (double(lj.spans()) / lj.best());
+            std::printf("target  load pb spans/s >= load json    %7.2fx        %s\n", ratio, verdict(ratio >= 1));
+        }
+    }
+    bool failed = false;
+    for (const Row &row : rows)
+        failed |= !row.ok();
+    return failed ? 1 : 0;
+}

@@ -1,12 +1,965 @@
+// OTLP/JSON bulk reader.
+//
+// A large document is not handed to a JSON parser whole: that would need a
+// padded copy of the file plus an index several times its size. Instead a
+// byte scanner walks the few outer levels (document, resourceSpans,
+// scopeSpans) and cuts each spans array into batches of about 1 MB. Worker
+// threads parse batches with simdjson into Model fragments; the main thread
+// reads resources and scopes itself and merges the fragments in file order,
+// so the model is the same whatever the thread count. JSON Lines files are
+// batched by lines, each line parsed as its own document.
+
+#include "core/json_otlp.h"
+#include "core/json_scan.h"
 #include "core/readers.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 namespace causeway::detail {
 
-bool readOtlpJson(std::string_view, bool, const ReadContext &ctx, Model &, LoadError &error)
+namespace {
+
+constexpr size_t kBatchBytes = size_t(1) << 20;
+constexpr size_t kParallelMinBytes = size_t(2) << 20;
+// A JSON Lines line bigger than this is read like a document, in batches.
+constexpr size_t kBigLineBytes = size_t(8) << 20;
+// Merges wait once this many actions are queued; fixed so the order of work
+// on the model does not depend on the thread count.
+constexpr size_t kMaxQueued = 8;
+
+bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// A reusable copy of some input with the zeroed padding simdjson reads past the end.
+class PaddedBuffer
 {
-    error.file = std::string(ctx.name);
-    error.message = "OTLP/JSON reading is not built yet";
-    return false;
+public:
+    const char *fill(std::string_view before, std::string_view body, std::string_view after)
+    {
+        const size_t len = before.size() + body.size() + after.size();
+        if (len + simdjson::SIMDJSON_PADDING > m_capacity) {
+            m_capacity = std::max(len + simdjson::SIMDJSON_PADDING, m_capacity * 2);
+            m_data = std::make_unique<char[]>(m_capacity);
+        }
+        char *p = m_data.get();
+        std::memcpy(p, before.data(), before.size());
+        std::memcpy(p + before.size(), body.data(), body.size());
+        std::memcpy(p + before.size() + body.size(), after.data(), after.size());
+        std::memset(p + len, 0, simdjson::SIMDJSON_PADDING);
+        return p;
+    }
+    // Large one-off documents should not keep their buffer.
+    void shrink()
+    {
+        if (m_capacity > (size_t(16) << 20)) {
+            m_data.reset();
+            m_capacity = 0;
+        }
+    }
+
+private:
+    std::unique_ptr<char[]> m_data;
+    size_t m_capacity = 0;
+};
+
+struct WorkerState
+{
+    simdjson::dom::parser parser;
+    PaddedBuffer buffer;
+};
+
+struct Job
+{
+    virtual ~Job() = default;
+    virtual void run(WorkerState &state) = 0;
+    bool done = false; // guarded by the pool's mutex
+};
+
+class WorkerPool
+{
+public:
+    explicit WorkerPool(unsigned workers)
+    {
+        for (unsigned i = 0; i < workers; ++i)
+            m_threads.emplace_back([this] { loop(); });
+    }
+    ~WorkerPool()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_all();
+        for (auto &t : m_threads)
+            t.join();
+    }
+    WorkerPool(const WorkerPool &) = delete;
+    WorkerPool &operator=(const WorkerPool &) = delete;
+
+    WorkerState &mainState() { return m_main; }
+
+    void submit(const std::shared_ptr<Job> &job)
+    {
+        if (m_threads.empty()) {
+            job->run(m_main);
+            job->done = true;
+            return;
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            m_queue.push_back(job);
+        }
+        m_wake.notify_one();
+    }
+
+    void wait(Job &job)
+    {
+        if (m_threads.empty())
+            return;
+        std::unique_lock lock(m_mutex);
+        m_finished.wait(lock, [&] { return job.done; });
+    }
+
+private:
+    void loop()
+    {
+        WorkerState state;
+        for (;;) {
+            std::shared_ptr<Job> job;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+                if (m_stop)
+                    return;
+                job = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
+            job->run(state);
+            {
+                std::lock_guard lock(m_mutex);
+                job->done = true;
+            }
+            m_finished.notify_all();
+        }
+    }
+
+    std::vector<std::thread> m_threads;
+    std::mutex m_mutex;
+    std::condition_variable m_wake, m_finished;
+    std::deque<std::shared_ptr<Job>> m_queue;
+    bool m_stop = false;
+    WorkerState m_main;
+};
+
+// Where simdjson's refusal of `text` lies. `text` may carry one extra byte
+// in front (the '[' that turns a batch into an array): `skew` removes it.
+JsonScanError locate(std::string_view text, simdjson::error_code code, uint64_t base, uint64_t skew, uint64_t limit)
+{
+    JsonScanError e;
+    if (findJsonError(text, kMaxJsonDepth, e)) {
+        e.offset = std::min(base + (e.offset > skew ? e.offset - skew : 0), limit);
+        return e;
+    }
+    e.offset = base;
+    e.truncated = false;
+    e.message = std::string("JSON the parser refuses: ") + simdjson::error_message(code);
+    return e;
+}
+
+std::string invalidJsonMessage(const JsonScanError &e, bool wholeFile)
+{
+    if (e.truncated)
+        return std::string(wholeFile ? "the file" : "the line") + " ends unexpectedly: " + e.message;
+    if (e.message.rfind("JSON nested deeper", 0) == 0)
+        return e.message + "; Causeway does not read JSON this deep";
+    return "invalid JSON: " + e.message;
+}
+
+// A batch of spans from one spans array, parsed off the main thread.
+struct SpanBatchJob final : Job
+{
+    std::string_view input;
+    uint64_t begin = 0, end = 0;       // from the first span's '{' to the last span's '}'
+    std::vector<uint64_t> starts;      // each span's offset, for messages
+    JsonPlace place;
+    const ReadContext *ctx = nullptr;
+
+    Model fragment;
+    bool failed = false, cancelled = false;
+    JsonScanError error;
+
+    void run(WorkerState &state) override
+    {
+        if (ctx->cancelled()) {
+            cancelled = true;
+            return;
+        }
+        const std::string_view body = input.substr(begin, end - begin);
+        const char *buf = state.buffer.fill("[", body, "]");
+        simdjson::dom::element root;
+        if (auto code = state.parser.parse(buf, body.size() + 2, false).get(root)) {
+            failed = true;
+            error = locate(std::string_view(buf, body.size() + 2), code, begin, 1, end);
+            return;
+        }
+        OtlpDomReader reader(fragment);
+        reader.place = place;
+        simdjson::dom::array spans;
+        if (root.get_array().get(spans) != simdjson::SUCCESS)
+            return;
+        size_t i = 0;
+        for (simdjson::dom::element span : spans) {
+            reader.place.offset = starts[std::min(i++, starts.size() - 1)];
+            reader.readSpan(span, 0, 0);
+        }
+        state.buffer.shrink();
+    }
+};
+
+// Reads one JSON document (a whole file, or one very long line) by scanning
+// its outer levels and parsing the spans in batches.
+class DocumentReader
+{
+public:
+    DocumentReader(std::string_view input, uint64_t begin, uint64_t end, uint64_t line, const ReadContext &ctx,
+                   Model &out, WorkerPool &pool)
+        : m_input(input.substr(0, end)), m_begin(begin), m_line(line), m_ctx(ctx), m_out(out), m_pool(pool),
+          m_reader(out)
+    {
+        m_reader.place = {ctx.name, line, begin};
+    }
+
+    // False on a fatal problem (error filled) or on cancellation.
+    bool run(LoadError &error)
+    {
+        const bool ok = parseDocument() && drain(0);
+        if (!ok && !m_cancelled) {
+            error.file = std::string(m_ctx.name);
+            error.line = m_line;
+            error.offset = m_error.offset;
+            error.message = m_error.message;
+        }
+        return ok;
+    }
+
+    bool cancelled() const { return m_cancelled; }
+
+private:
+    struct Slot
+    {
+        uint32_t index = 0;
+        StringId service = 0;
+    };
+    struct Action
+    {
+        enum Kind { AddResource, ResourceSchema, AddScope, ScopeSchema, Spans } kind = AddResource;
+        Slot *slot = nullptr;
+        Slot *parent = nullptr;
+        bool hasRange = false;
+        uint64_t begin = 0, end = 0;
+        std::shared_ptr<SpanBatchJob> job;
+    };
+    // Records that must wait until the resource (or scope) they belong to is known:
+    // JSON objects have no key order, and proto JSON writes schemaUrl last.
+    struct Pending
+    {
+        Slot *slot = nullptr;
+        bool emitted = false;
+        std::vector<Action> held;
+    };
+
+    bool fail(uint64_t offset, std::string message, bool truncated = false)
+    {
+        m_error.offset = offset;
+        m_error.truncated = truncated;
+        m_error.message = std::move(message);
+        if (truncated)
+            m_error.message = std::string(m_line ? "the line" : "the file") + " ends unexpectedly: " + m_error.message;
+        return false;
+    }
+    bool fail(const JsonScanError &e) { return fail(e.offset, invalidJsonMessage(e, m_line == 0)); }
+
+    size_t ws(size_t pos) const
+    {
+        while (pos < m_input.size() && isWs(m_input[pos]))
+            ++pos;
+        return pos;
+    }
+    char at(size_t pos) const { return pos < m_input.size() ? m_input[pos] : '\0'; }
+
+    bool expect(size_t &pos, char c, const char *what)
+    {
+        pos = ws(pos);
+        if (pos >= m_input.size())
+            return fail(m_input.size(), std::string("expected ") + what, true);
+        if (m_input[pos] != c)
+            return fail(pos, std::string("invalid JSON: expected ") + what);
+        ++pos;
+        return true;
+    }
+
+    size_t depthLeft() const { return kMaxJsonDepth > m_depth ? kMaxJsonDepth - m_depth : 1; }
+
+    bool skipValidated(size_t pos, size_t &end)
+    {
+        JsonScanError e;
+        if (!skipValue(m_input, pos, depthLeft(), end, e))
+            return fail(e);
+        if (findJsonError(m_input.substr(pos, end - pos), depthLeft(), e)) {
+            e.offset += pos;
+            return fail(e);
+        }
+        return true;
+    }
+
+    // Iterates an object at pos; calls onField(key, valuePos, valueEnd&) for each field.
+    template<typename OnField>
+    bool object(size_t &pos, OnField &&onField)
+    {
+        if (!expect(pos, '{', "'{'"))
+            return false;
+        ++m_depth;
+        pos = ws(pos);
+        if (at(pos) == '}') {
+            ++pos;
+            --m_depth;
+            return true;
+        }
+        for (;;) {
+            pos = ws(pos);
+            if (pos >= m_input.size())
+                return fail(pos, "expected an object key", true);
+            if (m_input[pos] != '"')
+                return fail(pos, "invalid JSON: expected an object key (a string)");
+            size_t keyEnd = 0;
+            JsonScanError e;
+            if (!skipString(m_input, pos, keyEnd, e))
+                return fail(e);
+            const std::string_view key = m_input.substr(pos + 1, keyEnd - pos - 2);
+            pos = keyEnd;
+            if (!expect(pos, ':', "':'"))
+                return false;
+            pos = ws(pos);
+            if (pos >= m_input.size())
+                return fail(pos, "expected a value", true);
+            size_t end = pos;
+            if (!onField(key, pos, end))
+                return false;
+            pos = ws(end);
+            if (pos >= m_input.size())
+                return fail(pos, "expected ',' or '}'", true);
+            if (m_input[pos] == '}') {
+                ++pos;
+                --m_depth;
+                return true;
+            }
+            if (m_input[pos] != ',')
+                return fail(pos, "invalid JSON: expected ',' or '}'");
+            ++pos;
+        }
+    }
+
+    // Iterates an array at pos; calls onItem(itemPos, itemEnd&) for each element.
+    template<typename OnItem>
+    bool array(size_t &pos, OnItem &&onItem)
+    {
+        if (!expect(pos, '[', "'['"))
+            return false;
+        ++m_depth;
+        pos = ws(pos);
+        if (at(pos) == ']') {
+            ++pos;
+            --m_depth;
+            return true;
+        }
+        for (;;) {
+            pos = ws(pos);
+            if (pos >= m_input.size())
+                return fail(pos, "expected a value", true);
+            size_t end = pos;
+            if (!onItem(pos, end))
+                return false;
+            pos = ws(end);
+            if (pos >= m_input.size())
+                return fail(pos, "expected ',' or ']'", true);
+            if (m_input[pos] == ']') {
+                ++pos;
+                --m_depth;
+                return true;
+            }
+            if (m_input[pos] != ',')
+                return fail(pos, "invalid JSON: expected ',' or ']'");
+            ++pos;
+        }
+    }
+
+    // A list value that may also be null or, wrongly, something else.
+    template<typename OnItem>
+    bool listField(std::string_view field, size_t pos, size_t &end, OnItem &&onItem)
+    {
+        if (at(pos) == '[') {
+            end = pos;
+            return array(end, onItem);
+        }
+        if (!skipValidated(pos, end))
+            return false;
+        if (at(pos) != 'n') {
+            m_reader.place.offset = pos;
+            m_reader.diag(Severity::Warning, "json_wrong_type", [&] {
+                return std::string(field) + " is " + jsonKindName(at(pos)) + ", expected an array; ignored";
+            });
+        }
+        return true;
+    }
+
+    bool parseDocument()
+    {
+        size_t pos = ws(m_begin);
+        if (m_input.substr(pos, 3) == "\xEF\xBB\xBF")
+            pos = ws(pos + 3);
+        if (pos >= m_input.size())
+            return fail(pos, "no JSON value", true);
+        const char first = m_input[pos];
+        if (first != '{') {
+            if (first == '[') {
+                m_shape.isArray = true;
+                size_t item = ws(pos + 1);
+                if (at(item) == '{') {
+                    size_t p = item;
+                    // Only the keys matter here; a syntax error is reported by checkWhole().
+                    (void)object(p, [&](std::string_view key, size_t vpos, size_t &vend) {
+                        if (m_shape.keys.size() < 32)
+                            m_shape.keys.emplace_back(key);
+                        JsonScanError e;
+                        return skipValue(m_input, vpos, depthLeft(), vend, e);
+                    });
+                }
+            }
+            if (!checkWhole(pos))
+                return false;
+            if (first == '[')
+                return fail(pos, describeNonOtlp(m_shape));
+            return fail(pos, std::string("not OTLP/JSON: the document is ") + jsonKindName(first)
+                                 + ", expected an object with resourceSpans");
+        }
+        bool found = false;
+        if (!topObject(pos, 0, found))
+            return false;
+        const size_t tail = ws(pos);
+        if (tail < m_input.size())
+            return fail(tail, "invalid JSON: unexpected data after the end of the document");
+        if (!found && !m_shape.keys.empty())
+            return fail(ws(m_begin), describeNonOtlp(m_shape));
+        return true;
+    }
+
+    // A syntax error anywhere wins over "not OTLP".
+    bool checkWhole(size_t pos)
+    {
+        JsonScanError e;
+        if (findJsonError(m_input.substr(pos), kMaxJsonDepth, e)) {
+            e.offset += pos;
+            return fail(e);
+        }
+        return true;
+    }
+
+    bool topObject(size_t &pos, int level, bool &found)
+    {
+        return object(pos, [&](std::string_view key, size_t vpos, size_t &vend) {
+            if (level == 0 && m_shape.keys.size() < 32)
+                m_shape.keys.emplace_back(key);
+            if (key == "resourceSpans" || key == "resource_spans" || key == "batches") {
+                found = true;
+                return listField("resourceSpans", vpos, vend, [&](size_t ipos, size_t &iend) {
+                    return resourceSpans(ipos, iend);
+                });
+            }
+            if (level == 0 && (key == "result" || key == "trace") && at(vpos) == '{') {
+                vend = vpos;
+                return topObject(vend, level + 1, found);
+            }
+            return skipValidated(vpos, vend);
+        });
+    }
+
+    bool wrongTypeEntry(const char *what, size_t pos, size_t &end)
+    {
+        if (!skipValidated(pos, end))
+            return false;
+        m_reader.place.offset = pos;
+        m_reader.diag(Severity::Warning, "json_wrong_type", [&] {
+            return std::string(what) + " is " + jsonKindName(at(pos)) + ", expected an object; ignored";
+        });
+        return true;
+    }
+
+    bool resourceSpans(size_t pos, size_t &end)
+    {
+        if (at(pos) != '{')
+            return wrongTypeEntry("a resourceSpans entry", pos, end);
+        m_slots.emplace_back();
+        Pending rp{&m_slots.back(), false, {}};
+        bool hasSchema = false;
+        uint64_t schemaBegin = 0, schemaEnd = 0;
+        end = pos;
+        const bool ok = object(end, [&](std::string_view key, size_t vpos, size_t &vend) {
+            if (key == "resource") {
+                if (!skipValidatedContainer(vpos, vend))
+                    return false;
+                if (!rp.emitted) {
+                    Action a{Action::AddResource, rp.slot, nullptr, true, vpos, vend, {}};
+                    emitResource(rp, a);
+                }
+                return true;
+            }
+            if (key == "schemaUrl" || key == "schema_url") {
+                if (!skipValidated(vpos, vend))
+                    return false;
+                hasSchema = true;
+                schemaBegin = vpos;
+                schemaEnd = vend;
+                return true;
+            }
+            if (key == "scopeSpans" || key == "scope_spans" || key == "instrumentationLibrarySpans"
+                || key == "instrumentation_library_spans") {
+                return listField("scopeSpans", vpos, vend, [&](size_t ipos, size_t &iend) {
+                    return scopeSpans(rp, ipos, iend);
+                });
+            }
+            return skipValidated(vpos, vend);
+        });
+        if (!ok)
+            return false;
+        if (!rp.emitted)
+            emitResource(rp, Action{Action::AddResource, rp.slot, nullptr, false, 0, 0, {}});
+        if (hasSchema)
+            push(Action{Action::ResourceSchema, rp.slot, nullptr, true, schemaBegin, schemaEnd, {}});
+        return true;
+    }
+
+    // Resource and scope values are parsed again on the main thread: skipping
+    // here only finds their extent. Their syntax is checked by that parse.
+    bool skipValidatedContainer(size_t pos, size_t &end)
+    {
+        JsonScanError e;
+        if (!skipValue(m_input, pos, depthLeft(), end, e))
+            return fail(e);
+        return true;
+    }
+
+    void emitResource(Pending &rp, const Action &add)
+    {
+        push(add);
+        rp.emitted = true;
+        for (auto &a : rp.held)
+            push(std::move(a));
+        rp.held.clear();
+    }
+    void toResource(Pending &rp, Action a)
+    {
+        if (rp.emitted)
+            push(std::move(a));
+        else
+            rp.held.push_back(std::move(a));
+    }
+    void emitScope(Pending &rp, Pending &sp, const Action &add)
+    {
+        toResource(rp, add);
+        sp.emitted = true;
+        for (auto &a : sp.held)
+            toResource(rp, std::move(a));
+        sp.held.clear();
+    }
+    void toScope(Pending &rp, Pending &sp, Action a)
+    {
+        if (sp.emitted)
+            toResource(rp, std::move(a));
+        else
+            sp.held.push_back(std::move(a));
+    }
+    void push(Action a) { m_queue.push_back(std::move(a)); }
+
+    bool scopeSpans(Pending &rp, size_t pos, size_t &end)
+    {
+        if (at(pos) != '{')
+            return wrongTypeEntry("a scopeSpans entry", pos, end);
+        m_slots.emplace_back();
+        Pending sp{&m_slots.back(), false, {}};
+        bool hasSchema = false;
+        uint64_t schemaBegin = 0, schemaEnd = 0;
+        end = pos;
+        const bool ok = object(end, [&](std::string_view key, size_t vpos, size_t &vend) {
+            if (key == "scope" || key == "instrumentationLibrary" || key == "instrumentation_library") {
+                if (!skipValidatedContainer(vpos, vend))
+                    return false;
+                if (!sp.emitted)
+                    emitScope(rp, sp, Action{Action::AddScope, sp.slot, rp.slot, true, vpos, vend, {}});
+                return true;
+            }
+            if (key == "schemaUrl" || key == "schema_url") {
+                if (!skipValidated(vpos, vend))
+                    return false;
+                hasSchema = true;
+                schemaBegin = vpos;
+                schemaEnd = vend;
+                return true;
+            }
+            if (key == "spans")
+                return spans(rp, sp, vpos, vend);
+            return skipValidated(vpos, vend);
+        });
+        if (!ok)
+            return false;
+        if (!sp.emitted)
+            emitScope(rp, sp, Action{Action::AddScope, sp.slot, rp.slot, false, 0, 0, {}});
+        if (hasSchema)
+            toResource(rp, Action{Action::ScopeSchema, sp.slot, nullptr, true, schemaBegin, schemaEnd, {}});
+        return true;
+    }
+
+    bool spans(Pending &rp, Pending &sp, size_t pos, size_t &end)
+    {
+        std::shared_ptr<SpanBatchJob> batch;
+        auto flush = [&] {
+            if (!batch)
+                return true;
+            m_pool.submit(batch);
+            toScope(rp, sp, Action{Action::Spans, sp.slot, rp.slot, false, 0, 0, std::move(batch)});
+            batch.reset();
+            return drain(kMaxQueued);
+        };
+        const bool ok = listField("spans", pos, end, [&](size_t ipos, size_t &iend) {
+            JsonScanError e;
+            if (!skipValue(m_input, ipos, depthLeft(), iend, e))
+                return fail(e);
+            if (!batch) {
+                if (m_ctx.cancelled()) {
+                    m_cancelled = true;
+                    return false;
+                }
+                batch = std::make_shared<SpanBatchJob>();
+                batch->input = m_input;
+                batch->begin = ipos;
+                batch->place = {m_ctx.name, m_line, ipos};
+                batch->ctx = &m_ctx;
+            }
+            batch->end = iend;
+            batch->starts.push_back(ipos);
+            if (batch->end - batch->begin >= kBatchBytes)
+                return flush();
+            return true;
+        });
+        return ok && flush();
+    }
+
+    // Merges queued work into the model, in order, until at most `keep` actions remain.
+    bool drain(size_t keep)
+    {
+        while (m_queue.size() > keep) {
+            Action a = std::move(m_queue.front());
+            m_queue.pop_front();
+            if (!commit(a))
+                return false;
+        }
+        return true;
+    }
+
+    // Parses a small value (resource, scope, schemaUrl) on this thread.
+    bool parseSmall(const Action &a, simdjson::dom::element &out)
+    {
+        WorkerState &state = m_pool.mainState();
+        const std::string_view body = m_input.substr(a.begin, a.end - a.begin);
+        const char *buf = state.buffer.fill({}, body, {});
+        if (auto code = state.parser.parse(buf, body.size(), false).get(out)) {
+            JsonScanError e = locate(std::string_view(buf, body.size()), code, a.begin, 0, a.end);
+            return fail(e);
+        }
+        m_reader.place.offset = a.begin;
+        return true;
+    }
+
+    bool commit(Action &a)
+    {
+        if (m_ctx.cancelled()) {
+            m_cancelled = true;
+            return false;
+        }
+        simdjson::dom::element value;
+        switch (a.kind) {
+        case Action::AddResource: {
+            if (a.hasRange && !parseSmall(a, value))
+                return false;
+            a.slot->index = m_reader.readResource(a.hasRange ? &value : nullptr);
+            a.slot->service = m_out.resources[a.slot->index].serviceName;
+            return true;
+        }
+        case Action::AddScope:
+            if (a.hasRange && !parseSmall(a, value))
+                return false;
+            a.slot->index = m_reader.readScope(a.hasRange ? &value : nullptr, a.parent->index);
+            return true;
+        case Action::ResourceSchema:
+            if (!parseSmall(a, value))
+                return false;
+            m_out.resources[a.slot->index].schemaUrl = m_reader.readSchemaUrl(value);
+            return true;
+        case Action::ScopeSchema:
+            if (!parseSmall(a, value))
+                return false;
+            m_out.scopes[a.slot->index].schemaUrl = m_reader.readSchemaUrl(value);
+            return true;
+        case Action::Spans: {
+            SpanBatchJob &job = *a.job;
+            m_pool.wait(job);
+            if (job.cancelled) {
+                m_cancelled = true;
+                return false;
+            }
+            if (job.failed)
+                return fail(job.error);
+            const size_t base = m_out.hot.size();
+            m_out.merge(std::move(job.fragment));
+            for (size_t i = base; i < m_out.hot.size(); ++i) {
+                m_out.cold[i].scope = a.slot->index;
+                m_out.hot[i].service = a.parent->service;
+            }
+            m_ctx.done(job.end);
+            a.job.reset();
+            return true;
+        }
+        }
+        return true;
+    }
+
+    std::string_view m_input;
+    uint64_t m_begin;
+    uint64_t m_line;
+    const ReadContext &m_ctx;
+    Model &m_out;
+    WorkerPool &m_pool;
+    OtlpDomReader m_reader;
+
+    size_t m_depth = 0;
+    std::deque<Slot> m_slots;          // stable addresses
+    std::deque<Action> m_queue;
+    TopLevelShape m_shape;
+    JsonScanError m_error;
+    bool m_cancelled = false;
+};
+
+// Whole lines of a JSON Lines file, each parsed as one document.
+struct LinesJob final : Job
+{
+    struct LineRef
+    {
+        uint64_t begin, end, number;
+    };
+    std::string_view input;
+    std::string_view file;
+    std::vector<LineRef> lines;
+    const ReadContext *ctx = nullptr;
+
+    Model fragment;
+    uint64_t goodLines = 0;
+    uint64_t firstBadLine = 0;
+    std::string firstBadMessage;
+    bool cancelled = false;
+
+    uint64_t end() const { return lines.empty() ? 0 : lines.back().end; }
+
+    void run(WorkerState &state) override
+    {
+        OtlpDomReader reader(fragment);
+        for (size_t i = 0; i < lines.size(); ++i) {
+            if (i % 64 == 0 && ctx->cancelled()) {
+                cancelled = true;
+                return;
+            }
+            const LineRef &l = lines[i];
+            const std::string_view text = input.substr(l.begin, l.end - l.begin);
+            reader.place = {file, l.number, l.begin};
+            const char *buf = state.buffer.fill({}, text, {});
+            simdjson::dom::element root;
+            if (auto code = state.parser.parse(buf, text.size(), false).get(root)) {
+                const JsonScanError e = locate(std::string_view(buf, text.size()), code, 0, 0, text.size());
+                bad(reader, l.number, "json_line_invalid",
+                    invalidJsonMessage(e, false) + " (column " + std::to_string(e.offset + 1) + ", byte "
+                        + std::to_string(l.begin + e.offset) + " of the file); the line is skipped");
+                continue;
+            }
+            TopLevelShape shape;
+            if (reader.readDocument(root, shape)) {
+                ++goodLines;
+                continue;
+            }
+            std::string what = shape.keys.empty() && !shape.isArray
+                ? std::string("not OTLP/JSON: the line is not an object")
+                : describeNonOtlp(shape);
+            bad(reader, l.number, "json_line_not_otlp", what + "; the line is skipped");
+        }
+        state.buffer.shrink();
+    }
+
+    void bad(OtlpDomReader &reader, uint64_t line, std::string_view code, const std::string &message)
+    {
+        if (!firstBadLine) {
+            firstBadLine = line;
+            firstBadMessage = message;
+        }
+        reader.diag(Severity::Error, code, [&] { return message; });
+    }
+};
+
+class LinesReader
+{
+public:
+    LinesReader(std::string_view input, const ReadContext &ctx, Model &out, WorkerPool &pool)
+        : m_input(input), m_ctx(ctx), m_out(out), m_pool(pool)
+    {
+    }
+
+    bool run(LoadError &error)
+    {
+        std::shared_ptr<LinesJob> job;
+        auto flush = [&] {
+            if (!job)
+                return true;
+            m_pool.submit(job);
+            m_queue.push_back(std::move(job));
+            job.reset();
+            return drain(kMaxQueued);
+        };
+        uint64_t number = 0;
+        size_t pos = 0;
+        while (pos < m_input.size()) {
+            const void *nl = std::memchr(m_input.data() + pos, '\n', m_input.size() - pos);
+            const size_t lineEnd = nl ? size_t(static_cast<const char *>(nl) - m_input.data()) : m_input.size();
+            ++number;
+            size_t b = pos, e = lineEnd;
+            if (number == 1 && m_input.substr(0, 3) == "\xEF\xBB\xBF")
+                b = 3;
+            while (b < e && isWs(m_input[b]))
+                ++b;
+            while (e > b && isWs(m_input[e - 1]))
+                --e;
+            pos = lineEnd + 1;
+            if (b == e)
+                continue;
+            if (e - b > kBigLineBytes) {
+                if (!flush() || !drain(0) || !bigLine(b, e, number))
+                    return false;
+                continue;
+            }
+            if (!job) {
+                if (m_ctx.cancelled())
+                    return false;
+                job = std::make_shared<LinesJob>();
+                job->input = m_input;
+                job->file = m_ctx.name;
+                job->ctx = &m_ctx;
+            }
+            job->lines.push_back({b, e, number});
+            if (job->end() - job->lines.front().begin >= kBatchBytes && !flush())
+                return false;
+        }
+        const bool ok = flush() && drain(0);
+        if (ok && m_good == 0 && m_firstBadLine) {
+            error.file = std::string(m_ctx.name);
+            error.line = m_firstBadLine;
+            error.message = m_firstBadMessage;
+            return false;
+        }
+        return ok;
+    }
+
+private:
+
+    bool drain(size_t keep)
+    {
+        while (m_queue.size() > keep) {
+            std::shared_ptr<LinesJob> job = std::move(m_queue.front());
+            m_queue.pop_front();
+            m_pool.wait(*job);
+            if (job->cancelled || m_ctx.cancelled())
+                return false;
+            m_good += job->goodLines;
+            if (!m_firstBadLine && job->firstBadLine) {
+                m_firstBadLine = job->firstBadLine;
+                m_firstBadMessage = job->firstBadMessage;
+            }
+            m_out.merge(std::move(job->fragment));
+            m_ctx.done(job->end());
+        }
+        return true;
+    }
+
+    bool bigLine(uint64_t b, uint64_t e, uint64_t number)
+    {
+        Model lineModel;
+        DocumentReader reader(m_input, b, e, number, m_ctx, lineModel, m_pool);
+        LoadError error;
+        if (reader.run(error)) {
+            ++m_good;
+            m_out.merge(std::move(lineModel));
+            return true;
+        }
+        if (reader.cancelled() || m_ctx.cancelled())
+            return false;
+        const std::string message = error.message + "; the line is skipped";
+        if (!m_firstBadLine) {
+            m_firstBadLine = number;
+            m_firstBadMessage = message;
+        }
+        JsonPlace place{m_ctx.name, number, b};
+        m_out.diagnostics.add(Severity::Error, "json_line_invalid", place.prefix() + message);
+        return true;
+    }
+
+    std::string_view m_input;
+    const ReadContext &m_ctx;
+    Model &m_out;
+    WorkerPool &m_pool;
+    std::deque<std::shared_ptr<LinesJob>> m_queue;
+    uint64_t m_good = 0;
+    uint64_t m_firstBadLine = 0;
+    std::string m_firstBadMessage;
+};
+
+unsigned workerCount(const ReadContext &ctx, size_t bytes)
+{
+    if (bytes < kParallelMinBytes)
+        return 0;
+    unsigned threads = ctx.options && ctx.options->threads ? ctx.options->threads : std::thread::hardware_concurrency();
+    threads = unsigned(std::min<size_t>(threads, bytes / kBatchBytes + 1));
+    return threads > 1 ? threads : 0;
+}
+
+} // namespace
+
+bool readOtlpJson(std::string_view bytes, bool jsonLines, const ReadContext &ctx, Model &out, LoadError &error)
+{
+    WorkerPool pool(workerCount(ctx, bytes.size()));
+    bool ok = false;
+    if (jsonLines) {
+        LinesReader reader(bytes, ctx, out, pool);
+        ok = reader.run(error);
+    } else {
+        DocumentReader reader(bytes, 0, bytes.size(), 0, ctx, out, pool);
+        ok = reader.run(error);
+    }
+    if (ok)
+        ctx.done(bytes.size());
+    if (!ok && error.file.empty())
+        error.file = std::string(ctx.name);
+    return ok;
 }
 
 } // namespace causeway::detail

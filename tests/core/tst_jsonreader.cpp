@@ -1,0 +1,536 @@
+// The OTLP/JSON reader on public samples and hand-written inputs: every
+// field of the model, the spellings real producers use, wrappers, JSON Lines,
+// and the multi-threaded path giving the same model as the single-threaded one.
+
+#include "common/testutil.h"
+#include "core/load.h"
+#include "core/model.h"
+
+#include <QTest>
+
+#include <atomic>
+#include <cmath>
+#include <sstream>
+
+using namespace causeway;
+
+namespace {
+
+LoadResult loadText(std::string_view text, Model &m, unsigned threads = 0, std::string_view name = "inline.json")
+{
+    LoadOptions options;
+    options.threads = threads;
+    LoadResult r = loadBuffer(name, text, m, options);
+    m.finalize();
+    return r;
+}
+
+LoadResult loadPath(const std::string &path, Model &m)
+{
+    return loadFiles({path}, m);
+}
+
+uint32_t spanNamed(const Model &m, std::string_view name)
+{
+    for (uint32_t i = 0; i < m.spanCount(); ++i)
+        if (m.str(m.hot[i].name) == name)
+            return i;
+    return kNone;
+}
+
+const Attribute *attr(const Model &m, Range r, std::string_view key)
+{
+    for (uint32_t i = r.first; i < r.end(); ++i)
+        if (m.str(m.attributes[i].key) == key)
+            return &m.attributes[i];
+    return nullptr;
+}
+
+// A text form of everything the reader produces, with strings resolved, so
+// two models can be compared whatever their string ids.
+void dumpValue(const Model &m, const Value &v, std::ostream &out);
+void dumpAttrs(const Model &m, Range r, std::ostream &out)
+{
+    out << '{';
+    for (uint32_t i = r.first; i < r.end(); ++i) {
+        out << m.str(m.attributes[i].key) << '=';
+        dumpValue(m, m.attributes[i].value, out);
+        out << ';';
+    }
+    out << '}';
+}
+void dumpValue(const Model &m, const Value &v, std::ostream &out)
+{
+    switch (v.type) {
+    case ValueType::Empty: out << "empty"; break;
+    case ValueType::String: out << "s:" << m.str(v.str); break;
+    case ValueType::Bytes: out << "b:" << toHex(m.str(v.str)); break;
+    case ValueType::Bool: out << (v.b ? "true" : "false"); break;
+    case ValueType::Int: out << "i:" << v.i; break;
+    case ValueType::Double: out << "d:" << v.d; break;
+    case ValueType::Array:
+        out << '[';
+        for (uint32_t i = v.range.first; i < v.range.end(); ++i) {
+            dumpValue(m, m.values[i], out);
+            out << ',';
+        }
+        out << ']';
+        break;
+    case ValueType::KvList: dumpAttrs(m, v.range, out); break;
+    }
+}
+std::string dump(const Model &m)
+{
+    std::ostringstream out;
+    for (uint32_t i = 0; i < m.spanCount(); ++i) {
+        const auto &h = m.hot[i];
+        const auto &c = m.cold[i];
+        const auto &scope = m.scopes[c.scope];
+        const auto &res = m.resources[scope.resource];
+        out << c.traceId.hex() << '/' << c.spanId.hex() << " p=" << c.parentSpanId.hex() << " n=" << m.str(h.name)
+            << " svc=" << m.str(h.service) << " t=" << h.start << '-' << h.end << " k=" << int(h.kind) << '/'
+            << c.rawKind << " st=" << int(h.status) << '/' << c.rawStatusCode << ':' << m.str(c.statusMessage)
+            << " ts=" << m.str(c.traceState) << " f=" << c.flags << " d=" << c.droppedAttributesCount << ','
+            << c.droppedEventsCount << ',' << c.droppedLinksCount << " scope=" << m.str(scope.name) << '@'
+            << m.str(scope.version) << '|' << m.str(scope.schemaUrl);
+        dumpAttrs(m, scope.attributes, out);
+        out << " res=" << m.str(res.schemaUrl) << ',' << res.droppedAttributesCount;
+        dumpAttrs(m, res.attributes, out);
+        out << " attrs=";
+        dumpAttrs(m, c.attributes, out);
+        for (uint32_t e = c.events.first; e < c.events.end(); ++e) {
+            out << " ev=" << m.events[e].time << ':' << m.str(m.events[e].name) << ':' << m.events[e].droppedAttributesCount;
+            dumpAttrs(m, m.events[e].attributes, out);
+        }
+        for (uint32_t l = c.links.first; l < c.links.end(); ++l) {
+            const auto &lk = m.links[l];
+            out << " link=" << lk.traceId.hex() << '/' << lk.spanId.hex() << ':' << m.str(lk.traceState) << ':'
+                << lk.flags << ':' << lk.droppedAttributesCount << ':' << (lk.resolved() ? "resolved" : "open");
+            dumpAttrs(m, lk.attributes, out);
+        }
+        out << '\n';
+    }
+    for (const auto &d : m.diagnostics.items())
+        out << "diag " << d.code << ' ' << d.count << ' ' << d.message << '\n';
+    return out.str();
+}
+
+// A document of `resources` resourceSpans, each with `spans` spans carrying
+// attributes, events and a link into the previous resource's trace.
+std::string generateDocument(int resources, int spans)
+{
+    std::string s = "{\"resourceSpans\":[";
+    char buf[64];
+    for (int r = 0; r < resources; ++r) {
+        if (r)
+            s += ',';
+        s += "{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc-"
+            + std::to_string(r % 7) + "\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"gen\",\"version\":\"1\"},\"spans\":[";
+        for (int i = 0; i < spans; ++i) {
+            if (i)
+                s += ',';
+            std::snprintf(buf, sizeof buf, "%032x", r + 1);
+            const std::string trace = buf;
+            std::snprintf(buf, sizeof buf, "%016x", i + 1);
+            const std::string span = buf;
+            std::snprintf(buf, sizeof buf, "%016x", i);
+            const std::string parent = i ? std::string(buf) : std::string();
+            s += "{\"traceId\":\"" + trace + "\",\"spanId\":\"" + span + "\",\"parentSpanId\":\"" + parent
+                + "\",\"name\":\"op-" + std::to_string(i % 13) + "\",\"kind\":" + std::to_string(i % 6)
+                + ",\"startTimeUnixNano\":\"" + std::to_string(1000000 + i * 10) + "\",\"endTimeUnixNano\":\""
+                + std::to_string(1000000 + i * 10 + 5) + "\",\"attributes\":[{\"key\":\"n\",\"value\":{\"intValue\":\""
+                + std::to_string(i) + "\"}},{\"key\":\"text\",\"value\":{\"stringValue\":\"value with \\\"quotes\\\" and \\\\ "
+                + std::to_string(i * 7) + " {[\"}}],\"events\":[{\"timeUnixNano\":\"" + std::to_string(1000000 + i * 10 + 1)
+                + "\",\"name\":\"e\"}]";
+            if (r > 0) {
+                std::snprintf(buf, sizeof buf, "%032x", r);
+                s += ",\"links\":[{\"traceId\":\"" + std::string(buf) + "\",\"spanId\":\"" + span
+                    + "\",\"attributes\":[{\"key\":\"k\",\"value\":{\"arrayValue\":{\"values\":[{\"intValue\":1},{\"stringValue\":\"x\"}]}}}]}]";
+            }
+            s += ",\"status\":{\"code\":" + std::to_string(i % 3) + "}}";
+        }
+        s += "]}]}";
+    }
+    s += "]}";
+    return s;
+}
+
+} // namespace
+
+class TestJsonReader : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void otelprotoExample()
+    {
+        Model m;
+        auto r = loadPath(test::publicSample("otelproto_examples_trace.json"), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(m.links.size(), size_t(0));
+        const auto &c = m.cold[0];
+        QCOMPARE(c.traceId.hex(), std::string("5b8efff798038103d269b633813fc60c"));
+        QCOMPARE(c.spanId.hex(), std::string("eee19b7ec3c1b174"));
+        QCOMPARE(c.parentSpanId.hex(), std::string("eee19b7ec3c1b173"));
+        QCOMPARE(m.str(m.hot[0].name), std::string_view("I'm a server span"));
+        QCOMPARE(m.str(m.hot[0].service), std::string_view("my.service"));
+        QCOMPARE(m.hot[0].kind, SpanKind::Server);
+        QCOMPARE(c.rawKind, 2u);
+        QCOMPARE(m.hot[0].start, uint64_t(1544712660000000000ULL));
+        QCOMPARE(m.hot[0].end, uint64_t(1544712661000000000ULL));
+        const auto &scope = m.scopes[c.scope];
+        QCOMPARE(m.str(scope.name), std::string_view("my.library"));
+        QCOMPARE(m.str(scope.version), std::string_view("1.0.0"));
+        const Attribute *sa = attr(m, scope.attributes, "my.scope.attribute");
+        QVERIFY(sa && sa->value.type == ValueType::String);
+        QCOMPARE(m.str(sa->value.str), std::string_view("some scope attribute"));
+        const Attribute *a = attr(m, c.attributes, "my.span.attr");
+        QVERIFY(a && m.str(a->value.str) == "some value");
+        // The parent is not in the file: a root, with a diagnostic from finalize.
+        QCOMPARE(m.hot[0].parent, kNone);
+        QCOMPARE(m.diagnostics.count("span_parent_missing"), uint64_t(1));
+    }
+
+    void jaegerMemoryFixture()
+    {
+        Model m;
+        auto r = loadPath(test::publicSample("jaeger_memory_otel_traces_01.json"), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(4));
+        QCOMPARE(m.links.size(), size_t(8));
+        QCOMPARE(m.traces.size(), size_t(2));
+        const uint32_t s = spanNamed(m, "test-general-conversion-2");
+        QVERIFY(s != kNone);
+        const auto &c = m.cold[s];
+        QCOMPARE(m.str(c.traceState), std::string_view("state.2"));
+        QCOMPARE(c.flags, 1u);
+        QCOMPARE(m.str(m.hot[s].service), std::string_view("service-x"));
+        QCOMPARE(c.events.count, 2u);
+        QCOMPARE(m.str(m.events[c.events.first].name), std::string_view("testing-event"));
+        QCOMPARE(m.events[c.events.first].time, uint64_t(1485467191639875000ULL));
+        const Attribute *blob = attr(m, c.attributes, "blob");
+        QVERIFY(blob && blob->value.type == ValueType::Bytes);
+        QCOMPARE(m.str(blob->value.str), std::string_view("\x00\x00\x30\x39", 4));
+        const Attribute *ipv4 = attr(m, c.attributes, "peer.ipv4");
+        QVERIFY(ipv4 && ipv4->value.type == ValueType::Int && ipv4->value.i == 23456);
+        const Attribute *temp = attr(m, c.attributes, "temperature");
+        QVERIFY(temp && temp->value.type == ValueType::Double && temp->value.d == 72.5);
+        QVERIFY(c.links.count > 0);
+        const Link &l = m.links[c.links.first];
+        QCOMPARE(l.from, s);
+        const Attribute *ref = attr(m, l.attributes, "opentracing.ref_type");
+        QVERIFY(ref && m.str(ref->value.str) == "follows_from");
+        // Every link attribute list is a contiguous range inside the pool.
+        for (const Link &lk : m.links)
+            QVERIFY(lk.attributes.end() <= m.attributes.size());
+    }
+
+    void linkAttributes()
+    {
+        Model m;
+        auto r = loadPath(test::publicSample("jaeger_integration_link_attributes_trace.json"), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(m.links.size(), size_t(3));
+        const Link &l = m.links[m.cold[0].links.first];
+        QCOMPARE(l.traceId.hex(), std::string("000000000000000000000000000000ff"));
+        QCOMPARE(l.spanId.hex(), std::string("00000000000000ff"));
+        QCOMPARE(l.attributes.count, 6u);
+        const Attribute *blob = attr(m, l.attributes, "linkblob");
+        QVERIFY(blob && blob->value.type == ValueType::Bytes);
+        QCOMPARE(m.str(blob->value.str), std::string_view("\x00\x00\x30\x39", 4));
+        const Attribute *i = attr(m, l.attributes, "sameplacelinkattribute2");
+        QVERIFY(i && i->value.type == ValueType::Int && i->value.i == 123);
+        const Attribute *b = attr(m, l.attributes, "sameplacelinkattribute4");
+        QVERIFY(b && b->value.type == ValueType::Bool && b->value.b);
+        const Attribute *d = attr(m, l.attributes, "sameplacelinkattribute3");
+        QVERIFY(d && d->value.type == ValueType::Double && d->value.d == 72.5);
+        QVERIFY(!l.resolved());
+        QCOMPARE(m.str(m.scopes[m.cold[0].scope].name), std::string_view());
+        QCOMPARE(m.hot[0].status, StatusCode::Unset);
+    }
+
+    void jaegerV3AllValueShapes()
+    {
+        Model m;
+        auto r = loadPath(test::publicSample("jaegerui_v3_gettrace_jaeger-2.21.0.json"), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(3));
+        QCOMPARE(m.links.size(), size_t(1));
+        const uint32_t root = spanNamed(m, "root-with-any-values");
+        QVERIFY(root != kNone);
+        const auto &c = m.cold[root];
+        const Attribute *array = attr(m, c.attributes, "array");
+        QVERIFY(array && array->value.type == ValueType::Array);
+        QCOMPARE(array->value.range.count, 3u);
+        const Value *items = &m.values[array->value.range.first];
+        QCOMPARE(m.str(items[0].str), std::string_view("first"));
+        QVERIFY(items[1].type == ValueType::Bool && !items[1].b);
+        QVERIFY(items[2].type == ValueType::Int && items[2].i == INT64_MAX);
+        const Attribute *bytes = attr(m, c.attributes, "bytes");
+        QVERIFY(bytes && bytes->value.type == ValueType::Bytes);
+        QCOMPARE(m.str(bytes->value.str), std::string_view("\x01\x02\x03"));
+        const Attribute *empty = attr(m, c.attributes, "empty");
+        QVERIFY(empty && empty->value.type == ValueType::String && m.str(empty->value.str).empty());
+        const Attribute *integer = attr(m, c.attributes, "integer");
+        QVERIFY(integer && integer->value.type == ValueType::Int && integer->value.i == 0);
+        const Attribute *nested = attr(m, c.attributes, "nested");
+        QVERIFY(nested && nested->value.type == ValueType::KvList);
+        const Attribute *child = attr(m, nested->value.range, "child");
+        QVERIFY(child && child->value.type == ValueType::Array && child->value.range.count == 1);
+        QCOMPARE(m.str(m.values[child->value.range.first].str), std::string_view("value"));
+        QCOMPARE(m.hot[root].status, StatusCode::Error);
+        QCOMPARE(c.rawStatusCode, 2u);
+        QCOMPARE(m.str(c.statusMessage), std::string_view("probe error status"));
+        QCOMPARE(c.events.count, 1u);
+        const Link &l = m.links[c.links.first];
+        QCOMPARE(m.str(l.traceState), std::string_view("vendor=example"));
+        QCOMPARE(l.flags, 1u);
+        const uint32_t unset = spanNamed(m, "unset-kind-and-status");
+        QCOMPARE(m.hot[unset].kind, SpanKind::Unspecified);
+        QCOMPARE(m.hot[unset].status, StatusCode::Unset);
+        QCOMPARE(m.hot[unset].parent, root);
+        const uint32_t numeric = spanNamed(m, "numeric-kind-and-status");
+        QCOMPARE(m.hot[numeric].kind, SpanKind::Server);
+        QCOMPARE(m.hot[numeric].status, StatusCode::Ok);
+        QVERIFY(m.diagnostics.empty());
+    }
+
+    void snakeCaseAndOldNames()
+    {
+        Model m;
+        auto r = loadPath(test::testData("json/snake_case.json"), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        const uint32_t s = spanNamed(m, "snake-span");
+        const auto &c = m.cold[s];
+        QCOMPARE(c.traceId.hex(), std::string("000102030405060708090a0b0c0d0e0f")); // base64
+        QCOMPARE(c.spanId.hex(), std::string("0102030405060708"));
+        QVERIFY(c.parentSpanId.isZero()); // "" is absent
+        QCOMPARE(m.str(c.traceState), std::string_view("k=v"));
+        QCOMPARE(c.flags, 257u);
+        QCOMPARE(m.hot[s].kind, SpanKind::Consumer);
+        QCOMPARE(c.rawKind, 5u);
+        QCOMPARE(m.hot[s].start, uint64_t(1700000000000000000ULL));
+        QCOMPARE(m.hot[s].end, uint64_t(1700000000500000000ULL));
+        QCOMPARE(m.hot[s].status, StatusCode::Error);
+        QCOMPARE(m.str(c.statusMessage), std::string_view("boom"));
+        QCOMPARE(c.droppedAttributesCount, 3u);
+        QCOMPARE(c.droppedEventsCount, 4u);
+        QCOMPARE(c.droppedLinksCount, 6u);
+        QVERIFY(std::isnan(attr(m, c.attributes, "nan")->value.d));
+        QCOMPARE(attr(m, c.attributes, "inf")->value.d, std::numeric_limits<double>::infinity());
+        QCOMPARE(attr(m, c.attributes, "ninf")->value.d, -std::numeric_limits<double>::infinity());
+        QCOMPARE(attr(m, c.attributes, "negative")->value.i, int64_t(-42));
+        QCOMPARE(attr(m, c.attributes, "nothing")->value.type, ValueType::Empty);
+        QVERIFY(attr(m, c.attributes, "flag")->value.b);
+        QCOMPARE(m.events[c.events.first].droppedAttributesCount, 1u);
+        QCOMPARE(m.events[c.events.first].time, uint64_t(1700000000100000000ULL));
+        const Link &l = m.links[c.links.first];
+        QCOMPARE(m.str(l.traceState), std::string_view("a=b"));
+        QCOMPARE(l.flags, 1u);
+        QCOMPARE(l.droppedAttributesCount, 5u);
+        const auto &scope = m.scopes[c.scope];
+        QCOMPARE(m.str(scope.name), std::string_view("old-lib"));
+        QCOMPARE(m.str(scope.version), std::string_view("0.9"));
+        QCOMPARE(m.str(scope.schemaUrl), std::string_view("https://opentelemetry.io/schemas/1.4.0"));
+        const auto &res = m.resources[scope.resource];
+        QCOMPARE(m.str(res.schemaUrl), std::string_view("https://opentelemetry.io/schemas/1.9.0"));
+        QCOMPARE(res.droppedAttributesCount, 2u);
+        QCOMPARE(m.str(res.serviceName), std::string_view("snake-service"));
+        QCOMPARE(attr(m, res.attributes, "host.cores")->value.i, int64_t(8));
+        // Same trace written in uppercase hex: the child finds its base64-written parent.
+        const uint32_t child = spanNamed(m, "child");
+        QCOMPARE(m.hot[child].parent, s);
+        QCOMPARE(m.hot[child].kind, SpanKind::Unspecified); // 7 is past the enum
+        QCOMPARE(m.cold[child].rawKind, 7u);
+        QCOMPARE(m.hot[child].status, StatusCode::Ok);
+        QCOMPARE(m.traces.size(), size_t(1));
+        QVERIFY2(m.diagnostics.empty(), dump(m).c_str());
+    }
+
+    void backendWrappers_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("service");
+        QTest::addColumn<int>("kind");
+        QTest::newRow("tempo v1 batches") << QStringLiteral("json/tempo_v1_batches.json") << QStringLiteral("tempo-v1") << int(SpanKind::Server);
+        QTest::newRow("tempo v2 trace") << QStringLiteral("json/tempo_v2_trace.json") << QStringLiteral("tempo-v2") << int(SpanKind::Client);
+    }
+    void backendWrappers()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, service);
+        QFETCH(int, kind);
+        Model m;
+        auto r = loadPath(test::testData(file.toUtf8().constData()), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(QString::fromUtf8(m.str(m.hot[0].service)), service);
+        QCOMPARE(int(m.hot[0].kind), kind);
+        QCOMPARE(m.str(m.scopes[m.cold[0].scope].name), std::string_view("lib"));
+        QVERIFY(m.hot[0].end > m.hot[0].start);
+    }
+
+    void jsonLines()
+    {
+        Model m;
+        auto r = loadPath(test::testData("json/collector.jsonl"), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(3));
+        QCOMPARE(m.str(m.hot[0].name), std::string_view("send"));
+        QCOMPARE(m.str(m.hot[1].name), std::string_view("receive"));
+        QCOMPARE(m.str(m.hot[2].name), std::string_view("process"));
+        QCOMPARE(m.links.size(), size_t(1));
+        QCOMPARE(m.links[0].target, 0u);
+        QCOMPARE(m.hot[2].parent, 1u);
+        QCOMPARE(m.str(m.hot[1].service), std::string_view("consumer"));
+        QVERIFY(m.diagnostics.empty());
+    }
+
+    void keyOrderDoesNotMatter()
+    {
+        // resource and scope after the spans, schemaUrl first: the spans still get their service and scope.
+        const std::string doc = R"({"resourceSpans":[{"schemaUrl":"rs-schema","scopeSpans":[{"spans":[
+            {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"a","startTimeUnixNano":"1","endTimeUnixNano":"2"}],
+            "scope":{"name":"late-scope"},"schemaUrl":"ss-schema"}],
+            "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late-service"}}]}}]})";
+        Model m;
+        auto r = loadText(doc, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(m.str(m.hot[0].service), std::string_view("late-service"));
+        const auto &scope = m.scopes[m.cold[0].scope];
+        QCOMPARE(m.str(scope.name), std::string_view("late-scope"));
+        QCOMPARE(m.str(scope.schemaUrl), std::string_view("ss-schema"));
+        QCOMPARE(m.str(m.resources[scope.resource].schemaUrl), std::string_view("rs-schema"));
+    }
+
+    void noServiceName()
+    {
+        const std::string doc = R"({"resourceSpans":[{"scopeSpans":[{"spans":[
+            {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"a"}]}]}]})";
+        Model m;
+        QVERIFY(loadText(doc, m).ok);
+        QCOMPARE(m.hot[0].service, StringId(0));
+        QCOMPARE(m.resources.size(), size_t(1));
+        QCOMPARE(m.resources[0].serviceName, StringId(0));
+    }
+
+    void emptyDocuments()
+    {
+        Model m;
+        QVERIFY(loadText("{}", m).ok);
+        QVERIFY(loadText(R"({"resourceSpans":[]})", m).ok);
+        QVERIFY(loadText(R"({"resourceSpans":null})", m).ok);
+        QCOMPARE(m.spanCount(), size_t(0));
+        QVERIFY(m.diagnostics.empty());
+    }
+
+    void deepValuesAreCapped()
+    {
+        // AnyValue arrays nested 200 deep (600 JSON levels): cut at the cap, no crash.
+        std::string value = R"({"stringValue":"leaf"})";
+        for (int i = 0; i < 200; ++i)
+            value = R"({"arrayValue":{"values":[)" + value + "]}}";
+        const std::string doc = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","attributes":[{"key":"deep","value":)"
+            + value + "}]}]}]}]}";
+        Model m;
+        auto r = loadText(doc, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(m.diagnostics.count("value_too_deep"), uint64_t(1));
+        int depth = 0;
+        const Value *v = &attr(m, m.cold[0].attributes, "deep")->value;
+        while (v->type == ValueType::Array) {
+            QCOMPARE(v->range.count, 1u);
+            v = &m.values[v->range.first];
+            ++depth;
+        }
+        QCOMPARE(v->type, ValueType::Empty);
+        QVERIFY(depth >= 32 && depth < 200);
+    }
+
+    void threadedMatchesSingleThreaded()
+    {
+        // About 7 MB: several batches, so the worker threads and the ordered merge are exercised.
+        const std::string doc = generateDocument(12, 1500);
+        QVERIFY(doc.size() > (size_t(4) << 20));
+        Model one, two, four;
+        auto r1 = loadText(doc, one, 1);
+        auto r2 = loadText(doc, two, 2);
+        auto r4 = loadText(doc, four, 4);
+        QVERIFY2(r1.ok && r2.ok && r4.ok, r2.error.text().c_str());
+        QCOMPARE(one.spanCount(), size_t(12 * 1500));
+        QCOMPARE(one.links.size(), size_t(11 * 1500));
+        QCOMPARE(one.traces.size(), size_t(12));
+        const std::string d1 = dump(one);
+        QVERIFY(d1 == dump(two));
+        QVERIFY(d1 == dump(four));
+        QVERIFY(one.strings.size() == two.strings.size());
+        // Spot checks on content, including escapes and brackets inside strings.
+        const uint32_t s = one.findSpan(one.cold[1500 + 7].traceId, one.cold[1500 + 7].spanId);
+        QCOMPARE(s, 1500u + 7u);
+        QCOMPARE(one.str(one.hot[s].service), std::string_view("svc-1"));
+        QCOMPARE(one.str(attr(one, one.cold[s].attributes, "text")->value.str), std::string_view("value with \"quotes\" and \\ 49 {["));
+        QCOMPARE(one.hot[s].depth, uint16_t(7));
+        for (const Link &l : one.links)
+            QVERIFY(l.resolved());
+        QVERIFY(one.diagnostics.empty());
+    }
+
+    void jsonLinesThreaded()
+    {
+        // Many lines: batches of lines on several threads, in file order.
+        std::string text;
+        for (int i = 0; i < 6000; ++i) {
+            char trace[40];
+            std::snprintf(trace, sizeof trace, "%032x", i + 1);
+            std::string line = R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"line-svc"}}]},"scopeSpans":[{"spans":[{"traceId":"TRACE","spanId":"00000000000000aa","name":"line-NUMBER","startTimeUnixNano":"5","endTimeUnixNano":"6","attributes":[{"key":"pad","value":{"stringValue":"PAD"}}]}]}]}]})";
+            line.replace(line.find("TRACE"), 5, trace);
+            line.replace(line.find("NUMBER"), 6, std::to_string(i));
+            line.replace(line.find("PAD"), 3, std::string(300, 'x'));
+            text += line + '\n';
+        }
+        QVERIFY(text.size() > (size_t(2) << 20));
+        Model one, two;
+        auto r1 = loadText(text, one, 1, "lines.jsonl");
+        auto r2 = loadText(text, two, 2, "lines.jsonl");
+        QVERIFY(r1.ok && r2.ok);
+        QCOMPARE(one.spanCount(), size_t(6000));
+        QCOMPARE(one.str(one.hot[5999].name), std::string_view("line-5999"));
+        QVERIFY(dump(one) == dump(two));
+    }
+
+    void cancellation()
+    {
+        const std::string doc = generateDocument(4, 1500);
+        std::atomic<bool> cancel{true};
+        LoadOptions options;
+        options.cancel = &cancel;
+        Model m;
+        LoadResult r = loadBuffer("cancel.json", doc, m, options);
+        QVERIFY(!r.ok);
+        QVERIFY(r.cancelled);
+    }
+
+    void progressReachesTheEnd()
+    {
+        QTemporaryDir dir;
+        const std::string path = test::writeFile(dir, "big.json", generateDocument(6, 1500));
+        std::vector<double> seen;
+        LoadOptions options;
+        options.threads = 2;
+        options.progress = [&seen](double f) { seen.push_back(f); };
+        Model m;
+        LoadResult r = loadFiles({path}, m, options);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QVERIFY(seen.size() > 2);
+        QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+        QCOMPARE(seen.back(), 1.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestJsonReader)
+#include "tst_jsonreader.moc"

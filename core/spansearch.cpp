@@ -1,0 +1,152 @@
+#include "core/spansearch.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace causeway {
+
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
+bool containsIgnoringCase(std::string_view haystack, std::string_view needle)
+{
+    if (needle.empty())
+        return true;
+    if (needle.size() > haystack.size())
+        return false;
+    for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+        size_t j = 0;
+        while (j < needle.size() && lower(haystack[i + j]) == needle[j])
+            ++j;
+        if (j == needle.size())
+            return true;
+    }
+    return false;
+}
+
+bool matchesValue(const Model &model, const Value &v, std::string_view wanted)
+{
+    if (v.type == ValueType::Array) {
+        // An array attribute matches when one of its elements does.
+        for (uint32_t i = v.range.first; i < v.range.end(); ++i)
+            if (matchesValue(model, model.values[i], wanted))
+                return true;
+        return false;
+    }
+    if (v.type == ValueType::String)
+        return model.str(v.str) == wanted;
+    return valueText(model, v) == wanted;
+}
+
+bool hasAttribute(const Model &model, Range attrs, StringId key, std::string_view value)
+{
+    for (uint32_t a = attrs.first; a < attrs.end(); ++a) {
+        const Attribute &attr = model.attributes[a];
+        if (attr.key == key && matchesValue(model, attr.value, value))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+SpanQuery SpanQuery::parse(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    SpanQuery q;
+    if (text.empty())
+        return q;
+    const size_t eq = text.find('=');
+    if (eq != std::string_view::npos && eq > 0 && text.substr(0, eq).find(' ') == std::string_view::npos) {
+        q.kind = Kind::Attribute;
+        q.text = std::string(text.substr(0, eq));
+        std::string_view value = text.substr(eq + 1);
+        // Quotes let a value keep leading or trailing spaces: key="a b ".
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
+        q.value = std::string(value);
+        return q;
+    }
+    q.kind = Kind::Name;
+    q.text.reserve(text.size());
+    for (char c : text)
+        q.text.push_back(lower(c));
+    return q;
+}
+
+SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limit, const std::atomic<bool> *cancel)
+{
+    SearchResult result;
+    if (query.kind == SpanQuery::Kind::Empty)
+        return result;
+
+    // Names are interned: decide each distinct string once (0 unknown, 1 no, 2 yes).
+    std::vector<uint8_t> nameMatch;
+    StringId key = StringPool::kNotFound;
+    std::vector<uint8_t> resourceMatch;
+    if (query.kind == SpanQuery::Kind::Name) {
+        nameMatch.assign(model.strings.size(), 0);
+    } else {
+        key = model.strings.find(query.text);
+        if (key == StringPool::kNotFound)
+            return result; // no attribute anywhere has this key
+        resourceMatch.resize(model.resources.size());
+        for (size_t r = 0; r < model.resources.size(); ++r)
+            resourceMatch[r] = hasAttribute(model, model.resources[r].attributes, key, query.value);
+    }
+
+    for (const Trace &trace : model.traces) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            result.cancelled = true;
+            return result;
+        }
+        for (uint32_t i = trace.spans.first; i < trace.spans.end(); ++i) {
+            const uint32_t s = model.traceSpans[i];
+            bool match;
+            if (query.kind == SpanQuery::Kind::Name) {
+                const StringId name = model.hot[s].name;
+                uint8_t &known = nameMatch[name];
+                if (!known)
+                    known = containsIgnoringCase(model.str(name), query.text) ? 2 : 1;
+                match = known == 2;
+            } else {
+                const SpanCold &c = model.cold[s];
+                match = hasAttribute(model, c.attributes, key, query.value)
+                    || (c.scope < model.scopes.size() && resourceMatch[model.scopes[c.scope].resource]);
+            }
+            if (!match)
+                continue;
+            if (result.spans.size() >= limit) {
+                result.truncated = true;
+                return result;
+            }
+            result.spans.push_back(s);
+        }
+    }
+    return result;
+}
+
+std::string valueText(const Model &model, const Value &value)
+{
+    switch (value.type) {
+    case ValueType::Empty: return {};
+    case ValueType::String: return std::string(model.str(value.str));
+    case ValueType::Bool: return value.b ? "true" : "false";
+    case ValueType::Int: return std::to_string(value.i);
+    case ValueType::Double: {
+        char buf[64];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value.d);
+        return ec == std::errc() ? std::string(buf, end) : std::string();
+    }
+    case ValueType::Bytes: return toHex(model.str(value.str));
+    case ValueType::Array: return "[" + std::to_string(value.range.count) + " items]";
+    case ValueType::KvList: return "{" + std::to_string(value.range.count) + " keys}";
+    }
+    return {};
+}
+
+} // namespace causeway

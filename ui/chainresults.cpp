@@ -1,0 +1,85 @@
+#include "ui/chainresults.h"
+
+#include "ui/displaytext.h"
+#include "ui/resultlist.h"
+#include "ui/session.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace causeway::ui {
+
+ChainResults::ChainResults(Session *session, ResultList *list, QObject *parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_list(list)
+{
+    connect(m_session, &Session::modelChanged, this, [this] {
+        ++m_generation; // a query on the old model is no longer wanted
+        m_running = false;
+    });
+}
+
+bool ChainResults::run(Query query)
+{
+    const auto model = m_session->model();
+    if (!model || m_session->focusTrace() == kNone)
+        return false;
+    Reference start{m_session->focusTrace(), m_session->selectedSpan()};
+    const QString from = start.span != kNone
+        ? QStringLiteral("span “%1” in %2").arg(display::spanCaption(*model, start.span), display::traceCaption(*model, start.trace))
+        : QStringLiteral("trace %1").arg(display::traceCaption(*model, start.trace));
+    QString what;
+    switch (query) {
+    case Query::Upstream: what = QStringLiteral("Upstream of"); break;
+    case Query::Downstream: what = QStringLiteral("Downstream of"); break;
+    case Query::Both: what = QStringLiteral("Causal chain of"); break;
+    case Query::ErrorsDownstream: what = QStringLiteral("Errors downstream of"); break;
+    }
+    const QString title = what + QLatin1Char(' ') + from;
+    m_list->clear();
+    m_list->setMessage(title + QStringLiteral(": working…"));
+
+    const int generation = ++m_generation;
+    m_running = true;
+    auto *watcher = new QFutureWatcher<std::vector<ResultEntry>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, title, query, model] {
+        watcher->deleteLater();
+        if (generation != m_generation || model != m_session->model())
+            return;
+        m_running = false;
+        std::vector<ResultEntry> entries = watcher->result();
+        const int n = int(entries.size());
+        QString summary;
+        if (query == Query::ErrorsDownstream)
+            summary = n ? QStringLiteral("%1 error span(s)").arg(n) : QStringLiteral("no error spans");
+        else
+            summary = QStringLiteral("%1 trace(s) including the start").arg(n);
+        m_list->setResults(title.toHtmlEscaped() + QStringLiteral(": ") + summary, std::move(entries));
+        emit finished(n);
+    });
+    watcher->setFuture(QtConcurrent::run([model, start, query] {
+        std::vector<ResultEntry> entries;
+        if (query == Query::ErrorsDownstream) {
+            for (uint32_t s : errorsDownstream(*model, start))
+                entries.push_back({model->hot[s].trace, s, -1});
+            return entries;
+        }
+        ChainOptions options;
+        options.direction = query == Query::Upstream ? Direction::Upstream
+            : query == Query::Downstream             ? Direction::Downstream
+                                                     : Direction::Both;
+        const ChainResult chain = causeway::chain(*model, start, options);
+        // Nearest first: the list reads as the story outward from the start.
+        std::vector<size_t> order(chain.traces.size());
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return chain.hops[a] < chain.hops[b]; });
+        for (size_t i : order)
+            entries.push_back({chain.traces[i], kNone, int(chain.hops[i])});
+        return entries;
+    }));
+    return true;
+}
+
+} // namespace causeway::ui

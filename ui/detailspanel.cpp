@@ -1,0 +1,120 @@
+#include "ui/detailspanel.h"
+
+#include "ui/detailsmodel.h"
+#include "ui/displaytext.h"
+#include "ui/session.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace causeway::ui {
+
+DetailsPanel::DetailsPanel(Session *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new DetailsModel(this))
+    , m_header(new QLabel(this))
+    , m_view(new QTreeView(this))
+{
+    m_header->setWordWrap(true);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_header->setContentsMargins(4, 2, 4, 2);
+
+    m_view->setModel(m_model);
+    m_view->setUniformRowHeights(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->header()->setStretchLastSection(true);
+    m_view->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    m_view->setColumnWidth(0, 170);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(m_header);
+    layout->addWidget(m_view);
+
+    // QTreeView::activated covers double-click and Enter alike.
+    connect(m_view, &QTreeView::activated, this, &DetailsPanel::activate);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &DetailsPanel::showContextMenu);
+
+    auto *copyAction = new QAction(QStringLiteral("Copy Value"), m_view);
+    copyAction->setShortcut(QKeySequence::Copy);
+    copyAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyAction, &QAction::triggered, this, [this] {
+        const QModelIndex i = m_view->currentIndex();
+        if (i.isValid())
+            copy(i.siblingAtColumn(DetailsModel::ValueColumn).data().toString());
+    });
+    m_view->addAction(copyAction);
+
+    connect(m_session, &Session::modelChanged, this, &DetailsPanel::refresh);
+    connect(m_session, &Session::selectionChanged, this, &DetailsPanel::refresh);
+    connect(m_session, &Session::focusChanged, this, &DetailsPanel::refresh);
+    refresh();
+}
+
+void DetailsPanel::refresh()
+{
+    const auto &model = m_session->model();
+    const uint32_t span = m_session->selectedSpan();
+    if (model == m_model->model() && span == m_model->span() && m_model->rowCount() > 0)
+        return;
+    m_model->setSpan(model, span);
+    if (m_model->span() == kNone) {
+        m_header->setText(model ? QStringLiteral("No span selected: click a span in the flame graph or the lanes.")
+                                : QStringLiteral("Nothing loaded."));
+        return;
+    }
+    m_header->setText(QStringLiteral("<b>%1</b> — %2")
+                          .arg(display::spanCaption(*model, span).toHtmlEscaped(),
+                               display::duration(model->hot[span].end - model->hot[span].start)));
+    for (const QString &title : {QStringLiteral("Span"), QStringLiteral("Attributes"), QStringLiteral("Events"),
+                                 QStringLiteral("Links to"), QStringLiteral("Linked from")})
+        m_view->expand(m_model->section(title));
+}
+
+bool DetailsPanel::activate(const QModelIndex &index)
+{
+    uint32_t trace = kNone, span = kNone;
+    if (!m_model->navigationTarget(index, trace, span))
+        return false;
+    m_session->navigateTo(trace, span);
+    return true;
+}
+
+void DetailsPanel::copy(const QString &text)
+{
+    QApplication::clipboard()->setText(text);
+}
+
+void DetailsPanel::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid())
+        return;
+    QMenu menu(this);
+    uint32_t trace = kNone, span = kNone;
+    if (m_model->navigationTarget(index, trace, span))
+        menu.addAction(QStringLiteral("Go to Span"), this, [this, index] { activate(index); });
+    const QString value = index.siblingAtColumn(DetailsModel::ValueColumn).data().toString();
+    if (!value.isEmpty())
+        menu.addAction(QStringLiteral("Copy Value"), this, [this, value] { copy(value); });
+    if (const auto ids = m_model->ids(index)) {
+        menu.addSeparator();
+        menu.addAction(QStringLiteral("Copy Trace ID"), this, [this, t = ids->trace] { copy(t); });
+        menu.addAction(QStringLiteral("Copy Span ID"), this, [this, s = ids->span] { copy(s); });
+        menu.addAction(QStringLiteral("Copy as TRACEID/SPANID"), this,
+                       [this, r = ids->trace + QLatin1Char('/') + ids->span] { copy(r); });
+    }
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+} // namespace causeway::ui

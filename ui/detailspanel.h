@@ -1,0 +1,39 @@
+#pragma once
+// The span details dock: everything about the selected span, with links in
+// both directions that navigate when activated.
+
+#include <QWidget>
+
+class QLabel;
+class QTreeView;
+class QModelIndex;
+
+namespace causeway::ui {
+
+class DetailsModel;
+class Session;
+
+class DetailsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DetailsPanel(Session *session, QWidget *parent = nullptr);
+
+    DetailsModel *detailsModel() const { return m_model; }
+    QTreeView *view() const { return m_view; }
+
+    // Goes where the row leads (a linked span, the parent); false if nowhere.
+    bool activate(const QModelIndex &index);
+
+private:
+    void refresh();
+    void showContextMenu(const QPoint &pos);
+    void copy(const QString &text);
+
+    Session *m_session;
+    DetailsModel *m_model;
+    QLabel *m_header;
+    QTreeView *m_view;
+};
+
+} // namespace causeway::ui

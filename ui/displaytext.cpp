@@ -1,0 +1,67 @@
+#include "ui/displaytext.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+
+namespace causeway::ui::display {
+
+QString fromStd(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+QString timestamp(uint64_t unixNanos)
+{
+    const auto millis = qint64(unixNanos / 1000000);
+    const auto micros = int(unixNanos / 1000 % 1000000);
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(millis, QTimeZone::utc());
+    return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QLatin1Char('.')
+        + QStringLiteral("%1").arg(micros, 6, 10, QLatin1Char('0')) + QStringLiteral(" UTC");
+}
+
+QString duration(uint64_t nanos)
+{
+    const double n = double(nanos);
+    if (nanos < 1000)
+        return QStringLiteral("%1 ns").arg(nanos);
+    if (nanos < 1000000)
+        return QStringLiteral("%1 µs").arg(n / 1e3, 0, 'g', 3);
+    if (nanos < 1000000000)
+        return QStringLiteral("%1 ms").arg(n / 1e6, 0, 'g', 3);
+    if (nanos < 60ull * 1000000000)
+        return QStringLiteral("%1 s").arg(n / 1e9, 0, 'f', 2);
+    const uint64_t seconds = nanos / 1000000000;
+    if (seconds < 3600)
+        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString offset(int64_t nanos)
+{
+    const QString sign = nanos < 0 ? QStringLiteral("-") : QStringLiteral("+");
+    return sign + duration(uint64_t(nanos < 0 ? -nanos : nanos));
+}
+
+QString shortTraceId(const TraceId &id)
+{
+    return QString::fromLatin1(id.hex().substr(0, 8));
+}
+
+QString spanCaption(const Model &model, uint32_t span)
+{
+    if (span >= model.spanCount())
+        return {};
+    const QString name = fromStd(model.str(model.hot[span].name));
+    return name.isEmpty() ? QStringLiteral("(unnamed)") : name;
+}
+
+QString traceCaption(const Model &model, uint32_t trace)
+{
+    if (trace >= model.traces.size())
+        return {};
+    const Trace &t = model.traces[trace];
+    const QString root = t.root != kNone ? spanCaption(model, t.root) : QStringLiteral("(no root)");
+    return root + QStringLiteral(" (") + shortTraceId(t.id) + QLatin1Char(')');
+}
+
+} // namespace causeway::ui::display

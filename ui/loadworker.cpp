@@ -1,0 +1,90 @@
+#include "ui/loadworker.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QThread>
+
+namespace causeway::ui {
+
+LoadWorker::LoadWorker(QObject *parent)
+    : QObject(parent)
+{
+}
+
+LoadWorker::~LoadWorker()
+{
+    for (const auto &job : m_jobs)
+        job->cancel = true;
+    for (const auto &job : m_jobs) {
+        job->thread->wait();
+        delete job->thread;
+    }
+}
+
+void LoadWorker::cancel()
+{
+    if (m_job)
+        m_job->cancel = true;
+}
+
+void LoadWorker::start(std::vector<std::string> files)
+{
+    cancel();
+    auto job = std::make_shared<Job>();
+    m_job = job;
+    QPointer<LoadWorker> self(this);
+    auto hook = m_hook;
+
+    job->thread = QThread::create([self, job, files, hook]() mutable {
+        QElapsedTimer timer;
+        timer.start();
+        auto model = std::make_shared<Model>();
+        LoadOptions options;
+        options.cancel = &job->cancel;
+        options.progress = [self, job, hook](double f) {
+            if (hook)
+                hook(f);
+            const int permille = int(f * 1000);
+            if (permille <= job->reported.load())
+                return;
+            job->reported = permille;
+            QMetaObject::invokeMethod(self.data(), [self, job, f] {
+                if (self && self->m_job == job)
+                    emit self->progress(f);
+            }, Qt::QueuedConnection);
+        };
+        LoadResult result = loadFiles(files, *model, options);
+
+        LoadOutcome outcome;
+        outcome.files = std::move(files);
+        outcome.bytesRead = result.bytesRead;
+        outcome.milliseconds = timer.elapsed();
+        if (result.cancelled || job->cancel) {
+            outcome.status = LoadOutcome::Status::Cancelled;
+        } else if (!result.ok) {
+            outcome.status = LoadOutcome::Status::Failed;
+            outcome.error = QString::fromStdString(result.error.text());
+        } else {
+            outcome.model = std::move(model);
+        }
+        QMetaObject::invokeMethod(self.data(), [self, job, outcome] {
+            if (!self)
+                return;
+            if (self->m_job == job) {
+                self->m_job.reset();
+                emit self->finished(outcome);
+            }
+        }, Qt::QueuedConnection);
+    });
+    // The thread object is deleted once it has ended; the destructor waits for
+    // threads still running.
+    m_jobs.push_back(job);
+    connect(job->thread, &QThread::finished, this, [this, job] {
+        std::erase(m_jobs, job);
+        job->thread->deleteLater();
+    });
+    job->thread->start();
+    emit started();
+}
+
+} // namespace causeway::ui

@@ -1,0 +1,65 @@
+#pragma once
+// Loads trace files off the GUI thread. One load at a time: starting another
+// cancels the one running, whose result is then dropped.
+
+#include "core/load.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+class QThread;
+
+namespace causeway::ui {
+
+struct LoadOutcome
+{
+    enum class Status { Loaded, Failed, Cancelled };
+    Status status = Status::Loaded;
+    std::vector<std::string> files;
+    std::shared_ptr<const Model> model;   // set when Loaded
+    QString error;                        // LoadError::text() when Failed
+    uint64_t bytesRead = 0;
+    qint64 milliseconds = 0;
+};
+
+class LoadWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LoadWorker(QObject *parent = nullptr);
+    // Cancels a running load and waits for its thread.
+    ~LoadWorker() override;
+
+    void start(std::vector<std::string> files);
+    void cancel();
+    bool isRunning() const { return m_job != nullptr; }
+
+    // For tests and benchmarks: called on the loading thread before each
+    // progress report (e.g. to slow a load down so cancelling can be seen).
+    void setProgressHook(std::function<void(double)> hook) { m_hook = std::move(hook); }
+
+signals:
+    void started();
+    void progress(double fraction);
+    void finished(const causeway::ui::LoadOutcome &outcome);
+
+private:
+    struct Job
+    {
+        std::atomic<bool> cancel{false};
+        std::atomic<int> reported{-1};  // last progress in per-mille, to avoid flooding the event loop
+        QThread *thread = nullptr;
+    };
+
+    std::shared_ptr<Job> m_job;
+    std::vector<std::shared_ptr<Job>> m_jobs; // every thread still running, cancelled or not
+    std::function<void(double)> m_hook;
+};
+
+} // namespace causeway::ui

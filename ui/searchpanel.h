@@ -1,0 +1,66 @@
+#pragma once
+// The search bar (Ctrl+F): a span name substring or key=value over span and
+// resource attributes, across every loaded trace. Matches go to a result
+// list; the ones in the focus trace are highlighted in the flame graph.
+
+#include "core/spansearch.h"
+
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+class QTimer;
+
+namespace causeway::ui {
+
+class ResultList;
+class Session;
+
+class SearchPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    SearchPanel(Session *session, ResultList *results, QWidget *parent = nullptr);
+    ~SearchPanel() override;
+
+    QLineEdit *lineEdit() const { return m_edit; }
+    // Starts the search for the line edit's text now (no typing delay).
+    void search();
+    bool isSearching() const { return m_running != nullptr; }
+    const std::vector<uint32_t> &matches() const { return m_matches; }
+    // Matches inside the focus trace, what the flame graph highlights.
+    std::vector<uint32_t> matchesInFocusTrace() const;
+
+    void next();
+    void previous();
+    void openBar();     // show and focus, text selected
+    void closeBar();    // hide, clear highlights
+
+signals:
+    void finished(int count);
+    void highlightChanged(const std::vector<uint32_t> &spans);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void deliver(const SearchResult &result, const QString &text);
+    void updateHighlight();
+
+    Session *m_session;
+    ResultList *m_results;
+    QLineEdit *m_edit;
+    QLabel *m_count;
+    QTimer *m_delay;
+    std::shared_ptr<std::atomic<bool>> m_running; // cancel flag of the search in flight
+    int m_generation = 0;                         // results of older searches are dropped
+    QString m_doneText;
+    std::shared_ptr<const Model> m_doneModel;
+    std::vector<uint32_t> m_matches;
+};
+
+} // namespace causeway::ui

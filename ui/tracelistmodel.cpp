@@ -1,0 +1,179 @@
+#include "ui/tracelistmodel.h"
+
+#include "ui/displaytext.h"
+#include "ui/palette.h"
+
+namespace causeway::ui {
+
+TraceListModel::TraceListModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void TraceListModel::setModel(std::shared_ptr<const Model> model)
+{
+    beginResetModel();
+    m_model = std::move(model);
+    endResetModel();
+}
+
+int TraceListModel::rowCount(const QModelIndex &parent) const
+{
+    if (parent.isValid() || !m_model)
+        return 0;
+    return int(m_model->traces.size());
+}
+
+int TraceListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString TraceListModel::services(const Trace &trace) const
+{
+    QStringList names;
+    for (uint32_t i = trace.services.first; i < trace.services.end(); ++i)
+        names << display::fromStd(m_model->str(m_model->traceServices[i]));
+    return names.join(QStringLiteral(", "));
+}
+
+QVariant TraceListModel::data(const QModelIndex &index, int role) const
+{
+    if (!m_model || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto t = uint32_t(index.row());
+    const Trace &trace = m_model->traces[t];
+    const int column = index.column();
+
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case RootSpan: return trace.root != kNone ? display::spanCaption(*m_model, trace.root) : QStringLiteral("(no root)");
+        case Services: return services(trace);
+        case Start: return display::timestamp(trace.start);
+        case Duration: return display::duration(trace.duration());
+        case Spans: return trace.spans.count;
+        case Errors: return trace.errorCount;
+        case LinksOut: return trace.linksOut;
+        case LinksIn: return trace.linksIn;
+        }
+        break;
+    case SortRole:
+        switch (column) {
+        case RootSpan: return trace.root != kNone ? display::spanCaption(*m_model, trace.root).toLower() : QString();
+        case Services: return services(trace).toLower();
+        case Start: return qulonglong(trace.start);
+        case Duration: return qulonglong(trace.duration());
+        case Spans: return trace.spans.count;
+        case Errors: return trace.errorCount;
+        case LinksOut: return trace.linksOut;
+        case LinksIn: return trace.linksIn;
+        }
+        break;
+    case TraceRole:
+        return t;
+    case FilterTextRole:
+        return QString(data(index.siblingAtColumn(RootSpan), Qt::DisplayRole).toString() + QLatin1Char('\n')
+                       + services(trace) + QLatin1Char('\n') + QString::fromLatin1(trace.id.hex()));
+    case Qt::ToolTipRole:
+        return QStringLiteral("Trace %1\n%2 spans, %3 root(s), depth %4")
+            .arg(QString::fromLatin1(trace.id.hex()))
+            .arg(trace.spans.count)
+            .arg(trace.rootCount)
+            .arg(trace.maxDepth + 1);
+    case Qt::TextAlignmentRole:
+        if (column >= Duration)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    case Qt::ForegroundRole:
+        if (column == Errors && trace.errorCount > 0)
+            return errorColor();
+        break;
+    }
+    return {};
+}
+
+QVariant TraceListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case RootSpan: return QStringLiteral("Root span");
+        case Services: return QStringLiteral("Services");
+        case Start: return QStringLiteral("Start (UTC)");
+        case Duration: return QStringLiteral("Duration");
+        case Spans: return QStringLiteral("Spans");
+        case Errors: return QStringLiteral("Errors");
+        case LinksOut: return QStringLiteral("Links out");
+        case LinksIn: return QStringLiteral("Links in");
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case LinksOut: return QStringLiteral("Links carried by this trace's spans (to their causes)");
+        case LinksIn: return QStringLiteral("Loaded links from other spans into this trace");
+        case Errors: return QStringLiteral("Spans with status ERROR");
+        }
+    }
+    return {};
+}
+
+TraceFilterProxy::TraceFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(TraceListModel::SortRole);
+    setFilterRole(TraceListModel::FilterTextRole);
+}
+
+void TraceFilterProxy::setText(const QString &text)
+{
+    if (text == m_text)
+        return;
+    m_text = text;
+    invalidateFilter();
+}
+
+void TraceFilterProxy::setOnlyLinked(bool on)
+{
+    if (on == m_onlyLinked)
+        return;
+    m_onlyLinked = on;
+    invalidateFilter();
+}
+
+int TraceFilterProxy::rowForTrace(uint32_t trace) const
+{
+    if (!sourceModel() || trace >= uint32_t(sourceModel()->rowCount()))
+        return -1;
+    return mapFromSource(sourceModel()->index(int(trace), 0)).row();
+}
+
+uint32_t TraceFilterProxy::traceAt(int proxyRow) const
+{
+    if (proxyRow < 0 || proxyRow >= rowCount())
+        return kNone;
+    return mapToSource(index(proxyRow, 0)).row();
+}
+
+bool TraceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (m_onlyLinked) {
+        const QModelIndex out = idx.siblingAtColumn(TraceListModel::LinksOut);
+        const QModelIndex in = idx.siblingAtColumn(TraceListModel::LinksIn);
+        if (out.data(TraceListModel::SortRole).toUInt() == 0 && in.data(TraceListModel::SortRole).toUInt() == 0)
+            return false;
+    }
+    if (m_text.isEmpty())
+        return true;
+    // Every word must appear somewhere: "checkout error" narrows, not widens.
+    const QString haystack = idx.data(TraceListModel::FilterTextRole).toString();
+    const QStringList words = m_text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString &w : words)
+        if (!haystack.contains(w, Qt::CaseInsensitive))
+            return false;
+    return true;
+}
+
+} // namespace causeway::ui

@@ -1,0 +1,65 @@
+#pragma once
+// One row per loaded trace: root span, services, start, duration, spans,
+// errors, links out, links in. Row r is trace index r.
+
+#include "core/model.h"
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+#include <memory>
+
+namespace causeway::ui {
+
+class TraceListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { RootSpan, Services, Start, Duration, Spans, Errors, LinksOut, LinksIn, ColumnCount };
+    enum Role {
+        SortRole = Qt::UserRole + 1, // numbers and times as numbers, text as lowercase text
+        TraceRole,                   // the trace index (uint)
+        FilterTextRole,              // what the text filter looks at: root name, services, trace id
+    };
+
+    explicit TraceListModel(QObject *parent = nullptr);
+
+    void setModel(std::shared_ptr<const Model> model);
+    const std::shared_ptr<const Model> &model() const { return m_model; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QString services(const Trace &trace) const;
+
+    std::shared_ptr<const Model> m_model;
+};
+
+// Sorts by TraceListModel::SortRole and filters by text and "only traces with links".
+class TraceFilterProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    explicit TraceFilterProxy(QObject *parent = nullptr);
+
+    void setText(const QString &text);
+    QString text() const { return m_text; }
+    void setOnlyLinked(bool on);
+    bool onlyLinked() const { return m_onlyLinked; }
+
+    // The proxy row showing a trace, or -1 when it is filtered out.
+    int rowForTrace(uint32_t trace) const;
+    uint32_t traceAt(int proxyRow) const;
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    QString m_text;
+    bool m_onlyLinked = false;
+};
+
+} // namespace causeway::ui

@@ -1,0 +1,678 @@
+// The linked-trace lanes: which traces get lanes, the gap-compressed time
+// axis, edge hit-testing and navigation, grouping of fan-outs, the group
+// list, and the exported drawing.
+
+#include "ui/drawing.h"
+#include "ui/lanegroupmodel.h"
+#include "ui/laneslayout.h"
+#include "ui/lanesview.h"
+#include "ui/palette.h"
+#include "ui/session.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QImage>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace causeway;
+using namespace causeway::ui;
+
+namespace {
+
+constexpr uint64_t kMs = 1000000;
+constexpr uint64_t kBase = 1700000000ull * 1000000000ull; // Nov 2023, in ns
+
+// Builds a Model the way the readers do: spans with ids, links by id, then finalize().
+class ModelBuilder
+{
+public:
+    static TraceId traceId(uint64_t n)
+    {
+        TraceId id;
+        id.bytes[0] = 0x5a;
+        for (int i = 0; i < 8; ++i)
+            id.bytes[8 + i] = uint8_t(n >> (56 - 8 * i));
+        return id;
+    }
+    static SpanId spanId(uint64_t n)
+    {
+        SpanId id;
+        for (int i = 0; i < 8; ++i)
+            id.bytes[i] = uint8_t(n >> (56 - 8 * i));
+        return id;
+    }
+
+    // Returns the index the span will have (spans are appended in order).
+    uint32_t span(uint64_t trace, uint64_t id, uint64_t parent, uint64_t start, uint64_t end, const char *name,
+                  const char *service, bool error = false)
+    {
+        SpanHot h;
+        h.start = start;
+        h.end = end;
+        h.name = m_model.strings.intern(name);
+        h.service = m_model.strings.intern(service);
+        h.status = error ? StatusCode::Error : StatusCode::Unset;
+        SpanCold c;
+        c.traceId = traceId(trace);
+        c.spanId = spanId(id);
+        if (parent)
+            c.parentSpanId = spanId(parent);
+        m_model.hot.push_back(h);
+        m_model.cold.push_back(c);
+        return uint32_t(m_model.hot.size() - 1);
+    }
+
+    void link(uint32_t from, uint64_t trace, uint64_t span, std::vector<std::pair<std::string, std::string>> attrs = {})
+    {
+        m_links.push_back({from, trace, span, std::move(attrs)});
+    }
+
+    std::shared_ptr<const Model> finish()
+    {
+        std::stable_sort(m_links.begin(), m_links.end(), [](const Pending &a, const Pending &b) { return a.from < b.from; });
+        for (const Pending &p : m_links) {
+            Link l;
+            l.from = p.from;
+            l.traceId = traceId(p.trace);
+            l.spanId = spanId(p.span);
+            l.attributes.first = uint32_t(m_model.attributes.size());
+            for (const auto &[k, v] : p.attrs)
+                m_model.attributes.push_back({m_model.strings.intern(k), Value::makeString(m_model.strings.intern(v))});
+            l.attributes.count = uint32_t(p.attrs.size());
+            Range &r = m_model.cold[p.from].links;
+            if (r.count == 0)
+                r.first = uint32_t(m_model.links.size());
+            ++r.count;
+            m_model.links.push_back(l);
+        }
+        m_model.finalize();
+        return std::make_shared<const Model>(std::move(m_model));
+    }
+
+private:
+    struct Pending
+    {
+        uint32_t from;
+        uint64_t trace, span;
+        std::vector<std::pair<std::string, std::string>> attrs;
+    };
+    Model m_model;
+    std::vector<Pending> m_links;
+};
+
+// A producer trace (1) whose publish span three consumer traces (2, 3, 4) link to.
+struct FanIn
+{
+    std::shared_ptr<const Model> model;
+    uint32_t publish = kNone;
+    uint32_t consume[3] = {kNone, kNone, kNone};
+};
+
+FanIn smallFanOut()
+{
+    ModelBuilder b;
+    FanIn f;
+    b.span(1, 1, 0, kBase, kBase + 3 * kMs, "POST /orders", "checkout");
+    f.publish = b.span(1, 2, 1, kBase + kMs, kBase + 2 * kMs, "orders publish", "checkout");
+    for (int i = 0; i < 3; ++i) {
+        const uint64_t start = kBase + uint64_t(6 + 5 * i) * kMs;
+        b.span(uint64_t(2 + i), 1, 0, start, start + 3 * kMs, "orders process", "billing", i == 1);
+        f.consume[i] = b.span(uint64_t(2 + i), 2, 1, start + kMs / 2, start + 2 * kMs, "charge card", "billing");
+        b.link(f.consume[i], 1, 2, {{"messaging.system", "kafka"}, {"messaging.destination.name", "orders"}});
+    }
+    f.model = b.finish();
+    return f;
+}
+
+uint32_t traceOf(const Model &m, uint64_t n)
+{
+    return m.findTrace(ModelBuilder::traceId(n));
+}
+
+int edgeFromTrace(const Model &m, const LanesLayout &layout, uint32_t trace)
+{
+    for (int i = 0; i < int(layout.edges.size()); ++i) {
+        const LaneEdge &e = layout.edges[i];
+        if (e.fromSpan != kNone && m.hot[e.fromSpan].trace == trace)
+            return i;
+    }
+    return -1;
+}
+
+void sendMouse(QWidget *w, QEvent::Type type, QPointF pos, Qt::MouseButton button = Qt::NoButton)
+{
+    QMouseEvent event(type, pos, w->mapToGlobal(pos), button,
+                      type == QEvent::MouseButtonRelease || type == QEvent::MouseMove ? Qt::NoButton : button,
+                      Qt::NoModifier);
+    QApplication::sendEvent(w, &event);
+}
+
+} // namespace
+
+class TestLanes : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void timeMapBreaks_data();
+    void timeMapBreaks();
+    void timeMapMonotonic();
+    void formatsDurations_data();
+    void formatsDurations();
+    void collectsBothDirections();
+    void depthTwoReachesTwoHops();
+    void fanOutGroups();
+    void groupModelPassesTester();
+    void clickEdgeNavigatesAndBackRestores();
+    void clickUpstreamEdgeSelectsTarget();
+    void hoverHighlightsEdge();
+    void clickSpanNavigates();
+    void groupLaneOpensListThatNavigates();
+    void depthControl();
+    void hoursApartTracesGetABreak();
+    void drawingPaintsLanes();
+};
+
+void TestLanes::timeMapBreaks_data()
+{
+    QTest::addColumn<qulonglong>("gap");
+    QTest::addColumn<int>("breaks");
+    QTest::addColumn<QString>("label");
+    // Two 5 ms traces: content 10 ms, so gaps up to 40 ms stay linear.
+    QTest::newRow("short_gap_linear") << qulonglong(12 * kMs) << 0 << QString();
+    QTest::newRow("just_under_factor") << qulonglong(39 * kMs) << 0 << QString();
+    QTest::newRow("over_factor") << qulonglong(500 * kMs) << 1 << QStringLiteral("+500 ms");
+    QTest::newRow("two_hours_14_min") << qulonglong((2 * 3600 + 14 * 60) * 1000 * kMs) << 1 << QStringLiteral("+2 h 14 min");
+}
+
+void TestLanes::timeMapBreaks()
+{
+    QFETCH(qulonglong, gap);
+    QFETCH(int, breaks);
+    QFETCH(QString, label);
+    TimeMapOptions options;
+    const uint64_t a0 = kBase, a1 = kBase + 5 * kMs, b0 = a1 + gap, b1 = b0 + 5 * kMs;
+    const TimeMap map({{b0, b1}, {a0, a1}}, 10, 1010, options);
+    const auto &pieces = map.pieces();
+    const int compressed = int(std::count_if(pieces.begin(), pieces.end(), [](const auto &p) { return p.compressed; }));
+    QCOMPARE(compressed, breaks);
+    QCOMPARE(map.toX(a0), 10.0);
+    QCOMPARE(map.toX(b1), 1010.0);
+    if (breaks == 0) {
+        // One scale across the gap: x is proportional to time.
+        const double expected = 10 + 1000.0 * double(gap / 2 + 5 * kMs) / double(b1 - a0);
+        QVERIFY(qAbs(map.toX(a1 + gap / 2) - expected) < 1e-6);
+        QVERIFY(qAbs(map.scale() - 1000.0 / double(b1 - a0)) < 1e-15);
+    } else {
+        const auto it = std::find_if(pieces.begin(), pieces.end(), [](const auto &p) { return p.compressed; });
+        QCOMPARE(it->x1 - it->x0, options.breakWidth);
+        QCOMPARE(it->t0, a1);
+        QCOMPARE(it->t1, b0);
+        QCOMPARE(QStringLiteral("+") + durationText(it->t1 - it->t0), label);
+        // Both traces share what is left, at one scale.
+        QVERIFY(qAbs((map.toX(a1) - map.toX(a0)) - (map.toX(b1) - map.toX(b0))) < 1e-6);
+        QVERIFY(qAbs((map.toX(a1) - map.toX(a0)) - (1000 - options.breakWidth) / 2) < 1e-6);
+    }
+}
+
+void TestLanes::timeMapMonotonic()
+{
+    // Traces scattered over a day, some overlapping, some hours apart.
+    std::vector<std::pair<uint64_t, uint64_t>> intervals;
+    uint64_t seed = 42;
+    auto next = [&seed] {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        return seed >> 33;
+    };
+    for (int i = 0; i < 200; ++i) {
+        const uint64_t start = kBase + (next() % 86400) * 1000 * kMs;
+        intervals.emplace_back(start, start + (next() % 5000) * kMs);
+    }
+    const TimeMap map(intervals, 0, 1600);
+    const uint64_t first = std::min_element(intervals.begin(), intervals.end())->first;
+    uint64_t last = 0;
+    for (const auto &iv : intervals)
+        last = std::max(last, iv.second);
+    QVERIFY(std::any_of(map.pieces().begin(), map.pieces().end(), [](const auto &p) { return p.compressed; }));
+    double previous = -1;
+    for (uint64_t t = first; t <= last; t += (last - first) / 20000) {
+        const double x = map.toX(t);
+        QVERIFY2(x >= previous, qPrintable(QString::number(t)));
+        QVERIFY(x >= 0 && x <= 1600 + 1e-6);
+        // toTime inverts toX (to within a pixel's worth of time).
+        QVERIFY(qAbs(map.toX(map.toTime(x)) - x) < 0.01);
+        previous = x;
+    }
+    QCOMPARE(map.toX(first), 0.0);
+    QVERIFY(qAbs(map.toX(last) - 1600) < 1e-6);
+    // Breaks are laid end to end with the linear pieces: no holes, no overlaps.
+    for (size_t i = 1; i < map.pieces().size(); ++i) {
+        QCOMPARE(map.pieces()[i].t0 >= map.pieces()[i - 1].t1, true);
+        QVERIFY(qAbs(map.pieces()[i].x0 - map.pieces()[i - 1].x1) < 1e-9);
+        QVERIFY(map.pieces()[i].x1 > map.pieces()[i].x0 || map.pieces()[i].t1 == map.pieces()[i].t0);
+    }
+}
+
+void TestLanes::formatsDurations_data()
+{
+    QTest::addColumn<qulonglong>("ns");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("ns") << qulonglong(80) << QStringLiteral("80 ns");
+    QTest::newRow("us") << qulonglong(12500) << QStringLiteral("12.5 µs");
+    QTest::newRow("ms") << qulonglong(350 * kMs) << QStringLiteral("350 ms");
+    QTest::newRow("s") << qulonglong(1250 * kMs) << QStringLiteral("1.25 s");
+    QTest::newRow("min") << qulonglong(185000 * kMs) << QStringLiteral("3 min 5 s");
+    QTest::newRow("hours") << qulonglong(8040000 * kMs) << QStringLiteral("2 h 14 min");
+    QTest::newRow("whole_hours") << qulonglong(7200000 * kMs) << QStringLiteral("2 h");
+}
+
+void TestLanes::formatsDurations()
+{
+    QFETCH(qulonglong, ns);
+    QFETCH(QString, text);
+    QCOMPARE(causeway::ui::durationText(ns), text);
+}
+
+void TestLanes::collectsBothDirections()
+{
+    const FanIn f = smallFanOut();
+    const Model &m = *f.model;
+    // From the producer: three consumers downstream.
+    LanesLayout producer = collectLanes(m, traceOf(m, 1));
+    QCOMPARE(producer.lanes.size(), size_t(4));
+    QCOMPARE(producer.focusLane, 0);
+    QCOMPARE(producer.laneCount(LaneKind::Downstream), 3);
+    QCOMPARE(producer.edges.size(), size_t(3));
+    for (int i = 1; i <= 3; ++i) {
+        QCOMPARE(producer.lanes[i].hops, 1u);
+        QCOMPARE(producer.lanes[i].trace, traceOf(m, uint64_t(1 + i))); // by start time
+    }
+    for (const LaneEdge &e : producer.edges) {
+        QCOMPARE(e.toSpan, f.publish);
+        QCOMPARE(e.toLane, 0);
+        // Lag: from the publish start to the consumer span start.
+        QCOMPARE(e.lagMin, int64_t(m.hot[e.fromSpan].start - m.hot[f.publish].start));
+    }
+    // From a consumer: the producer upstream, above the focus; the other consumers are not linked to it.
+    LanesLayout consumer = collectLanes(m, traceOf(m, 3));
+    QCOMPARE(consumer.lanes.size(), size_t(2));
+    QCOMPARE(consumer.focusLane, 1);
+    QCOMPARE(consumer.lanes[0].kind, LaneKind::Upstream);
+    QCOMPARE(consumer.lanes[0].trace, traceOf(m, 1));
+    QCOMPARE(consumer.edges.size(), size_t(1));
+    QCOMPARE(consumer.edges[0].fromSpan, f.consume[1]);
+    QCOMPARE(consumer.edges[0].toSpan, f.publish);
+}
+
+void TestLanes::depthTwoReachesTwoHops()
+{
+    // A retry chain: 3 retries 2, 2 retries 1; and 4 is a batch over 3.
+    ModelBuilder b;
+    const uint32_t a = b.span(1, 1, 0, kBase, kBase + 2 * kMs, "attempt 1", "payments", true);
+    const uint32_t r1 = b.span(2, 1, 0, kBase + 10 * kMs, kBase + 12 * kMs, "attempt 2", "payments", true);
+    const uint32_t r2 = b.span(3, 1, 0, kBase + 30 * kMs, kBase + 32 * kMs, "attempt 3", "payments");
+    const uint32_t batch = b.span(4, 1, 0, kBase + 40 * kMs, kBase + 50 * kMs, "settle batch", "ledger");
+    b.link(r1, 1, 1, {{"retry.attempt", "2"}});
+    b.link(r2, 2, 1, {{"retry.attempt", "3"}});
+    b.link(batch, 3, 1);
+    auto model = b.finish();
+    const Model &m = *model;
+    Q_UNUSED(a);
+
+    const LanesLayout one = collectLanes(m, traceOf(m, 1), LanesOptions{1, 12});
+    QCOMPARE(one.lanes.size(), size_t(2));
+    QCOMPARE(one.laneOfTrace.count(traceOf(m, 3)), size_t(0));
+
+    const LanesLayout two = collectLanes(m, traceOf(m, 1), LanesOptions{2, 12});
+    QCOMPARE(two.lanes.size(), size_t(3));
+    QVERIFY(two.laneOfTrace.count(traceOf(m, 3)));
+    const Lane &hop2 = two.lanes[two.laneOfTrace.at(traceOf(m, 3))];
+    QCOMPARE(hop2.hops, 2u);
+    QCOMPARE(hop2.kind, LaneKind::Downstream);
+    // The 2-hop edge (3 -> 2) is drawn too, between the two downstream lanes.
+    QCOMPARE(two.edges.size(), size_t(2));
+
+    const LanesLayout three = collectLanes(m, traceOf(m, 1), LanesOptions{3, 12});
+    QCOMPARE(three.lanes.size(), size_t(4));
+    QCOMPARE(three.lanes.back().trace, traceOf(m, 4));
+    QCOMPARE(three.lanes.back().hops, 3u);
+
+    // From the middle, both ways at depth 2: 1 above, 3 and 4 below.
+    const LanesLayout middle = collectLanes(m, traceOf(m, 2), LanesOptions{2, 12});
+    QCOMPARE(middle.laneCount(LaneKind::Upstream), 1);
+    QCOMPARE(middle.laneCount(LaneKind::Downstream), 2);
+    QCOMPARE(middle.lanes[middle.focusLane].trace, traceOf(m, 2));
+}
+
+namespace {
+// A producer with `n` consumer traces, each linking to the publish span.
+std::shared_ptr<const Model> bigFanOut(int n, uint32_t *publish = nullptr)
+{
+    ModelBuilder b;
+    b.span(1, 1, 0, kBase, kBase + 5 * kMs, "nightly export", "exporter");
+    const uint32_t p = b.span(1, 2, 1, kBase + kMs, kBase + 2 * kMs, "publish batch", "exporter");
+    if (publish)
+        *publish = p;
+    for (int i = 0; i < n; ++i) {
+        const uint64_t start = kBase + 10 * kMs + uint64_t(i) * kMs / 4;
+        const uint32_t root = b.span(uint64_t(100 + i), 1, 0, start, start + 2 * kMs, "process item", "worker", i % 97 == 0);
+        b.span(uint64_t(100 + i), 2, 1, start + kMs / 10, start + kMs, "write row", "db");
+        b.link(root, 1, 2, {{"item.index", std::to_string(i)}});
+    }
+    return b.finish();
+}
+} // namespace
+
+void TestLanes::fanOutGroups()
+{
+    uint32_t publish = kNone;
+    auto model = bigFanOut(1000, &publish);
+    const Model &m = *model;
+    LanesOptions options{1, 12};
+    LanesLayout layout = collectLanes(m, traceOf(m, 1), options);
+    QVERIFY(layout.lanes.size() <= options.groupThreshold + 2); // the focus, 12 lanes and one group
+    QCOMPARE(layout.laneCount(LaneKind::Downstream), int(options.groupThreshold) + 1);
+    const Lane &group = layout.lanes.back();
+    QVERIFY(group.isGroup());
+    QCOMPARE(group.members.size(), size_t(1000 - 12));
+    QCOMPARE(group.memberErrors, uint32_t(std::count_if(group.members.begin(), group.members.end(),
+                                                          [&](uint32_t t) { return m.traces[t].errorCount > 0; })));
+    QCOMPARE(group.memberErrors, 10u); // items 0, 97, ..., 970 fail; 0 keeps its own lane
+    // The nearest, earliest consumers keep lanes: items 0..11.
+    for (int i = 0; i < 12; ++i)
+        QCOMPARE(layout.lanes[1 + i].trace, traceOf(m, uint64_t(100 + i)));
+    // 12 single edges and one bundle for the rest.
+    QCOMPARE(layout.edges.size(), size_t(13));
+    const auto bundle = std::find_if(layout.edges.begin(), layout.edges.end(), [](const LaneEdge &e) { return e.fromSpan == kNone; });
+    QVERIFY(bundle != layout.edges.end());
+    QCOMPARE(bundle->links.size(), size_t(988));
+    QCOMPARE(bundle->toSpan, publish);
+    QVERIFY(laneTitle(m, group).startsWith(QStringLiteral("988 more linked traces")));
+
+    layoutLanes(m, layout, 1400, LanesStyle{});
+    QVERIFY(layout.height > 0);
+    QCOMPARE(group.density.size(), size_t(1400 - 2 * LanesStyle{}.margin));
+    QVERIFY(*std::max_element(group.density.begin(), group.density.end()) > 1);
+    // The bundled edge ends on the group lane, the single ones on their spans.
+    QVERIFY(group.body.contains(bundle->a) || qAbs(bundle->a.y() - group.body.top()) < 1e-6);
+}
+
+void TestLanes::groupModelPassesTester()
+{
+    auto model = bigFanOut(300);
+    const Model &m = *model;
+    LanesLayout layout = collectLanes(m, traceOf(m, 1));
+    const Lane &group = layout.lanes.back();
+    QVERIFY(group.isGroup());
+    LaneGroupModel groupModel(model, group.members, layout.origin);
+    QAbstractItemModelTester tester(&groupModel, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(groupModel.rowCount(), int(group.members.size()));
+    QCOMPARE(groupModel.index(0, LaneGroupModel::TraceColumn).data().toString(),
+             QString::fromStdString(m.traces[group.members[0]].id.hex()));
+    QCOMPARE(groupModel.index(0, LaneGroupModel::SpansColumn).data().toInt(), 2);
+    QCOMPARE(groupModel.index(3, 0).data(LaneGroupModel::TraceRole).toUInt(), group.members[3]);
+
+    QSortFilterProxyModel proxy;
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.setSourceModel(&groupModel);
+    proxy.setSortRole(LaneGroupModel::SortRole);
+    proxy.sort(LaneGroupModel::StartColumn, Qt::DescendingOrder);
+    // Sorted by the numeric start, not by the text: the last consumer first.
+    QCOMPARE(proxy.index(0, 0).data(LaneGroupModel::TraceRole).toUInt(), group.members.back());
+}
+
+void TestLanes::clickEdgeNavigatesAndBackRestores()
+{
+    const FanIn f = smallFanOut();
+    Session session;
+    session.setModel(f.model);
+    const Model &m = *f.model;
+    QCOMPARE(session.focusTrace(), traceOf(m, 1)); // the trace with the most links
+    session.select(f.publish);
+    LanesView view(&session);
+    view.resize(1200, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.lanesLayout().focus, traceOf(m, 1));
+
+    const uint32_t consumer = traceOf(m, 3);
+    const int edge = edgeFromTrace(m, view.lanesLayout(), consumer);
+    QVERIFY(edge >= 0);
+    const QPointF onEdge = view.lanesLayout().edges[edge].path.pointAtPercent(0.5);
+    QCOMPARE(edgeAt(view.lanesLayout(), onEdge), edge);
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, onEdge.toPoint());
+
+    QCOMPARE(session.focusTrace(), consumer);
+    QCOMPARE(session.selectedSpan(), f.consume[1]);
+    QCOMPARE(view.lanesLayout().focus, consumer);
+    QCOMPARE(view.lanesLayout().lanes[view.lanesLayout().focusLane].trace, consumer);
+
+    session.back();
+    QCOMPARE(session.focusTrace(), traceOf(m, 1));
+    QCOMPARE(session.selectedSpan(), f.publish);
+    QCOMPARE(view.lanesLayout().focus, traceOf(m, 1));
+    QCOMPARE(view.lanesLayout().lanes.size(), size_t(4));
+}
+
+void TestLanes::clickUpstreamEdgeSelectsTarget()
+{
+    const FanIn f = smallFanOut();
+    Session session;
+    session.setModel(f.model);
+    const Model &m = *f.model;
+    session.navigateTo(traceOf(m, 4));
+    LanesView view(&session);
+    view.resize(1000, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.lanesLayout().edges.size(), size_t(1));
+    const QPointF onEdge = view.lanesLayout().edges[0].path.pointAtPercent(0.4);
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, onEdge.toPoint());
+    QCOMPARE(session.focusTrace(), traceOf(m, 1));
+    QCOMPARE(session.selectedSpan(), f.publish);
+    session.back();
+    QCOMPARE(session.focusTrace(), traceOf(m, 4));
+}
+
+void TestLanes::hoverHighlightsEdge()
+{
+    const FanIn f = smallFanOut();
+    Session session;
+    session.setModel(f.model);
+    LanesView view(&session);
+    view.resize(1200, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const Model &m = *f.model;
+    const int edge = edgeFromTrace(m, view.lanesLayout(), traceOf(m, 4));
+    QVERIFY(edge >= 0);
+    QCOMPARE(view.hoveredEdge(), -1);
+    const QPointF onEdge = view.lanesLayout().edges[edge].path.pointAtPercent(0.6);
+    sendMouse(view.canvas(), QEvent::MouseMove, onEdge);
+    QCOMPARE(view.hoveredEdge(), edge);
+    QCOMPARE(view.canvas()->cursor().shape(), Qt::PointingHandCursor);
+    // The tooltip carries the link's attributes and its lag.
+    const QString tip = edgeToolTip(m, view.lanesLayout(), view.lanesLayout().edges[edge]);
+    QVERIFY(tip.contains(QStringLiteral("messaging.system = kafka")));
+    QVERIFY(tip.contains(QStringLiteral("lag +15.5 ms")));
+    // Away from every edge and span: nothing is highlighted.
+    sendMouse(view.canvas(), QEvent::MouseMove, QPointF(view.canvas()->width() - 5, view.canvas()->height() - 5));
+    QCOMPARE(view.hoveredEdge(), -1);
+    QCOMPARE(session.focusTrace(), traceOf(m, 1)); // hovering never navigates
+}
+
+void TestLanes::clickSpanNavigates()
+{
+    const FanIn f = smallFanOut();
+    Session session;
+    session.setModel(f.model);
+    LanesView view(&session);
+    view.resize(1200, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const Model &m = *f.model;
+    const LanesLayout &layout = view.lanesLayout();
+    const Lane &lane = layout.lanes[layout.laneOfTrace.at(traceOf(m, 2))];
+    const LaneRect &root = lane.rowRects[0].front();
+    QPoint inside = root.rect.center().toPoint();
+    QCOMPARE(edgeAt(layout, inside), -1);
+    QCOMPARE(spanAt(layout, inside).span, root.span);
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, inside);
+    QCOMPARE(session.focusTrace(), traceOf(m, 2));
+    QCOMPARE(session.selectedSpan(), root.span);
+}
+
+void TestLanes::groupLaneOpensListThatNavigates()
+{
+    auto model = bigFanOut(40);
+    Session session;
+    session.setModel(model);
+    const Model &m = *model;
+    LanesView view(&session);
+    view.resize(1200, 1400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const LanesLayout &layout = view.lanesLayout();
+    QCOMPARE(layout.lanes.size(), size_t(14));
+    const Lane &group = layout.lanes.back();
+    QVERIFY(group.isGroup());
+    QVERIFY(group.rect.bottom() < view.canvas()->height()); // all on screen, no scrolling needed
+    const std::vector<uint32_t> members = group.members;
+    // Its header, away from the edge that ends on the density strip.
+    const QPoint header(int(layout.width) - 20, int(group.rect.top()) + 8);
+    QCOMPARE(edgeAt(layout, header), -1);
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, header);
+    QCOMPARE(session.focusTrace(), traceOf(m, 1));
+
+    auto *table = view.findChild<QTableView *>();
+    QVERIFY(table);
+    QTRY_VERIFY(table->isVisible());
+    QCOMPARE(table->model()->rowCount(), int(members.size()));
+    const QModelIndex row = table->model()->index(5, 0);
+    const uint32_t chosen = row.data(LaneGroupModel::TraceRole).toUInt();
+    QVERIFY(std::find(members.begin(), members.end(), chosen) != members.end());
+    table->setCurrentIndex(row);
+    QTest::keyClick(table, Qt::Key_Return);
+    QCOMPARE(session.focusTrace(), chosen);
+    QCOMPARE(view.lanesLayout().focus, chosen);
+    session.back();
+    QCOMPARE(session.focusTrace(), traceOf(m, 1));
+}
+
+void TestLanes::depthControl()
+{
+    ModelBuilder b;
+    b.span(1, 1, 0, kBase, kBase + 2 * kMs, "attempt 1", "payments", true);
+    const uint32_t r1 = b.span(2, 1, 0, kBase + 10 * kMs, kBase + 12 * kMs, "attempt 2", "payments", true);
+    const uint32_t r2 = b.span(3, 1, 0, kBase + 30 * kMs, kBase + 32 * kMs, "attempt 3", "payments");
+    b.link(r1, 1, 1);
+    b.link(r2, 2, 1);
+    auto model = b.finish();
+    Session session;
+    session.setModel(model);
+    session.navigateTo(traceOf(*model, 1));
+    LanesView view(&session);
+    view.resize(900, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy spy(&view, &LanesView::depthChanged);
+    QCOMPARE(view.depth(), 1);
+    QCOMPARE(view.lanesLayout().lanes.size(), size_t(2));
+    view.canvas()->parentWidget()->setFocus();
+    QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_Plus);
+    QCOMPARE(view.depth(), 2);
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).toInt(), 2);
+    QCOMPARE(view.lanesLayout().lanes.size(), size_t(3));
+    view.setDepth(1);
+    QCOMPARE(view.lanesLayout().lanes.size(), size_t(2));
+    view.setDepth(0); // clamped
+    QCOMPARE(view.depth(), 1);
+    QCOMPARE(spy.count(), 2);
+}
+
+void TestLanes::hoursApartTracesGetABreak()
+{
+    // A message consumed 2 h 14 min after it was produced.
+    ModelBuilder b;
+    const uint64_t later = kBase + (2 * 3600 + 14 * 60) * 1000 * kMs;
+    b.span(1, 1, 0, kBase, kBase + 4 * kMs, "enqueue report", "scheduler");
+    const uint32_t consume = b.span(2, 1, 0, later + 4 * kMs, later + 9 * kMs, "build report", "reports");
+    b.link(consume, 1, 1);
+    auto model = b.finish();
+    const Model &m = *model;
+    LanesLayout layout = collectLanes(m, traceOf(m, 2));
+    LanesStyle style;
+    layoutLanes(m, layout, 1200, style);
+    const auto &pieces = layout.time.pieces();
+    QCOMPARE(pieces.size(), size_t(3));
+    QVERIFY(pieces[1].compressed);
+    QCOMPARE(pieces[1].x1 - pieces[1].x0, style.time.breakWidth);
+    QCOMPARE(QStringLiteral("+") + durationText(pieces[1].t1 - pieces[1].t0), QStringLiteral("+2 h 14 min"));
+    // The two traces get the rest of the width between them, at one scale.
+    const double producerWidth = layout.time.toX(kBase + 4 * kMs) - layout.time.toX(kBase);
+    const double consumerWidth = layout.time.toX(later + 9 * kMs) - layout.time.toX(later + 4 * kMs);
+    QVERIFY(qAbs(producerWidth * 5 - consumerWidth * 4) < 1e-6);
+    QVERIFY(producerWidth > 400);
+    // The axis labels the consumer's stretch from its own start, as an offset from the focus.
+    QVERIFY(std::any_of(layout.ticks.begin(), layout.ticks.end(), [](const AxisTick &t) { return t.origin; }));
+    QVERIFY(std::any_of(layout.ticks.begin(), layout.ticks.end(),
+                        [](const AxisTick &t) { return t.label == QStringLiteral("−2 h 14 min"); }));
+}
+
+void TestLanes::drawingPaintsLanes()
+{
+    uint32_t publish = kNone;
+    auto model = bigFanOut(60, &publish);
+    const Model &m = *model;
+    DrawingOptions options;
+    options.trace = traceOf(m, 1);
+    options.span = publish;
+    options.width = 1400;
+    for (bool dark : {false, true}) {
+        options.dark = dark;
+        const Drawing drawing = lanesDrawing(m, options);
+        QCOMPARE(drawing.size.width(), 1400.0);
+        QVERIFY(drawing.size.height() > 300);
+        QImage image(drawing.size.toSize() * 2, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(2);
+        image.fill(Qt::transparent);
+        {
+            QPainter p(&image);
+            drawing.paint(p);
+        }
+        const QString out = qEnvironmentVariable("CAUSEWAY_LANES_PNG");
+        if (!out.isEmpty())
+            image.save(out + (dark ? QStringLiteral("-dark.png") : QStringLiteral("-light.png")));
+
+        // The same layout the drawing used: a consumer's root span shows its service colour.
+        LanesLayout layout = collectLanes(m, options.trace);
+        layoutLanes(m, layout, options.width, LanesStyle{});
+        const Lane &lane = layout.lanes[2];
+        const LaneRect &r = lane.rowRects[0].front();
+        QVERIFY(r.rect.width() > 6);
+        // Most of its device pixels (edges cross some of them) show the service colour.
+        const QRect box((r.rect.topLeft() * 2).toPoint() + QPoint(1, 1), (r.rect.bottomRight() * 2).toPoint() - QPoint(1, 1));
+        int match = 0;
+        for (int y = box.top(); y <= box.bottom(); ++y)
+            for (int x = box.left(); x <= box.right(); ++x)
+                match += image.pixelColor(x, y).rgb() == serviceColor("worker").rgb();
+        QVERIFY2(match > box.width() * box.height() * 6 / 10, qPrintable(QString::number(match)));
+        // The background follows the palette.
+        const QColor corner = image.pixelColor(image.width() - 2, image.height() - 2);
+        QCOMPARE(corner.lightnessF() < 0.5, dark);
+    }
+}
+
+QTEST_MAIN(TestLanes)
+#include "tst_lanes.moc"

@@ -1,0 +1,440 @@
+#include "ui/lanesview.h"
+
+#include "ui/lanegroupmodel.h"
+#include "ui/laneslayout.h"
+#include "ui/session.h"
+
+#include <QAbstractScrollArea>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPointer>
+#include <QScrollBar>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTableView>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+namespace causeway::ui {
+
+namespace {
+constexpr int kMaxDepth = 10;
+constexpr uint32_t kGroupThreshold = 12;
+}
+
+// The scrolling surface. Lane selection is computed on focus and depth
+// changes, geometry on width changes; paint and hover only read them.
+class LanesView::Canvas : public QAbstractScrollArea
+{
+public:
+    Canvas(LanesView *view, Session *session)
+        : QAbstractScrollArea(view)
+        , m_view(view)
+        , m_session(session)
+    {
+        setFrameShape(QFrame::NoFrame);
+        setFocusPolicy(Qt::StrongFocus);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        viewport()->setMouseTracking(true);
+        viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
+        verticalScrollBar()->setSingleStep(24);
+    }
+
+    void rebuild()
+    {
+        m_model = m_session->model();
+        m_state = {};
+        m_state.selectedSpan = m_session->selectedSpan();
+        if (m_groupDialog)
+            m_groupDialog->close();
+        if (m_model && m_session->focusTrace() < m_model->traces.size())
+            m_layout = collectLanes(*m_model, m_session->focusTrace(), LanesOptions{uint32_t(m_depth), kGroupThreshold});
+        else
+            m_layout = {};
+        m_layoutWidth = -1;
+        relayout();
+        // Keep the focus lane in sight: it is what the user just chose.
+        if (m_layout.focusLane >= 0) {
+            const QRectF focus = m_layout.lanes[m_layout.focusLane].rect;
+            const int visible = viewport()->height();
+            if (focus.bottom() > visible || focus.top() < m_layout.style.axisHeight)
+                verticalScrollBar()->setValue(int(focus.center().y() - visible / 2.0));
+            else
+                verticalScrollBar()->setValue(0);
+        }
+        viewport()->update();
+    }
+
+    void relayout()
+    {
+        const int width = viewport()->width();
+        if (m_model && !m_layout.lanes.empty() && width != m_layoutWidth) {
+            LanesStyle style;
+            style.font = font();
+            layoutLanes(*m_model, m_layout, width, style);
+            m_layoutWidth = width;
+        }
+        const int contentHeight = int(std::ceil(m_layout.height));
+        verticalScrollBar()->setRange(0, std::max(0, contentHeight - viewport()->height()));
+        verticalScrollBar()->setPageStep(viewport()->height());
+    }
+
+    void setSelected(uint32_t span)
+    {
+        m_state.selectedSpan = span;
+        viewport()->update();
+    }
+
+    QPointF toLayout(QPointF pos) const { return {pos.x(), pos.y() + verticalScrollBar()->value()}; }
+    bool inAxis(QPointF pos) const { return pos.y() < m_layout.style.axisHeight; }
+
+    void updateHover(QPointF pos)
+    {
+        LanesPaintState next = m_state;
+        next.hoverEdge = -1;
+        next.hoverSpan = kNone;
+        next.hoverLane = -1;
+        if (m_model && !m_layout.lanes.empty() && !inAxis(pos)) {
+            const QPointF p = toLayout(pos);
+            next.hoverEdge = edgeAt(m_layout, p);
+            if (next.hoverEdge < 0) {
+                const SpanHit hit = spanAt(m_layout, p);
+                next.hoverSpan = hit.span;
+                if (hit.lane >= 0 && m_layout.lanes[hit.lane].isGroup())
+                    next.hoverLane = hit.lane;
+            }
+        }
+        const bool changed = next.hoverEdge != m_state.hoverEdge || next.hoverSpan != m_state.hoverSpan
+            || next.hoverLane != m_state.hoverLane;
+        m_state = next;
+        const bool active = m_state.hoverEdge >= 0 || m_state.hoverSpan != kNone || m_state.hoverLane >= 0;
+        viewport()->setCursor(active ? Qt::PointingHandCursor : Qt::ArrowCursor);
+        if (changed)
+            viewport()->update();
+    }
+
+    void activate(QPointF pos)
+    {
+        if (!m_model || m_layout.lanes.empty() || inAxis(pos))
+            return;
+        const QPointF p = toLayout(pos);
+        const int edge = edgeAt(m_layout, p);
+        if (edge >= 0) {
+            const LaneEdge &e = m_layout.edges[edge];
+            // Follow the edge away from the focus: to the end whose lane is farther out.
+            int lane = e.toLane;
+            uint32_t span = e.toSpan;
+            const Lane &from = m_layout.lanes[e.fromLane], &to = m_layout.lanes[e.toLane];
+            if (e.toLane == m_layout.focusLane || (e.fromLane != m_layout.focusLane && from.hops > to.hops)) {
+                lane = e.fromLane;
+                span = e.fromSpan;
+            }
+            if (m_layout.lanes[lane].isGroup())
+                openGroup(lane);
+            else
+                m_session->navigateTo(m_layout.lanes[lane].trace, span);
+            return;
+        }
+        const SpanHit hit = spanAt(m_layout, p);
+        if (hit.lane < 0)
+            return;
+        const Lane &lane = m_layout.lanes[hit.lane];
+        if (lane.isGroup())
+            openGroup(hit.lane);
+        else if (hit.span != kNone)
+            m_session->navigateTo(lane.trace, hit.span);
+    }
+
+    void openGroup(int laneIndex)
+    {
+        if (m_groupDialog)
+            m_groupDialog->close();
+        const Lane &lane = m_layout.lanes[laneIndex];
+        auto *dialog = new QDialog(m_view);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle(QString::number(lane.members.size())
+                               + (lane.kind == LaneKind::Upstream ? QStringLiteral(" upstream traces")
+                                                                  : QStringLiteral(" downstream traces")));
+        auto *box = new QVBoxLayout(dialog);
+        auto *hint = new QLabel(laneTitle(*m_model, lane) + QStringLiteral(". Double-click or press Enter to open a trace."),
+                                dialog);
+        hint->setWordWrap(true);
+        box->addWidget(hint);
+        auto *table = new QTableView(dialog);
+        auto *model = new LaneGroupModel(m_model, lane.members, m_layout.origin, dialog);
+        auto *proxy = new QSortFilterProxyModel(dialog);
+        proxy->setSourceModel(model);
+        proxy->setSortRole(LaneGroupModel::SortRole);
+        table->setModel(proxy);
+        table->setSortingEnabled(true);
+        table->sortByColumn(LaneGroupModel::StartColumn, Qt::AscendingOrder);
+        table->setSelectionBehavior(QAbstractItemView::SelectRows);
+        table->setSelectionMode(QAbstractItemView::SingleSelection);
+        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        table->verticalHeader()->hide();
+        table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+        table->horizontalHeader()->setStretchLastSection(true);
+        const int em = table->fontMetrics().averageCharWidth();
+        for (auto [column, chars] : {std::pair{LaneGroupModel::StartColumn, 12}, {LaneGroupModel::DurationColumn, 10},
+                                     {LaneGroupModel::RootColumn, 28}, {LaneGroupModel::ServiceColumn, 16},
+                                     {LaneGroupModel::SpansColumn, 7}, {LaneGroupModel::ErrorsColumn, 7}})
+            table->setColumnWidth(column, chars * em);
+        box->addWidget(table);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+        box->addWidget(buttons);
+        QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+        Session *session = m_session;
+        QObject::connect(table, &QAbstractItemView::activated, dialog, [dialog, session](const QModelIndex &index) {
+            const uint32_t trace = index.data(LaneGroupModel::TraceRole).toUInt();
+            dialog->close();
+            session->navigateTo(trace);
+        });
+        dialog->resize(86 * em + 40, 460);
+        dialog->show();
+        table->setFocus();
+        table->setCurrentIndex(proxy->index(0, 0));
+        m_groupDialog = dialog;
+    }
+
+    QString toolTipAt(QPointF pos) const
+    {
+        if (!m_model || m_layout.lanes.empty() || inAxis(pos))
+            return {};
+        const QPointF p = toLayout(pos);
+        const int edge = edgeAt(m_layout, p);
+        if (edge >= 0)
+            return edgeToolTip(*m_model, m_layout, m_layout.edges[edge]);
+        const SpanHit hit = spanAt(m_layout, p);
+        if (hit.lane < 0)
+            return {};
+        const Lane &lane = m_layout.lanes[hit.lane];
+        if (lane.isGroup())
+            return laneTitle(*m_model, lane).toHtmlEscaped() + QStringLiteral("<br>Click to list them.");
+        if (hit.span == kNone)
+            return laneTitle(*m_model, lane).toHtmlEscaped();
+        const SpanHot &h = m_model->hot[hit.span];
+        auto text = [&](StringId id) {
+            const auto v = m_model->str(id);
+            return QString::fromUtf8(v.data(), qsizetype(v.size())).toHtmlEscaped();
+        };
+        QString tip = QStringLiteral("<b>") + text(h.name) + QStringLiteral("</b>");
+        if (h.service)
+            tip += QStringLiteral("<br>") + text(h.service);
+        tip += QStringLiteral("<br>") + durationText(h.end - h.start);
+        if (h.status == StatusCode::Error)
+            tip += QStringLiteral("<br><span style='color:#d62728'>error</span>");
+        const uint32_t links = m_model->outgoingLinks(hit.span).count + m_model->incomingLinks(hit.span).count;
+        if (links)
+            tip += QStringLiteral("<br>") + QString::number(links) + (links == 1 ? QStringLiteral(" link") : QStringLiteral(" links"));
+        return tip;
+    }
+
+    LanesView *m_view;
+    Session *m_session;
+    std::shared_ptr<const Model> m_model;
+    LanesLayout m_layout;
+    LanesPaintState m_state;
+    int m_depth = 1;
+    int m_layoutWidth = -1;
+    QPoint m_pressPos;
+    QPointer<QDialog> m_groupDialog;
+
+protected:
+    void paintEvent(QPaintEvent *event) override
+    {
+        QPainter p(viewport());
+        const LanesColors colors = LanesColors::fromPalette(palette());
+        if (!m_model || m_layout.lanes.empty()) {
+            p.fillRect(event->rect(), colors.background);
+            p.setPen(colors.mutedText);
+            p.drawText(viewport()->rect(), Qt::AlignCenter,
+                       m_model ? QStringLiteral("No trace in focus") : QStringLiteral("No traces loaded"));
+            return;
+        }
+        const int scroll = verticalScrollBar()->value();
+        p.translate(0, -scroll);
+        paintLanes(p, *m_model, m_layout, colors, m_state, QRectF(event->rect()).translated(0, scroll));
+        p.resetTransform();
+        // The axis stays put while the lanes scroll under it.
+        if (event->rect().top() < m_layout.style.axisHeight)
+            paintTimeAxis(p, m_layout, colors, 0);
+    }
+
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QAbstractScrollArea::resizeEvent(event);
+        relayout();
+    }
+
+    void scrollContentsBy(int, int) override { viewport()->update(); }
+
+    void mouseMoveEvent(QMouseEvent *event) override { updateHover(event->position()); }
+
+    void mousePressEvent(QMouseEvent *event) override
+    {
+        m_pressPos = event->position().toPoint();
+        QAbstractScrollArea::mousePressEvent(event);
+    }
+
+    void mouseReleaseEvent(QMouseEvent *event) override
+    {
+        if (event->button() == Qt::LeftButton && (event->position().toPoint() - m_pressPos).manhattanLength() <= 4)
+            activate(event->position());
+        QAbstractScrollArea::mouseReleaseEvent(event);
+    }
+
+    void leaveEvent(QEvent *event) override
+    {
+        updateHover(QPointF(-1, -1));
+        QAbstractScrollArea::leaveEvent(event);
+    }
+
+    bool viewportEvent(QEvent *event) override
+    {
+        if (event->type() == QEvent::ToolTip) {
+            auto *help = static_cast<QHelpEvent *>(event);
+            const QString tip = toolTipAt(help->pos());
+            if (tip.isEmpty())
+                QToolTip::hideText();
+            else
+                QToolTip::showText(help->globalPos(), tip, viewport());
+            return true;
+        }
+        if (event->type() == QEvent::Leave)
+            updateHover(QPointF(-1, -1));
+        return QAbstractScrollArea::viewportEvent(event);
+    }
+
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        switch (event->key()) {
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+            m_view->setDepth(m_depth + 1);
+            return;
+        case Qt::Key_Minus:
+            m_view->setDepth(m_depth - 1);
+            return;
+        default:
+            QAbstractScrollArea::keyPressEvent(event);
+        }
+    }
+
+    void changeEvent(QEvent *event) override
+    {
+        QAbstractScrollArea::changeEvent(event);
+        if (event->type() == QEvent::FontChange) {
+            m_layoutWidth = -1;
+            relayout();
+        }
+        if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+            viewport()->update();
+    }
+};
+
+LanesView::LanesView(Session *session, QWidget *parent)
+    : QWidget(parent)
+{
+    m_canvas = new Canvas(this, session);
+    m_depthBox = new QSpinBox(this);
+    m_depthBox->setRange(1, kMaxDepth);
+    m_depthBox->setValue(1);
+    m_depthBox->setToolTip(QStringLiteral("Show traces up to this many link hops away (+ / − keys)"));
+    m_summary = new QLabel(this);
+    m_summary->setTextInteractionFlags(Qt::NoTextInteraction);
+    auto *depthLabel = new QLabel(QStringLiteral("Link depth"), this);
+    depthLabel->setBuddy(m_depthBox);
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 4, 6, 4);
+    bar->addWidget(depthLabel);
+    bar->addWidget(m_depthBox);
+    bar->addSpacing(16);
+    bar->addWidget(m_summary, 1);
+    auto *box = new QVBoxLayout(this);
+    box->setContentsMargins(0, 0, 0, 0);
+    box->setSpacing(0);
+    box->addLayout(bar);
+    box->addWidget(m_canvas, 1);
+    setFocusProxy(m_canvas);
+
+    connect(m_depthBox, &QSpinBox::valueChanged, this, &LanesView::setDepth);
+    connect(session, &Session::focusChanged, this, [this] {
+        m_canvas->rebuild();
+        updateSummary();
+    });
+    connect(session, &Session::modelChanged, this, [this] {
+        m_canvas->rebuild();
+        updateSummary();
+    });
+    connect(session, &Session::selectionChanged, this, [this](uint32_t span) { m_canvas->setSelected(span); });
+    m_canvas->rebuild();
+    updateSummary();
+}
+
+LanesView::~LanesView() = default;
+
+int LanesView::depth() const
+{
+    return m_canvas->m_depth;
+}
+
+const LanesLayout &LanesView::lanesLayout() const
+{
+    return m_canvas->m_layout;
+}
+
+QWidget *LanesView::canvas() const
+{
+    return m_canvas->viewport();
+}
+
+int LanesView::hoveredEdge() const
+{
+    return m_canvas->m_state.hoverEdge;
+}
+
+void LanesView::setDepth(int depth)
+{
+    depth = std::clamp(depth, 1, kMaxDepth);
+    if (depth == m_canvas->m_depth)
+        return;
+    m_canvas->m_depth = depth;
+    m_depthBox->setValue(depth);
+    m_canvas->rebuild();
+    updateSummary();
+    emit depthChanged(depth);
+}
+
+void LanesView::updateSummary()
+{
+    const LanesLayout &layout = m_canvas->m_layout;
+    if (layout.lanes.empty()) {
+        m_summary->clear();
+        return;
+    }
+    size_t up = 0, down = 0, links = 0;
+    for (const Lane &lane : layout.lanes) {
+        const size_t n = lane.isGroup() ? lane.members.size() : 1;
+        if (lane.kind == LaneKind::Upstream)
+            up += n;
+        else if (lane.kind == LaneKind::Downstream)
+            down += n;
+    }
+    for (const LaneEdge &e : layout.edges)
+        links += e.links.size();
+    const QLocale locale;
+    m_summary->setText(locale.toString(qulonglong(up)) + QStringLiteral(" upstream  ·  ")
+                       + locale.toString(qulonglong(down)) + QStringLiteral(" downstream traces  ·  ")
+                       + locale.toString(qulonglong(links)) + (links == 1 ? QStringLiteral(" link") : QStringLiteral(" links")));
+}
+
+} // namespace causeway::ui

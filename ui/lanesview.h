@@ -1,0 +1,47 @@
+#pragma once
+// The linked-trace lanes view: the focus trace in the middle, the traces it
+// links to above, the traces linking to it below, each a compact flame graph
+// on one shared time axis, with dotted edges from linking spans to targets.
+
+#include <QWidget>
+
+class QLabel;
+class QSpinBox;
+
+namespace causeway::ui {
+
+class Session;
+struct LanesLayout;
+
+class LanesView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LanesView(Session *session, QWidget *parent = nullptr);
+    ~LanesView() override;
+
+    int depth() const;
+    // The lanes as laid out now, in canvas() coordinates when scrolled to the top.
+    const LanesLayout &lanesLayout() const;
+    // The widget that paints the lanes and takes the mouse.
+    QWidget *canvas() const;
+    // Index into lanesLayout().edges of the edge under the mouse, or -1.
+    int hoveredEdge() const;
+
+public slots:
+    void setDepth(int depth);
+
+signals:
+    void depthChanged(int depth);
+
+private:
+    class Canvas;
+    friend class Canvas;
+    void updateSummary();
+
+    Canvas *m_canvas = nullptr;              // owned as a child widget
+    QSpinBox *m_depthBox = nullptr;
+    QLabel *m_summary = nullptr;
+};
+
+} // namespace causeway::ui

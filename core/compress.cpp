@@ -153,17 +153,10 @@ bool unzstd(std::string_view bytes, uint64_t limit, std::string &out, std::strin
         }
         if (ob.pos && !append(out, buffer.get(), ob.pos, limit, error))
             return false;
-        // Done when all input is consumed and the decoder holds nothing back.
-        if (in.pos == in.size && ob.pos < ob.size) {
-            if (last != 0) {
-                error = "truncated zstd stream: the data ends at byte " + std::to_string(bytes.size())
-                    + " inside a frame";
-                return false;
-            }
-            return true;
-        }
-        if (in.pos == before && ob.pos == 0) {
-            error = "corrupt zstd data near byte " + std::to_string(in.pos) + ": the decoder makes no progress";
+        if (last == 0 && in.pos == in.size)
+            return true; // the last frame is complete and flushed
+        if (in.pos == in.size && in.pos == before && ob.pos == 0) {
+            error = "truncated zstd stream: the data ends at byte " + std::to_string(bytes.size()) + " inside a frame";
             return false;
         }
     }

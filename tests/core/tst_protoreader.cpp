@@ -1,0 +1,617 @@
+// The hand-written OTLP protobuf reader against bytes produced by libprotobuf
+// from our .proto, and against damaged input.
+
+#include "core/load.h"
+#include "core/proto/otlp_trace.pb.h"
+
+#include "common/testutil.h"
+
+#include <QTest>
+
+#include <zstd.h>
+
+#include <cmath>
+#include <limits>
+
+using namespace causeway;
+namespace pb = opentelemetry::proto::collector::trace::v1;
+
+namespace {
+
+std::string bytesOf(std::initializer_list<int> b)
+{
+    std::string s;
+    for (int x : b)
+        s.push_back(char(x));
+    return s;
+}
+
+std::string traceIdBytes(int n) { return bytesOf({0x5b, 0x8e, 0xff, 0xf7, 0x98, 0x03, 0x81, 0x03, 0xd2, 0x69, 0xb6, 0x33, 0x81, 0x3f, 0xc6, n}); }
+std::string spanIdBytes(int n) { return bytesOf({0xee, 0xe1, 0x9b, 0x7e, 0xc3, 0xc1, 0xb1, n}); }
+
+void setString(pb::KeyValue *kv, const char *key, const std::string &value)
+{
+    kv->set_key(key);
+    kv->mutable_value()->set_string_value(value);
+}
+
+// One TracesData with every field set, two resources, and every AnyValue shape.
+pb::TracesData richMessage()
+{
+    pb::TracesData data;
+    auto *rs = data.add_resource_spans();
+    setString(rs->mutable_resource()->add_attributes(), "service.name", "checkout");
+    rs->mutable_resource()->set_dropped_attributes_count(2);
+    rs->set_schema_url("https://opentelemetry.io/schemas/1.21.0");
+    auto *ss = rs->add_scope_spans();
+    ss->mutable_scope()->set_name("io.opentelemetry.contrib.mongodb");
+    ss->mutable_scope()->set_version("1.0.0");
+    setString(ss->mutable_scope()->add_attributes(), "scope.attr", "x");
+    ss->mutable_scope()->set_dropped_attributes_count(3);
+    ss->set_schema_url("https://opentelemetry.io/schemas/1.20.0");
+
+    auto *span = ss->add_spans();
+    span->set_trace_id(traceIdBytes(1));
+    span->set_span_id(spanIdBytes(1));
+    span->set_trace_state("vendor=abc");
+    span->set_name("POST /orders");
+    span->set_kind(pb::Span::SPAN_KIND_SERVER);
+    span->set_start_time_unix_nano(1544712660000000000ULL);
+    span->set_end_time_unix_nano(1544712661000000000ULL);
+    span->set_flags(0x301);
+    setString(span->add_attributes(), "http.method", "POST");
+    {
+        auto *kv = span->add_attributes();
+        kv->set_key("b");
+        kv->mutable_value()->set_bool_value(false);
+        kv = span->add_attributes();
+        kv->set_key("i");
+        kv->mutable_value()->set_int_value(-42);
+        kv = span->add_attributes();
+        kv->set_key("d");
+        kv->mutable_value()->set_double_value(std::numeric_limits<double>::quiet_NaN());
+        kv = span->add_attributes();
+        kv->set_key("inf");
+        kv->mutable_value()->set_double_value(-std::numeric_limits<double>::infinity());
+        kv = span->add_attributes();
+        kv->set_key("bytes");
+        kv->mutable_value()->set_bytes_value(bytesOf({0, 1, 2, 0xff}));
+        kv = span->add_attributes();
+        kv->set_key("empty");
+        kv->mutable_value();
+        kv = span->add_attributes();
+        kv->set_key("emptyString");
+        kv->mutable_value()->set_string_value("");
+        kv = span->add_attributes();
+        kv->set_key("array");
+        auto *arr = kv->mutable_value()->mutable_array_value();
+        arr->add_values()->set_int_value(1);
+        arr->add_values()->set_string_value("two");
+        auto *inner = arr->add_values()->mutable_array_value();
+        inner->add_values()->set_bool_value(true);
+        auto *kvl = arr->add_values()->mutable_kvlist_value();
+        setString(kvl->add_values(), "nested", "yes");
+        auto *deep = kvl->add_values();
+        deep->set_key("deeper");
+        deep->mutable_value()->mutable_kvlist_value()->add_values()->set_key("leaf");
+    }
+    span->set_dropped_attributes_count(4);
+    auto *ev = span->add_events();
+    ev->set_time_unix_nano(1544712660500000000ULL);
+    ev->set_name("exception");
+    setString(ev->add_attributes(), "exception.message", "boom");
+    ev->set_dropped_attributes_count(1);
+    span->add_events()->set_name("second");
+    span->set_dropped_events_count(5);
+    auto *link = span->add_links();
+    link->set_trace_id(traceIdBytes(2));
+    link->set_span_id(spanIdBytes(9));
+    link->set_trace_state("rojo=00f067aa0ba902b7");
+    setString(link->add_attributes(), "opentracing.ref_type", "follows_from");
+    link->set_dropped_attributes_count(6);
+    link->set_flags(0x101);
+    span->set_dropped_links_count(7);
+    span->mutable_status()->set_code(pb::Status::STATUS_CODE_ERROR);
+    span->mutable_status()->set_message("payment declined");
+
+    auto *child = ss->add_spans();
+    child->set_trace_id(traceIdBytes(1));
+    child->set_span_id(spanIdBytes(2));
+    child->set_parent_span_id(spanIdBytes(1));
+    child->set_name("charge");
+    child->set_kind(static_cast<pb::Span::SpanKind>(9)); // unknown kind, kept verbatim
+    child->mutable_status()->set_code(static_cast<pb::Status::StatusCode>(5));
+    child->set_start_time_unix_nano(1544712660100000000ULL);
+    child->set_end_time_unix_nano(1544712660200000000ULL);
+
+    auto *rs2 = data.add_resource_spans();
+    setString(rs2->mutable_resource()->add_attributes(), "service.name", "payments");
+    auto *ss2 = rs2->add_scope_spans();
+    auto *other = ss2->add_spans();
+    other->set_trace_id(traceIdBytes(2));
+    other->set_span_id(spanIdBytes(9));
+    other->set_name("consume");
+    other->set_kind(pb::Span::SPAN_KIND_CONSUMER);
+    other->set_start_time_unix_nano(1544712670000000000ULL);
+    other->set_end_time_unix_nano(1544712671000000000ULL);
+    return data;
+}
+
+LoadResult load(const std::string &bytes, Model &model)
+{
+    LoadResult r = loadBuffer("test.pb", bytes, model);
+    model.finalize();
+    return r;
+}
+
+std::string str(const Model &m, StringId id) { return std::string(m.str(id)); }
+
+std::string diagnosticsText(const Model &m)
+{
+    std::string out;
+    for (const auto &d : m.diagnostics.items())
+        out += d.code + ": " + d.message + "\n";
+    return out;
+}
+
+// A length-delimited field with a one-byte tag and a one-byte length.
+std::string lenField(int tag, const std::string &payload)
+{
+    std::string out;
+    out.push_back(char(tag));
+    out.push_back(char(payload.size()));
+    out.append(payload);
+    return out;
+}
+
+std::string frame(const std::string &message)
+{
+    const auto n = uint32_t(message.size());
+    return bytesOf({int(n >> 24), int((n >> 16) & 255), int((n >> 8) & 255), int(n & 255)}) + message;
+}
+
+std::string zstd(const std::string &data)
+{
+    std::string out(ZSTD_compressBound(data.size()), '\0');
+    out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
+    return out;
+}
+
+// A TracesData with one span per resource, ids derived from n.
+std::string smallMessage(int n)
+{
+    pb::TracesData data;
+    auto *span = data.add_resource_spans()->add_scope_spans()->add_spans();
+    span->set_trace_id(traceIdBytes(n));
+    span->set_span_id(spanIdBytes(n));
+    span->set_name("span " + std::to_string(n));
+    span->set_start_time_unix_nano(1000 + uint64_t(n));
+    span->set_end_time_unix_nano(2000 + uint64_t(n));
+    return data.SerializeAsString();
+}
+
+} // namespace
+
+class TestProtoReader : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void everyField()
+    {
+        Model m;
+        const LoadResult r = load(richMessage().SerializeAsString(), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(r.spansAdded, uint64_t(3));
+        QVERIFY2(m.diagnostics.empty(), diagnosticsText(m).c_str());
+
+        QCOMPARE(m.resources.size(), size_t(2));
+        QCOMPARE(str(m, m.resources[0].serviceName), std::string("checkout"));
+        QCOMPARE(m.resources[0].droppedAttributesCount, 2u);
+        QCOMPARE(str(m, m.resources[0].schemaUrl), std::string("https://opentelemetry.io/schemas/1.21.0"));
+        QCOMPARE(str(m, m.resources[1].serviceName), std::string("payments"));
+
+        QCOMPARE(m.scopes.size(), size_t(2));
+        const Scope &sc = m.scopes[0];
+        QCOMPARE(sc.resource, 0u);
+        QCOMPARE(str(m, sc.name), std::string("io.opentelemetry.contrib.mongodb"));
+        QCOMPARE(str(m, sc.version), std::string("1.0.0"));
+        QCOMPARE(sc.attributes.count, 1u);
+        QCOMPARE(str(m, m.attributes[sc.attributes.first].key), std::string("scope.attr"));
+        QCOMPARE(sc.droppedAttributesCount, 3u);
+        QCOMPARE(str(m, sc.schemaUrl), std::string("https://opentelemetry.io/schemas/1.20.0"));
+        QCOMPARE(m.scopes[1].resource, 1u);
+
+        const SpanHot &h = m.hot[0];
+        const SpanCold &c = m.cold[0];
+        QCOMPARE(c.traceId.hex(), std::string("5b8efff798038103d269b633813fc601"));
+        QCOMPARE(c.spanId.hex(), std::string("eee19b7ec3c1b101"));
+        QVERIFY(c.parentSpanId.isZero());
+        QCOMPARE(str(m, c.traceState), std::string("vendor=abc"));
+        QCOMPARE(str(m, h.name), std::string("POST /orders"));
+        QCOMPARE(str(m, h.service), std::string("checkout"));
+        QCOMPARE(h.kind, SpanKind::Server);
+        QCOMPARE(c.rawKind, 2u);
+        QCOMPARE(h.start, uint64_t(1544712660000000000ULL));
+        QCOMPARE(h.end, uint64_t(1544712661000000000ULL));
+        QCOMPARE(c.flags, 0x301u);
+        QCOMPARE(h.status, StatusCode::Error);
+        QCOMPARE(c.rawStatusCode, 2u);
+        QCOMPARE(str(m, c.statusMessage), std::string("payment declined"));
+        QCOMPARE(c.droppedAttributesCount, 4u);
+        QCOMPARE(c.droppedEventsCount, 5u);
+        QCOMPARE(c.droppedLinksCount, 7u);
+
+        QCOMPARE(c.attributes.count, 9u);
+        auto attr = [&](uint32_t i) -> const Attribute & { return m.attributes[c.attributes.first + i]; };
+        QCOMPARE(str(m, attr(0).key), std::string("http.method"));
+        QCOMPARE(attr(0).value.type, ValueType::String);
+        QCOMPARE(str(m, attr(0).value.str), std::string("POST"));
+        QCOMPARE(attr(1).value.type, ValueType::Bool);
+        QCOMPARE(attr(1).value.b, false);
+        QCOMPARE(attr(2).value.type, ValueType::Int);
+        QCOMPARE(attr(2).value.i, int64_t(-42));
+        QCOMPARE(attr(3).value.type, ValueType::Double);
+        QVERIFY(std::isnan(attr(3).value.d));
+        QCOMPARE(attr(4).value.d, -std::numeric_limits<double>::infinity());
+        QCOMPARE(attr(5).value.type, ValueType::Bytes);
+        QCOMPARE(str(m, attr(5).value.str), bytesOf({0, 1, 2, 0xff}));
+        QCOMPARE(attr(6).value.type, ValueType::Empty);
+        QCOMPARE(attr(7).value.type, ValueType::String);
+        QCOMPARE(attr(7).value.str, StringId(0));
+        const Value &arr = attr(8).value;
+        QCOMPARE(arr.type, ValueType::Array);
+        QCOMPARE(arr.range.count, 4u);
+        QCOMPARE(m.values[arr.range.first].i, int64_t(1));
+        QCOMPARE(str(m, m.values[arr.range.first + 1].str), std::string("two"));
+        const Value &inner = m.values[arr.range.first + 2];
+        QCOMPARE(inner.type, ValueType::Array);
+        QCOMPARE(inner.range.count, 1u);
+        QCOMPARE(m.values[inner.range.first].b, true);
+        const Value &kvl = m.values[arr.range.first + 3];
+        QCOMPARE(kvl.type, ValueType::KvList);
+        QCOMPARE(kvl.range.count, 2u);
+        QCOMPARE(str(m, m.attributes[kvl.range.first].key), std::string("nested"));
+        const Value &deeper = m.attributes[kvl.range.first + 1].value;
+        QCOMPARE(deeper.type, ValueType::KvList);
+        QCOMPARE(str(m, m.attributes[deeper.range.first].key), std::string("leaf"));
+        QCOMPARE(m.attributes[deeper.range.first].value.type, ValueType::Empty);
+
+        QCOMPARE(c.events.count, 2u);
+        const Event &e = m.events[c.events.first];
+        QCOMPARE(e.time, uint64_t(1544712660500000000ULL));
+        QCOMPARE(str(m, e.name), std::string("exception"));
+        QCOMPARE(e.attributes.count, 1u);
+        QCOMPARE(e.droppedAttributesCount, 1u);
+        QCOMPARE(str(m, m.events[c.events.first + 1].name), std::string("second"));
+
+        QCOMPARE(c.links.count, 1u);
+        const Link &l = m.links[c.links.first];
+        QCOMPARE(l.from, 0u);
+        QCOMPARE(l.traceId.hex(), std::string("5b8efff798038103d269b633813fc602"));
+        QCOMPARE(l.spanId.hex(), std::string("eee19b7ec3c1b109"));
+        QCOMPARE(str(m, l.traceState), std::string("rojo=00f067aa0ba902b7"));
+        QCOMPARE(l.attributes.count, 1u);
+        QCOMPARE(l.droppedAttributesCount, 6u);
+        QCOMPARE(l.flags, 0x101u);
+        QVERIFY(l.resolved());
+        QCOMPARE(l.target, 2u);
+
+        // Unknown enum values are clamped for drawing and kept verbatim for writing.
+        QCOMPARE(m.hot[1].kind, SpanKind::Unspecified);
+        QCOMPARE(m.cold[1].rawKind, 9u);
+        QCOMPARE(m.hot[1].status, StatusCode::Unset);
+        QCOMPARE(m.cold[1].rawStatusCode, 5u);
+        QCOMPARE(m.hot[1].parent, 0u);
+        QCOMPARE(m.traces.size(), size_t(2));
+    }
+
+    // ExportTraceServiceRequest has the same field 1: its bytes read the same.
+    void exportRequest()
+    {
+        pb::ExportTraceServiceRequest req;
+        req.mutable_resource_spans()->CopyFrom(richMessage().resource_spans());
+        Model a, b;
+        QVERIFY(load(req.SerializeAsString(), a).ok);
+        QVERIFY(load(richMessage().SerializeAsString(), b).ok);
+        QCOMPARE(a.spanCount(), b.spanCount());
+        QCOMPARE(a.links.size(), b.links.size());
+    }
+
+    // Old SDKs send instrumentation_library_spans (field 1000) instead of scope_spans.
+    void deprecatedInstrumentationLibrarySpans()
+    {
+        pb::TracesData data;
+        auto *rs = data.add_resource_spans();
+        setString(rs->mutable_resource()->add_attributes(), "service.name", "legacy");
+        auto *ils = rs->add_instrumentation_library_spans();
+        ils->mutable_instrumentation_library()->set_name("old.lib");
+        ils->mutable_instrumentation_library()->set_version("0.9");
+        ils->set_schema_url("https://example.com/schema");
+        auto *span = ils->add_spans();
+        span->set_trace_id(traceIdBytes(3));
+        span->set_span_id(spanIdBytes(3));
+        span->set_name("legacy span");
+        Model m;
+        const LoadResult r = load(data.SerializeAsString(), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(str(m, m.scopes[0].name), std::string("old.lib"));
+        QCOMPARE(str(m, m.scopes[0].version), std::string("0.9"));
+        QCOMPARE(str(m, m.scopes[0].schemaUrl), std::string("https://example.com/schema"));
+        QCOMPARE(str(m, m.hot[0].service), std::string("legacy"));
+    }
+
+    // Protobuf fields may come in any order: the resource after its spans,
+    // attributes interleaved with events. Concatenated messages merge.
+    void fieldsInAnyOrder()
+    {
+        pb::ResourceSpans spansOnly;
+        auto *span = spansOnly.add_scope_spans()->add_spans();
+        span->set_trace_id(traceIdBytes(4));
+        span->set_span_id(spanIdBytes(4));
+        pb::ResourceSpans resourceOnly;
+        setString(resourceOnly.mutable_resource()->add_attributes(), "service.name", "late");
+        pb::Span extra; // merged into the span: attributes after the ids and name
+        setString(extra.add_attributes(), "a", "1");
+        extra.add_events()->set_name("e");
+        setString(extra.add_attributes(), "b", "2");
+        span->set_name("n");
+        std::string spanBytes = span->SerializeAsString() + extra.SerializeAsString();
+        spansOnly.mutable_scope_spans(0)->clear_spans();
+        // ResourceSpans { scope_spans { spans: <span bytes> } } then { resource }.
+        std::string scopeSpans = lenField(0x12, spanBytes);
+        std::string rs = lenField(0x12, scopeSpans) + resourceOnly.SerializeAsString();
+        std::string data = lenField(0x0a, rs);
+        QVERIFY(rs.size() < 128);
+
+        Model m;
+        const LoadResult r = load(data, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(str(m, m.hot[0].service), std::string("late"));
+        QCOMPARE(m.cold[0].attributes.count, 2u);
+        QCOMPARE(str(m, m.attributes[m.cold[0].attributes.first + 1].key), std::string("b"));
+        QCOMPARE(m.cold[0].events.count, 1u);
+
+        // libprotobuf agrees on what the bytes mean.
+        pb::TracesData parsed;
+        QVERIFY(parsed.ParseFromString(data));
+        QCOMPARE(parsed.resource_spans(0).scope_spans(0).spans(0).attributes_size(), 2);
+    }
+
+    void unknownFieldsAreSkipped()
+    {
+        pb::Span span;
+        span.set_trace_id(traceIdBytes(5));
+        span.set_span_id(spanIdBytes(5));
+        span.set_name("with unknowns");
+        // field 99 varint, field 100 fixed32, field 101 fixed64, field 102 bytes, field 103 group.
+        std::string unknown = bytesOf({0x98, 0x06, 0x96, 0x01, 0xa5, 0x06, 1, 2, 3, 4, 0xa9, 0x06, 1, 2, 3, 4, 5, 6, 7, 8,
+            0xb2, 0x06, 3, 'a', 'b', 'c', 0xbb, 0x06, 0x08, 0x01, 0xbc, 0x06});
+        std::string spanBytes = unknown + span.SerializeAsString() + unknown;
+        pb::Span check;
+        QVERIFY(check.ParseFromString(spanBytes));
+
+        std::string scopeSpans = lenField(0x12, spanBytes);
+        std::string rs = lenField(0x12, scopeSpans);
+        std::string bytes = lenField(0x0a, rs);
+        Model m;
+        const LoadResult r = load(bytes, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(str(m, m.hot[0].name), std::string("with unknowns"));
+        QVERIFY2(m.diagnostics.empty(), diagnosticsText(m).c_str());
+    }
+
+    void truncatedIsFatalWithOffset_data()
+    {
+        QTest::addColumn<int>("cut");
+        const int size = int(richMessage().SerializeAsString().size());
+        QTest::newRow("inside_first_length") << 2;
+        QTest::newRow("middle") << size / 2;
+        QTest::newRow("last_byte_missing") << size - 1;
+    }
+    void truncatedIsFatalWithOffset()
+    {
+        QFETCH(int, cut);
+        const std::string bytes = richMessage().SerializeAsString().substr(0, size_t(cut));
+        Model m;
+        const LoadResult r = loadBuffer("cut.pb", bytes, m);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.message.find("malformed OTLP protobuf") != std::string::npos, r.error.message.c_str());
+        QVERIFY(r.error.offset < bytes.size());
+        QVERIFY2(r.error.text().find("cut.pb") == 0, r.error.text().c_str());
+    }
+
+    void badIdsSkipTheSpan()
+    {
+        pb::TracesData data;
+        auto *ss = data.add_resource_spans()->add_scope_spans();
+        auto add = [&](const std::string &trace, const std::string &span) {
+            auto *s = ss->add_spans();
+            s->set_trace_id(trace);
+            s->set_span_id(span);
+            s->set_name("x");
+            return s;
+        };
+        add(traceIdBytes(1), spanIdBytes(1));                 // good
+        add(traceIdBytes(1).substr(0, 8), spanIdBytes(2));    // short trace id
+        add(std::string(16, '\0'), spanIdBytes(3));           // all-zero trace id
+        add(traceIdBytes(1), std::string(8, '\0'));           // all-zero span id
+        add(traceIdBytes(1), "");                             // no span id
+        auto *withBadLink = add(traceIdBytes(1), spanIdBytes(6));
+        withBadLink->add_links()->set_trace_id(traceIdBytes(2)); // no span id: the link is dropped
+        auto *good = withBadLink->add_links();
+        good->set_trace_id(traceIdBytes(2));
+        good->set_span_id(spanIdBytes(2));
+        add(traceIdBytes(1), spanIdBytes(7))->set_parent_span_id("abc"); // bad parent: a root
+
+        Model m;
+        const LoadResult r = load(data.SerializeAsString(), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(3));
+        QCOMPARE(m.diagnostics.count("span_bad_trace_id"), uint64_t(2));
+        QCOMPARE(m.diagnostics.count("span_bad_span_id"), uint64_t(2));
+        QCOMPARE(m.diagnostics.count("link_bad_span_id"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count("span_bad_parent_span_id"), uint64_t(1));
+        QCOMPARE(m.cold[1].links.count, 1u);
+        QCOMPARE(m.links[m.cold[1].links.first].from, 1u);
+        QVERIFY(m.cold[2].parentSpanId.isZero());
+        for (const auto &d : m.diagnostics.items())
+            QVERIFY2(d.message.find("test.pb: byte ") == 0, d.message.c_str());
+    }
+
+    void endBeforeStartIsRepaired()
+    {
+        pb::TracesData data;
+        auto *s = data.add_resource_spans()->add_scope_spans()->add_spans();
+        s->set_trace_id(traceIdBytes(1));
+        s->set_span_id(spanIdBytes(1));
+        s->set_start_time_unix_nano(2000);
+        s->set_end_time_unix_nano(1000);
+        Model m;
+        QVERIFY(load(data.SerializeAsString(), m).ok);
+        QCOMPARE(m.hot[0].start, uint64_t(2000));
+        QCOMPARE(m.hot[0].end, uint64_t(2000));
+        QCOMPARE(m.diagnostics.count("span_end_before_start"), uint64_t(1));
+    }
+
+    // A known field with the wrong wire type is skipped with a diagnostic;
+    // the rest of the span is kept.
+    void wrongWireType()
+    {
+        pb::Span span;
+        span.set_trace_id(traceIdBytes(1));
+        span.set_span_id(spanIdBytes(1));
+        span.set_name("kept");
+        // name (field 5) as a varint, start time (field 7) as a varint.
+        std::string spanBytes = span.SerializeAsString() + bytesOf({0x28, 0x05, 0x38, 0x07});
+        std::string scopeSpans = lenField(0x12, spanBytes);
+        std::string rs = lenField(0x12, scopeSpans);
+        Model m;
+        const LoadResult r = load(lenField(0x0a, rs), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(str(m, m.hot[0].name), std::string("kept"));
+        QCOMPARE(m.hot[0].start, uint64_t(0));
+        QCOMPARE(m.diagnostics.count("proto_wrong_wire_type"), uint64_t(2));
+    }
+
+    void deepValuesAreCapped()
+    {
+        pb::TracesData data;
+        auto *s = data.add_resource_spans()->add_scope_spans()->add_spans();
+        s->set_trace_id(traceIdBytes(1));
+        s->set_span_id(spanIdBytes(1));
+        auto *kv = s->add_attributes();
+        kv->set_key("deep");
+        pb::AnyValue *v = kv->mutable_value();
+        for (int i = 0; i < 200; ++i)
+            v = v->mutable_array_value()->add_values();
+        v->set_string_value("bottom");
+        Model m;
+        const LoadResult r = load(data.SerializeAsString(), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.diagnostics.count("value_depth_capped"), uint64_t(1));
+        // Walk down: the chain ends in an empty value before reaching "bottom".
+        Value cur = m.attributes[m.cold[0].attributes.first].value;
+        int depth = 0;
+        while (cur.type == ValueType::Array) {
+            QCOMPARE(cur.range.count, 1u);
+            cur = m.values[cur.range.first];
+            ++depth;
+        }
+        QCOMPARE(cur.type, ValueType::Empty);
+        QVERIFY(depth > 10 && depth < 200);
+    }
+
+    // The Collector file exporter: 4-byte big-endian length before each
+    // message, each message possibly zstd-compressed.
+    void framed()
+    {
+        const std::string bytes = frame(smallMessage(1)) + frame(zstd(smallMessage(2))) + frame(smallMessage(3));
+        QCOMPARE(sniffFormat(bytes), Format::OtlpProtoFramed);
+        Model m;
+        const LoadResult r = load(bytes, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(3));
+        QCOMPARE(str(m, m.hot[1].name), std::string("span 2"));
+        QVERIFY2(m.diagnostics.empty(), diagnosticsText(m).c_str());
+    }
+
+    // A file cut while the exporter was writing keeps its whole messages.
+    void framedDamagedTail()
+    {
+        const std::string good = frame(smallMessage(1)) + frame(smallMessage(2));
+        const std::string last = frame(smallMessage(3));
+        const std::string bytes = good + last.substr(0, last.size() - 5);
+        Model m;
+        const LoadResult r = load(bytes, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        QCOMPARE(m.diagnostics.count("proto_frame_truncated"), uint64_t(1));
+        const std::string message = m.diagnostics.items().front().message;
+        QVERIFY2(message.find("byte " + std::to_string(good.size())) != std::string::npos, message.c_str());
+    }
+
+    // A damaged message between good ones is dropped whole, not half-loaded.
+    void framedCorruptMessage()
+    {
+        std::string bad = richMessage().SerializeAsString();
+        bad.resize(bad.size() - 3);
+        const std::string bytes = frame(smallMessage(1)) + frame(bad) + frame(smallMessage(3));
+        Model m;
+        const LoadResult r = load(bytes, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        QCOMPARE(m.resources.size(), size_t(2));
+        QCOMPARE(m.scopes.size(), size_t(2));
+        QCOMPARE(str(m, m.hot[1].name), std::string("span 3"));
+        QCOMPARE(m.diagnostics.count("proto_message_corrupt"), uint64_t(1));
+    }
+
+    void framedNothingReadable()
+    {
+        const std::string bytes = frame(std::string("\x0a\x05\x01", 3));
+        Model m;
+        const LoadResult r = loadBuffer("bad.bin", bytes, m);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.message.find("no readable OTLP protobuf message") != std::string::npos, r.error.message.c_str());
+    }
+
+    // A zstd-compressed protobuf file through the loader.
+    void zstdWholeFile()
+    {
+        Model a, b;
+        QVERIFY(load(richMessage().SerializeAsString(), a).ok);
+        const LoadResult r = load(zstd(richMessage().SerializeAsString()), b);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(b.spanCount(), a.spanCount());
+    }
+
+    void cancel()
+    {
+        pb::TracesData data;
+        auto *ss = data.add_resource_spans()->add_scope_spans();
+        for (int i = 0; i < 20000; ++i) {
+            auto *s = ss->add_spans();
+            s->set_trace_id(traceIdBytes(1));
+            std::string id = spanIdBytes(1);
+            id[0] = char(i >> 8);
+            id[1] = char(i & 255);
+            s->set_span_id(id);
+        }
+        std::atomic<bool> stop{true};
+        LoadOptions options;
+        options.cancel = &stop;
+        Model m;
+        const LoadResult r = loadBuffer("big.pb", data.SerializeAsString(), m, options);
+        QVERIFY(!r.ok);
+        QVERIFY(r.cancelled);
+        QVERIFY(m.spanCount() < 20000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProtoReader)
+#include "tst_protoreader.moc"

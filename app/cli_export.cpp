@@ -1,0 +1,215 @@
+// `causeway export`: a view drawn to an image file without a display.
+
+#include "app/cli.h"
+
+#include "core/layout/graphlayout.h"
+#include "core/linkgraph.h"
+#include "core/load.h"
+#include "ui/drawing.h"
+#include "ui/graphpainter.h"
+
+#include <QGuiApplication>
+#include <QPainter>
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+namespace causeway::app {
+
+namespace {
+
+constexpr const char *kUsage =
+    "Usage: causeway export [--view graph] [--trace REF] [--span SPANID] [--depth N]\n"
+    "                       --format svg|png|pdf|dot -o OUT [--width PX] [--scale S] [--dark] FILE...\n\n"
+    "Draws a view of the loaded traces to an image file, the way the GUI shows it,\n"
+    "without needing a display.\n\n"
+    "  --view graph      the graph of traces tied by span links (the default)\n"
+    "  --trace REF       TRACEID or TRACEID/SPANID to centre on; without it the\n"
+    "                    graph shows every trace\n"
+    "  --span SPANID     a span to centre on (its trace, if --trace is not given)\n"
+    "  --depth N         link hops around the centre trace (default 2)\n"
+    "  --format FMT      svg, png, pdf, or dot (the Graphviz source of the graph);\n"
+    "                    without it, taken from the name of OUT\n"
+    "  -o, --output OUT  the file to write\n"
+    "  --width PX        scale the picture to this width in pixels\n"
+    "  --scale S         device pixels per pixel for PNG (default 1)\n"
+    "  --dark            the dark palette\n";
+
+std::optional<std::string> formatFromName(const std::string &path)
+{
+    const auto dot = path.rfind('.');
+    if (dot == std::string::npos)
+        return std::nullopt;
+    std::string ext = path.substr(dot + 1);
+    for (char &c : ext)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == "svg" || ext == "png" || ext == "pdf" || ext == "dot" || ext == "gv")
+        return ext == "gv" ? "dot" : ext;
+    return std::nullopt;
+}
+
+bool parseScale(const std::string &text, double &out)
+{
+    try {
+        size_t used = 0;
+        out = std::stod(text, &used);
+        return used == text.size() && std::isfinite(out) && out > 0 && out <= 16;
+    } catch (...) {
+        return false;
+    }
+}
+
+// Qt's chatter about the offscreen session (no XDG_RUNTIME_DIR, no input
+// devices) is noise on a command's stderr; real warnings still get through.
+void quietMessages(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    if (type == QtDebugMsg || type == QtInfoMsg || message.startsWith(QLatin1String("QStandardPaths:")))
+        return;
+    std::fprintf(stderr, "causeway: %s\n", message.toLocal8Bit().constData());
+}
+
+// The span with this id: in `trace` if given, else anywhere.
+uint32_t findSpanById(const Model &model, const SpanId &id, uint32_t trace)
+{
+    if (trace != kNone)
+        return model.findSpan(model.traces[trace].id, id);
+    for (uint32_t s = 0; s < model.cold.size(); ++s)
+        if (model.cold[s].spanId == id)
+            return s;
+    return kNone;
+}
+
+int exportView(const std::vector<std::string> &argv)
+{
+    Args args;
+    std::string error;
+    if (!args.parse(argv, {"--view", "--trace", "--span", "--depth", "--format", "-o", "--output", "--width", "--scale"},
+                    {"--dark"}, error))
+        return usageError("export", error);
+
+    const std::string view = args.value("--view").value_or("graph");
+    if (view != "graph")
+        return usageError("export", "unknown view '" + view + "' (graph)");
+    auto output = args.value("-o");
+    if (!output)
+        output = args.value("--output");
+    if (!output || output->empty())
+        return usageError("export", "-o OUT is required");
+    std::optional<std::string> format = args.value("--format");
+    if (!format)
+        format = formatFromName(*output);
+    if (!format)
+        return usageError("export", "--format is required (svg, png, pdf or dot)");
+    std::optional<ui::ImageFormat> imageFormat;
+    if (*format != "dot") {
+        imageFormat = ui::imageFormatFromName(QString::fromStdString(*format));
+        if (!imageFormat)
+            return usageError("export", "unknown format '" + *format + "' (svg, png, pdf or dot)");
+    }
+
+    ui::DrawingOptions options;
+    options.depth = 2;
+    options.dark = args.flag("--dark");
+    if (auto depth = args.value("--depth")) {
+        uint64_t n = 0;
+        if (!parseCount(*depth, n) || n > 1000)
+            return usageError("export", "--depth needs a number of hops (0 to 1000), not '" + *depth + "'");
+        options.depth = uint32_t(n);
+    }
+    std::optional<double> width;
+    if (auto w = args.value("--width")) {
+        uint64_t n = 0;
+        if (!parseCount(*w, n) || n < 16 || n > 32000)
+            return usageError("export", "--width needs a number of pixels (16 to 32000), not '" + *w + "'");
+        width = double(n);
+    }
+    double scale = 1;
+    if (auto s = args.value("--scale"); s && !parseScale(*s, scale))
+        return usageError("export", "--scale needs a positive number up to 16, not '" + *s + "'");
+    std::optional<SpanId> spanId;
+    if (auto s = args.value("--span")) {
+        SpanId id;
+        if (parseId(*s, id) != IdParse::Ok)
+            return usageError("export", "--span needs a span id (16 hex digits), not '" + *s + "'");
+        spanId = id;
+    }
+    if (args.positionals().empty())
+        return usageError("export", "no input files");
+
+    Model model;
+    if (!loadForCommand(args.positionals(), model))
+        return kExitError;
+    if (model.traces.empty())
+        return fatalError("no traces loaded from the input files");
+
+    if (auto ref = args.value("--trace")) {
+        Reference reference;
+        if (!resolveReference(model, *ref, reference, error))
+            return fatalError("--trace " + *ref + ": " + error);
+        options.trace = reference.trace;
+        options.span = reference.span;
+    }
+    if (spanId) {
+        const uint32_t span = findSpanById(model, *spanId, options.trace);
+        if (span == kNone)
+            return fatalError("--span " + spanId->hex() + ": no such span is loaded"
+                              + (options.trace != kNone ? " in trace " + model.traces[options.trace].id.hex() : std::string()));
+        options.span = span;
+        options.trace = model.hot[span].trace;
+    }
+
+    // Drawing needs fonts, hence a QGuiApplication; offscreen needs no display.
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    qInstallMessageHandler(quietMessages);
+    static int qtArgc = 1;
+    static char qtName[] = "causeway";
+    static char *qtArgv[] = {qtName, nullptr};
+    QGuiApplication app(qtArgc, qtArgv);
+
+    QString qerror;
+    if (*format == "dot") {
+        std::shared_ptr<ui::GraphPicture> picture = ui::buildGraphPicture(model, options, &qerror);
+        if (!picture)
+            return fatalError(qerror.toStdString());
+        const std::string text = toDot(picture->layoutRequest());
+        std::ofstream out(*output, std::ios::binary | std::ios::trunc);
+        if (!out)
+            return fatalError(*output + ": cannot open for writing");
+        out << text;
+        if (!text.empty() && text.back() != '\n')
+            out << '\n';
+        out.close();
+        if (!out)
+            return fatalError(*output + ": write failed");
+        return kExitOk;
+    }
+
+    std::optional<ui::Drawing> drawing = ui::graphDrawing(model, options, &qerror);
+    if (!drawing)
+        return fatalError(qerror.toStdString());
+    if (width) {
+        // Scale the whole picture, text included, so every format comes out this wide.
+        const double k = *width / drawing->size.width();
+        auto paint = drawing->paint;
+        drawing->size = QSizeF(*width, std::max(1.0, std::round(drawing->size.height() * k)));
+        drawing->paint = [paint, k](QPainter &painter) {
+            painter.save();
+            painter.scale(k, k);
+            paint(painter);
+            painter.restore();
+        };
+    }
+    if (!ui::writeDrawing(*drawing, *imageFormat, QString::fromStdString(*output), scale, &qerror))
+        return fatalError(qerror.toStdString());
+    return kExitOk;
+}
+
+const CommandRegistrar exportCommand({"export", "draw the trace graph to SVG, PNG, PDF or Graphviz DOT", kUsage, exportView});
+
+} // namespace
+
+} // namespace causeway::app

@@ -1,0 +1,576 @@
+#include "ui/graphpainter.h"
+
+#include "ui/palette.h"
+
+#include <QFontMetricsF>
+#include <QGuiApplication>
+#include <QPainter>
+#include <QPainterPathStroker>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+namespace causeway::ui {
+
+namespace {
+
+constexpr double kMargin = 24;
+constexpr double kPadding = 8;
+constexpr double kColourBar = 5;
+constexpr double kStack = 5;          // offset of the cards behind a group node
+constexpr double kMinNodeWidth = 120;
+constexpr double kMaxNodeWidth = 280;
+constexpr double kHitWidth = 9;       // edges are hit this wide, pen included
+constexpr double kArrowLength = 9;
+
+QString fromStd(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+QString formatDuration(uint64_t ns)
+{
+    const double v = double(ns);
+    if (ns < 1000)
+        return QStringLiteral("%1 ns").arg(ns);
+    if (ns < 1000000)
+        return QStringLiteral("%1 µs").arg(v / 1e3, 0, 'g', 3);
+    if (ns < 1000000000)
+        return QStringLiteral("%1 ms").arg(v / 1e6, 0, 'g', 3);
+    if (ns < 60ull * 1000000000)
+        return QStringLiteral("%1 s").arg(v / 1e9, 0, 'g', 3);
+    const uint64_t s = ns / 1000000000;
+    if (s < 3600)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString formatLag(int64_t ns)
+{
+    if (ns < 0)
+        return QStringLiteral("−") + formatDuration(uint64_t(-(ns + 1)) + 1);
+    return formatDuration(uint64_t(ns));
+}
+
+QString linkCount(uint32_t n)
+{
+    return n == 1 ? QStringLiteral("1 link") : QStringLiteral("%L1 links").arg(n);
+}
+
+QString valueText(const Model &model, const Value &v)
+{
+    switch (v.type) {
+    case ValueType::String: return fromStd(model.str(v.str));
+    case ValueType::Bool: return v.b ? QStringLiteral("true") : QStringLiteral("false");
+    case ValueType::Int: return QString::number(v.i);
+    case ValueType::Double: return QString::number(v.d);
+    case ValueType::Bytes: return QStringLiteral("(%1 bytes)").arg(model.str(v.str).size());
+    case ValueType::Array: return QStringLiteral("[%1 values]").arg(v.range.count);
+    case ValueType::KvList: return QStringLiteral("{%1 entries}").arg(v.range.count);
+    case ValueType::Empty: break;
+    }
+    return QString();
+}
+
+uint32_t rootSpan(const Model &model, uint32_t trace)
+{
+    const Trace &t = model.traces[trace];
+    if (t.root != kNone)
+        return t.root;
+    return t.spans.empty() ? kNone : model.traceSpans[t.spans.first];
+}
+
+QString rootName(const Model &model, uint32_t trace)
+{
+    const uint32_t root = rootSpan(model, trace);
+    if (root == kNone)
+        return QStringLiteral("(empty trace)");
+    const QString name = fromStd(model.str(model.hot[root].name));
+    return name.isEmpty() ? QStringLiteral("(unnamed)") : name;
+}
+
+std::string_view serviceOf(const Model &model, uint32_t trace)
+{
+    const uint32_t root = rootSpan(model, trace);
+    if (root != kNone && model.hot[root].service)
+        return model.str(model.hot[root].service);
+    const Range services = model.traces[trace].services;
+    return services.empty() ? std::string_view() : model.str(model.traceServices[services.first]);
+}
+
+QString captionOf(const Model &model, uint32_t trace)
+{
+    return rootName(model, trace) + QStringLiteral(" (") + fromStd(model.traces[trace].id.hex()).left(8) + QLatin1Char(')');
+}
+
+QString escaped(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+struct Colours
+{
+    QColor background, fill, border, text, muted, centreFill;
+};
+
+Colours colours(bool dark)
+{
+    if (dark)
+        return {QColor(0x1f, 0x1f, 0x23), QColor(0x2c, 0x2c, 0x33), QColor(0x5c, 0x5c, 0x68),
+                QColor(0xec, 0xec, 0xf0), QColor(0xa8, 0xa8, 0xb4), QColor(0x3d, 0x33, 0x52)};
+    return {QColor(Qt::white), QColor(0xf7, 0xf7, 0xf9), QColor(0x9a, 0x9a, 0xa5),
+            QColor(0x1d, 0x1d, 0x22), QColor(0x5a, 0x5a, 0x66), QColor(0xf1, 0xea, 0xfb)};
+}
+
+} // namespace
+
+GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
+    : m_graph(std::move(graph))
+    , m_dark(dark)
+{
+    m_titleFont = QGuiApplication::font();
+    m_titleFont.setPixelSize(12);
+    m_titleFont.setBold(true);
+    m_textFont = QGuiApplication::font();
+    m_textFont.setPixelSize(11);
+    m_labelFont = QGuiApplication::font();
+    m_labelFont.setPixelSize(10);
+    const QFontMetricsF titleMetrics(m_titleFont), textMetrics(m_textFont);
+
+    m_nodes.resize(m_graph.nodes.size());
+    for (size_t i = 0; i < m_graph.nodes.size(); ++i) {
+        const GraphNode &node = m_graph.nodes[i];
+        NodeText &text = m_nodes[i];
+        if (!node.isGroup()) {
+            const uint32_t t = node.trace;
+            const Trace &trace = model.traces[t];
+            text.title = rootName(model, t);
+            const std::string_view service = serviceOf(model, t);
+            text.subtitle = service.empty() ? QStringLiteral("(no service)") : fromStd(service);
+            if (trace.services.count > 1)
+                text.subtitle += QStringLiteral(" +%1").arg(trace.services.count - 1);
+            text.detail = formatDuration(trace.duration()) + QStringLiteral(" · ")
+                + (trace.spans.count == 1 ? QStringLiteral("1 span") : QStringLiteral("%L1 spans").arg(trace.spans.count));
+            text.errors = trace.errorCount;
+            if (text.errors)
+                text.detail += text.errors == 1 ? QStringLiteral(" · 1 error") : QStringLiteral(" · %L1 errors").arg(text.errors);
+            text.colour = serviceColor(service);
+            text.id = fromStd(trace.id.hex());
+            text.toolTip = QStringLiteral("<b>%1</b><br>trace %2<br>%3<br>%4<br>links: %5 out, %6 in")
+                               .arg(escaped(text.title), text.id, escaped(text.subtitle), escaped(text.detail))
+                               .arg(trace.linksOut)
+                               .arg(trace.linksIn);
+        } else {
+            // Say what the collapsed traces are: the root span name most of them share.
+            std::unordered_map<StringId, uint32_t> names, services;
+            uint32_t withErrors = 0;
+            for (uint32_t m : node.members) {
+                const uint32_t root = rootSpan(model, m);
+                if (root != kNone) {
+                    ++names[model.hot[root].name];
+                    ++services[model.hot[root].service];
+                }
+                withErrors += model.traces[m].errorCount > 0;
+            }
+            auto top = [](const std::unordered_map<StringId, uint32_t> &counts) {
+                std::pair<StringId, uint32_t> best{0, 0};
+                for (const auto &[id, n] : counts)
+                    if (n > best.second || (n == best.second && id < best.first))
+                        best = {id, n};
+                return best;
+            };
+            const auto [name, nameCount] = top(names);
+            const auto [service, serviceCount] = top(services);
+            (void)serviceCount;
+            const auto members = uint32_t(node.members.size());
+            const QString what = fromStd(model.str(name));
+            text.title = QStringLiteral("%L1 more traces").arg(members);
+            if (nameCount == members)
+                text.subtitle = what.isEmpty() ? QStringLiteral("(unnamed)") : what;
+            else
+                text.subtitle = QStringLiteral("%L1× %2").arg(nameCount).arg(what.isEmpty() ? QStringLiteral("(unnamed)") : what);
+            text.detail = withErrors ? QStringLiteral("%L1 with errors · click to expand").arg(withErrors)
+                                     : QStringLiteral("click to expand");
+            text.errors = withErrors;
+            text.colour = serviceColor(model.str(service));
+            text.id = QStringLiteral("group_%1").arg(node.groupKey);
+            text.toolTip = QStringLiteral("<b>%1</b><br>%2 of them “%3”<br>%4 with errors<br>Click to show them one by one.")
+                               .arg(text.title)
+                               .arg(nameCount)
+                               .arg(escaped(what))
+                               .arg(withErrors);
+        }
+        double w = std::max({titleMetrics.horizontalAdvance(text.title), textMetrics.horizontalAdvance(text.subtitle) + 12,
+                             textMetrics.horizontalAdvance(text.detail)});
+        w = std::clamp(w + 2 * kPadding + kColourBar + (text.errors ? 14 : 0), kMinNodeWidth, kMaxNodeWidth);
+        double h = titleMetrics.height() + 2 * textMetrics.height() + 2 * kPadding;
+        if (node.isGroup()) {
+            w += kStack;
+            h += kStack;
+        }
+        text.width = std::ceil(w);
+        text.height = std::ceil(h);
+    }
+
+    m_edges.resize(m_graph.edges.size());
+    for (size_t i = 0; i < m_graph.edges.size(); ++i) {
+        const GraphEdge &edge = m_graph.edges[i];
+        EdgeText &text = m_edges[i];
+        text.label = linkCount(edge.linkCount) + QStringLiteral(" · ") + formatLag(edge.lagMedian);
+
+        // The most common link attributes say what kind of link this is.
+        std::map<std::pair<QString, QString>, uint32_t> counts;
+        for (uint32_t l : edge.links) {
+            const Range attrs = model.links[l].attributes;
+            for (uint32_t a = attrs.first; a < attrs.end(); ++a)
+                ++counts[{fromStd(model.str(model.attributes[a].key)), valueText(model, model.attributes[a].value)}];
+        }
+        std::vector<std::pair<uint32_t, const std::pair<QString, QString> *>> sorted;
+        for (const auto &[kv, n] : counts)
+            sorted.emplace_back(n, &kv);
+        std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+        QString attributes;
+        for (size_t k = 0; k < sorted.size() && k < 5; ++k)
+            attributes += QStringLiteral("<br>&nbsp;&nbsp;%1 = %2 (%L3)")
+                              .arg(escaped(sorted[k].second->first), escaped(sorted[k].second->second))
+                              .arg(sorted[k].first);
+
+        auto nodeCaption = [&](uint32_t n) {
+            const GraphNode &node = m_graph.nodes[n];
+            return node.isGroup() ? m_nodes[n].title : captionOf(model, node.trace);
+        };
+        text.toolTip = QStringLiteral("<b>%1</b><br>lag min %2 · median %3 · max %4<br>cause: %5<br>effect: %6")
+                           .arg(linkCount(edge.linkCount), formatLag(edge.lagMin), formatLag(edge.lagMedian),
+                                formatLag(edge.lagMax), escaped(nodeCaption(edge.from)), escaped(nodeCaption(edge.to)));
+        if (!attributes.isEmpty())
+            text.toolTip += QStringLiteral("<br>link attributes:") + attributes;
+    }
+
+    if (m_graph.truncated)
+        m_caption = QStringLiteral("Showing the nearest %L1 nodes: the graph goes on beyond them.").arg(m_graph.nodes.size());
+}
+
+QColor GraphPicture::backgroundColor(bool dark)
+{
+    return colours(dark).background;
+}
+
+LayoutRequest GraphPicture::layoutRequest() const
+{
+    LayoutRequest request;
+    request.labelFontSize = m_labelFont.pixelSize();
+    request.nodes.reserve(m_nodes.size());
+    for (const NodeText &n : m_nodes)
+        request.nodes.push_back({n.id.toStdString(), QString(n.title + QLatin1Char('\n') + n.subtitle + QLatin1Char('\n') + n.detail).toStdString(),
+                                 n.width, n.height});
+    request.edges.reserve(m_edges.size());
+    for (size_t i = 0; i < m_edges.size(); ++i)
+        request.edges.push_back({m_graph.edges[i].from, m_graph.edges[i].to, m_edges[i].label.toStdString()});
+    return request;
+}
+
+void GraphPicture::setLayout(const LayoutResult &layout)
+{
+    const double captionHeight = m_caption.isEmpty() ? 0 : QFontMetricsF(m_textFont).height() + 8;
+    m_origin = QPointF(kMargin, kMargin + captionHeight);
+    auto at = [&](LayoutPoint p) { return QPointF(p.x, p.y) + m_origin; };
+
+    QRectF bounds(m_origin, QSizeF(layout.width, layout.height));
+    m_nodeRects.assign(m_nodes.size(), QRectF());
+    for (size_t i = 0; i < m_nodes.size() && i < layout.nodes.size(); ++i) {
+        const LayoutBox &b = layout.nodes[i];
+        m_nodeRects[i] = QRectF(b.x, b.y, b.width, b.height).translated(m_origin);
+        bounds |= m_nodeRects[i];
+    }
+
+    const QFontMetricsF labelMetrics(m_labelFont);
+    QPainterPathStroker stroker;
+    stroker.setWidth(kHitWidth);
+    stroker.setCapStyle(Qt::RoundCap);
+    m_edgePaths.assign(m_edges.size(), QPainterPath());
+    m_edgeHitPaths.assign(m_edges.size(), QPainterPath());
+    m_arrows.assign(m_edges.size(), QPolygonF());
+    m_labelRects.assign(m_edges.size(), QRectF());
+    m_edgeBounds.assign(m_edges.size(), QRectF());
+    for (size_t i = 0; i < m_edges.size() && i < layout.edges.size(); ++i) {
+        const LayoutEdgePath &e = layout.edges[i];
+        if (e.points.empty())
+            continue;
+        QPainterPath path(at(e.points[0]));
+        for (size_t k = 1; k + 2 < e.points.size(); k += 3)
+            path.cubicTo(at(e.points[k]), at(e.points[k + 1]), at(e.points[k + 2]));
+        if (e.hasArrow) {
+            // The curve ends at the arrow's base; draw our own head to the tip.
+            const QPointF tip = at(e.arrowTip), base = path.currentPosition();
+            QPointF dir = tip - base;
+            double len = std::hypot(dir.x(), dir.y());
+            if (len < 0.5) {
+                dir = path.pointAtPercent(1) - path.pointAtPercent(0.95);
+                len = std::max(std::hypot(dir.x(), dir.y()), 1e-6);
+            }
+            const QPointF u = dir / len, normal(-u.y(), u.x());
+            const QPointF back = tip - u * kArrowLength;
+            m_arrows[i] = QPolygonF({tip, back + normal * 4, back - normal * 4});
+        }
+        QPainterPath hit = stroker.createStroke(path);
+        if (!m_arrows[i].isEmpty())
+            hit.addPolygon(m_arrows[i]);
+        m_edgePaths[i] = path;
+        m_edgeHitPaths[i] = hit;
+        m_edgeBounds[i] = hit.boundingRect();
+        bounds |= m_edgeBounds[i];
+
+        // Our font is not Graphviz's: centre our own text where it put the label.
+        const QPointF centre = e.hasLabel ? at(e.labelCentre) : path.pointAtPercent(0.5);
+        const QSizeF textSize(labelMetrics.horizontalAdvance(m_edges[i].label) + 6, labelMetrics.height() + 2);
+        m_labelRects[i] = QRectF(centre - QPointF(textSize.width() / 2, textSize.height() / 2), textSize);
+        bounds |= m_labelRects[i];
+    }
+
+    // Keep everything inside the picture even where our text is wider than Graphviz assumed.
+    const QPointF shift(std::max(0.0, kMargin - bounds.left()), std::max(0.0, m_origin.y() - bounds.top()));
+    if (!shift.isNull()) {
+        m_origin += shift;
+        for (auto &r : m_nodeRects)
+            r.translate(shift);
+        for (size_t i = 0; i < m_edges.size(); ++i) {
+            m_edgePaths[i].translate(shift);
+            m_edgeHitPaths[i].translate(shift);
+            m_arrows[i].translate(shift);
+            m_labelRects[i].translate(shift);
+            m_edgeBounds[i].translate(shift);
+        }
+        bounds.translate(shift);
+    }
+    m_size = QSizeF(std::ceil(bounds.right() + kMargin), std::ceil(bounds.bottom() + kMargin));
+    m_laidOut = true;
+}
+
+void GraphPicture::paint(QPainter &painter, const QRectF &exposed) const
+{
+    const Colours c = colours(m_dark);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    const QRectF all(QPointF(0, 0), m_size);
+    painter.fillRect(exposed.isEmpty() ? all : exposed & all, c.background);
+    if (!m_caption.isEmpty()) {
+        painter.setFont(m_textFont);
+        painter.setPen(c.muted);
+        painter.drawText(QRectF(kMargin, kMargin / 2, m_size.width() - 2 * kMargin, QFontMetricsF(m_textFont).height() + 4),
+                         Qt::AlignLeft | Qt::AlignVCenter, m_caption);
+    }
+    if (!m_laidOut) {
+        painter.restore();
+        return;
+    }
+    auto visible = [&](const QRectF &r) { return exposed.isEmpty() || exposed.intersects(r); };
+    for (size_t i = 0; i < m_edges.size(); ++i)
+        if (visible(m_edgeBounds[i]) || visible(m_labelRects[i]))
+            paintEdge(painter, i);
+    for (size_t i = 0; i < m_nodes.size(); ++i)
+        if (visible(m_nodeRects[i].adjusted(-4, -4, 4, 4)))
+            paintNode(painter, i);
+    painter.restore();
+}
+
+void GraphPicture::paintEdge(QPainter &painter, size_t i) const
+{
+    const Colours c = colours(m_dark);
+    const QColor link = linkColor(m_dark);
+    const bool hovered = int(i) == m_hoveredEdge;
+    QPen pen(link, hovered ? 2.6 : 1.5, Qt::DotLine, Qt::RoundCap);
+    painter.setPen(pen);
+    painter.setBrush(Qt::NoBrush);
+    painter.drawPath(m_edgePaths[i]);
+    if (!m_arrows[i].isEmpty()) {
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(link);
+        painter.drawPolygon(m_arrows[i]);
+    }
+    // A backing behind the label keeps it readable where it sits on a curve.
+    QColor backing = c.background;
+    backing.setAlpha(215);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(backing);
+    painter.drawRoundedRect(m_labelRects[i], 3, 3);
+    QFont font = m_labelFont;
+    font.setBold(hovered);
+    painter.setFont(font);
+    painter.setPen(hovered ? link : c.muted);
+    painter.drawText(m_labelRects[i], Qt::AlignCenter, m_edges[i].label);
+}
+
+void GraphPicture::paintNode(QPainter &painter, size_t i) const
+{
+    const Colours c = colours(m_dark);
+    const NodeText &text = m_nodes[i];
+    const bool group = m_graph.nodes[i].isGroup();
+    const bool centre = m_graph.centre == i;
+    QRectF rect = m_nodeRects[i];
+
+    if (group) {
+        // Cards stacked behind say "there are many of these".
+        rect.adjust(0, 0, -kStack, -kStack);
+        painter.setPen(QPen(c.border, 1));
+        painter.setBrush(c.fill.darker(m_dark ? 80 : 104));
+        painter.drawRoundedRect(rect.translated(kStack, kStack), 4, 4);
+        painter.drawRoundedRect(rect.translated(kStack / 2, kStack / 2), 4, 4);
+    }
+    if (centre) {
+        QColor glow = linkColor(m_dark);
+        glow.setAlpha(70);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(glow);
+        painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 7, 7);
+    }
+    QPen border(c.border, 1);
+    if (text.errors)
+        border = QPen(errorColor(), 2);
+    if (centre)
+        border = QPen(linkColor(m_dark), 2.5);
+    painter.setPen(border);
+    painter.setBrush(centre ? c.centreFill : c.fill);
+    painter.drawRoundedRect(rect, 4, 4);
+
+    // The service colour as a bar down the left edge.
+    QPainterPath bar;
+    bar.addRoundedRect(rect.adjusted(1, 1, -1, -1), 3, 3);
+    QPainterPath strip;
+    strip.addRect(QRectF(rect.left(), rect.top(), kColourBar + 1, rect.height()));
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(text.colour);
+    painter.drawPath(bar.intersected(strip));
+
+    const QFontMetricsF titleMetrics(m_titleFont), textMetrics(m_textFont);
+    const double left = rect.left() + kColourBar + kPadding;
+    double right = rect.right() - kPadding;
+    if (text.errors) {
+        // The error mark: a red disc with "!" at the top right.
+        const QRectF disc(rect.right() - kPadding - 11, rect.top() + kPadding, 11, 11);
+        painter.setBrush(errorColor());
+        painter.drawEllipse(disc);
+        QFont bang = m_labelFont;
+        bang.setBold(true);
+        painter.setFont(bang);
+        painter.setPen(Qt::white);
+        painter.drawText(disc, Qt::AlignCenter, QStringLiteral("!"));
+        right -= 14;
+    }
+    double y = rect.top() + kPadding;
+    painter.setFont(m_titleFont);
+    painter.setPen(c.text);
+    painter.drawText(QRectF(left, y, right - left, titleMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                     titleMetrics.elidedText(text.title, Qt::ElideRight, right - left));
+    y += titleMetrics.height();
+    right = rect.right() - kPadding;
+    painter.setFont(m_textFont);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(text.colour);
+    painter.drawEllipse(QRectF(left, y + textMetrics.height() / 2 - 3.5, 7, 7));
+    painter.setPen(c.muted);
+    painter.drawText(QRectF(left + 12, y, right - left - 12, textMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                     textMetrics.elidedText(text.subtitle, Qt::ElideRight, right - left - 12));
+    y += textMetrics.height();
+    painter.setPen(text.errors && !group ? errorColor() : c.muted);
+    painter.drawText(QRectF(left, y, right - left, textMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                     textMetrics.elidedText(text.detail, Qt::ElideRight, right - left));
+}
+
+int GraphPicture::nodeAt(QPointF pos) const
+{
+    // Last painted is on top.
+    for (size_t i = m_nodeRects.size(); i-- > 0;)
+        if (m_nodeRects[i].contains(pos))
+            return int(i);
+    return -1;
+}
+
+int GraphPicture::edgeAt(QPointF pos) const
+{
+    int best = -1;
+    for (size_t i = 0; i < m_edgeHitPaths.size(); ++i) {
+        if (m_edgeBounds[i].contains(pos) && m_edgeHitPaths[i].contains(pos))
+            best = int(i);
+        else if (m_labelRects[i].contains(pos))
+            best = int(i);
+    }
+    return best;
+}
+
+QRectF GraphPicture::nodeRect(int node) const
+{
+    return node >= 0 && size_t(node) < m_nodeRects.size() ? m_nodeRects[size_t(node)] : QRectF();
+}
+
+QPointF GraphPicture::edgeMidpoint(int edge) const
+{
+    if (edge < 0 || size_t(edge) >= m_edgePaths.size() || m_edgePaths[size_t(edge)].isEmpty())
+        return {};
+    return m_edgePaths[size_t(edge)].pointAtPercent(0.5);
+}
+
+QString GraphPicture::nodeToolTip(int node) const
+{
+    return node >= 0 && size_t(node) < m_nodes.size() ? m_nodes[size_t(node)].toolTip : QString();
+}
+
+QString GraphPicture::edgeToolTip(int edge) const
+{
+    return edge >= 0 && size_t(edge) < m_edges.size() ? m_edges[size_t(edge)].toolTip : QString();
+}
+
+QStringList GraphPicture::nodeLines(int node) const
+{
+    if (node < 0 || size_t(node) >= m_nodes.size())
+        return {};
+    const NodeText &n = m_nodes[size_t(node)];
+    return {n.title, n.subtitle, n.detail};
+}
+
+std::shared_ptr<GraphPicture> buildGraphPicture(const Model &model, const DrawingOptions &options, QString *error,
+                                                const std::vector<uint32_t> &expandedGroups)
+{
+    auto fail = [&](const QString &message) {
+        if (error)
+            *error = message;
+        return std::shared_ptr<GraphPicture>();
+    };
+    if (model.traces.empty())
+        return fail(QStringLiteral("there are no traces to draw"));
+    if (options.trace != kNone && options.trace >= model.traces.size())
+        return fail(QStringLiteral("trace %1 is not loaded").arg(options.trace));
+    GraphOptions graphOptions;
+    graphOptions.depth = options.depth;
+    graphOptions.expandedGroups = expandedGroups;
+    if (options.trace == kNone) {
+        // The whole model: past the dot limit the layout switches to sfdp.
+        graphOptions.nodeCap = 5000;
+    }
+    TraceGraph graph = buildTraceGraph(model, options.trace, graphOptions);
+    if (graph.nodes.empty())
+        return fail(QStringLiteral("the trace graph is empty"));
+    return std::make_shared<GraphPicture>(model, std::move(graph), options.dark);
+}
+
+std::optional<Drawing> graphDrawing(const Model &model, const DrawingOptions &options, QString *error)
+{
+    std::shared_ptr<GraphPicture> picture = buildGraphPicture(model, options, error);
+    if (!picture)
+        return std::nullopt;
+    const LayoutResult layout = layoutGraph(picture->layoutRequest());
+    if (!layout.ok) {
+        if (error)
+            *error = QString::fromStdString(layout.error);
+        return std::nullopt;
+    }
+    picture->setLayout(layout);
+    Drawing drawing;
+    drawing.size = picture->size();
+    drawing.paint = [picture](QPainter &painter) { picture->paint(painter); };
+    return drawing;
+}
+
+} // namespace causeway::ui

@@ -1,0 +1,398 @@
+#include "ui/graphview.h"
+
+#include "ui/session.h"
+
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QTimer>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace causeway::ui {
+
+namespace {
+
+constexpr double kMinZoom = 0.02;
+constexpr double kMaxZoom = 8;
+constexpr double kMaxFitZoom = 1.5;
+constexpr double kZoomStep = 1.25;
+constexpr int kDragThreshold = 4;
+
+int strength(int placement)
+{
+    return placement; // Fit (0) beats CentreOnFocus (1) beats KeepCentreNode (2)
+}
+
+} // namespace
+
+GraphView::GraphView(Session *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_layout(std::make_unique<AsyncLayout>())
+{
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(200, 150);
+    if (m_session) {
+        connect(m_session, &Session::modelChanged, this, &GraphView::onModelChanged);
+        connect(m_session, &Session::focusChanged, this, [this](uint32_t trace, uint32_t) { onFocusChanged(trace); });
+        if (m_session->model())
+            scheduleRelayout(Placement::Fit);
+    }
+}
+
+GraphView::~GraphView()
+{
+    // Joins the worker first: after this no callback can post to a dying object.
+    m_layout.reset();
+}
+
+void GraphView::setDepth(uint32_t depth)
+{
+    if (depth == m_depth)
+        return;
+    m_depth = depth;
+    scheduleRelayout(Placement::KeepCentreNode);
+}
+
+void GraphView::setDark(bool dark)
+{
+    if (dark == m_dark)
+        return;
+    m_dark = dark;
+    scheduleRelayout(Placement::KeepCentreNode);
+}
+
+void GraphView::refresh()
+{
+    scheduleRelayout(Placement::KeepCentreNode);
+}
+
+void GraphView::onModelChanged()
+{
+    m_expandedGroups.clear();
+    m_picture.reset();
+    scheduleRelayout(Placement::Fit);
+}
+
+void GraphView::onFocusChanged(uint32_t trace)
+{
+    // Already on screen: recentre now, and again once the new neighbourhood is laid out.
+    if (m_picture) {
+        const auto &nodes = m_picture->graph().nodes;
+        for (size_t i = 0; i < nodes.size(); ++i) {
+            if (nodes[i].trace == trace) {
+                centreOn(m_picture->nodeRect(int(i)).center());
+                break;
+            }
+        }
+    }
+    scheduleRelayout(Placement::CentreOnFocus);
+}
+
+void GraphView::scheduleRelayout(Placement placement)
+{
+    if (m_relayoutScheduled) {
+        if (strength(int(placement)) < strength(int(m_scheduledPlacement)))
+            m_scheduledPlacement = placement;
+        return;
+    }
+    m_relayoutScheduled = true;
+    m_scheduledPlacement = placement;
+    QTimer::singleShot(0, this, [this] {
+        m_relayoutScheduled = false;
+        relayout(m_scheduledPlacement);
+    });
+}
+
+void GraphView::relayout(Placement placement)
+{
+    const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
+    if (!model || model->traces.empty()) {
+        m_layout->cancel();
+        m_pendingGeneration = 0;
+        m_picture.reset();
+        m_message = tr("No traces loaded");
+        update();
+        emit layoutFinished();
+        return;
+    }
+
+    // KeepCentreNode: remember where the centre trace is on screen now.
+    m_anchorTrace = kNone;
+    if (placement == Placement::KeepCentreNode && m_picture && m_picture->centreNode() >= 0) {
+        const int centre = m_picture->centreNode();
+        m_anchorTrace = m_picture->graph().nodes[size_t(centre)].trace;
+        m_anchorWidgetPos = toWidget(m_picture->nodeRect(centre).center());
+    }
+
+    DrawingOptions options;
+    options.trace = m_session->focusTrace();
+    options.depth = m_depth;
+    options.dark = m_dark;
+    QString error;
+    std::shared_ptr<GraphPicture> picture = buildGraphPicture(*model, options, &error, m_expandedGroups);
+    if (!picture) {
+        m_layout->cancel();
+        m_pendingGeneration = 0;
+        m_picture.reset();
+        m_message = error;
+        update();
+        emit layoutFinished();
+        return;
+    }
+    m_placement = placement;
+    m_pendingGeneration = m_layout->submit(picture->layoutRequest(), [this, picture](uint64_t generation, LayoutResult result) {
+        // Worker thread: hand the result to the GUI thread.
+        QMetaObject::invokeMethod(
+            this, [this, generation, picture, result = std::move(result)] { applyLayout(generation, picture, result); },
+            Qt::QueuedConnection);
+    });
+    update();
+}
+
+void GraphView::applyLayout(uint64_t generation, const std::shared_ptr<GraphPicture> &picture, const LayoutResult &layout)
+{
+    if (generation != m_pendingGeneration)
+        return; // superseded after it finished
+    m_pendingGeneration = 0;
+    if (!layout.ok) {
+        m_picture.reset();
+        m_message = tr("Layout failed: %1").arg(QString::fromStdString(layout.error));
+        update();
+        emit layoutFinished();
+        return;
+    }
+    picture->setLayout(layout);
+    m_picture = picture;
+    m_message.clear();
+
+    switch (m_placement) {
+    case Placement::Fit:
+        fit();
+        break;
+    case Placement::CentreOnFocus:
+        if (m_picture->centreNode() >= 0)
+            centreOn(m_picture->nodeRect(m_picture->centreNode()).center());
+        else
+            fit();
+        break;
+    case Placement::KeepCentreNode: {
+        int anchor = -1;
+        const auto &nodes = m_picture->graph().nodes;
+        for (size_t i = 0; i < nodes.size() && m_anchorTrace != kNone; ++i)
+            if (nodes[i].trace == m_anchorTrace)
+                anchor = int(i);
+        if (anchor >= 0)
+            m_offset = m_anchorWidgetPos - m_picture->nodeRect(anchor).center() * m_zoom;
+        else if (m_picture->centreNode() >= 0)
+            centreOn(m_picture->nodeRect(m_picture->centreNode()).center());
+        else
+            fit();
+        break;
+    }
+    }
+    update();
+    emit layoutFinished();
+}
+
+void GraphView::fit()
+{
+    if (!m_picture)
+        return;
+    const QSizeF picture = m_picture->size();
+    const double w = std::max(1, width() - 16), h = std::max(1, height() - 16);
+    m_zoom = std::clamp(std::min(w / picture.width(), h / picture.height()), kMinZoom, kMaxFitZoom);
+    m_offset = QPointF(width() / 2.0, height() / 2.0) - QPointF(picture.width() / 2, picture.height() / 2) * m_zoom;
+    m_autoFit = true;
+    update();
+}
+
+void GraphView::zoomIn()
+{
+    zoomAt(kZoomStep, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void GraphView::zoomOut()
+{
+    zoomAt(1 / kZoomStep, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void GraphView::zoomAt(double factor, QPointF widgetPos)
+{
+    const QPointF anchor = toPicture(widgetPos);
+    m_zoom = std::clamp(m_zoom * factor, kMinZoom, kMaxZoom);
+    m_offset = widgetPos - anchor * m_zoom;
+    m_autoFit = false;
+    update();
+}
+
+void GraphView::centreOn(QPointF picturePos)
+{
+    m_offset = QPointF(width() / 2.0, height() / 2.0) - picturePos * m_zoom;
+    m_autoFit = false;
+    update();
+}
+
+void GraphView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    const QColor background = GraphPicture::backgroundColor(m_dark);
+    painter.fillRect(rect(), background);
+    if (m_picture) {
+        painter.save();
+        painter.translate(m_offset);
+        painter.scale(m_zoom, m_zoom);
+        m_picture->paint(painter, QRectF(toPicture(QPointF(0, 0)), toPicture(QPointF(width(), height()))));
+        painter.restore();
+    }
+    const QColor text = background.lightness() > 128 ? QColor(0x40, 0x40, 0x48) : QColor(0xdd, 0xdd, 0xe4);
+    if (isLayingOut()) {
+        const QString note = tr("Laying out…");
+        const QFontMetrics metrics(font());
+        const QRect box(12, 12, metrics.horizontalAdvance(note) + 20, metrics.height() + 10);
+        QColor fill = background;
+        fill.setAlpha(230);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(text, 1));
+        painter.setBrush(fill);
+        painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+        painter.drawText(box, Qt::AlignCenter, note);
+    } else if (!m_picture && !m_message.isEmpty()) {
+        painter.setPen(text);
+        painter.drawText(rect().adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap, m_message);
+    }
+}
+
+void GraphView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (m_picture && m_autoFit)
+        fit();
+}
+
+void GraphView::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps != 0)
+        zoomAt(std::pow(kZoomStep, steps), event->position());
+    event->accept();
+}
+
+void GraphView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    m_pressed = true;
+    m_dragging = false;
+    m_pressPos = m_lastDragPos = event->position();
+    event->accept();
+}
+
+void GraphView::mouseMoveEvent(QMouseEvent *event)
+{
+    const QPointF pos = event->position();
+    if (m_pressed) {
+        if (!m_dragging && (pos - m_pressPos).manhattanLength() > kDragThreshold) {
+            m_dragging = true;
+            setCursor(Qt::ClosedHandCursor);
+        }
+        if (m_dragging) {
+            m_offset += pos - m_lastDragPos;
+            m_lastDragPos = pos;
+            m_autoFit = false;
+            update();
+        }
+        return;
+    }
+    if (!m_picture)
+        return;
+    const QPointF at = toPicture(pos);
+    const int node = m_picture->nodeAt(at);
+    const int edge = node < 0 ? m_picture->edgeAt(at) : -1;
+    setCursor(node >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    if (edge != m_picture->hoveredEdge()) {
+        m_picture->setHoveredEdge(edge);
+        update();
+    }
+}
+
+void GraphView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || !m_pressed) {
+        QWidget::mouseReleaseEvent(event);
+        return;
+    }
+    const bool click = !m_dragging;
+    m_pressed = m_dragging = false;
+    unsetCursor();
+    if (!click || !m_picture)
+        return;
+    const int node = m_picture->nodeAt(toPicture(event->position()));
+    if (node < 0)
+        return;
+    const GraphNode &n = m_picture->graph().nodes[size_t(node)];
+    if (n.isGroup()) {
+        if (std::find(m_expandedGroups.begin(), m_expandedGroups.end(), n.groupKey) == m_expandedGroups.end())
+            m_expandedGroups.push_back(n.groupKey);
+        scheduleRelayout(Placement::KeepCentreNode);
+    } else if (m_session) {
+        m_session->navigateTo(n.trace);
+    }
+}
+
+void GraphView::leaveEvent(QEvent *event)
+{
+    if (m_picture && m_picture->hoveredEdge() >= 0) {
+        m_picture->setHoveredEdge(-1);
+        update();
+    }
+    QWidget::leaveEvent(event);
+}
+
+void GraphView::keyPressEvent(QKeyEvent *event)
+{
+    const bool ctrl = event->modifiers() & Qt::ControlModifier;
+    if ((event->key() == Qt::Key_F && !(event->modifiers() & ~Qt::KeypadModifier)) || (ctrl && event->key() == Qt::Key_0)) {
+        fit();
+    } else if (event->matches(QKeySequence::ZoomIn) || (ctrl && (event->key() == Qt::Key_Equal || event->key() == Qt::Key_Plus))) {
+        zoomIn();
+    } else if (event->matches(QKeySequence::ZoomOut) || (ctrl && event->key() == Qt::Key_Minus)) {
+        zoomOut();
+    } else {
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+bool GraphView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        QString text;
+        if (m_picture) {
+            const QPointF at = toPicture(help->pos());
+            const int node = m_picture->nodeAt(at);
+            text = node >= 0 ? m_picture->nodeToolTip(node) : m_picture->edgeToolTip(m_picture->edgeAt(at));
+        }
+        if (text.isEmpty()) {
+            QToolTip::hideText();
+            event->ignore();
+        } else {
+            QToolTip::showText(help->globalPos(), text, this);
+        }
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+} // namespace causeway::ui

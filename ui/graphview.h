@@ -1,0 +1,99 @@
+#pragma once
+// The trace graph around the focus trace: traces as nodes, span links as
+// dotted edges. Zoom with the wheel or Ctrl+= / Ctrl+-, pan by dragging, fit
+// with F or Ctrl+0. Clicking a trace goes to it; clicking a group node
+// expands it. Layout runs on a worker thread; a newer request (the focus
+// moved again) supersedes the one in flight.
+
+#include "ui/graphpainter.h"
+
+#include <QPointF>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+namespace causeway::ui {
+
+class Session;
+
+class GraphView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit GraphView(Session *session, QWidget *parent = nullptr);
+    ~GraphView() override;
+
+    // Link hops shown around the focus trace.
+    uint32_t depth() const { return m_depth; }
+    void setDepth(uint32_t depth);
+    void setDark(bool dark);
+
+    // The picture on screen, null before the first layout finishes.
+    const GraphPicture *picture() const { return m_picture.get(); }
+    bool isLayingOut() const { return m_pendingGeneration != 0; }
+    QString message() const { return m_message; }
+
+    double zoom() const { return m_zoom; }
+    QPointF toWidget(QPointF picturePos) const { return picturePos * m_zoom + m_offset; }
+    QPointF toPicture(QPointF widgetPos) const { return (widgetPos - m_offset) / m_zoom; }
+
+public slots:
+    void fit();
+    void zoomIn();
+    void zoomOut();
+    // Rebuilds the graph around the focus trace and lays it out again.
+    void refresh();
+
+signals:
+    // A layout was shown (or failed: see message()).
+    void layoutFinished();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    bool event(QEvent *event) override;
+
+private:
+    enum class Placement { Fit, CentreOnFocus, KeepCentreNode };
+
+    void onModelChanged();
+    void onFocusChanged(uint32_t trace);
+    // Coalesces the signals of one event-loop turn (modelChanged and
+    // focusChanged arrive together) into one layout request.
+    void scheduleRelayout(Placement placement);
+    void relayout(Placement placement);
+    void applyLayout(uint64_t generation, const std::shared_ptr<GraphPicture> &picture, const LayoutResult &layout);
+    void zoomAt(double factor, QPointF widgetPos);
+    void centreOn(QPointF picturePos);
+
+    Session *m_session = nullptr;
+    std::unique_ptr<AsyncLayout> m_layout;
+    std::shared_ptr<GraphPicture> m_picture;
+    uint64_t m_pendingGeneration = 0;
+    Placement m_placement = Placement::Fit;
+    bool m_relayoutScheduled = false;
+    Placement m_scheduledPlacement = Placement::Fit;
+    bool m_autoFit = true;        // fitted and not zoomed or panned since: refit on resize
+    QString m_message;            // shown instead of a picture: empty model, layout error
+    uint32_t m_depth = 2;
+    bool m_dark = false;
+    std::vector<uint32_t> m_expandedGroups;
+    uint32_t m_anchorTrace = kNone; // KeepCentreNode: this trace stays where it was on screen
+    QPointF m_anchorWidgetPos;
+
+    double m_zoom = 1;
+    QPointF m_offset;             // widget position of the picture's origin
+    QPointF m_pressPos;
+    QPointF m_lastDragPos;
+    bool m_pressed = false;
+    bool m_dragging = false;
+};
+
+} // namespace causeway::ui

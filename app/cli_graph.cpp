@@ -1,0 +1,174 @@
+// Headless causal queries over span links: chain, errors.
+
+#include "app/cli.h"
+
+#include "core/linkgraph.h"
+#include "core/load.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace causeway::app {
+
+namespace {
+
+// --depth N, or unlimited. False (with a usage error printed) on bad text.
+bool depthOption(const Args &args, const char *command, uint32_t &depth, int &status)
+{
+    depth = UINT32_MAX;
+    auto text = args.value("--depth");
+    if (!text)
+        return true;
+    uint64_t n = 0;
+    if (!parseCount(*text, n)) {
+        status = usageError(command, "--depth needs a non-negative number, not '" + *text + "'");
+        return false;
+    }
+    depth = n >= UINT32_MAX ? UINT32_MAX : uint32_t(n);
+    return true;
+}
+
+// The reference is checked for malformed hex before the (possibly long) load,
+// and for presence after it.
+bool checkReferenceSyntax(const std::string &text)
+{
+    TraceId trace;
+    std::optional<SpanId> span;
+    std::string error;
+    if (!parseReference(text, trace, span, &error)) {
+        fatalError(error);
+        return false;
+    }
+    return true;
+}
+
+std::string rootName(const Model &model, uint32_t trace)
+{
+    const uint32_t root = model.traces[trace].root;
+    return root == kNone ? std::string() : std::string(model.str(model.hot[root].name));
+}
+
+int chainCommand(const std::vector<std::string> &argv)
+{
+    Args args;
+    std::string error;
+    if (!args.parse(argv, {"--depth"}, {"--upstream", "--downstream", "--both", "--json"}, error))
+        return usageError("chain", error);
+    const int directions = int(args.flag("--upstream")) + int(args.flag("--downstream")) + int(args.flag("--both"));
+    if (directions > 1)
+        return usageError("chain", "give at most one of --upstream, --downstream, --both");
+    ChainOptions options;
+    if (args.flag("--upstream"))
+        options.direction = Direction::Upstream;
+    else if (args.flag("--downstream"))
+        options.direction = Direction::Downstream;
+    int status = kExitOk;
+    if (!depthOption(args, "chain", options.maxDepth, status))
+        return status;
+    const auto &positionals = args.positionals();
+    if (positionals.empty())
+        return usageError("chain", "missing REF (TRACEID or TRACEID/SPANID) and input files");
+    if (positionals.size() < 2)
+        return usageError("chain", "no input files");
+    if (!checkReferenceSyntax(positionals[0]))
+        return kExitError;
+
+    Model model;
+    if (!loadForCommand({positionals.begin() + 1, positionals.end()}, model))
+        return kExitError;
+    Reference start;
+    if (!resolveReference(model, positionals[0], start, error))
+        return fatalError(error);
+
+    const ChainResult result = chain(model, start, options);
+    if (args.flag("--json")) {
+        nlohmann::ordered_json ids = nlohmann::ordered_json::array();
+        for (uint32_t t : result.traces)
+            ids.push_back(model.traces[t].id.hex());
+        std::cout << nlohmann::ordered_json{{"traces", ids}}.dump(2) << '\n';
+        return kExitOk;
+    }
+    for (size_t i = 0; i < result.traces.size(); ++i) {
+        const uint32_t t = result.traces[i];
+        std::cout << model.traces[t].id.hex() << "  " << result.hops[i] << (result.hops[i] == 1 ? " hop   " : " hops  ")
+                  << rootName(model, t) << '\n';
+    }
+    return kExitOk;
+}
+
+int errorsCommand(const std::vector<std::string> &argv)
+{
+    Args args;
+    std::string error;
+    if (!args.parse(argv, {"--downstream-of", "--depth"}, {"--json"}, error))
+        return usageError("errors", error);
+    const auto reference = args.value("--downstream-of");
+    if (!reference)
+        return usageError("errors", "--downstream-of REF is required");
+    uint32_t depth = UINT32_MAX;
+    int status = kExitOk;
+    if (!depthOption(args, "errors", depth, status))
+        return status;
+    if (args.positionals().empty())
+        return usageError("errors", "no input files");
+    if (!checkReferenceSyntax(*reference))
+        return kExitError;
+
+    Model model;
+    if (!loadForCommand(args.positionals(), model))
+        return kExitError;
+    Reference start;
+    if (!resolveReference(model, *reference, start, error))
+        return fatalError(error);
+
+    const std::vector<uint32_t> spans = errorsDownstream(model, start, depth);
+    if (args.flag("--json")) {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (uint32_t s : spans) {
+            const SpanCold &c = model.cold[s];
+            list.push_back({{"traceId", c.traceId.hex()},
+                            {"spanId", c.spanId.hex()},
+                            {"name", std::string(model.str(model.hot[s].name))},
+                            {"message", std::string(model.str(c.statusMessage))}});
+        }
+        std::cout << nlohmann::ordered_json{{"spans", list}}.dump(2) << '\n';
+        return kExitOk;
+    }
+    for (uint32_t s : spans) {
+        const SpanCold &c = model.cold[s];
+        std::cout << c.traceId.hex() << '/' << c.spanId.hex() << "  " << model.str(model.hot[s].name);
+        if (c.statusMessage)
+            std::cout << ": " << model.str(c.statusMessage);
+        std::cout << '\n';
+    }
+    return kExitOk;
+}
+
+const CommandRegistrar chainRegistration({"chain", "traces causally linked to a trace or span, following span links",
+    "Usage: causeway chain [--upstream|--downstream|--both] [--depth N] [--json] REF FILE...\n\n"
+    "REF is TRACEID or TRACEID/SPANID in hex. A link on span S pointing to span T\n"
+    "says T caused S.\n\n"
+    "  --upstream     follow links from linking spans to their targets (causes)\n"
+    "  --downstream   follow links backwards, to the spans that link here (effects)\n"
+    "  --both         either way: every trace connected by links (the default)\n"
+    "  --depth N      at most N hops (default: no limit)\n"
+    "  --json         {\"traces\": [TRACEID, ...]}, sorted, including the start\n\n"
+    "For a span reference the first hop uses only that span's links; later hops\n"
+    "use any span of the traces reached. Text output: one trace per line with its\n"
+    "hops from the start and its root span's name.\n",
+    chainCommand});
+
+const CommandRegistrar errorsRegistration({"errors", "error spans in the traces downstream of a trace or span",
+    "Usage: causeway errors --downstream-of REF [--depth N] [--json] FILE...\n\n"
+    "Lists the spans with status ERROR in the traces that REF (TRACEID or\n"
+    "TRACEID/SPANID, hex) caused through span links, directly or not; the\n"
+    "start trace itself is not included.\n\n"
+    "  --depth N   at most N hops (default: no limit)\n"
+    "  --json      {\"spans\": [{\"traceId\", \"spanId\", \"name\", \"message\"}]},\n"
+    "              sorted by trace id, then span id\n",
+    errorsCommand});
+
+} // namespace
+
+} // namespace causeway::app

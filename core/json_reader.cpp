@@ -241,6 +241,13 @@ public:
     {
         const bool ok = parseDocument() && drain(0);
         if (!ok && !m_cancelled) {
+            // The scanner matches brackets without checking their kind, so it can
+            // notice damage late; the strict checker finds the first fault.
+            JsonScanError first;
+            if (findJsonError(m_input.substr(m_begin), kMaxJsonDepth, first) && m_begin + first.offset <= m_error.offset) {
+                first.offset += m_begin;
+                fail(first);
+            }
             error.file = std::string(m_ctx.name);
             error.line = m_line;
             error.offset = m_error.offset;
@@ -512,7 +519,7 @@ private:
         end = pos;
         const bool ok = object(end, [&](std::string_view key, size_t vpos, size_t &vend) {
             if (key == "resource") {
-                if (!skipValidatedContainer(vpos, vend))
+                if (!skipValidated(vpos, vend))
                     return false;
                 if (!rp.emitted) {
                     Action a{Action::AddResource, rp.slot, nullptr, true, vpos, vend, {}};
@@ -542,16 +549,6 @@ private:
             emitResource(rp, Action{Action::AddResource, rp.slot, nullptr, false, 0, 0, {}});
         if (hasSchema)
             push(Action{Action::ResourceSchema, rp.slot, nullptr, true, schemaBegin, schemaEnd, {}});
-        return true;
-    }
-
-    // Resource and scope values are parsed again on the main thread: skipping
-    // here only finds their extent. Their syntax is checked by that parse.
-    bool skipValidatedContainer(size_t pos, size_t &end)
-    {
-        JsonScanError e;
-        if (!skipValue(m_input, pos, depthLeft(), end, e))
-            return fail(e);
         return true;
     }
 
@@ -598,7 +595,7 @@ private:
         end = pos;
         const bool ok = object(end, [&](std::string_view key, size_t vpos, size_t &vend) {
             if (key == "scope" || key == "instrumentationLibrary" || key == "instrumentation_library") {
-                if (!skipValidatedContainer(vpos, vend))
+                if (!skipValidated(vpos, vend))
                     return false;
                 if (!sp.emitted)
                     emitScope(rp, sp, Action{Action::AddScope, sp.slot, rp.slot, true, vpos, vend, {}});

@@ -341,6 +341,8 @@ TraceGraph buildTraceGraph(const Model &model, uint32_t centreTrace, const Graph
         for (uint32_t hop = 0; hop < maxHops && !frontier.empty() && !graph.truncated; ++hop) {
             next.clear();
             for (uint32_t t : frontier) {
+                if (graph.truncated)
+                    break;
                 expand(t, true);
                 expand(t, false);
             }

@@ -595,6 +595,94 @@ private slots:
         QCOMPARE(r.traces.size(), size_t(31));
     }
 
+    // The hand-written OTLP/JSON scenarios, loaded from files: the checkout
+    // (01) fans out to consumers 02-04 and to retry attempt 10; 05 fans in.
+    void handWrittenFiles()
+    {
+        Model model;
+        const LoadResult loaded = loadFiles({causeway::test::testData("graph/messaging.json"),
+                                             causeway::test::testData("graph/retry.json"),
+                                             causeway::test::testData("graph/edgecases.json")},
+                                            model);
+        QVERIFY2(loaded.ok, loaded.error.text().c_str());
+        QCOMPARE(model.traces.size(), size_t(14));
+        const std::string prefix = "4bf92f3577b34da6a3ce929d0e0e47";
+        auto trace = [&](const char *nn) { return model.findTrace([&] {
+            TraceId id;
+            parseId(prefix + nn, id);
+            return id;
+        }()); };
+        auto nn = [&](uint32_t t) { return QString::fromStdString(model.traces[t].id.hex().substr(30)); };
+
+        ChainResult r = chain(model, {trace("01"), kNone}, {Direction::Downstream});
+        QStringList reached;
+        for (size_t i = 0; i < r.traces.size(); ++i)
+            reached << nn(r.traces[i]) + QLatin1Char(':') + QString::number(r.hops[i]);
+        QCOMPARE(reached.join(QLatin1Char(' ')), QStringLiteral("01:0 02:1 03:1 04:1 05:2 10:1 11:2 12:3 13:4"));
+
+        const auto errors = errorsDownstream(model, {trace("01"), kNone});
+        QCOMPARE(errors.size(), size_t(5));
+        QCOMPARE(model.str(model.cold[errors[0]].statusMessage), std::string_view("card declined"));
+
+        const auto edges = traceEdges(model);
+        // 01->02,03,04,10; 02,03->05; 10->11->12->13; the cycle. Nothing for 30, 40.
+        QCOMPARE(edges.size(), size_t(12));
+        auto edge = [&](const char *cause, const char *effect) -> const TraceEdge & {
+            for (const auto &e : edges)
+                if (e.cause == trace(cause) && e.effect == trace(effect))
+                    return e;
+            qFatal("no edge %s -> %s", cause, effect);
+        };
+        const TraceEdge &toInventory = edge("01", "02");
+        QCOMPARE(toInventory.lagMedian, int64_t(5'000'000));
+        QCOMPARE(toInventory.attributeSummary.size(), size_t(2));
+        QCOMPARE(toInventory.attributeSummary[0].key, std::string("messaging.destination.name"));
+        QCOMPARE(toInventory.attributeSummary[1].value, std::string("m-1001"));
+        QCOMPARE(edge("01", "04").lagMax, int64_t(30'000'000));
+        QCOMPARE(edge("02", "05").lagMin, int64_t(814'000'000));
+        QCOMPARE(edge("12", "13").attributeSummary.at(0).value, std::string("dead_letter_of"));
+        QCOMPARE(edge("12", "13").lagMedian, int64_t(30'000'000'000));
+
+        const TraceGraph g = buildTraceGraph(model, trace("01"), {.depth = 1});
+        checkGraphInvariants(g, model);
+        QCOMPARE(g.nodes.size(), size_t(5));
+        QCOMPARE(g.edges.size(), size_t(4));
+        QCOMPARE(buildTraceGraph(model, trace("30")).nodes.size(), size_t(1));
+        QVERIFY(buildTraceGraph(model, trace("40")).edges.empty());
+    }
+
+    // A public sample from Jaeger's test fixtures: trace 0002's two spans link
+    // to span 4 of trace 0001, which links to itself; every span also links to
+    // a trace that is not there, and 0001's span 2 links inside its trace.
+    void publicSample()
+    {
+        Model model;
+        const LoadResult loaded = loadFiles({causeway::test::publicSample("jaeger_memory_otel_traces_01.json")}, model);
+        QVERIFY2(loaded.ok, loaded.error.text().c_str());
+        Reference first, second;
+        std::string error;
+        QVERIFY(resolveReference(model, "00000000000000010000000000000000", first, error));
+        QVERIFY(resolveReference(model, "00000000000000020000000000000000", second, error));
+
+        QCOMPARE(chain(model, first, {Direction::Upstream}).traces, std::vector<uint32_t>{first.trace});
+        QCOMPARE(chain(model, first, {Direction::Downstream}).traces, (std::vector<uint32_t>{first.trace, second.trace}));
+        QCOMPARE(chain(model, second, {Direction::Upstream}).hops, (std::vector<uint32_t>{1, 0}));
+        QCOMPARE(errorsDownstream(model, first).size(), size_t(2));
+        QVERIFY(errorsDownstream(model, second).empty());
+
+        const auto edges = traceEdges(model);
+        QCOMPARE(edges.size(), size_t(1));
+        QCOMPARE(edges[0].cause, first.trace);
+        QCOMPARE(edges[0].effect, second.trace);
+        QCOMPARE(edges[0].links.size(), size_t(2));
+        QCOMPARE(edges[0].lagMin, int64_t(0));
+        QCOMPARE(edges[0].lagMax, int64_t(0));
+        QCOMPARE(edges[0].attributeSummary.size(), size_t(1));
+        QCOMPARE(edges[0].attributeSummary[0].key, std::string("opentracing.ref_type"));
+        QCOMPARE(edges[0].attributeSummary[0].value, std::string("follows_from"));
+        QCOMPARE(edges[0].attributeSummary[0].count, 2u);
+    }
+
     // The bundled sample, written by the OpenTelemetry JS SDK; expectations
     // computed independently from its JSON Lines twin (see resources/samples/README.md).
     void bundledSample()

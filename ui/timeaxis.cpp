@@ -156,7 +156,10 @@ void TimeAxis::paint(QPainter &painter, const QRectF &rect, double viewStartNs, 
     painter.setPen(text);
     for (const auto &t : ticks) {
         painter.drawLine(QPointF(t.x, base - 5), QPointF(t.x, base));
-        // Labels sit right of their tick so the first one stays inside the rect.
+        // Labels sit right of their tick so the first one stays inside the
+        // rect; one that would be cut at the right edge is left out.
+        if (t.x + 3 + fm.horizontalAdvance(t.label) > rect.right())
+            continue;
         const QRectF box(t.x + 3, rect.top(), labelWidth + 12, rect.height() - 2);
         painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, t.label);
     }

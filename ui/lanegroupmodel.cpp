@@ -1,6 +1,7 @@
 #include "ui/lanegroupmodel.h"
 
 #include "ui/laneslayout.h"
+#include "ui/timeaxis.h"
 #include "ui/palette.h"
 
 namespace causeway::ui {
@@ -56,7 +57,7 @@ QVariant LaneGroupModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case StartColumn: return offsetText(offset);
-    case DurationColumn: return durationText(trace.duration());
+    case DurationColumn: return formatDuration(double(trace.duration()));
     case RootColumn: return trace.root != kNone ? text(model.hot[trace.root].name) : QString();
     case ServiceColumn: return trace.root != kNone ? text(model.hot[trace.root].service) : QString();
     case SpansColumn: return trace.spans.count;

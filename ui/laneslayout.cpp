@@ -2,6 +2,7 @@
 
 #include "ui/drawing.h"
 #include "ui/palette.h"
+#include "ui/timeaxis.h"
 
 #include <QFontMetricsF>
 #include <QPainter>
@@ -19,15 +20,6 @@ namespace causeway::ui {
 namespace {
 
 constexpr uint64_t kUs = 1000;
-constexpr uint64_t kMs = 1000 * kUs;
-constexpr uint64_t kS = 1000 * kMs;
-constexpr uint64_t kMin = 60 * kS;
-constexpr uint64_t kHour = 60 * kMin;
-
-QString number3(double v)
-{
-    return QString::number(v, 'g', v >= 100 ? 4 : 3);
-}
 
 QString traceShortId(const Model &model, uint32_t trace)
 {
@@ -87,26 +79,6 @@ QString htmlEscaped(const QString &s)
     return s.toHtmlEscaped();
 }
 
-// 1-2-5 steps in nanoseconds, then minute and hour multiples so labels stay round.
-uint64_t niceStep(double minNs)
-{
-    static constexpr uint64_t coarse[] = {kMin, 2 * kMin, 5 * kMin, 10 * kMin, 15 * kMin, 30 * kMin,
-                                          kHour, 2 * kHour, 3 * kHour, 6 * kHour, 12 * kHour, 24 * kHour};
-    if (minNs < double(kMin)) {
-        double p = 1;
-        while (p * 10 <= minNs)
-            p *= 10;
-        for (double m : {1.0, 2.0, 5.0, 10.0})
-            if (m * p >= minNs)
-                return std::max<uint64_t>(1, uint64_t(m * p));
-        return uint64_t(10 * p);
-    }
-    for (uint64_t c : coarse)
-        if (double(c) >= minNs)
-            return c;
-    return uint64_t(std::ceil(minNs / double(24 * kHour))) * 24 * kHour;
-}
-
 int64_t signedDiff(uint64_t a, uint64_t b)
 {
     return a >= b ? int64_t(a - b) : -int64_t(b - a);
@@ -127,42 +99,18 @@ QPainterPath zigzag(double x, double y0, double y1)
 
 } // namespace
 
-QString durationText(uint64_t ns)
-{
-    if (ns >= kHour) {
-        const uint64_t h = ns / kHour, m = (ns % kHour + kMin / 2) / kMin;
-        if (m == 60)
-            return QString::number(h + 1) + QStringLiteral(" h");
-        QString text = QString::number(h) + QStringLiteral(" h");
-        if (m)
-            text += QStringLiteral(" ") + QString::number(m) + QStringLiteral(" min");
-        return text;
-    }
-    if (ns >= kMin) {
-        const uint64_t m = ns / kMin, s = (ns % kMin + kS / 2) / kS;
-        if (s == 60)
-            return QString::number(m + 1) + QStringLiteral(" min");
-        QString text = QString::number(m) + QStringLiteral(" min");
-        if (s)
-            text += QStringLiteral(" ") + QString::number(s) + QStringLiteral(" s");
-        return text;
-    }
-    if (ns >= kS)
-        return number3(double(ns) / double(kS)) + QStringLiteral(" s");
-    if (ns >= kMs)
-        return number3(double(ns) / double(kMs)) + QStringLiteral(" ms");
-    if (ns >= kUs)
-        return number3(double(ns) / double(kUs)) + QStringLiteral(" µs");
-    return QString::number(ns) + QStringLiteral(" ns");
-}
-
 QString offsetText(int64_t ns)
 {
     if (ns == 0)
         return QStringLiteral("0");
     if (ns > 0)
-        return QStringLiteral("+") + durationText(uint64_t(ns));
-    return QStringLiteral("−") + durationText(uint64_t(-(ns + 1)) + 1);
+        return QStringLiteral("+") + formatDuration(double(ns));
+    return QStringLiteral("−") + formatDuration(-double(ns));
+}
+
+QString breakLabel(uint64_t gapNs)
+{
+    return QStringLiteral("+") + formatDuration(double(gapNs));
 }
 
 // ---------------------------------------------------------------------------
@@ -381,7 +329,9 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
         out.lanes.push_back(std::move(downGroup));
 
     for (int i = 0; i < int(out.lanes.size()); ++i) {
-        const Lane &lane = out.lanes[i];
+        Lane &lane = out.lanes[i];
+        if (!lane.isGroup())
+            lane.flame = std::make_shared<FlamePainter>(std::make_shared<const FlameRows>(model, lane.trace));
         if (lane.isGroup())
             for (uint32_t m : lane.members)
                 out.laneOfTrace.emplace(m, i);
@@ -445,23 +395,13 @@ double headerHeight(const LanesStyle &style)
     return std::ceil(QFontMetricsF(style.font).height()) + 7;
 }
 
-QRectF spanRectIn(const Model &model, const LanesLayout &layout, const Lane &lane, uint32_t span)
-{
-    const SpanHot &h = model.hot[span];
-    const uint32_t row = std::min<uint32_t>(h.depth, lane.rows ? lane.rows - 1 : 0);
-    double x0 = layout.time.toX(h.start), x1 = layout.time.toX(h.end);
-    if (x1 - x0 < 1)
-        x1 = x0 + 1;
-    return QRectF(x0, lane.body.top() + row * lane.rowHeight, x1 - x0, lane.rowHeight - 1);
-}
-
 std::vector<AxisTick> computeTicks(const LanesLayout &layout)
 {
     std::vector<AxisTick> ticks;
     const TimeMap &time = layout.time;
     if (time.empty() || time.scale() <= 0)
         return ticks;
-    const uint64_t step = niceStep(110.0 / time.scale());
+    const auto step = uint64_t(std::max(1.0, TimeAxis::tickStep(110.0 / time.scale())));
     // Consecutive linear pieces form runs; each run is labelled from its own origin.
     const auto &pieces = time.pieces();
     for (size_t i = 0; i < pieces.size(); ++i) {
@@ -480,12 +420,12 @@ std::vector<AxisTick> computeTicks(const LanesLayout &layout)
             AxisTick tick;
             tick.x = time.toX(t);
             if (hasFocus) {
-                tick.label = offsetText(rel);
+                tick.label = TimeAxis::tickLabel(double(rel), double(step));
                 tick.origin = rel == 0;
             } else if (k == 0) {
                 tick.label = offsetText(signedDiff(t, layout.origin));
             } else {
-                tick.label = QStringLiteral("+") + durationText(uint64_t(rel));
+                tick.label = QStringLiteral("+") + TimeAxis::tickLabel(double(rel), double(step));
             }
             ticks.push_back(std::move(tick));
         }
@@ -494,6 +434,18 @@ std::vector<AxisTick> computeTicks(const LanesLayout &layout)
 }
 
 } // namespace
+
+QRectF laneSpanRect(const Model &model, const Lane &lane, uint32_t span)
+{
+    if (!lane.flame || span >= model.hot.size())
+        return lane.body;
+    std::optional<QRectF> r = lane.flame->spanRect(lane.flameView, span);
+    if (!r)
+        return lane.body;
+    if (lane.rows && model.hot[span].depth >= lane.rows)
+        r->moveTop(lane.flameView.rowTop(int(lane.rows) - 1));
+    return *r;
+}
 
 void layoutLanes(const Model &model, LanesLayout &layout, double width, const LanesStyle &style)
 {
@@ -514,7 +466,6 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
     const double bodyWidth = std::max(1.0, width - 2 * style.margin);
     double y = style.axisHeight + 6;
     for (Lane &lane : layout.lanes) {
-        lane.rowRects.clear();
         lane.density.clear();
         if (lane.isGroup()) {
             lane.rowHeight = style.groupBodyHeight;
@@ -541,27 +492,14 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
             lane.rows = std::min(depths, focus ? style.focusMaxRows : style.maxRows);
             lane.hiddenDepths = depths - lane.rows;
             lane.body = QRectF(style.margin, y + header, bodyWidth, lane.rows * lane.rowHeight);
-            lane.rowRects.assign(lane.rows, {});
-            for (uint32_t i = t.spans.first; i < t.spans.end(); ++i) {
-                const uint32_t s = model.traceSpans[i];
-                const SpanHot &h = model.hot[s];
-                if (h.depth >= lane.rows)
-                    continue;
-                const double x0 = layout.time.toX(h.start);
-                const double x1 = std::max(layout.time.toX(h.end), x0 + 1);
-                const bool error = h.status == StatusCode::Error;
-                auto &row = lane.rowRects[h.depth];
-                // Neighbours narrower than two pixels with the same look become one run.
-                if (!row.empty() && x1 - x0 < 2) {
-                    LaneRect &last = row.back();
-                    if (last.service == h.service && last.error == error && x0 <= last.rect.right() + 0.5) {
-                        last.rect.setRight(std::max(last.rect.right(), x1));
-                        continue;
-                    }
-                }
-                row.push_back({QRectF(x0, lane.body.top() + h.depth * lane.rowHeight, x1 - x0, lane.rowHeight - 1), s,
-                               h.service, error});
-            }
+            FlameView &view = lane.flameView;
+            const double x0 = layout.time.toX(t.start);
+            view.rect = QRectF(x0, lane.body.top(), std::max(1.0, layout.time.toX(t.end) - x0), lane.body.height());
+            view.start = t.start;
+            view.end = std::max(t.end, t.start + 1);
+            view.rowHeight = lane.rowHeight;
+            view.scrollY = 0;
+            view.details = true;
         }
         lane.rect = QRectF(0, y, width, header + lane.body.height() + 6);
         y = lane.rect.bottom() + style.laneGap;
@@ -577,7 +515,7 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         const bool upward = e.fromLane > e.toLane;
         auto end = [&](const Lane &lane, uint32_t span, bool fromSide, bool top) {
             if (span != kNone) {
-                const QRectF r = spanRectIn(model, layout, lane, span);
+                const QRectF r = laneSpanRect(model, lane, span);
                 const double x = std::clamp(r.left() + 2, r.left(), r.right());
                 return QPointF(x, top ? r.top() : r.bottom());
             }
@@ -607,7 +545,7 @@ QString laneTitle(const Model &model, const Lane &lane)
     if (lane.isGroup()) {
         QString text = QString::number(lane.members.size()) + QStringLiteral(" more linked traces");
         if (lane.memberEnd > lane.memberStart)
-            text += sep + QStringLiteral("spread ") + durationText(lane.memberEnd - lane.memberStart);
+            text += sep + QStringLiteral("spread ") + formatDuration(double(lane.memberEnd - lane.memberStart));
         text += sep + QString::number(lane.memberErrors)
             + (lane.memberErrors == 1 ? QStringLiteral(" error") : QStringLiteral(" errors"));
         return text;
@@ -623,7 +561,7 @@ QString laneTitle(const Model &model, const Lane &lane)
         text = QStringLiteral("(no root)");
     }
     text += sep + traceShortId(model, lane.trace) + sep + QString::number(t.spans.count)
-        + (t.spans.count == 1 ? QStringLiteral(" span") : QStringLiteral(" spans")) + sep + durationText(t.duration());
+        + (t.spans.count == 1 ? QStringLiteral(" span") : QStringLiteral(" spans")) + sep + formatDuration(double(t.duration()));
     if (t.errorCount)
         text += sep + QString::number(t.errorCount) + (t.errorCount == 1 ? QStringLiteral(" error") : QStringLiteral(" errors"));
     return text;
@@ -679,8 +617,11 @@ LanesColors LanesColors::fromPalette(const QPalette &palette)
     c.mutedText.setAlphaF(0.62f);
     c.laneBackground = c.dark ? c.background.lighter(118) : c.background.darker(104);
     c.focusAccent = palette.color(QPalette::Highlight);
-    c.focusBackground = c.focusAccent;
-    c.focusBackground.setAlphaF(c.dark ? 0.20f : 0.11f);
+    // Opaque, so the flame graph painter can fill its boxes' background with it.
+    const double tint = c.dark ? 0.20 : 0.11;
+    c.focusBackground = QColor::fromRgbF(float(c.background.redF() * (1 - tint) + c.focusAccent.redF() * tint),
+                                         float(c.background.greenF() * (1 - tint) + c.focusAccent.greenF() * tint),
+                                         float(c.background.blueF() * (1 - tint) + c.focusAccent.blueF() * tint));
     c.grid = c.text;
     c.grid.setAlphaF(0.12f);
     c.link = linkColor(c.dark);
@@ -724,15 +665,64 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     const QRectF line(style.margin, lane.rect.top() + 3, layout.width - 2 * style.margin, header - 5);
     QFont small = style.font;
     small.setPointSizeF(style.font.pointSizeF() * 0.86);
-    QFontMetricsF smallMetrics(small);
+    QFont bold = style.font;
+    bold.setBold(true);
 
-    // Direction badge.
+    // The pieces of the line: the root span name stands out, the rest is quieter.
+    struct Piece
+    {
+        QString text;
+        const QFont *font;
+        QColor color;
+    };
+    std::vector<Piece> pieces;
+    const QString sep = QStringLiteral("  ·  ");
+    if (lane.isGroup()) {
+        pieces.push_back({laneTitle(model, lane) + QStringLiteral("  ·  click to list"), &bold, colors.text});
+    } else {
+        const Trace &t = model.traces[lane.trace];
+        pieces.push_back({t.root != kNone ? str(model, model.hot[t.root].name) : QStringLiteral("(no root)"), &bold, colors.text});
+        QString rest;
+        if (t.root != kNone && model.hot[t.root].service)
+            rest += sep + str(model, model.hot[t.root].service);
+        rest += sep + traceShortId(model, lane.trace) + sep + QString::number(t.spans.count)
+            + (t.spans.count == 1 ? QStringLiteral(" span") : QStringLiteral(" spans")) + sep
+            + formatDuration(double(t.duration()));
+        pieces.push_back({rest, &style.font, colors.mutedText});
+        if (t.errorCount)
+            pieces.push_back({sep + QString::number(t.errorCount)
+                                  + (t.errorCount == 1 ? QStringLiteral(" error") : QStringLiteral(" errors")),
+                              &style.font, errorColor()});
+    }
+    if (lane.hiddenDepths)
+        pieces.push_back({QStringLiteral("   +") + QString::number(lane.hiddenDepths) + QStringLiteral(" deeper"), &small,
+                          colors.mutedText});
+
     const QString badge = badgeText(lane);
-    const double bw = smallMetrics.horizontalAdvance(badge) + 10;
-    const QRectF badgeRect(line.left(), line.top() + 1, bw, line.height() - 1);
-    QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
+    const double badgeWidth = QFontMetricsF(small).horizontalAdvance(badge) + 10;
+    const QRectF badgeRect(line.left(), line.top() + 1, badgeWidth, line.height() - 1);
+    double x = badgeRect.right() + 8;
+    std::vector<std::pair<QRectF, QString>> placed;
+    for (const Piece &piece : pieces) {
+        const QFontMetricsF metrics(*piece.font);
+        const double room = line.right() - x;
+        if (room < 12)
+            break;
+        const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
+        const double w = metrics.horizontalAdvance(text);
+        placed.emplace_back(QRectF(x, line.top(), w + 1, line.height()), text);
+        x += w;
+    }
+
+    // A backing under badge and text keeps them legible where edges cross.
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(Qt::NoPen);
+    QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
+    backing.setAlphaF(0.85f);
+    p.setBrush(backing);
+    p.drawRoundedRect(QRectF(line.left() - 2, line.top(), x - line.left() + 6, line.height() + 1), 3, 3);
+
+    const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
     QColor badgeFill = badgeColor;
     badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
     p.setBrush(badgeFill);
@@ -740,54 +730,10 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     p.setFont(small);
     p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
     p.drawText(badgeRect, Qt::AlignCenter, badge);
-
-    // Title: the root span name stands out, the rest is quieter.
-    double x = badgeRect.right() + 8;
-    double right = line.right();
-    if (lane.hiddenDepths) {
-        const QString deeper = QStringLiteral("+") + QString::number(lane.hiddenDepths) + QStringLiteral(" deeper");
-        const double w = smallMetrics.horizontalAdvance(deeper);
-        p.setPen(colors.mutedText);
-        p.drawText(QRectF(right - w, line.top(), w, line.height()), Qt::AlignRight | Qt::AlignVCenter, deeper);
-        right -= w + 12;
-    }
-    if (lane.isGroup()) {
-        QFont bold = style.font;
-        bold.setBold(true);
-        p.setFont(bold);
-        p.setPen(colors.text);
-        const QString title = laneTitle(model, lane) + QStringLiteral("  ·  click to list");
-        p.drawText(QRectF(x, line.top(), right - x, line.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                   QFontMetricsF(bold).elidedText(title, Qt::ElideRight, right - x));
-        return;
-    }
-    const Trace &t = model.traces[lane.trace];
-    QFont bold = style.font;
-    bold.setBold(true);
-    const QFontMetricsF boldMetrics(bold), metrics(style.font);
-    QString name = t.root != kNone ? str(model, model.hot[t.root].name) : QStringLiteral("(no root)");
-    name = boldMetrics.elidedText(name, Qt::ElideRight, std::max(40.0, (right - x) * 0.5));
-    p.setFont(bold);
-    p.setPen(colors.text);
-    p.drawText(QRectF(x, line.top(), right - x, line.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
-    x += boldMetrics.horizontalAdvance(name);
-    const QString sep = QStringLiteral("  ·  ");
-    QString rest;
-    if (t.root != kNone && model.hot[t.root].service)
-        rest += sep + str(model, model.hot[t.root].service);
-    rest += sep + traceShortId(model, lane.trace) + sep + QString::number(t.spans.count)
-        + (t.spans.count == 1 ? QStringLiteral(" span") : QStringLiteral(" spans")) + sep + durationText(t.duration());
-    p.setFont(style.font);
-    p.setPen(colors.mutedText);
-    const QString restText = metrics.elidedText(rest, Qt::ElideRight, std::max(0.0, right - x));
-    p.drawText(QRectF(x, line.top(), right - x, line.height()), Qt::AlignLeft | Qt::AlignVCenter, restText);
-    x += metrics.horizontalAdvance(restText);
-    if (t.errorCount && x < right) {
-        const QString errors = sep + QString::number(t.errorCount)
-            + (t.errorCount == 1 ? QStringLiteral(" error") : QStringLiteral(" errors"));
-        p.setPen(errorColor());
-        p.drawText(QRectF(x, line.top(), right - x, line.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                   metrics.elidedText(errors, Qt::ElideRight, right - x));
+    for (size_t i = 0; i < placed.size(); ++i) {
+        p.setFont(*pieces[i].font);
+        p.setPen(pieces[i].color);
+        p.drawText(placed[i].first, Qt::AlignLeft | Qt::AlignVCenter, placed[i].second);
     }
 }
 
@@ -824,37 +770,31 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         p.fillRect(band, QBrush(fill, Qt::BDiagPattern));
     }
 
-    std::unordered_map<StringId, QColor> serviceColors;
-    auto colorOf = [&](StringId service) {
-        auto [it, inserted] = serviceColors.try_emplace(service);
-        if (inserted)
-            it->second = serviceColor(model.str(service));
-        return it->second;
-    };
-    QFont spanFont = style.font;
-    spanFont.setPointSizeF(style.font.pointSizeF() * 0.8);
-    const QFontMetricsF spanMetrics(spanFont);
-    const double minLabelWidth = spanMetrics.averageCharWidth() * 6;
+    FlameStyle flameStyle;
+    flameStyle.text = colors.text;
+    flameStyle.selection = colors.highlight;
+    flameStyle.link = colors.link;
+    flameStyle.error = errorColor();
+    flameStyle.mark = colors.dark ? QColor(0xff, 0xe0, 0x4d) : QColor(0xe0, 0x9a, 0x00);
+    flameStyle.font = style.font;
+    flameStyle.font.setPointSizeF(style.font.pointSizeF() * 0.8);
 
-    QRectF selectedRect, hoverRect;
+    std::vector<int> visible;
     for (int li = 0; li < int(layout.lanes.size()); ++li) {
         const Lane &lane = layout.lanes[li];
         if (!lane.rect.intersects(exposed))
             continue;
+        visible.push_back(li);
         p.setRenderHint(QPainter::Antialiasing, false);
-        if (lane.kind == LaneKind::Focus) {
-            p.fillRect(lane.rect, colors.focusBackground);
+        const QColor background = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
+        p.fillRect(lane.rect, background);
+        if (lane.kind == LaneKind::Focus)
             p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 3, lane.rect.height()), colors.focusAccent);
-        } else {
-            p.fillRect(lane.rect, colors.laneBackground);
-        }
-        paintHeader(p, model, layout, lane, colors);
-        p.setRenderHint(QPainter::Antialiasing, false);
 
         if (lane.isGroup()) {
             const uint16_t most = lane.density.empty() ? 0 : *std::max_element(lane.density.begin(), lane.density.end());
             QColor fill = colors.link;
-            fill.setAlphaF(0.7f);
+            fill.setAlphaF(0.45f);
             for (size_t c = 0; c < lane.density.size(); ++c) {
                 if (!lane.density[c])
                     continue;
@@ -869,46 +809,8 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             }
             continue;
         }
-
-        const bool focus = lane.kind == LaneKind::Focus;
-        for (const auto &row : lane.rowRects) {
-            for (const LaneRect &r : row) {
-                if (r.rect.right() < exposed.left() || r.rect.left() > exposed.right())
-                    continue;
-                const QColor c = colorOf(r.service);
-                p.fillRect(r.rect, c);
-                if (r.error) {
-                    if (r.rect.width() >= 4) {
-                        p.fillRect(QRectF(r.rect.left(), r.rect.bottom() - 2, r.rect.width(), 2), errorColor());
-                        p.fillRect(QRectF(r.rect.left(), r.rect.top(), 2, r.rect.height()), errorColor());
-                    } else {
-                        p.fillRect(r.rect, errorColor());
-                    }
-                }
-                if (focus && r.rect.width() > minLabelWidth) {
-                    p.setFont(spanFont);
-                    p.setPen(textColorOn(c));
-                    const QRectF textRect = r.rect.adjusted(3, 0, -2, 0);
-                    p.drawText(textRect, Qt::AlignLeft | Qt::AlignVCenter,
-                               spanMetrics.elidedText(str(model, model.hot[r.span].name), Qt::ElideRight, textRect.width()));
-                }
-                if (r.span == state.selectedSpan)
-                    selectedRect = r.rect;
-                if (r.span == state.hoverSpan)
-                    hoverRect = r.rect;
-            }
-        }
-    }
-    if (!hoverRect.isNull()) {
-        p.setPen(QPen(colors.text, 1));
-        p.setBrush(Qt::NoBrush);
-        p.drawRect(hoverRect.adjusted(0, 0, -1, 0));
-    }
-    if (!selectedRect.isNull()) {
-        p.setRenderHint(QPainter::Antialiasing, true);
-        p.setPen(QPen(colors.highlight, 2));
-        p.setBrush(Qt::NoBrush);
-        p.drawRect(selectedRect.adjusted(-1, -1, 1, 1));
+        flameStyle.background = background;
+        lane.flame->paint(p, lane.flameView, flameStyle, state.selectedSpan, state.hoverSpan);
     }
 
     // Edges over the lanes.
@@ -951,6 +853,10 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             continue;
         drawEdge(e, false);
     }
+    // Headers read over the edges that cross them.
+    for (int li : visible)
+        paintHeader(p, model, layout, layout.lanes[li], colors);
+    p.setRenderHint(QPainter::Antialiasing, true);
     if (state.hoverEdge >= 0 && state.hoverEdge < int(layout.edges.size())) {
         const LaneEdge &e = layout.edges[state.hoverEdge];
         // Both ends light up, so the eye finds them across the lanes.
@@ -958,7 +864,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         p.setPen(QPen(colors.highlight, 2));
         for (auto [laneIndex, span] : {std::pair{e.fromLane, e.fromSpan}, std::pair{e.toLane, e.toSpan}}) {
             const Lane &lane = layout.lanes[laneIndex];
-            const QRectF r = span != kNone ? spanRectIn(model, layout, lane, span) : lane.body;
+            const QRectF r = span != kNone ? laneSpanRect(model, lane, span) : lane.body;
             p.drawRect(r.adjusted(-1.5, -1.5, 1.5, 1.5));
         }
         drawEdge(e, true);
@@ -998,7 +904,7 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
         p.setBrush(Qt::NoBrush);
         p.drawPath(zigzag(piece.x0 + 3, top + 4, top + h - 2));
         p.drawPath(zigzag(piece.x1 - 3, top + 4, top + h - 2));
-        const QString label = QStringLiteral("+") + durationText(piece.t1 - piece.t0);
+        const QString label = breakLabel(piece.t1 - piece.t0);
         const double w = metrics.horizontalAdvance(label) + 6;
         const QRectF box((piece.x0 + piece.x1 - w) / 2, top + 3, w, h - 8);
         p.setPen(Qt::NoPen);
@@ -1041,20 +947,7 @@ SpanHit spanAt(const LanesLayout &layout, QPointF pos)
     const Lane &lane = layout.lanes[hit.lane];
     if (lane.isGroup() || pos.y() < lane.body.top() || pos.y() >= lane.body.bottom())
         return hit;
-    const auto row = size_t((pos.y() - lane.body.top()) / lane.rowHeight);
-    if (row >= lane.rowRects.size())
-        return hit;
-    const auto &rects = lane.rowRects[row];
-    // Rects are ordered by left edge; allow half a pixel so slivers stay clickable.
-    auto it = std::upper_bound(rects.begin(), rects.end(), pos.x() + 0.5,
-                               [](double x, const LaneRect &r) { return x < r.rect.left(); });
-    for (int steps = 0; it != rects.begin() && steps < 512; ++steps) {
-        --it;
-        if (pos.x() <= it->rect.right() + 0.5) {
-            hit.span = it->span;
-            break;
-        }
-    }
+    hit.span = lane.flame->hitTest(lane.flameView, pos);
     return hit;
 }
 

@@ -9,6 +9,7 @@
 // width (once per resize).
 
 #include "core/model.h"
+#include "ui/flamepainter.h"
 
 #include <QColor>
 #include <QFont>
@@ -17,6 +18,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -26,10 +28,10 @@ class QPalette;
 
 namespace causeway::ui {
 
-// Duration text: "2 h 14 min", "3 min 5 s", "1.25 s", "350 ms", "12.5 µs", "80 ns".
-QString durationText(uint64_t ns);
-// Signed variant for offsets and lags: "+350 ms", "−2 h 14 min", "0".
+// Signed offsets and lags: "+350 ms", "−2 h 14 min", "0".
 QString offsetText(int64_t ns);
+// The label of a break in the time axis: "+2 h 14 min".
+QString breakLabel(uint64_t gapNs);
 
 struct TimeMapOptions
 {
@@ -73,14 +75,6 @@ private:
 
 enum class LaneKind : uint8_t { Focus, Upstream, Downstream };
 
-struct LaneRect
-{
-    QRectF rect;
-    uint32_t span = kNone;           // the first span of a run merged below a pixel
-    StringId service = 0;
-    bool error = false;
-};
-
 struct Lane
 {
     LaneKind kind = LaneKind::Focus;
@@ -97,7 +91,8 @@ struct Lane
     double rowHeight = 0;
     uint32_t rows = 0;               // rows drawn; depths >= rows are summarised as "+N deeper"
     uint32_t hiddenDepths = 0;
-    std::vector<std::vector<LaneRect>> rowRects; // per row, by x
+    std::shared_ptr<FlamePainter> flame; // the trace's compact flame graph
+    FlameView flameView;             // where it is drawn: the trace's extent on the shared axis
     std::vector<uint16_t> density;   // group lane: traces covering each pixel column of the body
 
     bool isGroup() const { return trace == kNone; }
@@ -197,6 +192,9 @@ void paintLanes(QPainter &painter, const Model &model, const LanesLayout &layout
                 const LanesPaintState &state, const QRectF &exposed);
 // Paints the time axis in a band of style.axisHeight starting at `top`.
 void paintTimeAxis(QPainter &painter, const LanesLayout &layout, const LanesColors &colors, double top);
+
+// The box a span of a lane is drawn in; spans deeper than the lane's rows sit on its last row.
+QRectF laneSpanRect(const Model &model, const Lane &lane, uint32_t span);
 
 // Hit tests in layout coordinates.
 int edgeAt(const LanesLayout &layout, QPointF pos);        // -1 for none; the nearest wins

@@ -2,6 +2,7 @@
 
 #include "ui/lanegroupmodel.h"
 #include "ui/laneslayout.h"
+#include "ui/timeaxis.h"
 #include "ui/session.h"
 
 #include <QAbstractScrollArea>
@@ -228,7 +229,7 @@ public:
         QString tip = QStringLiteral("<b>") + text(h.name) + QStringLiteral("</b>");
         if (h.service)
             tip += QStringLiteral("<br>") + text(h.service);
-        tip += QStringLiteral("<br>") + durationText(h.end - h.start);
+        tip += QStringLiteral("<br>") + formatDuration(double(h.end - h.start));
         if (h.status == StatusCode::Error)
             tip += QStringLiteral("<br><span style='color:#d62728'>error</span>");
         const uint32_t links = m_model->outgoingLinks(hit.span).count + m_model->incomingLinks(hit.span).count;

@@ -247,6 +247,36 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
     const bool marks = !m_markPrefix.empty();
     auto xOf = [&](uint64_t t) { return left + double(int64_t(t - view.start)) * scale; };
     auto marked = [&](uint32_t first, uint32_t last) { return marks && m_markPrefix[last] > m_markPrefix[first]; };
+    auto labelFor = [&](uint32_t span, double width, bool error) {
+        const auto name = model.str(model.hot[span].name);
+        const QString full = QString::fromUtf8(name.data(), qsizetype(name.size()));
+        QString text = (error ? fmBold : fm).elidedText(full, Qt::ElideRight, width);
+        // A lone ellipsis says nothing.
+        return text == full || text.size() > 1 ? text : QString();
+    };
+
+    // Spans of a row may overlap (async children): a box drawn later covers
+    // the labels under it, so those are shortened to end where it begins.
+    size_t rowLabels = 0;        // first label of the current row
+    double rowLabelRight = -1e300;
+    auto trimLabels = [&](double x) {
+        if (x >= rowLabelRight)
+            return;
+        rowLabelRight = -1e300;
+        for (size_t k = g.labels.size(); k-- > rowLabels;) {
+            FlameLabel &l = g.labels[k];
+            if (l.rect.right() > x - 3) {
+                const double width = x - 3 - l.rect.left();
+                l.text = width >= minLabelWidth - 6 ? labelFor(l.span, width, l.error) : QString();
+                l.rect.setWidth(std::max(0.0, width));
+                if (l.text.isEmpty()) {
+                    g.labels.erase(g.labels.begin() + std::ptrdiff_t(k));
+                    continue;
+                }
+            }
+            rowLabelRight = std::max(rowLabelRight, l.rect.right());
+        }
+    };
 
     auto emitBox = [&](uint32_t e, double x0, double x1, double y) {
         const double x1Gap = x1 - (x1 - x0 >= 3 ? 1 : 0); // a pixel between neighbours
@@ -257,6 +287,7 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
         if (bx1 - bx0 < 1)
             bx1 = bx0 + 1;
         const QRectF box(bx0, y, bx1 - bx0, boxHeight);
+        trimLabels(bx0);
         const uint16_t color = rows.entryColor(e);
         g.fills[color].push_back(box);
         ++g.boxCount;
@@ -283,13 +314,12 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
         }
         if (labelsFit && box.width() >= minLabelWidth) {
             const QRectF labelRect(box.left() + 3, y, textRight - box.left() - 3, boxHeight);
-            const auto name = model.str(model.hot[rows.entrySpan(e)].name);
-            const QString full = QString::fromUtf8(name.data(), qsizetype(name.size()));
             const bool error = flags & FlameRows::Error;
-            QString text = (error ? fmBold : fm).elidedText(full, Qt::ElideRight, labelRect.width());
-            // A lone ellipsis says nothing.
-            if (!text.isEmpty() && (text == full || text.size() > 1))
-                g.labels.push_back({labelRect, std::move(text), color, error});
+            QString text = labelFor(rows.entrySpan(e), labelRect.width(), error);
+            if (!text.isEmpty()) {
+                g.labels.push_back({labelRect, std::move(text), color, error, rows.entrySpan(e)});
+                rowLabelRight = std::max(rowLabelRight, labelRect.right());
+            }
         }
     };
     auto emitRun = [&](uint32_t first, uint32_t last, double rx0, double rx1, double y) {
@@ -297,6 +327,7 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
         if (bx1 <= bx0)
             return;
         const QRectF box(bx0, y, bx1 - bx0, boxHeight);
+        trimLabels(bx0);
         g.fills[rows.entryColor(first)].push_back(box);
         ++g.boxCount;
         ++g.mergedRuns;
@@ -329,6 +360,8 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
 
     for (int r = firstRow; r < lastRow; ++r) {
         const double y = view.rowTop(r);
+        rowLabels = g.labels.size();
+        rowLabelRight = -1e300;
         const auto [first, last] = rows.window(r, t0, t1);
         uint32_t i = first;
         while (i < last) {

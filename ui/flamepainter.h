@@ -126,6 +126,7 @@ struct FlameLabel
     QString text;
     uint16_t color = 0;           // service colour index of the box under it
     bool error = false;           // drawn bold
+    uint32_t span = kNone;
 };
 
 struct FlameGlyph

@@ -134,6 +134,7 @@ private slots:
     void longLabelIsElided();
     void subPixelRunsAreMerged();
     void overlappingSpansInOneRowAllDrawn();
+    void labelsNeverOverlap();
     void marksAndErrorsAndGlyphs();
     void overviewDragMovesWindow();
     void flameDrawingSizeAndContent();
@@ -590,6 +591,38 @@ void TestFlameGraph::overlappingSpansInOneRowAllDrawn()
             found |= qAbs(r.top() - expected.top()) < 0.5 && r.width() >= expected.width() - 2;
     QVERIFY(found);
     QVERIFY(g.boxCount <= 1000 + 10);
+}
+
+void TestFlameGraph::labelsNeverOverlap()
+{
+    // Two roots with the same times (as in jaeger's otel_traces_01 fixture),
+    // and async children overlapping at random: labels stay apart.
+    Spans s;
+    const uint32_t a = s.add(0, kNone, 0, 1'000'000, "first root with a name");
+    const uint32_t b = s.add(0, kNone, 0, 1'000'000, "second root");
+    std::mt19937 rng(11);
+    for (int i = 0; i < 60; ++i) {
+        const uint64_t start = rng() % 900'000;
+        s.add(0, i % 2 ? a : b, start, start + 20'000 + rng() % 300'000, "async child with a long name");
+    }
+    Session session;
+    session.setModel(s.finish());
+    FlameGraphWidget w(&session);
+    w.resize(1000, 300);
+    const FlameGeometry &g = w.painter().geometry(w.currentView(), w.font());
+    QVERIFY(g.labels.size() >= 3);
+    int roots = 0;
+    for (size_t i = 0; i < g.labels.size(); ++i) {
+        roots += g.labels[i].span == a || g.labels[i].span == b;
+        for (size_t j = i + 1; j < g.labels.size(); ++j)
+            QVERIFY2(!g.labels[i].rect.intersects(g.labels[j].rect),
+                     qPrintable(g.labels[i].text + QStringLiteral(" / ") + g.labels[j].text));
+    }
+    QCOMPARE(roots, 1);
+    // The root drawn last (on top) keeps its label.
+    const auto top = std::find_if(g.labels.begin(), g.labels.end(), [&](const FlameLabel &l) { return l.span == b; });
+    QVERIFY(top != g.labels.end());
+    QCOMPARE(top->text, QStringLiteral("second root"));
 }
 
 void TestFlameGraph::marksAndErrorsAndGlyphs()

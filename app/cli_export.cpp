@@ -22,19 +22,23 @@ namespace causeway::app {
 namespace {
 
 constexpr const char *kUsage =
-    "Usage: causeway export [--view graph] [--trace REF] [--span SPANID] [--depth N]\n"
+    "Usage: causeway export --view graph|flame|lanes [--trace REF] [--span SPANID] [--depth N]\n"
     "                       --format svg|png|pdf|dot -o OUT [--width PX] [--scale S] [--dark] FILE...\n\n"
     "Draws a view of the loaded traces to an image file, the way the GUI shows it,\n"
     "without needing a display.\n\n"
-    "  --view graph      the graph of traces tied by span links (the default)\n"
-    "  --trace REF       TRACEID or TRACEID/SPANID to centre on; without it the\n"
-    "                    graph shows every trace\n"
-    "  --span SPANID     a span to centre on (its trace, if --trace is not given)\n"
-    "  --depth N         link hops around the centre trace (default 2)\n"
-    "  --format FMT      svg, png, pdf, or dot (the Graphviz source of the graph);\n"
+    "  --view VIEW       graph: the traces tied by span links (the default);\n"
+    "                    flame: one trace's spans; lanes: one trace with its linked\n"
+    "                    traces in lanes on one time axis\n"
+    "  --trace REF       TRACEID or TRACEID/SPANID to show or centre on. Without it\n"
+    "                    the graph shows every trace, and flame and lanes show the\n"
+    "                    trace with the most links\n"
+    "  --span SPANID     a span to select (its trace, if --trace is not given)\n"
+    "  --depth N         link hops around the trace (graph: default 2; lanes: 1)\n"
+    "  --format FMT      svg, png, pdf, or dot (the Graphviz source; graph only);\n"
     "                    without it, taken from the name of OUT\n"
     "  -o, --output OUT  the file to write\n"
-    "  --width PX        scale the picture to this width in pixels\n"
+    "  --width PX        flame, lanes: the width to draw for (default 1600);\n"
+    "                    graph: the picture is scaled to this width\n"
     "  --scale S         device pixels per pixel for PNG (default 1)\n"
     "  --dark            the dark palette\n";
 
@@ -91,8 +95,8 @@ int exportView(const std::vector<std::string> &argv)
         return usageError("export", error);
 
     const std::string view = args.value("--view").value_or("graph");
-    if (view != "graph")
-        return usageError("export", "unknown view '" + view + "' (graph)");
+    if (view != "graph" && view != "flame" && view != "lanes")
+        return usageError("export", "unknown view '" + view + "' (graph, flame or lanes)");
     auto output = args.value("-o");
     if (!output)
         output = args.value("--output");
@@ -104,6 +108,8 @@ int exportView(const std::vector<std::string> &argv)
     if (!format)
         return usageError("export", "--format is required (svg, png, pdf or dot)");
     std::optional<ui::ImageFormat> imageFormat;
+    if (*format == "dot" && view != "graph")
+        return usageError("export", "--format dot is for the graph view only");
     if (*format != "dot") {
         imageFormat = ui::imageFormatFromName(QString::fromStdString(*format));
         if (!imageFormat)
@@ -111,7 +117,7 @@ int exportView(const std::vector<std::string> &argv)
     }
 
     ui::DrawingOptions options;
-    options.depth = 2;
+    options.depth = view == "graph" ? 2 : 1;
     options.dark = args.flag("--dark");
     if (auto depth = args.value("--depth")) {
         uint64_t n = 0;
@@ -160,6 +166,17 @@ int exportView(const std::vector<std::string> &argv)
         options.span = span;
         options.trace = model.hot[span].trace;
     }
+    if (view != "graph" && options.trace == kNone) {
+        // Where the story is: the trace with the most links, as the GUI opens on.
+        options.trace = 0;
+        for (uint32_t t = 1; t < model.traces.size(); ++t) {
+            const Trace &a = model.traces[t], &b = model.traces[options.trace];
+            if (a.linksIn + a.linksOut > b.linksIn + b.linksOut)
+                options.trace = t;
+        }
+    }
+    if (view != "graph" && width)
+        options.width = *width;
 
     // Drawing needs fonts, hence a QGuiApplication; offscreen needs no display.
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
@@ -188,10 +205,16 @@ int exportView(const std::vector<std::string> &argv)
         return kExitOk;
     }
 
-    std::optional<ui::Drawing> drawing = ui::graphDrawing(model, options, &qerror);
+    std::optional<ui::Drawing> drawing;
+    if (view == "flame")
+        drawing = ui::flameDrawing(model, options);
+    else if (view == "lanes")
+        drawing = ui::lanesDrawing(model, options);
+    else
+        drawing = ui::graphDrawing(model, options, &qerror);
     if (!drawing)
         return fatalError(qerror.toStdString());
-    if (width) {
+    if (view == "graph" && width) {
         // Scale the whole picture, text included, so every format comes out this wide.
         const double k = *width / drawing->size.width();
         auto paint = drawing->paint;
@@ -208,7 +231,7 @@ int exportView(const std::vector<std::string> &argv)
     return kExitOk;
 }
 
-const CommandRegistrar exportCommand({"export", "draw the trace graph to SVG, PNG, PDF or Graphviz DOT", kUsage, exportView});
+const CommandRegistrar exportCommand({"export", "draw the graph, flame or lanes view to SVG, PNG or PDF (graph also DOT)", kUsage, exportView});
 
 } // namespace
 

@@ -19,7 +19,7 @@ struct Run
     QByteArray err;
 };
 
-Run causeway(const QStringList &args)
+Run runCauseway(const QStringList &args)
 {
     QProcess p;
     p.start(QStringLiteral(CAUSEWAY_BIN), args);
@@ -66,7 +66,7 @@ private slots:
     void statsCounts()
     {
         QFETCH(QString, file);
-        Run r = causeway({QStringLiteral("stats"), QStringLiteral("--json"), file});
+        Run r = runCauseway({QStringLiteral("stats"), QStringLiteral("--json"), file});
         QCOMPARE(r.exitCode, 0);
         QJsonObject o = json(r);
         QFETCH(int, traces);
@@ -89,7 +89,7 @@ private slots:
     void sameFileTwiceKeepsSpansOnce()
     {
         const QString f = sample("jaeger_memory_otel_traces_01.json");
-        Run r = causeway({QStringLiteral("stats"), QStringLiteral("--json"), f, f});
+        Run r = runCauseway({QStringLiteral("stats"), QStringLiteral("--json"), f, f});
         QCOMPARE(r.exitCode, 0);
         QJsonObject o = json(r);
         QCOMPARE(o.value(QStringLiteral("spans")).toInt(), 4);
@@ -109,7 +109,7 @@ private slots:
 
     void linksJson()
     {
-        Run r = causeway({QStringLiteral("links"), QStringLiteral("--json"), sample("jaeger_integration_link_attributes_trace.json")});
+        Run r = runCauseway({QStringLiteral("links"), QStringLiteral("--json"), sample("jaeger_integration_link_attributes_trace.json")});
         QCOMPARE(r.exitCode, 0);
         const QJsonArray links = json(r).value(QStringLiteral("links")).toArray();
         QCOMPARE(links.size(), 3);
@@ -130,29 +130,29 @@ private slots:
 
     void exitCodes()
     {
-        Run missing = causeway({QStringLiteral("stats"), QStringLiteral("/nonexistent/trace.json")});
+        Run missing = runCauseway({QStringLiteral("stats"), QStringLiteral("/nonexistent/trace.json")});
         QCOMPARE(missing.exitCode, 1);
         QCOMPARE(missing.err.count('\n'), 1);
         QVERIFY(missing.err.contains("/nonexistent/trace.json"));
 
-        Run notOtlp = causeway({QStringLiteral("stats"), sample("zipkin_v2_lens_skew.json")});
+        Run notOtlp = runCauseway({QStringLiteral("stats"), sample("zipkin_v2_lens_skew.json")});
         QCOMPARE(notOtlp.exitCode, 1);
         QVERIFY(notOtlp.err.contains("zipkin_v2_lens_skew.json"));
         QCOMPARE(notOtlp.err.count('\n'), 1);
 
-        QCOMPARE(causeway({QStringLiteral("stats")}).exitCode, 2);
-        QCOMPARE(causeway({QStringLiteral("stats"), QStringLiteral("--bogus"), sample("otelproto_examples_trace.json")}).exitCode, 2);
-        QCOMPARE(causeway({QStringLiteral("convert"), sample("otelproto_examples_trace.json")}).exitCode, 2);
-        QCOMPARE(causeway({QStringLiteral("--no-such-option")}).exitCode, 2);
+        QCOMPARE(runCauseway({QStringLiteral("stats")}).exitCode, 2);
+        QCOMPARE(runCauseway({QStringLiteral("stats"), QStringLiteral("--bogus"), sample("otelproto_examples_trace.json")}).exitCode, 2);
+        QCOMPARE(runCauseway({QStringLiteral("convert"), sample("otelproto_examples_trace.json")}).exitCode, 2);
+        QCOMPARE(runCauseway({QStringLiteral("--no-such-option")}).exitCode, 2);
     }
 
     void helpOnEveryCommand()
     {
-        Run top = causeway({QStringLiteral("--help")});
+        Run top = runCauseway({QStringLiteral("--help")});
         QCOMPARE(top.exitCode, 0);
         for (const char *command : {"stats", "links", "convert"}) {
             QVERIFY2(top.out.contains(command), command);
-            Run r = causeway({QString::fromLatin1(command), QStringLiteral("--help")});
+            Run r = runCauseway({QString::fromLatin1(command), QStringLiteral("--help")});
             QCOMPARE(r.exitCode, 0);
             QVERIFY(r.out.startsWith("Usage: causeway " + QByteArray(command)));
         }

@@ -92,11 +92,17 @@ SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limi
         nameMatch.assign(model.strings.size(), 0);
     } else {
         key = model.strings.find(query.text);
-        if (key == StringPool::kNotFound)
-            return result; // no attribute anywhere has this key
         resourceMatch.resize(model.resources.size());
-        for (size_t r = 0; r < model.resources.size(); ++r)
-            resourceMatch[r] = hasAttribute(model, model.resources[r].attributes, key, query.value);
+        // A resource's service name counts even where the reader derived it
+        // without keeping the attribute.
+        const bool service = query.text == "service.name";
+        for (size_t r = 0; r < model.resources.size(); ++r) {
+            const Resource &res = model.resources[r];
+            resourceMatch[r] = (key != StringPool::kNotFound && hasAttribute(model, res.attributes, key, query.value))
+                || (service && res.serviceName && model.str(res.serviceName) == query.value);
+        }
+        if (key == StringPool::kNotFound && !service)
+            return result; // no attribute anywhere has this key
     }
 
     for (const Trace &trace : model.traces) {
@@ -115,8 +121,9 @@ SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limi
                 match = known == 2;
             } else {
                 const SpanCold &c = model.cold[s];
-                match = hasAttribute(model, c.attributes, key, query.value)
-                    || (c.scope < model.scopes.size() && resourceMatch[model.scopes[c.scope].resource]);
+                match = (key != StringPool::kNotFound && hasAttribute(model, c.attributes, key, query.value))
+                    || (c.scope < model.scopes.size() && model.scopes[c.scope].resource < resourceMatch.size()
+                        && resourceMatch[model.scopes[c.scope].resource]);
             }
             if (!match)
                 continue;

@@ -229,12 +229,6 @@ private:
     Value anyValue(std::string_view data, uint64_t base, int depth)
     {
         Value v;
-        if (depth > kMaxValueDepth) {
-            diag(Severity::Warning, "value_depth_capped", base,
-                "attribute values nested deeper than " + std::to_string(kMaxValueDepth)
-                    + " levels are replaced by empty values");
-            return v;
-        }
         Reader r(data, base);
         Field f;
         while (!r.atEnd()) {
@@ -261,11 +255,11 @@ private:
                 break;
             case 5:
                 if (expect(f, Len, "AnyValue.array_value"))
-                    v = Value::makeArray(arrayValue(f.bytes, r.offsetOf(f.bytes), depth + 1));
+                    v = tooDeep(depth, f.offset) ? Value() : Value::makeArray(arrayValue(f.bytes, r.offsetOf(f.bytes), depth + 1));
                 break;
             case 6:
                 if (expect(f, Len, "AnyValue.kvlist_value"))
-                    v = Value::makeKvList(keyValues(f.bytes, r.offsetOf(f.bytes), 1, depth + 1));
+                    v = tooDeep(depth, f.offset) ? Value() : Value::makeKvList(keyValues(f.bytes, r.offsetOf(f.bytes), 1, depth + 1));
                 break;
             case 7:
                 if (expect(f, Len, "AnyValue.bytes_value"))
@@ -276,6 +270,16 @@ private:
             }
         }
         return v;
+    }
+
+    // The same limit as the JSON reader, so both formats load the same model.
+    bool tooDeep(int depth, uint64_t offset)
+    {
+        if (depth + 1 < kMaxValueDepth)
+            return false;
+        diag(Severity::Warning, "value_too_deep", offset,
+            "a value is nested deeper than " + std::to_string(kMaxValueDepth) + " levels; the deeper part is left empty");
+        return true;
     }
 
     // ArrayValue {repeated AnyValue values = 1}: appended contiguously to Model::values.
@@ -575,7 +579,7 @@ private:
             return;
         }
         if (!parentBytes.empty() && parentBytes.size() != 8)
-            diag(Severity::Warning, "span_bad_parent_span_id", base,
+            diag(Severity::Warning, "span_bad_parent_id", base,
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has a parent span id of "
                     + std::to_string(parentBytes.size()) + " bytes; shown as a root");
         if (h.end < h.start) {

@@ -20,6 +20,10 @@ template<typename F>
 void forEachUpstream(const Model &model, uint32_t trace, uint32_t onlySpan, F &&f)
 {
     auto visitSpan = [&](uint32_t span) {
+        // The flag in the hot record spares a cold-record read for the many
+        // spans without links.
+        if (!(model.hot[span].hasLinks & 1))
+            return;
         const Range r = model.outgoingLinks(span);
         for (uint32_t l = r.first; l < r.end(); ++l) {
             const uint32_t target = model.links[l].target;
@@ -44,6 +48,8 @@ template<typename F>
 void forEachDownstream(const Model &model, uint32_t trace, uint32_t onlySpan, F &&f)
 {
     auto visitSpan = [&](uint32_t span) {
+        if (!(model.hot[span].hasLinks & 2))
+            return;
         const Range r = model.incomingLinks(span);
         for (uint32_t i = r.first; i < r.end(); ++i) {
             const uint32_t l = model.incoming[i];

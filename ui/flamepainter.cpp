@@ -16,6 +16,8 @@ namespace causeway::ui {
 
 namespace {
 
+constexpr size_t kSampleStep = 16;
+
 // Spans narrower than this (logical px) join runs drawn as one rectangle.
 constexpr double kMergeWidth = 2.0;
 // Boxes narrower than this get no link glyph.
@@ -64,7 +66,6 @@ FlameRows::FlameRows(const Model &model, uint32_t trace)
 
     m_starts.resize(n);
     m_ends.resize(n);
-    m_maxEnd.resize(n);
     m_span.resize(n);
     m_color.resize(n);
     m_flags.resize(n);
@@ -80,7 +81,7 @@ FlameRows::FlameRows(const Model &model, uint32_t trace)
         const SpanHot &h = model.hot[s];
         const uint32_t e = fill[h.depth]++;
         m_starts[e] = h.start;
-        m_ends[e] = h.end;
+        m_ends[e].end = h.end;
         m_span[e] = s;
         if (h.service != lastService || m_services.empty()) {
             // Neighbouring spans mostly share a service: look up only on a change.
@@ -102,10 +103,13 @@ FlameRows::FlameRows(const Model &model, uint32_t trace)
         uint64_t running = 0;
         const Range range = row(r);
         for (uint32_t e = range.first; e < range.end(); ++e) {
-            running = std::max(running, m_ends[e]);
-            m_maxEnd[e] = running;
+            running = std::max(running, m_ends[e].end);
+            m_ends[e].maxEnd = running;
         }
     }
+    m_sample.resize((n + kSampleStep - 1) / kSampleStep);
+    for (size_t k = 0; k < m_sample.size(); ++k)
+        m_sample[k] = m_starts[k * kSampleStep];
     for (size_t e = 0; e < n; ++e)
         m_errorPrefix[e + 1] = m_errorPrefix[e] + (m_flags[e] & Error ? 1 : 0);
     m_colors.reserve(m_services.size());
@@ -118,12 +122,45 @@ std::pair<uint32_t, uint32_t> FlameRows::window(int r, uint64_t t0, uint64_t t1)
     if (r < 0 || r >= rowCount())
         return {0, 0};
     const Range range = row(r);
-    const auto maxFirst = m_maxEnd.begin() + range.first, maxLast = maxFirst + range.count;
-    const auto first = uint32_t(std::partition_point(maxFirst, maxLast, [t0](uint64_t v) { return v < t0; })
-                                - m_maxEnd.begin());
+    const auto first = uint32_t(std::partition_point(m_ends.begin() + range.first, m_ends.begin() + range.end(),
+                                                     [t0](const Ends &v) { return v.maxEnd < t0; })
+                                - m_ends.begin());
     const auto last = uint32_t(std::upper_bound(m_starts.begin() + first, m_starts.begin() + range.end(), t1)
                                - m_starts.begin());
     return {first, std::max(first, last)};
+}
+
+uint32_t FlameRows::firstStartingAt(uint32_t first, uint32_t last, uint64_t t) const
+{
+    if (first >= last || m_starts[first] >= t)
+        return first;
+    // Gallop over the sampled starts (dense, mostly in cache), then bisect
+    // the one block of kSampleStep starts that holds the answer.
+    const uint64_t *starts = m_starts.data();
+    size_t k = first / kSampleStep + 1;                  // first sample after `first`
+    const size_t kEnd = (last - 1) / kSampleStep + 1;    // samples at positions < last
+    size_t lo = k, hi = k;
+    if (k < kEnd && m_sample[k] < t) {
+        size_t step = 1;
+        lo = k;
+        hi = k + 1;
+        while (hi < kEnd && m_sample[hi] < t) {
+            lo = hi;
+            step *= 2;
+            hi = std::min(kEnd, lo + step);
+        }
+        hi = size_t(std::lower_bound(m_sample.begin() + lo + 1, m_sample.begin() + hi, t) - m_sample.begin());
+        lo = hi - 1;
+    } else {
+        lo = k - 1;
+        hi = k;
+    }
+    // The answer lies after sample lo (which is < t) and at or before sample hi.
+    const size_t from = std::max<size_t>(first + 1, lo * kSampleStep + 1);
+    const size_t to = std::min<size_t>(last, hi * kSampleStep + 1);
+    if (from >= to)
+        return uint32_t(std::min<size_t>(to, last));
+    return uint32_t(std::lower_bound(starts + from, starts + to, t) - starts);
 }
 
 uint32_t FlameRows::entryOf(uint32_t span) const
@@ -338,22 +375,6 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
                                           std::min(3.0, boxHeight)));
     };
 
-    // The first entry in [i, last) starting at or after t. The answer is
-    // usually a few hundred entries ahead in arrays of megabytes: galloping
-    // from i touches far fewer cache lines than bisecting the whole range.
-    const uint64_t *starts = rows.starts();
-    auto gallop = [starts](uint32_t i, uint32_t last, uint64_t t) -> uint32_t {
-        if (i >= last || starts[i] >= t)
-            return i;
-        uint32_t lo = i, step = 1, hi = i + 1;
-        while (hi < last && starts[hi] < t) {
-            lo = hi;
-            step *= 2;
-            hi = last - lo > step ? lo + step : last;
-        }
-        return uint32_t(std::lower_bound(starts + lo + 1, starts + hi, t) - starts);
-    };
-
     const int firstRow = std::max(0, int(std::floor(view.scrollY / view.rowHeight)));
     const int lastRow = std::min(rows.rowCount(), int(std::ceil((view.scrollY + view.rect.height()) / view.rowHeight)));
     const uint64_t t0 = timeAt(view, left - 1, false), t1 = timeAt(view, right + 1, true);
@@ -380,7 +401,8 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
             ++i;
             while (i < last) {
                 const uint64_t boundary = timeAt(view, rx1, true);
-                const uint32_t j = gallop(i, last, boundary);
+                // Usually a few hundred entries ahead in arrays of megabytes.
+                const uint32_t j = rows.firstStartingAt(i, last, boundary);
                 if (j > i) {
                     if (xOf(rows.maxEndAt(j - 1)) <= rx1) {
                         i = j;

@@ -49,9 +49,8 @@ public:
     // Entries of row r (one per span at depth r), as [first, first + count).
     Range row(int r) const { return {m_rowFirst[size_t(r)], m_rowFirst[size_t(r) + 1] - m_rowFirst[size_t(r)]}; }
     uint64_t entryStart(uint32_t e) const { return m_starts[e]; }
-    uint64_t entryEnd(uint32_t e) const { return m_ends[e]; }
-    uint64_t maxEndAt(uint32_t e) const { return m_maxEnd[e]; } // latest end among the row's entries up to e
-    const uint64_t *starts() const { return m_starts.data(); }
+    uint64_t entryEnd(uint32_t e) const { return m_ends[e].end; }
+    uint64_t maxEndAt(uint32_t e) const { return m_ends[e].maxEnd; } // latest end among the row's entries up to e
     uint32_t entrySpan(uint32_t e) const { return m_span[e]; }
     uint16_t entryColor(uint32_t e) const { return m_color[e]; }
     uint8_t entryFlags(uint32_t e) const { return m_flags[e]; }
@@ -61,6 +60,9 @@ public:
     // Entries of row r that may overlap [t0, t1]: [first, last). Exact at the
     // end; at the start it is exact when spans of a row do not overlap.
     std::pair<uint32_t, uint32_t> window(int r, uint64_t t0, uint64_t t1) const;
+    // The first entry in [first, last) (within one row) starting at or after
+    // t. Fast when the answer is near `first`, as when walking a row.
+    uint32_t firstStartingAt(uint32_t first, uint32_t last, uint64_t t) const;
     // The entry of a span of this trace, kNone for other spans.
     uint32_t entryOf(uint32_t span) const;
 
@@ -74,9 +76,15 @@ private:
     uint64_t m_start = 0;
     uint64_t m_end = 0;
     std::vector<uint32_t> m_rowFirst;   // rowCount + 1 offsets into the entry arrays
+    struct Ends
+    {
+        uint64_t end;
+        uint64_t maxEnd;                // running max of end within the row
+    };
+    // Kept apart from m_ends so searches over starts stay dense in cache.
     std::vector<uint64_t> m_starts;
-    std::vector<uint64_t> m_ends;
-    std::vector<uint64_t> m_maxEnd;     // running max of m_ends within each row
+    std::vector<uint64_t> m_sample;     // every kSampleStep-th start: a coarse index for long jumps
+    std::vector<Ends> m_ends;
     std::vector<uint32_t> m_span;
     std::vector<uint16_t> m_color;
     std::vector<uint8_t> m_flags;

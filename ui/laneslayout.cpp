@@ -131,18 +131,17 @@ TimeMap::TimeMap(std::vector<std::pair<uint64_t, uint64_t>> intervals, double x0
         else
             segments.push_back(iv);
     }
-    uint64_t content = 0;
-    for (const auto &s : segments)
-        content += s.second - s.first;
-    // Zero-length content (instant spans) still needs a yardstick for "long".
-    const double yardstick = double(std::max<uint64_t>(content, kUs));
 
     std::vector<bool> isBreak(segments.size(), false); // isBreak[i]: the gap before segment i
     size_t breaks = 0;
     uint64_t linear = segments.back().second - segments.front().first;
     for (size_t i = 1; i < segments.size(); ++i) {
         const uint64_t gap = segments[i].first - segments[i - 1].second;
-        if (double(gap) > options.gapFactor * yardstick) {
+        // Measured against the content on either side, so a quiet night between
+        // two bursts is cut even when much else happens elsewhere on the axis.
+        // Zero-length content (instant spans) still needs a yardstick.
+        const uint64_t around = (segments[i - 1].second - segments[i - 1].first) + (segments[i].second - segments[i].first);
+        if (double(gap) > options.gapFactor * double(std::max<uint64_t>(around, kUs))) {
             isBreak[i] = true;
             ++breaks;
             linear -= gap;
@@ -405,12 +404,16 @@ std::vector<AxisTick> computeTicks(const LanesLayout &layout)
     // Consecutive linear pieces form runs; each run is labelled from its own origin.
     const auto &pieces = time.pieces();
     for (size_t i = 0; i < pieces.size(); ++i) {
-        if (pieces[i].compressed)
+        const TimeMap::Piece &piece = pieces[i];
+        if (piece.compressed || piece.x1 < 0 || piece.x0 > layout.width)
             continue;
-        const uint64_t t0 = pieces[i].t0, t1 = pieces[i].t1;
+        const uint64_t t0 = piece.t0, t1 = piece.t1;
         const bool hasFocus = layout.origin >= t0 && layout.origin <= t1;
         const uint64_t origin = hasFocus ? layout.origin : t0;
-        const int64_t r0 = signedDiff(t0, origin), r1 = signedDiff(t1, origin);
+        // Only the part on screen gets ticks: zoomed in, a run can be millions of pixels wide.
+        const uint64_t v0 = piece.x0 < 0 ? time.toTime(0) : t0;
+        const uint64_t v1 = piece.x1 > layout.width ? time.toTime(layout.width) : t1;
+        const int64_t r0 = signedDiff(v0, origin), r1 = signedDiff(v1, origin);
         const int64_t s = int64_t(step);
         int64_t k0 = r0 >= 0 ? (r0 + s - 1) / s : -((-r0) / s);
         const int64_t k1 = r1 >= 0 ? r1 / s : -((-r1 + s - 1) / s);
@@ -435,22 +438,20 @@ std::vector<AxisTick> computeTicks(const LanesLayout &layout)
 
 } // namespace
 
-QRectF laneSpanRect(const Model &model, const Lane &lane, uint32_t span)
+QRectF laneSpanRect(const Model &model, const LanesLayout &layout, const Lane &lane, uint32_t span)
 {
-    if (!lane.flame || span >= model.hot.size())
+    if (lane.isGroup() || span >= model.hot.size())
         return lane.body;
-    std::optional<QRectF> r = lane.flame->spanRect(lane.flameView, span);
-    if (!r)
-        return lane.body;
-    if (lane.rows && model.hot[span].depth >= lane.rows)
-        r->moveTop(lane.flameView.rowTop(int(lane.rows) - 1));
-    return *r;
+    const SpanHot &h = model.hot[span];
+    const double x0 = layout.time.toX(h.start);
+    const double x1 = std::max(layout.time.toX(h.end), x0 + 1);
+    const uint32_t row = std::min<uint32_t>(h.depth, lane.rows ? lane.rows - 1 : 0);
+    return QRectF(x0, lane.body.top() + row * lane.rowHeight, x1 - x0, lane.flameView.boxHeight());
 }
 
-void layoutLanes(const Model &model, LanesLayout &layout, double width, const LanesStyle &style)
+TimeMap lanesTimeMap(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style, double zoom,
+                     double pan)
 {
-    layout.style = style;
-    layout.width = width;
     std::vector<std::pair<uint64_t, uint64_t>> intervals;
     for (const Lane &lane : layout.lanes) {
         if (lane.isGroup())
@@ -459,7 +460,17 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         else
             intervals.emplace_back(model.traces[lane.trace].start, model.traces[lane.trace].end);
     }
-    layout.time = TimeMap(std::move(intervals), style.margin, std::max(width - style.margin, style.margin + 1), style.time);
+    const double inner = std::max(1.0, width - 2 * style.margin) * std::max(1.0, zoom);
+    return TimeMap(std::move(intervals), style.margin - pan, style.margin - pan + inner, style.time);
+}
+
+void layoutLanes(const Model &model, LanesLayout &layout, double width, const LanesStyle &style, double zoom, double pan)
+{
+    layout.style = style;
+    layout.width = width;
+    layout.zoom = std::max(1.0, zoom);
+    layout.pan = pan;
+    layout.time = lanesTimeMap(model, layout, width, style, layout.zoom, pan);
     layout.ticks = computeTicks(layout);
 
     const double header = headerHeight(style);
@@ -476,8 +487,11 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
             const int columns = int(lane.density.size());
             for (uint32_t m : lane.members) {
                 const Trace &t = model.traces[m];
-                int c0 = int(std::floor(layout.time.toX(t.start) - style.margin));
-                int c1 = int(std::floor(layout.time.toX(t.end) - style.margin));
+                const double x0 = layout.time.toX(t.start) - style.margin, x1 = layout.time.toX(t.end) - style.margin;
+                if (x1 < 0 || x0 >= columns)
+                    continue;
+                int c0 = int(std::floor(x0));
+                int c1 = int(std::floor(x1));
                 c0 = std::clamp(c0, 0, columns - 1);
                 c1 = std::clamp(c1, c0, columns - 1);
                 for (int c = c0; c <= c1; ++c)
@@ -492,11 +506,14 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
             lane.rows = std::min(depths, focus ? style.focusMaxRows : style.maxRows);
             lane.hiddenDepths = depths - lane.rows;
             lane.body = QRectF(style.margin, y + header, bodyWidth, lane.rows * lane.rowHeight);
+            // The flame view covers the part of the trace on screen; a trace
+            // never spans a break, so its stretch of the axis is linear.
             FlameView &view = lane.flameView;
-            const double x0 = layout.time.toX(t.start);
-            view.rect = QRectF(x0, lane.body.top(), std::max(1.0, layout.time.toX(t.end) - x0), lane.body.height());
-            view.start = t.start;
-            view.end = std::max(t.end, t.start + 1);
+            const double x0 = layout.time.toX(t.start), x1 = std::max(layout.time.toX(t.end), x0 + 1);
+            const double v0 = std::clamp(x0, 0.0, width), v1 = std::clamp(x1, v0, width);
+            view.rect = QRectF(v0, lane.body.top(), std::max(0.0, v1 - v0), lane.body.height());
+            view.start = x0 >= 0 ? t.start : layout.time.toTime(v0);
+            view.end = std::max(x1 <= width ? std::max(t.end, t.start + 1) : layout.time.toTime(v1), view.start + 1);
             view.rowHeight = lane.rowHeight;
             view.scrollY = 0;
             view.details = true;
@@ -515,7 +532,7 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         const bool upward = e.fromLane > e.toLane;
         auto end = [&](const Lane &lane, uint32_t span, bool fromSide, bool top) {
             if (span != kNone) {
-                const QRectF r = laneSpanRect(model, lane, span);
+                const QRectF r = laneSpanRect(model, layout, lane, span);
                 const double x = std::clamp(r.left() + 2, r.left(), r.right());
                 return QPointF(x, top ? r.top() : r.bottom());
             }
@@ -864,7 +881,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         p.setPen(QPen(colors.highlight, 2));
         for (auto [laneIndex, span] : {std::pair{e.fromLane, e.fromSpan}, std::pair{e.toLane, e.toSpan}}) {
             const Lane &lane = layout.lanes[laneIndex];
-            const QRectF r = span != kNone ? laneSpanRect(model, lane, span) : lane.body;
+            const QRectF r = span != kNone ? laneSpanRect(model, layout, lane, span) : lane.body;
             p.drawRect(r.adjusted(-1.5, -1.5, 1.5, 1.5));
         }
         drawEdge(e, true);
@@ -884,29 +901,55 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
     font.setPointSizeF(style.font.pointSizeF() * 0.86);
     p.setFont(font);
     const QFontMetricsF metrics(font);
-    double lastRight = -1e9;
+
+    // Breaks first: the longest gaps get their labels when labels would collide.
+    std::vector<const TimeMap::Piece *> breaks;
+    for (const auto &piece : layout.time.pieces())
+        if (piece.compressed)
+            breaks.push_back(&piece);
+    std::stable_sort(breaks.begin(), breaks.end(),
+                     [](const TimeMap::Piece *a, const TimeMap::Piece *b) { return a->t1 - a->t0 > b->t1 - b->t0; });
+    std::vector<QRectF> taken;
+    auto free = [&taken](const QRectF &r) {
+        return std::none_of(taken.begin(), taken.end(), [&r](const QRectF &t) { return t.adjusted(-6, 0, 6, 0).intersects(r); });
+    };
+    std::vector<std::pair<QRectF, QString>> breakLabels;
+    for (const TimeMap::Piece *piece : breaks) {
+        const QString label = breakLabel(piece->t1 - piece->t0);
+        const double w = metrics.horizontalAdvance(label) + 6;
+        const double left = std::clamp((piece->x0 + piece->x1 - w) / 2, 0.0, std::max(0.0, layout.width - w));
+        const QRectF box(left, top + 3, w, h - 8);
+        if (!free(box))
+            continue;
+        taken.push_back(box);
+        breakLabels.emplace_back(box, label);
+    }
+
     for (const AxisTick &tick : layout.ticks) {
         p.fillRect(QRectF(tick.x, top + h - 7, 1, 6), tick.origin ? colors.text : colors.mutedText);
         const double w = metrics.horizontalAdvance(tick.label);
-        if (tick.x + 3 < lastRight + 8 || tick.x + 3 + w > layout.width)
+        const QRectF box(tick.x + 3, top + 2, w + 2, h - 8);
+        if (box.right() > layout.width || !free(box))
             continue;
+        taken.push_back(box);
         p.setPen(tick.origin ? colors.text : colors.mutedText);
-        p.drawText(QRectF(tick.x + 3, top + 2, w + 2, h - 8), Qt::AlignLeft | Qt::AlignBottom, tick.label);
-        lastRight = tick.x + 3 + w;
+        p.drawText(box, Qt::AlignLeft | Qt::AlignBottom, tick.label);
     }
-    // Breaks: a zig-zag at each side and the length of the stretch left out.
+
+    // A zig-zag at each side of a break (one when it is narrow), and its length.
     p.setRenderHint(QPainter::Antialiasing, true);
-    for (const auto &piece : layout.time.pieces()) {
-        if (!piece.compressed)
-            continue;
-        p.fillRect(QRectF(piece.x0, top, piece.x1 - piece.x0, h), colors.background);
+    for (const TimeMap::Piece *piece : breaks) {
+        p.fillRect(QRectF(piece->x0, top, piece->x1 - piece->x0, h), colors.background);
         p.setPen(QPen(colors.mutedText, 1.2));
         p.setBrush(Qt::NoBrush);
-        p.drawPath(zigzag(piece.x0 + 3, top + 4, top + h - 2));
-        p.drawPath(zigzag(piece.x1 - 3, top + 4, top + h - 2));
-        const QString label = breakLabel(piece.t1 - piece.t0);
-        const double w = metrics.horizontalAdvance(label) + 6;
-        const QRectF box((piece.x0 + piece.x1 - w) / 2, top + 3, w, h - 8);
+        if (piece->x1 - piece->x0 >= 14) {
+            p.drawPath(zigzag(piece->x0 + 3, top + 4, top + h - 2));
+            p.drawPath(zigzag(piece->x1 - 3, top + 4, top + h - 2));
+        } else {
+            p.drawPath(zigzag((piece->x0 + piece->x1) / 2, top + 4, top + h - 2));
+        }
+    }
+    for (const auto &[box, label] : breakLabels) {
         p.setPen(Qt::NoPen);
         p.setBrush(colors.background);
         p.drawRoundedRect(box, 3, 3);

@@ -35,8 +35,9 @@ QString breakLabel(uint64_t gapNs);
 
 struct TimeMapOptions
 {
-    // An empty stretch longer than gapFactor times all the content on the
-    // axis is drawn as a break of breakWidth pixels.
+    // An empty stretch longer than gapFactor times the content it separates
+    // (the merged trace intervals on its two sides) is drawn as a break of
+    // breakWidth pixels.
     double gapFactor = 4;
     double breakWidth = 84;
     // Breaks never take more than this share of the width.
@@ -155,6 +156,7 @@ struct LanesLayout
     std::vector<AxisTick> ticks;
     LanesStyle style;
     double width = 0, height = 0;
+    double zoom = 1, pan = 0;
 
     int laneAt(double y) const;
     // Count of lanes in one direction (group lane included).
@@ -163,8 +165,14 @@ struct LanesLayout
 
 // Picks the lanes and edges around `focus`.
 LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options = {});
-// Places lanes, spans and edges for `width` logical pixels.
-void layoutLanes(const Model &model, LanesLayout &layout, double width, const LanesStyle &style);
+// Places lanes, spans and edges for `width` logical pixels. At zoom 1 the
+// whole axis fits the width; zoomed in, `pan` pixels of it are scrolled off
+// to the left.
+void layoutLanes(const Model &model, LanesLayout &layout, double width, const LanesStyle &style, double zoom = 1,
+                 double pan = 0);
+// The time axis layoutLanes() would build for that zoom and pan.
+TimeMap lanesTimeMap(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style, double zoom,
+                     double pan);
 
 // The lane's header line: "POST /orders · checkout · 3f2a9c1b · 42 spans · 2 errors".
 QString laneTitle(const Model &model, const Lane &lane);
@@ -194,7 +202,7 @@ void paintLanes(QPainter &painter, const Model &model, const LanesLayout &layout
 void paintTimeAxis(QPainter &painter, const LanesLayout &layout, const LanesColors &colors, double top);
 
 // The box a span of a lane is drawn in; spans deeper than the lane's rows sit on its last row.
-QRectF laneSpanRect(const Model &model, const Lane &lane, uint32_t span);
+QRectF laneSpanRect(const Model &model, const LanesLayout &layout, const Lane &lane, uint32_t span);
 
 // Hit tests in layout coordinates.
 int edgeAt(const LanesLayout &layout, QPointF pos);        // -1 for none; the nearest wins

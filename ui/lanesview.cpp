@@ -6,6 +6,7 @@
 #include "ui/session.h"
 
 #include <QAbstractScrollArea>
+#include <QCursor>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
@@ -21,8 +22,12 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QTableView>
+#include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <QWheelEvent>
+
+#include <cmath>
 
 namespace causeway::ui {
 
@@ -61,6 +66,8 @@ public:
         else
             m_layout = {};
         m_layoutWidth = -1;
+        m_zoom = 1;
+        m_pan = 0;
         relayout();
         // Keep the focus lane in sight: it is what the user just chose.
         if (m_layout.focusLane >= 0) {
@@ -74,18 +81,102 @@ public:
         viewport()->update();
     }
 
-    void relayout()
+    LanesStyle style() const
+    {
+        LanesStyle style;
+        style.font = font();
+        return style;
+    }
+
+    void relayout(bool force = false)
     {
         const int width = viewport()->width();
-        if (m_model && !m_layout.lanes.empty() && width != m_layoutWidth) {
-            LanesStyle style;
-            style.font = font();
-            layoutLanes(*m_model, m_layout, width, style);
+        if (m_model && !m_layout.lanes.empty() && (force || width != m_layoutWidth)) {
+            layoutLanes(*m_model, m_layout, width, style(), m_zoom, clampPan(m_zoom, m_pan));
+            m_pan = m_layout.pan;
             m_layoutWidth = width;
         }
         const int contentHeight = int(std::ceil(m_layout.height));
         verticalScrollBar()->setRange(0, std::max(0, contentHeight - viewport()->height()));
         verticalScrollBar()->setPageStep(viewport()->height());
+    }
+
+    // Pan limits: the axis may not leave a gap at either side.
+    double clampPan(double zoom, double pan) const
+    {
+        if (zoom <= 1 || !m_model)
+            return 0;
+        const double width = viewport()->width();
+        const TimeMap map = lanesTimeMap(*m_model, m_layout, width, style(), zoom, 0);
+        const double overflow = map.empty() ? 0 : map.pieces().back().x1 - (width - style().margin);
+        return std::clamp(pan, 0.0, std::max(0.0, overflow));
+    }
+
+    // Zoom by `factor` keeping the time under x where it is.
+    void zoomAt(double x, double factor)
+    {
+        if (!m_model || m_layout.lanes.empty())
+            return;
+        const double zoom = std::clamp(m_zoom * factor, 1.0, 1e7);
+        if (zoom == m_zoom)
+            return;
+        const uint64_t t = m_layout.time.toTime(x);
+        const TimeMap map = lanesTimeMap(*m_model, m_layout, viewport()->width(), style(), zoom, 0);
+        m_zoom = zoom;
+        m_pan = map.toX(t) - x;
+        relayout(true);
+        refreshHover();
+        viewport()->update();
+    }
+
+    void panBy(double dx)
+    {
+        if (m_zoom <= 1)
+            return;
+        m_pan += dx;
+        relayout(true);
+        refreshHover();
+        viewport()->update();
+    }
+
+    void resetZoom()
+    {
+        m_zoom = 1;
+        m_pan = 0;
+        relayout(true);
+        refreshHover();
+        viewport()->update();
+    }
+
+    // Zoom so the focus trace fills most of the width: in a neighbourhood of
+    // long traces a short focus is otherwise a sliver.
+    void fitFocus()
+    {
+        if (!m_model || m_layout.focusLane < 0)
+            return;
+        const Trace &t = m_model->traces[m_layout.lanes[m_layout.focusLane].trace];
+        const double width = viewport()->width();
+        const double inner = std::max(1.0, width - 2 * style().margin);
+        double zoom = 1;
+        // Breaks keep their width while the rest scales: converge in a few steps.
+        for (int i = 0; i < 4; ++i) {
+            const TimeMap map = lanesTimeMap(*m_model, m_layout, width, style(), zoom, 0);
+            const double w = std::max(1e-3, map.toX(t.end) - map.toX(t.start));
+            zoom = std::clamp(zoom * (0.7 * inner / w), 1.0, 1e7);
+        }
+        const TimeMap map = lanesTimeMap(*m_model, m_layout, width, style(), zoom, 0);
+        m_zoom = zoom;
+        m_pan = map.toX(t.start) - (style().margin + 0.15 * inner);
+        relayout(true);
+        refreshHover();
+        viewport()->update();
+    }
+
+    void refreshHover()
+    {
+        const QPoint pos = viewport()->mapFromGlobal(QCursor::pos());
+        if (viewport()->rect().contains(pos))
+            updateHover(pos);
     }
 
     void setSelected(uint32_t span)
@@ -245,7 +336,11 @@ public:
     LanesPaintState m_state;
     int m_depth = 1;
     int m_layoutWidth = -1;
+    double m_zoom = 1;
+    double m_pan = 0;
     QPoint m_pressPos;
+    QPoint m_dragPos;
+    bool m_dragging = false;
     QPointer<QDialog> m_groupDialog;
 
 protected:
@@ -277,19 +372,66 @@ protected:
 
     void scrollContentsBy(int, int) override { viewport()->update(); }
 
-    void mouseMoveEvent(QMouseEvent *event) override { updateHover(event->position()); }
+    void mouseMoveEvent(QMouseEvent *event) override
+    {
+        const QPoint pos = event->position().toPoint();
+        if (event->buttons() & Qt::LeftButton) {
+            // Dragging pans: sideways through time, up and down through the lanes.
+            if (!m_dragging && (pos - m_pressPos).manhattanLength() > 4) {
+                m_dragging = true;
+                m_dragPos = m_pressPos;
+                viewport()->setCursor(Qt::ClosedHandCursor);
+            }
+            if (m_dragging) {
+                const QPoint delta = pos - m_dragPos;
+                m_dragPos = pos;
+                verticalScrollBar()->setValue(verticalScrollBar()->value() - delta.y());
+                panBy(-delta.x());
+                return;
+            }
+        }
+        updateHover(event->position());
+    }
 
     void mousePressEvent(QMouseEvent *event) override
     {
         m_pressPos = event->position().toPoint();
+        m_dragging = false;
         QAbstractScrollArea::mousePressEvent(event);
     }
 
     void mouseReleaseEvent(QMouseEvent *event) override
     {
-        if (event->button() == Qt::LeftButton && (event->position().toPoint() - m_pressPos).manhattanLength() <= 4)
+        if (event->button() == Qt::LeftButton && !m_dragging)
             activate(event->position());
+        m_dragging = false;
+        updateHover(event->position());
         QAbstractScrollArea::mouseReleaseEvent(event);
+    }
+
+    void mouseDoubleClickEvent(QMouseEvent *event) override
+    {
+        // The first click of the pair already acted; its second release must
+        // not act again on what is now under the mouse.
+        m_dragging = true;
+        event->accept();
+    }
+
+    void wheelEvent(QWheelEvent *event) override
+    {
+        const QPoint angle = event->angleDelta();
+        if (event->modifiers() & Qt::ControlModifier) {
+            zoomAt(event->position().x(), std::pow(1.0015, angle.y()));
+            event->accept();
+            return;
+        }
+        if (angle.x() != 0 || (event->modifiers() & Qt::ShiftModifier)) {
+            const int delta = angle.x() != 0 ? angle.x() : angle.y();
+            panBy(-delta / 2.0);
+            event->accept();
+            return;
+        }
+        QAbstractScrollArea::wheelEvent(event);
     }
 
     void leaveEvent(QEvent *event) override
@@ -324,6 +466,16 @@ protected:
         case Qt::Key_Minus:
             m_view->setDepth(m_depth - 1);
             return;
+        case Qt::Key_F:
+            fitFocus();
+            return;
+        case Qt::Key_0:
+            resetZoom();
+            return;
+        case Qt::Key_Left:
+        case Qt::Key_Right:
+            panBy((event->key() == Qt::Key_Left ? -0.25 : 0.25) * viewport()->width());
+            return;
         default:
             QAbstractScrollArea::keyPressEvent(event);
         }
@@ -354,10 +506,20 @@ LanesView::LanesView(Session *session, QWidget *parent)
     auto *depthLabel = new QLabel(QStringLiteral("Link depth"), this);
     depthLabel->setBuddy(m_depthBox);
 
+    auto *fitFocus = new QToolButton(this);
+    fitFocus->setText(QStringLiteral("Fit focus"));
+    fitFocus->setToolTip(QStringLiteral("Zoom the time axis to the focus trace (F)"));
+    auto *showAll = new QToolButton(this);
+    showAll->setText(QStringLiteral("Show all"));
+    showAll->setToolTip(QStringLiteral("Fit every lane in the width (0). Ctrl+wheel zooms, dragging or Shift+wheel pans."));
+
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 4, 6, 4);
     bar->addWidget(depthLabel);
     bar->addWidget(m_depthBox);
+    bar->addSpacing(12);
+    bar->addWidget(fitFocus);
+    bar->addWidget(showAll);
     bar->addSpacing(16);
     bar->addWidget(m_summary, 1);
     auto *box = new QVBoxLayout(this);
@@ -368,6 +530,8 @@ LanesView::LanesView(Session *session, QWidget *parent)
     setFocusProxy(m_canvas);
 
     connect(m_depthBox, &QSpinBox::valueChanged, this, &LanesView::setDepth);
+    connect(fitFocus, &QToolButton::clicked, this, [this] { m_canvas->fitFocus(); });
+    connect(showAll, &QToolButton::clicked, this, [this] { m_canvas->resetZoom(); });
     connect(session, &Session::focusChanged, this, [this] {
         m_canvas->rebuild();
         updateSummary();

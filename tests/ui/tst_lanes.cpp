@@ -9,6 +9,9 @@
 #include "ui/palette.h"
 #include "ui/session.h"
 
+#include "common/testutil.h"
+#include "core/load.h"
+
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QImage>
@@ -182,6 +185,9 @@ private slots:
     void depthControl();
     void hoursApartTracesGetABreak();
     void drawingPaintsLanes();
+    void bundledSampleBatchAfterLongGap();
+    void bundledSampleRetryChain();
+    void fitFocusZoomsTheAxis();
 };
 
 void TestLanes::timeMapBreaks_data()
@@ -507,7 +513,7 @@ void TestLanes::clickSpanNavigates()
     const Lane &lane = layout.lanes[layout.laneOfTrace.at(trace)];
     const uint32_t root = m.traces[trace].root;
     // Right end of the root span: the edge leaves from its left end.
-    const QRectF box = laneSpanRect(m, lane, root);
+    const QRectF box = laneSpanRect(m, layout, lane, root);
     const QPoint inside(int(box.right() - 3), int(box.center().y()));
     QVERIFY(box.contains(inside));
     QCOMPARE(edgeAt(layout, inside), -1);
@@ -644,7 +650,7 @@ void TestLanes::drawingPaintsLanes()
         LanesLayout layout = collectLanes(m, options.trace);
         layoutLanes(m, layout, options.width, LanesStyle{});
         const Lane &lane = layout.lanes[2];
-        const QRectF r = laneSpanRect(m, lane, m.traces[lane.trace].root);
+        const QRectF r = laneSpanRect(m, layout, lane, m.traces[lane.trace].root);
         QVERIFY(r.width() > 6);
         // Most of its device pixels (edges cross some of them) show the service colour.
         const QRect box((r.topLeft() * 2).toPoint() + QPoint(2, 2), (r.bottomRight() * 2).toPoint() - QPoint(2, 2));
@@ -657,6 +663,164 @@ void TestLanes::drawingPaintsLanes()
         const QColor corner = image.pixelColor(image.width() - 2, image.height() - 2);
         QCOMPARE(corner.lightnessF() < 0.5, dark);
     }
+}
+
+namespace {
+
+std::shared_ptr<const Model> bundledModel()
+{
+    auto model = std::make_shared<Model>();
+    const LoadResult result = loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model);
+    if (!result.ok)
+        qWarning("%s", result.error.text().c_str());
+    return model;
+}
+
+uint32_t traceByHex(const Model &m, const char *hex)
+{
+    TraceId id;
+    if (parseId<16>(hex, id) != IdParse::Ok)
+        return kNone;
+    return m.findTrace(id);
+}
+
+void savePng(const Model &m, uint32_t trace, uint32_t depth, const char *name)
+{
+    const QString out = qEnvironmentVariable("CAUSEWAY_LANES_PNG");
+    if (out.isEmpty())
+        return;
+    DrawingOptions options;
+    options.trace = trace;
+    options.depth = depth;
+    options.width = 1500;
+    const Drawing drawing = lanesDrawing(m, options);
+    QImage image(drawing.size.toSize() * 2, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(2);
+    QPainter p(&image);
+    drawing.paint(p);
+    p.end();
+    image.save(out + QStringLiteral("-") + QString::fromUtf8(name) + QStringLiteral(".png"));
+}
+
+} // namespace
+
+void TestLanes::bundledSampleBatchAfterLongGap()
+{
+    auto model = bundledModel();
+    const Model &m = *model;
+    QCOMPARE(m.traces.size(), size_t(84));
+    // The nightly settlement: 40 links to payment captures made 2 h 14 min earlier.
+    const uint32_t batch = traceByHex(m, "bf68987c6db0b484b5ce1735f262b0e2");
+    QVERIFY(batch != kNone);
+    LanesLayout layout = collectLanes(m, batch);
+    QCOMPARE(layout.laneCount(LaneKind::Upstream), 13);
+    QCOMPARE(layout.laneCount(LaneKind::Downstream), 0);
+    QVERIFY(layout.lanes.front().isGroup());
+    QCOMPARE(layout.lanes.front().members.size(), size_t(28));
+    size_t links = 0;
+    for (const LaneEdge &e : layout.edges) {
+        links += e.links.size();
+        QCOMPARE(e.fromLane, layout.focusLane);
+        QCOMPARE(m.str(m.hot[e.fromSpan].name), std::string_view("settle-payments"));
+    }
+    QCOMPARE(links, size_t(40));
+    const auto bundle = std::find_if(layout.edges.begin(), layout.edges.end(), [](const LaneEdge &e) { return e.toSpan == kNone; });
+    QVERIFY(bundle != layout.edges.end());
+    QCOMPARE(bundle->links.size(), size_t(28));
+    QCOMPARE(bundle->toLane, 0);
+    // Link attributes reach the tooltip: a double among them.
+    const LaneEdge &single = layout.edges[bundle == layout.edges.begin() ? 1 : 0];
+    const QString tip = edgeToolTip(m, layout, single);
+    QVERIFY2(tip.contains(QStringLiteral("shop.settlement.batch_id = ")), qPrintable(tip));
+    QVERIFY(tip.contains(QStringLiteral("shop.payment.amount = ")));
+
+    layoutLanes(m, layout, 1500, LanesStyle{});
+    // The night between the last capture and the batch is one break, labelled with its length.
+    const TimeMap::Piece *longest = nullptr;
+    for (const auto &piece : layout.time.pieces())
+        if (piece.compressed && (!longest || piece.t1 - piece.t0 > longest->t1 - longest->t0))
+            longest = &piece;
+    QVERIFY(longest);
+    QCOMPARE(breakLabel(longest->t1 - longest->t0), QStringLiteral("+2 h 14 min"));
+    QCOMPARE(longest->t1, m.traces[batch].start);
+    savePng(m, batch, 1, "batch");
+}
+
+void TestLanes::bundledSampleRetryChain()
+{
+    auto model = bundledModel();
+    const Model &m = *model;
+    // Checkout of order ord_4dbnd: inventory fails, is retried twice, then dead-lettered.
+    const uint32_t checkout = traceByHex(m, "10aa1b3084c289e4a1901ac4ae17688d");
+    const uint32_t attempt1 = traceByHex(m, "da6f7dff4ba24091b92558d70fc6bf60");
+    const uint32_t attempt3 = traceByHex(m, "160d8fce005a3b375afc0a8668bb5e0a");
+    const uint32_t deadLetter = traceByHex(m, "068bbe47b77eb63ac9aec14cc9cf35e1");
+    const uint32_t receipt = traceByHex(m, "7cdf1d2c4f15bf7f958cd720ec95efd3");
+    QVERIFY(checkout != kNone && attempt1 != kNone && attempt3 != kNone && deadLetter != kNone && receipt != kNone);
+
+    const LanesLayout one = collectLanes(m, checkout, LanesOptions{1, 12});
+    QVERIFY(one.laneOfTrace.count(attempt1));
+    QVERIFY(!one.laneOfTrace.count(receipt));
+    const LanesLayout three = collectLanes(m, checkout, LanesOptions{3, 12});
+    QCOMPARE(three.lanes[three.laneOfTrace.at(attempt1)].hops, 1u);
+    QCOMPARE(three.lanes[three.laneOfTrace.at(receipt)].hops, 2u);
+    QCOMPARE(three.lanes[three.laneOfTrace.at(attempt3)].hops, 3u);
+    QVERIFY(!three.laneOfTrace.count(deadLetter));
+    const LanesLayout four = collectLanes(m, checkout, LanesOptions{4, 12});
+    QCOMPARE(four.lanes[four.laneOfTrace.at(deadLetter)].hops, 4u);
+    // Lanes run outward: hops never decrease below the focus.
+    for (int i = four.focusLane + 1; i + 1 < int(four.lanes.size()); ++i)
+        QVERIFY(four.lanes[i].hops <= four.lanes[i + 1].hops);
+    savePng(m, checkout, 4, "retry");
+
+    // From the dead letter, upstream all the way to the checkout at depth 4.
+    const LanesLayout back = collectLanes(m, deadLetter, LanesOptions{4, 12});
+    QCOMPARE(back.lanes.front().trace, checkout);
+    QCOMPARE(back.lanes.front().hops, 4u);
+    QCOMPARE(back.laneCount(LaneKind::Downstream), 0);
+    savePng(m, deadLetter, 4, "deadletter");
+}
+
+void TestLanes::fitFocusZoomsTheAxis()
+{
+    auto model = bundledModel();
+    const Model &m = *model;
+    Session session;
+    session.setModel(model);
+    const uint32_t checkout = traceByHex(m, "10aa1b3084c289e4a1901ac4ae17688d");
+    session.navigateTo(checkout);
+    LanesView view(&session);
+    view.setDepth(3);
+    view.resize(1400, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto focusWidth = [&] {
+        const LanesLayout &l = view.lanesLayout();
+        return l.time.toX(m.traces[checkout].end) - l.time.toX(m.traces[checkout].start);
+    };
+    // Its consumers run for seconds: the 23 ms checkout starts as a sliver.
+    const double before = focusWidth();
+    QVERIFY2(before < 100, qPrintable(QString::number(before)));
+    view.canvas()->parentWidget()->setFocus();
+    QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_F);
+    const double canvasWidth = view.canvas()->width();
+    QVERIFY2(focusWidth() > 0.6 * canvasWidth && focusWidth() < 0.8 * canvasWidth, qPrintable(QString::number(focusWidth())));
+    const Lane &focus = view.lanesLayout().lanes[view.lanesLayout().focusLane];
+    QVERIFY(focus.flameView.rect.left() >= 0 && focus.flameView.rect.right() <= canvasWidth);
+    // Lanes outside the window keep their place on the axis, clipped to the screen.
+    for (const Lane &lane : view.lanesLayout().lanes)
+        if (!lane.isGroup())
+            QVERIFY(lane.flameView.rect.left() >= 0 && lane.flameView.rect.right() <= canvasWidth);
+    // A click on a span still finds it when zoomed.
+    const uint32_t root = m.traces[checkout].root;
+    const QRectF box = laneSpanRect(m, view.lanesLayout(), focus, root);
+    QCOMPARE(spanAt(view.lanesLayout(), QPointF(box.center().x(), box.center().y())).span, root);
+    const QString out = qEnvironmentVariable("CAUSEWAY_LANES_PNG");
+    if (!out.isEmpty())
+        view.grab().save(out + QStringLiteral("-widget-fit.png"));
+    // Back to everything.
+    QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_0);
+    QVERIFY(qAbs(focusWidth() - before) < 1e-6);
 }
 
 QTEST_MAIN(TestLanes)

@@ -17,6 +17,7 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QPainter>
+#include <QPalette>
 
 #include <algorithm>
 #include <cmath>
@@ -266,6 +267,31 @@ void run(size_t spans, int frames, const QString &pngDir)
         save(QStringLiteral("flame_%1_fit.png").arg(size));
         session.setVisibleRange(deep.start, deep.end);
         save(QStringLiteral("flame_%1_zoom.png").arg(size));
+
+        // Dark palette, zoomed to 0.2%, a span selected and a few marked.
+        QPalette dark;
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+        dark.setColor(QPalette::Window, QColor(0x1e, 0x1f, 0x22));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        dark.setColor(QPalette::Highlight, QColor(0x4c, 0xa3, 0xff));
+        widget.setPalette(dark);
+        const uint64_t from = tr.start + tr.duration() / 3;
+        session.setVisibleRange(from, from + tr.duration() / 500);
+        std::vector<uint32_t> marked;
+        uint32_t selected = kNone;
+        for (uint32_t k = tr.spans.first; k < tr.spans.end(); ++k) {
+            const SpanHot &h = model->hot[model->traceSpans[k]];
+            if (h.start < from || h.end > from + tr.duration() / 500)
+                continue;
+            if (selected == kNone && h.depth == 7)
+                selected = model->traceSpans[k];
+            if (h.depth == 6 && marked.size() < 8)
+                marked.push_back(model->traceSpans[k]);
+        }
+        session.select(selected);
+        widget.setHighlightedSpans(marked);
+        save(QStringLiteral("flame_%1_dark_selected.png").arg(size));
     }
 }
 

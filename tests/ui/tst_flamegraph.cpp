@@ -15,6 +15,7 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <cstring>
@@ -137,6 +138,8 @@ private slots:
     void labelsNeverOverlap();
     void marksAndErrorsAndGlyphs();
     void overviewDragMovesWindow();
+    void panAndScroll();
+    void toolTipDescribesSpan();
     void flameDrawingSizeAndContent();
     void formatDuration_data();
     void formatDuration();
@@ -683,6 +686,81 @@ void TestFlameGraph::overviewDragMovesWindow()
     // The window keeps its length and is centred where the mouse let go.
     QCOMPARE(w.viewEnd() - w.viewStart(), uint64_t(100'000));
     QVERIFY(qAbs(double(w.viewStart() + w.viewEnd()) / 2 - double(kBase + 700'000)) <= 1000);
+}
+
+void TestFlameGraph::panAndScroll()
+{
+    Spans s;
+    // 40 levels deep: more rows than fit in 300 px.
+    uint32_t parent = s.add(0, kNone, 0, 1'000'000, "level 0");
+    std::vector<uint32_t> chain = {parent};
+    for (int d = 1; d < 40; ++d)
+        chain.push_back(parent = s.add(0, parent, uint64_t(d) * 1000, 1'000'000 - uint64_t(d) * 1000, "deeper"));
+    Session session;
+    session.setModel(s.finish());
+    FlameGraphWidget w(&session);
+    w.resize(1000, 300);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    session.setVisibleRange(kBase + 400'000, kBase + 500'000);
+
+    // Middle drag 100 px to the left moves the window 10% later.
+    const int y = int(w.flameRect().top()) + 30;
+    QTest::mousePress(&w, Qt::MiddleButton, {}, QPoint(500, y));
+    QTest::mouseMove(&w, QPoint(450, y));
+    QTest::mouseMove(&w, QPoint(400, y));
+    QTest::mouseRelease(&w, Qt::MiddleButton, {}, QPoint(400, y));
+    QVERIFY(qAbs(double(w.viewStart()) - double(kBase + 410'000)) <= 1);
+    QCOMPARE(w.viewEnd() - w.viewStart(), uint64_t(100'000));
+    // Shift+left drag pans the same way.
+    QTest::mousePress(&w, Qt::LeftButton, Qt::ShiftModifier, QPoint(400, y));
+    QTest::mouseMove(&w, QPoint(500, y));
+    QTest::mouseRelease(&w, Qt::LeftButton, Qt::ShiftModifier, QPoint(500, y));
+    QVERIFY(qAbs(double(w.viewStart()) - double(kBase + 400'000)) <= 1);
+    QCOMPARE(session.selectedSpan(), kNone); // a pan is not a click
+
+    // Shift+wheel scrolls the rows; the deepest row comes into view.
+    const double rootTop = w.spanRect(chain[0])->top();
+    QVERIFY(!w.flameRect().contains(w.spanRect(chain.back())->center()));
+    for (int i = 0; i < 30; ++i)
+        wheel(w, QPointF(500, y), -120, Qt::ShiftModifier);
+    QVERIFY(w.spanRect(chain[0])->top() < rootTop);
+    QVERIFY(w.flameRect().contains(w.spanRect(chain.back())->center()));
+    QCOMPARE(w.spanAt(w.spanRect(chain.back())->center()), chain.back());
+    // It stops at the last row.
+    const double lastBottom = w.spanRect(chain.back())->bottom();
+    wheel(w, QPointF(500, y), -1200, Qt::ShiftModifier);
+    QCOMPARE(w.spanRect(chain.back())->bottom(), lastBottom);
+
+    // Selecting a span elsewhere (search, details) brings it into view.
+    session.select(chain[2]);
+    QVERIFY(w.flameRect().contains(w.spanRect(chain[2])->center()));
+}
+
+void TestFlameGraph::toolTipDescribesSpan()
+{
+    Spans s;
+    const uint32_t root = s.add(0, kNone, 0, 2'500'000, "GET /checkout", "frontend");
+    const uint32_t failed = s.add(0, root, 500'000, 1'700'000, "charge card", "payment", StatusCode::Error);
+    const uint32_t other = s.add(1, kNone, 3'000'000, 4'000'000, "retry charge", "payment");
+    s.link(other, failed);
+    Session session;
+    session.setModel(s.finish());
+    session.navigateTo(0);
+    FlameGraphWidget w(&session);
+    w.resize(1000, 300);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QPoint pos = w.spanRect(failed)->center().toPoint();
+    QHelpEvent help(QEvent::ToolTip, pos, w.mapToGlobal(pos));
+    QApplication::sendEvent(&w, &help);
+    const QString tip = QToolTip::text();
+    QVERIFY2(tip.contains(QStringLiteral("charge card")), qPrintable(tip));
+    QVERIFY(tip.contains(QStringLiteral("payment")));
+    QVERIFY(tip.contains(QStringLiteral("1.2 ms")));
+    QVERIFY(tip.contains(QStringLiteral("Error")));
+    QVERIFY(tip.contains(QStringLiteral("0 out, 1 in")));
+    QToolTip::hideText();
 }
 
 void TestFlameGraph::flameDrawingSizeAndContent()

@@ -472,6 +472,48 @@ private slots:
         QCOMPARE(b.spanCount(), a.spanCount());
     }
 
+    // A checked-in ExportTraceServiceRequest (see tests/data/proto/README.md),
+    // plain, gzip-compressed and in the Collector's framing with zstd.
+    void fixtureFiles_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("plain") << QStringLiteral("proto/checkout.pb");
+        QTest::newRow("gzip") << QStringLiteral("proto/checkout.pb.gz");
+        QTest::newRow("framed_zstd") << QStringLiteral("proto/checkout_framed.bin");
+    }
+    void fixtureFiles()
+    {
+        QFETCH(QString, file);
+        Model m;
+        const LoadResult r = loadFiles({testData(file.toUtf8().constData())}, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QVERIFY2(m.diagnostics.empty(), diagnosticsText(m).c_str());
+        QCOMPARE(m.spanCount(), size_t(3));
+        QCOMPARE(m.traces.size(), size_t(2));
+        QCOMPARE(m.resources.size(), size_t(2));
+        QCOMPARE(str(m, m.resources[0].schemaUrl), std::string("https://opentelemetry.io/schemas/1.24.0"));
+        QCOMPARE(str(m, m.scopes[0].version), std::string("2.1.0-alpha"));
+        QCOMPARE(str(m, m.hot[0].name), std::string("POST /checkout"));
+        QCOMPARE(m.hot[0].status, StatusCode::Error);
+        QCOMPARE(str(m, m.cold[0].statusMessage), std::string("payment failed"));
+        QCOMPARE(m.hot[1].parent, 0u);
+        QCOMPARE(m.hot[1].kind, SpanKind::Producer);
+        const Event &e = m.events[m.cold[1].events.first];
+        QCOMPARE(str(m, e.name), std::string("retry"));
+        QCOMPARE(m.attributes[e.attributes.first + 1].value.d, 0.25);
+        QCOMPARE(str(m, m.hot[2].service), std::string("payments"));
+        const Value &regions = m.attributes[m.resources[1].attributes.first + 1].value;
+        QCOMPARE(regions.type, ValueType::Array);
+        QCOMPARE(str(m, m.values[regions.range.first + 1].str), std::string("us-east-2"));
+        // The consumer's link resolves to the producer span in the other trace.
+        QCOMPARE(m.links.size(), size_t(1));
+        QCOMPARE(m.links[0].from, 2u);
+        QCOMPARE(m.links[0].target, 1u);
+        QCOMPARE(m.links[0].flags, 257u);
+        QCOMPARE(str(m, m.links[0].traceState), std::string("congo=t61rcWkgMzE"));
+        QCOMPARE(m.cold[2].flags, 257u);
+    }
+
     void cancel()
     {
         pb::TracesData data;

@@ -213,6 +213,11 @@ int LanesLayout::laneAt(double y) const
     return -1;
 }
 
+int LanesLayout::laneOfTrace(uint32_t trace) const
+{
+    return trace < laneOf.size() ? laneOf[trace] : -1;
+}
+
 int LanesLayout::laneCount(LaneKind kind) const
 {
     return int(std::count_if(lanes.begin(), lanes.end(), [kind](const Lane &l) { return l.kind == kind; }));
@@ -232,14 +237,16 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
         uint32_t trace, hops;
     };
     // One lane per trace: a trace reached both ways (a cycle) stays upstream.
-    std::unordered_map<uint32_t, uint32_t> seen{{focus, 0}};
+    std::vector<uint8_t> seen(model.traces.size(), 0);
+    seen[focus] = 1;
     auto walk = [&](bool upstream) {
         std::vector<Found> found;
         std::vector<uint32_t> frontier{focus}, next;
         for (uint32_t hop = 1; hop <= options.depth && !frontier.empty(); ++hop) {
             next.clear();
             auto visit = [&](uint32_t t) {
-                if (seen.emplace(t, hop).second) {
+                if (!seen[t]) {
+                    seen[t] = 1;
                     found.push_back({t, hop});
                     next.push_back(t);
                 }
@@ -327,15 +334,16 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
     if (!downGroup.members.empty())
         out.lanes.push_back(std::move(downGroup));
 
+    out.laneOf.assign(model.traces.size(), -1);
     for (int i = 0; i < int(out.lanes.size()); ++i) {
         Lane &lane = out.lanes[i];
         if (!lane.isGroup())
             lane.flame = std::make_shared<FlamePainter>(std::make_shared<const FlameRows>(model, lane.trace));
         if (lane.isGroup())
             for (uint32_t m : lane.members)
-                out.laneOfTrace.emplace(m, i);
+                out.laneOf[m] = i;
         else
-            out.laneOfTrace.emplace(lane.trace, i);
+            out.laneOf[lane.trace] = i;
     }
 
     // Edges: every link between two shown traces; links into or out of a
@@ -357,10 +365,9 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
                     const uint32_t targetTrace = model.hot[link.target].trace;
                     if (targetTrace == t)
                         continue;
-                    const auto it = out.laneOfTrace.find(targetTrace);
-                    if (it == out.laneOfTrace.end() || it->second == li)
+                    const int lj = out.laneOf[targetTrace];
+                    if (lj < 0 || lj == li)
                         continue;
-                    const int lj = it->second;
                     const uint32_t fromEnd = lane.isGroup() ? kNone : s;
                     const uint32_t toEnd = out.lanes[lj].isGroup() ? kNone : link.target;
                     auto [b, inserted] = bundles.try_emplace({li, fromEnd, lj, toEnd}, out.edges.size());
@@ -434,6 +441,32 @@ std::vector<AxisTick> computeTicks(const LanesLayout &layout)
         }
     }
     return ticks;
+}
+
+// Square dots every few pixels along a cubic Bézier, spaced by arc length.
+std::vector<QRectF> dotsAlong(QPointF p0, QPointF p1, QPointF p2, QPointF p3)
+{
+    constexpr int kSteps = 96;
+    constexpr double kSpacing = 3.6, kSize = 1.6;
+    std::vector<QRectF> dots;
+    QPointF previous = p0;
+    double carried = 0;
+    dots.emplace_back(p0.x() - kSize / 2, p0.y() - kSize / 2, kSize, kSize);
+    for (int i = 1; i <= kSteps; ++i) {
+        const double t = double(i) / kSteps, u = 1 - t;
+        const QPointF q = u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3;
+        const QPointF d = q - previous;
+        const double length = std::hypot(d.x(), d.y());
+        double along = kSpacing - carried;
+        while (along <= length) {
+            const QPointF at = previous + d * (along / length);
+            dots.emplace_back(at.x() - kSize / 2, at.y() - kSize / 2, kSize, kSize);
+            along += kSpacing;
+        }
+        carried = length - (along - kSpacing);
+        previous = q;
+    }
+    return dots;
 }
 
 } // namespace
@@ -551,6 +584,7 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         path.cubicTo(QPointF(e.a.x(), e.a.y() + dy * 0.55), QPointF(e.b.x(), e.b.y() - dy * 0.55), e.b);
         e.path = path;
         e.hitArea = stroker.createStroke(path);
+        e.dots = dotsAlong(e.a, QPointF(e.a.x(), e.a.y() + dy * 0.55), QPointF(e.b.x(), e.b.y() - dy * 0.55), e.b);
     }
 }
 
@@ -839,14 +873,20 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     countFont.setBold(true);
     const QFontMetricsF countMetrics(countFont);
     auto drawEdge = [&](const LaneEdge &e, bool hover) {
-        QPen pen = edgePen;
         if (hover) {
+            QPen pen = edgePen;
             pen.setColor(colors.highlight);
             pen.setWidthF(2.4);
+            p.setPen(pen);
+            p.setBrush(Qt::NoBrush);
+            p.drawPath(e.path);
+        } else {
+            p.setRenderHint(QPainter::Antialiasing, false);
+            p.setPen(Qt::NoPen);
+            p.setBrush(colors.link);
+            p.drawRects(e.dots.data(), int(e.dots.size()));
+            p.setRenderHint(QPainter::Antialiasing, true);
         }
-        p.setPen(pen);
-        p.setBrush(Qt::NoBrush);
-        p.drawPath(e.path);
         p.setPen(Qt::NoPen);
         p.setBrush(hover ? colors.highlight : colors.link);
         const double r = hover ? 3.2 : 2.0;
@@ -856,7 +896,8 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             const QString label = QStringLiteral("×") + QString::number(e.links.size());
             const QPointF mid = e.path.pointAtPercent(0.5);
             const double w = countMetrics.horizontalAdvance(label) + 10, h = countMetrics.height() + 2;
-            const QRectF pill(mid.x() - w / 2, mid.y() - h / 2, w, h);
+            const double left = std::clamp(mid.x() - w / 2, 1.0, std::max(1.0, layout.width - w - 1));
+            const QRectF pill(left, mid.y() - h / 2, w, h);
             p.setBrush(hover ? colors.highlight : colors.link);
             p.drawRoundedRect(pill, h / 2, h / 2);
             p.setFont(countFont);

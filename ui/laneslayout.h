@@ -19,7 +19,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -112,6 +111,7 @@ struct LaneEdge
     QPointF a, b;                    // ends (layoutLanes)
     QPainterPath path;
     QPainterPath hitArea;            // the path stroked a few pixels wider than the pen
+    std::vector<QRectF> dots;        // the dotted line, placed once: a dashed pen costs milliseconds per edge and frame
 };
 
 struct LanesOptions
@@ -149,7 +149,7 @@ struct LanesLayout
     std::vector<Lane> lanes;         // top to bottom
     int focusLane = -1;
     std::vector<LaneEdge> edges;
-    std::unordered_map<uint32_t, int> laneOfTrace; // every shown trace (group members too) -> lane
+    std::vector<int> laneOf;         // per model trace: its lane (group members: the group's), or -1
 
     // Geometry (layoutLanes).
     TimeMap time;
@@ -159,6 +159,7 @@ struct LanesLayout
     double zoom = 1, pan = 0;
 
     int laneAt(double y) const;
+    int laneOfTrace(uint32_t trace) const;
     // Count of lanes in one direction (group lane included).
     int laneCount(LaneKind kind) const;
 };

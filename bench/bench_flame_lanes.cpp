@@ -1,0 +1,195 @@
+// Linked-trace lanes cost on fan-outs of 1,000 to 100,000 links: choosing the
+// lanes (once per focus change), laying them out (once per resize or zoom),
+// painting a frame and hit-testing a mouse move. Each is reported against a
+// baseline measured in the same run: choosing lanes against a bare scan of the
+// focus trace's incoming links (the least any lane computation must read), and
+// a frame against the frame of the smallest fan-out (grouping should keep
+// painting flat however many traces link in).
+//
+// Times are thread CPU time. Run with QT_QPA_PLATFORM=offscreen. Options: --links N runs one size only;
+// --png FILE saves the last frame.
+
+#include "ui/laneslayout.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace causeway;
+using namespace causeway::ui;
+
+namespace {
+
+constexpr uint64_t kMs = 1000000;
+constexpr uint64_t kBase = 1700000000ull * 1000000000ull;
+
+TraceId traceId(uint64_t n)
+{
+    TraceId id;
+    const uint64_t mixed = (n + 1) * 0x9e3779b97f4a7c15ull;
+    std::memcpy(id.bytes.data(), &mixed, 8);
+    std::memcpy(id.bytes.data() + 8, &n, 8);
+    return id;
+}
+
+SpanId spanId(uint64_t n)
+{
+    SpanId id;
+    std::memcpy(id.bytes.data(), &n, 8);
+    return id;
+}
+
+// A producer whose publish span `links` consumer traces link to; each consumer
+// has a small tree of its own and every 50th fails.
+Model fanOut(uint32_t links)
+{
+    Model m;
+    const StringId services[] = {m.strings.intern("producer"), m.strings.intern("worker"), m.strings.intern("db")};
+    const StringId names[] = {m.strings.intern("publish batch"), m.strings.intern("process item"),
+                              m.strings.intern("SELECT items"), m.strings.intern("UPDATE items")};
+    std::mt19937 rng(7);
+    auto add = [&](uint64_t trace, uint64_t id, uint64_t parent, uint64_t start, uint64_t end, StringId name,
+                   StringId service, bool error) {
+        SpanHot h;
+        h.start = start;
+        h.end = end;
+        h.name = name;
+        h.service = service;
+        h.status = error ? StatusCode::Error : StatusCode::Unset;
+        SpanCold c;
+        c.traceId = traceId(trace);
+        c.spanId = spanId(id);
+        if (parent)
+            c.parentSpanId = spanId(parent);
+        m.hot.push_back(h);
+        m.cold.push_back(c);
+        return uint32_t(m.hot.size() - 1);
+    };
+    add(1, 1, 0, kBase, kBase + 40 * kMs, names[0], services[0], false);
+    add(1, 2, 1, kBase + kMs, kBase + 30 * kMs, names[0], services[0], false);
+    for (uint32_t i = 0; i < links; ++i) {
+        const uint64_t t = 100 + i;
+        const uint64_t start = kBase + 50 * kMs + uint64_t(rng() % 60000) * kMs / 10;
+        const uint64_t len = (2 + rng() % 40) * kMs;
+        const uint32_t root = add(t, 1, 0, start, start + len, names[1], services[1], i % 50 == 0);
+        add(t, 2, 1, start + len / 10, start + len / 2, names[2], services[2], false);
+        add(t, 3, 1, start + len / 2, start + len * 9 / 10, names[3], services[2], false);
+        Link l;
+        l.from = root;
+        l.traceId = traceId(1);
+        l.spanId = spanId(2);
+        m.cold[root].links = {uint32_t(m.links.size()), 1};
+        m.links.push_back(l);
+    }
+    m.finalize();
+    return m;
+}
+
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+// Median thread CPU time of `reps` runs, in milliseconds: other work on a
+// shared machine does not count against us.
+double timeMs(int reps, const std::function<void()> &work)
+{
+    std::vector<double> times;
+    for (int i = 0; i < reps; ++i) {
+        const double start = threadCpuMs();
+        work();
+        times.push_back(threadCpuMs() - start);
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    std::vector<uint32_t> sizes = {1000, 10000, 100000};
+    QString png;
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], "--links") == 0)
+            sizes = {uint32_t(std::stoul(argv[++i]))};
+        else if (std::strcmp(argv[i], "--png") == 0)
+            png = QString::fromLocal8Bit(argv[++i]);
+    }
+    constexpr double kWidth = 1600;
+    std::printf("%-8s %10s %12s %7s %11s %10s %7s %10s %6s\n", "links", "scan ms", "collect ms", "ratio",
+                "layout ms", "frame ms", "ratio", "hover us", "lanes");
+    double firstFrame = 0;
+    for (uint32_t links : sizes) {
+        const Model model = fanOut(links);
+        const uint32_t focus = model.findTrace(traceId(1));
+
+        // Baseline: visit the focus trace's incoming links and the traces they come from.
+        size_t sink = 0;
+        const double scan = timeMs(21, [&] {
+            std::vector<uint8_t> seen(model.traces.size(), 0);
+            const Range spans = model.traces[focus].spans;
+            for (uint32_t i = spans.first; i < spans.end(); ++i) {
+                const Range in = model.incomingLinks(model.traceSpans[i]);
+                for (uint32_t k = in.first; k < in.end(); ++k)
+                    seen[model.hot[model.links[model.incoming[k]].from].trace] = 1;
+            }
+            sink += size_t(std::count(seen.begin(), seen.end(), 1));
+        });
+
+        LanesLayout layout;
+        const double collect = timeMs(11, [&] { layout = collectLanes(model, focus); });
+        LanesStyle style;
+        const double lay = timeMs(11, [&] { layoutLanes(model, layout, kWidth, style); });
+
+        QImage image(QSize(int(kWidth), int(std::ceil(layout.height))), QImage::Format_ARGB32_Premultiplied);
+        const LanesColors colors = LanesColors::standard(false);
+        LanesPaintState state;
+        const QRectF all(0, 0, image.width(), image.height());
+        const double lanes = timeMs(21, [&] {
+            QPainter p(&image);
+            paintLanes(p, model, layout, colors, state, all);
+            paintTimeAxis(p, layout, colors, 0);
+        });
+
+        if (firstFrame == 0)
+            firstFrame = lanes;
+
+        // Mouse moves over the whole area: edges first, then spans, as the view does.
+        std::mt19937 rng(3);
+        std::vector<QPointF> points;
+        for (int i = 0; i < 2000; ++i)
+            points.emplace_back(double(rng() % int(kWidth)), double(rng() % std::max(1, image.height())));
+        const double hover = timeMs(5, [&] {
+            for (const QPointF &pt : points)
+                sink += size_t(edgeAt(layout, pt) + 1) + spanAt(layout, pt).span;
+        }) * 1000.0 / double(points.size());
+
+        std::printf("%-8u %10.3f %12.3f %7.1f %11.3f %10.3f %7.2f %10.2f %6zu\n", links, scan, collect, collect / scan,
+                    lay, lanes, lanes / firstFrame, hover, layout.lanes.size());
+        if (!png.isEmpty()) {
+            QPainter p(&image);
+            paintLanes(p, model, layout, colors, state, all);
+            paintTimeAxis(p, layout, colors, 0);
+            p.end();
+            image.save(png);
+        }
+        if (sink == 42)
+            std::printf(" ");
+    }
+    return 0;
+}

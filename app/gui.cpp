@@ -1,15 +1,60 @@
 #include "app/cli.h"
 
+#include "ui/mainwindow.h"
+
 #include <QApplication>
-#include <QLabel>
+#include <QDir>
+#include <QFileInfo>
+#include <QIcon>
 
 namespace causeway::app {
 
-int runGui(int argc, char **argv, const std::vector<std::string> &)
+namespace {
+
+// The bundled samples: next to the sources in a build tree, under
+// share/causeway/samples when installed.
+QStringList sampleFiles()
+{
+    const QStringList dirs{QStringLiteral(CAUSEWAY_SAMPLES_DIR),
+                           QCoreApplication::applicationDirPath() + QStringLiteral("/../share/causeway/samples")};
+    for (const QString &dir : dirs) {
+        const QString sample = QDir(dir).filePath(QStringLiteral("causeway-sample.jsonl"));
+        if (QFileInfo::exists(sample))
+            return {QFileInfo(sample).canonicalFilePath()};
+    }
+    return {};
+}
+
+QIcon appIcon()
+{
+    const QStringList candidates{QStringLiteral(CAUSEWAY_SAMPLES_DIR "/../../packaging/causeway.svg"),
+                                 QCoreApplication::applicationDirPath()
+                                     + QStringLiteral("/../share/icons/hicolor/scalable/apps/causeway.svg")};
+    for (const QString &path : candidates)
+        if (QFileInfo::exists(path))
+            return QIcon(path);
+    return QIcon::fromTheme(QStringLiteral("causeway"));
+}
+
+} // namespace
+
+int runGui(int argc, char **argv, const std::vector<std::string> &files)
 {
     QApplication app(argc, argv);
-    QLabel label(QStringLiteral("Causeway"));
-    label.show();
+    QApplication::setOrganizationName(QStringLiteral("Causeway"));
+    QApplication::setApplicationName(QStringLiteral("Causeway"));
+    QApplication::setApplicationVersion(QStringLiteral(CAUSEWAY_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("causeway"));
+    QApplication::setWindowIcon(appIcon());
+
+    ui::MainWindow window;
+    window.setSampleFiles(sampleFiles());
+    window.show();
+    QStringList paths;
+    for (const std::string &f : files)
+        paths << QString::fromLocal8Bit(f.c_str());
+    if (!paths.isEmpty())
+        window.openFiles(paths);
     return app.exec();
 }
 

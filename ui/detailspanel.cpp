@@ -64,7 +64,12 @@ DetailsPanel::DetailsPanel(Session *session, QWidget *parent)
 void DetailsPanel::refresh()
 {
     const auto &model = m_session->model();
-    const uint32_t span = m_session->selectedSpan();
+    // With nothing selected the focus trace's root stands in: its links are
+    // usually the first thing wanted.
+    const bool selected = m_session->selectedSpan() != kNone;
+    uint32_t span = m_session->selectedSpan();
+    if (!selected && model && m_session->focusTrace() < model->traces.size())
+        span = model->traces[m_session->focusTrace()].root;
     if (model == m_model->model() && span == m_model->span() && m_model->rowCount() > 0)
         return;
     m_model->setSpan(model, span);
@@ -73,9 +78,10 @@ void DetailsPanel::refresh()
                                 : QStringLiteral("Nothing loaded."));
         return;
     }
-    m_header->setText(QStringLiteral("<b>%1</b> — %2")
+    m_header->setText(QStringLiteral("<b>%1</b> — %2%3")
                           .arg(display::spanCaption(*model, span).toHtmlEscaped(),
-                               display::duration(model->hot[span].end - model->hot[span].start)));
+                               display::duration(model->hot[span].end - model->hot[span].start),
+                               selected ? QString() : QStringLiteral(" <i>(root of the focus trace)</i>")));
     for (const QString &title : {QStringLiteral("Span"), QStringLiteral("Attributes"), QStringLiteral("Events"),
                                  QStringLiteral("Links to"), QStringLiteral("Linked from")})
         m_view->expand(m_model->section(title));

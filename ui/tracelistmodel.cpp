@@ -50,7 +50,7 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case RootSpan: return trace.root != kNone ? display::spanCaption(*m_model, trace.root) : QStringLiteral("(no root)");
         case Services: return services(trace);
-        case Start: return display::timestamp(trace.start);
+        case Start: return display::timestamp(trace.start).left(23); // to the millisecond; the tooltip has it all
         case Duration: return display::duration(trace.duration());
         case Spans: return trace.spans.count;
         case Errors: return trace.errorCount;
@@ -76,11 +76,12 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
         return QString(data(index.siblingAtColumn(RootSpan), Qt::DisplayRole).toString() + QLatin1Char('\n')
                        + services(trace) + QLatin1Char('\n') + QString::fromLatin1(trace.id.hex()));
     case Qt::ToolTipRole:
-        return QStringLiteral("Trace %1\n%2 spans, %3 root(s), depth %4")
+        return QStringLiteral("Trace %1\nstarts %5\n%2 spans, %3 root(s), depth %4")
             .arg(QString::fromLatin1(trace.id.hex()))
             .arg(trace.spans.count)
             .arg(trace.rootCount)
-            .arg(trace.maxDepth + 1);
+            .arg(trace.maxDepth + 1)
+            .arg(display::timestamp(trace.start));
     case Qt::TextAlignmentRole:
         if (column >= Duration)
             return int(Qt::AlignRight | Qt::AlignVCenter);

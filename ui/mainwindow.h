@@ -1,0 +1,167 @@
+#pragma once
+// The main window: the trace list on the left, the flame graph of the focus
+// trace over the lanes of linked traces (or the trace graph) in the middle,
+// the span details on the right, results below. Loading runs on a worker
+// thread with progress and cancel in the status bar.
+
+#include <QMainWindow>
+#include <QStringList>
+
+#include <map>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QSpinBox;
+class QSplitter;
+class QTabWidget;
+class QToolButton;
+
+namespace causeway::ui {
+
+class ChainResults;
+class DetailsPanel;
+class DiagnosticsDialog;
+class FlameGraphWidget;
+class GraphView;
+class LanesView;
+class LoadWorker;
+class ResultList;
+class SearchPanel;
+class Session;
+class TraceListPanel;
+struct LoadOutcome;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    enum class View { Flame, Lanes, Graph };
+
+    // Loads files off the GUI thread, replacing what is loaded or adding to it.
+    void openFiles(const QStringList &files, bool add = false);
+    // The bundled sample traces, offered in the File menu (empty: no entry).
+    void setSampleFiles(const QStringList &files);
+    const QStringList &loadedFiles() const { return m_files; }
+    bool isLoading() const;
+    void cancelLoading();
+
+    // The view File > Export View writes: the graph when its tab is shown,
+    // otherwise whichever of flame graph and lanes was used last.
+    View exportedView() const;
+    void showView(View view);
+    // Writes the exported view; the format comes from the file's extension.
+    // Runs on a worker thread; exportFinished reports the result.
+    bool exportView(const QString &path);
+
+    Session *session() const { return m_session; }
+    LoadWorker *loadWorker() const { return m_worker; }
+    TraceListPanel *traceList() const { return m_traceList; }
+    DetailsPanel *details() const { return m_details; }
+    SearchPanel *searchPanel() const { return m_search; }
+    ResultList *searchResults() const { return m_searchResults; }
+    ResultList *chainResultList() const { return m_chainList; }
+    ChainResults *chainResults() const { return m_chain; }
+    FlameGraphWidget *flameGraph() const { return m_flame; }
+    LanesView *lanes() const { return m_lanes; }
+    GraphView *graph() const { return m_graph; }
+    DiagnosticsDialog *diagnosticsDialog() const { return m_diagnostics; }
+    QString bannerText() const;
+    bool isBannerVisible() const;
+    // Actions by their object name ("open", "back", "find", ...).
+    QAction *action(const QString &name) const;
+    QStringList recentFiles() const;
+    int linkDepth() const;
+    void setLinkDepth(int depth);
+
+signals:
+    void loadFinished(bool loaded);
+    void exportFinished(bool ok, const QString &message);
+
+public slots:
+    void showDiagnostics();
+    void showShortcuts();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void createViews();
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    QAction *addAction(const QString &name, const QString &text, const QKeySequence &shortcut,
+                       const QString &group = {});
+    QAction *addAction(const QString &name, const QString &text, const QList<QKeySequence> &shortcuts,
+                       const QString &group = {});
+
+    void onLoadFinished(const LoadOutcome &outcome);
+    void onProgress(double fraction);
+    void updateTitle();
+    void updateHistoryActions();
+    void updateSpanActions();
+    void showBanner(const QString &html, bool error);
+    void hideBanner();
+    void addRecent(const QStringList &files);
+    void rebuildRecentMenu();
+    void openDialog(bool add);
+    void exportDialog();
+    void goToReference();
+    void about();
+    bool isDark() const;
+    void readSettings();
+    void writeSettings() const;
+
+    Session *m_session;
+    LoadWorker *m_worker;
+    QStringList m_files;
+    QStringList m_loadingFiles;
+    QStringList m_sampleFiles;
+
+    QTabWidget *m_tabs = nullptr;
+    QSplitter *m_traceSplitter = nullptr;
+    FlameGraphWidget *m_flame = nullptr;
+    LanesView *m_lanes = nullptr;
+    GraphView *m_graph = nullptr;
+    View m_lastTracePane = View::Lanes;
+
+    QWidget *m_banner = nullptr;
+    QLabel *m_bannerLabel = nullptr;
+    SearchPanel *m_search = nullptr;
+
+    TraceListPanel *m_traceList = nullptr;
+    DetailsPanel *m_details = nullptr;
+    ResultList *m_searchResults = nullptr;
+    ResultList *m_chainList = nullptr;
+    ChainResults *m_chain = nullptr;
+    QDockWidget *m_traceDock = nullptr;
+    QDockWidget *m_detailsDock = nullptr;
+    QDockWidget *m_searchDock = nullptr;
+    QDockWidget *m_chainDock = nullptr;
+    DiagnosticsDialog *m_diagnostics = nullptr;
+
+    QLabel *m_statusLabel = nullptr;
+    QLabel *m_diagnosticsLink = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QToolButton *m_cancelButton = nullptr;
+    QSpinBox *m_depthBox = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_fileMenu = nullptr;
+
+    std::map<QString, QAction *> m_actions;
+    QList<QAction *> m_actionOrder; // for the shortcuts dialog, in menu order
+    std::map<QAction *, QString> m_actionGroup;
+};
+
+} // namespace causeway::ui

@@ -6,6 +6,8 @@
 #include "ui/timeaxis.h"
 
 #include <QEvent>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -25,6 +27,7 @@ constexpr double kOverviewHeight = 34;
 constexpr double kBandThreshold = 4;     // px of left drag before it becomes a range selection
 constexpr double kZoomStep = 0.8;        // window factor per wheel notch / key press
 constexpr double kPanStep = 0.15;        // of the window width per key press
+constexpr uint32_t kAsyncSpans = 200'000; // traces this large are indexed on a worker thread
 
 QString fromView(std::string_view s)
 {
@@ -105,21 +108,57 @@ void FlameGraphWidget::onFocusChanged()
 {
     const auto &model = m_session->model();
     const uint32_t trace = m_session->focusTrace();
-    if (model != m_model || !m_rows || m_rows->trace() != trace) {
+    if (model != m_model || trace != m_trace) {
         m_model = model;
-        m_rows = model && trace < model->traces.size() ? std::make_shared<FlameRows>(*model, trace) : nullptr;
-        m_painter.setRows(m_rows);
-        m_overview.setRows(m_rows);
-        m_painter.setMarked(m_highlighted);
-        m_hovered = kNone;
-        m_scrollY = 0;
+        m_trace = trace;
+        ++m_generation;
+        m_preparing = false;
+        installRows(nullptr);
+        if (model && trace < model->traces.size()) {
+            if (model->traces[trace].spans.count < kAsyncSpans) {
+                installRows(std::make_shared<const FlameRows>(*model, trace));
+            } else {
+                // Indexing a very large trace takes a noticeable moment: do it
+                // off the GUI thread and show the trace when it is ready.
+                m_preparing = true;
+                const uint64_t generation = m_generation;
+                auto *watcher = new QFutureWatcher<std::shared_ptr<const FlameRows>>(this);
+                connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+                    watcher->deleteLater();
+                    if (generation != m_generation)
+                        return;
+                    m_preparing = false;
+                    installRows(watcher->result());
+                    applySessionRange();
+                    emit rowsReady();
+                });
+                watcher->setFuture(QtConcurrent::run(
+                    [model, trace] { return std::make_shared<const FlameRows>(*model, trace); }));
+            }
+        }
     }
+    applySessionRange();
+    update();
+}
+
+void FlameGraphWidget::installRows(std::shared_ptr<const FlameRows> rows)
+{
+    m_rows = std::move(rows);
+    m_painter.setRows(m_rows);
+    m_overview.setRows(m_rows);
+    m_painter.setMarked(m_highlighted);
+    m_hovered = kNone;
+    m_scrollY = 0;
+    update();
+}
+
+void FlameGraphWidget::applySessionRange()
+{
     const ViewState &state = m_session->current();
     if (state.viewStart == 0 && state.viewEnd == 0)
         setWindow(0, fullLength(), false);
     else
         onVisibleRangeChanged(state.viewStart, state.viewEnd);
-    update();
 }
 
 void FlameGraphWidget::onVisibleRangeChanged(uint64_t start, uint64_t end)
@@ -337,7 +376,12 @@ void FlameGraphWidget::paintEvent(QPaintEvent *)
     if (!m_rows || m_rows->entryCount() == 0) {
         p.fillRect(all, m_style.background);
         p.setPen(m_style.text);
-        p.drawText(all, Qt::AlignCenter, m_model ? tr("No trace in focus") : tr("No traces loaded"));
+        QString text = tr("No traces loaded");
+        if (m_preparing)
+            text = tr("Preparing the flame graph of %1 spans…").arg(m_model->traces[m_trace].spans.count);
+        else if (m_model)
+            text = tr("No trace in focus");
+        p.drawText(all, Qt::AlignCenter, text);
         return;
     }
 

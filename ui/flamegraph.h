@@ -64,6 +64,8 @@ public slots:
 signals:
     // A span was double-clicked, or Enter was pressed on the selection.
     void spanActivated(uint32_t span);
+    // The rows of a very large focus trace, indexed off the GUI thread, are shown.
+    void rowsReady();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -82,6 +84,8 @@ private:
     enum class Drag { None, Select, Pan, Overview };
 
     void onFocusChanged();
+    void installRows(std::shared_ptr<const FlameRows> rows);
+    void applySessionRange();
     void onVisibleRangeChanged(uint64_t start, uint64_t end);
     void onSelectionChanged(uint32_t span);
     void updateStyle();
@@ -107,6 +111,9 @@ private:
 
     Session *m_session;
     std::shared_ptr<const Model> m_model;
+    uint32_t m_trace = kNone;
+    uint64_t m_generation = 0;   // of focus changes: late results of older ones are dropped
+    bool m_preparing = false;
     std::shared_ptr<const FlameRows> m_rows;
     FlamePainter m_painter;
     FlamePainter m_overview;

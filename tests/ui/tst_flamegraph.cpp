@@ -15,6 +15,7 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThreadPool>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -140,6 +141,7 @@ private slots:
     void overviewDragMovesWindow();
     void panAndScroll();
     void toolTipDescribesSpan();
+    void largeTraceIsIndexedOffTheGuiThread();
     void flameDrawingSizeAndContent();
     void formatDuration_data();
     void formatDuration();
@@ -761,6 +763,46 @@ void TestFlameGraph::toolTipDescribesSpan()
     QVERIFY(tip.contains(QStringLiteral("Error")));
     QVERIFY(tip.contains(QStringLiteral("0 out, 1 in")));
     QToolTip::hideText();
+}
+
+void TestFlameGraph::largeTraceIsIndexedOffTheGuiThread()
+{
+    Spans s;
+    const uint32_t root = s.add(0, kNone, 0, 300'000'000, "root");
+    for (uint32_t i = 0; i < 210'000; ++i)
+        s.add(0, root, uint64_t(i) * 1000, uint64_t(i) * 1000 + 700, "leaf");
+    s.add(1, kNone, 0, 1000, "small trace");
+    Session session;
+    session.setModel(s.finish());
+    session.navigateTo(1);
+    FlameGraphWidget w(&session);
+    w.resize(1000, 300);
+    QVERIFY(w.painter().rows()); // small: indexed at once
+
+    QSignalSpy ready(&w, &FlameGraphWidget::rowsReady);
+    session.navigateTo(0);
+    session.setVisibleRange(kBase + 1'000'000, kBase + 2'000'000);
+    // Not yet: the widget shows a note meanwhile and paints without a crash.
+    QImage image(w.size(), QImage::Format_ARGB32_Premultiplied);
+    if (!w.painter().rows())
+        w.render(&image);
+    QVERIFY(ready.count() == 1 || ready.wait(20000));
+    QVERIFY(w.painter().rows());
+    QCOMPARE(w.painter().rows()->entryCount(), size_t(210'001));
+    // The range asked for while indexing is the one shown.
+    QCOMPARE(w.viewStart(), kBase + 1'000'000);
+    QCOMPARE(w.viewEnd(), kBase + 2'000'000);
+    QCOMPARE(w.spanAt(w.spanRect(root + 1500)->center()), root + 1500);
+
+    // A result that arrives after the focus moved on is dropped.
+    session.back();
+    session.forward();
+    session.back();
+    QCOMPARE(w.painter().rows()->trace(), 1u);
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents();
+    QCOMPARE(w.painter().rows()->trace(), 1u);
+    QCOMPARE(w.viewEnd(), kBase + 1000);
 }
 
 void TestFlameGraph::flameDrawingSizeAndContent()

@@ -27,13 +27,21 @@ namespace causeway::detail {
 
 namespace {
 
-constexpr size_t kBatchBytes = size_t(1) << 20;
+// Spans are parsed in batches of about this many bytes: large enough that a
+// batch's fixed costs (a model fragment, its string pool, the merge) stay
+// small, small enough for two threads to share a medium file. Chosen from
+// the input size alone so the result never depends on the thread count.
+size_t batchBytesFor(size_t inputBytes)
+{
+    return std::clamp<size_t>(inputBytes / 64, size_t(256) << 10, size_t(2) << 20);
+}
+constexpr size_t kBatchBytes = size_t(1) << 20; // JSON Lines batches
 constexpr size_t kParallelMinBytes = size_t(2) << 20;
 // A JSON Lines line bigger than this is read like a document, in batches.
 constexpr size_t kBigLineBytes = size_t(8) << 20;
-// Merges wait once this many actions are queued; fixed so the order of work
+// Merges wait once this many batches are queued; fixed so the order of work
 // on the model does not depend on the thread count.
-constexpr size_t kMaxQueued = 8;
+constexpr size_t kMaxQueued = 3;
 
 bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
@@ -43,17 +51,25 @@ class PaddedBuffer
 public:
     const char *fill(std::string_view before, std::string_view body, std::string_view after)
     {
-        const size_t len = before.size() + body.size() + after.size();
+        char *p = reserve(before.size() + body.size() + after.size());
+        // An empty view may have a null data pointer, which memcpy must not see.
+        if (!before.empty())
+            std::memcpy(p, before.data(), before.size());
+        if (!body.empty())
+            std::memcpy(p + before.size(), body.data(), body.size());
+        if (!after.empty())
+            std::memcpy(p + before.size() + body.size(), after.data(), after.size());
+        return p;
+    }
+    // Room for len bytes plus zeroed padding; the caller writes the bytes.
+    char *reserve(size_t len)
+    {
         if (len + simdjson::SIMDJSON_PADDING > m_capacity) {
             m_capacity = std::max(len + simdjson::SIMDJSON_PADDING, m_capacity * 2);
             m_data = std::make_unique<char[]>(m_capacity);
         }
-        char *p = m_data.get();
-        std::memcpy(p, before.data(), before.size());
-        std::memcpy(p + before.size(), body.data(), body.size());
-        std::memcpy(p + before.size() + body.size(), after.data(), after.size());
-        std::memset(p + len, 0, simdjson::SIMDJSON_PADDING);
-        return p;
+        std::memset(m_data.get() + len, 0, simdjson::SIMDJSON_PADDING);
+        return m_data.get();
     }
     // Large one-off documents should not keep their buffer.
     void shrink()
@@ -182,12 +198,23 @@ std::string invalidJsonMessage(const JsonScanError &e, bool wholeFile)
     return "invalid JSON: " + e.message;
 }
 
-// A batch of spans from one spans array, parsed off the main thread.
+// A batch of spans, parsed off the main thread. It may run across several
+// spans arrays (real files have many small ones); `segments` says which
+// spans belong to which scope.
 struct SpanBatchJob final : Job
 {
+    struct Segment
+    {
+        const void *scope = nullptr;   // the reader's slot for the scope; opaque here
+        const void *resource = nullptr;
+        size_t inputSpans = 0;
+        size_t producedSpans = 0;      // after skipping spans that cannot be kept
+    };
     std::string_view input;
     uint64_t begin = 0, end = 0;       // from the first span's '{' to the last span's '}'
     std::vector<uint64_t> starts;      // each span's offset, for messages
+    std::vector<uint64_t> spanEnds;
+    std::vector<Segment> segments;
     JsonPlace place;
     const ReadContext *ctx = nullptr;
 
@@ -201,12 +228,38 @@ struct SpanBatchJob final : Job
             cancelled = true;
             return;
         }
-        const std::string_view body = input.substr(begin, end - begin);
-        const char *buf = state.buffer.fill("[", body, "]");
+        // One array of the batch's spans. Within one spans array the text
+        // between spans is only commas; across arrays the spans are joined.
+        size_t len = 0;
+        const char *buf = nullptr;
+        std::vector<uint64_t> joinedAt; // where each span starts in buf
+        if (segments.size() <= 1) {
+            const std::string_view body = input.substr(begin, end - begin);
+            buf = state.buffer.fill("[", body, "]");
+            len = body.size() + 2;
+        } else {
+            len = 1 + starts.size();
+            for (size_t i = 0; i < starts.size(); ++i)
+                len += spanEnds[i] - starts[i];
+            char *p = state.buffer.reserve(len);
+            joinedAt.reserve(starts.size());
+            size_t at = 0;
+            p[at++] = '[';
+            for (size_t i = 0; i < starts.size(); ++i) {
+                if (i)
+                    p[at++] = ',';
+                joinedAt.push_back(at);
+                std::memcpy(p + at, input.data() + starts[i], spanEnds[i] - starts[i]);
+                at += spanEnds[i] - starts[i];
+            }
+            p[at++] = ']';
+            buf = p;
+        }
         simdjson::dom::element root;
-        if (auto code = state.parser.parse(buf, body.size() + 2, false).get(root)) {
+        if (auto code = state.parser.parse(buf, len, false).get(root)) {
             failed = true;
-            error = locate(std::string_view(buf, body.size() + 2), code, begin, 1, end);
+            error = locate(std::string_view(buf, len), code, 0, 0, len);
+            error.offset = fileOffset(error.offset, joinedAt);
             return;
         }
         OtlpDomReader reader(fragment);
@@ -214,12 +267,32 @@ struct SpanBatchJob final : Job
         simdjson::dom::array spans;
         if (root.get_array().get(spans) != simdjson::SUCCESS)
             return;
-        size_t i = 0;
+        size_t i = 0, segment = 0, inSegment = 0;
         for (simdjson::dom::element span : spans) {
+            while (segment < segments.size() && inSegment == segments[segment].inputSpans) {
+                ++segment;
+                inSegment = 0;
+            }
             reader.place.offset = starts[std::min(i++, starts.size() - 1)];
+            const size_t before = fragment.hot.size();
             reader.readSpan(span, 0, 0);
+            if (segment < segments.size())
+                segments[segment].producedSpans += fragment.hot.size() - before;
+            ++inSegment;
         }
         state.buffer.shrink();
+    }
+
+    // An offset in the parsed buffer back to the input.
+    uint64_t fileOffset(uint64_t at, const std::vector<uint64_t> &joinedAt) const
+    {
+        if (joinedAt.empty())
+            return std::min(begin + (at > 0 ? at - 1 : 0), end);
+        auto it = std::upper_bound(joinedAt.begin(), joinedAt.end(), at);
+        if (it == joinedAt.begin())
+            return starts.front();
+        const size_t i = size_t(it - joinedAt.begin()) - 1;
+        return std::min(starts[i] + (at - joinedAt[i]), spanEnds[i]);
     }
 };
 
@@ -230,8 +303,8 @@ class DocumentReader
 public:
     DocumentReader(std::string_view input, uint64_t begin, uint64_t end, uint64_t line, const ReadContext &ctx,
                    Model &out, WorkerPool &pool)
-        : m_input(input.substr(0, end)), m_begin(begin), m_line(line), m_ctx(ctx), m_out(out), m_pool(pool),
-          m_reader(out)
+        : m_input(input.substr(0, end)), m_begin(begin), m_line(line), m_batchBytes(batchBytesFor(end - begin)),
+          m_ctx(ctx), m_out(out), m_pool(pool), m_reader(out)
     {
         m_reader.place = {ctx.name, line, begin};
     }
@@ -239,7 +312,7 @@ public:
     // False on a fatal problem (error filled) or on cancellation.
     bool run(LoadError &error)
     {
-        const bool ok = parseDocument() && drain(0);
+        const bool ok = parseDocument() && flushShared() && drain(0);
         if (!ok && !m_cancelled) {
             // The scanner matches brackets without checking their kind, so it can
             // notice damage late; the strict checker finds the first fault.
@@ -582,7 +655,12 @@ private:
         else
             sp.held.push_back(std::move(a));
     }
-    void push(Action a) { m_queue.push_back(std::move(a)); }
+    void push(Action a)
+    {
+        if (a.kind == Action::Spans)
+            ++m_queuedBatches;
+        m_queue.push_back(std::move(a));
+    }
 
     bool scopeSpans(Pending &rp, size_t pos, size_t &end)
     {
@@ -624,13 +702,20 @@ private:
 
     bool spans(Pending &rp, Pending &sp, size_t pos, size_t &end)
     {
-        std::shared_ptr<SpanBatchJob> batch;
-        auto flush = [&] {
-            if (!batch)
+        // Spans whose scope and resource are already queued join the shared
+        // batch, which runs on across spans arrays. Spans that must wait for
+        // a later "scope" or "resource" key get batches of their own.
+        const bool direct = rp.emitted && sp.emitted;
+        if (!direct && !flushShared())
+            return false;
+        std::shared_ptr<SpanBatchJob> own;
+        std::shared_ptr<SpanBatchJob> &batch = direct ? m_shared : own;
+        auto flushOwn = [&] {
+            if (!own)
                 return true;
-            m_pool.submit(batch);
-            toScope(rp, sp, Action{Action::Spans, sp.slot, rp.slot, false, 0, 0, std::move(batch)});
-            batch.reset();
+            m_pool.submit(own);
+            toScope(rp, sp, Action{Action::Spans, sp.slot, rp.slot, false, 0, 0, std::move(own)});
+            own.reset();
             return drain(kMaxQueued);
         };
         const bool ok = listField("spans", pos, end, [&](size_t ipos, size_t &iend) {
@@ -648,21 +733,38 @@ private:
                 batch->place = {m_ctx.name, m_line, ipos};
                 batch->ctx = &m_ctx;
             }
+            if (batch->segments.empty() || batch->segments.back().scope != sp.slot)
+                batch->segments.push_back({sp.slot, rp.slot, 0, 0});
+            ++batch->segments.back().inputSpans;
             batch->end = iend;
             batch->starts.push_back(ipos);
-            if (batch->end - batch->begin >= kBatchBytes)
-                return flush();
+            batch->spanEnds.push_back(iend);
+            if (batch->end - batch->begin >= m_batchBytes)
+                return direct ? flushShared() : flushOwn();
             return true;
         });
-        return ok && flush();
+        return ok && flushOwn();
     }
 
-    // Merges queued work into the model, in order, until at most `keep` actions remain.
+    bool flushShared()
+    {
+        if (!m_shared)
+            return true;
+        m_pool.submit(m_shared);
+        push(Action{Action::Spans, nullptr, nullptr, false, 0, 0, std::move(m_shared)});
+        m_shared.reset();
+        return drain(kMaxQueued);
+    }
+
+    // Applies queued work to the model, in order, until at most `keep` span
+    // batches are waiting (0: everything).
     bool drain(size_t keep)
     {
-        while (m_queue.size() > keep) {
+        while (!m_queue.empty() && (m_queuedBatches > keep || keep == 0)) {
             Action a = std::move(m_queue.front());
             m_queue.pop_front();
+            if (a.kind == Action::Spans)
+                --m_queuedBatches;
             if (!commit(a))
                 return false;
         }
@@ -722,11 +824,15 @@ private:
             }
             if (job.failed)
                 return fail(job.error);
-            const size_t base = m_out.hot.size();
+            size_t i = m_out.hot.size();
             m_out.merge(std::move(job.fragment));
-            for (size_t i = base; i < m_out.hot.size(); ++i) {
-                m_out.cold[i].scope = a.slot->index;
-                m_out.hot[i].service = a.parent->service;
+            for (const auto &segment : job.segments) {
+                const auto *scope = static_cast<const Slot *>(segment.scope);
+                const auto *resource = static_cast<const Slot *>(segment.resource);
+                for (size_t k = 0; k < segment.producedSpans; ++k, ++i) {
+                    m_out.cold[i].scope = scope->index;
+                    m_out.hot[i].service = resource->service;
+                }
             }
             m_ctx.done(job.end);
             a.job.reset();
@@ -739,6 +845,7 @@ private:
     std::string_view m_input;
     uint64_t m_begin;
     uint64_t m_line;
+    size_t m_batchBytes;
     const ReadContext &m_ctx;
     Model &m_out;
     WorkerPool &m_pool;
@@ -747,6 +854,8 @@ private:
     size_t m_depth = 0;
     std::deque<Slot> m_slots;          // stable addresses
     std::deque<Action> m_queue;
+    size_t m_queuedBatches = 0;
+    std::shared_ptr<SpanBatchJob> m_shared;
     TopLevelShape m_shape;
     JsonScanError m_error;
     bool m_cancelled = false;

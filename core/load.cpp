@@ -32,10 +32,20 @@ bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 // True when the first line is one complete JSON object and another follows.
 bool looksLikeJsonLines(std::string_view text)
 {
+    // Only the first line matters; without a newline it is one document
+    // (and a single-line document of 200 MB must not be walked byte by byte).
+    const size_t firstNewline = text.find('\n');
+    if (firstNewline == std::string_view::npos)
+        return false;
+    size_t next = firstNewline + 1;
+    while (next < text.size() && isSpace(text[next]))
+        ++next;
+    if (next >= text.size() || text[next] != '{')
+        return false;
     int depth = 0;
     bool inString = false, escaped = false;
     size_t i = 0;
-    for (; i < text.size(); ++i) {
+    for (; i < firstNewline; ++i) {
         char c = text[i];
         if (inString) {
             if (escaped)
@@ -56,7 +66,7 @@ bool looksLikeJsonLines(std::string_view text)
         } else if (c == '\n')
             return false; // a newline inside the first value: a pretty-printed document
     }
-    if (i >= text.size())
+    if (i >= firstNewline)
         return false;
     // Something other than whitespace after the first value means one value per line.
     for (++i; i < text.size(); ++i)

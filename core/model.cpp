@@ -5,6 +5,17 @@
 
 namespace causeway {
 
+namespace {
+// Room for `extra` more elements, growing geometrically: merging many
+// fragments one after another must not copy the pools every time.
+template<typename Vector>
+void reserveMore(Vector &v, size_t extra)
+{
+    if (v.size() + extra > v.capacity())
+        v.reserve(std::max(v.size() + extra, v.capacity() * 2));
+}
+} // namespace
+
 void Diagnostics::add(Severity severity, std::string_view code, std::string_view firstMessage, uint64_t n)
 {
     for (auto &d : m_items) {
@@ -90,10 +101,10 @@ void Model::merge(Model &&other)
         return v;
     };
 
-    attributes.reserve(attributes.size() + other.attributes.size());
+    reserveMore(attributes, other.attributes.size());
     for (const auto &a : other.attributes)
         attributes.push_back({map[a.key], remapValue(a.value)});
-    values.reserve(values.size() + other.values.size());
+    reserveMore(values, other.values.size());
     for (const auto &v : other.values)
         values.push_back(remapValue(v));
 
@@ -111,7 +122,7 @@ void Model::merge(Model &&other)
         s.schemaUrl = map[s.schemaUrl];
         scopes.push_back(s);
     }
-    hot.reserve(hot.size() + other.hot.size());
+    reserveMore(hot, other.hot.size());
     for (auto h : other.hot) {
         h.name = map[h.name];
         h.service = map[h.service];
@@ -120,7 +131,7 @@ void Model::merge(Model &&other)
         h.depth = 0;
         hot.push_back(h);
     }
-    cold.reserve(cold.size() + other.cold.size());
+    reserveMore(cold, other.cold.size());
     for (auto c : other.cold) {
         c.scope += scopeBase;
         c.traceState = map[c.traceState];
@@ -135,7 +146,7 @@ void Model::merge(Model &&other)
         e.attributes = shift(e.attributes, attrBase);
         events.push_back(e);
     }
-    links.reserve(links.size() + other.links.size());
+    reserveMore(links, other.links.size());
     for (auto l : other.links) {
         l.from += spanBase;
         l.traceState = map[l.traceState];

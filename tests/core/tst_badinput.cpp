@@ -92,6 +92,13 @@ private slots:
                                             << QByteArray("yes");
         QTest::newRow("missing colon at top") << QByteArray("{\"resourceSpans\" [] }") << QByteArray("[");
         QTest::newRow("garbage after the document") << QByteArray::fromStdString(docWithSpans(good) + " xyz") << QByteArray("xyz");
+        {
+            // Spans of two resources are parsed as one batch: the offset still points into the file.
+            const std::string first = docWithSpans(good);
+            const std::string second = docWithSpans(span(kTrace, "00f067aa0ba902b8", ",\"flags\":yes"));
+            const std::string two = first.substr(0, first.size() - 2) + "," + second.substr(second.find("[{") + 1);
+            QTest::newRow("second resource") << QByteArray::fromStdString(two) << QByteArray("yes");
+        }
         QTest::newRow("bad resource") << QByteArray("{\"resourceSpans\":[{\"resource\":{\"attributes\":[}}]}") << QByteArray("}}]}");
     }
     void invalidJsonAtKnownOffset()

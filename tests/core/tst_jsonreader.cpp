@@ -454,20 +454,17 @@ private slots:
 
     void threadedMatchesSingleThreaded()
     {
-        // About 7 MB: several batches, so the worker threads and the ordered merge are exercised.
-        const std::string doc = generateDocument(12, 1500);
-        QVERIFY(doc.size() > (size_t(4) << 20));
-        Model one, two, four;
+        // About 4 MB: several batches, so the worker threads and the ordered merge are exercised.
+        const std::string doc = generateDocument(8, 1500);
+        QVERIFY(doc.size() > (size_t(3) << 20));
+        Model one, two;
         auto r1 = loadText(doc, one, 1);
         auto r2 = loadText(doc, two, 2);
-        auto r4 = loadText(doc, four, 4);
-        QVERIFY2(r1.ok && r2.ok && r4.ok, r2.error.text().c_str());
-        QCOMPARE(one.spanCount(), size_t(12 * 1500));
-        QCOMPARE(one.links.size(), size_t(11 * 1500));
-        QCOMPARE(one.traces.size(), size_t(12));
-        const std::string d1 = dump(one);
-        QVERIFY(d1 == dump(two));
-        QVERIFY(d1 == dump(four));
+        QVERIFY2(r1.ok && r2.ok, r2.error.text().c_str());
+        QCOMPARE(one.spanCount(), size_t(8 * 1500));
+        QCOMPARE(one.links.size(), size_t(7 * 1500));
+        QCOMPARE(one.traces.size(), size_t(8));
+        QVERIFY(dump(one) == dump(two));
         QVERIFY(one.strings.size() == two.strings.size());
         // Spot checks on content, including escapes and brackets inside strings.
         const uint32_t s = one.findSpan(one.cold[1500 + 7].traceId, one.cold[1500 + 7].spanId);

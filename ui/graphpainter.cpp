@@ -546,8 +546,9 @@ std::shared_ptr<GraphPicture> buildGraphPicture(const Model &model, const Drawin
     graphOptions.depth = options.depth;
     graphOptions.expandedGroups = expandedGroups;
     if (options.trace == kNone) {
-        // The whole model: past the dot limit the layout switches to sfdp.
-        graphOptions.nodeCap = 5000;
+        // The whole model: past 1,000 nodes the layout switches to sfdp, whose
+        // overlap removal costs about 1.5 s of CPU at 2,000 nodes and 20 s at 10,000.
+        graphOptions.nodeCap = 2000;
     }
     TraceGraph graph = buildTraceGraph(model, options.trace, graphOptions);
     if (graph.nodes.empty())

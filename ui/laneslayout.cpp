@@ -861,7 +861,20 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             continue;
         }
         flameStyle.background = background;
-        lane.flame->paint(p, lane.flameView, flameStyle, state.selectedSpan, state.hoverSpan);
+        if (lane.flameView.rect.width() > 0) {
+            lane.flame->paint(p, lane.flameView, flameStyle, state.selectedSpan, state.hoverSpan);
+            continue;
+        }
+        // Zoomed in, a trace can be off screen: say which way it is, and how far.
+        const Trace &t = model.traces[lane.trace];
+        const bool right = lane.flameView.rect.left() >= layout.width / 2;
+        const QString text = right ? offsetText(signedDiff(t.start, layout.time.toTime(layout.width))) + QStringLiteral("  ▸")
+                                   : QStringLiteral("◂  ") + offsetText(signedDiff(t.end, layout.time.toTime(0)));
+        QFont small = style.font;
+        small.setPointSizeF(style.font.pointSizeF() * 0.86);
+        p.setFont(small);
+        p.setPen(colors.mutedText);
+        p.drawText(lane.body.adjusted(4, 0, -4, 0), Qt::AlignVCenter | (right ? Qt::AlignRight : Qt::AlignLeft), text);
     }
 
     // Edges over the lanes.

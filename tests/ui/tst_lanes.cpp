@@ -488,6 +488,9 @@ void TestLanes::hoverHighlightsEdge()
     sendMouse(view.canvas(), QEvent::MouseMove, onEdge);
     QCOMPARE(view.hoveredEdge(), edge);
     QCOMPARE(view.canvas()->cursor().shape(), Qt::PointingHandCursor);
+    const QString out = qEnvironmentVariable("CAUSEWAY_LANES_PNG");
+    if (!out.isEmpty())
+        view.grab().save(out + QStringLiteral("-widget-hover.png"));
     // The tooltip carries the link's attributes and its lag.
     const QString tip = edgeToolTip(m, view.lanesLayout(), view.lanesLayout().edges[edge]);
     QVERIFY(tip.contains(QStringLiteral("messaging.system = kafka")));
@@ -556,8 +559,22 @@ void TestLanes::groupLaneOpensListThatNavigates()
     QTest::keyClick(table, Qt::Key_Return);
     QCOMPARE(session.focusTrace(), chosen);
     QCOMPARE(view.lanesLayout().focus, chosen);
+    QTRY_VERIFY(!view.findChild<QTableView *>()); // the list closed itself
     session.back();
     QCOMPARE(session.focusTrace(), traceOf(m, 1));
+
+    // The bundled edge into the group opens the same list.
+    const auto &edges = view.lanesLayout().edges;
+    const auto bundle = std::find_if(edges.begin(), edges.end(), [](const LaneEdge &e) { return e.fromSpan == kNone; });
+    QVERIFY(bundle != edges.end());
+    QCOMPARE(bundle->links.size(), members.size());
+    const QPointF onBundle = bundle->path.pointAtPercent(0.3);
+    QCOMPARE(edgeAt(view.lanesLayout(), onBundle), int(bundle - edges.begin()));
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, onBundle.toPoint());
+    QCOMPARE(session.focusTrace(), traceOf(m, 1));
+    auto *again = view.findChild<QTableView *>();
+    QVERIFY(again);
+    QCOMPARE(again->model()->rowCount(), int(members.size()));
 }
 
 void TestLanes::depthControl()

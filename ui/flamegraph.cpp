@@ -1,7 +1,6 @@
 #include "ui/flamegraph.h"
 
 #include "ui/drawing.h"
-#include "ui/palette.h"
 #include "ui/session.h"
 #include "ui/timeaxis.h"
 
@@ -748,7 +747,10 @@ Drawing flameDrawing(const Model &model, const DrawingOptions &options)
     const double width = std::max(200.0, options.width);
     const double rowHeight = rowHeightFor(style.font);
     const double legend = flameLegendHeight(*rows, style.font, width, true);
-    const double flameHeight = FlamePainter::contentHeight(*rows, rowHeight);
+    // A pathologically deep trace would ask for an image taller than any
+    // format or memory allows: draw its first rows only.
+    constexpr int kMaxDrawingRows = 1000;
+    const double flameHeight = std::min(rows->rowCount(), kMaxDrawingRows) * rowHeight;
     const uint32_t selected = options.span;
 
     Drawing drawing;

@@ -841,6 +841,19 @@ void TestFlameGraph::flameDrawingSizeAndContent()
     // No trace named: the one with the most links (here the only one).
     options.trace = kNone;
     QCOMPARE(flameDrawing(*model, options).size.height(), expected);
+
+    // A trace 3000 levels deep draws its first 1000 rows, not a 50,000 px image.
+    Spans deep;
+    uint32_t parent = deep.add(0, kNone, 0, 1'000'000, "level");
+    for (int d = 1; d < 3000; ++d)
+        parent = deep.add(0, parent, uint64_t(d), 1'000'000 - uint64_t(d), "level");
+    auto deepModel = deep.finish();
+    options.trace = 0;
+    const Drawing tall = flameDrawing(*deepModel, options);
+    FlameRows deepRows(*deepModel, 0);
+    QCOMPARE(deepRows.rowCount(), 3000);
+    QCOMPARE(tall.size.height(),
+             TimeAxis::kHeight + 1000 * rowHeight + flameLegendHeight(deepRows, style.font, 800, true));
 }
 
 void TestFlameGraph::formatDuration_data()

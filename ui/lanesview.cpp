@@ -32,7 +32,7 @@
 namespace causeway::ui {
 
 namespace {
-constexpr int kMaxDepth = 10;
+constexpr int kMaxDepth = 6;
 constexpr uint32_t kGroupThreshold = 12;
 }
 

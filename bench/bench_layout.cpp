@@ -104,8 +104,11 @@ LayoutRequest requestFor(const TraceGraph &graph)
 {
     LayoutRequest r;
     r.labelFontSize = 10;
-    for (size_t i = 0; i < graph.nodes.size(); ++i)
-        r.nodes.push_back({"n" + std::to_string(i), std::string(), graph.nodes[i].isGroup() ? 170.0 : 160.0, 52});
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+        char id[24]; // formatted by hand: GCC 12 warns falsely (-Wrestrict) on "n" + std::to_string(i)
+        std::snprintf(id, sizeof id, "n%zu", i);
+        r.nodes.push_back({id, std::string(), graph.nodes[i].isGroup() ? 170.0 : 160.0, 52});
+    }
     for (const GraphEdge &e : graph.edges)
         r.edges.push_back({e.from, e.to, std::to_string(e.linkCount) + " links · 12 ms"});
     return r;
@@ -114,8 +117,11 @@ LayoutRequest requestFor(const TraceGraph &graph)
 LayoutRequest smallBaseline()
 {
     LayoutRequest r;
-    for (uint32_t i = 0; i < 10; ++i)
-        r.nodes.push_back({"b" + std::to_string(i), std::string(), 160, 52});
+    for (uint32_t i = 0; i < 10; ++i) {
+        char id[16];
+        std::snprintf(id, sizeof id, "b%u", i);
+        r.nodes.push_back({id, std::string(), 160, 52});
+    }
     for (uint32_t i = 1; i < 10; ++i)
         r.edges.push_back({(i - 1) / 2, i, "1 link · 3 ms"});
     return r;

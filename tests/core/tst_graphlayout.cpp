@@ -12,6 +12,8 @@
 #include <cmath>
 #include <thread>
 
+#include <unistd.h>
+
 using namespace causeway;
 
 namespace {
@@ -162,6 +164,26 @@ private slots:
         for (auto &n : request.nodes)
             n.id = "same";
         checkGeometry(request, layoutGraph(request));
+    }
+
+    void messagesAreCapturedNotPrinted()
+    {
+        // Graphviz warns about this label; the warning must land in the result, not on stderr.
+        LayoutRequest request = smallGraph();
+        request.edges[0].label = "bad \xff\xfe utf-8";
+        QTemporaryFile sink;
+        QVERIFY(sink.open());
+        std::fflush(stderr);
+        const int saved = dup(2);
+        dup2(sink.handle(), 2);
+        const LayoutResult result = layoutGraph(request);
+        std::fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        QVERIFY2(result.ok, result.error.c_str());
+        QVERIFY(!result.warnings.empty());
+        QVERIFY(result.warnings.front().find("UTF8") != std::string::npos);
+        QCOMPARE(QFileInfo(sink.fileName()).size(), qint64(0));
     }
 
     void dotSource()

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -195,6 +196,26 @@ bool build(const LayoutRequest &request, bool withNodeLabels, Built &out, std::s
     return true;
 }
 
+// Whether the installed Graphviz has this layout engine (sfdp needs the
+// neato layout plugin, which a minimal installation may lack).
+bool engineAvailable(GVC_t *gvc, const char *engine)
+{
+    static std::vector<std::string> engines;
+    static bool listed = false;
+    if (!listed) {
+        listed = true;
+        int count = 0;
+        if (char **list = gvPluginList(gvc, "layout", &count, nullptr)) {
+            for (int i = 0; i < count; ++i) {
+                engines.emplace_back(list[i]);
+                std::free(list[i]);
+            }
+            std::free(list);
+        }
+    }
+    return std::find(engines.begin(), engines.end(), engine) != engines.end();
+}
+
 // Graphviz messages arrive in pieces ("Warning: ", text, "\n"): split lines.
 void collectMessages(const std::string &text, std::vector<std::string> &warnings, std::string *errors)
 {
@@ -259,8 +280,16 @@ LayoutResult layoutGraph(const LayoutRequest &request)
         return result;
     Agraph_t *g = built.graph.get();
     result.engine = built.engine == LayoutEngine::Dot ? "dot" : "sfdp";
+    if (!engineAvailable(gvc, result.engine.c_str())) {
+        result.error = "the Graphviz layout engine '" + result.engine + "' is not installed"
+            + (built.engine == LayoutEngine::Sfdp ? " (needed for graphs of more than " + std::to_string(request.dotNodeLimit)
+                       + " nodes; install Debian's graphviz package, or show fewer traces)"
+                                                   : std::string());
+        return result;
+    }
 
     if (gvLayout(gvc, g, result.engine.c_str()) != 0) {
+        gvFreeLayout(gvc, g);
         std::string errors;
         collectMessages(messages, result.warnings, &errors);
         result.error = "Graphviz layout with " + result.engine + " failed" + (errors.empty() ? std::string() : ": " + errors);

@@ -246,6 +246,7 @@ const FlameGeometry &FlamePainter::geometry(const FlameView &view, const QFont &
 {
     if (!m_valid || !(view == m_view) || font != m_font) {
         build(view, font);
+        ++m_builds;
         m_view = view;
         m_font = font;
         m_valid = true;

@@ -172,6 +172,8 @@ public:
     const FlameGeometry &geometry(const FlameView &view, const QFont &font);
     // Drops the cached geometry (the next paint rebuilds it).
     void invalidate() { m_valid = false; }
+    // How many times the geometry was built: hover and selection must not add to it.
+    size_t buildCount() const { return m_builds; }
 
     // Paints background, boxes, marks, labels, glyphs, then the outlines of
     // the hovered and selected spans, clipped to view.rect.
@@ -198,6 +200,7 @@ private:
     FlameView m_view;
     QFont m_font;
     bool m_valid = false;
+    size_t m_builds = 0;
 };
 
 // A legend of the trace's services and their colours, flowing over `width`

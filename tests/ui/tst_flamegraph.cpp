@@ -138,6 +138,7 @@ private slots:
     void overlappingSpansInOneRowAllDrawn();
     void labelsNeverOverlap();
     void marksAndErrorsAndGlyphs();
+    void hoverAndSelectionReuseGeometry();
     void overviewDragMovesWindow();
     void panAndScroll();
     void toolTipDescribesSpan();
@@ -669,6 +670,37 @@ void TestFlameGraph::marksAndErrorsAndGlyphs()
     const QRgb background = image.pixel(5, int(w.flameRect().bottom()) - 5);
     const QRectF r = *w.spanRect(consumer);
     QVERIFY(image.pixel(int(r.center().x()), int(r.center().y()) + 3) != background);
+}
+
+void TestFlameGraph::hoverAndSelectionReuseGeometry()
+{
+    Spans s;
+    const uint32_t root = s.add(0, kNone, 0, 1'000'000, "root");
+    const uint32_t a = s.add(0, root, 0, 400'000, "a");
+    const uint32_t b = s.add(0, root, 500'000, 900'000, "b");
+    Session session;
+    session.setModel(s.finish());
+    FlameGraphWidget w(&session);
+    w.resize(1000, 300);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QImage image(w.size(), QImage::Format_ARGB32_Premultiplied);
+    w.render(&image);
+    const size_t builds = w.painter().buildCount();
+    QVERIFY(builds >= 1);
+    QTest::mouseMove(&w, w.spanRect(a)->center().toPoint());
+    w.render(&image);
+    session.select(b);
+    w.render(&image);
+    QTest::mouseMove(&w, w.spanRect(b)->center().toPoint());
+    w.render(&image);
+    QCOMPARE(w.painter().buildCount(), builds);
+    w.zoomIn();
+    w.render(&image);
+    QCOMPARE(w.painter().buildCount(), builds + 1);
+    w.resize(900, 300);
+    w.render(&image);
+    QCOMPARE(w.painter().buildCount(), builds + 2);
 }
 
 void TestFlameGraph::overviewDragMovesWindow()

@@ -376,17 +376,26 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "bench_load: %s: missing or empty\n", file.c_str());
         return 1;
     }
+    // The sniffer decides JSON Lines from the first line and what follows
+    // it, so hand it everything up to just past the first newline.
     std::string head;
     {
         std::FILE *f = std::fopen(file.c_str(), "rb");
-        char buf[4096];
-        size_t n = f ? std::fread(buf, 1, sizeof buf, f) : 0;
+        char buf[1 << 16];
+        size_t n = 0, newline = std::string::npos;
+        while (f && head.size() < (256u << 20) && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+            head.append(buf, n);
+            if (newline == std::string::npos)
+                newline = head.find('\n');
+            if (newline != std::string::npos && head.size() > newline + 64)
+                break;
+        }
         if (f)
             std::fclose(f);
-        head.assign(buf, n);
     }
     const causeway::Format sniffed = causeway::sniffFormat(head);
     const bool jsonLines = sniffed == causeway::Format::OtlpJsonLines;
+    head = std::string(); // children inherit the parent's memory: keep it small
     if (sniffed != causeway::Format::OtlpJson && !jsonLines) {
         std::fprintf(stderr, "bench_load: %s is %s, not OTLP/JSON\n", file.c_str(), causeway::formatName(sniffed));
         return 1;

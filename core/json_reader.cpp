@@ -192,7 +192,7 @@ JsonScanError locate(std::string_view text, simdjson::error_code code, uint64_t 
 std::string invalidJsonMessage(const JsonScanError &e, bool wholeFile)
 {
     if (e.truncated)
-        return std::string(wholeFile ? "the file" : "the line") + " ends unexpectedly: " + e.message;
+        return std::string(wholeFile ? "the file" : "the line") + " ends unexpectedly " + e.message;
     if (e.message.rfind("JSON nested deeper", 0) == 0)
         return e.message + "; Causeway does not read JSON this deep";
     return "invalid JSON: " + e.message;
@@ -361,7 +361,7 @@ private:
         m_error.truncated = truncated;
         m_error.message = std::move(message);
         if (truncated)
-            m_error.message = std::string(m_line ? "the line" : "the file") + " ends unexpectedly: " + m_error.message;
+            m_error.message = std::string(m_line ? "the line" : "the file") + " ends unexpectedly " + m_error.message;
         return false;
     }
     bool fail(const JsonScanError &e) { return fail(e.offset, invalidJsonMessage(e, m_line == 0)); }
@@ -378,7 +378,7 @@ private:
     {
         pos = ws(pos);
         if (pos >= m_input.size())
-            return fail(m_input.size(), std::string("expected ") + what, true);
+            return fail(m_input.size(), std::string("where ") + what + " was expected", true);
         if (m_input[pos] != c)
             return fail(pos, std::string("invalid JSON: expected ") + what);
         ++pos;
@@ -415,7 +415,7 @@ private:
         for (;;) {
             pos = ws(pos);
             if (pos >= m_input.size())
-                return fail(pos, "expected an object key", true);
+                return fail(pos, "where an object key was expected", true);
             if (m_input[pos] != '"')
                 return fail(pos, "invalid JSON: expected an object key (a string)");
             size_t keyEnd = 0;
@@ -428,13 +428,13 @@ private:
                 return false;
             pos = ws(pos);
             if (pos >= m_input.size())
-                return fail(pos, "expected a value", true);
+                return fail(pos, "where a value was expected", true);
             size_t end = pos;
             if (!onField(key, pos, end))
                 return false;
             pos = ws(end);
             if (pos >= m_input.size())
-                return fail(pos, "expected ',' or '}'", true);
+                return fail(pos, "where ',' or '}' was expected", true);
             if (m_input[pos] == '}') {
                 ++pos;
                 --m_depth;
@@ -462,13 +462,13 @@ private:
         for (;;) {
             pos = ws(pos);
             if (pos >= m_input.size())
-                return fail(pos, "expected a value", true);
+                return fail(pos, "where a value was expected", true);
             size_t end = pos;
             if (!onItem(pos, end))
                 return false;
             pos = ws(end);
             if (pos >= m_input.size())
-                return fail(pos, "expected ',' or ']'", true);
+                return fail(pos, "where ',' or ']' was expected", true);
             if (m_input[pos] == ']') {
                 ++pos;
                 --m_depth;
@@ -505,7 +505,7 @@ private:
         if (m_input.substr(pos, 3) == "\xEF\xBB\xBF")
             pos = ws(pos + 3);
         if (pos >= m_input.size())
-            return fail(pos, "no JSON value", true);
+            return fail(pos, "before any JSON value", true);
         const char first = m_input[pos];
         if (first != '{') {
             if (first == '[') {

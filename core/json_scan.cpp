@@ -95,8 +95,8 @@ public:
                 if (state == State::AfterValue && stack.empty())
                     return false;
                 return fail(error, n, true,
-                    stack.empty() && state == State::Value ? "the text ends before any JSON value"
-                                                           : "the text ends unexpectedly inside an unfinished object or array");
+                    stack.empty() && state == State::Value ? "before any JSON value"
+                                                           : "inside an unfinished object or array");
             }
             const char c = m_text[i];
             switch (state) {
@@ -129,7 +129,7 @@ public:
                     const std::string_view have = m_text.substr(i, word.size());
                     if (have != word) {
                         if (word.substr(0, have.size()) == have)
-                            return fail(error, n, true, "the text ends unexpectedly inside '" + std::string(word) + "'");
+                            return fail(error, n, true, "inside '" + std::string(word) + "'");
                         return fail(error, i, false, "invalid literal (expected " + std::string(word) + ")");
                     }
                     i += word.size();
@@ -206,7 +206,7 @@ private:
                 if (e == 'u') {
                     for (size_t k = 2; k < 6; ++k) {
                         if (i + k >= n)
-                            return !fail(error, n, true, "the text ends unexpectedly inside a string");
+                            return !fail(error, n, true, "inside a string");
                         const char h = m_text[i + k];
                         if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
                             return !fail(error, i, false, "invalid \\u escape in a string");
@@ -239,7 +239,7 @@ private:
                 return !fail(error, i, false, "invalid UTF-8 in a string");
             }
             if (i + len > n)
-                return !fail(error, n, true, "the text ends unexpectedly inside a string");
+                return !fail(error, n, true, "inside a string");
             for (size_t k = 1; k < len; ++k) {
                 auto cc = static_cast<unsigned char>(m_text[i + k]);
                 if ((cc & 0xc0) != 0x80)
@@ -250,7 +250,7 @@ private:
                 return !fail(error, i, false, "invalid UTF-8 in a string");
             i += len;
         }
-        return !fail(error, n, true, "the text ends unexpectedly inside a string");
+        return !fail(error, n, true, "inside a string");
     }
 
     bool number(size_t &i, JsonScanError &error)
@@ -267,19 +267,19 @@ private:
         if (i < n && m_text[i] == '0') {
             ++i;
         } else if (digits() == 0) {
-            return !fail(error, i == n ? n : start, i == n, i == n ? "the text ends unexpectedly inside a number" : "invalid number");
+            return !fail(error, i == n ? n : start, i == n, i == n ? "inside a number" : "invalid number");
         }
         if (i < n && m_text[i] == '.') {
             ++i;
             if (digits() == 0)
-                return !fail(error, i == n ? n : start, i == n, i == n ? "the text ends unexpectedly inside a number" : "invalid number (no digits after '.')");
+                return !fail(error, i == n ? n : start, i == n, i == n ? "inside a number" : "invalid number (no digits after '.')");
         }
         if (i < n && (m_text[i] == 'e' || m_text[i] == 'E')) {
             ++i;
             if (i < n && (m_text[i] == '+' || m_text[i] == '-'))
                 ++i;
             if (digits() == 0)
-                return !fail(error, i == n ? n : start, i == n, i == n ? "the text ends unexpectedly inside a number" : "invalid number (no digits in the exponent)");
+                return !fail(error, i == n ? n : start, i == n, i == n ? "inside a number" : "invalid number (no digits in the exponent)");
         }
         if (i < n && !isDelimiter(m_text[i]))
             return !fail(error, i, false, "unexpected " + describeChar(m_text[i]) + " inside a number");
@@ -351,7 +351,7 @@ bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &e
     }
     error.offset = n;
     error.truncated = true;
-    error.message = "the text ends unexpectedly inside an unfinished object or array";
+    error.message = "inside an unfinished object or array";
     return false;
 }
 
@@ -374,7 +374,7 @@ bool skipString(std::string_view text, size_t pos, size_t &end, JsonScanError &e
     }
     error.offset = text.size();
     error.truncated = true;
-    error.message = "the text ends unexpectedly inside a string";
+    error.message = "inside a string";
     return false;
 }
 
@@ -383,7 +383,7 @@ bool skipValue(std::string_view text, size_t pos, size_t maxDepth, size_t &end, 
     if (pos >= text.size()) {
         error.offset = text.size();
         error.truncated = true;
-        error.message = "the text ends unexpectedly where a value was expected";
+        error.message = "where a value was expected";
         return false;
     }
     const char c = text[pos];

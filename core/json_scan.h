@@ -18,7 +18,7 @@ struct JsonScanError
 {
     uint64_t offset = 0;       // into the scanned text
     bool truncated = false;    // the text ended inside a value
-    std::string message;
+    std::string message;       // when truncated: where it ended ("inside a string")
 };
 
 // `pos` is at '{' or '['. On success `end` is one past the matching bracket.

@@ -110,7 +110,6 @@ private:
         std::string name;
         std::string resourceJson; // the whole "resource":{...} member
         uint32_t scopeCount = 1;
-        int kind = 0;              // 0 http api, 1 worker/consumer, 2 db-heavy
     };
 
     struct SpanRef
@@ -241,9 +240,10 @@ private:
         for (size_t i = 0; i < 48; ++i) {
             Service s;
             s.name = std::string(stems[i % stems.size()]) + suffixes[(i / stems.size() + i) % suffixes.size()];
-            if (i >= stems.size())
-                s.name += "-" + std::to_string(i / stems.size() + 1);
-            s.kind = int(i % 3);
+            if (i >= stems.size()) {
+                s.name += '-';
+                s.name += std::to_string(i / stems.size() + 1);
+            }
             s.scopeCount = uint32_t(1 + i % 3);
             const size_t rt = m_rng.next() % runtimes.size();
             std::string saved;

@@ -98,17 +98,31 @@ void GraphView::onFocusChanged(uint32_t trace)
 
 void GraphView::scheduleRelayout(Placement placement)
 {
-    if (m_relayoutScheduled) {
-        if (strength(int(placement)) < strength(int(m_scheduledPlacement)))
-            m_scheduledPlacement = placement;
+    if ((m_relayoutScheduled || m_stale) && strength(int(placement)) >= strength(int(m_scheduledPlacement)))
+        placement = m_scheduledPlacement;
+    m_scheduledPlacement = placement;
+    if (!isVisible()) {
+        // Hidden (another tab): lay out when shown, not on every focus change.
+        m_stale = true;
         return;
     }
+    if (m_relayoutScheduled)
+        return;
     m_relayoutScheduled = true;
-    m_scheduledPlacement = placement;
     QTimer::singleShot(0, this, [this] {
         m_relayoutScheduled = false;
+        m_stale = false;
         relayout(m_scheduledPlacement);
     });
+}
+
+void GraphView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale) {
+        m_stale = false;
+        scheduleRelayout(m_scheduledPlacement);
+    }
 }
 
 void GraphView::relayout(Placement placement)

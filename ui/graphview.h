@@ -52,6 +52,7 @@ signals:
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
@@ -79,6 +80,7 @@ private:
     uint64_t m_pendingGeneration = 0;
     Placement m_placement = Placement::Fit;
     bool m_relayoutScheduled = false;
+    bool m_stale = false;         // a relayout is due but the view is hidden
     Placement m_scheduledPlacement = Placement::Fit;
     bool m_autoFit = true;        // fitted and not zoomed or panned since: refit on resize
     QString m_message;            // shown instead of a picture: empty model, layout error

@@ -399,6 +399,28 @@ private slots:
         QCOMPARE(picture->graph().nodes[size_t(picture->centreNode())].trace, second);
     }
 
+    void hiddenViewWaitsUntilShown()
+    {
+        // In a background tab the view must not lay out on every focus change.
+        Session session;
+        GraphView view(&session);
+        view.resize(600, 400);
+        const auto model = loadOrders();
+        session.setModel(model);
+        session.navigateTo(1);
+        QTest::qWait(100);
+        QVERIFY(!view.picture());
+        QVERIFY(!view.isLayingOut());
+        QSignalSpy finished(&view, &GraphView::layoutFinished);
+        view.show();
+        QVERIFY(finished.wait(20000));
+        QVERIFY(view.picture());
+        QCOMPARE(view.picture()->graph().nodes[size_t(view.picture()->centreNode())].trace, 1u);
+        // Shown after a new model: the whole picture is fitted into the view.
+        const QPointF bottomRight = view.toWidget(QPointF(view.picture()->size().width(), view.picture()->size().height()));
+        QVERIFY(bottomRight.x() <= view.width() + 0.5 && bottomRight.y() <= view.height() + 0.5);
+    }
+
     void emptyModel()
     {
         Session session;

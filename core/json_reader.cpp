@@ -45,6 +45,30 @@ constexpr size_t kMaxQueued = 3;
 
 bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
+// Tells the loader what input is finished, in steps of a few MB: each call
+// may release mapped pages, and releasing in small pieces splits huge pages
+// and costs more than the parse.
+class DoneReporter
+{
+public:
+    DoneReporter(const ReadContext &ctx, size_t inputBytes)
+        : m_ctx(ctx), m_step(std::clamp<size_t>(inputBytes / 16, size_t(1) << 20, size_t(32) << 20))
+    {
+    }
+    void advance(uint64_t upTo)
+    {
+        if (upTo >= m_last + m_step) {
+            m_last = upTo;
+            m_ctx.done(upTo);
+        }
+    }
+
+private:
+    const ReadContext &m_ctx;
+    uint64_t m_step;
+    uint64_t m_last = 0;
+};
+
 // A reusable copy of some input with the zeroed padding simdjson reads past the end.
 class PaddedBuffer
 {
@@ -89,6 +113,15 @@ struct WorkerState
 {
     simdjson::dom::parser parser;
     PaddedBuffer buffer;
+
+    // After an unusually large batch (one huge span, one huge line), let go
+    // of what it needed rather than keep it for the rest of the load.
+    void shrink()
+    {
+        buffer.shrink();
+        if (parser.capacity() > (size_t(64) << 20))
+            parser = simdjson::dom::parser();
+    }
 };
 
 struct Job
@@ -280,7 +313,7 @@ struct SpanBatchJob final : Job
                 segments[segment].producedSpans += fragment.hot.size() - before;
             ++inSegment;
         }
-        state.buffer.shrink();
+        state.shrink();
     }
 
     // An offset in the parsed buffer back to the input.
@@ -304,7 +337,7 @@ public:
     DocumentReader(std::string_view input, uint64_t begin, uint64_t end, uint64_t line, const ReadContext &ctx,
                    Model &out, WorkerPool &pool)
         : m_input(input.substr(0, end)), m_begin(begin), m_line(line), m_batchBytes(batchBytesFor(end - begin)),
-          m_ctx(ctx), m_out(out), m_pool(pool), m_reader(out)
+          m_ctx(ctx), m_out(out), m_pool(pool), m_reader(out), m_done(ctx, end - begin)
     {
         m_reader.place = {ctx.name, line, begin};
     }
@@ -834,7 +867,7 @@ private:
                     m_out.hot[i].service = resource->service;
                 }
             }
-            m_ctx.done(job.end);
+            m_done.advance(job.end);
             a.job.reset();
             return true;
         }
@@ -850,6 +883,7 @@ private:
     Model &m_out;
     WorkerPool &m_pool;
     OtlpDomReader m_reader;
+    DoneReporter m_done;
 
     size_t m_depth = 0;
     std::deque<Slot> m_slots;          // stable addresses
@@ -911,7 +945,7 @@ struct LinesJob final : Job
                 : describeNonOtlp(shape);
             bad(reader, l.number, "json_line_not_otlp", what + "; the line is skipped");
         }
-        state.buffer.shrink();
+        state.shrink();
     }
 
     void bad(OtlpDomReader &reader, uint64_t line, std::string_view code, const std::string &message)
@@ -928,7 +962,7 @@ class LinesReader
 {
 public:
     LinesReader(std::string_view input, const ReadContext &ctx, Model &out, WorkerPool &pool)
-        : m_input(input), m_ctx(ctx), m_out(out), m_pool(pool)
+        : m_input(input), m_ctx(ctx), m_out(out), m_pool(pool), m_done(ctx, input.size())
     {
     }
 
@@ -1002,7 +1036,7 @@ private:
                 m_firstBadMessage = job->firstBadMessage;
             }
             m_out.merge(std::move(job->fragment));
-            m_ctx.done(job->end());
+            m_done.advance(job->end());
         }
         return true;
     }
@@ -1033,6 +1067,7 @@ private:
     const ReadContext &m_ctx;
     Model &m_out;
     WorkerPool &m_pool;
+    DoneReporter m_done;
     std::deque<std::shared_ptr<LinesJob>> m_queue;
     uint64_t m_good = 0;
     uint64_t m_firstBadLine = 0;

@@ -32,6 +32,42 @@ void Session::setModel(std::shared_ptr<const Model> model)
     emit focusChanged(m_current.trace, m_current.span);
 }
 
+void Session::replaceModel(std::shared_ptr<const Model> model)
+{
+    if (!m_model || !model) {
+        setModel(std::move(model));
+        return;
+    }
+    const auto old = std::move(m_model);
+    m_model = std::move(model);
+    auto remap = [&](ViewState &state) {
+        if (state.trace >= old->traces.size())
+            return false;
+        const uint32_t trace = m_model->findTrace(old->traces[state.trace].id);
+        if (trace == kNone)
+            return false;
+        uint32_t span = kNone;
+        if (state.span < old->spanCount())
+            span = m_model->findSpan(old->cold[state.span].traceId, old->cold[state.span].spanId);
+        state.trace = trace;
+        state.span = span;
+        return true;
+    };
+    for (auto *list : {&m_back, &m_forward})
+        std::erase_if(*list, [&](ViewState &state) { return !remap(state); });
+    const ViewState before = m_current;
+    if (!remap(m_current))
+        m_current = {};
+    emit modelChanged();
+    emit historyChanged();
+    // Indices change as traces arrive; the views follow the same trace.
+    emit focusChanged(m_current.trace, m_current.span);
+    if (m_current.span != before.span)
+        emit selectionChanged(m_current.span);
+    if (m_current.viewStart || m_current.viewEnd)
+        emit visibleRangeChanged(m_current.viewStart, m_current.viewEnd);
+}
+
 void Session::navigateTo(uint32_t trace, uint32_t span)
 {
     if (!m_model || trace >= m_model->traces.size())

@@ -31,6 +31,10 @@ public:
     // The model is immutable while shown; a new load replaces it whole.
     const std::shared_ptr<const Model> &model() const { return m_model; }
     void setModel(std::shared_ptr<const Model> model);
+    // A newer version of the same data (live receiving): focus, selection,
+    // visible range and history are carried over by trace and span id, so
+    // the view does not jump. Places whose trace is gone are dropped.
+    void replaceModel(std::shared_ptr<const Model> model);
 
     const ViewState &current() const { return m_current; }
     uint32_t focusTrace() const { return m_current.trace; }

@@ -85,6 +85,18 @@ void DetailsPanel::refresh()
     for (const QString &title : {QStringLiteral("Span"), QStringLiteral("Attributes"), QStringLiteral("Events"),
                                  QStringLiteral("Links to"), QStringLiteral("Linked from")})
         m_view->expand(m_model->section(title));
+    // A few links are worth seeing whole, with their attributes.
+    for (const QString &title : {QStringLiteral("Links to"), QStringLiteral("Linked from")}) {
+        const QModelIndex section = m_model->section(title);
+        const int n = m_model->rowCount(section);
+        for (int r = 0; r < n && n <= 5; ++r)
+            m_view->expand(m_model->index(r, 0, section));
+    }
+    // Keys as wide as they need, but the values keep at least half the width.
+    m_view->resizeColumnToContents(DetailsModel::NameColumn);
+    const int cap = std::max(120, m_view->viewport()->width() / 2);
+    if (m_view->columnWidth(DetailsModel::NameColumn) > cap)
+        m_view->setColumnWidth(DetailsModel::NameColumn, cap);
 }
 
 bool DetailsPanel::activate(const QModelIndex &index)

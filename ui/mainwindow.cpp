@@ -89,6 +89,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &Session::selectionChanged, this, &MainWindow::updateSpanActions);
     connect(m_session, &Session::focusChanged, this, &MainWindow::updateSpanActions);
     connect(m_session, &Session::modelChanged, this, &MainWindow::updateSpanActions);
+    connect(m_flame, &FlameGraphWidget::spanActivated, this, [this] {
+        m_detailsDock->show();
+        m_detailsDock->raise();
+    });
     connect(m_search, &SearchPanel::highlightChanged, m_flame,
             [this](const std::vector<uint32_t> &spans) { m_flame->setHighlightedSpans(spans); });
     // The pane the user last worked in is the one File > Export writes.
@@ -203,7 +207,7 @@ void MainWindow::createDocks()
     tabifyDockWidget(m_searchDock, m_chainDock);
     m_searchDock->hide();
     m_chainDock->hide();
-    resizeDocks({m_traceDock, m_detailsDock}, {520, 380}, Qt::Horizontal);
+    resizeDocks({m_traceDock, m_detailsDock}, {540, 420}, Qt::Horizontal);
 }
 
 QAction *MainWindow::addAction(const QString &name, const QString &text, const QKeySequence &shortcut,
@@ -471,6 +475,7 @@ void MainWindow::createToolBar()
         m_graph->setDepth(uint32_t(depth));
     });
     connect(m_lanes, &LanesView::depthChanged, m_depthBox, &QSpinBox::setValue);
+    m_graph->setDepth(uint32_t(m_depthBox->value())); // one depth for both views from the start
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("chainBoth")));
     bar->addAction(action(QStringLiteral("errorsDownstream")));

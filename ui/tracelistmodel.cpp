@@ -50,7 +50,8 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case RootSpan: return trace.root != kNone ? display::spanCaption(*m_model, trace.root) : QStringLiteral("(no root)");
         case Services: return services(trace);
-        case Start: return display::timestamp(trace.start).left(23); // to the millisecond; the tooltip has it all
+        // Month, day and time to the millisecond keep the column narrow; the tooltip has it all.
+        case Start: return display::timestamp(trace.start).mid(5, 18);
         case Duration: return display::duration(trace.duration());
         case Spans: return trace.spans.count;
         case Errors: return trace.errorCount;

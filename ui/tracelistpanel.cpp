@@ -40,12 +40,12 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setHighlightSections(false);
     const int digit = m_view->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    m_view->setColumnWidth(TraceListModel::RootSpan, 24 * digit);
-    m_view->setColumnWidth(TraceListModel::Services, 14 * digit);
-    m_view->setColumnWidth(TraceListModel::Start, 24 * digit);
+    m_view->setColumnWidth(TraceListModel::RootSpan, 22 * digit);
+    m_view->setColumnWidth(TraceListModel::Services, 12 * digit);
+    m_view->setColumnWidth(TraceListModel::Start, 17 * digit);
     m_view->setColumnWidth(TraceListModel::Duration, 9 * digit);
     for (int c = TraceListModel::Spans; c < TraceListModel::ColumnCount; ++c)
-        m_view->setColumnWidth(c, 7 * digit);
+        m_view->setColumnWidth(c, 6 * digit);
 
     auto *options = new QHBoxLayout;
     options->addWidget(m_onlyLinked);

@@ -320,7 +320,8 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
         const double x1Gap = x1 - (x1 - x0 >= 3 ? 1 : 0); // a pixel between neighbours
         const double bx0 = std::max(x0, left);
         double bx1 = std::min(x1Gap, right);
-        if (bx0 >= right)
+        // Overlapping rows can bring spans that end left of the view.
+        if (bx0 >= right || x1 < left - 1)
             return;
         if (bx1 - bx0 < 1)
             bx1 = bx0 + 1;

@@ -9,6 +9,7 @@
 #include "ui/flamegraph.h"
 #include "ui/graphview.h"
 #include "ui/lanesview.h"
+#include "ui/livecontroller.h"
 #include "ui/loadworker.h"
 #include "ui/resultlist.h"
 #include "ui/searchpanel.h"
@@ -393,6 +394,12 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("reload")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("export")));
+    file->addSeparator();
+    // Live data: receivers and the file follower live as long as the window.
+    auto *live = new LiveController(m_session, this);
+    file->addAction(live->receiveAction());
+    file->addAction(live->followAction());
+    statusBar()->addPermanentWidget(live->statusLabel());
     file->addSeparator();
     file->addAction(action(QStringLiteral("cancelLoad")));
     file->addSeparator();

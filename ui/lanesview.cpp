@@ -69,16 +69,24 @@ public:
         m_zoom = 1;
         m_pan = 0;
         relayout();
-        // Keep the focus lane in sight: it is what the user just chose.
-        if (m_layout.focusLane >= 0) {
-            const QRectF focus = m_layout.lanes[m_layout.focusLane].rect;
-            const int visible = viewport()->height();
-            if (focus.bottom() > visible || focus.top() < m_layout.style.axisHeight)
-                verticalScrollBar()->setValue(int(focus.center().y() - visible / 2.0));
-            else
-                verticalScrollBar()->setValue(0);
-        }
+        // Before the first show the viewport has no real size yet: reveal then.
+        m_revealPending = !isVisible();
+        if (!m_revealPending)
+            revealFocus();
         viewport()->update();
+    }
+
+    // Keep the focus lane in sight: it is what the user just chose.
+    void revealFocus()
+    {
+        if (m_layout.focusLane < 0)
+            return;
+        const QRectF focus = m_layout.lanes[m_layout.focusLane].rect;
+        const int visible = viewport()->height();
+        if (focus.bottom() > visible || focus.top() < m_layout.style.axisHeight)
+            verticalScrollBar()->setValue(int(focus.center().y() - visible / 2.0));
+        else
+            verticalScrollBar()->setValue(0);
     }
 
     LanesStyle style() const
@@ -341,6 +349,7 @@ public:
     QPoint m_pressPos;
     QPoint m_dragPos;
     bool m_dragging = false;
+    bool m_revealPending = false;
     QPointer<QDialog> m_groupDialog;
 
 protected:
@@ -368,6 +377,20 @@ protected:
     {
         QAbstractScrollArea::resizeEvent(event);
         relayout();
+        if (m_revealPending && isVisible()) {
+            m_revealPending = false;
+            revealFocus();
+        }
+    }
+
+    void showEvent(QShowEvent *event) override
+    {
+        QAbstractScrollArea::showEvent(event);
+        if (m_revealPending) {
+            m_revealPending = false;
+            relayout();
+            revealFocus();
+        }
     }
 
     void scrollContentsBy(int, int) override { viewport()->update(); }
@@ -532,11 +555,8 @@ LanesView::LanesView(Session *session, QWidget *parent)
     connect(m_depthBox, &QSpinBox::valueChanged, this, &LanesView::setDepth);
     connect(fitFocus, &QToolButton::clicked, this, [this] { m_canvas->fitFocus(); });
     connect(showAll, &QToolButton::clicked, this, [this] { m_canvas->resetZoom(); });
+    // A new model is always followed by focusChanged: one rebuild covers both.
     connect(session, &Session::focusChanged, this, [this] {
-        m_canvas->rebuild();
-        updateSummary();
-    });
-    connect(session, &Session::modelChanged, this, [this] {
         m_canvas->rebuild();
         updateSummary();
     });

@@ -13,10 +13,12 @@
 #include "core/load.h"
 
 #include <QAbstractItemModelTester>
+#include <QAbstractScrollArea>
 #include <QApplication>
 #include <QImage>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -188,6 +190,7 @@ private slots:
     void bundledSampleBatchAfterLongGap();
     void bundledSampleRetryChain();
     void fitFocusZoomsTheAxis();
+    void scrollsWhenLanesDoNotFit();
 };
 
 void TestLanes::timeMapBreaks_data()
@@ -838,6 +841,41 @@ void TestLanes::fitFocusZoomsTheAxis()
     // Back to everything.
     QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_0);
     QVERIFY(qAbs(focusWidth() - before) < 1e-6);
+}
+
+void TestLanes::scrollsWhenLanesDoNotFit()
+{
+    auto model = bigFanOut(40);
+    Session session;
+    session.setModel(model);
+    LanesView view(&session);
+    view.resize(1000, 320);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto *area = view.findChild<QAbstractScrollArea *>();
+    QVERIFY(area);
+    QScrollBar *bar = area->verticalScrollBar();
+    const LanesLayout &layout = view.lanesLayout();
+    QCOMPARE(bar->maximum(), int(std::ceil(layout.height)) - view.canvas()->height());
+    QVERIFY(bar->maximum() > 0);
+    // The focus lane is at the top and in sight: no scrolling yet.
+    QCOMPARE(bar->value(), 0);
+
+    bar->setValue(bar->maximum());
+    const Lane &group = layout.lanes.back();
+    QVERIFY(group.isGroup());
+    const int scroll = bar->value();
+    // The group's header, in viewport coordinates, now that the lanes scrolled under the axis.
+    const QPoint header(int(layout.width) - 20, int(group.rect.top()) + 8 - scroll);
+    QVERIFY(header.y() > layout.style.axisHeight && header.y() < view.canvas()->height());
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, header);
+    auto *table = view.findChild<QTableView *>();
+    QVERIFY(table);
+    QCOMPARE(table->model()->rowCount(), int(group.members.size()));
+    // A click on the pinned axis does nothing, whatever lies under it.
+    const uint32_t focus = session.focusTrace();
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, QPoint(40, 10));
+    QCOMPARE(session.focusTrace(), focus);
 }
 
 QTEST_MAIN(TestLanes)

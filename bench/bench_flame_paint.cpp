@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QImage>
 #include <QPainter>
 #include <QPalette>
@@ -258,6 +259,12 @@ void run(size_t spans, int frames, const QString &pngDir)
         session.setModel(model);
         FlameGraphWidget widget(&session);
         widget.resize(1600, 720);
+        if (!widget.painter().rows()) {
+            // Very large traces are indexed on a worker thread.
+            QEventLoop loop;
+            QObject::connect(&widget, &FlameGraphWidget::rowsReady, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
         const auto size = QString::number(spans);
         auto save = [&](const QString &name) {
             QImage shot(widget.size(), QImage::Format_ARGB32_Premultiplied);

@@ -10,6 +10,7 @@
 #include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -377,7 +378,7 @@ void FlameGraphWidget::paintEvent(QPaintEvent *)
         p.setPen(m_style.text);
         QString text = tr("No traces loaded");
         if (m_preparing)
-            text = tr("Preparing the flame graph of %1 spans…").arg(m_model->traces[m_trace].spans.count);
+            text = tr("Preparing the flame graph of %1 spans…").arg(QLocale().toString(m_model->traces[m_trace].spans.count));
         else if (m_model)
             text = tr("No trace in focus");
         p.drawText(all, Qt::AlignCenter, text);

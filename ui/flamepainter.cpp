@@ -372,7 +372,7 @@ void FlamePainter::build(const FlameView &view, const QFont &font)
         ++g.mergedRuns;
         if (marked(first, last))
             g.marks.push_back(box);
-        if (rows.errorsBetween(first, last))
+        if (view.details && rows.errorsBetween(first, last))
             g.errorTicks.push_back(QRectF(bx0, y + boxHeight - std::min(3.0, boxHeight), bx1 - bx0,
                                           std::min(3.0, boxHeight)));
     };

@@ -101,7 +101,7 @@ struct FlameView
     uint64_t end = 1;
     double rowHeight = 18;
     double scrollY = 0;           // px of rows scrolled above rect.top()
-    bool details = true;          // labels, link glyphs and error outlines
+    bool details = true;          // labels, link glyphs and error marks
 
     bool operator==(const FlameView &) const = default;
 

@@ -363,6 +363,8 @@ public:
     }
 
     bool cancelled() const { return m_cancelled; }
+    // Where more JSON Lines follow the document, 0 if none.
+    uint64_t moreLinesAt() const { return m_moreLinesAt; }
 
 private:
     struct Slot
@@ -566,8 +568,17 @@ private:
         if (!topObject(pos, 0, found))
             return false;
         const size_t tail = ws(pos);
-        if (tail < m_input.size())
+        if (tail < m_input.size()) {
+            // Another object on a later line: JSON Lines whose first line was
+            // too long for the format sniffer to see its end.
+            if (m_line == 0 && m_input[tail] == '{' && m_input.substr(pos, tail - pos).find('\n') != std::string_view::npos) {
+                m_moreLinesAt = tail;
+                if (!found && !m_shape.keys.empty())
+                    return fail(ws(m_begin), describeNonOtlp(m_shape));
+                return true;
+            }
             return fail(tail, "invalid JSON: unexpected data after the end of the document");
+        }
         if (!found && !m_shape.keys.empty())
             return fail(ws(m_begin), describeNonOtlp(m_shape));
         return true;
@@ -893,6 +904,7 @@ private:
     TopLevelShape m_shape;
     JsonScanError m_error;
     bool m_cancelled = false;
+    uint64_t m_moreLinesAt = 0;
 };
 
 // Whole lines of a JSON Lines file, each parsed as one document.
@@ -961,8 +973,11 @@ struct LinesJob final : Job
 class LinesReader
 {
 public:
-    LinesReader(std::string_view input, const ReadContext &ctx, Model &out, WorkerPool &pool)
-        : m_input(input), m_ctx(ctx), m_out(out), m_pool(pool), m_done(ctx, input.size())
+    // Reads lines from `from` on; `firstLine` is the number of the line there.
+    LinesReader(std::string_view input, const ReadContext &ctx, Model &out, WorkerPool &pool, size_t from = 0,
+                uint64_t firstLine = 1, uint64_t goodLinesBefore = 0)
+        : m_input(input), m_ctx(ctx), m_out(out), m_pool(pool), m_done(ctx, input.size()), m_from(from),
+          m_firstLine(firstLine), m_good(goodLinesBefore)
     {
     }
 
@@ -977,8 +992,8 @@ public:
             job.reset();
             return drain(kMaxQueued);
         };
-        uint64_t number = 0;
-        size_t pos = 0;
+        uint64_t number = m_firstLine - 1;
+        size_t pos = m_from;
         while (pos < m_input.size()) {
             const void *nl = std::memchr(m_input.data() + pos, '\n', m_input.size() - pos);
             const size_t lineEnd = nl ? size_t(static_cast<const char *>(nl) - m_input.data()) : m_input.size();
@@ -1068,6 +1083,8 @@ private:
     Model &m_out;
     WorkerPool &m_pool;
     DoneReporter m_done;
+    size_t m_from;
+    uint64_t m_firstLine;
     std::deque<std::shared_ptr<LinesJob>> m_queue;
     uint64_t m_good = 0;
     uint64_t m_firstBadLine = 0;
@@ -1095,6 +1112,12 @@ bool readOtlpJson(std::string_view bytes, bool jsonLines, const ReadContext &ctx
     } else {
         DocumentReader reader(bytes, 0, bytes.size(), 0, ctx, out, pool);
         ok = reader.run(error);
+        if (ok && reader.moreLinesAt()) {
+            const size_t from = reader.moreLinesAt();
+            const auto line = uint64_t(std::count(bytes.begin(), bytes.begin() + std::ptrdiff_t(from), '\n')) + 1;
+            LinesReader lines(bytes, ctx, out, pool, from, line, 1);
+            ok = lines.run(error);
+        }
     }
     if (ok)
         ctx.done(bytes.size());

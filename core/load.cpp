@@ -32,9 +32,11 @@ bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 // True when the first line is one complete JSON object and another follows.
 bool looksLikeJsonLines(std::string_view text)
 {
-    // Only the first line matters; without a newline it is one document
-    // (and a single-line document of 200 MB must not be walked byte by byte).
-    const size_t firstNewline = text.find('\n');
+    // Only the first line matters; without a newline it is one document.
+    // The search is bounded so a single-line document of 200 MB is not read
+    // (and mapped in) whole just to be sniffed; the JSON reader goes on with
+    // JSON Lines if more lines follow a longer first one.
+    const size_t firstNewline = text.substr(0, size_t(16) << 20).find('\n');
     if (firstNewline == std::string_view::npos)
         return false;
     size_t next = firstNewline + 1;

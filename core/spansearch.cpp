@@ -25,21 +25,37 @@ bool containsIgnoringCase(std::string_view haystack, std::string_view needle)
     return false;
 }
 
-bool matchesValue(const Model &model, const Value &v, std::string_view wanted)
+// The wanted value, with its number form worked out once rather than per span.
+struct Wanted
 {
-    if (v.type == ValueType::Array) {
+    std::string_view text;
+    bool isInt = false;
+    int64_t i = 0;
+
+    explicit Wanted(std::string_view t)
+        : text(t)
+    {
+        auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), i);
+        isInt = ec == std::errc() && end == t.data() + t.size() && !t.empty();
+    }
+};
+
+bool matchesValue(const Model &model, const Value &v, const Wanted &wanted)
+{
+    switch (v.type) {
+    case ValueType::String: return model.str(v.str) == wanted.text;
+    case ValueType::Int: return wanted.isInt && v.i == wanted.i;
+    case ValueType::Array:
         // An array attribute matches when one of its elements does.
         for (uint32_t i = v.range.first; i < v.range.end(); ++i)
             if (matchesValue(model, model.values[i], wanted))
                 return true;
         return false;
+    default: return valueText(model, v) == wanted.text;
     }
-    if (v.type == ValueType::String)
-        return model.str(v.str) == wanted;
-    return valueText(model, v) == wanted;
 }
 
-bool hasAttribute(const Model &model, Range attrs, StringId key, std::string_view value)
+bool hasAttribute(const Model &model, Range attrs, StringId key, const Wanted &value)
 {
     for (uint32_t a = attrs.first; a < attrs.end(); ++a) {
         const Attribute &attr = model.attributes[a];
@@ -88,6 +104,7 @@ SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limi
     std::vector<uint8_t> nameMatch;
     StringId key = StringPool::kNotFound;
     std::vector<uint8_t> resourceMatch;
+    const Wanted wanted(query.value);
     if (query.kind == SpanQuery::Kind::Name) {
         nameMatch.assign(model.strings.size(), 0);
     } else {
@@ -98,7 +115,7 @@ SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limi
         const bool service = query.text == "service.name";
         for (size_t r = 0; r < model.resources.size(); ++r) {
             const Resource &res = model.resources[r];
-            resourceMatch[r] = (key != StringPool::kNotFound && hasAttribute(model, res.attributes, key, query.value))
+            resourceMatch[r] = (key != StringPool::kNotFound && hasAttribute(model, res.attributes, key, wanted))
                 || (service && res.serviceName && model.str(res.serviceName) == query.value);
         }
         if (key == StringPool::kNotFound && !service)
@@ -121,7 +138,7 @@ SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limi
                 match = known == 2;
             } else {
                 const SpanCold &c = model.cold[s];
-                match = (key != StringPool::kNotFound && hasAttribute(model, c.attributes, key, query.value))
+                match = (key != StringPool::kNotFound && hasAttribute(model, c.attributes, key, wanted))
                     || (c.scope < model.scopes.size() && model.scopes[c.scope].resource < resourceMatch.size()
                         && resourceMatch[model.scopes[c.scope].resource]);
             }

@@ -11,6 +11,7 @@
 #include <QGuiApplication>
 #include <QPainter>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -225,6 +226,17 @@ int exportView(const std::vector<std::string> &argv)
             paint(painter);
             painter.restore();
         };
+    }
+    if (*imageFormat == ui::ImageFormat::Png && !args.value("--scale") && !width) {
+        // A whole-model graph can be tens of thousands of pixels across: unless
+        // asked for a size, shrink the PNG to one every viewer opens.
+        const double w = drawing->size.width(), h = drawing->size.height();
+        const double fit = std::min({1.0, 16384 / w, 16384 / h, std::sqrt(64e6 / (w * h))});
+        if (fit < 1) {
+            scale = fit;
+            std::fprintf(stderr, "causeway: note: the picture is %.0f x %.0f pixels, written at %.2f scale; SVG and PDF keep every detail\n",
+                         w, h, fit);
+        }
     }
     if (!ui::writeDrawing(*drawing, *imageFormat, QString::fromStdString(*output), scale, &qerror))
         return fatalError(qerror.toStdString());

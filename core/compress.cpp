@@ -7,6 +7,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace causeway::detail {
@@ -68,7 +69,9 @@ bool gunzip(std::string_view bytes, uint64_t limit, std::string &out, std::strin
     if (bytes.size() >= 18) {
         auto t = reinterpret_cast<const unsigned char *>(bytes.data() + bytes.size() - 4);
         uint64_t hint = uint64_t(t[0]) | uint64_t(t[1]) << 8 | uint64_t(t[2]) << 16 | uint64_t(t[3]) << 24;
-        if (hint <= limit && hint < (uint64_t(1) << 31))
+        // deflate cannot compress better than about 1032:1, so a larger
+        // claim is a lie not worth allocating for.
+        if (hint <= limit && hint < (uint64_t(1) << 31) && hint <= uint64_t(bytes.size()) * 1032)
             out.reserve(out.size() + hint);
     }
 
@@ -138,7 +141,9 @@ bool unzstd(std::string_view bytes, uint64_t limit, std::string &out, std::strin
             error = limitMessage(limit);
             return false;
         }
-        out.reserve(out.size() + declared);
+        // A frame header costs nothing to forge: reserve no more than a
+        // generous ratio of the input, and let the string grow past that.
+        out.reserve(out.size() + std::min<uint64_t>(declared, uint64_t(bytes.size()) * 256 + (uint64_t(1) << 20)));
     }
     auto buffer = std::make_unique<char[]>(kChunk);
     ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};

@@ -139,6 +139,7 @@ private slots:
     void labelsNeverOverlap();
     void marksAndErrorsAndGlyphs();
     void hoverAndSelectionReuseGeometry();
+    void followsThePalette();
     void overviewDragMovesWindow();
     void panAndScroll();
     void toolTipDescribesSpan();
@@ -719,6 +720,31 @@ void TestFlameGraph::hoverAndSelectionReuseGeometry()
     w.resize(900, 300);
     w.render(&image);
     QCOMPARE(w.painter().buildCount(), builds + 2);
+}
+
+void TestFlameGraph::followsThePalette()
+{
+    Spans s;
+    const uint32_t root = s.add(0, kNone, 0, 1'000'000, "root");
+    s.add(0, root, 0, 100'000, "child");
+    Session session;
+    session.setModel(s.finish());
+    FlameGraphWidget w(&session);
+    w.resize(600, 300);
+    QImage image(w.size(), QImage::Format_ARGB32_Premultiplied);
+    const QPoint empty(500, int(w.flameRect().bottom()) - 5);
+    for (bool dark : {true, false}) {
+        QPalette palette = w.palette();
+        palette.setColor(QPalette::Base, dark ? QColor(0x20, 0x20, 0x24) : QColor(0xfa, 0xfa, 0xfa));
+        palette.setColor(QPalette::Text, dark ? QColor(0xee, 0xee, 0xee) : QColor(0x11, 0x11, 0x11));
+        w.setPalette(palette);
+        w.render(&image);
+        QCOMPARE(QColor(image.pixel(empty)), palette.color(QPalette::Base));
+        // The boxes keep their service colours.
+        const QRectF r = *w.spanRect(root);
+        QCOMPARE(QColor(image.pixel(int(r.right()) - 40, int(r.center().y()))),
+                 w.painter().rows()->colors()[0]);
+    }
 }
 
 void TestFlameGraph::overviewDragMovesWindow()

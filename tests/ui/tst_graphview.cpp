@@ -18,6 +18,7 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QSvgRenderer>
+#include <QToolTip>
 #include <QtTest>
 
 #include <cmath>
@@ -349,6 +350,21 @@ private slots:
         QMouseEvent move(QEvent::MouseMove, mid, view.mapToGlobal(mid), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(&view, &move);
         QCOMPARE(picture->hoveredEdge(), 0);
+
+        // The tooltip of the hovered edge: count, lags and link attributes.
+        QHelpEvent help(QEvent::ToolTip, mid.toPoint(), view.mapToGlobal(mid.toPoint()));
+        QApplication::sendEvent(&view, &help);
+        QVERIFY(QToolTip::isVisible());
+        QCOMPARE(QToolTip::text(), picture->edgeToolTip(0));
+        QVERIFY(QToolTip::text().contains(QStringLiteral("lag min ")));
+        QVERIFY(QToolTip::text().contains(QStringLiteral(" · median ")));
+        // Over a node: the trace's summary.
+        const QPoint onNode = view.toWidget(picture->nodeRect(0).center()).toPoint();
+        QHelpEvent nodeHelp(QEvent::ToolTip, onNode, view.mapToGlobal(onNode));
+        QApplication::sendEvent(&view, &nodeHelp);
+        QVERIFY(QToolTip::text().contains(QStringLiteral("links: ")));
+        QToolTip::hideText();
+
         QEvent leave(QEvent::Leave);
         QApplication::sendEvent(&view, &leave);
         QCOMPARE(picture->hoveredEdge(), -1);

@@ -8,7 +8,10 @@
 
 #include "core/readers.h"
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
+#include <thread>
 
 namespace causeway::detail {
 
@@ -170,6 +173,13 @@ public:
     Decoder(const ReadContext &ctx, Model &out, std::string_view where, bool reportProgress)
         : m_ctx(ctx), m_out(out), m_where(where), m_reportProgress(reportProgress)
     {
+    }
+
+    // Decodes the given ResourceSpans messages (views into the input).
+    void resourceSpansList(const ViewAt *first, const ViewAt *last)
+    {
+        for (auto it = first; it != last && !m_cancelled; ++it)
+            resourceSpans(it->bytes, it->offset);
     }
 
     // Decodes one TracesData message; `base` is its offset for messages.
@@ -837,6 +847,87 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
     return true;
 }
 
+// Large messages are split at ResourceSpans boundaries into one contiguous
+// share per thread; each thread decodes into its own model and the shares are
+// merged in input order, so the result is the one a single thread would give.
+constexpr size_t kParallelFrom = size_t(8) << 20;
+
+bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error, bool &handled)
+{
+    handled = false;
+    unsigned threads = ctx.options && ctx.options->threads ? ctx.options->threads : std::thread::hardware_concurrency();
+    threads = unsigned(std::min<size_t>(threads, bytes.size() / (kParallelFrom / 2)));
+    if (bytes.size() < kParallelFrom || threads < 2)
+        return true;
+
+    // Only the top level is scanned here; a structural problem in it is left
+    // to the sequential reader, which reports it with its offset.
+    std::vector<ViewAt> list;
+    try {
+        Reader r(bytes, 0);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number != 1 || f.wire != Len)
+                return true;
+            list.push_back({f.bytes, r.offsetOf(f.bytes)});
+        }
+    } catch (const Malformed &) {
+        return true;
+    }
+    if (list.size() < threads)
+        return true;
+    handled = true;
+
+    // Contiguous shares of about equal bytes.
+    std::vector<size_t> cuts{0};
+    const size_t share = bytes.size() / threads;
+    size_t acc = 0;
+    for (size_t i = 0; i < list.size(); ++i) {
+        acc += list[i].bytes.size();
+        if (acc >= share * cuts.size() && cuts.size() < threads && i + 1 < list.size())
+            cuts.push_back(i + 1);
+    }
+    cuts.push_back(list.size());
+
+    const size_t parts = cuts.size() - 1;
+    std::vector<Model> fragments(parts);
+    std::vector<std::optional<Malformed>> failures(parts);
+    std::vector<char> cancelled(parts, 0);
+    auto work = [&](size_t k) {
+        Decoder decoder(ctx, fragments[k], {}, false);
+        try {
+            decoder.resourceSpansList(list.data() + cuts[k], list.data() + cuts[k + 1]);
+        } catch (const Malformed &m) {
+            failures[k] = m;
+        }
+        cancelled[k] = decoder.cancelled();
+    };
+    std::vector<std::thread> pool;
+    for (size_t k = 1; k < parts; ++k)
+        pool.emplace_back(work, k);
+    work(0);
+    for (auto &t : pool)
+        t.join();
+
+    for (size_t k = 0; k < parts; ++k) {
+        if (failures[k]) {
+            error.offset = failures[k]->offset;
+            error.message = "malformed OTLP protobuf: " + failures[k]->message;
+            return false;
+        }
+        if (cancelled[k]) {
+            error.message = "cancelled";
+            return false;
+        }
+    }
+    for (size_t k = 0; k < parts; ++k) {
+        out.merge(std::move(fragments[k]));
+        ctx.done(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
+    }
+    return true;
+}
+
 } // namespace
 
 bool readOtlpProto(std::string_view bytes, bool framed, const ReadContext &ctx, Model &out, LoadError &error)
@@ -844,6 +935,11 @@ bool readOtlpProto(std::string_view bytes, bool framed, const ReadContext &ctx, 
     error.file = std::string(ctx.name);
     if (framed)
         return readFramed(bytes, ctx, out, error);
+    bool handled = false;
+    if (!readParallel(bytes, ctx, out, error, handled))
+        return false;
+    if (handled)
+        return true;
     Decoder decoder(ctx, out, {}, true);
     try {
         decoder.tracesData(bytes, 0);

@@ -507,6 +507,38 @@ private slots:
         QCOMPARE(std::string(b.str(b.hot[0].name)), std::string("bad \xff\xfe end \xc3", 12));
     }
 
+    // Large protobuf input is decoded by several threads in shares; the
+    // result is the model one thread gives.
+    void parallelProtoDecodingMatchesSequential()
+    {
+        std::string bytes;
+        for (unsigned seed = 100; bytes.size() < (size_t(12) << 20); ++seed)
+            bytes += RandomTraces(seed).make(20, 60).SerializeAsString(); // concatenated TracesData is one TracesData
+        Model one, many;
+        LoadOptions sequential;
+        sequential.threads = 1;
+        LoadOptions parallel;
+        parallel.threads = 4;
+        LoadResult r = loadBuffer("big.pb", bytes, one, sequential);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        r = loadBuffer("big.pb", bytes, many, parallel);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        one.finalize();
+        many.finalize();
+        QVERIFY(one.spanCount() > 10000);
+        const std::string diff = compareModels(one, many);
+        QVERIFY2(diff.empty(), diff.c_str());
+
+        // Damage inside a late resource is still fatal, with its offset.
+        std::string damaged = bytes;
+        const size_t at = damaged.size() - 100;
+        damaged[at] = char(0x0f); // wire type 7 does not exist
+        Model broken;
+        r = loadBuffer("big.pb", damaged, broken, parallel);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.message.find("malformed OTLP protobuf") == 0, r.error.message.c_str());
+    }
+
     // The comparison itself notices a change anywhere, down to a nested value.
     void compareDetectsDifferences()
     {

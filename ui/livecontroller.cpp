@@ -232,11 +232,15 @@ void LiveController::install(std::shared_ptr<const Model> model)
     if (!model || model == m_installed)
         return;
     const bool first = !m_installed;
+    // Freeing a large snapshot takes a while: let a worker drop the last references.
+    auto previous = std::make_pair(m_installed, m_session->model());
     m_installed = model;
     if (first && m_session->model() && m_session->model()->spanCount() == 0)
         m_session->setModel(std::move(model));
     else
         m_session->replaceModel(std::move(model));
+    if (previous.first || previous.second)
+        (void)QtConcurrent::run([previous = std::move(previous)]() mutable { previous = {}; });
     emit published();
 }
 
@@ -254,6 +258,8 @@ void LiveController::tick()
     updateStatus();
     if (m_publishing || (m_live.pendingSpans() == 0 && m_installed == m_live.snapshot() && m_installed))
         return;
+    // One merge at a time: what arrives meanwhile goes into the next one, so
+    // a large model gets fewer, bigger merges instead of falling behind.
     m_publishing = true;
     auto *watcher = new QFutureWatcher<std::shared_ptr<const Model>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {

@@ -1,0 +1,250 @@
+// Live ingest on loopback: client threads send OTLP/HTTP protobuf requests
+// (keep-alive, 500 spans each, links between traces) to the receiver of a
+// LiveController, which merges them off the GUI thread and hands snapshots
+// to the session, while a 5 ms timer on the GUI thread measures how late
+// the event loop runs. Reports spans/s from the first request until the
+// session holds every span, as a ratio against a baseline measured in the
+// same run: decoding the same bodies in-process (loadBuffer) and merging and
+// finalizing them once, without sockets or snapshots. Also reports memory
+// per retained span (Model::memoryUsage and process RSS growth).
+//
+// Usage: bench_live [SPANS] [CLIENTS]   (default 1,000,000 spans, 2 clients)
+
+#include "core/live/livemodel.h"
+#include "core/load.h"
+#include "core/writer.h"
+#include "ui/livecontroller.h"
+#include "ui/session.h"
+
+#include "tests/common/httpclient.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <QWidget>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace causeway;
+
+namespace {
+
+constexpr int kTracesPerRequest = 50;
+constexpr int kSpansPerTrace = 10;
+
+std::string hexId(uint64_t value, int digits)
+{
+    char text[40];
+    std::snprintf(text, sizeof text, "%0*llx", digits, static_cast<unsigned long long>(value));
+    return text;
+}
+
+// One request: 50 traces of 10 spans; each trace's first span links to a
+// span of the trace sent 50 traces earlier (the previous request).
+std::string requestJson(uint64_t request)
+{
+    std::string out = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc-"
+        + std::to_string(request % 7) + "\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"bench\"},\"spans\":[";
+    for (int t = 0; t < kTracesPerRequest; ++t) {
+        const uint64_t trace = request * kTracesPerRequest + uint64_t(t) + 1;
+        const std::string traceId = hexId(trace, 32);
+        const uint64_t start = trace * 1'000'000;
+        for (int s = 0; s < kSpansPerTrace; ++s) {
+            if (t || s)
+                out += ',';
+            out += "{\"traceId\":\"" + traceId + "\",\"spanId\":\"" + hexId(trace * 16 + uint64_t(s) + 1, 16) + "\"";
+            if (s)
+                out += ",\"parentSpanId\":\"" + hexId(trace * 16 + 1, 16) + "\"";
+            out += ",\"name\":\"op-" + std::to_string(s) + "\",\"kind\":" + std::to_string(s ? 3 : 2)
+                + ",\"startTimeUnixNano\":\"" + std::to_string(start + uint64_t(s) * 1000) + "\",\"endTimeUnixNano\":\""
+                + std::to_string(start + uint64_t(s) * 1000 + 500) + "\",\"attributes\":[{\"key\":\"http.route\",\"value\":{\"stringValue\":\"/api/"
+                + std::to_string(s) + "\"}},{\"key\":\"n\",\"value\":{\"intValue\":\"" + std::to_string(trace) + "\"}}]";
+            if (s == 0 && trace > uint64_t(kTracesPerRequest))
+                out += ",\"links\":[{\"traceId\":\"" + hexId(trace - kTracesPerRequest, 32) + "\",\"spanId\":\""
+                    + hexId((trace - kTracesPerRequest) * 16 + 2, 16) + "\"}]";
+            out += '}';
+        }
+    }
+    return out + "]}]}]}";
+}
+
+std::string toProto(const std::string &json)
+{
+    Model m;
+    loadBuffer("request", json, m);
+    m.finalize();
+    std::ostringstream out;
+    std::string error;
+    writeModel(m, OutputFormat::OtlpProto, out, error);
+    return out.str();
+}
+
+uint64_t rssBytes()
+{
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stoull(line.substr(6)) * 1024;
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
+    QApplication app(argc, argv);
+    const uint64_t wanted = argc > 1 ? std::stoull(argv[1]) : 1'000'000;
+    const int clients = argc > 2 ? std::max(1, std::atoi(argv[2])) : 2;
+    const uint64_t spansPerRequest = kTracesPerRequest * kSpansPerTrace;
+    const uint64_t requests = std::max<uint64_t>(1, wanted / spansPerRequest);
+    const uint64_t total = requests * spansPerRequest;
+
+    std::printf("generating %llu requests of %llu spans...\n", static_cast<unsigned long long>(requests),
+                static_cast<unsigned long long>(spansPerRequest));
+    std::vector<std::string> bodies(requests);
+    uint64_t bodyBytes = 0;
+    for (uint64_t r = 0; r < requests; ++r) {
+        bodies[r] = toProto(requestJson(r));
+        bodyBytes += bodies[r].size();
+    }
+
+    // Baseline: the same bodies decoded and merged in-process, once.
+    double baselineSeconds = 0;
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        Model all;
+        for (const auto &body : bodies) {
+            Model fragment;
+            LoadOptions options;
+            options.threads = 1;
+            loadBuffer("request", body, fragment, options);
+            all.merge(std::move(fragment));
+        }
+        all.finalize();
+        baselineSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (all.spanCount() != total) {
+            std::fprintf(stderr, "baseline decoded %zu spans, expected %llu\n", all.spanCount(), static_cast<unsigned long long>(total));
+            return 1;
+        }
+    }
+    const uint64_t rssBefore = rssBytes();
+
+    QWidget window;
+    ui::Session session;
+    ui::LiveController live(&session, &window);
+    ui::ReceiveSettings settings;
+    settings.httpAddress = QStringLiteral("127.0.0.1:0");
+    settings.grpc = false;
+    settings.maxSpans = 0;
+    QString error;
+    if (!live.startReceiving(settings, error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    const uint16_t port = live.httpPort();
+
+    // GUI responsiveness: how late a 5 ms timer fires while ingest runs.
+    std::vector<double> lateness;
+    QElapsedTimer sinceTick;
+    QTimer probe;
+    probe.setInterval(5);
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        if (sinceTick.isValid())
+            lateness.push_back(std::max(0.0, double(sinceTick.nsecsElapsed()) / 1e6 - 5.0));
+        sinceTick.restart();
+    });
+    probe.start();
+
+    std::atomic<uint64_t> next{0}, failures{0};
+    std::vector<std::thread> senders;
+    QElapsedTimer clock;
+    clock.start();
+    std::atomic<qint64> sentMs{0};
+    std::atomic<int> running{clients};
+    for (int c = 0; c < clients; ++c) {
+        senders.emplace_back([&] {
+            int fd = test::connectTo(port);
+            std::string carry;
+            for (uint64_t r; (r = next++) < requests;) {
+                const std::string &body = bodies[r];
+                // Head and body in one write: two small writes meet Nagle and delayed ACKs.
+                const std::string request = "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
+                    + std::to_string(body.size()) + "\r\n\r\n" + body;
+                if (!test::sendAll(fd, request) || test::readReply(fd, 30000, &carry).status != 200)
+                    failures++;
+            }
+            ::close(fd);
+            if (--running == 0)
+                sentMs = clock.elapsed();
+        });
+    }
+
+    qint64 doneMs = -1;
+    QObject::connect(&live, &ui::LiveController::published, [&] {
+        if (session.model() && session.model()->spanCount() >= total && doneMs < 0) {
+            doneMs = clock.elapsed();
+            app.quit();
+        }
+    });
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    QObject::connect(&timeout, &QTimer::timeout, &app, &QApplication::quit);
+    timeout.start(600'000);
+    app.exec();
+    for (auto &t : senders)
+        t.join();
+    probe.stop();
+
+    if (doneMs < 0 || failures) {
+        std::fprintf(stderr, "ingest incomplete: %zu of %llu spans, %llu failed requests\n",
+                     session.model() ? session.model()->spanCount() : size_t(0), static_cast<unsigned long long>(total),
+                     static_cast<unsigned long long>(failures.load()));
+        return 1;
+    }
+    const auto &model = *session.model();
+    uint64_t resolved = 0;
+    for (const auto &l : model.links)
+        resolved += l.resolved();
+    std::sort(lateness.begin(), lateness.end());
+    const double p50 = lateness.empty() ? 0 : lateness[lateness.size() / 2];
+    const double p99 = lateness.empty() ? 0 : lateness[lateness.size() * 99 / 100];
+    const double worst = lateness.empty() ? 0 : lateness.back();
+    const double seconds = double(doneMs) / 1000.0;
+    const double rate = double(total) / seconds;
+    const double baselineRate = double(total) / baselineSeconds;
+    const uint64_t rssAfter = rssBytes();
+
+    std::printf("spans             %llu in %llu requests (%.1f MB protobuf), %d clients, %zu links (%llu resolved)\n",
+                static_cast<unsigned long long>(total), static_cast<unsigned long long>(requests), double(bodyBytes) / 1e6,
+                clients, model.links.size(), static_cast<unsigned long long>(resolved));
+    std::printf("baseline          in-process decode + one merge/finalize: %.2f s = %.0f spans/s\n", baselineSeconds, baselineRate);
+    std::printf("received          all requests answered after %.2f s = %.0f spans/s decoded by the receiver\n",
+                double(sentMs.load()) / 1000.0, double(total) * 1000.0 / double(std::max<qint64>(1, sentMs.load())));
+    std::printf("loopback ingest   until the session holds every span: %.2f s = %.0f spans/s\n", seconds, rate);
+    std::printf("ratio             loopback / baseline = %.2f\n", rate / baselineRate);
+    std::printf("GUI timer (5 ms)  lateness p50 %.1f ms, p99 %.1f ms, worst %.1f ms over %zu ticks\n", p50, p99, worst,
+                lateness.size());
+    std::printf("memory            model %.0f bytes/span; process RSS growth %.0f bytes/span (live model, snapshot in the session, buffers)\n",
+                double(model.memoryUsage()) / double(total), double(rssAfter - std::min(rssAfter, rssBefore)) / double(total));
+    {
+        // What one snapshot of the final model costs, for the record.
+        const auto t0 = std::chrono::steady_clock::now();
+        Model copy = live::cloneModel(model);
+        const auto t1 = std::chrono::steady_clock::now();
+        copy.finalize();
+        const auto t2 = std::chrono::steady_clock::now();
+        std::printf("snapshot cost     at %zu spans: copy %.0f ms, finalize %.0f ms\n", model.spanCount(),
+                    std::chrono::duration<double, std::milli>(t1 - t0).count(),
+                    std::chrono::duration<double, std::milli>(t2 - t1).count());
+    }
+    return 0;
+}

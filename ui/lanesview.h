@@ -2,6 +2,10 @@
 // The linked-trace lanes view: the focus trace in the middle, the traces it
 // links to above, the traces linking to it below, each a compact flame graph
 // on one shared time axis, with dotted edges from linking spans to targets.
+// Clicking an edge or a span makes its trace the focus (through the session,
+// so Back returns); a group lane lists the traces it stands for. Keys: + / -
+// link depth, F fit the focus trace, 0 show all, Left / Right pan; Ctrl+wheel
+// zooms the axis, dragging pans.
 
 #include <QWidget>
 

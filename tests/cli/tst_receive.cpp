@@ -159,7 +159,12 @@ void TestReceive::followsFile()
         QStringLiteral("--follow"), QString::fromStdString(input), QStringLiteral("--write"), out,
         QStringLiteral("--max-spans"), QString::number(expected.spanCount())});
     QVERIFY(p.waitForStarted());
-    QTest::qWait(400);
+    // The first half is read (and recorded: one output line per batch read) before the rotation.
+    auto recordedLines = [&] {
+        std::ifstream f(out.toStdString());
+        return std::count(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>(), '\n');
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(recordedLines() >= 1, 10000);
     QCOMPARE(p.state(), QProcess::Running);
     {
         // Rotation: the first half moves away, the rest goes to a new file.

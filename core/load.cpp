@@ -313,6 +313,7 @@ LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const 
         model.merge(std::move(fragment));
     }
     model.finalize();
+    model.shrinkToFit();
     if (options.progress)
         options.progress(1.0);
     return total;

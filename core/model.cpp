@@ -14,6 +14,18 @@ void reserveMore(Vector &v, size_t extra)
     if (v.size() + extra > v.capacity())
         v.reserve(std::max(v.size() + extra, v.capacity() * 2));
 }
+bool keyLess(const SpanKey &a, const SpanKey &b)
+{
+    return a.trace != b.trace ? a.trace < b.trace : a.span < b.span;
+}
+
+template<typename Vector>
+void shrink(Vector &v)
+{
+    // Only where it pays: each shrink copies the pool once.
+    if (v.capacity() - v.size() > v.capacity() / 8)
+        v.shrink_to_fit();
+}
 } // namespace
 
 void Diagnostics::add(Severity severity, std::string_view code, std::string_view firstMessage, uint64_t n)
@@ -56,8 +68,10 @@ uint32_t Model::findTrace(const TraceId &id) const
 
 uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
 {
-    auto it = m_spanIndex.find(SpanKey{t, s});
-    return it == m_spanIndex.end() ? kNone : it->second;
+    const SpanKey key{t, s};
+    auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), key,
+        [](const SpanIndexEntry &e, const SpanKey &k) { return keyLess(e.key, k); });
+    return it != m_spanIndex.end() && it->key == key ? it->span : kNone;
 }
 
 void Model::merge(Model &&other)
@@ -166,21 +180,25 @@ void Model::finalize()
         diagnostics.remove(code);
 
     // 1. Identity: the first copy of a (trace id, span id) wins.
-    m_spanIndex.clear();
-    m_spanIndex.reserve(n);
+    m_spanIndex.resize(n);
+    for (uint32_t i = 0; i < n; ++i)
+        m_spanIndex[i] = {SpanKey{cold[i].traceId, cold[i].spanId}, i};
+    std::sort(m_spanIndex.begin(), m_spanIndex.end(), [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
+        return a.key == b.key ? a.span < b.span : keyLess(a.key, b.key);
+    });
     std::vector<uint32_t> remap;
-    for (uint32_t i = 0; i < n; ++i) {
-        auto [it, inserted] = m_spanIndex.try_emplace(SpanKey{cold[i].traceId, cold[i].spanId}, i);
-        if (!inserted) {
-            if (remap.empty()) {
-                remap.resize(n);
-                std::iota(remap.begin(), remap.end(), 0u);
-            }
-            remap[i] = kNone;
-            diagnostics.add(Severity::Warning, "span_duplicate",
-                "span " + cold[i].traceId.hex() + "/" + cold[i].spanId.hex()
-                    + " was loaded more than once (the same file opened twice?); the first copy is kept");
+    for (size_t k = 1; k < m_spanIndex.size(); ++k) {
+        if (!(m_spanIndex[k].key == m_spanIndex[k - 1].key))
+            continue;
+        const uint32_t i = m_spanIndex[k].span; // a later copy: the earliest sorts first
+        if (remap.empty()) {
+            remap.resize(n);
+            std::iota(remap.begin(), remap.end(), 0u);
         }
+        remap[i] = kNone;
+        diagnostics.add(Severity::Warning, "span_duplicate",
+            "span " + cold[i].traceId.hex() + "/" + cold[i].spanId.hex()
+                + " was loaded more than once (the same file opened twice?); the first copy is kept");
     }
     if (!remap.empty()) {
         // Compact spans and rebuild the link table without the duplicates' links.
@@ -204,9 +222,9 @@ void Model::finalize()
         hot.resize(out);
         cold.resize(out);
         links = std::move(keptLinks);
-        m_spanIndex.clear();
-        for (uint32_t i = 0; i < out; ++i)
-            m_spanIndex.emplace(SpanKey{cold[i].traceId, cold[i].spanId}, i);
+        std::erase_if(m_spanIndex, [&remap](const SpanIndexEntry &e) { return remap[e.span] == kNone; });
+        for (auto &e : m_spanIndex)
+            e.span = remap[e.span];
     }
     const auto count = uint32_t(hot.size());
 
@@ -234,14 +252,14 @@ void Model::finalize()
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
             continue;
         }
-        auto it = m_spanIndex.find(SpanKey{c.traceId, c.parentSpanId});
-        if (it == m_spanIndex.end()) {
+        const uint32_t parent = findSpan(c.traceId, c.parentSpanId);
+        if (parent == kNone) {
             diagnostics.add(Severity::Info, "span_parent_missing",
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has parent " + c.parentSpanId.hex()
                     + ", which is not loaded; shown as a root");
             continue;
         }
-        h.parent = it->second;
+        h.parent = parent;
     }
 
     // 4. Depths; parent cycles are broken where they are found.
@@ -350,14 +368,28 @@ void Model::finalize()
     }
 }
 
+void Model::shrinkToFit()
+{
+    shrink(resources);
+    shrink(scopes);
+    shrink(hot);
+    shrink(cold);
+    shrink(events);
+    shrink(links);
+    shrink(attributes);
+    shrink(values);
+    shrink(traces);
+    shrink(traceServices);
+    shrink(m_spanIndex);
+}
+
 size_t Model::memoryUsage() const
 {
     auto bytes = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
     return strings.memoryUsage() + bytes(resources) + bytes(scopes) + bytes(hot) + bytes(cold) + bytes(events)
         + bytes(links) + bytes(attributes) + bytes(values) + bytes(traces) + bytes(traceSpans) + bytes(traceServices)
         + bytes(incoming) + bytes(incomingOffsets)
-        + m_spanIndex.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *))
-        + m_spanIndex.bucket_count() * sizeof(void *)
+        + bytes(m_spanIndex)
         + m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
         + m_traceIndex.bucket_count() * sizeof(void *);
 }

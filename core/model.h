@@ -247,9 +247,20 @@ public:
     // Approximate heap bytes held by the model.
     size_t memoryUsage() const;
 
+    // Returns pools' spare capacity to the allocator (after a load is complete;
+    // a model that keeps growing should not call it).
+    void shrinkToFit();
+
 private:
     std::unordered_map<TraceId, uint32_t, TraceIdHash> m_traceIndex;
-    std::unordered_map<SpanKey, uint32_t, SpanKeyHash> m_spanIndex;
+    // (trace id, span id) -> span, sorted by key: half the memory of a hash
+    // map, and duplicates fall next to each other when it is built.
+    struct SpanIndexEntry
+    {
+        SpanKey key;
+        uint32_t span;
+    };
+    std::vector<SpanIndexEntry> m_spanIndex;
 };
 
 } // namespace causeway

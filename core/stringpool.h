@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace causeway {
@@ -16,8 +15,8 @@ class StringPool
 {
 public:
     StringPool();
-    StringPool(StringPool &&) noexcept;
-    StringPool &operator=(StringPool &&) noexcept;
+    StringPool(StringPool &&other);
+    StringPool &operator=(StringPool &&other);
     StringPool(const StringPool &) = delete;
     StringPool &operator=(const StringPool &) = delete;
 
@@ -31,13 +30,19 @@ public:
 
 private:
     std::string_view store(std::string_view s);
+    static uint32_t hashOf(std::string_view s);
+    size_t slotOf(std::string_view s, uint32_t hash) const;
+    void grow();
 
     std::vector<std::unique_ptr<char[]>> m_chunks;
     size_t m_chunkUsed = 0;
     size_t m_chunkSize = 0;
     size_t m_bytes = 0;
     std::vector<std::string_view> m_views;
-    std::unordered_map<std::string_view, StringId> m_index;
+    // Open addressing, linear probing: slots hold id + 1 (0 is free); the
+    // hash of every string is kept so probes and growth never rehash text.
+    std::vector<uint32_t> m_slots;
+    std::vector<uint32_t> m_hashes;
 };
 
 } // namespace causeway

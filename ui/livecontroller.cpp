@@ -43,6 +43,13 @@ LiveController::LiveController(Session *session, QWidget *dialogParent)
     m_status = new QLabel(dialogParent);
     m_status->setObjectName(QStringLiteral("liveStatus"));
     m_status->hide();
+    // Files opened while live data arrives: keep receiving on top of them.
+    connect(m_session, &Session::modelChanged, this, [this] {
+        if (m_seeded && m_session->model() != m_installed) {
+            m_live.rebase(m_session->model());
+            m_installed = m_session->model();
+        }
+    });
     m_timer = new QTimer(this);
     m_timer->setInterval(kTickMs);
     connect(m_timer, &QTimer::timeout, this, &LiveController::tick);
@@ -74,8 +81,10 @@ void LiveController::ensureSeeded()
         return;
     m_seeded = true;
     // What is already open stays: live data is added to it.
-    if (const auto &current = m_session->model(); current && current->spanCount())
-        m_live.add(live::cloneModel(*current));
+    if (const auto &current = m_session->model(); current && current->spanCount()) {
+        m_live.rebase(current);
+        m_installed = current;
+    }
 }
 
 bool LiveController::startReceiving(const ReceiveSettings &settings, QString &error)

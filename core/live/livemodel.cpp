@@ -74,6 +74,22 @@ void LiveModel::add(Model &&fragment)
     m_pending.push_back(std::move(fragment));
 }
 
+void LiveModel::rebase(std::shared_ptr<const Model> base)
+{
+    if (!base) {
+        auto empty = std::make_shared<Model>();
+        empty->finalize();
+        base = std::move(empty);
+    }
+    std::lock_guard lock(m_mutex);
+    m_snapshot = std::move(base);
+    m_stats.retainedSpans = m_snapshot->spanCount();
+    m_stats.retainedTraces = m_snapshot->traces.size();
+    // The next publish must produce a new snapshot even with nothing pending,
+    // so the cap applies to the new base too.
+    m_retentionChanged = true;
+}
+
 void LiveModel::setRetention(const Retention &retention)
 {
     std::lock_guard lock(m_mutex);

@@ -51,6 +51,11 @@ public:
     // Thread-safe. `fragment` comes straight from loadBuffer (not finalized).
     void add(Model &&fragment);
 
+    // Continue from `base` (a finalized model, e.g. files the user opened)
+    // instead of the current snapshot; what is pending is merged into it at
+    // the next publish. Nothing is copied until then.
+    void rebase(std::shared_ptr<const Model> base);
+
     void setRetention(const Retention &retention);
     Retention retention() const;
 

@@ -5,6 +5,7 @@
 
 #include "common/httpclient.h"
 
+#include "core/load.h"
 #include "ui/livecontroller.h"
 #include "ui/receivedialog.h"
 #include "ui/session.h"
@@ -85,6 +86,7 @@ private slots:
     void receivedTracesKeepThePlace();
     void retentionCapIsReported();
     void followFile();
+    void openedFilesStay();
     void refusesRemoteWithoutConsent();
     void dialogWarnsAboutRemote();
 };
@@ -188,6 +190,39 @@ void TestLiveController::followFile()
     QVERIFY(session.model()->links[0].resolved());
     live.stopFollowing();
     QVERIFY(!live.followAction()->isChecked());
+}
+
+void TestLiveController::openedFilesStay()
+{
+    auto modelOf = [](const std::string &json) {
+        auto m = std::make_shared<Model>();
+        loadBuffer("file", json, *m);
+        m->finalize();
+        return std::shared_ptr<const Model>(std::move(m));
+    };
+    QWidget window;
+    Session session;
+    session.setModel(modelOf(traceJson(1, 1000)));
+    LiveController live(&session, &window);
+    ReceiveSettings settings = localSettings();
+    settings.grpc = false;
+    QString error;
+    QVERIFY(live.startReceiving(settings, error));
+    QCOMPARE(post(live.httpPort(), "application/json", traceJson(2, 2000, 1)).status, 200);
+    live.publishNow();
+    // Received data is added to what was open, and links into it resolve.
+    QCOMPARE(session.model()->spanCount(), size_t(4));
+    QVERIFY(session.model()->links[0].resolved());
+
+    // Opening another file while receiving: later data joins the new file.
+    session.setModel(modelOf(traceJson(7, 7000)));
+    QCOMPARE(post(live.httpPort(), "application/json", traceJson(8, 8000, 7)).status, 200);
+    live.publishNow();
+    QCOMPARE(session.model()->spanCount(), size_t(4));
+    QVERIFY(session.model()->findTrace(traceId(7)) != kNone);
+    QVERIFY(session.model()->findTrace(traceId(8)) != kNone);
+    QVERIFY(session.model()->findTrace(traceId(1)) == kNone);
+    QVERIFY(session.model()->links[0].resolved());
 }
 
 void TestLiveController::refusesRemoteWithoutConsent()

@@ -175,7 +175,8 @@ private:
         const size_t used = size();
         const size_t capacity = std::max(m_buf.size() * 2, used + n + 4096);
         std::vector<char> grown(capacity);
-        std::memcpy(grown.data() + capacity - used, m_buf.data() + m_pos, used);
+        if (used) // an empty buffer's data() may be null, which memcpy must not see
+            std::memcpy(grown.data() + capacity - used, m_buf.data() + m_pos, used);
         m_buf.swap(grown);
         m_pos = capacity - used;
     }

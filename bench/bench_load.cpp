@@ -377,13 +377,15 @@ int main(int argc, char **argv)
         return 1;
     }
     // The sniffer decides JSON Lines from the first line and what follows
-    // it, so hand it everything up to just past the first newline.
+    // it (looking for that newline in the first 16 MB only), so hand it up to
+    // just past the first newline, at most 17 MB: the forked children inherit
+    // the parent's peak RSS, so the parent must never hold the whole file.
     std::string head;
     {
         std::FILE *f = std::fopen(file.c_str(), "rb");
         char buf[1 << 16];
         size_t n = 0, newline = std::string::npos;
-        while (f && head.size() < (256u << 20) && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+        while (f && head.size() < (17u << 20) && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
             head.append(buf, n);
             if (newline == std::string::npos)
                 newline = head.find('\n');

@@ -122,6 +122,8 @@ public:
 
     void bytes(const void *p, size_t n)
     {
+        if (n == 0)
+            return; // the buffer may still be unallocated: memcpy must not see its null data()
         ensure(n);
         m_pos -= n;
         std::memcpy(m_buf.data() + m_pos, p, n);

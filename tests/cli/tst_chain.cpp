@@ -2,6 +2,7 @@
 // text output, exit codes, on hand-written files, a public sample and the
 // bundled sample written by the OpenTelemetry JS SDK.
 
+#include "common/cliprocess.h"
 #include "common/testutil.h"
 
 #include <QJsonArray>
@@ -13,22 +14,6 @@
 using namespace causeway::test;
 
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCauseway(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(CAUSEWAY_BIN), args);
-    if (!p.waitForFinished(120000))
-        qFatal("causeway did not finish");
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
 
 QString data(const char *name)
 {

@@ -1,5 +1,6 @@
 // The headless command line as scripts see it: exit codes, stderr, JSON.
 
+#include "common/cliprocess.h"
 #include "common/testutil.h"
 
 #include <QJsonArray>
@@ -11,22 +12,6 @@
 using namespace causeway::test;
 
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCauseway(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(CAUSEWAY_BIN), args);
-    if (!p.waitForFinished(120000))
-        qFatal("causeway did not finish");
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
 
 QString sample(const char *name)
 {

@@ -5,6 +5,7 @@
 #include "core/load.h"
 
 #include "common/modelcompare.h"
+#include "common/cliprocess.h"
 #include "common/testutil.h"
 
 #include <QProcess>
@@ -15,22 +16,6 @@ using namespace causeway;
 using namespace causeway::test;
 
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCauseway(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(CAUSEWAY_BIN), args);
-    if (!p.waitForFinished(120000))
-        qFatal("causeway did not finish");
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
 
 QString q(const std::string &s) { return QString::fromStdString(s); }
 

@@ -1,6 +1,7 @@
 // `causeway export` as a script runs it: the real binary, real files, and
 // the files it writes opened with independent readers.
 
+#include "common/cliprocess.h"
 #include "common/testutil.h"
 
 #include <QFile>
@@ -16,28 +17,6 @@
 using namespace causeway::test;
 
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCauseway(const QStringList &args)
-{
-    QProcess p;
-    // The command must work without a display and without being told the platform.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-    env.remove(QStringLiteral("DISPLAY"));
-    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(CAUSEWAY_BIN), args);
-    if (!p.waitForFinished(120000))
-        qFatal("causeway did not finish");
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
 
 QString orders()
 {

@@ -1,5 +1,7 @@
 #include "ui/displaytext.h"
 
+#include "ui/timeaxis.h"
+
 #include <QDateTime>
 #include <QTimeZone>
 
@@ -21,19 +23,7 @@ QString timestamp(uint64_t unixNanos)
 
 QString duration(uint64_t nanos)
 {
-    const double n = double(nanos);
-    if (nanos < 1000)
-        return QStringLiteral("%1 ns").arg(nanos);
-    if (nanos < 1000000)
-        return QStringLiteral("%1 µs").arg(n / 1e3, 0, 'g', 3);
-    if (nanos < 1000000000)
-        return QStringLiteral("%1 ms").arg(n / 1e6, 0, 'g', 3);
-    if (nanos < 60ull * 1000000000)
-        return QStringLiteral("%1 s").arg(n / 1e9, 0, 'f', 2);
-    const uint64_t seconds = nanos / 1000000000;
-    if (seconds < 3600)
-        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'));
+    return formatDuration(double(nanos));
 }
 
 QString offset(int64_t nanos)

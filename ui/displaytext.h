@@ -9,7 +9,7 @@ namespace causeway::ui::display {
 
 // "2024-05-01 12:34:56.789012 UTC" from nanoseconds since the epoch.
 QString timestamp(uint64_t unixNanos);
-// "843 ns", "12.4 µs", "3.21 ms", "1.50 s", "2 min 03 s".
+// As formatDuration() in ui/timeaxis.h: "843 ns", "12.4 µs", "1.5 s", "2 min 3 s".
 QString duration(uint64_t nanos);
 // Signed offset, "+12.4 ms" / "-3 µs".
 QString offset(int64_t nanos);

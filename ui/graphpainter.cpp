@@ -1,6 +1,7 @@
 #include "ui/graphpainter.h"
 
 #include "ui/palette.h"
+#include "ui/timeaxis.h"
 
 #include <QFontMetricsF>
 #include <QGuiApplication>
@@ -30,28 +31,12 @@ QString fromStd(std::string_view s)
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-QString formatDuration(uint64_t ns)
-{
-    const double v = double(ns);
-    if (ns < 1000)
-        return QStringLiteral("%1 ns").arg(ns);
-    if (ns < 1000000)
-        return QStringLiteral("%1 µs").arg(v / 1e3, 0, 'g', 3);
-    if (ns < 1000000000)
-        return QStringLiteral("%1 ms").arg(v / 1e6, 0, 'g', 3);
-    if (ns < 60ull * 1000000000)
-        return QStringLiteral("%1 s").arg(v / 1e9, 0, 'g', 3);
-    const uint64_t s = ns / 1000000000;
-    if (s < 3600)
-        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0'));
-}
-
 QString formatLag(int64_t ns)
 {
+    // A typographic minus: the lag of a link whose span started before its target.
     if (ns < 0)
-        return QStringLiteral("−") + formatDuration(uint64_t(-(ns + 1)) + 1);
-    return formatDuration(uint64_t(ns));
+        return QStringLiteral("−") + formatDuration(-double(ns));
+    return formatDuration(double(ns));
 }
 
 QString linkCount(uint32_t n)
@@ -151,7 +136,7 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
             text.subtitle = service.empty() ? QStringLiteral("(no service)") : fromStd(service);
             if (trace.services.count > 1)
                 text.subtitle += QStringLiteral(" +%1").arg(trace.services.count - 1);
-            text.detail = formatDuration(trace.duration()) + QStringLiteral(" · ")
+            text.detail = formatDuration(double(trace.duration())) + QStringLiteral(" · ")
                 + (trace.spans.count == 1 ? QStringLiteral("1 span") : QStringLiteral("%L1 spans").arg(trace.spans.count));
             text.errors = trace.errorCount;
             if (text.errors)

@@ -6,6 +6,7 @@
 //
 // Usage: bench_search [TRACES] [REPEATS]   (10 spans per trace; default 200,000 traces)
 
+#include "benchutil.h"
 #include "core/spansearch.h"
 
 #include "tests/common/modelbuilder.h"
@@ -19,24 +20,11 @@
 #include <vector>
 
 using namespace causeway;
+using causeway::bench::g_sink;
+using causeway::bench::medianMs;
 using causeway::test::ModelBuilder;
 
 namespace {
-
-volatile uint64_t g_sink = 0; // keeps results alive so the work is not optimised away
-
-double medianMs(int repeats, const std::function<uint64_t()> &work)
-{
-    std::vector<double> times;
-    for (int i = 0; i < repeats; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        g_sink = g_sink + work();
-        const auto t1 = std::chrono::steady_clock::now();
-        times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
 
 Model build(uint32_t traces)
 {

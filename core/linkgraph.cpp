@@ -13,6 +13,19 @@ namespace {
 // edge of 10,000 links with a unique message id each must not carry 10,000.
 constexpr size_t kAttributeSummaryLimit = 5;
 
+// Calls visit(span) for `onlySpan`, or for every span of `trace` when it is kNone.
+template<typename Visit>
+void forEachSpan(const Model &model, uint32_t trace, uint32_t onlySpan, Visit &&visit)
+{
+    if (onlySpan != kNone) {
+        visit(onlySpan);
+        return;
+    }
+    const Range spans = model.traces[trace].spans;
+    for (uint32_t i = spans.first; i < spans.end(); ++i)
+        visit(model.traceSpans[i]);
+}
+
 // Calls f(neighbourTrace, linkIndex) for every resolved link that leaves
 // `trace` towards a cause (upstream) in another trace. With `onlySpan` set,
 // only that span's links count (the first hop of a span reference).
@@ -34,13 +47,7 @@ void forEachUpstream(const Model &model, uint32_t trace, uint32_t onlySpan, F &&
                 f(other, l);
         }
     };
-    if (onlySpan != kNone) {
-        visitSpan(onlySpan);
-        return;
-    }
-    const Range spans = model.traces[trace].spans;
-    for (uint32_t i = spans.first; i < spans.end(); ++i)
-        visitSpan(model.traceSpans[i]);
+    forEachSpan(model, trace, onlySpan, visitSpan);
 }
 
 // As forEachUpstream, towards the effects: traces whose spans link into `trace`.
@@ -58,13 +65,7 @@ void forEachDownstream(const Model &model, uint32_t trace, uint32_t onlySpan, F 
                 f(other, l);
         }
     };
-    if (onlySpan != kNone) {
-        visitSpan(onlySpan);
-        return;
-    }
-    const Range spans = model.traces[trace].spans;
-    for (uint32_t i = spans.first; i < spans.end(); ++i)
-        visitSpan(model.traceSpans[i]);
+    forEachSpan(model, trace, onlySpan, visitSpan);
 }
 
 int64_t linkLag(const Model &model, uint32_t link)

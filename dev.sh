@@ -21,6 +21,7 @@ PACKAGES=(
   libsimdjson-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libzstd-dev zlib1g-dev
+  libcurl4-openssl-dev qtkeychain-qt6-dev
   xvfb xauth fonts-dejavu-core
 )
 

@@ -1,6 +1,7 @@
 // `causeway export`: a view drawn to an image file without a display.
 
 #include "app/cli.h"
+#include "app/cli_backend.h"
 
 #include "core/layout/graphlayout.h"
 #include "core/linkgraph.h"
@@ -87,8 +88,12 @@ uint32_t findSpanById(const Model &model, const SpanId &id, uint32_t trace)
     return kNone;
 }
 
-int exportView(const std::vector<std::string> &argv)
+int exportView(const std::vector<std::string> &argvIn)
 {
+    std::vector<std::string> argv = argvIn;
+    BackendCli backendCli;
+    if (int status = kExitOk; !backendCli.take("export", argv, status))
+        return status;
     Args args;
     std::string error;
     if (!args.parse(argv, {"--view", "--trace", "--span", "--depth", "--format", "-o", "--output", "--width", "--scale"},
@@ -143,12 +148,25 @@ int exportView(const std::vector<std::string> &argv)
             return usageError("export", "--span needs a span id (16 hex digits), not '" + *s + "'");
         spanId = id;
     }
-    if (args.positionals().empty())
+    if (args.positionals().empty() && !backendCli.enabled())
         return usageError("export", "no input files");
+    if (backendCli.enabled() && !args.value("--trace"))
+        return usageError("export", "--backend needs --trace REF: the trace to grow the view around");
 
     Model model;
     if (!loadForCommand(args.positionals(), model))
         return kExitError;
+    if (backendCli.enabled()) {
+        TraceId id;
+        std::optional<SpanId> span;
+        if (!parseReference(*args.value("--trace"), id, span, &error))
+            return fatalError("--trace: " + error);
+        uint64_t hops = view == "graph" ? 2 : 1;
+        if (auto d = args.value("--depth"))
+            parseCount(*d, hops);
+        if (!backendCli.expand(model, {id}, uint32_t(std::min<uint64_t>(hops, 10)), uint32_t(std::min<uint64_t>(hops, 10))))
+            return kExitError;
+    }
     if (model.traces.empty())
         return fatalError("no traces loaded from the input files");
 
@@ -243,7 +261,7 @@ int exportView(const std::vector<std::string> &argv)
     return kExitOk;
 }
 
-const CommandRegistrar exportCommand({"export", "draw the graph, flame or lanes view to SVG, PNG or PDF (graph also DOT)", kUsage, exportView});
+const CommandRegistrar exportCommand({"export", "draw the graph, flame or lanes view to SVG, PNG or PDF (graph also DOT)", std::string(kUsage) + "\nWith --backend (and --trace), linked traces that are not in the files are\nfetched first, --depth hops both ways; FILEs are optional.\n\n" + kBackendUsage, exportView});
 
 } // namespace
 

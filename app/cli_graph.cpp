@@ -1,12 +1,14 @@
 // Headless causal queries over span links: chain, errors.
 
 #include "app/cli.h"
+#include "app/cli_backend.h"
 
 #include "core/linkgraph.h"
 #include "core/load.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace causeway::app {
@@ -49,8 +51,12 @@ std::string rootName(const Model &model, uint32_t trace)
     return root == kNone ? std::string() : std::string(model.str(model.hot[root].name));
 }
 
-int chainCommand(const std::vector<std::string> &argv)
+int chainCommand(const std::vector<std::string> &argvIn)
 {
+    std::vector<std::string> argv = argvIn;
+    BackendCli backendCli;
+    if (int status = kExitOk; !backendCli.take("chain", argv, status))
+        return status;
     Args args;
     std::string error;
     if (!args.parse(argv, {"--depth"}, {"--upstream", "--downstream", "--both", "--json"}, error))
@@ -69,7 +75,7 @@ int chainCommand(const std::vector<std::string> &argv)
     const auto &positionals = args.positionals();
     if (positionals.empty())
         return usageError("chain", "missing REF (TRACEID or TRACEID/SPANID) and input files");
-    if (positionals.size() < 2)
+    if (positionals.size() < 2 && !backendCli.enabled())
         return usageError("chain", "no input files");
     if (!checkReferenceSyntax(positionals[0]))
         return kExitError;
@@ -77,6 +83,15 @@ int chainCommand(const std::vector<std::string> &argv)
     Model model;
     if (!loadForCommand({positionals.begin() + 1, positionals.end()}, model))
         return kExitError;
+    if (backendCli.enabled()) {
+        TraceId id;
+        std::optional<SpanId> span;
+        parseReference(positionals[0], id, span, nullptr);
+        const uint32_t depth = std::min<uint32_t>(options.maxDepth, 10);
+        if (!backendCli.expand(model, {id}, options.direction != Direction::Downstream ? depth : 0,
+                               options.direction != Direction::Upstream ? depth : 0))
+            return kExitError;
+    }
     Reference start;
     if (!resolveReference(model, positionals[0], start, error))
         return fatalError(error);
@@ -97,8 +112,12 @@ int chainCommand(const std::vector<std::string> &argv)
     return kExitOk;
 }
 
-int errorsCommand(const std::vector<std::string> &argv)
+int errorsCommand(const std::vector<std::string> &argvIn)
 {
+    std::vector<std::string> argv = argvIn;
+    BackendCli backendCli;
+    if (int status = kExitOk; !backendCli.take("errors", argv, status))
+        return status;
     Args args;
     std::string error;
     if (!args.parse(argv, {"--downstream-of", "--depth"}, {"--json"}, error))
@@ -110,7 +129,7 @@ int errorsCommand(const std::vector<std::string> &argv)
     int status = kExitOk;
     if (!depthOption(args, "errors", depth, status))
         return status;
-    if (args.positionals().empty())
+    if (args.positionals().empty() && !backendCli.enabled())
         return usageError("errors", "no input files");
     if (!checkReferenceSyntax(*reference))
         return kExitError;
@@ -118,6 +137,13 @@ int errorsCommand(const std::vector<std::string> &argv)
     Model model;
     if (!loadForCommand(args.positionals(), model))
         return kExitError;
+    if (backendCli.enabled()) {
+        TraceId id;
+        std::optional<SpanId> span;
+        parseReference(*reference, id, span, nullptr);
+        if (!backendCli.expand(model, {id}, 0, std::min<uint32_t>(depth, 10)))
+            return kExitError;
+    }
     Reference start;
     if (!resolveReference(model, *reference, start, error))
         return fatalError(error);
@@ -156,7 +182,9 @@ const CommandRegistrar chainRegistration({"chain", "traces causally linked to a 
     "  --json         {\"traces\": [TRACEID, ...]}, sorted, including the start\n\n"
     "For a span reference the first hop uses only that span's links; later hops\n"
     "use any span of the traces reached. Text output: one trace per line with its\n"
-    "hops from the start and its root span's name.\n",
+    "hops from the start and its root span's name.\n\n"
+    "With --backend, traces that are not in the files are fetched as the links\n"
+    "lead to them (at most 10 hops; downstream needs Tempo); FILEs are optional.\n\n" + std::string(kBackendUsage),
     chainCommand});
 
 const CommandRegistrar errorsRegistration({"errors", "error spans in the traces downstream of a trace or span",
@@ -166,7 +194,9 @@ const CommandRegistrar errorsRegistration({"errors", "error spans in the traces 
     "start trace itself is not included.\n\n"
     "  --depth N   at most N hops (default: no limit)\n"
     "  --json      {\"spans\": [{\"traceId\", \"spanId\", \"name\", \"message\"}]},\n"
-    "              sorted by trace id, then span id\n",
+    "              sorted by trace id, then span id\n\n"
+    "With --backend, the traces downstream are found in the backend too (Tempo's\n"
+    "TraceQL link search, at most 10 hops); FILEs are optional.\n\n" + std::string(kBackendUsage),
     errorsCommand});
 
 } // namespace

@@ -325,3 +325,15 @@ QVariant DetailsModel::headerData(int section, Qt::Orientation orientation, int 
 }
 
 } // namespace causeway::ui
+
+namespace causeway::ui {
+
+std::optional<QString> DetailsModel::missingTarget(const QModelIndex &index) const
+{
+    const Node *n = node(index);
+    if (!n || !n->missing || !n->ids)
+        return std::nullopt;
+    return QString::fromStdString(n->ids->first.hex());
+}
+
+} // namespace causeway::ui

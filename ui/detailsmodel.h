@@ -34,6 +34,8 @@ public:
     // The ids a row is about (a link's other end, or the span itself), for copying.
     struct Ids { QString trace, span; };
     std::optional<Ids> ids(const QModelIndex &index) const;
+    // An unresolved link's target trace (hex): not loaded, maybe in a backend.
+    std::optional<QString> missingTarget(const QModelIndex &index) const;
     // Top-level sections by title prefix ("Links to", "Attributes", ...).
     QModelIndex section(const QString &titlePrefix) const;
 

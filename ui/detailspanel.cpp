@@ -102,8 +102,13 @@ void DetailsPanel::refresh()
 bool DetailsPanel::activate(const QModelIndex &index)
 {
     uint32_t trace = kNone, span = kNone;
-    if (!m_model->navigationTarget(index, trace, span))
+    if (!m_model->navigationTarget(index, trace, span)) {
+        if (const auto target = m_model->missingTarget(index)) {
+            emit missingLinkActivated(*target);
+            return true;
+        }
         return false;
+    }
     m_session->navigateTo(trace, span);
     return true;
 }

@@ -25,6 +25,10 @@ public:
     // Goes where the row leads (a linked span, the parent); false if nowhere.
     bool activate(const QModelIndex &index);
 
+signals:
+    // An unresolved link was activated: its target trace (hex) is not loaded.
+    void missingLinkActivated(const QString &traceHex);
+
 private:
     void refresh();
     void showContextMenu(const QPoint &pos);

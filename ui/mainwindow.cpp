@@ -10,6 +10,7 @@
 #include "ui/graphview.h"
 #include "ui/lanesview.h"
 #include "ui/livecontroller.h"
+#include "ui/backendcontroller.h"
 #include "ui/loadworker.h"
 #include "ui/resultlist.h"
 #include "ui/searchpanel.h"
@@ -400,6 +401,11 @@ void MainWindow::createMenus()
     file->addAction(live->receiveAction());
     file->addAction(live->followAction());
     statusBar()->addPermanentWidget(live->statusLabel());
+    // Trace backends: traces fetched from Tempo or Jaeger as links lead to them.
+    auto *backends = new BackendController(m_session, this);
+    file->addAction(backends->openAction());
+    statusBar()->addPermanentWidget(backends->statusWidget());
+    connect(m_details, &DetailsPanel::missingLinkActivated, backends, &BackendController::fetchLinkTarget);
     file->addSeparator();
     file->addAction(action(QStringLiteral("cancelLoad")));
     file->addSeparator();
@@ -440,6 +446,10 @@ void MainWindow::createMenus()
     links->addSeparator();
     links->addAction(action(QStringLiteral("depthUp")));
     links->addAction(action(QStringLiteral("depthDown")));
+    links->addSeparator();
+    links->addAction(backends->expandAction());
+
+    menuBar()->addMenu(QStringLiteral("&Settings"))->addAction(backends->settingsAction());
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(action(QStringLiteral("shortcuts")));

@@ -30,6 +30,8 @@ public:
     ~BackendSearchDialog() override;
 
     void search();
+    // Asks the window to open the selected results.
+    void openSelected();
     QTreeWidget *results() const { return m_results; }
     QLineEdit *traceqlEdit() const { return m_traceql; }
     // Shows hits as a finished search would (for tests and screenshots too).
@@ -41,7 +43,6 @@ signals:
 
 private:
     void backendChanged();
-    void openSelected();
     backend::SearchQuery query() const;
 
     std::vector<backend::BackendConfig> m_backends;

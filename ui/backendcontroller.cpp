@@ -23,7 +23,7 @@ BackendController::BackendController(Session *session, QWidget *window)
 {
     m_openAction = new QAction(QStringLiteral("Open from &Backend..."), this);
     m_openAction->setObjectName(QStringLiteral("openFromBackend"));
-    m_openAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+B")));
+    m_openAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+O")));
     m_openAction->setStatusTip(QStringLiteral("Search a Tempo or Jaeger backend and open traces from it"));
     connect(m_openAction, &QAction::triggered, this, &BackendController::showSearch);
 
@@ -54,6 +54,13 @@ BackendController::BackendController(Session *session, QWidget *window)
     m_bar->hide();
     m_cancel->hide();
     m_label->hide();
+    connect(this, &BackendController::progress, this, [this](uint32_t fetched, uint32_t failed, uint32_t queued) {
+        if (!m_job)
+            return;
+        m_bar->setRange(0, int(fetched + failed + queued));
+        m_bar->setValue(int(fetched + failed));
+        m_bar->setFormat(QStringLiteral("%1 fetched").arg(fetched));
+    });
 }
 
 BackendController::~BackendController()

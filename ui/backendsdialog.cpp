@@ -207,6 +207,7 @@ void BackendsDialog::updateSecretNote()
     m_secretNote->setText(SecretStore::describe(b));
     std::string url = b.baseUrl;
     const auto detected = backend::detectKindFromUrl(url);
+    m_detected->setVisible(!b.kind);
     m_detected->setText(b.kind ? QString()
                                : detected ? QStringLiteral("Detected from the URL: %1").arg(QString::fromLatin1(backend::kindTitle(*detected)))
                                           : QStringLiteral("The server will be asked what it is."));

@@ -136,6 +136,10 @@ void BackendSearchDialog::backendChanged()
     if (i < 0)
         return;
     m_pages->setCurrentIndex(isTempo(m_backends[size_t(i)]) ? 0 : 1);
+    // Only the shown page counts for the height, so the Tempo form stays one line.
+    for (int p = 0; p < m_pages->count(); ++p)
+        m_pages->widget(p)->setSizePolicy(QSizePolicy::Preferred, p == m_pages->currentIndex() ? QSizePolicy::Maximum : QSizePolicy::Ignored);
+    m_pages->adjustSize();
 }
 
 backend::SearchQuery BackendSearchDialog::query() const
@@ -227,6 +231,7 @@ void BackendSearchDialog::showHits(const std::vector<backend::SearchHit> &hits, 
         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
     }
     m_results->setSortingEnabled(true);
+    m_results->sortByColumn(2, Qt::DescendingOrder); // newest first
     for (int c = 1; c < 5; ++c)
         m_results->resizeColumnToContents(c);
     m_status->setText(status);

@@ -232,7 +232,7 @@ private slots:
     {
         m_model = scenarioModel();
         m_fanOut = fanOutModel();
-        QCOMPARE(m_model.diagnostics.count("span_duplicate"), uint64_t(0));
+        QCOMPARE(m_model.diagnostics.count(diag::SpanDuplicate), uint64_t(0));
     }
 
     void resolveReferences()

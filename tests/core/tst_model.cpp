@@ -112,10 +112,10 @@ private slots:
         QCOMPARE(m.hot[1].parent, kNone);
         QCOMPARE(m.hot[1].depth, uint16_t(0));
         QCOMPARE(m.traces[0].rootCount, 2u);
-        QCOMPARE(m.diagnostics.count("span_parent_missing"), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), 1u);
         // finalize() again does not count twice.
         m.finalize();
-        QCOMPARE(m.diagnostics.count("span_parent_missing"), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), 1u);
     }
 
     void selfParentAndCycleAreCut()
@@ -127,8 +127,8 @@ private slots:
         addSpan(m, 1, 4, 3, 0, 10);
         m.finalize();
         QCOMPARE(m.hot[0].parent, kNone);
-        QCOMPARE(m.diagnostics.count("span_parent_self"), 1u);
-        QCOMPARE(m.diagnostics.count("span_parent_cycle"), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentSelf), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentCycle), 1u);
         // Exactly one edge of the cycle is cut, so the rest forms a chain with depths 0, 1, 2.
         std::vector<uint16_t> depths{m.hot[1].depth, m.hot[2].depth, m.hot[3].depth};
         std::sort(depths.begin(), depths.end());
@@ -221,7 +221,7 @@ private slots:
         QCOMPARE(a.links.size(), size_t(1)); // the duplicate's link went with it
         QVERIFY(a.links[0].resolved());
         QCOMPARE(a.links[0].from, 0u);
-        QCOMPARE(a.diagnostics.count("span_duplicate"), 1u);
+        QCOMPARE(a.diagnostics.count(diag::SpanDuplicate), 1u);
     }
 
     void mergeReinternsStringsAndShiftsPools()

@@ -472,7 +472,7 @@ private slots:
         v->set_int_value(7);
         Model a;
         QVERIFY(load("deep.pb", data.SerializeAsString(), a).empty());
-        QCOMPARE(a.diagnostics.count("value_too_deep"), uint64_t(1));
+        QCOMPARE(a.diagnostics.count(diag::ValueTooDeep), uint64_t(1));
         a.diagnostics.clear();
         for (OutputFormat f : {OutputFormat::OtlpJson, OutputFormat::OtlpProto})
             roundTrip(a, f);

@@ -58,6 +58,26 @@ void runParallel(size_t count, uint32_t width, const Job &job)
         t.join();
 }
 
+const DiagnosticCode &diagnosticFor(FetchStatus status)
+{
+    switch (status) {
+    case FetchStatus::NotFound: return diag::BackendNotFound;
+    case FetchStatus::Unauthorized: return diag::BackendUnauthorized;
+    case FetchStatus::Unreachable: return diag::BackendUnreachable;
+    case FetchStatus::Tls: return diag::BackendTls;
+    case FetchStatus::Timeout: return diag::BackendTimeout;
+    case FetchStatus::TooLarge: return diag::BackendTooLarge;
+    case FetchStatus::RateLimited: return diag::BackendRateLimited;
+    case FetchStatus::ServerError: return diag::BackendServerError;
+    case FetchStatus::Malformed: return diag::BackendMalformed;
+    case FetchStatus::Unsupported: return diag::BackendUnsupported;
+    case FetchStatus::Cancelled: return diag::BackendCancelled;
+    case FetchStatus::Ok:
+    case FetchStatus::Failed: break;
+    }
+    return diag::BackendFailed;
+}
+
 } // namespace
 
 WalkResult walkLinks(const BackendClient &client, const Model &known, const std::vector<TraceId> &start,
@@ -251,13 +271,11 @@ void mergeFetched(Model &model, WalkResult &&walk, const std::string &backendNam
             ids += (i ? ", " : "") + walk.traces[i].id.hex();
         if (walk.traces.size() > 5)
             ids += ", ...";
-        walk.fetched.diagnostics.add(Severity::Info, "fetched_from_backend",
-                                     "fetched from backend " + backendName + " at " + stamp + ": " + ids,
+        walk.fetched.diagnostics.add(diag::FetchedFromBackend, "fetched from backend " + backendName + " at " + stamp + ": " + ids,
                                      walk.traces.size());
     }
     for (const WalkFailure &f : walk.failures)
-        walk.fetched.diagnostics.add(f.status == FetchStatus::NotFound ? Severity::Warning : Severity::Error,
-                                     std::string("backend_") + statusName(f.status), f.message);
+        walk.fetched.diagnostics.add(diagnosticFor(f.status), f.message);
     model.merge(std::move(walk.fetched));
     model.finalize();
 }

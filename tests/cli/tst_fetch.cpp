@@ -12,12 +12,13 @@
 
 using namespace causeway;
 using namespace causeway::test;
+using TestModel = causeway::test::ModelBuilder;
 
 namespace {
 
 QString hexId(uint32_t n)
 {
-    return QString::fromStdString(ModelBuilder::traceId(n).hex());
+    return QString::fromStdString(TestModel::traceId(n).hex());
 }
 
 QString qs(const std::string &s)
@@ -39,7 +40,7 @@ private slots:
         FakeBackend server([&](const FakeRequest &r) { return store.answer(r); });
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("fetched.json"));
-        const std::string id3 = ModelBuilder::traceId(3).hex();
+        const std::string id3 = TestModel::traceId(3).hex();
         std::string raw;
         for (size_t i = 0; i < 32; i += 2)
             raw += char(std::stoi(id3.substr(i, 2), nullptr, 16));
@@ -51,8 +52,8 @@ private slots:
         Model model;
         QVERIFY(loadFiles({out.toStdString()}, model).ok);
         QCOMPARE(model.traces.size(), size_t(2));
-        QVERIFY(model.findTrace(ModelBuilder::traceId(2)) != kNone);
-        QVERIFY(model.findTrace(ModelBuilder::traceId(3)) != kNone);
+        QVERIFY(model.findTrace(TestModel::traceId(2)) != kNone);
+        QVERIFY(model.findTrace(TestModel::traceId(3)) != kNone);
         QCOMPARE(model.links.size(), size_t(1));
         QVERIFY(model.links[0].resolved());
         for (const auto &req : server.requests())

@@ -20,7 +20,7 @@ using causeway::test::BackendStore;
 using causeway::test::FakeBackend;
 using causeway::test::FakeReply;
 using causeway::test::FakeRequest;
-using causeway::test::ModelBuilder;
+using TestModel = causeway::test::ModelBuilder;
 
 namespace {
 
@@ -74,12 +74,12 @@ private slots:
         FakeBackend server([&](const FakeRequest &r) { return store.answer(r); });
         const BackendKind kind = store.shape == BackendStore::Shape::JaegerV3 ? BackendKind::JaegerV3 : BackendKind::Tempo;
         BackendClient client(config(server, kind));
-        const TraceId id = ModelBuilder::traceId(7);
+        const TraceId id = TestModel::traceId(7);
         FetchResult r = client.fetchTrace(id);
         QCOMPARE(statusName(r.status), "ok");
         QCOMPARE(spansOf(r.model, id), 2u);
         QCOMPARE(r.model.links.size(), size_t(1));
-        QCOMPARE(r.model.links[0].traceId, ModelBuilder::traceId(8));
+        QCOMPARE(r.model.links[0].traceId, TestModel::traceId(8));
         QCOMPARE(r.model.str(r.model.hot[0].name), std::string_view("backend-op"));
         const auto reqs = server.requests();
         if (store.shape == BackendStore::Shape::TempoV1Only) {
@@ -123,10 +123,34 @@ private slots:
         QVERIFY(r.model.spanCount() >= 3);
     }
 
+    // Jaeger's v1 API answers {"data": [trace]} in Jaeger JSON: the bytes go
+    // through the same loader as a file, whose Jaeger reader reads them.
+    void jaegerV1()
+    {
+        const std::string body = readAll(causeway::test::testData("foreign/jaeger_query_otlp2jaeger-out.json"));
+        QVERIFY(!body.empty());
+        const std::string hex = "83a9efd15c1c98a977e0711cc93ee28b";
+        FakeBackend server([&](const FakeRequest &r) {
+            return r.path == "/api/traces/" + hex ? FakeReply::json(body) : FakeReply::json("{\"data\":null,\"errors\":[{\"code\":404,\"msg\":\"trace not found\"}]}", 404);
+        });
+        BackendClient client(config(server, BackendKind::JaegerV1));
+        TraceId id;
+        QCOMPARE(parseId(hex, id), IdParse::Ok);
+        FetchResult r = client.fetchTrace(id);
+        QVERIFY2(r.status == FetchStatus::Ok, r.message.c_str());
+        Model fromFile;
+        QVERIFY(loadBuffer("file", body, fromFile).ok);
+        QCOMPARE(spansOf(r.model, id), spansOf(fromFile, id));
+        QVERIFY(spansOf(r.model, id) > 0);
+        TraceId other;
+        QCOMPARE(parseId("00000000000000000000000000000abc", other), IdParse::Ok);
+        QCOMPARE(statusName(client.fetchTrace(other).status), "not_found");
+    }
+
     // Jaeger streams a large trace as several {"result": ...} objects one after another.
     void jaegerSeveralObjects()
     {
-        ModelBuilder a("part-one"), b("part-two");
+        TestModel a("part-one"), b("part-two");
         const uint32_t n = 42;
         a.add({n, 1, 0, 1000, 5000, "root"});
         b.add({n, 2, 1, 2000, 1000, "child"});
@@ -140,9 +164,9 @@ private slots:
             return r;
         });
         BackendClient client(config(server, BackendKind::JaegerV3));
-        FetchResult r = client.fetchTrace(ModelBuilder::traceId(n));
+        FetchResult r = client.fetchTrace(TestModel::traceId(n));
         QCOMPARE(statusName(r.status), "ok");
-        QCOMPARE(spansOf(r.model, ModelBuilder::traceId(n)), 3u);
+        QCOMPARE(spansOf(r.model, TestModel::traceId(n)), 3u);
         r.model.finalize();
         QCOMPARE(r.model.traces.size(), size_t(1));
         QCOMPARE(r.model.traces[0].rootCount, 1u); // the parts joined into one tree
@@ -194,15 +218,15 @@ private slots:
         r = client.search(q);
         QCOMPARE(r.hits.size(), size_t(2));
         // Ids with their leading zeros restored.
-        QCOMPARE(r.hits[0].id, ModelBuilder::traceId(0x10));
+        QCOMPARE(r.hits[0].id, TestModel::traceId(0x10));
         QCOMPARE(r.hits[0].rootName, std::string("backend-op"));
         QCOMPARE(r.hits[0].service, std::string("backend-svc"));
         QCOMPARE(r.hits[0].durationNs, uint64_t(50'000'000));
 
-        SearchResult linking = client.findLinkingTraces(ModelBuilder::traceId(0x10), 20);
-        QCOMPARE(server.requests().back().param("q"), "{ link:traceID = \"" + ModelBuilder::traceId(0x10).hex() + "\" }");
+        SearchResult linking = client.findLinkingTraces(TestModel::traceId(0x10), 20);
+        QCOMPARE(server.requests().back().param("q"), "{ link:traceID = \"" + TestModel::traceId(0x10).hex() + "\" }");
         QCOMPARE(linking.hits.size(), size_t(1));
-        QCOMPARE(linking.hits[0].id, ModelBuilder::traceId(0x11));
+        QCOMPARE(linking.hits[0].id, TestModel::traceId(0x11));
     }
 
     void jaegerSearch()
@@ -254,7 +278,7 @@ private slots:
         QFETCH(QString, mentions);
         FakeBackend server([&](const FakeRequest &) { return FakeReply::json(body.toStdString(), status); });
         BackendClient client(config(server, BackendKind::Tempo));
-        FetchResult r = client.fetchTrace(ModelBuilder::traceId(1));
+        FetchResult r = client.fetchTrace(TestModel::traceId(1));
         QCOMPARE(QString::fromUtf8(statusName(r.status)), expected);
         QVERIFY2(QString::fromStdString(r.message).contains(mentions), r.message.c_str());
         QCOMPARE(r.model.spanCount(), size_t(0));
@@ -276,7 +300,7 @@ private slots:
         BackendClient client(config(server, BackendKind::Tempo));
         QElapsedTimer timer;
         timer.start();
-        FetchResult r = client.fetchTrace(ModelBuilder::traceId(3));
+        FetchResult r = client.fetchTrace(TestModel::traceId(3));
         QCOMPARE(statusName(r.status), "ok");
         QCOMPARE(r.attempts, 2);
         QVERIFY2(timer.elapsed() >= 950, "Retry-After: 1 was not waited for");
@@ -297,7 +321,7 @@ private slots:
         BackendClient client(c);
         QElapsedTimer timer;
         timer.start();
-        FetchResult r = client.fetchTrace(ModelBuilder::traceId(3));
+        FetchResult r = client.fetchTrace(TestModel::traceId(3));
         QCOMPARE(statusName(r.status), "ok");
         QCOMPARE(r.attempts, 3);
         QVERIFY(timer.elapsed() >= 100 + 200 - 20); // 100 ms, then 200 ms
@@ -313,7 +337,7 @@ private slots:
         BackendClient client(config(server, BackendKind::Tempo));
         QElapsedTimer timer;
         timer.start();
-        FetchResult r = client.fetchTrace(ModelBuilder::traceId(3));
+        FetchResult r = client.fetchTrace(TestModel::traceId(3));
         QCOMPARE(statusName(r.status), "server_error");
         QVERIFY(r.message.find("3600 s") != std::string::npos);
         QVERIFY(timer.elapsed() < 2000);
@@ -326,7 +350,7 @@ private slots:
         c.name = "gone";
         c.kind = BackendKind::Tempo;
         c.baseUrl = "http://127.0.0.1:" + std::to_string(FakeBackend::closedPort());
-        FetchResult r = BackendClient(c).fetchTrace(ModelBuilder::traceId(1));
+        FetchResult r = BackendClient(c).fetchTrace(TestModel::traceId(1));
         QCOMPARE(statusName(r.status), "unreachable");
         QVERIFY(r.message.find("backend gone") != std::string::npos);
     }
@@ -337,7 +361,7 @@ private slots:
         FakeBackend server([&](const FakeRequest &) { return FakeReply::text(200, "x"); });
         BackendConfig c = config(server, BackendKind::Tempo);
         c.baseUrl = "https://127.0.0.1:" + std::to_string(server.port());
-        FetchResult r = BackendClient(c).fetchTrace(ModelBuilder::traceId(1));
+        FetchResult r = BackendClient(c).fetchTrace(TestModel::traceId(1));
         QCOMPARE(statusName(r.status), "tls");
         QVERIFY(r.message.find("TLS") != std::string::npos);
     }
@@ -353,7 +377,7 @@ private slots:
         c.timeoutMs = 300;
         QElapsedTimer timer;
         timer.start();
-        FetchResult r = BackendClient(c).fetchTrace(ModelBuilder::traceId(1));
+        FetchResult r = BackendClient(c).fetchTrace(TestModel::traceId(1));
         QCOMPARE(statusName(r.status), "timeout");
         QVERIFY(timer.elapsed() < 2000);
     }
@@ -375,7 +399,7 @@ private slots:
         });
         BackendConfig c = config(server, BackendKind::Tempo);
         c.maxResponseBytes = 100000;
-        FetchResult r = BackendClient(c).fetchTrace(ModelBuilder::traceId(1));
+        FetchResult r = BackendClient(c).fetchTrace(TestModel::traceId(1));
         QCOMPARE(statusName(r.status), "too_large");
         QVERIFY(r.message.find("100000") != std::string::npos);
     }
@@ -395,7 +419,7 @@ private slots:
         });
         QElapsedTimer timer;
         timer.start();
-        FetchResult r = client.fetchTrace(ModelBuilder::traceId(1), &cancel);
+        FetchResult r = client.fetchTrace(TestModel::traceId(1), &cancel);
         canceller.join();
         QCOMPARE(statusName(r.status), "cancelled");
         QVERIFY(timer.elapsed() < 1500);
@@ -432,9 +456,9 @@ private slots:
         ca.setRequestObserver(observe);
         cb.setRequestObserver(observe);
 
-        QCOMPARE(statusName(ca.fetchTrace(ModelBuilder::traceId(5)).status), "ok");
-        QCOMPARE(statusName(cb.fetchTrace(ModelBuilder::traceId(5)).status), "ok");
-        FetchResult denied = ca.fetchTrace(ModelBuilder::traceId(6));
+        QCOMPARE(statusName(ca.fetchTrace(TestModel::traceId(5)).status), "ok");
+        QCOMPARE(statusName(cb.fetchTrace(TestModel::traceId(5)).status), "ok");
+        FetchResult denied = ca.fetchTrace(TestModel::traceId(6));
         QCOMPARE(statusName(denied.status), "unauthorized");
         QVERIFY(denied.message.find(secret) == std::string::npos);
         QVERIFY(denied.message.find("credentials") != std::string::npos);
@@ -459,7 +483,7 @@ private slots:
         c.auth = AuthType::Basic;
         c.user = "alice";
         c.secret = "pa55word";
-        FetchResult r = BackendClient(c).fetchTrace(ModelBuilder::traceId(1));
+        FetchResult r = BackendClient(c).fetchTrace(TestModel::traceId(1));
         QCOMPARE(statusName(r.status), "unauthorized");
         QCOMPARE(server.requests()[0].header("authorization"), "Basic " + base64Encode("alice:pa55word"));
         QCOMPARE(redactUrl("https://bob:hunter2@tempo.example:3200/api/search?q=x"), std::string("https://tempo.example:3200/api/search"));

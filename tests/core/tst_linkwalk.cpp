@@ -19,7 +19,7 @@ using causeway::test::BackendStore;
 using causeway::test::FakeBackend;
 using causeway::test::FakeReply;
 using causeway::test::FakeRequest;
-using causeway::test::ModelBuilder;
+using TestModel = causeway::test::ModelBuilder;
 
 namespace {
 
@@ -73,13 +73,13 @@ private slots:
             std::lock_guard lock(progressMutex);
             progress.push_back(fetched);
         };
-        WalkResult walk = walkLinks(client, model, {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, model, {TestModel::traceId(1)}, options);
         QVERIFY(!walk.cancelled);
         QVERIFY(!walk.capped);
         QCOMPARE(walk.traces.size(), size_t(3));
-        QCOMPARE(walk.traces[0].id, ModelBuilder::traceId(2));
+        QCOMPARE(walk.traces[0].id, TestModel::traceId(2));
         QCOMPARE(walk.traces[0].hops, 1u);
-        QCOMPARE(walk.traces[2].id, ModelBuilder::traceId(4));
+        QCOMPARE(walk.traces[2].id, TestModel::traceId(4));
         QCOMPARE(walk.traces[2].hops, 3u);
         QVERIFY(walk.traces[0].fetchedAtUnixMs > 0);
         QVERIFY(walk.traces[0].url.find("/api/v2/traces/") != std::string::npos);
@@ -88,11 +88,11 @@ private slots:
         mergeFetched(model, std::move(walk), "tempo-test");
         QCOMPARE(model.traces.size(), size_t(4));
         QCOMPARE(unresolved(model), 0u); // every link resolves now
-        QCOMPARE(model.diagnostics.count("fetched_from_backend"), uint64_t(3));
+        QCOMPARE(model.diagnostics.count(diag::FetchedFromBackend), uint64_t(3));
         // The causal chain crosses into the fetched traces.
         Reference start;
         std::string error;
-        QVERIFY(resolveReference(model, ModelBuilder::traceId(1).hex(), start, error));
+        QVERIFY(resolveReference(model, TestModel::traceId(1).hex(), start, error));
         QCOMPARE(chain(model, start, {Direction::Upstream}).traces.size(), size_t(4));
         // Each trace was asked for once.
         QCOMPARE(server.requests().size(), size_t(3));
@@ -108,7 +108,7 @@ private slots:
         BackendClient client(tempo(server));
         WalkOptions options;
         options.upstreamDepth = 2;
-        WalkResult walk = walkLinks(client, localFile(), {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, localFile(), {TestModel::traceId(1)}, options);
         QCOMPARE(walk.traces.size(), size_t(2));
         QVERIFY(!walk.capped);
     }
@@ -122,7 +122,7 @@ private slots:
         BackendClient client(tempo(server));
         WalkOptions options;
         options.upstreamDepth = 0;
-        WalkResult walk = walkLinks(client, localFile(), {ModelBuilder::traceId(2)}, options);
+        WalkResult walk = walkLinks(client, localFile(), {TestModel::traceId(2)}, options);
         QCOMPARE(walk.traces.size(), size_t(1));
         QCOMPARE(walk.traces[0].hops, 0u);
     }
@@ -142,21 +142,21 @@ private slots:
         options.upstreamDepth = 1;
         options.downstreamDepth = 2;
         Model model = localFile();
-        WalkResult walk = walkLinks(client, model, {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, model, {TestModel::traceId(1)}, options);
         QVERIFY(walk.failures.empty());
         std::set<TraceId> got;
         for (const auto &t : walk.traces)
             got.insert(t.id);
-        QCOMPARE(got, (std::set<TraceId>{ModelBuilder::traceId(2), ModelBuilder::traceId(20), ModelBuilder::traceId(21),
-                                         ModelBuilder::traceId(30)}));
+        QCOMPARE(got, (std::set<TraceId>{TestModel::traceId(2), TestModel::traceId(20), TestModel::traceId(21),
+                                         TestModel::traceId(30)}));
         bool searched = false;
         for (const auto &r : server.requests())
-            searched |= r.path == "/api/search" && r.param("q") == "{ link:traceID = \"" + ModelBuilder::traceId(1).hex() + "\" }";
+            searched |= r.path == "/api/search" && r.param("q") == "{ link:traceID = \"" + TestModel::traceId(1).hex() + "\" }";
         QVERIFY(searched);
         mergeFetched(model, std::move(walk), "tempo-test");
         Reference start;
         std::string error;
-        QVERIFY(resolveReference(model, ModelBuilder::traceId(1).hex(), start, error));
+        QVERIFY(resolveReference(model, TestModel::traceId(1).hex(), start, error));
         QCOMPARE(chain(model, start, {Direction::Downstream}).traces.size(), size_t(4)); // 1, 20, 21, 30
     }
 
@@ -172,7 +172,7 @@ private slots:
         WalkOptions options;
         options.upstreamDepth = 1;
         options.downstreamDepth = 1;
-        WalkResult walk = walkLinks(client, localFile(), {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, localFile(), {TestModel::traceId(1)}, options);
         QCOMPARE(walk.traces.size(), size_t(1));
         QCOMPARE(walk.notes.size(), size_t(1));
         QVERIFY(walk.notes[0].find("only upstream") != std::string::npos);
@@ -190,7 +190,7 @@ private slots:
         WalkOptions options;
         options.upstreamDepth = 5;
         options.maxTraces = 2;
-        WalkResult walk = walkLinks(client, localFile(), {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, localFile(), {TestModel::traceId(1)}, options);
         QCOMPARE(walk.traces.size(), size_t(2));
         QVERIFY(walk.capped);
         QCOMPARE(walk.leftByCap, 2u);
@@ -218,7 +218,7 @@ private slots:
         options.maxInFlight = 3;
         QElapsedTimer timer;
         timer.start();
-        WalkResult walk = walkLinks(client, model, {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, model, {TestModel::traceId(1)}, options);
         QCOMPARE(walk.traces.size(), size_t(12));
         QVERIFY(walk.maxObservedInFlight <= 3);
         QVERIFY(walk.maxObservedInFlight >= 2); // it did run in parallel
@@ -232,7 +232,7 @@ private slots:
         BackendStore store;
         store.add(3, {});
         FakeBackend server([&](const FakeRequest &r) {
-            if (r.path.find(ModelBuilder::traceId(2).hex()) != std::string::npos)
+            if (r.path.find(TestModel::traceId(2).hex()) != std::string::npos)
                 return FakeReply::json("{\"trace\": {\"resourceSpans\": [ {\"scopeSpans\": [ ");
             return store.answer(r);
         });
@@ -240,19 +240,19 @@ private slots:
         Model model = causeway::test::linkedTrace(1, {2, 3, 9});
         WalkOptions options;
         options.upstreamDepth = 1;
-        WalkResult walk = walkLinks(client, model, {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, model, {TestModel::traceId(1)}, options);
         QCOMPARE(walk.traces.size(), size_t(1));
-        QCOMPARE(walk.traces[0].id, ModelBuilder::traceId(3));
+        QCOMPARE(walk.traces[0].id, TestModel::traceId(3));
         QCOMPARE(walk.failures.size(), size_t(2));
         std::map<TraceId, FetchStatus> failed;
         for (const auto &f : walk.failures)
             failed[f.id] = f.status;
-        QVERIFY(failed[ModelBuilder::traceId(2)] == FetchStatus::Malformed);
-        QVERIFY(failed[ModelBuilder::traceId(9)] == FetchStatus::NotFound);
+        QVERIFY(failed[TestModel::traceId(2)] == FetchStatus::Malformed);
+        QVERIFY(failed[TestModel::traceId(9)] == FetchStatus::NotFound);
         mergeFetched(model, std::move(walk), "tempo-test");
         QCOMPARE(model.traces.size(), size_t(2));
-        QCOMPARE(model.diagnostics.count("backend_malformed"), uint64_t(1));
-        QCOMPARE(model.diagnostics.count("backend_not_found"), uint64_t(1));
+        QCOMPARE(model.diagnostics.count(diag::BackendMalformed), uint64_t(1));
+        QCOMPARE(model.diagnostics.count(diag::BackendNotFound), uint64_t(1));
     }
 
     void cancelMidWalk()
@@ -275,7 +275,7 @@ private slots:
         };
         QElapsedTimer timer;
         timer.start();
-        WalkResult walk = walkLinks(client, localFile(), {ModelBuilder::traceId(1)}, options);
+        WalkResult walk = walkLinks(client, localFile(), {TestModel::traceId(1)}, options);
         QVERIFY(walk.cancelled);
         QCOMPARE(walk.traces.size(), size_t(1)); // what arrived is kept
         QVERIFY(timer.elapsed() < 900);

@@ -31,7 +31,7 @@ using namespace causeway::ui;
 using causeway::test::BackendStore;
 using causeway::test::FakeBackend;
 using causeway::test::FakeRequest;
-using causeway::test::ModelBuilder;
+using TestModel = causeway::test::ModelBuilder;
 
 namespace {
 
@@ -92,7 +92,7 @@ private slots:
         timer.start(20);
 
         BackendController::Request request;
-        request.ids = {ModelBuilder::traceId(1)};
+        request.ids = {TestModel::traceId(1)};
         request.upstreamDepth = 5;
         request.what = QStringLiteral("links");
         QVERIFY(controller.start(tempo(server), request));
@@ -104,10 +104,10 @@ private slots:
         const auto model = session.model();
         QCOMPARE(model->traces.size(), size_t(4));
         QCOMPARE(unresolved(*model), 0u);
-        QCOMPARE(model->diagnostics.count("fetched_from_backend"), uint64_t(3));
+        QCOMPARE(model->diagnostics.count(diag::FetchedFromBackend), uint64_t(3));
         QVERIFY(controller.lastSummary().startsWith(QStringLiteral("Fetched 3 traces from tempo-test")));
         // The focus stayed where it was.
-        QCOMPARE(model->traces[session.focusTrace()].id, ModelBuilder::traceId(1));
+        QCOMPARE(model->traces[session.focusTrace()].id, TestModel::traceId(1));
     }
 
     void capIsSaidInTheStatusBar()
@@ -123,7 +123,7 @@ private slots:
         BackendController controller(&session, &window);
         QSignalSpy finished(&controller, &BackendController::finished);
         BackendController::Request request;
-        request.ids = {ModelBuilder::traceId(1)};
+        request.ids = {TestModel::traceId(1)};
         request.upstreamDepth = 5;
         request.maxTraces = 2;
         controller.start(tempo(server), request);
@@ -152,7 +152,7 @@ private slots:
                 controller.cancel();
         });
         BackendController::Request request;
-        request.ids = {ModelBuilder::traceId(1)};
+        request.ids = {TestModel::traceId(1)};
         request.upstreamDepth = 5;
         controller.start(tempo(server), request);
         QVERIFY(finished.wait(10000));
@@ -174,7 +174,7 @@ private slots:
         c.kind = backend::BackendKind::Tempo;
         c.baseUrl = "http://127.0.0.1:" + std::to_string(FakeBackend::closedPort());
         BackendController::Request request;
-        request.ids = {ModelBuilder::traceId(2)};
+        request.ids = {TestModel::traceId(2)};
         controller.start(c, request);
         QVERIFY(finished.wait(10000));
         QVERIFY(!finished[0][0].toBool());
@@ -199,7 +199,7 @@ private slots:
         QVERIFY(section.isValid());
         QVERIFY(panel.activate(panel.detailsModel()->index(0, 0, section)));
         QCOMPARE(asked.size(), 1);
-        QCOMPARE(asked[0][0].toString(), QString::fromStdString(ModelBuilder::traceId(2).hex()));
+        QCOMPARE(asked[0][0].toString(), QString::fromStdString(TestModel::traceId(2).hex()));
     }
 
     void searchDialogListsResults()

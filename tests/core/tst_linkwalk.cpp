@@ -226,6 +226,40 @@ private slots:
         QVERIFY(timer.elapsed() < 12 * 80); // faster than one at a time
     }
 
+    // One trace linking to N backend-only traces: all fetched, all links resolve.
+    void scales_data()
+    {
+        QTest::addColumn<int>("n");
+        QTest::newRow("3") << 3;
+        QTest::newRow("40") << 40;
+        QTest::newRow("1000") << 1000;
+    }
+    void scales()
+    {
+        QFETCH(int, n);
+        BackendStore store;
+        std::vector<uint32_t> fan;
+        for (uint32_t t = 0; t < uint32_t(n); ++t) {
+            store.add(1000 + t, {});
+            fan.push_back(1000 + t);
+        }
+        FakeBackend server([&](const FakeRequest &r) { return store.answer(r); });
+        BackendClient client(tempo(server));
+        Model model = causeway::test::linkedTrace(1, fan);
+        WalkOptions options;
+        options.upstreamDepth = 1;
+        options.maxTraces = 1000;
+        options.maxInFlight = 8;
+        WalkResult walk = walkLinks(client, model, {TestModel::traceId(1)}, options);
+        QCOMPARE(walk.traces.size(), size_t(n));
+        QVERIFY(walk.failures.empty());
+        QVERIFY(!walk.capped);
+        mergeFetched(model, std::move(walk), "tempo-test");
+        QCOMPARE(model.traces.size(), size_t(n + 1));
+        QCOMPARE(unresolved(model), 0u);
+        QCOMPARE(model.traces[model.findTrace(TestModel::traceId(1))].linksOut, uint32_t(n));
+    }
+
     // A failure on one trace does not lose the others.
     void failuresKeepTheRest()
     {

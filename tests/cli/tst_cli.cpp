@@ -7,7 +7,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/resource.h>
+#include <zlib.h>
 
 using namespace causeway::test;
 
@@ -129,6 +133,50 @@ private slots:
         QCOMPARE(runCauseway({QStringLiteral("stats"), QStringLiteral("--bogus"), sample("otelproto_examples_trace.json")}).exitCode, 2);
         QCOMPARE(runCauseway({QStringLiteral("convert"), sample("otelproto_examples_trace.json")}).exitCode, 2);
         QCOMPARE(runCauseway({QStringLiteral("--no-such-option")}).exitCode, 2);
+    }
+
+    // A gzip bomb under a memory cap (here an address-space rlimit of 2 GiB):
+    // refused with a message naming the file, never an abort on bad_alloc.
+    void bombUnderMemoryCap()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bomb.json.gz"));
+        {
+            // 48 gzip members of 64 MiB of spaces each: 3 GiB from about 3 MB.
+            QByteArray member;
+            {
+                const std::string plain = "{\"resourceSpans\":[" + std::string((size_t(64) << 20) - 18, ' ');
+                z_stream zs{};
+                deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+                member.resize(int(deflateBound(&zs, uLong(plain.size())) + 64));
+                zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(plain.data()));
+                zs.avail_in = uInt(plain.size());
+                zs.next_out = reinterpret_cast<Bytef *>(member.data());
+                zs.avail_out = uInt(member.size());
+                QCOMPARE(deflate(&zs, Z_FINISH), Z_STREAM_END);
+                member.resize(int(zs.total_out));
+                deflateEnd(&zs);
+            }
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 48; ++i)
+                f.write(member);
+        }
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        p.setProcessEnvironment(env);
+        p.setChildProcessModifier([] {
+            rlimit rl{uint64_t(2) << 30, uint64_t(2) << 30};
+            ::setrlimit(RLIMIT_AS, &rl);
+        });
+        p.start(QStringLiteral(CAUSEWAY_BIN), {QStringLiteral("stats"), path});
+        QVERIFY(p.waitForFinished(120000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("bomb.json.gz") && (err.contains("exceeds the limit") || err.contains("out of memory")),
+            err.constData());
     }
 
     void helpOnEveryCommand()

@@ -451,7 +451,8 @@ Format sniffFormat(std::string_view bytes)
     // still this format: the reader says where the file was cut.
     if (bytes.size() >= 5) {
         bool zstdFrame = bytes.size() >= 8 && u[4] == 0x28 && u[5] == 0xb5 && u[6] == 0x2f && u[7] == 0xfd;
-        if (bigEndian32(u) > 0 && (u[4] == 0x0a || zstdFrame))
+        const uint32_t length = bigEndian32(u);
+        if (length > 0 && (length <= bytes.size() - 4 || u[0] == 0) && (u[4] == 0x0a || zstdFrame))
             return Format::OtlpProtoFramed;
     }
     return Format::Unknown;

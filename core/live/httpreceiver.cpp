@@ -106,7 +106,7 @@ public:
         : m_fd(slot.fd), m_slot(slot), m_options(options), m_stopping(stopping), m_buffered(buffered)
     {
     }
-    ~Connection() { release(); }
+    ~Connection() { releaseAll(); }
 
     // Gives back this request's share of the receivers' buffer budget; what
     // is already read of a next (pipelined) request stays counted.

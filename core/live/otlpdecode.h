@@ -46,7 +46,8 @@ class FragmentHandler
 public:
     FragmentHandler() = default;
     FragmentHandler(std::nullptr_t) {}
-    template<typename F, typename = std::enable_if_t<std::is_invocable_v<F &, Model &&>>>
+    template<typename F, typename = std::enable_if_t<std::is_invocable_v<F &, Model &&>
+                                                     && !std::is_same_v<std::decay_t<F>, FragmentHandler>>>
     FragmentHandler(F f)
     {
         if constexpr (std::is_void_v<std::invoke_result_t<F &, Model &&>>)

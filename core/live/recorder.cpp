@@ -62,7 +62,6 @@ bool JsonLinesRecorder::write(const Model &fragment)
         rest.remove_prefix(size_t(n));
     }
     m_size += line.size();
-    m_error.clear();
     m_lines += 1;
     m_spans += spans.size();
     return true;

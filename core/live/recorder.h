@@ -32,7 +32,7 @@ public:
     uint64_t lines() const;
     uint64_t spans() const;
     uint64_t failedWrites() const;
-    // The last write error, empty when the last write succeeded.
+    // The most recent write error, empty while none happened.
     std::string error() const;
 
 private:

@@ -517,7 +517,9 @@ LoadResult loadBuffer(std::string_view name, std::string_view bytes, Model &out,
     }
 }
 
-LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const LoadOptions &options)
+namespace {
+
+LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, const LoadOptions &options)
 {
     LoadResult total;
     for (size_t i = 0; i < paths.size(); ++i) {
@@ -563,6 +565,20 @@ LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const 
     if (options.progress)
         options.progress(1.0);
     return total;
+}
+
+} // namespace
+
+LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const LoadOptions &options)
+{
+    try {
+        return loadFilesImpl(paths, model, options);
+    } catch (const std::bad_alloc &) {
+        // Merging or finalizing ran out: a half-built model is no use.
+        model = Model();
+        return fail(paths.empty() ? std::string() : paths.back(), 0,
+            "out of memory while building the model; the data needs more memory than this process may use");
+    }
 }
 
 } // namespace causeway

@@ -455,6 +455,10 @@ Format sniffFormat(std::string_view bytes)
         if (length > 0 && (length <= bytes.size() - 4 || u[0] == 0) && (u[4] == 0x0a || zstdFrame))
             return Format::OtlpProtoFramed;
     }
+    // JSON Lines whose first line lost its beginning (a cut-off or rotated log).
+    if (const size_t newline = bytes.substr(0, size_t(16) << 20).find('\n');
+        newline != std::string_view::npos && secondLineIsTracesData(bytes, newline))
+        return Format::OtlpJsonLines;
     return Format::Unknown;
 }
 

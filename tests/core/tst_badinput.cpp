@@ -433,6 +433,7 @@ private slots:
         QTest::addColumn<QByteArray>("first");
         QTest::newRow("cut") << QByteArray("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"4bf9");
         QTest::newRow("extra bracket") << QByteArray("{\"resourceSpans\":[]}}");
+        QTest::newRow("lost its start") << QByteArray("pans\":[{\"traceId\":\"4bf9\"}]}]}]}");
     }
     void jsonLinesDamagedFirstLine()
     {

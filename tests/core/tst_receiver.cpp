@@ -550,6 +550,20 @@ void TestReceiver::protobufThatLooksLikeJson()
     const Reply r = post(receiver.port(), "application/x-protobuf", bytes);
     QCOMPARE(r.status, 200);
     QCOMPARE(live.publish()->spanCount(), size_t(1));
+
+    // gRPC bodies are always protobuf: the same message is accepted there too.
+    GrpcOptions grpcOptions;
+    grpcOptions.port = 0;
+    int grpcSpans = 0;
+    GrpcReceiver grpcReceiver(grpcOptions, [&](Model &&m) { grpcSpans += int(m.spanCount()); });
+    QVERIFY2(grpcReceiver.start(error), error.c_str());
+    auto stub = otlp::TraceService::NewStub(grpc::CreateChannel(grpcReceiver.endpoint(), grpc::InsecureChannelCredentials()));
+    otlp::ExportTraceServiceResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    const grpc::Status status = stub->Export(&context, request, &response);
+    QVERIFY2(status.ok(), status.error_message().c_str());
+    QCOMPARE(grpcSpans, 1);
 }
 
 // Spans the handler could not keep (a full disk) are not acknowledged: 503,

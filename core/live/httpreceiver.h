@@ -1,8 +1,11 @@
 #pragma once
 // OTLP/HTTP receiver: POST /v1/traces with protobuf or JSON bodies, gzip,
 // Content-Length or chunked, keep-alive. One thread per connection up to a
-// cap; every read has an inactivity timeout so a stalled client only holds
-// its own thread, and only for that long.
+// cap; every read has an inactivity timeout, a request head has a deadline
+// and a body a minimum rate, so a stalled or trickling client only holds its
+// own thread, and not for long. With every slot taken, the connection that
+// has waited longest for a head gives way to a new one; the bytes held by all
+// connections together are capped (503, retry).
 
 #include "core/live/otlpdecode.h"
 

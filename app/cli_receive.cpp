@@ -98,6 +98,10 @@ int receive(const std::vector<std::string> &argv)
         return true;
     };
 
+    // Handled before anything is announced: a script that sends SIGTERM as
+    // soon as it reads the endpoint must get the summary, not a killed process.
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
     std::unique_ptr<live::HttpReceiver> httpReceiver;
     std::unique_ptr<live::GrpcReceiver> grpcReceiver;
     std::unique_ptr<live::FileFollower> follower;
@@ -122,8 +126,6 @@ int receive(const std::vector<std::string> &argv)
         std::cerr << "causeway receive: warning: listening beyond this machine; anyone who can reach it can send data"
                   << std::endl;
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
     const auto started = std::chrono::steady_clock::now();
     const char *reason = "limit";
     uint64_t reportedFailures = 0;

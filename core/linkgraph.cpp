@@ -181,15 +181,17 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
     const bool down = options.direction != Direction::Upstream;
 
     std::vector<uint32_t> hops(model.traces.size(), kNone);
+    std::vector<uint32_t> via(model.traces.size(), kNone);
     std::vector<uint32_t> reached{start.trace};
     std::vector<uint32_t> frontier{start.trace}, next;
     hops[start.trace] = 0;
     for (uint32_t depth = 0; depth < options.maxDepth && !frontier.empty(); ++depth) {
         next.clear();
-        auto visit = [&](uint32_t trace, uint32_t) {
+        auto visit = [&](uint32_t trace, uint32_t link) {
             if (hops[trace] != kNone)
                 return;
             hops[trace] = depth + 1;
+            via[trace] = link;
             next.push_back(trace);
             reached.push_back(trace);
         };
@@ -206,8 +208,11 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
     std::sort(reached.begin(), reached.end(),
               [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
     result.hops.reserve(reached.size());
-    for (uint32_t t : reached)
+    result.via.reserve(reached.size());
+    for (uint32_t t : reached) {
         result.hops.push_back(hops[t]);
+        result.via.push_back(via[t]);
+    }
     result.traces = std::move(reached);
     return result;
 }

@@ -40,6 +40,7 @@ struct ChainResult
 {
     std::vector<uint32_t> traces;    // trace indices reached, including the start, sorted by trace id
     std::vector<uint32_t> hops;      // hops[i]: fewest hops from the start to traces[i]
+    std::vector<uint32_t> via;       // via[i]: the link that first reached traces[i] (kNone for the start)
 };
 
 // For a span reference the first hop uses only links into or out of that

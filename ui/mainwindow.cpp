@@ -138,6 +138,15 @@ void MainWindow::createViews()
     m_traceSplitter->setStretchFactor(1, 3);
     m_traceSplitter->setSizes({340, 560});
     m_traceSplitter->setChildrenCollapsible(false);
+    // The flame graph takes the height its trace needs (up to 60%); the lanes the rest.
+    connect(m_flame, &FlameGraphWidget::contentHeightChanged, this, [this] {
+        const QList<int> sizes = m_traceSplitter->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (total <= 0)
+            return;
+        const int flame = std::clamp(m_flame->contentHeightHint(), m_flame->minimumSizeHint().height(), total * 3 / 5);
+        m_traceSplitter->setSizes({flame, total - flame});
+    });
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);

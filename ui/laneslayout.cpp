@@ -346,6 +346,16 @@ LanesHit lanesHitTest(const LanesLayout &layout, QPointF pos)
         hit.kind = LanesHit::GroupErrors;
         return hit;
     }
+    // A drawn span takes the click over an edge that starts on it or
+    // crosses it; an edge is clickable all along the rest of its path.
+    if (lane && !lane->isGroup() && pos.y() >= lane->body.top() && pos.y() < lane->body.bottom()) {
+        hit.span = lane->flame->hitTest(lane->flameView, pos);
+        if (hit.span != kNone) {
+            hit.kind = LanesHit::Span;
+            hit.trace = lane->trace;
+            return hit;
+        }
+    }
     // A thin edge is the smaller target: where it crosses a header, it wins.
     hit.edge = edgeAt(layout, pos);
     if (hit.edge >= 0) {

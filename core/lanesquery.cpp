@@ -90,8 +90,8 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
     out.groupOf.assign(model.traces.size(), -1);
 
     // One lane per trace: a trace reached both ways (a cycle) stays upstream.
-    const ChainResult up = chain(model, {focus, kNone}, {Direction::Upstream, options.depth});
-    const ChainResult down = chain(model, {focus, kNone}, {Direction::Downstream, options.depth});
+    const ChainResult up = chain(model, {focus, kNone}, {Direction::Upstream, options.depth, false});
+    const ChainResult down = chain(model, {focus, kNone}, {Direction::Downstream, options.depth, false});
     std::vector<uint8_t> upstream(model.traces.size(), 0);
     std::vector<Found> found[2];
     for (size_t i = 0; i < up.traces.size(); ++i) {
@@ -118,38 +118,53 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         g.hops = hops;
         g.service = service;
         g.rootName = name;
-        std::sort(members.begin(), members.end(), [&](const Found *a, const Found *b) {
-            return std::tie(model.traces[a->trace].start, a->trace) < std::tie(model.traces[b->trace].start, b->trace);
-        });
-        g.memberStart = UINT64_MAX;
+        // One pass in the order reached (close to model order, so the cache
+        // serves it) copies what the rest needs; then sort the compact copy.
+        struct Info
+        {
+            uint64_t start, end;
+            uint32_t trace, errors;
+            const Found *found;
+        };
+        std::vector<Info> info;
+        info.reserve(members.size());
+        scratch.clear();
+        std::vector<int64_t> lags;
+        lags.reserve(members.size());
         g.anchor = UINT64_MAX;
-        const Found *slowest = nullptr;
         for (const Found *f : members) {
             const Trace &t = model.traces[f->trace];
-            g.members.push_back(f->trace);
-            if (t.errorCount) {
-                g.errorMembers.push_back(f->trace);
-                g.errorSpans += t.errorCount;
-            }
-            g.memberStart = std::min(g.memberStart, t.start);
-            g.memberEnd = std::max(g.memberEnd, t.end);
-            g.anchor = std::min(g.anchor, f->anchor);
-            if (!g.coverage.empty() && t.start <= g.coverage.back().second)
-                g.coverage.back().second = std::max(g.coverage.back().second, t.end);
-            else
-                g.coverage.emplace_back(t.start, t.end);
-            if (!slowest || t.duration() > model.traces[slowest->trace].duration())
-                slowest = f;
-        }
-        scratch.clear();
-        for (const Found *f : members)
-            scratch.push_back(int64_t(model.traces[f->trace].duration()));
-        g.duration = spreadOf(scratch);
-        scratch.clear();
-        for (const Found *f : members)
+            info.push_back({t.start, t.end, f->trace, t.errorCount, f});
+            scratch.push_back(int64_t(t.duration()));
             if (f->via != kNone)
-                scratch.push_back(linkLag(model, f->via));
-        g.lag = spreadOf(scratch);
+                lags.push_back(linkLag(model, f->via));
+            g.anchor = std::min(g.anchor, f->anchor);
+        }
+        g.duration = spreadOf(scratch);
+        g.lag = spreadOf(lags);
+        std::sort(info.begin(), info.end(),
+                  [](const Info &a, const Info &b) { return std::tie(a.start, a.trace) < std::tie(b.start, b.trace); });
+        g.memberStart = UINT64_MAX;
+        g.members.reserve(info.size());
+        const Info *slowestInfo = nullptr;
+        for (size_t i = 0; i < info.size(); ++i) {
+            const Info &m = info[i];
+            members[i] = m.found;
+            g.members.push_back(m.trace);
+            if (m.errors) {
+                g.errorMembers.push_back(m.trace);
+                g.errorSpans += m.errors;
+            }
+            g.memberStart = std::min(g.memberStart, m.start);
+            g.memberEnd = std::max(g.memberEnd, m.end);
+            if (!g.coverage.empty() && m.start <= g.coverage.back().second)
+                g.coverage.back().second = std::max(g.coverage.back().second, m.end);
+            else
+                g.coverage.emplace_back(m.start, m.end);
+            if (!slowestInfo || m.end - m.start > slowestInfo->end - slowestInfo->start)
+                slowestInfo = &m;
+        }
+        const Found *slowest = slowestInfo ? slowestInfo->found : nullptr;
 
         // The members worth a look get lanes of their own next to the group.
         std::map<uint32_t, uint8_t> marks;
@@ -278,6 +293,8 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
 
     // Edges: every link between the traces of two lanes, one bundle per pair of lanes.
     std::unordered_map<uint64_t, size_t> bundleOf;
+    uint64_t lastKey = UINT64_MAX;
+    size_t lastBundle = 0;
     auto collect = [&](int li, uint32_t t) {
         const Range spans = model.traces[t].spans;
         for (uint32_t i = spans.first; i < spans.end(); ++i) {
@@ -294,16 +311,21 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
                 if (lj < 0 || lj == li)
                     continue;
                 const uint64_t key = uint64_t(std::min(li, lj)) << 32 | uint32_t(std::max(li, lj));
-                auto [it, inserted] = bundleOf.try_emplace(key, out.edges.size());
-                if (inserted) {
-                    LaneLinkBundle b;
-                    b.fromLane = li;
-                    b.toLane = lj;
-                    b.lagMin = INT64_MAX;
-                    b.lagMax = INT64_MIN;
-                    out.edges.push_back(std::move(b));
+                if (key != lastKey) {
+                    // Neighbouring links mostly share a bundle: hash only on a change.
+                    auto [it, inserted] = bundleOf.try_emplace(key, out.edges.size());
+                    if (inserted) {
+                        LaneLinkBundle b;
+                        b.fromLane = li;
+                        b.toLane = lj;
+                        b.lagMin = INT64_MAX;
+                        b.lagMax = INT64_MIN;
+                        out.edges.push_back(std::move(b));
+                    }
+                    lastKey = key;
+                    lastBundle = it->second;
                 }
-                LaneLinkBundle &b = out.edges[it->second];
+                LaneLinkBundle &b = out.edges[lastBundle];
                 b.links.push_back(l);
                 const int64_t lag = linkLag(model, l);
                 b.lagMin = std::min(b.lagMin, lag);
@@ -317,9 +339,15 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
             collect(li, lane.trace);
             continue;
         }
+        // In model order: the spans and links of neighbouring traces sit together in memory.
+        std::vector<uint32_t> inOrder;
+        inOrder.reserve(lane.members.size());
         for (uint32_t m : lane.members)
             if (out.laneOf[m] == li)
-                collect(li, m);
+                inOrder.push_back(m);
+        std::sort(inOrder.begin(), inOrder.end());
+        for (uint32_t m : inOrder)
+            collect(li, m);
     }
     // Where each bundle's ends sit: at an own lane the earliest linking span
     // (and its target); at a group the median, so the bundle meets its crowd.
@@ -361,7 +389,7 @@ std::vector<LaneMember> laneMembers(const Model &model, const LanesSelection &se
     const LaneSpec &group = selection.lanes[lane];
     const bool upstream = group.kind == LaneKind::Upstream;
     const ChainResult reach = chain(model, {selection.focus, kNone},
-                                    {upstream ? Direction::Upstream : Direction::Downstream, selection.options.depth});
+                                    {upstream ? Direction::Upstream : Direction::Downstream, selection.options.depth, false});
     std::unordered_map<uint32_t, size_t> indexOf;
     indexOf.reserve(reach.traces.size());
     for (size_t i = 0; i < reach.traces.size(); ++i)

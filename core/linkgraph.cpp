@@ -205,8 +205,9 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
         frontier.swap(next);
     }
 
-    std::sort(reached.begin(), reached.end(),
-              [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
+    if (options.sortById)
+        std::sort(reached.begin(), reached.end(),
+                  [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
     result.hops.reserve(reached.size());
     result.via.reserve(reached.size());
     for (uint32_t t : reached) {

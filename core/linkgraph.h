@@ -34,11 +34,12 @@ struct ChainOptions
 {
     Direction direction = Direction::Both;
     uint32_t maxDepth = UINT32_MAX;  // hops; 0 gives only the start trace
+    bool sortById = true;            // false: in the order reached (cheaper for 100,000 traces)
 };
 
 struct ChainResult
 {
-    std::vector<uint32_t> traces;    // trace indices reached, including the start, sorted by trace id
+    std::vector<uint32_t> traces;    // trace indices reached, including the start, sorted by trace id (or as reached)
     std::vector<uint32_t> hops;      // hops[i]: fewest hops from the start to traces[i]
     std::vector<uint32_t> via;       // via[i]: the link that first reached traces[i] (kNone for the start)
 };

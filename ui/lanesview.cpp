@@ -627,6 +627,8 @@ void LanesView::updateSummary()
     }
     size_t up = 0, down = 0, links = 0;
     for (const Lane &lane : layout.lanes) {
+        if (lane.group >= 0)
+            continue; // a member with a lane of its own is counted in its group
         const size_t n = lane.isGroup() ? lane.members.size() : 1;
         if (lane.kind == LaneKind::Upstream)
             up += n;
@@ -637,7 +639,7 @@ void LanesView::updateSummary()
         links += e.links.size();
     const QLocale locale;
     m_summary->setText(locale.toString(qulonglong(up)) + QStringLiteral(" upstream  ·  ")
-                       + locale.toString(qulonglong(down)) + QStringLiteral(" downstream traces  ·  ")
+                       + locale.toString(qulonglong(down)) + QStringLiteral(" downstream  ·  ")
                        + locale.toString(qulonglong(links)) + (links == 1 ? QStringLiteral(" link") : QStringLiteral(" links")));
 }
 

@@ -32,6 +32,13 @@ QString offset(int64_t nanos)
     return sign + duration(uint64_t(nanos < 0 ? -nanos : nanos));
 }
 
+QString lag(int64_t nanos)
+{
+    if (nanos < 0)
+        return QStringLiteral("\u2212") + duration(uint64_t(-(nanos + 1)) + 1);
+    return duration(uint64_t(nanos));
+}
+
 QString shortTraceId(const TraceId &id)
 {
     return QString::fromLatin1(id.hex().substr(0, 8));

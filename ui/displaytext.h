@@ -13,6 +13,9 @@ QString timestamp(uint64_t unixNanos);
 QString duration(uint64_t nanos);
 // Signed offset, "+12.4 ms" / "-3 µs".
 QString offset(int64_t nanos);
+// A link's lag (core/linkgraph.h linkLag): "12.4 ms", or "−5 ms" (a
+// typographic minus) when the linking span started before its target.
+QString lag(int64_t nanos);
 // First 8 hex digits of a trace id, enough to tell traces apart on screen.
 QString shortTraceId(const TraceId &id);
 // "GET /cart (1a2b3c4d)": the root span's name and the short id.

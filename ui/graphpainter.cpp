@@ -1,5 +1,6 @@
 #include "ui/graphpainter.h"
 
+#include "ui/displaytext.h"
 #include "ui/palette.h"
 #include "ui/timeaxis.h"
 
@@ -33,10 +34,7 @@ QString fromStd(std::string_view s)
 
 QString formatLag(int64_t ns)
 {
-    // A typographic minus: the lag of a link whose span started before its target.
-    if (ns < 0)
-        return QStringLiteral("−") + formatDuration(-double(ns));
-    return formatDuration(double(ns));
+    return display::lag(ns);
 }
 
 QString linkCount(uint32_t n)

@@ -1,5 +1,7 @@
 #include "ui/laneslayout.h"
 
+#include "core/linkgraph.h"
+
 #include "ui/drawing.h"
 #include "ui/palette.h"
 #include "ui/timeaxis.h"
@@ -371,7 +373,7 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
                     const uint32_t fromEnd = lane.isGroup() ? kNone : s;
                     const uint32_t toEnd = out.lanes[lj].isGroup() ? kNone : link.target;
                     auto [b, inserted] = bundles.try_emplace({li, fromEnd, lj, toEnd}, out.edges.size());
-                    const int64_t lag = signedDiff(model.hot[s].start, model.hot[link.target].start);
+                    const int64_t lag = linkLag(model, l); // the one definition of lag (README)
                     if (inserted) {
                         LaneEdge e;
                         e.fromLane = li;

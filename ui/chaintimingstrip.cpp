@@ -140,9 +140,11 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
     auto *controls = new QHBoxLayout;
     controls->setContentsMargins(6, 2, 6, 0);
     m_directionBox = new QComboBox(this);
-    m_directionBox->addItem(tr("Both ways"), int(Direction::Both));
-    m_directionBox->addItem(tr("Upstream"), int(Direction::Upstream));
+    // Downstream first: "where does the time go after this" is the common
+    // question, and both ways reaches the whole connected component.
     m_directionBox->addItem(tr("Downstream"), int(Direction::Downstream));
+    m_directionBox->addItem(tr("Upstream"), int(Direction::Upstream));
+    m_directionBox->addItem(tr("Both ways"), int(Direction::Both));
     m_directionBox->setToolTip(tr("Which links the chain follows from the focus trace"));
     m_summary = new QLabel(this);
     m_summary->setTextFormat(Qt::PlainText);

@@ -36,7 +36,7 @@ private:
     void fillTable();
 
     Session *m_session;
-    Direction m_direction = Direction::Both;
+    Direction m_direction = Direction::Downstream;
     ChainTiming m_timing;
     QComboBox *m_directionBox = nullptr;
     QLabel *m_summary = nullptr;

@@ -68,7 +68,8 @@ void CriticalPathOverlay::recompute()
 void CriticalPathOverlay::placeToggle()
 {
     m_toggle->adjustSize();
-    m_toggle->move(m_flame->width() - m_toggle->width() - 6, 4);
+    // Bottom right, on the legend's row: clear of the overview and the rows' labels.
+    m_toggle->move(m_flame->width() - m_toggle->width() - 6, m_flame->height() - m_toggle->height() - 2);
     m_toggle->raise();
 }
 

@@ -24,7 +24,7 @@ constexpr double kMaxNodeWidth = 300;
 constexpr double kArrowLength = 10;
 // dot's time grows quickly with edges: beyond this many, the busiest edges
 // are drawn and the caption says how many links the rest carry.
-constexpr size_t kEdgeCap = 160;
+constexpr size_t kEdgeCap = 80;
 
 struct Colours
 {
@@ -50,7 +50,7 @@ QString percent(double share)
     return QStringLiteral("%1%").arg(int(std::lround(share * 100)));
 }
 
-// Keeps the `cap` busiest edges and the nodes they touch.
+// Keeps the `cap` busiest edges with a target group and the nodes they touch.
 LinkMap capped(LinkMap map, size_t cap, uint64_t &hiddenLinks, size_t &hiddenEdges)
 {
     hiddenLinks = 0;
@@ -59,8 +59,14 @@ LinkMap capped(LinkMap map, size_t cap, uint64_t &hiddenLinks, size_t &hiddenEdg
         return map;
     std::vector<size_t> order(map.edges.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return map.edges[a].linkCount() > map.edges[b].linkCount(); });
+    // Links without a target have no lag to show and, when every group has a
+    // few, would take the whole budget: they go first, into the caption's count.
+    auto missing = [&](size_t e) { return map.nodes[map.edges[e].from].kind == LinkMapNode::Kind::NotLoaded; };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        if (missing(a) != missing(b))
+            return missing(b);
+        return map.edges[a].linkCount() > map.edges[b].linkCount();
+    });
     std::vector<char> keep(map.edges.size(), 0);
     for (size_t i = 0; i < cap; ++i)
         keep[order[i]] = 1;

@@ -1,6 +1,7 @@
 #include "ui/linkmapview.h"
 
 #include "ui/displaytext.h"
+#include "ui/drawing.h"
 #include "ui/linkmapcanvas.h"
 #include "ui/linkmappainter.h"
 #include "ui/session.h"
@@ -90,6 +91,17 @@ LinkMapView::~LinkMapView()
 const LinkMapPicture *LinkMapView::picture() const
 {
     return m_picture.get();
+}
+
+std::optional<Drawing> LinkMapView::drawing() const
+{
+    if (!m_picture || !m_picture->hasLayout())
+        return std::nullopt;
+    std::shared_ptr<const LinkMapPicture> picture = m_picture;
+    Drawing d;
+    d.size = picture->size();
+    d.paint = [picture](QPainter &painter) { picture->paint(painter); };
+    return d;
 }
 
 void LinkMapView::setDark(bool dark)

@@ -6,10 +6,12 @@
 
 #include "core/layout/graphlayout.h"
 #include "core/linkmap.h"
+#include "ui/drawing.h"
 
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -36,6 +38,9 @@ public:
     LinkMapCanvas *canvas() const { return m_canvas; }
     QTreeWidget *linkList() const { return m_links; }
     const LinkMapPicture *picture() const;
+    // The map on screen as a Drawing for export (same painter); nullopt
+    // before the first layout finishes.
+    std::optional<Drawing> drawing() const;
     bool isBusy() const { return m_busy; }
 
     // Lists the links of one edge of the picture's map, slowest first.

@@ -811,7 +811,8 @@ bool MainWindow::isDark() const
 
 void MainWindow::exportDialog()
 {
-    const QString name = exportedView() == View::Graph ? QStringLiteral("graph")
+    const QString name = m_tabs->currentWidget() == m_linkMap ? QStringLiteral("linkmap")
+        : exportedView() == View::Graph                       ? QStringLiteral("graph")
         : exportedView() == View::Flame                 ? QStringLiteral("flame")
                                                         : QStringLiteral("lanes");
     QString filter = QStringLiteral("PNG image (*.png)");
@@ -839,6 +840,17 @@ bool MainWindow::exportView(const QString &path)
         m_statusLabel->setText(QStringLiteral("Export failed: ") + why);
         emit exportFinished(false, why);
         return false;
+    }
+    if (m_tabs->currentWidget() == m_linkMap) {
+        // The link map on screen, painted by the same painter into the file.
+        QString error;
+        const std::optional<Drawing> drawing = m_linkMap->drawing();
+        const bool ok = drawing && writeDrawing(*drawing, *format, path, std::max(2.0, devicePixelRatioF()), &error);
+        if (!drawing)
+            error = QStringLiteral("the link map is not laid out yet");
+        m_statusLabel->setText(ok ? QStringLiteral("Exported %1").arg(QDir::toNativeSeparators(path)) : QStringLiteral("Export failed: ") + error);
+        emit exportFinished(ok, ok ? path : error);
+        return ok;
     }
     DrawingOptions options;
     options.trace = m_session->focusTrace();

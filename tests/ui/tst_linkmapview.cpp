@@ -107,6 +107,10 @@ private slots:
         const LinkMap &map = view.picture()->map();
         QCOMPARE(map.edges.size(), size_t(8));
         QCOMPARE(map.links, uint64_t(90));
+        // Export paints the picture on screen, at its size.
+        const std::optional<Drawing> drawing = view.drawing();
+        QVERIFY(drawing);
+        QCOMPARE(drawing->size, view.picture()->size());
 
         // Click the batch edge halfway along its curve.
         const int edge = edgeBetween(map, "payment-service", "billing-batch");

@@ -19,12 +19,6 @@ int64_t signedDiff(uint64_t a, uint64_t b)
     return a >= b ? int64_t(a - b) : -int64_t(b - a);
 }
 
-int64_t linkLag(const Model &model, uint32_t link)
-{
-    const Link &l = model.links[link];
-    return signedDiff(model.hot[l.from].start, model.hot[l.target].start);
-}
-
 Spread spreadOf(std::vector<int64_t> &values)
 {
     Spread s;

@@ -195,6 +195,9 @@ void MainWindow::createViews()
     layout->addWidget(m_search);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    // The window's least width is the sum of its parts' least widths: kept
+    // small, so that a window fits a small (or scaled) screen.
+    central->setMinimumSize(260, 200);
 
     m_chainList = new ResultList(m_session, this);
     m_chain = new ChainResults(m_session, m_chainList, this);
@@ -210,8 +213,10 @@ void MainWindow::createDocks()
         return d;
     };
     m_traceList = new TraceListPanel(m_session, this);
+    m_traceList->setMinimumWidth(140);
     m_traceDock = dock(QStringLiteral("traces"), QStringLiteral("Traces"), m_traceList, Qt::LeftDockWidgetArea);
     m_details = new DetailsPanel(m_session, this);
+    m_details->setMinimumWidth(140);
     m_detailsDock = dock(QStringLiteral("details"), QStringLiteral("Span Details"), m_details, Qt::RightDockWidgetArea);
     m_searchDock = dock(QStringLiteral("searchResults"), QStringLiteral("Search Results"), m_searchResults,
                         Qt::BottomDockWidgetArea);

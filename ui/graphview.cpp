@@ -379,7 +379,7 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
         const QPointF at = toPicture(event->position());
         if (m_picture->isCollapseButton(node, at)) {
             std::erase(m_expandedGroups, n.groupKey);
-            scheduleRelayout(Placement::KeepCentreNode);
+            scheduleRelayout(Placement::Fit);
         } else if (const uint32_t member = m_picture->memberAt(node, at); member != kNone && m_session) {
             m_session->navigateTo(member);
         }
@@ -388,7 +388,8 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
     if (n.isGroup()) {
         if (std::find(m_expandedGroups.begin(), m_expandedGroups.end(), n.groupKey) == m_expandedGroups.end())
             m_expandedGroups.push_back(n.groupKey);
-        scheduleRelayout(Placement::KeepCentreNode);
+        // The block is much larger than the group node was: fit the new picture.
+        scheduleRelayout(Placement::Fit);
     } else if (m_session) {
         m_session->navigateTo(n.trace);
     }

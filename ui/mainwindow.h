@@ -29,11 +29,14 @@ class Model;
 namespace causeway::ui {
 
 class ChainResults;
+class ChainTimingStrip;
+class CriticalPathOverlay;
 class DetailsPanel;
 class DiagnosticsDialog;
 class FlameGraphWidget;
 class GraphView;
 class LanesView;
+class LinkMapView;
 class LoadWorker;
 class ResultList;
 class SearchPanel;
@@ -77,6 +80,9 @@ public:
     FlameGraphWidget *flameGraph() const { return m_flame; }
     LanesView *lanes() const { return m_lanes; }
     GraphView *graph() const { return m_graph; }
+    LinkMapView *linkMap() const { return m_linkMap; }
+    ChainTimingStrip *chainTiming() const { return m_chainTiming; }
+    CriticalPathOverlay *criticalPath() const { return m_criticalPath; }
     DiagnosticsDialog *diagnosticsDialog() const { return m_diagnostics; }
     QString bannerText() const;
     // The left status bar text: counts, results of the last action.
@@ -159,6 +165,9 @@ private:
     FlameGraphWidget *m_flame = nullptr;
     LanesView *m_lanes = nullptr;
     GraphView *m_graph = nullptr;
+    LinkMapView *m_linkMap = nullptr;
+    ChainTimingStrip *m_chainTiming = nullptr;
+    CriticalPathOverlay *m_criticalPath = nullptr;
     View m_lastTracePane = View::Lanes;
 
     QWidget *m_banner = nullptr;

@@ -34,10 +34,9 @@ bool depthOption(const Args &args, const char *command, uint32_t &depth, int &st
 // and for presence after it.
 bool checkReferenceSyntax(const std::string &text)
 {
-    TraceId trace;
-    std::optional<SpanId> span;
+    ReferencePattern pattern;
     std::string error;
-    if (!parseReference(text, trace, span, &error)) {
+    if (!parseReferencePattern(text, pattern, &error)) {
         fatalError(error);
         return false;
     }
@@ -150,7 +149,8 @@ int errorsCommand(const std::vector<std::string> &argv)
 
 const CommandRegistrar chainRegistration({"chain", "traces causally linked to a trace or span, following span links",
     "Usage: causeway chain [--upstream|--downstream|--both] [--depth N] [--timing] [--json] REF FILE...\n\n"
-    "REF is TRACEID or TRACEID/SPANID in hex. A link on span S pointing to span T\n"
+    "REF is TRACEID or TRACEID/SPANID in hex; any unique prefix of an id will do\n"
+    "(such as the 8-digit short ids the views show). A link on span S pointing to span T\n"
     "says T caused S.\n\n"
     "  --upstream     follow links from linking spans to their targets (causes)\n"
     "  --downstream   follow links backwards, to the spans that link here (effects)\n"
@@ -172,7 +172,7 @@ const CommandRegistrar chainRegistration({"chain", "traces causally linked to a 
 const CommandRegistrar errorsRegistration({"errors", "error spans in the traces downstream of a trace or span",
     "Usage: causeway errors --downstream-of REF [--depth N] [--json] FILE...\n\n"
     "Lists the spans with status ERROR in the traces that REF (TRACEID or\n"
-    "TRACEID/SPANID, hex) caused through span links, directly or not; the\n"
+    "TRACEID/SPANID, hex, or any unique prefix of them) caused through span links, directly or not; the\n"
     "start trace itself is not included.\n\n"
     "  --depth N   at most N hops (default: no limit)\n"
     "  --json      {\"spans\": [{\"traceId\", \"spanId\", \"name\", \"message\"}]},\n"

@@ -57,7 +57,8 @@ public:
     template<typename MakeMessage>
     void diag(Severity severity, std::string_view code, MakeMessage &&make)
     {
-        if (m_out.diagnostics.count(code))
+        // Messages cost: only as many as are kept are made.
+        if (!m_out.diagnostics.keepsMorePlaces(code))
             m_out.diagnostics.add(severity, code, {});
         else
             m_out.diagnostics.add(severity, code, place.prefix() + make());

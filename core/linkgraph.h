@@ -27,7 +27,9 @@ struct Reference
     uint32_t span = kNone;   // kNone for a whole-trace reference
 };
 
-// Fails with a clear message for malformed hex or ids that are not loaded.
+// Each part may be any unique prefix of a loaded id (the views show 8-digit
+// short ids). Fails with a clear message for malformed hex, ids that are not
+// loaded and prefixes that more than one loaded id starts with.
 bool resolveReference(const Model &model, std::string_view text, Reference &out, std::string &error);
 
 struct ChainOptions
@@ -93,7 +95,7 @@ struct GraphOptions
     uint32_t depth = 2;              // hops from the centre, both directions; ignored for the whole model
     uint32_t nodeCap = 500;          // at most this many nodes; beyond, `truncated` is set
     uint32_t groupThreshold = 25;    // siblings of one fan-out beyond this collapse into a group node
-    std::vector<uint32_t> expandedGroups = {}; // group keys (GraphNode::groupKey) the user expanded
+    std::vector<uint32_t> expandedGroups = {}; // group keys (GraphNode::groupKey) shown member by member
 };
 
 struct GraphNode
@@ -103,6 +105,9 @@ struct GraphNode
     // Group nodes: the collapsed traces and a key that stays stable across rebuilds.
     std::vector<uint32_t> members;
     uint32_t groupKey = kNone;
+    // The user expanded the group: it shows its members one by one, compactly
+    // as one block node, and their own links are followed on the next hop.
+    bool expanded = false;
     bool isGroup() const { return trace == kNone; }
 };
 

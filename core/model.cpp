@@ -35,21 +35,43 @@ void Diagnostics::add(Severity severity, std::string_view code, std::string_view
             d.count += n;
             if (severity > d.severity)
                 d.severity = severity;
+            if (d.places.size() < Diagnostic::kKeptPlaces && !firstMessage.empty())
+                d.places.emplace_back(firstMessage);
             return;
         }
     }
-    m_items.push_back({severity, std::string(code), n, std::string(firstMessage)});
+    Diagnostic d{severity, std::string(code), n, std::string(firstMessage), {}};
+    if (!firstMessage.empty())
+        d.places.emplace_back(firstMessage);
+    m_items.push_back(std::move(d));
 }
 
 void Diagnostics::merge(const Diagnostics &other)
 {
-    for (const auto &d : other.m_items)
-        add(d.severity, d.code, d.message, d.count);
+    for (const auto &d : other.m_items) {
+        auto it = std::find_if(m_items.begin(), m_items.end(), [&](const Diagnostic &mine) { return mine.code == d.code; });
+        if (it == m_items.end()) {
+            m_items.push_back(d);
+            continue;
+        }
+        it->count += d.count;
+        it->severity = std::max(it->severity, d.severity);
+        for (size_t i = 0; i < d.places.size() && it->places.size() < Diagnostic::kKeptPlaces; ++i)
+            it->places.push_back(d.places[i]);
+    }
 }
 
 void Diagnostics::remove(std::string_view code)
 {
     std::erase_if(m_items, [code](const Diagnostic &d) { return d.code == code; });
+}
+
+bool Diagnostics::keepsMorePlaces(std::string_view code) const
+{
+    for (const auto &d : m_items)
+        if (d.code == code)
+            return d.places.size() < Diagnostic::kKeptPlaces;
+    return true;
 }
 
 uint64_t Diagnostics::count(std::string_view code) const

@@ -1,6 +1,7 @@
 #include "ui/flamepainter.h"
 
 #include "ui/palette.h"
+#include "ui/theme.h"
 
 #include <QFontMetricsF>
 #include <QPainter>
@@ -291,13 +292,9 @@ FlameStyle FlameStyle::fromPalette(const QPalette &palette, const QFont &font)
 
 FlameStyle FlameStyle::standard(bool dark)
 {
-    QPalette palette;
-    palette.setColor(QPalette::Base, dark ? QColor(0x1e, 0x1f, 0x22) : QColor(Qt::white));
-    palette.setColor(QPalette::Text, dark ? QColor(0xe6, 0xe6, 0xe6) : QColor(0x20, 0x20, 0x20));
-    palette.setColor(QPalette::Highlight, dark ? QColor(0x4c, 0xa3, 0xff) : QColor(0x1a, 0x5f, 0xd0));
     QFont font;
     font.setPixelSize(12);
-    return fromPalette(palette, font);
+    return fromPalette(themePalette(dark), font);
 }
 
 // ---------------------------------------------------------------------------

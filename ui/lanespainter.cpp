@@ -3,6 +3,7 @@
 #include "ui/displaytext.h"
 #include "ui/drawing.h"
 #include "ui/palette.h"
+#include "ui/theme.h"
 
 #include <QFontMetricsF>
 #include <QPainter>
@@ -300,17 +301,7 @@ LanesColors LanesColors::fromPalette(const QPalette &palette)
 
 LanesColors LanesColors::standard(bool dark)
 {
-    QPalette p;
-    if (dark) {
-        p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-        p.setColor(QPalette::Text, QColor(0xe3, 0xe5, 0xe8));
-        p.setColor(QPalette::Highlight, QColor(0x4d, 0x8f, 0xf0));
-    } else {
-        p.setColor(QPalette::Base, QColor(0xff, 0xff, 0xff));
-        p.setColor(QPalette::Text, QColor(0x1d, 0x1f, 0x23));
-        p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xde));
-    }
-    return fromPalette(p);
+    return fromPalette(themePalette(dark));
 }
 
 void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, const LanesColors &colors,

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -177,6 +178,60 @@ private slots:
         QCOMPARE(p.exitCode(), 1);
         QVERIFY2(err.contains("bomb.json.gz") && (err.contains("exceeds the limit") || err.contains("out of memory")),
             err.constData());
+    }
+
+    void misspeltCommandIsNotAFile_data()
+    {
+        QTest::addColumn<QString>("word");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("stast") << QStringLiteral("stast") << QStringLiteral("unknown command 'stast' (did you mean 'stats'?)");
+        QTest::newRow("chian") << QStringLiteral("chian") << QStringLiteral("unknown command 'chian' (did you mean 'chain'?)");
+        QTest::newRow("exprot") << QStringLiteral("exprot") << QStringLiteral("unknown command 'exprot' (did you mean 'export'?)");
+        QTest::newRow("far from any") << QStringLiteral("zzzzzzzz") << QStringLiteral("unknown command 'zzzzzzzz'\n");
+    }
+    void misspeltCommandIsNotAFile()
+    {
+        // As git answers: a command-like first word that is not a file is a misspelt command.
+        QFETCH(QString, word);
+        QFETCH(QString, expected);
+        Run r = runCauseway({word, sample("otelproto_examples_trace.json")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
+    }
+
+    void qtOptionsAreQtApplicationsToTake()
+    {
+        // Qt's standard options are accepted; what the application does not
+        // know is still refused, and named, without a display.
+        QTemporaryDir dir;
+        const QString qss = dir.filePath(QStringLiteral("x.qss"));
+        QFile(qss).open(QIODevice::WriteOnly);
+        Run r = runCauseway({QStringLiteral("-platform"), QStringLiteral("offscreen"), QStringLiteral("-style"),
+                             QStringLiteral("Fusion"), QStringLiteral("-stylesheet"), qss, QStringLiteral("-reverse"),
+                             QStringLiteral("--bogus")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown option --bogus"), r.err.constData());
+        QVERIFY2(!r.err.contains("-platform"), r.err.constData());
+
+        // With only Qt options the GUI starts (and keeps running) on the file given.
+        QProcess gui;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path()); // settings of its own
+        gui.setProcessEnvironment(env);
+        gui.start(QStringLiteral(CAUSEWAY_BIN),
+                  {QStringLiteral("-platform"), QStringLiteral("offscreen"), QStringLiteral("-style"), QStringLiteral("Fusion"),
+                   QStringLiteral("-stylesheet"), qss, QStringLiteral("-reverse"), sample("otelproto_examples_trace.json")});
+        QVERIFY(gui.waitForStarted());
+        QVERIFY2(!gui.waitForFinished(3000), gui.readAllStandardError().constData());
+        gui.kill();
+        gui.waitForFinished();
+        // The file was opened (it is the first recent file), not an option taken for a file.
+        QFile settings(dir.filePath(QStringLiteral("Causeway/Causeway.conf")));
+        QVERIFY(settings.open(QIODevice::ReadOnly));
+        const QByteArray conf = settings.readAll();
+        QVERIFY2(conf.contains("otelproto_examples_trace.json"), conf.constData());
+        QVERIFY2(!conf.contains("Fusion") && !conf.contains("offscreen"), conf.constData());
     }
 
     void helpOnEveryCommand()

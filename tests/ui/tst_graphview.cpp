@@ -41,7 +41,7 @@ std::shared_ptr<const Model> loadOrders()
 // A producer whose message `consumers` traces link to, and a retry chain after the first consumer.
 std::shared_ptr<const Model> fanOut(uint32_t consumers)
 {
-    test::ModelBuilder b("shop");
+    test::TestModelBuilder b("shop");
     b.add({.trace = 1, .span = 1, .start = 0, .duration = 5000000, .name = "publish batch"});
     for (uint32_t i = 0; i < consumers; ++i)
         b.add({.trace = 100 + i, .span = 100 + i, .start = 10000000 + i * 1000, .duration = 2000000,
@@ -127,7 +127,7 @@ private slots:
     {
         const auto model = fanOut(40);
         DrawingOptions options;
-        options.trace = model->findTrace(test::ModelBuilder::traceId(1));
+        options.trace = model->findTrace(test::TestModelBuilder::traceId(1));
         QString error;
         auto picture = buildGraphPicture(*model, options, &error);
         QVERIFY(picture);
@@ -268,7 +268,7 @@ private slots:
         view.show();
         const auto model = fanOut(30);
         session.setModel(model);
-        session.navigateTo(model->findTrace(test::ModelBuilder::traceId(1)));
+        session.navigateTo(model->findTrace(test::TestModelBuilder::traceId(1)));
         QVERIFY(waitForLayout(view));
         const GraphPicture *picture = view.picture();
         QVERIFY(picture);

@@ -6,6 +6,9 @@
 #   ./dev.sh deps   only install the Debian packages
 #   ./dev.sh asan   build the core with ASan+UBSan and run the core tests
 #   ./dev.sh bench  build and run the benchmarks
+#   ./dev.sh fuzz [SECONDS [TARGET...]]  build the libFuzzer targets (clang) and
+#                   run each for SECONDS (default 300), keeping the corpus
+#   ./dev.sh package  build the Debian package (build/release/causeway_*.deb)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,6 +25,10 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libzstd-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core
+  # the package test: validators, MIME lookup, compressed test files
+  dpkg-dev desktop-file-utils appstream shared-mime-info libglib2.0-bin zstd
+  # the fuzz targets (libFuzzer, ASan, UBSan)
+  clang-14 libclang-rt-14-dev
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -87,13 +94,28 @@ case "$cmd" in
     build asan
     ctest --preset asan -j "$(njobs)" "$@"
     ;;
+  fuzz)
+    # Longer runs than CI's: SECONDS per target; the corpus grows across runs
+    # in $FUZZ_CORPUS (default build/fuzz/corpus), crash inputs in its artifacts/.
+    install_deps
+    seconds=${1:-300}
+    shift || true
+    build fuzz
+    fuzz/run.sh build/fuzz "$seconds" "${FUZZ_CORPUS:-build/fuzz/corpus}" "$@"
+    ;;
+  package)
+    install_deps
+    build
+    (cd "$BUILD_DIR" && cpack -G DEB)
+    ls "$BUILD_DIR"/causeway_*.deb
+    ;;
   bench)
     install_deps
     build
     for b in build/$PRESET/bench/bench_*; do [ -x "$b" ] && "$b"; done
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^[^#]/p' "$0" | sed -n 's/^# \{0,1\}//p'
     [ "$cmd" = help ] || exit 2
     ;;
 esac

@@ -1,6 +1,7 @@
 // Headless causal queries over span links: chain, errors.
 
 #include "app/cli.h"
+#include "app/cli_timing.h"
 
 #include "core/linkgraph.h"
 #include "core/load.h"
@@ -53,7 +54,7 @@ int chainCommand(const std::vector<std::string> &argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argv, {"--depth"}, {"--upstream", "--downstream", "--both", "--json"}, error))
+    if (!args.parse(argv, {"--depth"}, {"--upstream", "--downstream", "--both", "--json", "--timing"}, error))
         return usageError("chain", error);
     const int directions = int(args.flag("--upstream")) + int(args.flag("--downstream")) + int(args.flag("--both"));
     if (directions > 1)
@@ -81,6 +82,8 @@ int chainCommand(const std::vector<std::string> &argv)
     if (!resolveReference(model, positionals[0], start, error))
         return fatalError(error);
 
+    if (args.flag("--timing"))
+        return printChainTiming(model, start, options, args.flag("--json"));
     const ChainResult result = chain(model, start, options);
     if (args.flag("--json")) {
         nlohmann::ordered_json ids = nlohmann::ordered_json::array();
@@ -146,14 +149,21 @@ int errorsCommand(const std::vector<std::string> &argv)
 }
 
 const CommandRegistrar chainRegistration({"chain", "traces causally linked to a trace or span, following span links",
-    "Usage: causeway chain [--upstream|--downstream|--both] [--depth N] [--json] REF FILE...\n\n"
+    "Usage: causeway chain [--upstream|--downstream|--both] [--depth N] [--timing] [--json] REF FILE...\n\n"
     "REF is TRACEID or TRACEID/SPANID in hex. A link on span S pointing to span T\n"
     "says T caused S.\n\n"
     "  --upstream     follow links from linking spans to their targets (causes)\n"
     "  --downstream   follow links backwards, to the spans that link here (effects)\n"
     "  --both         either way: every trace connected by links (the default)\n"
     "  --depth N      at most N hops (default: no limit)\n"
-    "  --json         {\"traces\": [TRACEID, ...]}, sorted, including the start\n\n"
+    "  --json         {\"traces\": [TRACEID, ...]}, sorted, including the start\n"
+    "  --timing       where the chain's time goes: elapsed from its first span to its\n"
+    "                 last, split into time inside traces and between them (queues,\n"
+    "                 batching, back-off), per trace in start order with the lag of\n"
+    "                 the link that reached it; overlapping traces count once. With\n"
+    "                 --json: {startNanos, endNanos, elapsedNanos, insideNanos,\n"
+    "                 betweenNanos, hops: [{traceId, root, hops, startNanos, endNanos,\n"
+    "                 waitBeforeNanos, insideNanos, via}]}\n\n"
     "For a span reference the first hop uses only that span's links; later hops\n"
     "use any span of the traces reached. Text output: one trace per line with its\n"
     "hops from the start and its root span's name.\n",

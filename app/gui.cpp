@@ -44,7 +44,9 @@ int runGui(int argc, char **argv, const std::vector<std::string> &files)
     QApplication::setOrganizationName(QStringLiteral("Causeway"));
     QApplication::setApplicationName(QStringLiteral("Causeway"));
     QApplication::setApplicationVersion(QStringLiteral(CAUSEWAY_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("causeway"));
+    // The desktop entry's id: Wayland's app_id and the X11 hint that tie
+    // windows to the installed entry and its icon.
+    QApplication::setDesktopFileName(QStringLiteral("io.github.causeway.causeway"));
     QApplication::setWindowIcon(appIcon());
 
     ui::MainWindow window;

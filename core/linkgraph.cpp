@@ -68,14 +68,6 @@ void forEachDownstream(const Model &model, uint32_t trace, uint32_t onlySpan, F 
     forEachSpan(model, trace, onlySpan, visitSpan);
 }
 
-int64_t linkLag(const Model &model, uint32_t link)
-{
-    const Link &l = model.links[link];
-    // Unsigned difference converted back: C++20 makes this modular, so a
-    // linking span that starts before its target gives a negative lag.
-    return int64_t(model.hot[l.from].start - model.hot[l.target].start);
-}
-
 struct LagStats
 {
     int64_t min = 0, median = 0, max = 0;
@@ -149,6 +141,45 @@ std::vector<TraceEdge::AttributeCount> attributeSummary(const Model &model, cons
 
 } // namespace
 
+int64_t linkLag(const Model &model, uint32_t link)
+{
+    const Link &l = model.links[link];
+    // Unsigned difference converted back: C++20 makes this modular, so a
+    // linking span that starts before its target gives a negative lag.
+    return int64_t(model.hot[l.from].start - model.hot[l.target].start);
+}
+
+LagDistribution lagDistributionOf(std::vector<int64_t> &lags)
+{
+    LagDistribution out;
+    if (lags.empty())
+        return out;
+    std::sort(lags.begin(), lags.end());
+    const size_t n = lags.size();
+    auto rank = [&](unsigned percent) {
+        // ceil(percent * n / 100) in integers, at least 1.
+        const size_t r = std::max<size_t>(1, (size_t(percent) * n + 99) / 100);
+        return lags[r - 1];
+    };
+    out.count = uint32_t(n);
+    out.min = lags.front();
+    out.max = lags.back();
+    out.p50 = rank(50);
+    out.p95 = rank(95);
+    out.p99 = rank(99);
+    return out;
+}
+
+LagDistribution lagDistribution(const Model &model, const std::vector<uint32_t> &links)
+{
+    std::vector<int64_t> lags;
+    lags.reserve(links.size());
+    for (uint32_t l : links)
+        if (model.links[l].resolved())
+            lags.push_back(linkLag(model, l));
+    return lagDistributionOf(lags);
+}
+
 bool resolveReference(const Model &model, std::string_view text, Reference &out, std::string &error)
 {
     TraceId traceId;
@@ -181,15 +212,17 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
     const bool down = options.direction != Direction::Upstream;
 
     std::vector<uint32_t> hops(model.traces.size(), kNone);
+    std::vector<uint32_t> via(model.traces.size(), kNone);
     std::vector<uint32_t> reached{start.trace};
     std::vector<uint32_t> frontier{start.trace}, next;
     hops[start.trace] = 0;
     for (uint32_t depth = 0; depth < options.maxDepth && !frontier.empty(); ++depth) {
         next.clear();
-        auto visit = [&](uint32_t trace, uint32_t) {
+        auto visit = [&](uint32_t trace, uint32_t link) {
             if (hops[trace] != kNone)
                 return;
             hops[trace] = depth + 1;
+            via[trace] = link;
             next.push_back(trace);
             reached.push_back(trace);
         };
@@ -203,11 +236,15 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
         frontier.swap(next);
     }
 
-    std::sort(reached.begin(), reached.end(),
-              [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
+    if (options.sortById)
+        std::sort(reached.begin(), reached.end(),
+                  [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
     result.hops.reserve(reached.size());
-    for (uint32_t t : reached)
+    result.via.reserve(reached.size());
+    for (uint32_t t : reached) {
         result.hops.push_back(hops[t]);
+        result.via.push_back(via[t]);
+    }
     result.traces = std::move(reached);
     return result;
 }

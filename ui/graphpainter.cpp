@@ -1,5 +1,7 @@
 #include "ui/graphpainter.h"
 
+#include "ui/displaytext.h"
+
 #include "ui/palette.h"
 #include "ui/timeaxis.h"
 
@@ -31,32 +33,9 @@ QString fromStd(std::string_view s)
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-QString formatLag(int64_t ns)
-{
-    // A typographic minus: the lag of a link whose span started before its target.
-    if (ns < 0)
-        return QStringLiteral("−") + formatDuration(-double(ns));
-    return formatDuration(double(ns));
-}
-
 QString linkCount(uint32_t n)
 {
     return n == 1 ? QStringLiteral("1 link") : QStringLiteral("%L1 links").arg(n);
-}
-
-QString valueText(const Model &model, const Value &v)
-{
-    switch (v.type) {
-    case ValueType::String: return fromStd(model.str(v.str));
-    case ValueType::Bool: return v.b ? QStringLiteral("true") : QStringLiteral("false");
-    case ValueType::Int: return QString::number(v.i);
-    case ValueType::Double: return QString::number(v.d);
-    case ValueType::Bytes: return QStringLiteral("(%1 bytes)").arg(model.str(v.str).size());
-    case ValueType::Array: return QStringLiteral("[%1 values]").arg(v.range.count);
-    case ValueType::KvList: return QStringLiteral("{%1 entries}").arg(v.range.count);
-    case ValueType::Empty: break;
-    }
-    return QString();
 }
 
 uint32_t rootSpan(const Model &model, uint32_t trace)
@@ -203,14 +182,14 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
     for (size_t i = 0; i < m_graph.edges.size(); ++i) {
         const GraphEdge &edge = m_graph.edges[i];
         EdgeText &text = m_edges[i];
-        text.label = linkCount(edge.linkCount) + QStringLiteral(" · ") + formatLag(edge.lagMedian);
+        text.label = linkCount(edge.linkCount) + QStringLiteral(" · ") + display::lag(edge.lagMedian);
 
         // The most common link attributes say what kind of link this is.
         std::map<std::pair<QString, QString>, uint32_t> counts;
         for (uint32_t l : edge.links) {
             const Range attrs = model.links[l].attributes;
             for (uint32_t a = attrs.first; a < attrs.end(); ++a)
-                ++counts[{fromStd(model.str(model.attributes[a].key)), valueText(model, model.attributes[a].value)}];
+                ++counts[{fromStd(model.str(model.attributes[a].key)), display::value(model, model.attributes[a].value)}];
         }
         std::vector<std::pair<uint32_t, const std::pair<QString, QString> *>> sorted;
         for (const auto &[kv, n] : counts)
@@ -227,8 +206,8 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
             return node.isGroup() ? m_nodes[n].title : captionOf(model, node.trace);
         };
         text.toolTip = QStringLiteral("<b>%1</b><br>lag min %2 · median %3 · max %4<br>cause: %5<br>effect: %6")
-                           .arg(linkCount(edge.linkCount), formatLag(edge.lagMin), formatLag(edge.lagMedian),
-                                formatLag(edge.lagMax), escaped(nodeCaption(edge.from)), escaped(nodeCaption(edge.to)));
+                           .arg(linkCount(edge.linkCount), display::lag(edge.lagMin), display::lag(edge.lagMedian),
+                                display::lag(edge.lagMax), escaped(nodeCaption(edge.from)), escaped(nodeCaption(edge.to)));
         if (!attributes.isEmpty())
             text.toolTip += QStringLiteral("<br>link attributes:") + attributes;
     }

@@ -9,6 +9,9 @@
 #include "ui/flamegraph.h"
 #include "ui/graphview.h"
 #include "ui/lanesview.h"
+#include "ui/linkmapview.h"
+#include "ui/chaintimingstrip.h"
+#include "ui/criticalpathoverlay.h"
 #include "ui/livecontroller.h"
 #include "ui/loadworker.h"
 #include "ui/resultlist.h"
@@ -129,20 +132,42 @@ void MainWindow::createViews()
     m_lanes = new LanesView(m_session, this);
     m_graph = new GraphView(m_session, this);
     m_graph->setDark(isDark());
+    m_linkMap = new LinkMapView(m_session, this);
+    m_linkMap->setDark(isDark());
+    connect(m_linkMap, &LinkMapView::linkActivated, this, [this] { showView(View::Lanes); });
+    m_criticalPath = new CriticalPathOverlay(m_flame, m_session);
+    // The chain's timing strip sits above the lanes, in one pane with them.
+    m_chainTiming = new ChainTimingStrip(m_session, this);
+    auto *lanesPane = new QWidget(this);
+    auto *lanesLayout = new QVBoxLayout(lanesPane);
+    lanesLayout->setContentsMargins(0, 0, 0, 0);
+    lanesLayout->setSpacing(0);
+    lanesLayout->addWidget(m_chainTiming);
+    lanesLayout->addWidget(m_lanes, 1);
 
     m_traceSplitter = new QSplitter(Qt::Vertical, this);
     m_traceSplitter->setObjectName(QStringLiteral("traceSplitter"));
     m_traceSplitter->addWidget(m_flame);
-    m_traceSplitter->addWidget(m_lanes);
+    m_traceSplitter->addWidget(lanesPane);
     m_traceSplitter->setStretchFactor(0, 2);
     m_traceSplitter->setStretchFactor(1, 3);
     m_traceSplitter->setSizes({340, 560});
     m_traceSplitter->setChildrenCollapsible(false);
+    // The flame graph takes the height its trace needs (up to 60%); the lanes the rest.
+    connect(m_flame, &FlameGraphWidget::contentHeightChanged, this, [this] {
+        const QList<int> sizes = m_traceSplitter->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (total <= 0)
+            return;
+        const int flame = std::clamp(m_flame->contentHeightHint(), m_flame->minimumSizeHint().height(), total * 3 / 5);
+        m_traceSplitter->setSizes({flame, total - flame});
+    });
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_traceSplitter, QStringLiteral("Trace && Lanes"));
     m_tabs->addTab(m_graph, QStringLiteral("Trace Graph"));
+    m_tabs->addTab(m_linkMap, QStringLiteral("Link Map"));
 
     // A banner for what the user must know about the last load, without a modal dialog.
     m_banner = new QFrame(this);
@@ -795,7 +820,8 @@ bool MainWindow::isDark() const
 
 void MainWindow::exportDialog()
 {
-    const QString name = exportedView() == View::Graph ? QStringLiteral("graph")
+    const QString name = m_tabs->currentWidget() == m_linkMap ? QStringLiteral("linkmap")
+        : exportedView() == View::Graph                       ? QStringLiteral("graph")
         : exportedView() == View::Flame                 ? QStringLiteral("flame")
                                                         : QStringLiteral("lanes");
     QString filter = QStringLiteral("PNG image (*.png)");
@@ -823,6 +849,17 @@ bool MainWindow::exportView(const QString &path)
         m_statusLabel->setText(QStringLiteral("Export failed: ") + why);
         emit exportFinished(false, why);
         return false;
+    }
+    if (m_tabs->currentWidget() == m_linkMap) {
+        // The link map on screen, painted by the same painter into the file.
+        QString error;
+        const std::optional<Drawing> drawing = m_linkMap->drawing();
+        const bool ok = drawing && writeDrawing(*drawing, *format, path, std::max(2.0, devicePixelRatioF()), &error);
+        if (!drawing)
+            error = QStringLiteral("the link map is not laid out yet");
+        m_statusLabel->setText(ok ? QStringLiteral("Exported %1").arg(QDir::toNativeSeparators(path)) : QStringLiteral("Export failed: ") + error);
+        emit exportFinished(ok, ok ? path : error);
+        return ok;
     }
     DrawingOptions options;
     options.trace = m_session->focusTrace();
@@ -901,8 +938,10 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 
 void MainWindow::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
         m_graph->setDark(isDark());
+        m_linkMap->setDark(isDark());
+    }
     QMainWindow::changeEvent(event);
 }
 

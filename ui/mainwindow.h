@@ -22,11 +22,14 @@ class QToolButton;
 namespace causeway::ui {
 
 class ChainResults;
+class ChainTimingStrip;
+class CriticalPathOverlay;
 class DetailsPanel;
 class DiagnosticsDialog;
 class FlameGraphWidget;
 class GraphView;
 class LanesView;
+class LinkMapView;
 class LoadWorker;
 class ResultList;
 class SearchPanel;
@@ -70,6 +73,9 @@ public:
     FlameGraphWidget *flameGraph() const { return m_flame; }
     LanesView *lanes() const { return m_lanes; }
     GraphView *graph() const { return m_graph; }
+    LinkMapView *linkMap() const { return m_linkMap; }
+    ChainTimingStrip *chainTiming() const { return m_chainTiming; }
+    CriticalPathOverlay *criticalPath() const { return m_criticalPath; }
     DiagnosticsDialog *diagnosticsDialog() const { return m_diagnostics; }
     QString bannerText() const;
     bool isBannerVisible() const;
@@ -134,6 +140,9 @@ private:
     FlameGraphWidget *m_flame = nullptr;
     LanesView *m_lanes = nullptr;
     GraphView *m_graph = nullptr;
+    LinkMapView *m_linkMap = nullptr;
+    ChainTimingStrip *m_chainTiming = nullptr;
+    CriticalPathOverlay *m_criticalPath = nullptr;
     View m_lastTracePane = View::Lanes;
 
     QWidget *m_banner = nullptr;

@@ -289,7 +289,7 @@ private slots:
                                       << QStringLiteral("unknown view 'pie'");
         QTest::newRow("dot for flame") << QStringList{QStringLiteral("--view"), QStringLiteral("flame"), QStringLiteral("--format"),
                                                       QStringLiteral("dot"), o, target, file}
-                                       << 2 << QStringLiteral("graph view only");
+                                       << 2 << QStringLiteral("graph and linkmap views only");
         QTest::newRow("bad scale") << QStringList{QStringLiteral("--scale"), QStringLiteral("0"), o, target, file} << 2
                                    << QStringLiteral("--scale");
         QTest::newRow("bad depth") << QStringList{QStringLiteral("--depth"), QStringLiteral("-1"), o, target, file} << 2

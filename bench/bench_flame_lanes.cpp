@@ -58,7 +58,7 @@ Model fanOut(uint32_t links)
     const StringId names[] = {m.strings.intern("publish batch"), m.strings.intern("process item"),
                               m.strings.intern("SELECT items"), m.strings.intern("UPDATE items")};
     std::mt19937 rng(7);
-    ModelBuilder build(m);
+    causeway::ModelBuilder build(m);
     auto add = [&](uint64_t trace, uint64_t id, uint64_t parent, uint64_t start, uint64_t end, StringId name,
                    StringId service, bool error, bool linked = false) {
         SpanHot h;

@@ -80,7 +80,7 @@ private:
         if (parent != kNone)
             c.parentSpanId = m_model.cold[parent].spanId;
         (void)depth;
-        ModelBuilder build(m_model);
+        causeway::ModelBuilder build(m_model);
         build.beginSpan();
         return build.endSpan(h, c);
     }

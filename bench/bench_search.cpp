@@ -44,7 +44,7 @@ Model build(uint32_t traces)
     Model m = b.finish();
     // Two attributes per span: a route and a status code (1 in 50 is a 500).
     const StringId route = m.strings.intern("http.route"), code = m.strings.intern("http.response.status_code");
-    ModelBuilder build(m);
+    causeway::ModelBuilder build(m);
     for (uint32_t s = 0; s < m.spanCount(); ++s) {
         build.beginAttributes();
         build.addAttribute(route, Value::makeString(m.hot[s].name));

@@ -21,7 +21,7 @@ struct ShellModel
 // Gives a span an attribute list (after finalize: attributes are not derived).
 inline void setAttributes(Model &m, uint32_t span, const std::vector<std::pair<std::string, Value>> &attrs)
 {
-    ModelBuilder build(m);
+    causeway::ModelBuilder build(m);
     build.beginAttributes();
     for (const auto &[key, value] : attrs)
         build.addAttribute(key, value);
@@ -52,7 +52,7 @@ inline ShellModel makeShellModel()
     setAttributes(m, 1, {{"messaging.system", Value::makeString(m.strings.intern("kafka"))},
                          {"http.status_code", Value::makeInt(200)}});
     // The consumer runs in another service, with its own resource and scope.
-    ModelBuilder build(m);
+    causeway::ModelBuilder build(m);
     build.beginAttributes();
     build.addString("service.name", "billing");
     build.addString("deployment.environment", "prod");

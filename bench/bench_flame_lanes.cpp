@@ -8,6 +8,7 @@
 // Times are thread CPU time. Run with QT_QPA_PLATFORM=offscreen. Options: --links N runs one size only;
 // --png FILE saves the last frame.
 
+#include "core/modelbuilder.h"
 #include "ui/laneslayout.h"
 #include "ui/lanespainter.h"
 
@@ -57,8 +58,9 @@ Model fanOut(uint32_t links)
     const StringId names[] = {m.strings.intern("publish batch"), m.strings.intern("process item"),
                               m.strings.intern("SELECT items"), m.strings.intern("UPDATE items")};
     std::mt19937 rng(7);
+    causeway::ModelBuilder build(m);
     auto add = [&](uint64_t trace, uint64_t id, uint64_t parent, uint64_t start, uint64_t end, StringId name,
-                   StringId service, bool error) {
+                   StringId service, bool error, bool linked = false) {
         SpanHot h;
         h.start = start;
         h.end = end;
@@ -70,9 +72,14 @@ Model fanOut(uint32_t links)
         c.spanId = spanId(id);
         if (parent)
             c.parentSpanId = spanId(parent);
-        m.hot.push_back(h);
-        m.cold.push_back(c);
-        return uint32_t(m.hot.size() - 1);
+        build.beginSpan();
+        if (linked) {
+            Link l;
+            l.traceId = traceId(1);
+            l.spanId = spanId(2);
+            build.addLink(l);
+        }
+        return build.endSpan(h, c);
     };
     add(1, 1, 0, kBase, kBase + 40 * kMs, names[0], services[0], false);
     add(1, 2, 1, kBase + kMs, kBase + 30 * kMs, names[0], services[0], false);
@@ -85,15 +92,9 @@ Model fanOut(uint32_t links)
         const uint64_t t = 100 + i;
         const uint64_t start = kBase + 50 * kMs + uint64_t(rng() % 60000) * kMs / 10;
         const uint64_t len = (2 + rng() % 40) * kMs;
-        const uint32_t root = add(t, 1, 0, start, start + len, names[1], services[1], i % 50 == 0);
+        add(t, 1, 0, start, start + len, names[1], services[1], i % 50 == 0, true);
         add(t, 2, 1, start + len / 10, start + len / 2, names[2], services[2], false);
         add(t, 3, 1, start + len / 2, start + len * 9 / 10, names[3], services[2], false);
-        Link l;
-        l.from = root;
-        l.traceId = traceId(1);
-        l.spanId = spanId(2);
-        m.cold[root].links = {uint32_t(m.links.size()), 1};
-        m.links.push_back(l);
     }
     m.finalize();
     return m;

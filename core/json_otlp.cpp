@@ -159,13 +159,8 @@ std::string describeNonOtlp(const TopLevelShape &shape)
 {
     const auto &k = shape.keys;
     const char *what = nullptr;
-    if (contains(k, "traceID") && (contains(k, "spans") || contains(k, "spanID")))
-        what = "Jaeger's legacy format (traceID/spans/processes)";
-    else if (!shape.isArray && contains(k, "data"))
-        what = "a Jaeger query API response ({\"data\":[...]}, Jaeger's legacy format)";
-    else if (contains(k, "traceId") && contains(k, "id"))
-        what = "Zipkin v2 JSON (a list of spans with traceId/id/localEndpoint)";
-    else if (contains(k, "resourceLogs") || contains(k, "resource_logs"))
+    // Jaeger and Zipkin JSON are told apart by the format sniffer and have readers of their own.
+    if (contains(k, "resourceLogs") || contains(k, "resource_logs"))
         what = "OTLP logs (resourceLogs), not traces";
     else if (contains(k, "resourceMetrics") || contains(k, "resource_metrics"))
         what = "OTLP metrics (resourceMetrics), not traces";
@@ -185,7 +180,7 @@ std::string describeNonOtlp(const TopLevelShape &shape)
 
 void OtlpDomReader::wrongType(element e, std::string_view field, const char *expected)
 {
-    diag(Severity::Warning, "json_wrong_type", [&] {
+    diag(diag::JsonWrongType, [&] {
         return std::string(field) + " is " + typeName(e) + ", expected " + expected + "; ignored";
     });
 }
@@ -222,7 +217,7 @@ bool OtlpDomReader::u64(element e, std::string_view field, uint64_t &out)
         take(e.get_string(), s);
         if (parseInteger(s, out))
             return true;
-        diag(Severity::Warning, "json_bad_number", [&] {
+        diag(diag::JsonBadNumber, [&] {
             return std::string(field) + " " + excerpt(s) + " is not an unsigned 64-bit integer; ignored";
         });
         return false;
@@ -233,7 +228,7 @@ bool OtlpDomReader::u64(element e, std::string_view field, uint64_t &out)
         wrongType(e, field, "an integer");
         return false;
     }
-    diag(Severity::Warning, "json_bad_number", [&] {
+    diag(diag::JsonBadNumber, [&] {
         return std::string(field) + " is not an unsigned 64-bit integer; ignored";
     });
     return false;
@@ -245,7 +240,7 @@ bool OtlpDomReader::u32(element e, std::string_view field, uint32_t &out)
     if (!u64(e, field, v))
         return false;
     if (v > std::numeric_limits<uint32_t>::max()) {
-        diag(Severity::Warning, "json_bad_number", [&] {
+        diag(diag::JsonBadNumber, [&] {
             return std::string(field) + " " + std::to_string(v) + " does not fit 32 bits; ignored";
         });
         return false;
@@ -276,7 +271,7 @@ bool OtlpDomReader::i64(element e, std::string_view field, int64_t &out)
         take(e.get_string(), s);
         if (parseInteger(s, out))
             return true;
-        diag(Severity::Warning, "json_bad_number", [&] {
+        diag(diag::JsonBadNumber, [&] {
             return std::string(field) + " " + excerpt(s) + " is not a 64-bit integer; ignored";
         });
         return false;
@@ -287,7 +282,7 @@ bool OtlpDomReader::i64(element e, std::string_view field, int64_t &out)
         wrongType(e, field, "an integer");
         return false;
     }
-    diag(Severity::Warning, "json_bad_number", [&] {
+    diag(diag::JsonBadNumber, [&] {
         return std::string(field) + " is out of the 64-bit integer range; ignored";
     });
     return false;
@@ -319,7 +314,7 @@ bool OtlpDomReader::f64(element e, std::string_view field, double &out)
         auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
         if (ec == std::errc() && p == s.data() + s.size() && !s.empty())
             return true;
-        diag(Severity::Warning, "json_bad_number", [&] {
+        diag(diag::JsonBadNumber, [&] {
             return std::string(field) + " " + excerpt(s) + " is not a number; ignored";
         });
         return false;
@@ -359,7 +354,7 @@ bool OtlpDomReader::enumValue(element e, std::string_view field, const std::stri
             out = number;
             return true;
         }
-        diag(Severity::Warning, "enum_unknown", [&] {
+        diag(diag::EnumUnknown, [&] {
             return std::string(field) + " " + excerpt(s) + " is not a known name; read as unset";
         });
         return false;
@@ -370,7 +365,7 @@ bool OtlpDomReader::enumValue(element e, std::string_view field, const std::stri
             out = uint32_t(v);
             return true;
         }
-        diag(Severity::Warning, "json_bad_number", [&] {
+        diag(diag::JsonBadNumber, [&] {
             return std::string(field) + " is not a valid enum number; read as unset";
         });
         return false;
@@ -425,7 +420,7 @@ Value OtlpDomReader::readValue(element v, size_t depth)
             if (base64Decode(s, m_bytes))
                 return Value::makeBytes(m_out.strings.intern(m_bytes));
             // Keep what was written rather than lose it.
-            diag(Severity::Warning, "bytes_bad_base64", [&] {
+            diag(diag::BytesBadBase64, [&] {
                 return "bytesValue " + excerpt(s) + " is not base64; kept as a string";
             });
             return Value::makeString(m_out.strings.intern(s));
@@ -441,7 +436,7 @@ Value OtlpDomReader::readValue(element v, size_t depth)
                 return {};
             }
             if (depth + 1 >= kMaxValueDepth) {
-                diag(Severity::Warning, "value_too_deep", [&] {
+                diag(diag::ValueTooDeep, [&] {
                     return "a value is nested deeper than " + std::to_string(kMaxValueDepth)
                         + " levels; the deeper part is left empty";
                 });
@@ -449,8 +444,7 @@ Value OtlpDomReader::readValue(element v, size_t depth)
             }
             element list;
             if (inner["values"].get(list) != simdjson::SUCCESS || isNull(list))
-                return isArray ? Value::makeArray({uint32_t(m_out.values.size()), 0})
-                               : Value::makeKvList({uint32_t(m_out.attributes.size()), 0});
+                return isArray ? Value::makeArray(m_build.noValues()) : Value::makeKvList(m_build.noAttributes());
             if (!isArray)
                 return Value::makeKvList(readAttributes(list, "kvlistValue", depth + 1));
             simdjson::dom::array arr;
@@ -458,18 +452,10 @@ Value OtlpDomReader::readValue(element v, size_t depth)
                 wrongType(list, "arrayValue.values", "an array");
                 return {};
             }
-            if (m_valueStack.size() <= depth + 1)
-                m_valueStack.resize(depth + 2);
-            auto &tmp = m_valueStack[depth + 1];
-            tmp.clear();
-            for (element item : arr) {
-                Value nested = readValue(item, depth + 1);
-                m_valueStack[depth + 1].push_back(nested);
-            }
-            auto &done = m_valueStack[depth + 1];
-            Range r{uint32_t(m_out.values.size()), uint32_t(done.size())};
-            m_out.values.insert(m_out.values.end(), done.begin(), done.end());
-            return Value::makeArray(r);
+            m_build.beginArray();
+            for (element item : arr)
+                m_build.addArrayValue(readValue(item, depth + 1));
+            return Value::makeArray(m_build.endArray());
         }
         default:
             break;
@@ -484,40 +470,35 @@ Range OtlpDomReader::readAttributes(element list, std::string_view owner, size_t
     if (list.get_array().get(arr) != simdjson::SUCCESS) {
         if (!isNull(list))
             wrongType(list, std::string(owner) + " attributes", "an array");
-        return {uint32_t(m_out.attributes.size()), 0};
+        return m_build.noAttributes();
     }
-    if (m_attrStack.size() <= depth)
-        m_attrStack.resize(depth + 1);
-    m_attrStack[depth].clear();
+    m_build.beginAttributes();
     for (element item : arr) {
         simdjson::dom::object kv;
         if (item.get_object().get(kv) != simdjson::SUCCESS) {
             wrongType(item, "an attribute", "an object with key and value");
             continue;
         }
-        Attribute a;
+        StringId key = 0;
+        Value value;
         for (auto field : kv) {
             if (field.key == "key") {
                 std::string_view k;
                 if (string(field.value, "attribute key", k))
-                    a.key = m_out.strings.intern(k);
+                    key = m_out.strings.intern(k);
             } else if (field.key == "value") {
-                a.value = readValue(field.value, depth);
+                value = readValue(field.value, depth);
             }
         }
-        // readValue may have grown the stack: index again.
-        m_attrStack[depth].push_back(a);
+        m_build.addAttribute(key, value);
     }
-    auto &done = m_attrStack[depth];
-    Range r{uint32_t(m_out.attributes.size()), uint32_t(done.size())};
-    m_out.attributes.insert(m_out.attributes.end(), done.begin(), done.end());
-    return r;
+    return m_build.endAttributes();
 }
 
 uint32_t OtlpDomReader::readResource(const element *resource)
 {
     Resource r;
-    r.attributes = {uint32_t(m_out.attributes.size()), 0};
+    r.attributes = m_build.noAttributes();
     simdjson::dom::object obj;
     if (resource && resource->get_object().get(obj) == simdjson::SUCCESS) {
         for (auto field : obj) {
@@ -529,23 +510,14 @@ uint32_t OtlpDomReader::readResource(const element *resource)
     } else if (resource && !isNull(*resource)) {
         wrongType(*resource, "resource", "an object");
     }
-    static constexpr std::string_view kServiceName = "service.name";
-    for (uint32_t i = r.attributes.first; i < r.attributes.end(); ++i) {
-        const Attribute &a = m_out.attributes[i];
-        if (a.value.type == ValueType::String && m_out.str(a.key) == kServiceName) {
-            r.serviceName = a.value.str;
-            break;
-        }
-    }
-    m_out.resources.push_back(r);
-    return uint32_t(m_out.resources.size() - 1);
+    return m_build.addResource(r);
 }
 
 uint32_t OtlpDomReader::readScope(const element *scope, uint32_t resource)
 {
     Scope s;
     s.resource = resource;
-    s.attributes = {uint32_t(m_out.attributes.size()), 0};
+    s.attributes = m_build.noAttributes();
     simdjson::dom::object obj;
     if (scope && scope->get_object().get(obj) == simdjson::SUCCESS) {
         for (auto field : obj) {
@@ -572,8 +544,7 @@ uint32_t OtlpDomReader::readScope(const element *scope, uint32_t resource)
     } else if (scope && !isNull(*scope)) {
         wrongType(*scope, "scope", "an object");
     }
-    m_out.scopes.push_back(s);
-    return uint32_t(m_out.scopes.size() - 1);
+    return m_build.addScope(s);
 }
 
 StringId OtlpDomReader::readSchemaUrl(element value)
@@ -586,7 +557,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
 {
     simdjson::dom::object obj;
     if (span.get_object().get(obj) != simdjson::SUCCESS) {
-        diag(Severity::Warning, "span_not_object", [&] {
+        diag(diag::SpanNotObject, [&] {
             return std::string("a spans entry is ") + typeName(span) + ", not an object; skipped";
         });
         return;
@@ -609,7 +580,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
         if (has[SpTraceId] && string(f[SpTraceId], "traceId", text))
             r = parseId(text, c.traceId);
         if (r != IdParse::Ok || c.traceId.isZero()) {
-            diag(Severity::Warning, "span_bad_trace_id", [&] {
+            diag(diag::SpanBadTraceId, [&] {
                 return "span traceId " + (r == IdParse::Empty ? std::string() : excerpt(text) + " ")
                     + idProblem(r, true) + "; span skipped";
             });
@@ -620,7 +591,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
         if (has[SpSpanId] && string(f[SpSpanId], "spanId", text))
             r = parseId(text, c.spanId);
         if (r != IdParse::Ok || c.spanId.isZero()) {
-            diag(Severity::Warning, "span_bad_span_id", [&] {
+            diag(diag::SpanBadSpanId, [&] {
                 return "span spanId " + (r == IdParse::Empty ? std::string() : excerpt(text) + " ")
                     + idProblem(r, true) + " (trace " + c.traceId.hex() + "); span skipped";
             });
@@ -631,7 +602,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
         const IdParse r = parseId(text, c.parentSpanId);
         if (r != IdParse::Ok && r != IdParse::Empty) {
             c.parentSpanId = {};
-            diag(Severity::Warning, "span_bad_parent_id", [&] {
+            diag(diag::SpanBadParentId, [&] {
                 return "span " + c.traceId.hex() + "/" + c.spanId.hex() + " parentSpanId " + excerpt(text) + " "
                     + idProblem(r, false) + "; shown as a root";
             });
@@ -656,7 +627,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
     else if (startOk && !endOk)
         h.end = h.start;
     if (h.end < h.start) {
-        diag(Severity::Warning, "span_end_before_start", [&] {
+        diag(diag::SpanEndBeforeStart, [&] {
             return "span " + c.traceId.hex() + "/" + c.spanId.hex() + " ends before it starts; its end is set to its start";
         });
         h.end = h.start;
@@ -684,10 +655,9 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
     if (has[SpDroppedLinks])
         u32(f[SpDroppedLinks], "droppedLinksCount", c.droppedLinksCount);
 
-    c.attributes = has[SpAttributes] ? readAttributes(f[SpAttributes], "span", 0) : Range{uint32_t(m_out.attributes.size()), 0};
+    c.attributes = has[SpAttributes] ? readAttributes(f[SpAttributes], "span", 0) : m_build.noAttributes();
 
-    const auto self = uint32_t(m_out.hot.size());
-    m_events.clear();
+    m_build.beginSpan();
     simdjson::dom::array list;
     if (has[SpEvents] && f[SpEvents].get_array().get(list) == simdjson::SUCCESS) {
         for (element item : list) {
@@ -697,7 +667,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
                 continue;
             }
             Event e;
-            e.attributes = {uint32_t(m_out.attributes.size()), 0};
+            e.attributes = m_build.noAttributes();
             for (auto field : ev) {
                 switch (fieldIndex(kEventFields, field.key)) {
                 case EvTime:
@@ -717,12 +687,11 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
                     break;
                 }
             }
-            m_events.push_back(e);
+            m_build.addEvent(e);
         }
     } else if (has[SpEvents] && !isNull(f[SpEvents])) {
         wrongType(f[SpEvents], "events", "an array");
     }
-    m_links.clear();
     if (has[SpLinks] && f[SpLinks].get_array().get(list) == simdjson::SUCCESS) {
         for (element item : list) {
             simdjson::dom::object lk;
@@ -740,13 +709,12 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
                 }
             }
             Link l;
-            l.from = self;
             IdParse r = IdParse::Empty;
             text = {};
             if (lhas[LkTraceId] && string(lf[LkTraceId], "link traceId", text))
                 r = parseId(text, l.traceId);
             if (r != IdParse::Ok || l.traceId.isZero()) {
-                diag(Severity::Warning, "link_bad_trace_id", [&] {
+                diag(diag::LinkBadTraceId, [&] {
                     return "a link of span " + c.traceId.hex() + "/" + c.spanId.hex() + " has a traceId that "
                         + idProblem(r, true) + "; the link is skipped";
                 });
@@ -757,7 +725,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
             if (lhas[LkSpanId] && string(lf[LkSpanId], "link spanId", text))
                 r = parseId(text, l.spanId);
             if (r != IdParse::Ok || l.spanId.isZero()) {
-                diag(Severity::Warning, "link_bad_span_id", [&] {
+                diag(diag::LinkBadSpanId, [&] {
                     return "a link of span " + c.traceId.hex() + "/" + c.spanId.hex() + " has a spanId that "
                         + idProblem(r, true) + "; the link is skipped";
                 });
@@ -770,18 +738,13 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
             if (lhas[LkDropped])
                 u32(lf[LkDropped], "link droppedAttributesCount", l.droppedAttributesCount);
             l.attributes = lhas[LkAttributes] ? readAttributes(lf[LkAttributes], "link", 0)
-                                              : Range{uint32_t(m_out.attributes.size()), 0};
-            m_links.push_back(l);
+                                              : m_build.noAttributes();
+            m_build.addLink(l);
         }
     } else if (has[SpLinks] && !isNull(f[SpLinks])) {
         wrongType(f[SpLinks], "links", "an array");
     }
-    c.events = {uint32_t(m_out.events.size()), uint32_t(m_events.size())};
-    m_out.events.insert(m_out.events.end(), m_events.begin(), m_events.end());
-    c.links = {uint32_t(m_out.links.size()), uint32_t(m_links.size())};
-    m_out.links.insert(m_out.links.end(), m_links.begin(), m_links.end());
-    m_out.hot.push_back(h);
-    m_out.cold.push_back(c);
+    m_build.endSpan(h, c);
 }
 
 void OtlpDomReader::readScopeSpans(element ss, uint32_t resource, StringId service)
@@ -814,7 +777,7 @@ void OtlpDomReader::readScopeSpans(element ss, uint32_t resource, StringId servi
     }
     const uint32_t s = readScope(hasScope ? &scope : nullptr, resource);
     if (hasSchema)
-        m_out.scopes[s].schemaUrl = readSchemaUrl(schema);
+        m_build.scope(s).schemaUrl = readSchemaUrl(schema);
     if (!hasSpans)
         return;
     simdjson::dom::array arr;
@@ -848,8 +811,8 @@ void OtlpDomReader::readResourceSpans(element rs)
     }
     const uint32_t r = readResource(hasResource ? &resource : nullptr);
     if (hasSchema)
-        m_out.resources[r].schemaUrl = readSchemaUrl(schema);
-    const StringId service = m_out.resources[r].serviceName;
+        m_build.resource(r).schemaUrl = readSchemaUrl(schema);
+    const StringId service = m_build.resource(r).serviceName;
     for (auto field : obj) {
         const int i = fieldIndex(kResourceSpansFields, field.key);
         if (i != RsScopeSpans && i != RsLibrarySpans)
@@ -879,6 +842,15 @@ bool OtlpDomReader::readDocument(element root, TopLevelShape &shape)
                     shape.keys.emplace_back(field.key);
         }
         return false;
+    }
+    // One ResourceSpans without the TracesData around it: what the
+    // OpenTelemetry Java logging-otlp exporter writes, one per line.
+    for (auto field : obj) {
+        const int i = fieldIndex(kResourceSpansFields, field.key);
+        if (i == RsScopeSpans || i == RsLibrarySpans) {
+            readResourceSpans(root);
+            return true;
+        }
     }
     // A backend wrapper holds the TracesData one level down.
     for (int level = 0; level < 2; ++level) {

@@ -5,7 +5,7 @@
 // names, hex or base64 ids, the old instrumentationLibrary names.
 // Internal to the OTLP/JSON reader; one instance per thread.
 
-#include "core/model.h"
+#include "core/modelbuilder.h"
 
 #include <simdjson.h>
 
@@ -35,7 +35,7 @@ std::string describeNonOtlp(const TopLevelShape &shape);
 class OtlpDomReader
 {
 public:
-    explicit OtlpDomReader(Model &out) : m_out(out) {}
+    explicit OtlpDomReader(Model &out) : m_out(out), m_build(out) {}
 
     JsonPlace place;
 
@@ -55,13 +55,13 @@ public:
 
     // Counts one problem; the message is built only for the first occurrence.
     template<typename MakeMessage>
-    void diag(Severity severity, std::string_view code, MakeMessage &&make)
+    void diag(const DiagnosticCode &code, MakeMessage &&make)
     {
         // Messages cost: only as many as are kept are made.
         if (!m_out.diagnostics.keepsMorePlaces(code))
-            m_out.diagnostics.add(severity, code, {});
+            m_out.diagnostics.add(code, {});
         else
-            m_out.diagnostics.add(severity, code, place.prefix() + make());
+            m_out.diagnostics.add(code, place.prefix() + make());
     }
 
 private:
@@ -83,12 +83,7 @@ private:
     void wrongType(simdjson::dom::element e, std::string_view field, const char *expected);
 
     Model &m_out;
-    // Lists under construction, one per nesting level, so nested values can
-    // be appended to the pools before the list that holds them.
-    std::vector<std::vector<Attribute>> m_attrStack;
-    std::vector<std::vector<Value>> m_valueStack;
-    std::vector<Event> m_events;
-    std::vector<Link> m_links;
+    ModelBuilder m_build;
     std::string m_bytes;
 };
 

@@ -28,6 +28,28 @@ namespace causeway::detail {
 
 namespace {
 
+bool isResourceSpans(const TopLevelShape &shape)
+{
+    for (const auto &k : shape.keys)
+        if (k == "scopeSpans" || k == "scope_spans" || k == "instrumentationLibrarySpans" || k == "instrumentation_library_spans")
+            return true;
+    return false;
+}
+
+// OTLP logs, metrics or profiles in a JSON Lines file of traces; null for anything else.
+const DiagnosticCode *otherSignal(const TopLevelShape &shape)
+{
+    for (const auto &k : shape.keys) {
+        if (k == "resourceLogs" || k == "resource_logs")
+            return &diag::JsonLineLogs;
+        if (k == "resourceMetrics" || k == "resource_metrics")
+            return &diag::JsonLineMetrics;
+        if (k == "resourceProfiles" || k == "resource_profiles")
+            return &diag::JsonLineProfiles;
+    }
+    return nullptr;
+}
+
 // Spans are parsed in batches of about this many bytes: large enough that a
 // batch's fixed costs (a model fragment, its string pool, the merge) stay
 // small, small enough for two threads to share a medium file. Chosen from
@@ -257,7 +279,7 @@ simdjson::error_code parseRepairing(WorkerState &state, const char *buf, size_t 
             return code;
         code = state.parser.parse(buf, len, false).get(root);
         if (!code)
-            out.diagnostics.add(Severity::Warning, "value_too_deep",
+            out.diagnostics.add(diag::ValueTooDeep,
                 placeOf(first).prefix() + "a value is nested deeper than " + std::to_string(kCutJsonDepth)
                     + " JSON levels; the deeper part is left empty", emptied);
     }
@@ -268,7 +290,7 @@ simdjson::error_code parseRepairing(WorkerState &state, const char *buf, size_t 
         return code;
     code = state.parser.parse(buf, len, false).get(root);
     if (!code)
-        out.diagnostics.add(Severity::Warning, "json_lone_surrogate",
+        out.diagnostics.add(diag::JsonLoneSurrogate,
             placeOf(first).prefix() + "a string holds a lone UTF-16 surrogate escape; replaced with U+FFFD", repaired);
     return code;
 }
@@ -586,7 +608,7 @@ private:
             return false;
         if (at(pos) != 'n') {
             m_reader.place.offset = pos;
-            m_reader.diag(Severity::Warning, "json_wrong_type", [&] {
+            m_reader.diag(diag::JsonWrongType, [&] {
                 return std::string(field) + " is " + jsonKindName(at(pos)) + ", expected an array; ignored";
             });
         }
@@ -624,8 +646,16 @@ private:
                                  + ", expected an object with resourceSpans");
         }
         bool found = false;
+        const size_t top = pos;
         if (!topObject(pos, 0, found))
             return false;
+        if (!found && isResourceSpans(m_shape)) {
+            // One ResourceSpans without the TracesData around it (OpenTelemetry Java's logging-otlp exporter).
+            size_t end = top;
+            if (!resourceSpans(top, end))
+                return false;
+            found = true;
+        }
         const size_t tail = ws(pos);
         if (tail < m_input.size()) {
             // Another object on a later line: JSON Lines whose first line was
@@ -678,7 +708,7 @@ private:
         if (!skipValidated(pos, end))
             return false;
         m_reader.place.offset = pos;
-        m_reader.diag(Severity::Warning, "json_wrong_type", [&] {
+        m_reader.diag(diag::JsonWrongType, [&] {
             return std::string(what) + " is " + jsonKindName(at(pos)) + ", expected an object; ignored";
         });
         return true;
@@ -981,6 +1011,7 @@ struct LinesJob final : Job
 
     Model fragment;
     uint64_t goodLines = 0;
+    uint64_t otherSignalLines = 0;
     uint64_t firstBadLine = 0;
     std::string firstBadMessage;
     bool cancelled = false;
@@ -1003,7 +1034,7 @@ struct LinesJob final : Job
             const auto placeOf = [&](size_t) { return reader.place; };
             if (auto code = parseRepairing(state, buf, text.size(), root, fragment, placeOf)) {
                 const JsonScanError e = locate(std::string_view(buf, text.size()), code, 0, 0, text.size());
-                bad(reader, l.number, "json_line_invalid",
+                bad(reader, l.number, diag::JsonLineInvalid,
                     invalidJsonMessage(e, false) + " (column " + std::to_string(e.offset + 1) + ", byte "
                         + std::to_string(l.begin + e.offset) + " of the file); the line is skipped");
                 continue;
@@ -1013,21 +1044,27 @@ struct LinesJob final : Job
                 ++goodLines;
                 continue;
             }
+            // A file exporter serving several pipelines writes their other signals to the same file.
+            if (const DiagnosticCode *signal = otherSignal(shape)) {
+                reader.diag(*signal, [&] { return "the line holds " + std::string(signal == &diag::JsonLineLogs ? "logs" : signal == &diag::JsonLineMetrics ? "metrics" : "profiles") + ", not traces; not read"; });
+                ++otherSignalLines;
+                continue;
+            }
             std::string what = shape.keys.empty() && !shape.isArray
                 ? std::string("not OTLP/JSON: the line is not an object")
                 : describeNonOtlp(shape);
-            bad(reader, l.number, "json_line_not_otlp", what + "; the line is skipped");
+            bad(reader, l.number, diag::JsonLineNotOtlp, what + "; the line is skipped");
         }
         state.shrink();
     }
 
-    void bad(OtlpDomReader &reader, uint64_t line, std::string_view code, const std::string &message)
+    void bad(OtlpDomReader &reader, uint64_t line, const DiagnosticCode &code, const std::string &message)
     {
         if (!firstBadLine) {
             firstBadLine = line;
             firstBadMessage = message;
         }
-        reader.diag(Severity::Error, code, [&] { return message; });
+        reader.diag(code, [&] { return message; });
     }
 };
 
@@ -1135,7 +1172,7 @@ private:
             m_firstBadMessage = message;
         }
         JsonPlace place{m_ctx.name, number, b};
-        m_out.diagnostics.add(Severity::Error, "json_line_invalid", place.prefix() + message);
+        m_out.diagnostics.add(diag::JsonLineInvalid, place.prefix() + message);
         return true;
     }
 

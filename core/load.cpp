@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <fcntl.h>
 #include <new>
 #include <sys/mman.h>
@@ -22,6 +23,8 @@ const char *formatName(Format f)
     case Format::OtlpJsonLines: return "OTLP/JSON Lines";
     case Format::OtlpProto: return "OTLP protobuf";
     case Format::OtlpProtoFramed: return "OTLP protobuf (length-framed)";
+    case Format::JaegerJson: return "Jaeger JSON";
+    case Format::ZipkinJson: return "Zipkin v2 JSON";
     case Format::Gzip: return "gzip";
     case Format::Zstd: return "zstd";
     case Format::Unknown: break;
@@ -138,6 +141,54 @@ bool looksLikeJsonLines(std::string_view text)
         if (!isSpace(text[i]))
             return text[i] == '{' || (i < firstNewline && secondLineIsTracesData(text, firstNewline));
     return false;
+}
+
+// Which JSON dialect a document is, from the member names near its start:
+// Jaeger writes traceID/spanID/operationName, Zipkin v2 a list of spans with
+// traceId and id, OTLP resourceSpans. The first telling name decides.
+Format sniffJsonDialect(std::string_view text)
+{
+    text = text.substr(0, size_t(64) << 10);
+    const bool array = !text.empty() && text[0] == '[';
+    if (array) {
+        size_t i = 1;
+        while (i < text.size() && isSpace(text[i]))
+            ++i;
+        if (i < text.size() && (text[i] == ']' || text[i] == '['))
+            return Format::ZipkinJson; // an empty list, or Zipkin's list of traces
+    }
+    bool zipkinTraceId = false, zipkinId = false, first = true;
+    for (size_t q = text.find('"'); q != std::string_view::npos; q = text.find('"', q + 1)) {
+        // A member name: a string directly followed by ':'.
+        size_t e = q + 1;
+        while (e < text.size() && text[e] != '"') {
+            if (text[e] == '\\')
+                ++e;
+            ++e;
+        }
+        if (e >= text.size())
+            break;
+        size_t c = e + 1;
+        while (c < text.size() && isSpace(text[c]))
+            ++c;
+        const std::string_view key = text.substr(q + 1, e - q - 1);
+        q = e;
+        if (c >= text.size() || text[c] != ':')
+            continue;
+        if (first && !array && key == "data")
+            return Format::JaegerJson;
+        first = false;
+        if (key == "traceID" || key == "spanID" || key == "operationName" || key == "processID")
+            return Format::JaegerJson;
+        if (key == "resourceSpans" || key == "resource_spans" || key == "scopeSpans" || key == "scope_spans"
+            || key == "batches" || key == "resourceLogs" || key == "resourceMetrics")
+            return Format::OtlpJson;
+        zipkinTraceId = zipkinTraceId || key == "traceId";
+        zipkinId = zipkinId || key == "id" || key == "localEndpoint";
+        if (array && zipkinTraceId && zipkinId)
+            return Format::ZipkinJson;
+    }
+    return Format::OtlpJson;
 }
 
 uint32_t bigEndian32(const unsigned char *p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
@@ -347,6 +398,27 @@ LoadResult fail(std::string_view name, uint64_t offset, std::string message)
     return r;
 }
 
+// Why a file that gave no span is not simply empty, or nothing when it is.
+std::optional<std::string> nothingLoaded(const Model &fragment, std::string_view name)
+{
+    // Messages start with the file name, which the error names already.
+    auto local = [name](std::string m) {
+        if (m.size() > name.size() + 2 && m.compare(0, name.size(), name) == 0 && m.compare(name.size(), 2, ": ") == 0)
+            m.erase(0, name.size() + 2);
+        return m;
+    };
+    std::string first;
+    for (Loss loss : {Loss::Span, Loss::Record}) {
+        if (fragment.diagnostics.count(loss, &first))
+            return "no span could be read; the first problem: " + local(first);
+    }
+    for (const DiagnosticCode *other : {&diag::JsonLineLogs, &diag::JsonLineMetrics, &diag::JsonLineProfiles}) {
+        if (const Diagnostic *d = fragment.diagnostics.find(*other))
+            return "no trace data: " + local(d->message);
+    }
+    return std::nullopt;
+}
+
 LoadResult loadBufferImpl(std::string_view name, std::string_view bytes, Model &out, const LoadOptions &options,
                           const std::function<void(uint64_t)> &consumed, int nesting)
 {
@@ -385,7 +457,7 @@ LoadResult loadBufferImpl(std::string_view name, std::string_view bytes, Model &
             if (!inner.ok)
                 return inner.cancelled ? inner : fail(name, 0, what + " (and the " + std::to_string(plain.size())
                     + " bytes before the damage hold no readable record: " + inner.error.message + ")");
-            partial.diagnostics.add(Severity::Error, "compressed_data_damaged",
+            partial.diagnostics.add(diag::CompressedDataDamaged,
                 std::string(name) + ": " + what + "; the " + std::to_string(plain.size())
                     + " bytes decompressed before it are read, records cut by it are skipped");
             out.merge(std::move(partial));
@@ -406,9 +478,15 @@ LoadResult loadBufferImpl(std::string_view name, std::string_view bytes, Model &
     case Format::OtlpProtoFramed:
         ok = detail::readOtlpProto(bytes, format == Format::OtlpProtoFramed, ctx, out, error);
         break;
+    case Format::JaegerJson:
+        ok = detail::readJaegerJson(bytes, ctx, out, error);
+        break;
+    case Format::ZipkinJson:
+        ok = detail::readZipkinJson(bytes, ctx, out, error);
+        break;
     case Format::Unknown:
         return fail(name, 0,
-            "not a trace file Causeway reads (expected OTLP/JSON, JSON Lines, OTLP protobuf, gzip or zstd; "
+            "not a trace file Causeway reads (expected OTLP/JSON, JSON Lines, OTLP protobuf, Jaeger JSON, Zipkin v2 JSON, gzip or zstd; "
             "the first bytes are neither)");
     }
     if (ctx.cancelled()) {
@@ -442,8 +520,11 @@ Format sniffFormat(std::string_view bytes)
     size_t i = bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     while (i < bytes.size() && isSpace(bytes[i]))
         ++i;
-    if (i < bytes.size() && (bytes[i] == '{' || bytes[i] == '[') && !(u[0] == 0x0a && looksLikeOtlpProto(bytes)))
-        return looksLikeJsonLines(bytes.substr(i)) ? Format::OtlpJsonLines : Format::OtlpJson;
+    if (i < bytes.size() && (bytes[i] == '{' || bytes[i] == '[') && !(u[0] == 0x0a && looksLikeOtlpProto(bytes))) {
+        if (looksLikeJsonLines(bytes.substr(i)))
+            return Format::OtlpJsonLines;
+        return sniffJsonDialect(bytes.substr(i));
+    }
     // TracesData / ExportTraceServiceRequest: field 1 (resource_spans), length-delimited.
     if (!bytes.empty() && u[0] == 0x0a)
         return Format::OtlpProto;
@@ -561,7 +642,19 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
             r.spansAdded = total.spansAdded;
             return r;
         }
+        if (r.spansAdded == 0) {
+            // Records were there but not one span could be kept: say why
+            // rather than open an empty view. A valid empty document is fine.
+            if (auto nothing = nothingLoaded(fragment, path)) {
+                model.finalize();
+                LoadResult f = fail(path, 0, *nothing);
+                f.bytesRead = total.bytesRead;
+                f.spansAdded = total.spansAdded;
+                return f;
+            }
+        }
         total.spansAdded += r.spansAdded;
+        fragment.sources.push_back({path, 0});
         model.merge(std::move(fragment));
     }
     model.finalize();

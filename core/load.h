@@ -19,6 +19,8 @@ enum class Format {
     OtlpJsonLines,   // one JSON document per line (Collector file exporter)
     OtlpProto,       // one TracesData / ExportTraceServiceRequest message
     OtlpProtoFramed, // Collector file exporter: 4-byte big-endian length before each message
+    JaegerJson,      // Jaeger v1 query API / Jaeger UI download: {"data":[{traceID, spans, processes}]}
+    ZipkinJson,      // Zipkin v2: a list of spans (or a list of such lists)
     Gzip,
     Zstd,
 };

@@ -28,19 +28,37 @@ void shrink(Vector &v)
 }
 } // namespace
 
-void Diagnostics::add(Severity severity, std::string_view code, std::string_view firstMessage, uint64_t n)
+void Diagnostics::add(const Diagnostic &item)
 {
     for (auto &d : m_items) {
-        if (d.code == code) {
+        if (d.code == item.code) {
+            d.count += item.count;
+            if (item.severity > d.severity)
+                d.severity = item.severity;
+            for (size_t i = 0; i < item.places.size() && d.places.size() < Diagnostic::kKeptPlaces; ++i)
+                d.places.push_back(item.places[i]);
+            return;
+        }
+    }
+    m_items.push_back(item);
+}
+
+void Diagnostics::add(const DiagnosticCode &code, std::string_view firstMessage, uint64_t n)
+{
+    for (auto &d : m_items) {
+        if (d.code == code.code) {
             d.count += n;
-            if (severity > d.severity)
-                d.severity = severity;
             if (d.places.size() < Diagnostic::kKeptPlaces && !firstMessage.empty())
                 d.places.emplace_back(firstMessage);
             return;
         }
     }
-    Diagnostic d{severity, std::string(code), n, std::string(firstMessage), {}};
+    Diagnostic d;
+    d.severity = code.severity;
+    d.code = std::string(code.code);
+    d.count = n;
+    d.message = std::string(firstMessage);
+    d.loss = code.loss;
     if (!firstMessage.empty())
         d.places.emplace_back(firstMessage);
     m_items.push_back(std::move(d));
@@ -48,38 +66,50 @@ void Diagnostics::add(Severity severity, std::string_view code, std::string_view
 
 void Diagnostics::merge(const Diagnostics &other)
 {
-    for (const auto &d : other.m_items) {
-        auto it = std::find_if(m_items.begin(), m_items.end(), [&](const Diagnostic &mine) { return mine.code == d.code; });
-        if (it == m_items.end()) {
-            m_items.push_back(d);
-            continue;
-        }
-        it->count += d.count;
-        it->severity = std::max(it->severity, d.severity);
-        for (size_t i = 0; i < d.places.size() && it->places.size() < Diagnostic::kKeptPlaces; ++i)
-            it->places.push_back(d.places[i]);
-    }
+    for (const auto &d : other.m_items)
+        add(d);
 }
 
-void Diagnostics::remove(std::string_view code)
+void Diagnostics::remove(const DiagnosticCode &code)
 {
-    std::erase_if(m_items, [code](const Diagnostic &d) { return d.code == code; });
+    std::erase_if(m_items, [&code](const Diagnostic &d) { return d.code == code.code; });
 }
 
-bool Diagnostics::keepsMorePlaces(std::string_view code) const
+bool Diagnostics::keepsMorePlaces(const DiagnosticCode &code) const
 {
     for (const auto &d : m_items)
-        if (d.code == code)
+        if (d.code == code.code)
             return d.places.size() < Diagnostic::kKeptPlaces;
     return true;
 }
 
-uint64_t Diagnostics::count(std::string_view code) const
+uint64_t Diagnostics::count(const DiagnosticCode &code) const
 {
     for (const auto &d : m_items)
-        if (d.code == code)
+        if (d.code == code.code)
             return d.count;
     return 0;
+}
+
+const Diagnostic *Diagnostics::find(const DiagnosticCode &code) const
+{
+    for (const auto &d : m_items)
+        if (d.code == code.code)
+            return &d;
+    return nullptr;
+}
+
+uint64_t Diagnostics::count(Loss loss, std::string *firstMessage) const
+{
+    uint64_t n = 0;
+    for (const auto &d : m_items) {
+        if (d.loss != loss)
+            continue;
+        if (firstMessage && n == 0)
+            *firstMessage = d.message;
+        n += d.count;
+    }
+    return n;
 }
 
 uint32_t Model::findTrace(const TraceId &id) const
@@ -190,16 +220,27 @@ void Model::merge(Model &&other)
         l.target = kNone;
         links.push_back(l);
     }
+    if (!sources.empty() && !sources.back().name.empty() && (other.sources.empty() || other.sources.front().firstSpan != 0))
+        sources.push_back({std::string(), spanBase}); // spans of no named source (live data)
+    for (auto &source : other.sources)
+        sources.push_back({std::move(source.name), source.firstSpan + spanBase});
     diagnostics.merge(other.diagnostics);
     other = Model();
+}
+
+const SourceFile *Model::sourceOf(uint32_t span) const
+{
+    auto it = std::upper_bound(sources.begin(), sources.end(), span,
+        [](uint32_t s, const SourceFile &f) { return s < f.firstSpan; });
+    return it == sources.begin() ? nullptr : &*(it - 1);
 }
 
 void Model::finalize()
 {
     const auto n = uint32_t(hot.size());
     // The diagnostics finalize() derives are recomputed on every call.
-    for (const char *code : {"span_parent_self", "span_parent_missing", "span_parent_cycle", "span_depth_capped"})
-        diagnostics.remove(code);
+    for (const DiagnosticCode *code : {&diag::SpanParentSelf, &diag::SpanParentMissing, &diag::SpanParentCycle, &diag::SpanDepthCapped})
+        diagnostics.remove(*code);
 
     // 1. Identity: the first copy of a (trace id, span id) wins.
     m_spanIndex.resize(n);
@@ -218,9 +259,21 @@ void Model::finalize()
             std::iota(remap.begin(), remap.end(), 0u);
         }
         remap[i] = kNone;
-        diagnostics.add(Severity::Warning, "span_duplicate",
-            "span " + cold[i].traceId.hex() + "/" + cold[i].spanId.hex()
-                + " was loaded more than once (the same file opened twice?); the first copy is kept");
+        if (diagnostics.count(diag::SpanDuplicate)) {
+            diagnostics.add(diag::SpanDuplicate, {});
+            continue;
+        }
+        const std::string span = "span " + cold[i].traceId.hex() + "/" + cold[i].spanId.hex();
+        const SourceFile *a = sourceOf(m_spanIndex[k - 1].span), *b = sourceOf(i);
+        std::string message;
+        if (a && b && a == b)
+            message = span + " appears twice in " + a->name + "; the first copy is kept";
+        else if (a && b && !a->name.empty() && !b->name.empty())
+            message = span + " is both in " + a->name + " and in " + b->name
+                + (a->name == b->name ? " (the same file opened twice?)" : "") + "; the first copy is kept";
+        else
+            message = span + " was loaded more than once; the first copy is kept";
+        diagnostics.add(diag::SpanDuplicate, message);
     }
     if (!remap.empty()) {
         // Compact spans and rebuild the link table without the duplicates' links.
@@ -240,6 +293,13 @@ void Model::finalize()
                 keptLinks.back().from = out;
             }
             ++out;
+        }
+        for (auto &source : sources) {
+            // The source now starts at the first kept span at or after its old start.
+            uint32_t first = source.firstSpan;
+            while (first < n && remap[first] == kNone)
+                ++first;
+            source.firstSpan = first < n ? remap[first] : out;
         }
         hot.resize(out);
         cold.resize(out);
@@ -270,13 +330,13 @@ void Model::finalize()
         if (c.parentSpanId.isZero())
             continue;
         if (c.parentSpanId == c.spanId) {
-            diagnostics.add(Severity::Warning, "span_parent_self",
+            diagnostics.add(diag::SpanParentSelf,
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
             continue;
         }
         const uint32_t parent = findSpan(c.traceId, c.parentSpanId);
         if (parent == kNone) {
-            diagnostics.add(Severity::Info, "span_parent_missing",
+            diagnostics.add(diag::SpanParentMissing,
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has parent " + c.parentSpanId.hex()
                     + ", which is not loaded; shown as a root");
             continue;
@@ -300,7 +360,7 @@ void Model::finalize()
             if (p == kNone)
                 break;
             if (state[p] == 1) {
-                diagnostics.add(Severity::Warning, "span_parent_cycle",
+                diagnostics.add(diag::SpanParentCycle,
                     "span " + cold[cur].traceId.hex() + "/" + cold[cur].spanId.hex()
                         + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
                 hot[cur].parent = kNone;
@@ -322,7 +382,7 @@ void Model::finalize()
         }
     }
     if (capped)
-        diagnostics.add(Severity::Warning, "span_depth_capped",
+        diagnostics.add(diag::SpanDepthCapped,
             "spans nested deeper than 65535 levels are drawn at the last level", capped);
 
     // 5. Per-trace span lists sorted by start.

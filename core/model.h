@@ -8,10 +8,11 @@
 // and the writers need (SpanCold).
 //
 // A Model is built in two phases: readers append records through a
-// ModelBuilder (possibly several fragments in parallel, merged with
-// Model::merge), then Model::finalize() derives the indexes: traces, parent
+// ModelBuilder (core/modelbuilder.h; possibly several fragments in parallel,
+// merged with Model::merge), then Model::finalize() derives the indexes: traces, parent
 // links, depths, the two-way link table and per-trace summaries.
 
+#include "core/diagnosticcodes.h"
 #include "core/ids.h"
 #include "core/stringpool.h"
 
@@ -169,9 +170,6 @@ struct Trace
     uint64_t duration() const { return end - start; }
 };
 
-// One kind of problem seen while loading: a named counter with the first place.
-enum class Severity : uint8_t { Info, Warning, Error };
-
 struct Diagnostic
 {
     Severity severity = Severity::Warning;
@@ -182,6 +180,7 @@ struct Diagnostic
     // so that one code seen on several lines can show each of them.
     static constexpr size_t kKeptPlaces = 20;
     std::vector<std::string> places;
+    Loss loss = Loss::None;           // what the table says this code costs
 };
 
 class Diagnostics
@@ -189,18 +188,30 @@ class Diagnostics
 public:
     // Count one occurrence of `code`; the message of the first occurrence and
     // those of the first few (Diagnostic::places) are kept.
-    void add(Severity severity, std::string_view code, std::string_view firstMessage, uint64_t n = 1);
+    void add(const DiagnosticCode &code, std::string_view firstMessage, uint64_t n = 1);
     void merge(const Diagnostics &other);
     const std::vector<Diagnostic> &items() const { return m_items; }
     bool empty() const { return m_items.empty(); }
-    uint64_t count(std::string_view code) const;
+    uint64_t count(const DiagnosticCode &code) const;
+    const Diagnostic *find(const DiagnosticCode &code) const;
+    // Occurrences of every code that costs `loss`, and the first such message.
+    uint64_t count(Loss loss, std::string *firstMessage = nullptr) const;
     // Whether another occurrence's message of `code` would still be kept.
-    bool keepsMorePlaces(std::string_view code) const;
+    bool keepsMorePlaces(const DiagnosticCode &code) const;
     void clear() { m_items.clear(); }
-    void remove(std::string_view code);
+    void remove(const DiagnosticCode &code);
 
 private:
+    void add(const Diagnostic &d);
     std::vector<Diagnostic> m_items;
+};
+
+// Which named input a run of spans came from: spans [firstSpan, next source's
+// firstSpan) were read from `name` (empty: not from a named file).
+struct SourceFile
+{
+    std::string name;
+    uint32_t firstSpan = 0;
 };
 
 class Model
@@ -225,6 +236,10 @@ public:
     std::vector<uint32_t> incomingOffsets; // span i's incoming links: incoming[incomingOffsets[i] .. incomingOffsets[i+1])
 
     Diagnostics diagnostics;
+    std::vector<SourceFile> sources;       // sorted by firstSpan; kept by merge and finalize
+
+    // The source a span was read from; null if no source is known.
+    const SourceFile *sourceOf(uint32_t span) const;
 
     size_t spanCount() const { return hot.size(); }
     std::string_view str(StringId id) const { return strings.view(id); }

@@ -6,6 +6,7 @@
 // Decoding by hand instead of through libprotobuf avoids materialising a
 // message tree: strings go straight from the input into the string pool.
 
+#include "core/modelbuilder.h"
 #include "core/readers.h"
 
 #include <algorithm>
@@ -172,7 +173,7 @@ public:
     // `where` names the framed message in diagnostics; offsets inside a
     // decompressed message do not point into the file, so no progress then.
     Decoder(const ReadContext &ctx, Model &out, std::string_view where, bool reportProgress)
-        : m_ctx(ctx), m_out(out), m_where(where), m_reportProgress(reportProgress)
+        : m_ctx(ctx), m_out(out), m_where(where), m_reportProgress(reportProgress), m_build(out)
     {
     }
 
@@ -205,16 +206,16 @@ private:
         return std::string(m_ctx.name) + ": byte " + std::to_string(offset) + m_where;
     }
 
-    void diag(Severity s, std::string_view code, uint64_t offset, const std::string &what)
+    void diag(const DiagnosticCode &code, uint64_t offset, const std::string &what)
     {
-        m_out.diagnostics.add(s, code, place(offset) + ": " + what);
+        m_out.diagnostics.add(code, place(offset) + ": " + what);
     }
 
     bool expect(const Field &f, uint32_t wire, const char *name)
     {
         if (f.wire == wire)
             return true;
-        diag(Severity::Warning, "proto_wrong_wire_type", f.offset,
+        diag(diag::ProtoWrongWireType, f.offset,
             std::string(name) + " (field " + std::to_string(f.number) + ") has wire type " + std::to_string(f.wire)
                 + " instead of " + std::to_string(wire) + "; the field is skipped");
         return false;
@@ -224,18 +225,6 @@ private:
 
     // ---- values ----
 
-    std::vector<Attribute> &attrScratch(int depth)
-    {
-        if (size_t(depth) >= m_attrScratch.size())
-            m_attrScratch.resize(size_t(depth) + 1);
-        return m_attrScratch[size_t(depth)];
-    }
-    std::vector<Value> &valueScratch(int depth)
-    {
-        if (size_t(depth) >= m_valueScratch.size())
-            m_valueScratch.resize(size_t(depth) + 1);
-        return m_valueScratch[size_t(depth)];
-    }
 
     Value anyValue(std::string_view data, uint64_t base, int depth)
     {
@@ -288,7 +277,7 @@ private:
     {
         if (depth + 1 < kMaxValueDepth)
             return false;
-        diag(Severity::Warning, "value_too_deep", offset,
+        diag(diag::ValueTooDeep, offset,
             "a value is nested deeper than " + std::to_string(kMaxValueDepth) + " levels; the deeper part is left empty");
         return true;
     }
@@ -296,28 +285,22 @@ private:
     // ArrayValue {repeated AnyValue values = 1}: appended contiguously to Model::values.
     Range arrayValue(std::string_view data, uint64_t base, int depth)
     {
-        auto &scratch = valueScratch(depth);
-        scratch.clear();
+        m_build.beginArray();
         Reader r(data, base);
         Field f;
         while (!r.atEnd()) {
             r.next(f);
-            if (f.number == 1 && expect(f, Len, "ArrayValue.values")) {
-                Value v = anyValue(f.bytes, r.offsetOf(f.bytes), depth);
-                valueScratch(depth).push_back(v);
-            }
+            if (f.number == 1 && expect(f, Len, "ArrayValue.values"))
+                m_build.addArrayValue(anyValue(f.bytes, r.offsetOf(f.bytes), depth));
         }
-        auto &done = valueScratch(depth);
-        Range range{uint32_t(m_out.values.size()), uint32_t(done.size())};
-        m_out.values.insert(m_out.values.end(), done.begin(), done.end());
-        return range;
+        return m_build.endArray();
     }
 
     // A message whose field `field` is `repeated KeyValue` and nothing else we
     // read (KeyValueList, or an attributes list given as views).
     Range keyValues(std::string_view data, uint64_t base, uint32_t field, int depth)
     {
-        attrScratch(depth).clear();
+        m_build.beginAttributes();
         Reader r(data, base);
         Field f;
         while (!r.atEnd()) {
@@ -330,19 +313,13 @@ private:
 
     Range attributeList(const std::vector<ViewAt> &views, int depth)
     {
-        attrScratch(depth).clear();
+        m_build.beginAttributes();
         for (const auto &v : views)
             keyValue(v.bytes, v.offset, depth);
         return flushAttributes(depth);
     }
 
-    Range flushAttributes(int depth)
-    {
-        auto &done = attrScratch(depth);
-        Range range{uint32_t(m_out.attributes.size()), uint32_t(done.size())};
-        m_out.attributes.insert(m_out.attributes.end(), done.begin(), done.end());
-        return range;
-    }
+    Range flushAttributes(int) { return m_build.endAttributes(); }
 
     void keyValue(std::string_view data, uint64_t base, int depth)
     {
@@ -356,7 +333,7 @@ private:
             else if (f.number == 2 && expect(f, Len, "KeyValue.value"))
                 a.value = anyValue(f.bytes, r.offsetOf(f.bytes), depth);
         }
-        attrScratch(depth).push_back(a); // re-fetched: anyValue may have grown the scratch list
+        m_build.addAttribute(a.key, a.value);
     }
 
     // ---- resource and scope ----
@@ -385,15 +362,8 @@ private:
             }
         }
         res.attributes = attributeList(m_resourceAttrs, 0);
-        for (uint32_t i = res.attributes.first; i < res.attributes.end(); ++i) {
-            const auto &a = m_out.attributes[i];
-            if (a.value.type == ValueType::String && m_out.str(a.key) == "service.name") {
-                res.serviceName = a.value.str;
-                break;
-            }
-        }
-        const auto resourceIndex = uint32_t(m_out.resources.size());
-        m_out.resources.push_back(res);
+        const uint32_t resourceIndex = m_build.addResource(res);
+        res.serviceName = m_build.resource(resourceIndex).serviceName;
 
         Reader again(data, base);
         while (!again.atEnd()) {
@@ -449,8 +419,7 @@ private:
             }
         }
         scope.attributes = attributeList(m_scopeAttrs, 0);
-        const auto scopeIndex = uint32_t(m_out.scopes.size());
-        m_out.scopes.push_back(scope);
+        const uint32_t scopeIndex = m_build.addScope(scope);
 
         Reader again(data, base);
         while (!again.atEnd()) {
@@ -578,23 +547,23 @@ private:
         }
 
         if (!haveTrace || c.traceId.isZero()) {
-            diag(Severity::Warning, "span_bad_trace_id", base,
+            diag(diag::SpanBadTraceId, base,
                 "span with trace id " + hexOf(traceIdBytes) + " (" + std::to_string(traceIdBytes.size())
                     + " bytes; 16 non-zero bytes expected) is skipped");
             return;
         }
         if (!haveSpan || c.spanId.isZero()) {
-            diag(Severity::Warning, "span_bad_span_id", base,
+            diag(diag::SpanBadSpanId, base,
                 "span with span id " + hexOf(spanIdBytes) + " (" + std::to_string(spanIdBytes.size())
                     + " bytes; 8 non-zero bytes expected) in trace " + c.traceId.hex() + " is skipped");
             return;
         }
         if (!parentBytes.empty() && parentBytes.size() != 8)
-            diag(Severity::Warning, "span_bad_parent_id", base,
+            diag(diag::SpanBadParentId, base,
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has a parent span id of "
                     + std::to_string(parentBytes.size()) + " bytes; shown as a root");
         if (h.end < h.start) {
-            diag(Severity::Warning, "span_end_before_start", base,
+            diag(diag::SpanEndBeforeStart, base,
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " ends before it starts; its end is set to its start");
             h.end = h.start;
         }
@@ -604,23 +573,15 @@ private:
         const auto spanIndex = uint32_t(m_out.hot.size());
         c.attributes = attributeList(m_spanAttrs, 0);
 
-        m_eventScratch.clear();
+        m_build.beginSpan();
         for (const auto &e : m_events)
-            m_eventScratch.push_back(event(e.bytes, e.offset));
-        c.events = {uint32_t(m_out.events.size()), uint32_t(m_eventScratch.size())};
-        m_out.events.insert(m_out.events.end(), m_eventScratch.begin(), m_eventScratch.end());
-
-        m_linkScratch.clear();
+            m_build.addEvent(event(e.bytes, e.offset));
         for (const auto &l : m_links) {
             Link link;
             if (this->link(l.bytes, l.offset, spanIndex, link))
-                m_linkScratch.push_back(link);
+                m_build.addLink(link);
         }
-        c.links = {uint32_t(m_out.links.size()), uint32_t(m_linkScratch.size())};
-        m_out.links.insert(m_out.links.end(), m_linkScratch.begin(), m_linkScratch.end());
-
-        m_out.hot.push_back(h);
-        m_out.cold.push_back(c);
+        m_build.endSpan(h, c);
     }
 
     void status(std::string_view data, uint64_t base, SpanCold &c)
@@ -713,12 +674,12 @@ private:
             }
         }
         if (!haveTrace || l.traceId.isZero()) {
-            diag(Severity::Warning, "link_bad_trace_id", base,
+            diag(diag::LinkBadTraceId, base,
                 "link to trace id " + hexOf(traceIdBytes) + " (16 non-zero bytes expected) is skipped");
             return false;
         }
         if (!haveSpan || l.spanId.isZero()) {
-            diag(Severity::Warning, "link_bad_span_id", base,
+            diag(diag::LinkBadSpanId, base,
                 "link to span id " + hexOf(spanIdBytes) + " in trace " + l.traceId.hex()
                     + " (8 non-zero bytes expected) is skipped");
             return false;
@@ -735,10 +696,7 @@ private:
     uint32_t m_sinceProgress = 0;
 
     std::vector<ViewAt> m_resourceAttrs, m_scopeAttrs, m_spanAttrs, m_events, m_links, m_nestedAttrs;
-    std::vector<Event> m_eventScratch;
-    std::vector<Link> m_linkScratch;
-    std::vector<std::vector<Attribute>> m_attrScratch;
-    std::vector<std::vector<Value>> m_valueScratch;
+    ModelBuilder m_build;
 };
 
 // Sizes of the model's tables, to drop a damaged framed message entirely.
@@ -784,23 +742,23 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
     // With no good message at all, the first problem is the error to give.
     uint64_t firstProblemAt = 0;
     std::string firstProblem;
-    auto problem = [&](const char *code, uint64_t at, const std::string &what, const char *consequence) {
+    auto problem = [&](const DiagnosticCode &code, uint64_t at, const std::string &what, const char *consequence) {
         if (firstProblem.empty()) {
             firstProblemAt = at;
             firstProblem = what;
         }
-        out.diagnostics.add(Severity::Error, code,
+        out.diagnostics.add(code,
             std::string(ctx.name) + ": byte " + std::to_string(at) + ": " + what + "; " + consequence);
     };
     while (pos < bytes.size()) {
         if (bytes.size() - pos < 4) {
-            problem("proto_frame_truncated", pos, "truncated frame: the file ends inside a frame header ("
+            problem(diag::ProtoFrameTruncated, pos, "truncated frame: the file ends inside a frame header ("
                 + std::to_string(bytes.size() - pos) + " bytes)", "the damaged tail is skipped");
             break;
         }
         const uint32_t length = bigEndian32(bytes.data() + pos);
         if (length > bytes.size() - pos - 4) {
-            problem("proto_frame_truncated", pos, "truncated frame: a frame of " + std::to_string(length)
+            problem(diag::ProtoFrameTruncated, pos, "truncated frame: a frame of " + std::to_string(length)
                 + " bytes runs past the end of the file (" + std::to_string(bytes.size() - pos - 4) + " bytes left)",
                 "the damaged tail is skipped");
             break;
@@ -818,7 +776,7 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
                     error.message = "zstd: " + why;
                     return false;
                 }
-                problem("proto_frame_corrupt", start, "zstd-compressed message: " + why, "the message is skipped");
+                problem(diag::ProtoFrameCorrupt, start, "zstd-compressed message: " + why, "the message is skipped");
                 continue;
             }
             decompressedTotal += plain.size();
@@ -835,7 +793,7 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
                 firstProblemAt = m.offset;
                 firstProblem = "malformed OTLP protobuf" + where + ": " + m.message;
             }
-            out.diagnostics.add(Severity::Error, "proto_message_corrupt",
+            out.diagnostics.add(diag::ProtoMessageCorrupt,
                 std::string(ctx.name) + ": byte " + std::to_string(m.offset) + where + ": " + m.message
                     + "; the framed message starting at byte " + std::to_string(start) + " is skipped");
             continue;

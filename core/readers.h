@@ -1,15 +1,13 @@
 #pragma once
 // The format readers behind loadBuffer(). Internal to the core.
 //
-// Each reader appends to a Model that is not yet finalized: resources,
-// scopes, spans (hot and cold), events, links (with `from` set), and the
-// attribute and value pools. Attribute lists, events and links of one span
-// must be contiguous ranges in their pools (build nested values first, then
-// append the finished list).
+// Each reader appends to a Model that is not yet finalized, through a
+// ModelBuilder (core/modelbuilder.h), which keeps every list contiguous.
 //
-// A problem in one record is counted in model.diagnostics (code, severity,
-// first place as "NAME: byte N" or "NAME: line N") and the record is skipped
-// or repaired; a structural problem returns false and fills `error`.
+// A problem in one record is counted in model.diagnostics (an entry of
+// core/diagnosticcodes.inc, first place as "NAME: byte N" or "NAME: line N")
+// and the record is skipped or repaired; a structural problem returns false
+// and fills `error`.
 
 #include "core/load.h"
 
@@ -43,6 +41,13 @@ bool readOtlpJson(std::string_view bytes, bool jsonLines, const ReadContext &ctx
 // OTLP protobuf: one TracesData message, or the Collector file exporter's
 // framing (4-byte big-endian length before each message, each optionally zstd).
 bool readOtlpProto(std::string_view bytes, bool framed, const ReadContext &ctx, Model &out, LoadError &error);
+
+// Jaeger JSON: a v1 query API response / Jaeger UI download ({"data": [...]}
+// or {"data": {...}}), one trace object, or an array of trace objects.
+bool readJaegerJson(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error);
+
+// Zipkin v2 JSON: a list of spans, or a list of lists of spans.
+bool readZipkinJson(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error);
 
 // Decompress gzip or zstd (by magic) into out, refusing past `limit` bytes.
 bool decompress(std::string_view bytes, uint64_t limit, std::string &out, std::string &error);

@@ -83,12 +83,12 @@ void FileFollower::consume(bool flushPartial)
             return false;
         m_counters.lines += lineCount;
         // The JSON Lines reader skips a bad line and counts it; keep its first message.
-        if (const uint64_t bad = fragment.diagnostics.count("json_line_invalid")) {
+        std::string firstBad;
+        if (const uint64_t bad = fragment.diagnostics.count(Loss::Record, &firstBad)) {
             m_counters.badLines += bad;
             std::lock_guard lock(m_errorMutex);
-            for (const auto &item : fragment.diagnostics.items())
-                if (m_error.empty() && item.code == "json_line_invalid")
-                    m_error = item.message;
+            if (m_error.empty())
+                m_error = firstBad;
         }
         m_counters.spans += fragment.spanCount();
         if (fragment.spanCount() && m_handler)

@@ -49,9 +49,6 @@ std::string jsonString(std::string_view s)
     return out + '"';
 }
 
-// The reader diagnostics that mean a span was skipped rather than repaired.
-constexpr std::string_view kSkipped[] = {"span_not_object", "span_bad_trace_id", "span_bad_span_id"};
-
 } // namespace
 
 Decoded decodeExport(std::string_view body, Encoding encoding, bool gzip, uint64_t limit)
@@ -118,15 +115,8 @@ Decoded decodeExport(std::string_view body, Encoding encoding, bool gzip, uint64
             return d;
         }
     }
-    for (auto code : kSkipped) {
-        for (const auto &item : d.fragment.diagnostics.items()) {
-            if (item.code == code) {
-                d.rejected += item.count;
-                if (d.rejectedMessage.empty())
-                    d.rejectedMessage = item.message;
-            }
-        }
-    }
+    // The diagnostics that say a span was skipped rather than repaired.
+    d.rejected = d.fragment.diagnostics.count(Loss::Span, &d.rejectedMessage);
     d.accepted = d.fragment.spanCount();
     d.ok = true;
     return d;

@@ -125,10 +125,17 @@ private slots:
         QCOMPARE(missing.err.count('\n'), 1);
         QVERIFY(missing.err.contains("/nonexistent/trace.json"));
 
-        Run notOtlp = runCauseway({QStringLiteral("stats"), sample("zipkin_v2_lens_skew.json")});
-        QCOMPARE(notOtlp.exitCode, 1);
-        QVERIFY(notOtlp.err.contains("zipkin_v2_lens_skew.json"));
-        QCOMPARE(notOtlp.err.count('\n'), 1);
+        // Nothing loadable (Jaeger UI's test trace has placeholder ids): exit 1, the first problem named.
+        Run nothing = runCauseway({QStringLiteral("stats"), sample("jaegerui_legacy_tracegraph_testTrace.json")});
+        QCOMPARE(nothing.exitCode, 1);
+        QVERIFY(nothing.err.contains("jaegerui_legacy_tracegraph_testTrace.json: byte "));
+        QVERIFY2(nothing.err.contains("no span could be read") && nothing.err.contains("'trace-123'"), nothing.err.constData());
+        QCOMPARE(nothing.err.count('\n'), 1);
+
+        // Zipkin v2 JSON is read like any trace file.
+        Run zipkin = runCauseway({QStringLiteral("stats"), QStringLiteral("--json"), sample("zipkin_v2_lens_skew.json")});
+        QCOMPARE(zipkin.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(zipkin.out).object().value(QStringLiteral("spans")).toInt(), 4);
 
         QCOMPARE(runCauseway({QStringLiteral("stats")}).exitCode, 2);
         QCOMPARE(runCauseway({QStringLiteral("stats"), QStringLiteral("--bogus"), sample("otelproto_examples_trace.json")}).exitCode, 2);

@@ -3,7 +3,7 @@
 // tests and benchmarks that need a precise link structure without a file.
 // Plain C++ (no Qt), so benchmarks can use it too.
 
-#include "core/model.h"
+#include "core/modelbuilder.h"
 
 #include <string>
 #include <string_view>
@@ -12,7 +12,7 @@
 
 namespace causeway::test {
 
-class ModelBuilder
+class TestModelBuilder
 {
 public:
     // Trace n gets the id 0x0100..00nnnnnnnn (hex order follows n); span n
@@ -55,29 +55,30 @@ public:
         SpanKind kind = SpanKind::Internal;
     };
 
-    explicit ModelBuilder(std::string_view service = "test-service")
+    explicit TestModelBuilder(std::string_view service = "test-service")
     {
         Resource resource;
-        resource.serviceName = m_model.strings.intern(service);
-        m_model.resources.push_back(resource);
+        resource.attributes = m_build.noAttributes();
+        resource.serviceName = m_build.intern(service);
         Scope scope;
-        scope.name = m_model.strings.intern("causeway.test");
-        m_model.scopes.push_back(scope);
+        scope.resource = m_build.addResource(resource);
+        scope.name = m_build.intern("causeway.test");
+        scope.attributes = m_build.noAttributes();
+        m_build.addScope(scope);
         m_service = resource.serviceName;
     }
 
-    // Appends one span with its links; returns its index before finalize().
+    // Appends one span with its links through the core builder; returns its
+    // index before finalize().
     uint32_t add(const SpanSpec &s)
     {
-        const auto index = uint32_t(m_model.hot.size());
         SpanHot hot;
         hot.start = s.start;
         hot.end = s.start + s.duration;
-        hot.name = m_model.strings.intern(s.name);
+        hot.name = m_build.intern(s.name);
         hot.service = m_service;
         hot.kind = s.kind;
         hot.status = s.status;
-        m_model.hot.push_back(hot);
 
         SpanCold cold;
         cold.traceId = traceId(s.trace);
@@ -86,29 +87,21 @@ public:
             cold.parentSpanId = spanId(s.parent);
         cold.rawKind = uint32_t(s.kind);
         cold.rawStatusCode = uint32_t(s.status);
-        cold.statusMessage = m_model.strings.intern(s.statusMessage);
+        cold.statusMessage = m_build.intern(s.statusMessage);
+        cold.attributes = m_build.noAttributes();
 
-        // Each link's attributes first, then the span's contiguous link range.
-        std::vector<Link> links;
+        m_build.beginSpan();
         for (const LinkSpec &spec : s.links) {
             Link link;
-            link.from = index;
             link.traceId = traceId(spec.trace);
             link.spanId = spanId(spec.span);
-            link.attributes.first = uint32_t(m_model.attributes.size());
-            for (const auto &[key, value] : spec.attributes) {
-                Attribute a;
-                a.key = m_model.strings.intern(key);
-                a.value = Value::makeString(m_model.strings.intern(value));
-                m_model.attributes.push_back(a);
-            }
-            link.attributes.count = uint32_t(m_model.attributes.size()) - link.attributes.first;
-            links.push_back(link);
+            m_build.beginAttributes();
+            for (const auto &[key, value] : spec.attributes)
+                m_build.addString(key, value);
+            link.attributes = m_build.endAttributes();
+            m_build.addLink(link);
         }
-        cold.links = {uint32_t(m_model.links.size()), uint32_t(links.size())};
-        m_model.links.insert(m_model.links.end(), links.begin(), links.end());
-        m_model.cold.push_back(cold);
-        return index;
+        return m_build.endSpan(hot, cold);
     }
 
     // Finalizes and hands over the model; the builder is empty afterwards.
@@ -120,6 +113,7 @@ public:
 
 private:
     Model m_model;
+    causeway::ModelBuilder m_build{m_model};
     StringId m_service = 0;
 };
 

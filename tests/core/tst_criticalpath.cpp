@@ -12,7 +12,7 @@
 #include <QtTest>
 
 using namespace causeway;
-using causeway::test::ModelBuilder;
+using causeway::test::TestModelBuilder;
 
 namespace {
 
@@ -74,7 +74,7 @@ private slots:
         // (ends with b; in start order c comes first, and as in Jaeger the
         // first child finishing last wins). c's start is 20: the child
         // finishing last strictly before 20 is none.
-        ModelBuilder b;
+        TestModelBuilder b;
         b.add({.trace = 1, .span = 1, .start = 0, .duration = 100 * ms, .name = "root"});
         b.add({.trace = 1, .span = 2, .parent = 1, .start = 10 * ms, .duration = 30 * ms, .name = "a"});
         b.add({.trace = 1, .span = 3, .parent = 1, .start = 40 * ms, .duration = 30 * ms, .name = "b"});

@@ -189,7 +189,7 @@ private slots:
         QVERIFY(a && m.str(a->value.str) == "some value");
         // The parent is not in the file: a root, with a diagnostic from finalize.
         QCOMPARE(m.hot[0].parent, kNone);
-        QCOMPARE(m.diagnostics.count("span_parent_missing"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), uint64_t(1));
     }
 
     void jaegerMemoryFixture()
@@ -440,7 +440,7 @@ private slots:
         auto r = loadText(doc, m);
         QVERIFY2(r.ok, r.error.text().c_str());
         QCOMPARE(m.spanCount(), size_t(1));
-        QCOMPARE(m.diagnostics.count("value_too_deep"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::ValueTooDeep), uint64_t(1));
         int depth = 0;
         const Value *v = &attr(m, m.cold[0].attributes, "deep")->value;
         while (v->type == ValueType::Array) {
@@ -514,7 +514,7 @@ private slots:
         QCOMPARE(m.spanCount(), size_t(2));
         QCOMPARE(m.str(m.hot[1].name), std::string_view("short"));
         QCOMPARE(m.str(m.attributes[m.cold[0].attributes.first].value.str).size(), size_t(17u << 20));
-        QCOMPARE(m.diagnostics.count("json_line_invalid"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::JsonLineInvalid), uint64_t(1));
         QVERIFY(m.diagnostics.items()[0].message.find("long.jsonl: line 3: ") == 0);
     }
 

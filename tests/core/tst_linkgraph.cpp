@@ -12,7 +12,7 @@
 #include <algorithm>
 
 using namespace causeway;
-using causeway::test::ModelBuilder;
+using causeway::test::TestModelBuilder;
 
 namespace {
 
@@ -25,7 +25,7 @@ const Attrs kOrders = {{"messaging.system", "kafka"}, {"messaging.destination.na
 // Trace numbers name the scenarios; each is described where it is built.
 Model scenarioModel()
 {
-    ModelBuilder b;
+    TestModelBuilder b;
     // Messaging: 1 publishes; 2, 3, 4 consume (fan-out); batch 5 links to 2 and 3 (fan-in).
     b.add({.trace = 1, .span = 1, .start = 0, .name = "POST /orders", .kind = SpanKind::Server});
     b.add({.trace = 1, .span = 2, .parent = 1, .start = 1 * ms, .name = "orders publish", .kind = SpanKind::Producer});
@@ -101,12 +101,12 @@ Model scenarioModel()
 // consumers 2000..2029, producer 201 exactly 25 consumers 2100..2124.
 Model fanOutModel()
 {
-    ModelBuilder b;
-    std::vector<ModelBuilder::LinkSpec> items;
+    TestModelBuilder b;
+    std::vector<TestModelBuilder::LinkSpec> items;
     for (uint32_t i = 1000; i < 2000; ++i) {
         b.add({.trace = i, .span = 1, .start = (i - 1000) * ms, .name = "item"});
         b.add({.trace = i, .span = 2, .parent = 1, .start = (i - 1000) * ms + 100, .name = "validate",
-               .links = i == 1000 ? std::vector<ModelBuilder::LinkSpec>{{300, 1}} : std::vector<ModelBuilder::LinkSpec>{}});
+               .links = i == 1000 ? std::vector<TestModelBuilder::LinkSpec>{{300, 1}} : std::vector<TestModelBuilder::LinkSpec>{}});
         items.push_back({i, 1});
     }
     b.add({.trace = 100, .span = 1, .start = 2000 * ms, .name = "batch", .links = items});
@@ -134,14 +134,14 @@ uint32_t spanNumber(const Model &model, uint32_t span)
 
 uint32_t idx(const Model &model, uint32_t n)
 {
-    return model.findTrace(ModelBuilder::traceId(n));
+    return model.findTrace(TestModelBuilder::traceId(n));
 }
 
 std::string refText(uint32_t trace, uint32_t span = 0)
 {
-    std::string text = ModelBuilder::traceId(trace).hex();
+    std::string text = TestModelBuilder::traceId(trace).hex();
     if (span)
-        text += "/" + ModelBuilder::spanId(span).hex();
+        text += "/" + TestModelBuilder::spanId(span).hex();
     return text;
 }
 
@@ -232,7 +232,7 @@ private slots:
     {
         m_model = scenarioModel();
         m_fanOut = fanOutModel();
-        QCOMPARE(m_model.diagnostics.count("span_duplicate"), uint64_t(0));
+        QCOMPARE(m_model.diagnostics.count(diag::SpanDuplicate), uint64_t(0));
     }
 
     void resolveReferences()

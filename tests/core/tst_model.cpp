@@ -112,10 +112,10 @@ private slots:
         QCOMPARE(m.hot[1].parent, kNone);
         QCOMPARE(m.hot[1].depth, uint16_t(0));
         QCOMPARE(m.traces[0].rootCount, 2u);
-        QCOMPARE(m.diagnostics.count("span_parent_missing"), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), 1u);
         // finalize() again does not count twice.
         m.finalize();
-        QCOMPARE(m.diagnostics.count("span_parent_missing"), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), 1u);
     }
 
     void selfParentAndCycleAreCut()
@@ -127,8 +127,8 @@ private slots:
         addSpan(m, 1, 4, 3, 0, 10);
         m.finalize();
         QCOMPARE(m.hot[0].parent, kNone);
-        QCOMPARE(m.diagnostics.count("span_parent_self"), 1u);
-        QCOMPARE(m.diagnostics.count("span_parent_cycle"), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentSelf), 1u);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentCycle), 1u);
         // Exactly one edge of the cycle is cut, so the rest forms a chain with depths 0, 1, 2.
         std::vector<uint16_t> depths{m.hot[1].depth, m.hot[2].depth, m.hot[3].depth};
         std::sort(depths.begin(), depths.end());
@@ -221,7 +221,7 @@ private slots:
         QCOMPARE(a.links.size(), size_t(1)); // the duplicate's link went with it
         QVERIFY(a.links[0].resolved());
         QCOMPARE(a.links[0].from, 0u);
-        QCOMPARE(a.diagnostics.count("span_duplicate"), 1u);
+        QCOMPARE(a.diagnostics.count(diag::SpanDuplicate), 1u);
     }
 
     void mergeReinternsStringsAndShiftsPools()
@@ -357,9 +357,9 @@ private slots:
     {
         // One code met on several lines keeps each line's message (up to a limit), not only the first.
         Diagnostics d;
-        d.add(Severity::Error, "json_bad_line", "x.jsonl line 3: expected a value");
-        d.add(Severity::Error, "json_bad_line", "x.jsonl line 7: unterminated string");
-        d.add(Severity::Warning, "other", "x.jsonl line 9: something else");
+        d.add(diag::JsonLineInvalid, "x.jsonl line 3: expected a value");
+        d.add(diag::JsonLineInvalid, "x.jsonl line 7: unterminated string");
+        d.add(diag::JsonWrongType, "x.jsonl line 9: something else");
         QCOMPARE(d.items().size(), size_t(2));
         const Diagnostic &bad = d.items()[0];
         QCOMPARE(bad.count, uint64_t(2));
@@ -367,14 +367,14 @@ private slots:
         QCOMPARE(bad.places.size(), size_t(2));
         QCOMPARE(bad.places[1], std::string("x.jsonl line 7: unterminated string"));
         for (int i = 0; i < 100; ++i)
-            d.add(Severity::Error, "json_bad_line", "x.jsonl line " + std::to_string(100 + i) + ": bad");
+            d.add(diag::JsonLineInvalid, "x.jsonl line " + std::to_string(100 + i) + ": bad");
         QCOMPARE(d.items()[0].count, uint64_t(102));
         QCOMPARE(d.items()[0].places.size(), Diagnostic::kKeptPlaces);
 
         // Merging (files loaded in parallel) keeps both sides' places.
         Diagnostics a, b;
-        a.add(Severity::Error, "code", "a line 1");
-        b.add(Severity::Error, "code", "b line 2");
+        a.add(diag::JsonLineInvalid, "a line 1");
+        b.add(diag::JsonLineInvalid, "b line 2");
         a.merge(b);
         QCOMPARE(a.items()[0].count, uint64_t(2));
         QCOMPARE(a.items()[0].places, (std::vector<std::string>{"a line 1", "b line 2"}));

@@ -333,10 +333,10 @@ private slots:
         const LoadResult r = load(data.SerializeAsString(), m);
         QVERIFY2(r.ok, r.error.text().c_str());
         QCOMPARE(m.spanCount(), size_t(3));
-        QCOMPARE(m.diagnostics.count("span_bad_trace_id"), uint64_t(2));
-        QCOMPARE(m.diagnostics.count("span_bad_span_id"), uint64_t(2));
-        QCOMPARE(m.diagnostics.count("link_bad_span_id"), uint64_t(1));
-        QCOMPARE(m.diagnostics.count("span_bad_parent_id"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::SpanBadTraceId), uint64_t(2));
+        QCOMPARE(m.diagnostics.count(diag::SpanBadSpanId), uint64_t(2));
+        QCOMPARE(m.diagnostics.count(diag::LinkBadSpanId), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::SpanBadParentId), uint64_t(1));
         QCOMPARE(m.cold[1].links.count, 1u);
         QCOMPARE(m.links[m.cold[1].links.first].from, 1u);
         QVERIFY(m.cold[2].parentSpanId.isZero());
@@ -356,7 +356,7 @@ private slots:
         QVERIFY(load(data.SerializeAsString(), m).ok);
         QCOMPARE(m.hot[0].start, uint64_t(2000));
         QCOMPARE(m.hot[0].end, uint64_t(2000));
-        QCOMPARE(m.diagnostics.count("span_end_before_start"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::SpanEndBeforeStart), uint64_t(1));
     }
 
     // A known field with the wrong wire type is skipped with a diagnostic;
@@ -377,7 +377,7 @@ private slots:
         QCOMPARE(m.spanCount(), size_t(1));
         QCOMPARE(str(m, m.hot[0].name), std::string("kept"));
         QCOMPARE(m.hot[0].start, uint64_t(0));
-        QCOMPARE(m.diagnostics.count("proto_wrong_wire_type"), uint64_t(2));
+        QCOMPARE(m.diagnostics.count(diag::ProtoWrongWireType), uint64_t(2));
     }
 
     void deepValuesAreCapped()
@@ -395,7 +395,7 @@ private slots:
         Model m;
         const LoadResult r = load(data.SerializeAsString(), m);
         QVERIFY2(r.ok, r.error.text().c_str());
-        QCOMPARE(m.diagnostics.count("value_too_deep"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::ValueTooDeep), uint64_t(1));
         // Walk down: the chain ends in an empty value before reaching "bottom".
         Value cur = m.attributes[m.cold[0].attributes.first].value;
         int depth = 0;
@@ -432,7 +432,7 @@ private slots:
         const LoadResult r = load(bytes, m);
         QVERIFY2(r.ok, r.error.text().c_str());
         QCOMPARE(m.spanCount(), size_t(2));
-        QCOMPARE(m.diagnostics.count("proto_frame_truncated"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::ProtoFrameTruncated), uint64_t(1));
         const std::string message = m.diagnostics.items().front().message;
         QVERIFY2(message.find("byte " + std::to_string(good.size())) != std::string::npos, message.c_str());
     }
@@ -450,7 +450,7 @@ private slots:
         QCOMPARE(m.resources.size(), size_t(2));
         QCOMPARE(m.scopes.size(), size_t(2));
         QCOMPARE(str(m, m.hot[1].name), std::string("span 3"));
-        QCOMPARE(m.diagnostics.count("proto_message_corrupt"), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::ProtoMessageCorrupt), uint64_t(1));
     }
 
     void framedNothingReadable()

@@ -235,7 +235,7 @@ class TestRoundTrip : public QObject
         QVERIFY2(error.empty(), error.c_str());
         // Clean output: nothing to repair, only what finalize() derives again.
         for (const auto &d : b.diagnostics.items())
-            QVERIFY2(a.diagnostics.count(d.code) == d.count, diagnosticsText(b).c_str());
+            QVERIFY2(a.diagnostics.count(*findDiagnosticCode(d.code)) == d.count, diagnosticsText(b).c_str());
         const std::string diff = compareModels(a, b);
         QVERIFY2(diff.empty(), diff.c_str());
         QVERIFY(write(b, format) == bytes);
@@ -472,7 +472,7 @@ private slots:
         v->set_int_value(7);
         Model a;
         QVERIFY(load("deep.pb", data.SerializeAsString(), a).empty());
-        QCOMPARE(a.diagnostics.count("value_too_deep"), uint64_t(1));
+        QCOMPARE(a.diagnostics.count(diag::ValueTooDeep), uint64_t(1));
         a.diagnostics.clear();
         for (OutputFormat f : {OutputFormat::OtlpJson, OutputFormat::OtlpProto})
             roundTrip(a, f);

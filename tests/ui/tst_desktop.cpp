@@ -304,7 +304,7 @@ private slots:
         QVERIFY(waitLoaded(w));
         QVERIFY2(w.statusText().startsWith(QStringLiteral("4 traces, 17 spans")), qPrintable(w.statusText()));
         // What the live controller hands over: the loaded traces and new ones.
-        test::ModelBuilder b("frontend");
+        test::TestModelBuilder b("frontend");
         for (uint32_t t = 1; t <= 12; ++t)
             b.add({.trace = t, .span = t * 100, .start = 1'000'000'000 + t, .duration = 10, .name = "arrived"});
         w.session()->replaceModel(std::make_shared<Model>(b.finish()));
@@ -387,9 +387,9 @@ private slots:
         w.openFiles({m_shell});
         QVERIFY(waitLoaded(w));
         const auto model = w.session()->model();
-        const uint32_t checkout = model->findTrace(test::ModelBuilder::traceId(1));
+        const uint32_t checkout = model->findTrace(test::TestModelBuilder::traceId(1));
         // The checkout's root span has no links; its child "publish orders" has.
-        const uint32_t root = model->findSpan(test::ModelBuilder::traceId(1), test::ModelBuilder::spanId(1));
+        const uint32_t root = model->findSpan(test::TestModelBuilder::traceId(1), test::TestModelBuilder::spanId(1));
         w.session()->navigateTo(checkout, root);
         QAction *both = w.action(QStringLiteral("chainBoth"));
         QCOMPARE(both->iconText(), QStringLiteral("Chain from Span"));
@@ -418,9 +418,9 @@ private slots:
         w.openFiles({m_shell});
         QVERIFY(waitLoaded(w));
         const auto model = w.session()->model();
-        const uint32_t consume = model->findTrace(test::ModelBuilder::traceId(2));
-        const uint32_t checkout = model->findTrace(test::ModelBuilder::traceId(1));
-        w.session()->navigateTo(consume, model->findSpan(test::ModelBuilder::traceId(2), test::ModelBuilder::spanId(10)));
+        const uint32_t consume = model->findTrace(test::TestModelBuilder::traceId(2));
+        const uint32_t checkout = model->findTrace(test::TestModelBuilder::traceId(1));
+        w.session()->navigateTo(consume, model->findSpan(test::TestModelBuilder::traceId(2), test::TestModelBuilder::spanId(10)));
         QTreeView *view = w.details()->view();
         const QModelIndex section = w.details()->detailsModel()->section(QStringLiteral("Links to"));
         QVERIFY(section.isValid());

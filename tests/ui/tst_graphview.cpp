@@ -41,7 +41,7 @@ std::shared_ptr<const Model> loadOrders()
 // A producer whose message `consumers` traces link to, and a retry chain after the first consumer.
 std::shared_ptr<const Model> fanOut(uint32_t consumers)
 {
-    test::ModelBuilder b("shop");
+    test::TestModelBuilder b("shop");
     b.add({.trace = 1, .span = 1, .start = 0, .duration = 5000000, .name = "publish batch"});
     for (uint32_t i = 0; i < consumers; ++i)
         b.add({.trace = 100 + i, .span = 100 + i, .start = 10000000 + i * 1000, .duration = 2000000,
@@ -129,7 +129,7 @@ private slots:
     {
         const auto model = fanOut(40);
         DrawingOptions options;
-        options.trace = model->findTrace(test::ModelBuilder::traceId(1));
+        options.trace = model->findTrace(test::TestModelBuilder::traceId(1));
         QString error;
         auto picture = buildGraphPicture(*model, options, &error);
         QVERIFY(picture);
@@ -269,7 +269,7 @@ private slots:
         view.show();
         const auto model = fanOut(30);
         session.setModel(model);
-        session.navigateTo(model->findTrace(test::ModelBuilder::traceId(1)));
+        session.navigateTo(model->findTrace(test::TestModelBuilder::traceId(1)));
         QVERIFY(waitForLayout(view));
         const GraphPicture *picture = view.picture();
         QVERIFY(picture);
@@ -305,7 +305,7 @@ private slots:
         QVERIFY(waitForLayout(view));
 
         // Back on the producer, the block is still expanded; Collapse makes it one node again.
-        session.navigateTo(model->findTrace(test::ModelBuilder::traceId(1)));
+        session.navigateTo(model->findTrace(test::TestModelBuilder::traceId(1)));
         QVERIFY(waitForLayout(view));
         picture = view.picture();
         group = groupNode();
@@ -323,7 +323,7 @@ private slots:
     {
         const auto model = fanOut(1000);
         DrawingOptions options;
-        options.trace = model->findTrace(test::ModelBuilder::traceId(1));
+        options.trace = model->findTrace(test::TestModelBuilder::traceId(1));
         QString error;
         auto collapsed = buildGraphPicture(*model, options, &error);
         QVERIFY(collapsed);
@@ -351,7 +351,7 @@ private slots:
         view.show();
         const auto small = fanOut(1); // producer, one consumer, its retry
         session.setModel(small);
-        session.navigateTo(small->findTrace(test::ModelBuilder::traceId(1)));
+        session.navigateTo(small->findTrace(test::TestModelBuilder::traceId(1)));
         QVERIFY(waitForLayout(view));
         view.fit();
         QVERIFY2(view.zoom() <= 1.0, qPrintable(QString::number(view.zoom())));
@@ -359,7 +359,7 @@ private slots:
         // A block of 1,000 in a small view: text stays readable, the centre in view.
         const auto big = fanOut(1000);
         session.setModel(big);
-        session.navigateTo(big->findTrace(test::ModelBuilder::traceId(1)));
+        session.navigateTo(big->findTrace(test::TestModelBuilder::traceId(1)));
         QVERIFY(waitForLayout(view));
         view.resize(500, 350);
         int group = -1;

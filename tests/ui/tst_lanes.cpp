@@ -43,7 +43,7 @@ constexpr uint64_t kMs = 1000000;
 constexpr uint64_t kBase = 1700000000ull * 1000000000ull; // Nov 2023, in ns
 
 // Builds a Model the way the readers do: spans with ids, links by id, then finalize().
-class ModelBuilder
+class TestModelBuilder
 {
 public:
     static TraceId traceId(uint64_t n)
@@ -133,7 +133,7 @@ struct FanIn
 
 FanIn smallFanOut()
 {
-    ModelBuilder b;
+    TestModelBuilder b;
     FanIn f;
     b.span(1, 1, 0, kBase, kBase + 3 * kMs, "POST /orders", "checkout");
     f.publish = b.span(1, 2, 1, kBase + kMs, kBase + 2 * kMs, "orders publish", "checkout");
@@ -149,7 +149,7 @@ FanIn smallFanOut()
 
 uint32_t traceOf(const Model &m, uint64_t n)
 {
-    return m.findTrace(ModelBuilder::traceId(n));
+    return m.findTrace(TestModelBuilder::traceId(n));
 }
 
 int edgeFromTrace(const Model &m, const LanesLayout &layout, uint32_t trace)
@@ -313,7 +313,7 @@ void TestLanes::collectsBothDirections()
 void TestLanes::depthTwoReachesTwoHops()
 {
     // A retry chain: 3 retries 2, 2 retries 1; and 4 is a batch over 3.
-    ModelBuilder b;
+    TestModelBuilder b;
     const uint32_t a = b.span(1, 1, 0, kBase, kBase + 2 * kMs, "attempt 1", "payments", true);
     const uint32_t r1 = b.span(2, 1, 0, kBase + 10 * kMs, kBase + 12 * kMs, "attempt 2", "payments", true);
     const uint32_t r2 = b.span(3, 1, 0, kBase + 30 * kMs, kBase + 32 * kMs, "attempt 3", "payments");
@@ -354,7 +354,7 @@ namespace {
 // A producer with `n` consumer traces, each linking to the publish span.
 std::shared_ptr<const Model> bigFanOut(int n, uint32_t *publish = nullptr)
 {
-    ModelBuilder b;
+    TestModelBuilder b;
     b.span(1, 1, 0, kBase, kBase + 5 * kMs, "nightly export", "exporter");
     const uint32_t p = b.span(1, 2, 1, kBase + kMs, kBase + 2 * kMs, "publish batch", "exporter");
     if (publish)
@@ -605,7 +605,7 @@ void TestLanes::groupLaneOpensListThatNavigates()
 
 void TestLanes::depthControl()
 {
-    ModelBuilder b;
+    TestModelBuilder b;
     b.span(1, 1, 0, kBase, kBase + 2 * kMs, "attempt 1", "payments", true);
     const uint32_t r1 = b.span(2, 1, 0, kBase + 10 * kMs, kBase + 12 * kMs, "attempt 2", "payments", true);
     const uint32_t r2 = b.span(3, 1, 0, kBase + 30 * kMs, kBase + 32 * kMs, "attempt 3", "payments");
@@ -638,7 +638,7 @@ void TestLanes::depthControl()
 void TestLanes::hoursApartTracesGetABreak()
 {
     // A message consumed 2 h 14 min after it was produced.
-    ModelBuilder b;
+    TestModelBuilder b;
     const uint64_t later = kBase + (2 * 3600 + 14 * 60) * 1000 * kMs;
     b.span(1, 1, 0, kBase, kBase + 4 * kMs, "enqueue report", "scheduler");
     const uint32_t consume = b.span(2, 1, 0, later + 4 * kMs, later + 9 * kMs, "build report", "reports");

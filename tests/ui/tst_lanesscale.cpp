@@ -28,7 +28,7 @@
 
 using namespace causeway;
 using namespace causeway::ui;
-using causeway::test::ModelBuilder;
+using causeway::test::TestModelBuilder;
 
 namespace {
 
@@ -59,10 +59,10 @@ struct Scenario
 
 Scenario generate(uint32_t n, bool fanIn)
 {
-    ModelBuilder b("shop");
+    TestModelBuilder b("shop");
     const uint64_t hubStart = fanIn ? kBase + uint64_t(n) * 250 * kMs + 5000 * kMs : kBase;
     const uint32_t itemsBase = 100;
-    std::vector<ModelBuilder::LinkSpec> hubLinks;
+    std::vector<TestModelBuilder::LinkSpec> hubLinks;
     auto itemStart = [&](uint32_t i) {
         return fanIn ? kBase + uint64_t(i) * 250 * kMs : kBase + 50 * kMs + uint64_t(i) * 250 * kMs;
     };
@@ -80,7 +80,7 @@ Scenario generate(uint32_t n, bool fanIn)
         const bool deadLetter = n > 3 && i == n - 1;
         const char *name = retry ? "retry item" : deadLetter ? "dead-letter handler" : "process item";
         const uint64_t duration = i == 7 % std::max<uint32_t>(n, 1) && n >= 40 ? 5000 * kMs : (2 + i % 5) * kMs;
-        std::vector<ModelBuilder::LinkSpec> links;
+        std::vector<TestModelBuilder::LinkSpec> links;
         if (!fanIn)
             links.push_back({1, 2, {{"item.sku", sku(i)}}});
         b.add({.trace = t, .span = 1, .start = itemStart(i), .duration = duration, .name = name, .links = links,
@@ -90,10 +90,10 @@ Scenario generate(uint32_t n, bool fanIn)
     }
     Scenario s;
     s.model = std::make_shared<const Model>(b.finish());
-    s.hub = s.model->findTrace(ModelBuilder::traceId(1));
-    s.follower = s.model->findTrace(ModelBuilder::traceId(2));
+    s.hub = s.model->findTrace(TestModelBuilder::traceId(1));
+    s.follower = s.model->findTrace(TestModelBuilder::traceId(2));
     for (uint32_t i = 0; i < n; ++i)
-        s.members.push_back(s.model->findTrace(ModelBuilder::traceId(itemsBase + i)));
+        s.members.push_back(s.model->findTrace(TestModelBuilder::traceId(itemsBase + i)));
     return s;
 }
 

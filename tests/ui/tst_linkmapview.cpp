@@ -51,7 +51,7 @@ std::shared_ptr<const Model> sample()
 // `n` consumer traces linking one producer, every third one failing.
 std::shared_ptr<const Model> fanOut(uint32_t n)
 {
-    test::ModelBuilder b("shop");
+    test::TestModelBuilder b("shop");
     b.add({.trace = 1, .span = 1, .start = 0, .duration = 5'000'000, .name = "publish", .kind = SpanKind::Producer});
     for (uint32_t i = 0; i < n; ++i)
         b.add({.trace = 100 + i, .span = 100 + i, .start = 10'000'000 + uint64_t(i) * 1'000'000, .duration = 2'000'000,

@@ -85,7 +85,7 @@ private slots:
         const LoadOutcome outcome = waitFor(done);
         QCOMPARE(int(outcome.status), int(LoadOutcome::Status::Loaded));
         QCOMPARE(outcome.model->spanCount(), shell.model->spanCount());
-        QCOMPARE(outcome.model->diagnostics.count("proto_frame_truncated"), uint64_t(1));
+        QCOMPARE(outcome.model->diagnostics.count(diag::ProtoFrameTruncated), uint64_t(1));
     }
 
     void fatalErrorNamesTheFile()

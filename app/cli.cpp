@@ -2,8 +2,9 @@
 
 #include "core/load.h"
 
+#include <algorithm>
 #include <charconv>
-#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 namespace causeway::app {
@@ -113,6 +114,81 @@ bool loadForCommand(const std::vector<std::string> &files, Model &model)
     return true;
 }
 
+namespace {
+
+// Qt's own command-line options (QGuiApplication and QApplication), with
+// whether they take a value. QApplication removes them from argv itself; this
+// table only lets a bad option be refused before a display is needed. Qt
+// accepts them with one dash or two.
+const std::map<std::string, bool> &qtOptions()
+{
+    static const std::map<std::string, bool> options{
+        {"platform", true}, {"platformpluginpath", true}, {"platformtheme", true}, {"plugin", true},
+        {"qmljsdebugger", true}, {"qwindowgeometry", true}, {"geometry", true}, {"qwindowicon", true},
+        {"icon", true}, {"qwindowtitle", true}, {"title", true}, {"reverse", false}, {"session", true},
+        {"display", true}, {"name", true}, {"style", true}, {"stylesheet", true}, {"widgetcount", false},
+        {"nograb", false}, {"dograb", false}, {"visual", true}, {"ncols", true}, {"cmap", false},
+        {"testability", false}, {"qwindowscreen", true}};
+    return options;
+}
+
+// The Qt option `arg` names, or nullptr; "-style=Fusion" and "--style" count too.
+const bool *qtOption(const std::string &arg, bool &inlineValue)
+{
+    std::string name = arg.substr(arg.rfind("--", 0) == 0 ? 2 : 1);
+    inlineValue = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+        name.resize(eq);
+        inlineValue = true;
+    }
+    auto it = qtOptions().find(name);
+    return it == qtOptions().end() ? nullptr : &it->second;
+}
+
+// Edit distance with transpositions (optimal string alignment), for "did you mean".
+size_t editDistance(const std::string &a, const std::string &b)
+{
+    std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+    for (size_t i = 0; i <= a.size(); ++i)
+        d[i][0] = i;
+    for (size_t j = 0; j <= b.size(); ++j)
+        d[0][j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+// A word a command could be: lowercase letters and dashes, no path or extension.
+bool looksLikeCommand(const std::string &arg)
+{
+    if (arg.empty() || arg.size() > 32)
+        return false;
+    return std::all_of(arg.begin(), arg.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; })
+        && arg.front() != '-';
+}
+
+} // namespace
+
+std::string suggestCommand(const std::string &word)
+{
+    std::string best;
+    size_t bestDistance = std::max<size_t>(2, word.size() / 3) + 1;
+    for (const auto &[name, command] : registry()) {
+        const size_t distance = editDistance(word, name);
+        if (distance < bestDistance || (distance == bestDistance && !best.empty() && name < best)) {
+            bestDistance = distance;
+            best = name;
+        }
+    }
+    return best;
+}
+
 int run(int argc, char **argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -142,22 +218,35 @@ int run(int argc, char **argv)
             }
             return it->second.run(rest);
         }
-        if (args[0].size() > 1 && args[0][0] == '-' && args[0] != "--") {
-            std::cerr << "causeway: unknown option " << args[0] << "\nRun 'causeway --help' for usage.\n";
+        // As git does: a misspelt command is not a file to open.
+        std::error_code ec;
+        if (looksLikeCommand(args[0]) && !std::filesystem::exists(args[0], ec)) {
+            std::cerr << "causeway: unknown command '" << args[0] << "'";
+            if (const std::string suggestion = suggestCommand(args[0]); !suggestion.empty())
+                std::cerr << " (did you mean '" << suggestion << "'?)";
+            std::cerr << "\nRun 'causeway --help' for the commands.\n";
             return kExitUsage;
         }
     }
-    // Anything else is a list of files for the GUI (Qt options such as -platform pass through).
-    std::vector<std::string> files;
-    for (int i = 1; i < argc; ++i) {
-        if (argv[i][0] == '-') {
-            if (i + 1 < argc && (!std::strcmp(argv[i], "-platform") || !std::strcmp(argv[i], "-style")))
+    // The GUI. Qt's standard options (-platform, -style, -stylesheet, -reverse,
+    // ...) are QApplication's: it takes them out of argv. Anything else that
+    // looks like an option is refused here, before a display is needed.
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        if (a == "--")
+            break;
+        if (a.size() < 2 || a[0] != '-')
+            continue;
+        bool inlineValue = false;
+        if (const bool *takesValue = qtOption(a, inlineValue)) {
+            if (*takesValue && !inlineValue)
                 ++i;
             continue;
         }
-        files.emplace_back(argv[i]);
+        std::cerr << "causeway: unknown option " << a << "\nRun 'causeway --help' for usage.\n";
+        return kExitUsage;
     }
-    return runGui(argc, argv, files);
+    return runGui(argc, argv);
 }
 
 } // namespace causeway::app

@@ -68,7 +68,11 @@ bool parseCount(const std::string &text, uint64_t &out);
 
 int run(int argc, char **argv);
 
-// Opens the GUI (app/gui.cpp).
-int runGui(int argc, char **argv, const std::vector<std::string> &files);
+// The registered command nearest to a misspelt `word`, or empty when none is close.
+std::string suggestCommand(const std::string &word);
+
+// Opens the GUI (app/gui.cpp). QApplication takes Qt's own options out of
+// argv first; what remains are the files to open.
+int runGui(int argc, char **argv);
 
 } // namespace causeway::app

@@ -5,9 +5,11 @@
 
 #include "core/layout/graphlayout.h"
 #include "core/linkgraph.h"
+#include "core/linkmap.h"
 #include "core/load.h"
 #include "ui/drawing.h"
 #include "ui/graphpainter.h"
+#include "ui/linkmappainter.h"
 
 #include <QGuiApplication>
 #include <QPainter>
@@ -24,19 +26,23 @@ namespace causeway::app {
 namespace {
 
 constexpr const char *kUsage =
-    "Usage: causeway export --view graph|flame|lanes [--trace REF] [--span SPANID] [--depth N]\n"
+    "Usage: causeway export --view graph|flame|lanes|linkmap [--trace REF] [--span SPANID] [--depth N]\n"
+    "                       [--by service|operation|destination]\n"
     "                       --format svg|png|pdf|dot -o OUT [--width PX] [--scale S] [--dark] FILE...\n\n"
     "Draws a view of the loaded traces to an image file, the way the GUI shows it,\n"
     "without needing a display.\n\n"
     "  --view VIEW       graph: the traces tied by span links (the default);\n"
     "                    flame: one trace's spans; lanes: one trace with its linked\n"
     "                    traces in lanes on one time axis\n"
-    "  --trace REF       TRACEID or TRACEID/SPANID to show or centre on. Without it\n"
+    "  --trace REF       TRACEID or TRACEID/SPANID (unique prefixes will do) to show\n"
+    "                    or centre on. Without it\n"
     "                    the graph shows every trace, and flame and lanes show the\n"
-    "                    trace with the most links\n"
+    "                    trace with the most links; linkmap: every link of the\n"
+    "                    files, aggregated between groups of spans\n"
+    "  --by GROUPING     linkmap: service (the default), operation or destination\n"
     "  --span SPANID     a span to select (its trace, if --trace is not given)\n"
     "  --depth N         link hops around the trace (graph: default 2; lanes: 1)\n"
-    "  --format FMT      svg, png, pdf, or dot (the Graphviz source; graph only);\n"
+    "  --format FMT      svg, png, pdf, or dot (the Graphviz source; graph, linkmap);\n"
     "                    without it, taken from the name of OUT\n"
     "  -o, --output OUT  the file to write\n"
     "  --width PX        flame, lanes: the width to draw for (default 1600);\n"
@@ -96,13 +102,20 @@ int exportView(const std::vector<std::string> &argvIn)
         return status;
     Args args;
     std::string error;
-    if (!args.parse(argv, {"--view", "--trace", "--span", "--depth", "--format", "-o", "--output", "--width", "--scale"},
+    if (!args.parse(argv, {"--view", "--trace", "--span", "--depth", "--format", "-o", "--output", "--width", "--scale", "--by"},
                     {"--dark"}, error))
         return usageError("export", error);
 
     const std::string view = args.value("--view").value_or("graph");
-    if (view != "graph" && view != "flame" && view != "lanes")
-        return usageError("export", "unknown view '" + view + "' (graph, flame or lanes)");
+    if (view != "graph" && view != "flame" && view != "lanes" && view != "linkmap")
+        return usageError("export", "unknown view '" + view + "' (graph, flame, lanes or linkmap)");
+    LinkMapGrouping grouping = LinkMapGrouping::Service;
+    if (auto by = args.value("--by")) {
+        if (view != "linkmap")
+            return usageError("export", "--by is for the linkmap view only");
+        if (!parseLinkMapGrouping(*by, grouping))
+            return usageError("export", "--by takes service, operation or destination, not '" + *by + "'");
+    }
     auto output = args.value("-o");
     if (!output)
         output = args.value("--output");
@@ -114,8 +127,8 @@ int exportView(const std::vector<std::string> &argvIn)
     if (!format)
         return usageError("export", "--format is required (svg, png, pdf or dot)");
     std::optional<ui::ImageFormat> imageFormat;
-    if (*format == "dot" && view != "graph")
-        return usageError("export", "--format dot is for the graph view only");
+    if (*format == "dot" && view != "graph" && view != "linkmap")
+        return usageError("export", "--format dot is for the graph and linkmap views only");
     if (*format != "dot") {
         imageFormat = ui::imageFormatFromName(QString::fromStdString(*format));
         if (!imageFormat)
@@ -185,7 +198,8 @@ int exportView(const std::vector<std::string> &argvIn)
         options.span = span;
         options.trace = model.hot[span].trace;
     }
-    if (view != "graph" && options.trace == kNone) {
+    const bool picture = view == "graph" || view == "linkmap"; // scaled to --width, not flowed
+    if (!picture && options.trace == kNone) {
         // Where the story is: the trace with the most links, as the GUI opens on.
         options.trace = 0;
         for (uint32_t t = 1; t < model.traces.size(); ++t) {
@@ -194,7 +208,7 @@ int exportView(const std::vector<std::string> &argvIn)
                 options.trace = t;
         }
     }
-    if (view != "graph" && width)
+    if (!picture && width)
         options.width = *width;
 
     // Drawing needs fonts, hence a QGuiApplication; offscreen needs no display.
@@ -208,10 +222,18 @@ int exportView(const std::vector<std::string> &argvIn)
 
     QString qerror;
     if (*format == "dot") {
-        std::shared_ptr<ui::GraphPicture> picture = ui::buildGraphPicture(model, options, &qerror);
-        if (!picture)
-            return fatalError(qerror.toStdString());
-        const std::string text = toDot(picture->layoutRequest());
+        std::string text;
+        if (view == "linkmap") {
+            std::shared_ptr<ui::LinkMapPicture> map = ui::buildLinkMapPicture(model, grouping, options.dark, &qerror);
+            if (!map)
+                return fatalError(qerror.toStdString());
+            text = toDot(map->layoutRequest());
+        } else {
+            std::shared_ptr<ui::GraphPicture> graph = ui::buildGraphPicture(model, options, &qerror);
+            if (!graph)
+                return fatalError(qerror.toStdString());
+            text = toDot(graph->layoutRequest());
+        }
         std::ofstream out(*output, std::ios::binary | std::ios::trunc);
         if (!out)
             return fatalError(*output + ": cannot open for writing");
@@ -229,11 +251,13 @@ int exportView(const std::vector<std::string> &argvIn)
         drawing = ui::flameDrawing(model, options);
     else if (view == "lanes")
         drawing = ui::lanesDrawing(model, options);
+    else if (view == "linkmap")
+        drawing = ui::linkMapDrawing(model, grouping, options.dark, &qerror);
     else
         drawing = ui::graphDrawing(model, options, &qerror);
     if (!drawing)
         return fatalError(qerror.toStdString());
-    if (view == "graph" && width) {
+    if (picture && width) {
         // Scale the whole picture, text included, so every format comes out this wide.
         const double k = *width / drawing->size.width();
         auto paint = drawing->paint;
@@ -261,7 +285,7 @@ int exportView(const std::vector<std::string> &argvIn)
     return kExitOk;
 }
 
-const CommandRegistrar exportCommand({"export", "draw the graph, flame or lanes view to SVG, PNG or PDF (graph also DOT)", std::string(kUsage) + "\nWith --backend (and --trace), linked traces that are not in the files are\nfetched first, --depth hops both ways; FILEs are optional.\n\n" + kBackendUsage, exportView});
+const CommandRegistrar exportCommand({"export", "draw the graph, flame, lanes or link map view to SVG, PNG or PDF (graph, link map also DOT)", std::string(kUsage) + "\nWith --backend (and --trace), linked traces that are not in the files are\nfetched first, --depth hops both ways; FILEs are optional.\n\n" + kBackendUsage, exportView});
 
 } // namespace
 

@@ -2,6 +2,7 @@
 
 #include "app/cli.h"
 #include "app/cli_backend.h"
+#include "app/cli_timing.h"
 
 #include "core/linkgraph.h"
 #include "core/load.h"
@@ -35,10 +36,9 @@ bool depthOption(const Args &args, const char *command, uint32_t &depth, int &st
 // and for presence after it.
 bool checkReferenceSyntax(const std::string &text)
 {
-    TraceId trace;
-    std::optional<SpanId> span;
+    ReferencePattern pattern;
     std::string error;
-    if (!parseReference(text, trace, span, &error)) {
+    if (!parseReferencePattern(text, pattern, &error)) {
         fatalError(error);
         return false;
     }
@@ -59,7 +59,7 @@ int chainCommand(const std::vector<std::string> &argvIn)
         return status;
     Args args;
     std::string error;
-    if (!args.parse(argv, {"--depth"}, {"--upstream", "--downstream", "--both", "--json"}, error))
+    if (!args.parse(argv, {"--depth"}, {"--upstream", "--downstream", "--both", "--json", "--timing"}, error))
         return usageError("chain", error);
     const int directions = int(args.flag("--upstream")) + int(args.flag("--downstream")) + int(args.flag("--both"));
     if (directions > 1)
@@ -96,6 +96,8 @@ int chainCommand(const std::vector<std::string> &argvIn)
     if (!resolveReference(model, positionals[0], start, error))
         return fatalError(error);
 
+    if (args.flag("--timing"))
+        return printChainTiming(model, start, options, args.flag("--json"));
     const ChainResult result = chain(model, start, options);
     if (args.flag("--json")) {
         nlohmann::ordered_json ids = nlohmann::ordered_json::array();
@@ -172,14 +174,22 @@ int errorsCommand(const std::vector<std::string> &argvIn)
 }
 
 const CommandRegistrar chainRegistration({"chain", "traces causally linked to a trace or span, following span links",
-    "Usage: causeway chain [--upstream|--downstream|--both] [--depth N] [--json] REF FILE...\n\n"
-    "REF is TRACEID or TRACEID/SPANID in hex. A link on span S pointing to span T\n"
+    "Usage: causeway chain [--upstream|--downstream|--both] [--depth N] [--timing] [--json] REF FILE...\n\n"
+    "REF is TRACEID or TRACEID/SPANID in hex; any unique prefix of an id will do\n"
+    "(such as the 8-digit short ids the views show). A link on span S pointing to span T\n"
     "says T caused S.\n\n"
     "  --upstream     follow links from linking spans to their targets (causes)\n"
     "  --downstream   follow links backwards, to the spans that link here (effects)\n"
     "  --both         either way: every trace connected by links (the default)\n"
     "  --depth N      at most N hops (default: no limit)\n"
-    "  --json         {\"traces\": [TRACEID, ...]}, sorted, including the start\n\n"
+    "  --json         {\"traces\": [TRACEID, ...]}, sorted, including the start\n"
+    "  --timing       where the chain's time goes: elapsed from its first span to its\n"
+    "                 last, split into time inside traces and between them (queues,\n"
+    "                 batching, back-off), per trace in start order with the lag of\n"
+    "                 the link that reached it; overlapping traces count once. With\n"
+    "                 --json: {startNanos, endNanos, elapsedNanos, insideNanos,\n"
+    "                 betweenNanos, hops: [{traceId, root, hops, startNanos, endNanos,\n"
+    "                 waitBeforeNanos, insideNanos, via}]}\n\n"
     "For a span reference the first hop uses only that span's links; later hops\n"
     "use any span of the traces reached. Text output: one trace per line with its\n"
     "hops from the start and its root span's name.\n\n"
@@ -190,7 +200,7 @@ const CommandRegistrar chainRegistration({"chain", "traces causally linked to a 
 const CommandRegistrar errorsRegistration({"errors", "error spans in the traces downstream of a trace or span",
     "Usage: causeway errors --downstream-of REF [--depth N] [--json] FILE...\n\n"
     "Lists the spans with status ERROR in the traces that REF (TRACEID or\n"
-    "TRACEID/SPANID, hex) caused through span links, directly or not; the\n"
+    "TRACEID/SPANID, hex, or any unique prefix of them) caused through span links, directly or not; the\n"
     "start trace itself is not included.\n\n"
     "  --depth N   at most N hops (default: no limit)\n"
     "  --json      {\"spans\": [{\"traceId\", \"spanId\", \"name\", \"message\"}]},\n"

@@ -88,12 +88,20 @@ int receive(const std::vector<std::string> &argv)
     if (!recorder.open(*output, args.flag("--append"), error))
         return fatalError(error);
     std::atomic<uint64_t> spans{0};
+    // A fragment that cannot be written (the disk is full) is refused, so the
+    // sender hears "unavailable, retry" and the receiver goes on.
     auto handler = [&](Model &&fragment) {
         const uint64_t n = fragment.spanCount();
-        recorder.write(fragment);
+        if (!recorder.write(fragment))
+            return false;
         spans += n;
+        return true;
     };
 
+    // Handled before anything is announced: a script that sends SIGTERM as
+    // soon as it reads the endpoint must get the summary, not a killed process.
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
     std::unique_ptr<live::HttpReceiver> httpReceiver;
     std::unique_ptr<live::GrpcReceiver> grpcReceiver;
     std::unique_ptr<live::FileFollower> follower;
@@ -118,10 +126,9 @@ int receive(const std::vector<std::string> &argv)
         std::cerr << "causeway receive: warning: listening beyond this machine; anyone who can reach it can send data"
                   << std::endl;
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
     const auto started = std::chrono::steady_clock::now();
     const char *reason = "limit";
+    uint64_t reportedFailures = 0;
     for (;;) {
         if (g_signal) {
             reason = g_signal == SIGINT ? "SIGINT" : "SIGTERM";
@@ -135,8 +142,12 @@ int receive(const std::vector<std::string> &argv)
             reason = "--duration elapsed";
             break;
         }
-        if (!recorder.error().empty())
-            break;
+        if (const uint64_t failures = recorder.failedWrites(); failures > reportedFailures) {
+            reportedFailures = failures;
+            if (const std::string why = recorder.error(); !why.empty())
+                std::cerr << "causeway receive: cannot write: " << why << " (" << failures
+                          << " requests refused with 503 so far; still receiving)" << std::endl;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (httpReceiver)
@@ -164,6 +175,8 @@ int receive(const std::vector<std::string> &argv)
               << "spans written     " << recorder.spans() << " in " << recorder.lines() << " lines to " << *output << '\n'
               << "requests          " << requests << " (" << failed << " refused)\n"
               << "spans rejected    " << rejected << '\n';
+    if (const uint64_t failures = recorder.failedWrites())
+        std::cout << "write failures    " << failures << " (answered 503: " << recorder.error() << ")\n";
     if (follower)
         std::cout << "followed lines    " << follower->counters().lines << " (" << follower->counters().badLines
                   << " unreadable, " << follower->counters().reopened << " reopenings)\n";

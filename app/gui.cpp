@@ -38,7 +38,7 @@ QIcon appIcon()
 
 } // namespace
 
-int runGui(int argc, char **argv, const std::vector<std::string> &files)
+int runGui(int argc, char **argv)
 {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Causeway"));
@@ -52,9 +52,19 @@ int runGui(int argc, char **argv, const std::vector<std::string> &files)
     ui::MainWindow window;
     window.setSampleFiles(sampleFiles());
     window.show();
+    // Qt's options are gone from argv now: the rest are files ("--" ends options).
     QStringList paths;
-    for (const std::string &f : files)
-        paths << QString::fromLocal8Bit(f.c_str());
+    bool onlyFiles = false;
+    for (int i = 1; i < argc; ++i) {
+        const QString arg = QString::fromLocal8Bit(argv[i]);
+        if (!onlyFiles && arg == QLatin1String("--")) {
+            onlyFiles = true;
+            continue;
+        }
+        if (!onlyFiles && arg.size() > 1 && arg.startsWith(QLatin1Char('-')))
+            continue; // a Qt option QApplication left in place (it already used it)
+        paths << arg;
+    }
     if (!paths.isEmpty())
         window.openFiles(paths);
     return app.exec();

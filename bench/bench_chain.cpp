@@ -22,15 +22,15 @@
 using namespace causeway;
 using causeway::bench::g_sink;
 using causeway::bench::medianMs;
-using causeway::test::ModelBuilder;
+using causeway::test::TestModelBuilder;
 
 namespace {
 
 Model fanOut(uint32_t items)
 {
-    ModelBuilder b;
+    TestModelBuilder b;
     constexpr uint64_t ms = 1'000'000;
-    std::vector<ModelBuilder::LinkSpec> links;
+    std::vector<TestModelBuilder::LinkSpec> links;
     links.reserve(items);
     for (uint32_t i = 0; i < items; ++i) {
         const uint32_t t = 1000 + i;
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     const auto b0 = std::chrono::steady_clock::now();
     const Model model = fanOut(items);
     const auto b1 = std::chrono::steady_clock::now();
-    const uint32_t batch = model.findTrace(ModelBuilder::traceId(1));
+    const uint32_t batch = model.findTrace(TestModelBuilder::traceId(1));
     std::printf("model: %zu traces, %zu spans, %zu links (built and finalized in %.1f ms); %d repeats, medians\n",
                 model.traces.size(), model.spanCount(), model.links.size(),
                 std::chrono::duration<double, std::milli>(b1 - b0).count(), repeats);
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     });
     rows.push_back({"chain both ways from the batch", chainBoth});
     rows.push_back({"chain both ways from one item", medianMs(repeats, [&] {
-                        const uint32_t item = model.findTrace(ModelBuilder::traceId(1000 + items / 2));
+                        const uint32_t item = model.findTrace(TestModelBuilder::traceId(1000 + items / 2));
                         return uint64_t(chain(model, {item, kNone}, {Direction::Both}).traces.size());
                     })});
     uint64_t groupMembers = 0;

@@ -7,6 +7,7 @@
 // Run with QT_QPA_PLATFORM=offscreen. Options: --png-dir DIR saves rendered
 // pictures of the widget; --spans N runs one size only; --frames N.
 
+#include "core/modelbuilder.h"
 #include "ui/flamegraph.h"
 #include "ui/flamepainter.h"
 #include "ui/palette.h"
@@ -78,10 +79,10 @@ private:
         std::memcpy(c.spanId.bytes.data(), &id, 8);
         if (parent != kNone)
             c.parentSpanId = m_model.cold[parent].spanId;
-        m_model.hot.push_back(h);
-        m_model.cold.push_back(c);
         (void)depth;
-        return uint32_t(m_model.hot.size() - 1);
+        causeway::ModelBuilder build(m_model);
+        build.beginSpan();
+        return build.endSpan(h, c);
     }
 
     void node(uint32_t self, int depth, uint64_t start, uint64_t end, size_t budget, int levels)

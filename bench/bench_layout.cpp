@@ -29,7 +29,7 @@
 #include <vector>
 
 using namespace causeway;
-using causeway::test::ModelBuilder;
+using causeway::test::TestModelBuilder;
 
 namespace {
 
@@ -50,7 +50,7 @@ double medianMs(int repeats, const std::function<void()> &work)
 
 Model fanOut(uint32_t traces)
 {
-    ModelBuilder b("producer");
+    TestModelBuilder b("producer");
     b.add({.trace = 1, .span = 1, .start = 0, .duration = 5 * kMs, .name = "publish orders", .kind = SpanKind::Producer});
     for (uint32_t i = 1; i < traces; ++i)
         b.add({.trace = 1 + i, .span = 1 + i, .start = 10 * kMs + i * 1000, .duration = 2 * kMs, .name = "process order",
@@ -60,18 +60,18 @@ Model fanOut(uint32_t traces)
 
 Model mixed(uint32_t traces)
 {
-    ModelBuilder b("shop");
+    TestModelBuilder b("shop");
     const uint32_t hubs = std::max(1u, traces / 42);
     uint32_t next = 1;
     uint32_t previousSettlement = 0;
     for (uint32_t h = 0; h < hubs; ++h) {
         const uint32_t hub = next++;
         const uint64_t t0 = uint64_t(h) * 1000 * kMs;
-        std::vector<ModelBuilder::LinkSpec> up;
+        std::vector<TestModelBuilder::LinkSpec> up;
         if (previousSettlement)
             up.push_back({previousSettlement, previousSettlement});
         b.add({.trace = hub, .span = hub, .start = t0, .duration = 5 * kMs, .name = "publish orders", .links = up});
-        std::vector<ModelBuilder::LinkSpec> batch;
+        std::vector<TestModelBuilder::LinkSpec> batch;
         for (uint32_t c = 0; c < 40; ++c) {
             const uint32_t consumer = next++;
             b.add({.trace = consumer, .span = consumer, .start = t0 + 10 * kMs + c * kMs, .duration = 3 * kMs,
@@ -88,9 +88,9 @@ Model mixed(uint32_t traces)
 
 Model retryChain(uint32_t traces)
 {
-    ModelBuilder b("payments");
+    TestModelBuilder b("payments");
     for (uint32_t i = 1; i <= traces; ++i) {
-        std::vector<ModelBuilder::LinkSpec> links;
+        std::vector<TestModelBuilder::LinkSpec> links;
         if (i > 1)
             links.push_back({i - 1, i - 1, {{"retry.attempt", std::to_string(i)}}});
         b.add({.trace = i, .span = i, .start = uint64_t(i) * 100 * kMs, .duration = 20 * kMs, .name = "charge card",

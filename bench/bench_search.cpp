@@ -22,13 +22,13 @@
 using namespace causeway;
 using causeway::bench::g_sink;
 using causeway::bench::medianMs;
-using causeway::test::ModelBuilder;
+using causeway::test::TestModelBuilder;
 
 namespace {
 
 Model build(uint32_t traces)
 {
-    ModelBuilder b("checkout-api");
+    TestModelBuilder b("checkout-api");
     std::vector<std::string> names;
     for (int i = 0; i < 400; ++i)
         names.push_back("GET /api/v1/Inventory/Item" + std::to_string(i) + "/availability");
@@ -44,10 +44,12 @@ Model build(uint32_t traces)
     Model m = b.finish();
     // Two attributes per span: a route and a status code (1 in 50 is a 500).
     const StringId route = m.strings.intern("http.route"), code = m.strings.intern("http.response.status_code");
+    causeway::ModelBuilder build(m);
     for (uint32_t s = 0; s < m.spanCount(); ++s) {
-        m.cold[s].attributes = {uint32_t(m.attributes.size()), 2};
-        m.attributes.push_back({route, Value::makeString(m.hot[s].name)});
-        m.attributes.push_back({code, Value::makeInt(s % 50 == 7 ? 500 : 200)});
+        build.beginAttributes();
+        build.addAttribute(route, Value::makeString(m.hot[s].name));
+        build.addAttribute(code, Value::makeInt(s % 50 == 7 ? 500 : 200));
+        m.cold[s].attributes = build.endAttributes();
     }
     return m;
 }

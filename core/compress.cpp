@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace causeway::detail {
 
@@ -39,7 +40,57 @@ bool isGzip(std::string_view b)
 
 bool isZstd(std::string_view b)
 {
-    return b.size() >= 4 && uint8_t(b[0]) == 0x28 && uint8_t(b[1]) == 0xb5 && uint8_t(b[2]) == 0x2f && uint8_t(b[3]) == 0xfd;
+    if (b.size() >= 4 && uint8_t(b[0]) == 0x28 && uint8_t(b[1]) == 0xb5 && uint8_t(b[2]) == 0x2f && uint8_t(b[3]) == 0xfd)
+        return true;
+    // A skippable frame (magic 0x184D2A50..5F), as pzstd writes first.
+    return b.size() >= 8 && (uint8_t(b[0]) & 0xf0) == 0x50 && uint8_t(b[1]) == 0x2a && uint8_t(b[2]) == 0x4d && uint8_t(b[3]) == 0x18;
+}
+
+uint32_t le32(const char *p)
+{
+    auto u = reinterpret_cast<const unsigned char *>(p);
+    return uint32_t(u[0]) | uint32_t(u[1]) << 8 | uint32_t(u[2]) << 16 | uint32_t(u[3]) << 24;
+}
+
+// Where the frames and blocks of a zstd stream start, read from their
+// headers. The decoder is fed one unit at a time so that an error names the
+// block it is in; the walk stops where the headers stop making sense, and the
+// rest is fed at once.
+std::vector<size_t> zstdUnits(std::string_view b)
+{
+    std::vector<size_t> units;
+    size_t pos = 0;
+    while (pos + 8 <= b.size()) {
+        const auto u = reinterpret_cast<const unsigned char *>(b.data() + pos);
+        if ((u[0] & 0xf0) == 0x50 && u[1] == 0x2a && u[2] == 0x4d && u[3] == 0x18) {
+            units.push_back(pos);
+            pos += 8 + size_t(le32(b.data() + pos + 4));
+            continue;
+        }
+        if (!(u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd))
+            break;
+        units.push_back(pos);
+        const unsigned fhd = u[4];
+        const bool single = fhd & 0x20, checksum = fhd & 0x04;
+        static constexpr size_t dictSize[] = {0, 1, 2, 4};
+        const size_t fcsSize = (fhd >> 6) == 0 ? (single ? 1 : 0) : size_t(1) << (fhd >> 6);
+        pos += 5 + (single ? 0 : 1) + dictSize[fhd & 3] + fcsSize;
+        for (;;) {
+            if (pos + 3 > b.size())
+                return units;
+            const auto h = reinterpret_cast<const unsigned char *>(b.data() + pos);
+            const uint32_t header = uint32_t(h[0]) | uint32_t(h[1]) << 8 | uint32_t(h[2]) << 16;
+            const uint32_t type = (header >> 1) & 3, size = header >> 3;
+            if (type == 3)
+                return units;
+            units.push_back(pos);
+            pos += 3 + (type == 1 ? 1 : size);
+            if (header & 1)
+                break;
+        }
+        pos += checksum ? 4 : 0;
+    }
+    return units;
 }
 
 // Appends `produced` bytes unless that would pass the limit.
@@ -146,21 +197,30 @@ bool unzstd(std::string_view bytes, uint64_t limit, std::string &out, std::strin
         out.reserve(out.size() + std::min<uint64_t>(declared, uint64_t(bytes.size()) * 256 + (uint64_t(1) << 20)));
     }
     auto buffer = std::make_unique<char[]>(kChunk);
-    ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+    const std::vector<size_t> units = zstdUnits(bytes);
+    size_t unit = 0; // the first unit starting after what is fed
+    ZSTD_inBuffer in{bytes.data(), 0, 0};
     size_t last = 0;
     for (;;) {
+        if (in.pos == in.size && in.size < bytes.size()) {
+            while (unit < units.size() && units[unit] <= in.size)
+                ++unit;
+            in.size = unit < units.size() ? units[unit] : bytes.size();
+        }
         ZSTD_outBuffer ob{buffer.get(), kChunk, 0};
         const size_t before = in.pos;
         last = ZSTD_decompressStream(dctx.get(), &ob, &in);
         if (ZSTD_isError(last)) {
-            error = std::string("corrupt zstd data near byte ") + std::to_string(in.pos) + ": " + ZSTD_getErrorName(last);
+            // The unit being fed holds the fault: the block (or header) that starts there.
+            size_t at = unit > 0 && unit <= units.size() ? units[unit - 1] : before;
+            error = std::string("corrupt zstd data in the block at byte ") + std::to_string(at) + ": " + ZSTD_getErrorName(last);
             return false;
         }
         if (ob.pos && !append(out, buffer.get(), ob.pos, limit, error))
             return false;
-        if (last == 0 && in.pos == in.size)
+        if (last == 0 && in.pos == bytes.size())
             return true; // the last frame is complete and flushed
-        if (in.pos == in.size && in.pos == before && ob.pos == 0) {
+        if (in.pos == bytes.size() && in.pos == before && ob.pos == 0) {
             error = "truncated zstd stream: the data ends at byte " + std::to_string(bytes.size()) + " inside a frame";
             return false;
         }

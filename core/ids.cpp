@@ -98,6 +98,39 @@ bool parseReference(std::string_view text, TraceId &trace, std::optional<SpanId>
     return true;
 }
 
+bool parseReferencePattern(std::string_view text, ReferencePattern &out, std::string *error)
+{
+    out = {};
+    std::string_view traceText = text, spanText;
+    if (auto slash = text.find('/'); slash != std::string_view::npos) {
+        traceText = text.substr(0, slash);
+        spanText = text.substr(slash + 1);
+        out.hasSpan = true;
+    }
+    auto lowerHex = [](std::string_view part, size_t maxDigits, std::string &to) {
+        if (part.empty() || part.size() > maxDigits)
+            return false;
+        for (char c : part) {
+            const int d = hexDigit(c);
+            if (d < 0)
+                return false;
+            to.push_back("0123456789abcdef"[d]);
+        }
+        return true;
+    };
+    if (!lowerHex(traceText, 32, out.trace)) {
+        if (error)
+            *error = "malformed trace id '" + std::string(traceText) + "': expected up to 32 hex digits (a prefix will do)";
+        return false;
+    }
+    if (out.hasSpan && !lowerHex(spanText, 16, out.span)) {
+        if (error)
+            *error = "malformed span id '" + std::string(spanText) + "': expected up to 16 hex digits (a prefix will do)";
+        return false;
+    }
+    return true;
+}
+
 std::string toHex(std::string_view bytes)
 {
     static constexpr char digits[] = "0123456789abcdef";

@@ -79,6 +79,31 @@ extern template IdParse parseId<8>(std::string_view, Id<8> &);
 // Parse "TRACEID" or "TRACEID/SPANID" (hex). Returns false on malformed input.
 bool parseReference(std::string_view text, TraceId &trace, std::optional<SpanId> &span, std::string *error);
 
+// "TRACE" or "TRACE/SPAN" where each part is hex of any length up to a full
+// id: a prefix, such as the 8-digit short ids the views show. Lowercased.
+struct ReferencePattern
+{
+    std::string trace;
+    std::string span;
+    bool hasSpan = false;
+};
+bool parseReferencePattern(std::string_view text, ReferencePattern &out, std::string *error);
+
+// True when the id's lowercase hex starts with `lowerHex`.
+template<size_t N>
+bool hasHexPrefix(const Id<N> &id, std::string_view lowerHex)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    if (lowerHex.size() > 2 * N)
+        return false;
+    for (size_t i = 0; i < lowerHex.size(); ++i) {
+        const uint8_t b = id.bytes[i / 2];
+        if (digits[i % 2 ? (b & 15) : (b >> 4)] != lowerHex[i])
+            return false;
+    }
+    return true;
+}
+
 std::string toHex(std::string_view bytes);
 std::string base64Encode(std::string_view bytes);
 // Returns false on malformed base64 (whitespace is not accepted).

@@ -36,39 +36,31 @@ public:
             ok = m_walk.elements(pos, end, [&](size_t b, size_t &e) { return trace(b, e); });
         } else {
             // A response wrapper, or one trace: decided by its members.
-            bool isTrace = false;
-            size_t dataPos = 0, dataEnd = 0, errorsPos = 0, errorsEnd = 0;
+            bool isTrace = false, hasData = false;
             ok = m_walk.members(pos, end, [&](std::string_view key, size_t b, size_t &e) {
                 if (key == "data") {
-                    dataPos = b;
+                    hasData = true;
+                    if (m_walk.at(b) == '[')
+                        return m_walk.elements(b, e, [&](size_t tb, size_t &te) { return trace(tb, te); });
+                    if (m_walk.at(b) == '{')
+                        return trace(b, e);
                     if (!m_walk.skip(b, e))
                         return false;
-                    dataEnd = e;
-                    return true;
-                }
-                if (key == "errors") {
-                    errorsPos = b;
-                    if (!m_walk.skip(b, e))
-                        return false;
-                    errorsEnd = e;
+                    if (m_walk.at(b) != 'n')
+                        diag(diag::JaegerNotTrace, b, [&] { return std::string("data is ") + jsonKindName(m_walk.at(b)) + ", expected an array of traces"; });
                     return true;
                 }
                 if (key == "traceID" || key == "spans" || key == "processes")
                     isTrace = true;
-                return m_walk.skip(b, e);
+                if (!m_walk.skip(b, e))
+                    return false;
+                if (key == "errors")
+                    responseErrors(b, e);
+                return true;
             });
-            if (ok && isTrace && !dataPos) {
+            // One trace object: read again as a trace, which keeps the spans before any damage.
+            if (isTrace && !hasData)
                 ok = trace(pos, end);
-            } else if (ok && dataPos) {
-                if (errorsPos)
-                    responseErrors(errorsPos, errorsEnd);
-                if (m_walk.at(dataPos) == '[')
-                    ok = m_walk.elements(dataPos, dataEnd, [&](size_t b, size_t &e) { return trace(b, e); });
-                else if (m_walk.at(dataPos) == '{')
-                    ok = trace(dataPos, dataEnd);
-                else if (m_walk.at(dataPos) != 'n')
-                    diag(diag::JaegerNotTrace, dataPos, [&] { return std::string("data is ") + jsonKindName(m_walk.at(dataPos)) + ", expected an array of traces"; });
-            }
         }
         if (!ok && !structural(error, m_out.hot.size() > spansBefore || m_tracesSeen > 0))
             return false;
@@ -77,6 +69,7 @@ public:
             if (tail < text.size())
                 diag(diag::JsonTruncated, tail, [] { return std::string("unexpected data after the end of the document; ignored"); });
         }
+        m_build.groupSpansByScope(uint32_t(spansBefore));
         if (nothingKept(error, spansBefore))
             return false;
         m_ctx.done(text.size());

@@ -1,4 +1,5 @@
 #include "core/json_otlp.h"
+#include "core/readers.h"
 
 #include <algorithm>
 #include <charconv>
@@ -12,8 +13,8 @@ using simdjson::dom::element_type;
 
 namespace {
 
-// AnyValue nesting beyond this is cut with a diagnostic (JSON depth is limited separately).
-constexpr size_t kMaxValueDepth = 64;
+// AnyValue nesting beyond this is cut with a diagnostic, as in protobuf.
+constexpr size_t kMaxValueDepth = kMaxAnyValueDepth;
 
 // A field known under its proto JSON name and its proto field name.
 struct FieldName

@@ -57,7 +57,8 @@ public:
     template<typename MakeMessage>
     void diag(const DiagnosticCode &code, MakeMessage &&make)
     {
-        if (m_out.diagnostics.count(code))
+        // Messages cost: only as many as are kept are made.
+        if (!m_out.diagnostics.keepsMorePlaces(code))
             m_out.diagnostics.add(code, {});
         else
             m_out.diagnostics.add(code, place.prefix() + make());

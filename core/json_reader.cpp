@@ -21,6 +21,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 
 namespace causeway::detail {
@@ -64,8 +65,14 @@ constexpr size_t kBigLineBytes = size_t(8) << 20;
 // Merges wait once this many batches are queued; fixed so the order of work
 // on the model does not depend on the thread count.
 constexpr size_t kMaxQueued = 3;
+// Inside records, JSON nested deeper than this is emptied before parsing;
+// well below the parser's limit (kMaxJsonDepth) and far above what an
+// AnyValue of kMaxAnyValueDepth levels needs.
+constexpr size_t kCutJsonDepth = 512;
 
 bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+constexpr size_t kNoDepthLimit = ~size_t(0) >> 1;
 
 // Tells the loader what input is finished, in steps of a few MB: each call
 // may release mapped pages, and releasing in small pieces splits huge pages
@@ -151,6 +158,7 @@ struct Job
     virtual ~Job() = default;
     virtual void run(WorkerState &state) = 0;
     bool done = false; // guarded by the pool's mutex
+    bool outOfMemory = false; // std::bad_alloc on a worker, rethrown on the loading thread
 };
 
 class WorkerPool
@@ -196,6 +204,8 @@ public:
             return;
         std::unique_lock lock(m_mutex);
         m_finished.wait(lock, [&] { return job.done; });
+        if (job.outOfMemory)
+            throw std::bad_alloc();
     }
 
 private:
@@ -212,9 +222,16 @@ private:
                 job = std::move(m_queue.front());
                 m_queue.pop_front();
             }
-            job->run(state);
+            bool outOfMemory = false;
+            try {
+                job->run(state);
+            } catch (const std::bad_alloc &) {
+                outOfMemory = true;
+                state = WorkerState();
+            }
             {
                 std::lock_guard lock(m_mutex);
+                job->outOfMemory = outOfMemory;
                 job->done = true;
             }
             m_finished.notify_all();
@@ -242,6 +259,40 @@ JsonScanError locate(std::string_view text, simdjson::error_code code, uint64_t 
     e.truncated = false;
     e.message = std::string("JSON the parser refuses: ") + simdjson::error_message(code);
     return e;
+}
+
+// simdjson refuses a \u escape of a lone UTF-16 surrogate, which JavaScript's
+// JSON.stringify writes. The copy being parsed is repaired (U+FFFD) and
+// parsed again, so the record is kept; `out` gets a warning naming the place.
+//
+// Nesting beyond what the parser takes is emptied the same way (the readers
+// cut AnyValue nesting far above it, at kMaxAnyValueDepth, as for protobuf),
+// so deep data costs the record its deep part, not the whole file.
+simdjson::error_code parseRepairing(WorkerState &state, const char *buf, size_t len, simdjson::dom::element &root,
+                                    Model &out, const std::function<JsonPlace(size_t)> &placeOf)
+{
+    auto code = state.parser.parse(buf, len, false).get(root);
+    size_t first = 0;
+    if (code == simdjson::DEPTH_ERROR) {
+        const size_t emptied = emptyDeepContainers(const_cast<char *>(buf), len, kCutJsonDepth, first);
+        if (!emptied)
+            return code;
+        code = state.parser.parse(buf, len, false).get(root);
+        if (!code)
+            out.diagnostics.add(diag::ValueTooDeep,
+                placeOf(first).prefix() + "a value is nested deeper than " + std::to_string(kCutJsonDepth)
+                    + " JSON levels; the deeper part is left empty", emptied);
+    }
+    if (!code)
+        return code;
+    const size_t repaired = repairLoneSurrogates(const_cast<char *>(buf), len, first);
+    if (!repaired)
+        return code;
+    code = state.parser.parse(buf, len, false).get(root);
+    if (!code)
+        out.diagnostics.add(diag::JsonLoneSurrogate,
+            placeOf(first).prefix() + "a string holds a lone UTF-16 surrogate escape; replaced with U+FFFD", repaired);
+    return code;
 }
 
 std::string invalidJsonMessage(const JsonScanError &e, bool wholeFile)
@@ -311,7 +362,12 @@ struct SpanBatchJob final : Job
             buf = p;
         }
         simdjson::dom::element root;
-        if (auto code = state.parser.parse(buf, len, false).get(root)) {
+        const auto placeOf = [&](size_t at) {
+            JsonPlace p = place;
+            p.offset = fileOffset(at, joinedAt);
+            return p;
+        };
+        if (auto code = parseRepairing(state, buf, len, root, fragment, placeOf)) {
             failed = true;
             error = locate(std::string_view(buf, len), code, 0, 0, len);
             error.offset = fileOffset(error.offset, joinedAt);
@@ -444,12 +500,15 @@ private:
 
     size_t depthLeft() const { return kMaxJsonDepth > m_depth ? kMaxJsonDepth - m_depth : 1; }
 
-    bool skipValidated(size_t pos, size_t &end)
+    // Inside records (a resource, a scope) deep values are cut when parsed,
+    // not refused here; only the document's own levels keep the depth limit.
+    bool skipValidated(size_t pos, size_t &end, bool limitDepth = false)
     {
         JsonScanError e;
-        if (!skipValue(m_input, pos, depthLeft(), end, e))
+        const size_t depth = limitDepth ? depthLeft() : kNoDepthLimit;
+        if (!skipValue(m_input, pos, depth, end, e))
             return fail(e);
-        if (findJsonError(m_input.substr(pos, end - pos), depthLeft(), e)) {
+        if (findJsonError(m_input.substr(pos, end - pos), depth, e)) {
             e.offset += pos;
             return fail(e);
         }
@@ -640,7 +699,7 @@ private:
                 vend = vpos;
                 return topObject(vend, level + 1, found);
             }
-            return skipValidated(vpos, vend);
+            return skipValidated(vpos, vend, true);
         });
     }
 
@@ -794,7 +853,7 @@ private:
         };
         const bool ok = listField("spans", pos, end, [&](size_t ipos, size_t &iend) {
             JsonScanError e;
-            if (!skipValue(m_input, ipos, depthLeft(), iend, e))
+            if (!skipValue(m_input, ipos, kNoDepthLimit, iend, e))
                 return fail(e);
             if (!batch) {
                 if (m_ctx.cancelled()) {
@@ -851,7 +910,8 @@ private:
         WorkerState &state = m_pool.mainState();
         const std::string_view body = m_input.substr(a.begin, a.end - a.begin);
         const char *buf = state.buffer.fill({}, body, {});
-        if (auto code = state.parser.parse(buf, body.size(), false).get(out)) {
+        const auto placeOf = [&](size_t) { return JsonPlace{m_ctx.name, m_line, a.begin}; };
+        if (auto code = parseRepairing(state, buf, body.size(), out, m_out, placeOf)) {
             JsonScanError e = locate(std::string_view(buf, body.size()), code, a.begin, 0, a.end);
             return fail(e);
         }
@@ -971,7 +1031,8 @@ struct LinesJob final : Job
             reader.place = {file, l.number, l.begin};
             const char *buf = state.buffer.fill({}, text, {});
             simdjson::dom::element root;
-            if (auto code = state.parser.parse(buf, text.size(), false).get(root)) {
+            const auto placeOf = [&](size_t) { return reader.place; };
+            if (auto code = parseRepairing(state, buf, text.size(), root, fragment, placeOf)) {
                 const JsonScanError e = locate(std::string_view(buf, text.size()), code, 0, 0, text.size());
                 bad(reader, l.number, diag::JsonLineInvalid,
                     invalidJsonMessage(e, false) + " (column " + std::to_string(e.offset + 1) + ", byte "

@@ -404,6 +404,95 @@ bool skipValue(std::string_view text, size_t pos, size_t maxDepth, size_t &end, 
     return true;
 }
 
+namespace {
+
+int hexValue(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+// The code unit of a \uXXXX escape at p (p[0] is the backslash), or -1.
+long escapedUnit(const char *p, const char *end)
+{
+    if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+        return -1;
+    long v = 0;
+    for (int k = 2; k < 6; ++k) {
+        const int h = hexValue(p[k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+} // namespace
+
+size_t repairLoneSurrogates(char *text, size_t size, size_t &first)
+{
+    size_t repaired = 0;
+    const char *end = text + size;
+    for (char *p = text; p < end;) {
+        p = static_cast<char *>(std::memchr(p, '\\', size_t(end - p)));
+        if (!p)
+            break;
+        const long unit = escapedUnit(p, end);
+        if (unit < 0) {
+            p += 2; // another escape (or a broken one, which the parser reports)
+            continue;
+        }
+        if (unit >= 0xd800 && unit <= 0xdbff) {
+            const long low = escapedUnit(p + 6, end);
+            if (low >= 0xdc00 && low <= 0xdfff) {
+                p += 12;
+                continue;
+            }
+        } else if (unit < 0xdc00 || unit > 0xdfff) {
+            p += 6;
+            continue;
+        }
+        if (!repaired++)
+            first = size_t(p - text);
+        std::memcpy(p + 2, "fffd", 4);
+        p += 6;
+    }
+    return repaired;
+}
+
+size_t emptyDeepContainers(char *text, size_t size, size_t maxDepth, size_t &first)
+{
+    size_t emptied = 0, depth = 0;
+    bool inString = false;
+    size_t cutFrom = 0; // one past the bracket that opened too deep; 0: not cutting
+    for (size_t i = 0; i < size; ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth == maxDepth + 1) {
+                if (!emptied++)
+                    first = i;
+                cutFrom = i + 1;
+            }
+        } else if (c == '}' || c == ']') {
+            if (depth == maxDepth + 1 && cutFrom) {
+                std::memset(text + cutFrom, ' ', i - cutFrom);
+                cutFrom = 0;
+            }
+            if (depth)
+                --depth;
+        }
+    }
+    return emptied;
+}
+
 bool findJsonError(std::string_view text, size_t maxDepth, JsonScanError &error)
 {
     return Checker(text, maxDepth).run(error);

@@ -38,6 +38,18 @@ bool skipValue(std::string_view text, size_t pos, size_t maxDepth, size_t &end, 
 // the first problem and its offset when it is not.
 bool findJsonError(std::string_view text, size_t maxDepth, JsonScanError &error);
 
+// Rewrites, in place, each \u escape of a UTF-16 surrogate that is not part
+// of a high-low pair (JavaScript's JSON.stringify writes them) as \ufffd, the
+// replacement character: same length, so offsets stay valid. Returns how many
+// were rewritten and the offset of the first in `first`.
+size_t repairLoneSurrogates(char *text, size_t size, size_t &first);
+
+// Empties, in place, every object or array that opens deeper than maxDepth:
+// what lies between its brackets becomes spaces, so the text keeps its length
+// and offsets, and a parser with a depth limit can read the rest. Returns how
+// many were emptied and the offset of the first in `first`.
+size_t emptyDeepContainers(char *text, size_t size, size_t maxDepth, size_t &first);
+
 // "a string", "a number", "an object", ... for the value starting at `c`.
 const char *jsonKindName(char c);
 

@@ -68,14 +68,6 @@ void forEachDownstream(const Model &model, uint32_t trace, uint32_t onlySpan, F 
     forEachSpan(model, trace, onlySpan, visitSpan);
 }
 
-int64_t linkLag(const Model &model, uint32_t link)
-{
-    const Link &l = model.links[link];
-    // Unsigned difference converted back: C++20 makes this modular, so a
-    // linking span that starts before its target gives a negative lag.
-    return int64_t(model.hot[l.from].start - model.hot[l.target].start);
-}
-
 struct LagStats
 {
     int64_t min = 0, median = 0, max = 0;
@@ -149,27 +141,126 @@ std::vector<TraceEdge::AttributeCount> attributeSummary(const Model &model, cons
 
 } // namespace
 
+int64_t linkLag(const Model &model, uint32_t link)
+{
+    const Link &l = model.links[link];
+    // Unsigned difference converted back: C++20 makes this modular, so a
+    // linking span that starts before its target gives a negative lag.
+    return int64_t(model.hot[l.from].start - model.hot[l.target].start);
+}
+
+LagDistribution lagDistributionOf(std::vector<int64_t> &lags)
+{
+    LagDistribution out;
+    if (lags.empty())
+        return out;
+    std::sort(lags.begin(), lags.end());
+    const size_t n = lags.size();
+    auto rank = [&](unsigned percent) {
+        // ceil(percent * n / 100) in integers, at least 1.
+        const size_t r = std::max<size_t>(1, (size_t(percent) * n + 99) / 100);
+        return lags[r - 1];
+    };
+    out.count = uint32_t(n);
+    out.min = lags.front();
+    out.max = lags.back();
+    out.p50 = rank(50);
+    out.p95 = rank(95);
+    out.p99 = rank(99);
+    return out;
+}
+
+LagDistribution lagDistribution(const Model &model, const std::vector<uint32_t> &links)
+{
+    std::vector<int64_t> lags;
+    lags.reserve(links.size());
+    for (uint32_t l : links)
+        if (model.links[l].resolved())
+            lags.push_back(linkLag(model, l));
+    return lagDistributionOf(lags);
+}
+
 bool resolveReference(const Model &model, std::string_view text, Reference &out, std::string &error)
 {
-    TraceId traceId;
-    std::optional<SpanId> spanId;
-    if (!parseReference(text, traceId, spanId, &error))
-        return false;
     out = {};
-    out.trace = model.findTrace(traceId);
-    if (out.trace == kNone) {
-        error = "trace " + traceId.hex() + " is not loaded";
+    ReferencePattern pattern;
+    if (!parseReferencePattern(text, pattern, &error))
         return false;
+    // Up to a few matches are named when a prefix is ambiguous.
+    constexpr size_t kNamed = 4;
+    auto ambiguous = [&](const char *what, const std::string &prefix, size_t n, const std::vector<std::string> &examples) {
+        error = std::string(what) + " id prefix '" + prefix + "' is ambiguous: " + std::to_string(n) + " loaded "
+            + what + "s start with it (";
+        for (size_t i = 0; i < examples.size(); ++i)
+            error += (i ? ", " : "") + examples[i];
+        error += n > examples.size() ? ", ...); type more digits" : "); type more digits";
+        return false;
+    };
+
+    if (pattern.trace.size() == 32) {
+        TraceId id;
+        parseId(pattern.trace, id);
+        out.trace = model.findTrace(id);
+        if (out.trace == kNone) {
+            error = "trace " + pattern.trace + " is not loaded";
+            return false;
+        }
+    } else {
+        size_t matches = 0;
+        std::vector<std::string> examples;
+        for (uint32_t t = 0; t < model.traces.size(); ++t) {
+            if (!hasHexPrefix(model.traces[t].id, pattern.trace))
+                continue;
+            if (++matches == 1)
+                out.trace = t;
+            if (examples.size() < kNamed)
+                examples.push_back(model.traces[t].id.hex().substr(0, std::max<size_t>(8, pattern.trace.size() + 2)));
+        }
+        if (matches == 0) {
+            error = "no loaded trace id starts with '" + pattern.trace + "'";
+            return false;
+        }
+        if (matches > 1) {
+            out = {};
+            return ambiguous("trace", pattern.trace, matches, examples);
+        }
     }
-    if (spanId) {
-        out.span = model.findSpan(traceId, *spanId);
+    if (!pattern.hasSpan)
+        return true;
+
+    const TraceId &traceId = model.traces[out.trace].id;
+    if (pattern.span.size() == 16) {
+        SpanId id;
+        parseId(pattern.span, id);
+        out.span = model.findSpan(traceId, id);
         if (out.span == kNone) {
-            error = "span " + traceId.hex() + "/" + spanId->hex() + " is not loaded";
+            error = "span " + traceId.hex() + "/" + pattern.span + " is not loaded";
             out = {};
             return false;
         }
+        return true;
     }
-    return true;
+    size_t matches = 0;
+    std::vector<std::string> examples;
+    const Range spans = model.traces[out.trace].spans;
+    for (uint32_t i = spans.first; i < spans.end(); ++i) {
+        const uint32_t s = model.traceSpans[i];
+        if (!hasHexPrefix(model.cold[s].spanId, pattern.span))
+            continue;
+        if (++matches == 1)
+            out.span = s;
+        if (examples.size() < kNamed)
+            examples.push_back(model.cold[s].spanId.hex());
+    }
+    if (matches == 1)
+        return true;
+    const uint32_t trace = out.trace;
+    out = {};
+    if (matches == 0) {
+        error = "no span of trace " + model.traces[trace].id.hex() + " has an id starting with '" + pattern.span + "'";
+        return false;
+    }
+    return ambiguous("span", pattern.span, matches, examples);
 }
 
 ChainResult chain(const Model &model, const Reference &start, const ChainOptions &options)
@@ -181,15 +272,17 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
     const bool down = options.direction != Direction::Upstream;
 
     std::vector<uint32_t> hops(model.traces.size(), kNone);
+    std::vector<uint32_t> via(model.traces.size(), kNone);
     std::vector<uint32_t> reached{start.trace};
     std::vector<uint32_t> frontier{start.trace}, next;
     hops[start.trace] = 0;
     for (uint32_t depth = 0; depth < options.maxDepth && !frontier.empty(); ++depth) {
         next.clear();
-        auto visit = [&](uint32_t trace, uint32_t) {
+        auto visit = [&](uint32_t trace, uint32_t link) {
             if (hops[trace] != kNone)
                 return;
             hops[trace] = depth + 1;
+            via[trace] = link;
             next.push_back(trace);
             reached.push_back(trace);
         };
@@ -203,11 +296,15 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
         frontier.swap(next);
     }
 
-    std::sort(reached.begin(), reached.end(),
-              [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
+    if (options.sortById)
+        std::sort(reached.begin(), reached.end(),
+                  [&](uint32_t a, uint32_t b) { return model.traces[a].id < model.traces[b].id; });
     result.hops.reserve(reached.size());
-    for (uint32_t t : reached)
+    result.via.reserve(reached.size());
+    for (uint32_t t : reached) {
         result.hops.push_back(hops[t]);
+        result.via.push_back(via[t]);
+    }
     result.traces = std::move(reached);
     return result;
 }
@@ -317,8 +414,9 @@ TraceGraph buildTraceGraph(const Model &model, uint32_t centreTrace, const Graph
         // The hub's index and the direction name a fan-out: both survive a
         // rebuild with another centre or depth, so an expansion sticks.
         const uint32_t key = hub * 2 + (upstream ? 0 : 1);
-        if (fresh.size() > options.groupThreshold
-            && !std::binary_search(expandedGroups.begin(), expandedGroups.end(), key)) {
+        // An expanded fan-out stays one node (its members drawn as a block):
+        // a thousand siblings as separate nodes make one endless column.
+        if (fresh.size() > options.groupThreshold) {
             if (graph.nodes.size() >= options.nodeCap) {
                 graph.truncated = true;
                 return;
@@ -326,11 +424,15 @@ TraceGraph buildTraceGraph(const Model &model, uint32_t centreTrace, const Graph
             GraphNode group;
             group.hops = hops;
             group.groupKey = key;
+            group.expanded = std::binary_search(expandedGroups.begin(), expandedGroups.end(), key);
             group.members = fresh;
             std::sort(group.members.begin(), group.members.end());
             const auto index = uint32_t(graph.nodes.size());
             for (uint32_t m : group.members)
                 nodeOf[m] = index;
+            // Expanded, the members' own links are followed on the next hop.
+            if (group.expanded)
+                next.insert(next.end(), group.members.begin(), group.members.end());
             graph.nodes.push_back(std::move(group));
             return;
         }

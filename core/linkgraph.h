@@ -27,19 +27,23 @@ struct Reference
     uint32_t span = kNone;   // kNone for a whole-trace reference
 };
 
-// Fails with a clear message for malformed hex or ids that are not loaded.
+// Each part may be any unique prefix of a loaded id (the views show 8-digit
+// short ids). Fails with a clear message for malformed hex, ids that are not
+// loaded and prefixes that more than one loaded id starts with.
 bool resolveReference(const Model &model, std::string_view text, Reference &out, std::string &error);
 
 struct ChainOptions
 {
     Direction direction = Direction::Both;
     uint32_t maxDepth = UINT32_MAX;  // hops; 0 gives only the start trace
+    bool sortById = true;            // false: in the order reached (cheaper for 100,000 traces)
 };
 
 struct ChainResult
 {
-    std::vector<uint32_t> traces;    // trace indices reached, including the start, sorted by trace id
+    std::vector<uint32_t> traces;    // trace indices reached, including the start, sorted by trace id (or as reached)
     std::vector<uint32_t> hops;      // hops[i]: fewest hops from the start to traces[i]
+    std::vector<uint32_t> via;       // via[i]: the link that first reached traces[i] (kNone for the start)
 };
 
 // For a span reference the first hop uses only links into or out of that
@@ -49,6 +53,25 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
 // Spans with status ERROR in the traces downstream of `start`, excluding the
 // start trace itself, sorted by trace id then span id.
 std::vector<uint32_t> errorsDownstream(const Model &model, const Reference &start, uint32_t maxDepth = UINT32_MAX);
+
+// The lag of a resolved link, in nanoseconds: the linking span's start minus
+// the target span's start. This is the one definition every view and command
+// uses (README, "Lag"). It is signed: when clocks disagree and a consumer
+// appears to start before its producer, the lag is negative and shown as such,
+// never clamped to zero nor dropped.
+int64_t linkLag(const Model &model, uint32_t link);
+
+// The lag distribution of a set of resolved links. Percentiles are nearest
+// rank: the p-th is the smallest lag with at least p% of the links at or below
+// it (sorted[ceil(p / 100 * n) - 1]).
+struct LagDistribution
+{
+    uint32_t count = 0;
+    int64_t min = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;
+};
+LagDistribution lagDistribution(const Model &model, const std::vector<uint32_t> &links);
+// The same over lags already computed; sorts `lags` in place.
+LagDistribution lagDistributionOf(std::vector<int64_t> &lags);
 
 // All links from spans of `effect` to spans of `cause`, aggregated.
 struct TraceEdge
@@ -72,7 +95,7 @@ struct GraphOptions
     uint32_t depth = 2;              // hops from the centre, both directions; ignored for the whole model
     uint32_t nodeCap = 500;          // at most this many nodes; beyond, `truncated` is set
     uint32_t groupThreshold = 25;    // siblings of one fan-out beyond this collapse into a group node
-    std::vector<uint32_t> expandedGroups = {}; // group keys (GraphNode::groupKey) the user expanded
+    std::vector<uint32_t> expandedGroups = {}; // group keys (GraphNode::groupKey) shown member by member
 };
 
 struct GraphNode
@@ -82,6 +105,9 @@ struct GraphNode
     // Group nodes: the collapsed traces and a key that stays stable across rebuilds.
     std::vector<uint32_t> members;
     uint32_t groupKey = kNone;
+    // The user expanded the group: it shows its members one by one, compactly
+    // as one block node, and their own links are followed on the next hop.
+    bool expanded = false;
     bool isGroup() const { return trace == kNone; }
 };
 

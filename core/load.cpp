@@ -2,11 +2,15 @@
 
 #include "core/readers.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <fcntl.h>
+#include <new>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +35,65 @@ const char *formatName(Format f)
 namespace {
 
 bool isSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// True when `line` (no newline in it) is one complete JSON object with
+// nothing after it but whitespace.
+bool isOneLineObject(std::string_view line)
+{
+    size_t i = 0;
+    while (i < line.size() && isSpace(line[i]))
+        ++i;
+    if (i >= line.size() || line[i] != '{')
+        return false;
+    int depth = 0;
+    bool inString = false, escaped = false;
+    for (; i < line.size(); ++i) {
+        const char c = line[i];
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            break;
+        }
+    }
+    if (i >= line.size())
+        return false;
+    for (++i; i < line.size(); ++i)
+        if (!isSpace(line[i]))
+            return false;
+    return true;
+}
+
+// A damaged first line does not make a JSON Lines file one document: when
+// the next non-empty line is a whole TracesData object on its own, the file
+// is JSON Lines and the reader skips the bad line with a diagnostic.
+bool secondLineIsTracesData(std::string_view text, size_t firstNewline)
+{
+    size_t begin = firstNewline + 1;
+    const std::string_view window = text.substr(0, size_t(16) << 20);
+    while (begin < window.size()) {
+        const size_t end = std::min(window.find('\n', begin), window.size());
+        const std::string_view line = window.substr(begin, end - begin);
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+            begin = end + 1;
+            continue;
+        }
+        if (end == window.size() && window.size() < text.size())
+            return false; // the line goes on past what is looked at
+        return isOneLineObject(line)
+            && (line.find("\"resourceSpans\"") != std::string_view::npos
+                || line.find("\"resource_spans\"") != std::string_view::npos);
+    }
+    return false;
+}
 
 // True when the first line is one complete JSON object and another follows.
 bool looksLikeJsonLines(std::string_view text)
@@ -72,11 +135,11 @@ bool looksLikeJsonLines(std::string_view text)
             return false; // a newline inside the first value: a pretty-printed document
     }
     if (i >= firstNewline)
-        return false;
+        return secondLineIsTracesData(text, firstNewline);
     // Something other than whitespace after the first value means one value per line.
     for (++i; i < text.size(); ++i)
         if (!isSpace(text[i]))
-            return text[i] == '{';
+            return text[i] == '{' || (i < firstNewline && secondLineIsTracesData(text, firstNewline));
     return false;
 }
 
@@ -130,6 +193,85 @@ Format sniffJsonDialect(std::string_view text)
 
 uint32_t bigEndian32(const unsigned char *p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 
+bool readVarint(std::string_view b, size_t &pos, uint64_t &v)
+{
+    v = 0;
+    for (int shift = 0; shift < 64 && pos < b.size(); shift += 7) {
+        const auto c = uint8_t(b[pos++]);
+        v |= uint64_t(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return true;
+    }
+    return false;
+}
+
+// True when `b` is a sequence of well-formed protobuf fields ending exactly at
+// its end. `onField(number, bytes)` sees each length-delimited field and may
+// refuse it.
+template<typename OnField>
+bool protoFieldsTile(std::string_view b, OnField &&onField)
+{
+    size_t pos = 0;
+    while (pos < b.size()) {
+        uint64_t tag = 0, v = 0;
+        if (!readVarint(b, pos, tag) || tag >> 3 == 0)
+            return false;
+        switch (tag & 7) {
+        case 0:
+            if (!readVarint(b, pos, v))
+                return false;
+            break;
+        case 1:
+        case 5: {
+            const size_t n = (tag & 7) == 1 ? 8 : 4;
+            if (b.size() - pos < n)
+                return false;
+            pos += n;
+            break;
+        }
+        case 2:
+            if (!readVarint(b, pos, v) || v > b.size() - pos || !onField(tag >> 3, b.substr(pos, size_t(v))))
+                return false;
+            pos += size_t(v);
+            break;
+        default:
+            return false; // groups do not occur in OTLP
+        }
+    }
+    return true;
+}
+
+// Bytes 0a 7b are both "field 1, 123 bytes" and "newline, '{'": a protobuf
+// message whose first ResourceSpans is 123 (or 91, '[') bytes long reads as
+// whitespace and a JSON bracket. Decide by structure, not by two bytes: the
+// top level must be nothing but ResourceSpans (field 1) tiling the whole
+// input, and the first of them (with its first ScopeSpans) must tile too.
+// JSON text almost never passes, because it would need a newline at every
+// place a tag belongs and lengths that land exactly on them.
+bool looksLikeOtlpProto(std::string_view b)
+{
+    bool first = true;
+    return protoFieldsTile(b, [&](uint64_t number, std::string_view resourceSpans) {
+        if (number != 1)
+            return false;
+        if (!first)
+            return true;
+        first = false;
+        bool firstScope = true;
+        return protoFieldsTile(resourceSpans, [&](uint64_t n, std::string_view inner) {
+            // ResourceSpans: resource = 1, scope_spans = 2, schema_url = 3,
+            // instrumentation_library_spans = 1000 (deprecated).
+            if (n != 1 && n != 2 && n != 3 && n != 1000)
+                return false;
+            if (n == 3 || !firstScope)
+                return true;
+            if (n == 2)
+                firstScope = false;
+            return protoFieldsTile(inner, [](uint64_t, std::string_view) { return true; });
+        });
+    });
+}
+
 // A read-only private mapping of a whole file; pages already parsed can be dropped.
 class MappedFile
 {
@@ -138,11 +280,15 @@ public:
     {
         if (m_data)
             munmap(m_data, m_size);
+        if (m_stream)
+            munmap(m_stream, m_streamCapacity);
         if (m_fd >= 0)
             close(m_fd);
     }
-    bool open(const std::string &path, std::string &error)
+    // Reads of anything but a regular file (a pipe, /dev/zero) stop past `limit` bytes.
+    bool open(const std::string &path, std::string &error, uint64_t limit)
     {
+        m_limit = limit;
         m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (m_fd < 0) {
             error = std::strerror(errno);
@@ -169,7 +315,12 @@ public:
         madvise(m_data, m_size, MADV_SEQUENTIAL);
         return true;
     }
-    std::string_view bytes() const { return m_data ? std::string_view(m_data, m_size) : std::string_view(m_buffer); }
+    std::string_view bytes() const
+    {
+        if (m_data)
+            return {m_data, m_size};
+        return m_stream ? std::string_view(m_stream, m_streamSize) : std::string_view();
+    }
     void release(uint64_t upTo)
     {
         if (!m_data)
@@ -183,11 +334,15 @@ public:
     }
 
 private:
+    // Reads a stream into an anonymous mapping that grows with mremap: no
+    // copy and no doubled peak as it grows, only the pages written are used.
     bool readStream(std::string &error)
     {
-        char buf[1 << 16];
         for (;;) {
-            ssize_t got = ::read(m_fd, buf, sizeof buf);
+            if (m_streamSize == m_streamCapacity && !grow(error))
+                return false;
+            const size_t room = std::min<size_t>(m_streamCapacity - m_streamSize, size_t(1) << 20);
+            ssize_t got = ::read(m_fd, m_stream + m_streamSize, room);
             if (got < 0) {
                 if (errno == EINTR)
                     continue;
@@ -196,16 +351,42 @@ private:
             }
             if (got == 0)
                 return true;
-            m_buffer.append(buf, size_t(got));
+            m_streamSize += size_t(got);
+            if (m_streamSize > m_limit) {
+                error = "not a regular file, and it gives more than " + std::to_string(m_limit)
+                    + " bytes, the most Causeway reads into memory (LoadOptions::maxDecompressedBytes)";
+                return false;
+            }
         }
+    }
+    bool grow(std::string &error)
+    {
+        const size_t capacity = std::max<size_t>(m_streamCapacity * 2, size_t(1) << 20);
+        void *p = m_stream ? mremap(m_stream, m_streamCapacity, capacity, MREMAP_MAYMOVE)
+                           : mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            error = "out of memory after " + std::to_string(m_streamSize) + " bytes: " + std::strerror(errno);
+            return false;
+        }
+        m_stream = static_cast<char *>(p);
+        m_streamCapacity = capacity;
+        return true;
     }
 
     int m_fd = -1;
     char *m_data = nullptr;
     size_t m_size = 0;
     uint64_t m_released = 0;
-    std::string m_buffer;
+    uint64_t m_limit = UINT64_MAX;
+    char *m_stream = nullptr;
+    size_t m_streamSize = 0, m_streamCapacity = 0;
 };
+
+std::string outOfMemory(uint64_t inputBytes)
+{
+    return "out of memory while reading " + std::to_string(inputBytes)
+        + " bytes; the data needs more memory than this process may use";
+}
 
 LoadResult fail(std::string_view name, uint64_t offset, std::string message)
 {
@@ -246,15 +427,17 @@ LoadResult loadBufferImpl(std::string_view name, std::string_view bytes, Model &
     result.bytesRead = bytes.size();
     const size_t spansBefore = out.hot.size();
 
+    // A caller that knows the format (a receiver told the Content-Type) does not sniff.
+    const bool told = options.format != Format::Unknown && nesting == 0;
     size_t lead = 0;
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF")
         lead = 3;
     while (lead < bytes.size() && isSpace(bytes[lead]))
         ++lead;
-    if (lead == bytes.size())
+    if (lead == bytes.size() && !(told && (options.format == Format::OtlpProto) && !bytes.empty()))
         return fail(name, 0, bytes.empty() ? "the file is empty" : "the file holds only whitespace");
 
-    const Format format = sniffFormat(bytes);
+    const Format format = told ? options.format : sniffFormat(bytes);
     LoadError error;
     bool ok = false;
     switch (format) {
@@ -263,8 +446,25 @@ LoadResult loadBufferImpl(std::string_view name, std::string_view bytes, Model &
         if (nesting > 0)
             return fail(name, 0, "compressed data inside compressed data is not read");
         std::string plain, message;
-        if (!detail::decompress(bytes, options.maxDecompressedBytes, plain, message))
-            return fail(name, 0, std::string(formatName(format)) + ": " + message);
+        if (!detail::decompress(bytes, options.maxDecompressedBytes, plain, message)) {
+            const std::string what = std::string(formatName(format)) + ": " + message;
+            // A truncated or damaged stream still gave whatever came before the
+            // damage: read that, as a plain file cut there would be read.
+            if (plain.empty() || message.find("LoadOptions::maxDecompressedBytes") != std::string::npos)
+                return fail(name, 0, what);
+            Model partial;
+            auto inner = loadBufferImpl(name, plain, partial, options, {}, nesting + 1);
+            if (!inner.ok)
+                return inner.cancelled ? inner : fail(name, 0, what + " (and the " + std::to_string(plain.size())
+                    + " bytes before the damage hold no readable record: " + inner.error.message + ")");
+            partial.diagnostics.add(diag::CompressedDataDamaged,
+                std::string(name) + ": " + what + "; the " + std::to_string(plain.size())
+                    + " bytes decompressed before it are read, records cut by it are skipped");
+            out.merge(std::move(partial));
+            inner.bytesRead = bytes.size();
+            inner.spansAdded = out.hot.size() - spansBefore;
+            return inner;
+        }
         // Offsets in messages about the contents refer to the decompressed data.
         auto inner = loadBufferImpl(name, plain, out, options, {}, nesting + 1);
         inner.bytesRead = bytes.size();
@@ -314,10 +514,13 @@ Format sniffFormat(std::string_view bytes)
         return Format::Gzip;
     if (bytes.size() >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd)
         return Format::Zstd;
+    // A skippable frame first (pzstd writes one): magic 0x184D2A50..5F, little-endian.
+    if (bytes.size() >= 8 && (u[0] & 0xf0) == 0x50 && u[1] == 0x2a && u[2] == 0x4d && u[3] == 0x18)
+        return Format::Zstd;
     size_t i = bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     while (i < bytes.size() && isSpace(bytes[i]))
         ++i;
-    if (i < bytes.size() && (bytes[i] == '{' || bytes[i] == '[')) {
+    if (i < bytes.size() && (bytes[i] == '{' || bytes[i] == '[') && !(u[0] == 0x0a && looksLikeOtlpProto(bytes))) {
         if (looksLikeJsonLines(bytes.substr(i)))
             return Format::OtlpJsonLines;
         return sniffJsonDialect(bytes.substr(i));
@@ -325,12 +528,18 @@ Format sniffFormat(std::string_view bytes)
     // TracesData / ExportTraceServiceRequest: field 1 (resource_spans), length-delimited.
     if (!bytes.empty() && u[0] == 0x0a)
         return Format::OtlpProto;
+    // Collector file exporter framing. A first frame longer than the file is
+    // still this format: the reader says where the file was cut.
     if (bytes.size() >= 5) {
-        uint32_t length = bigEndian32(u);
         bool zstdFrame = bytes.size() >= 8 && u[4] == 0x28 && u[5] == 0xb5 && u[6] == 0x2f && u[7] == 0xfd;
-        if (length <= bytes.size() - 4 && (u[4] == 0x0a || zstdFrame))
+        const uint32_t length = bigEndian32(u);
+        if (length > 0 && (length <= bytes.size() - 4 || u[0] == 0) && (u[4] == 0x0a || zstdFrame))
             return Format::OtlpProtoFramed;
     }
+    // JSON Lines whose first line lost its beginning (a cut-off or rotated log).
+    if (const size_t newline = bytes.substr(0, size_t(16) << 20).find('\n');
+        newline != std::string_view::npos && secondLineIsTracesData(bytes, newline))
+        return Format::OtlpJsonLines;
     return Format::Unknown;
 }
 
@@ -345,28 +554,64 @@ std::string LoadError::text() const
     return out;
 }
 
+uint64_t defaultMaxDecompressedBytes()
+{
+    static const uint64_t limit = [] {
+        // What this process can hold: physical memory, a cgroup's limit (a
+        // container, a systemd unit) and the address-space rlimit, whichever
+        // is least. Half of that leaves room for the model built from it.
+        uint64_t hold = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+        for (const char *path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+            if (FILE *f = std::fopen(path, "r")) {
+                unsigned long long v = 0;
+                if (std::fscanf(f, "%llu", &v) == 1 && v > 0)
+                    hold = std::min<uint64_t>(hold, v);
+                std::fclose(f);
+            }
+        }
+        for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+            rlimit rl{};
+            if (getrlimit(resource, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+                hold = std::min<uint64_t>(hold, rl.rlim_cur);
+        }
+        return std::clamp<uint64_t>(hold / 2, uint64_t(64) << 20, uint64_t(8) << 30);
+    }();
+    return limit;
+}
+
 bool readFile(const std::string &path, std::string &out, std::string &error)
 {
     MappedFile file;
-    if (!file.open(path, error))
+    if (!file.open(path, error, defaultMaxDecompressedBytes()))
         return false;
-    out.assign(file.bytes());
+    try {
+        out.assign(file.bytes());
+    } catch (const std::bad_alloc &) {
+        error = "out of memory reading " + std::to_string(file.bytes().size()) + " bytes";
+        return false;
+    }
     return true;
 }
 
 LoadResult loadBuffer(std::string_view name, std::string_view bytes, Model &out, const LoadOptions &options)
 {
-    return loadBufferImpl(name, bytes, out, options, {}, 0);
+    try {
+        return loadBufferImpl(name, bytes, out, options, {}, 0);
+    } catch (const std::bad_alloc &) {
+        return fail(name, 0, outOfMemory(bytes.size()));
+    }
 }
 
-LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const LoadOptions &options)
+namespace {
+
+LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, const LoadOptions &options)
 {
     LoadResult total;
     for (size_t i = 0; i < paths.size(); ++i) {
         const std::string &path = paths[i];
         MappedFile file;
         std::string message;
-        if (!file.open(path, message)) {
+        if (!file.open(path, message, options.maxDecompressedBytes)) {
             model.finalize();
             return fail(path, 0, "cannot read: " + message);
         }
@@ -382,7 +627,14 @@ LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const 
             if (perFile.progress && size)
                 perFile.progress(double(upTo) / double(size));
         };
-        LoadResult r = loadBufferImpl(path, file.bytes(), fragment, perFile, consumed, 0);
+        LoadResult r;
+        try {
+            r = loadBufferImpl(path, file.bytes(), fragment, perFile, consumed, 0);
+        } catch (const std::bad_alloc &) {
+            // What was built for this file is dropped; the files before it stay.
+            fragment = Model();
+            r = fail(path, 0, outOfMemory(size));
+        }
         total.bytesRead += r.bytesRead;
         if (!r.ok) {
             model.finalize();
@@ -410,6 +662,20 @@ LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const 
     if (options.progress)
         options.progress(1.0);
     return total;
+}
+
+} // namespace
+
+LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const LoadOptions &options)
+{
+    try {
+        return loadFilesImpl(paths, model, options);
+    } catch (const std::bad_alloc &) {
+        // Merging or finalizing ran out: a half-built model is no use.
+        model = Model();
+        return fail(paths.empty() ? std::string() : paths.back(), 0,
+            "out of memory while building the model; the data needs more memory than this process may use");
+    }
 }
 
 } // namespace causeway

@@ -30,16 +30,24 @@ const char *formatName(Format f);
 // Guess the format from the first bytes. Never looks at the file name.
 Format sniffFormat(std::string_view bytes);
 
+// Half of what this process can hold (physical memory, cgroup limit, address
+// space rlimit), at most 8 GiB: the default for LoadOptions::maxDecompressedBytes.
+uint64_t defaultMaxDecompressedBytes();
+
 struct LoadOptions
 {
-    // Decompressed size limit per file: a gzip/zstd bomb stops here with an error.
-    uint64_t maxDecompressedBytes = uint64_t(8) << 30;
+    // Decompressed size limit per file: a gzip/zstd bomb stops here with an
+    // error. Also bounds what is read from a pipe or device.
+    uint64_t maxDecompressedBytes = defaultMaxDecompressedBytes();
     // Parser threads for large JSON documents (0: hardware concurrency).
     unsigned threads = 0;
     // Called now and then with the fraction done (0..1) of the whole load.
     std::function<void(double)> progress;
     // Set to true from another thread to abandon the load.
     const std::atomic<bool> *cancel = nullptr;
+    // The format when the caller knows it (a receiver told the content type):
+    // loadBuffer() then reads it as that without sniffing. Unknown: sniff.
+    Format format = Format::Unknown;
 };
 
 // A fatal error: which file, where, and what was wrong.

@@ -35,6 +35,8 @@ void Diagnostics::add(const Diagnostic &item)
             d.count += item.count;
             if (item.severity > d.severity)
                 d.severity = item.severity;
+            for (size_t i = 0; i < item.places.size() && d.places.size() < Diagnostic::kKeptPlaces; ++i)
+                d.places.push_back(item.places[i]);
             return;
         }
     }
@@ -46,10 +48,20 @@ void Diagnostics::add(const DiagnosticCode &code, std::string_view firstMessage,
     for (auto &d : m_items) {
         if (d.code == code.code) {
             d.count += n;
+            if (d.places.size() < Diagnostic::kKeptPlaces && !firstMessage.empty())
+                d.places.emplace_back(firstMessage);
             return;
         }
     }
-    m_items.push_back({code.severity, std::string(code.code), n, std::string(firstMessage), code.loss});
+    Diagnostic d;
+    d.severity = code.severity;
+    d.code = std::string(code.code);
+    d.count = n;
+    d.message = std::string(firstMessage);
+    d.loss = code.loss;
+    if (!firstMessage.empty())
+        d.places.emplace_back(firstMessage);
+    m_items.push_back(std::move(d));
 }
 
 void Diagnostics::merge(const Diagnostics &other)
@@ -61,6 +73,14 @@ void Diagnostics::merge(const Diagnostics &other)
 void Diagnostics::remove(const DiagnosticCode &code)
 {
     std::erase_if(m_items, [&code](const Diagnostic &d) { return d.code == code.code; });
+}
+
+bool Diagnostics::keepsMorePlaces(const DiagnosticCode &code) const
+{
+    for (const auto &d : m_items)
+        if (d.code == code.code)
+            return d.places.size() < Diagnostic::kKeptPlaces;
+    return true;
 }
 
 uint64_t Diagnostics::count(const DiagnosticCode &code) const

@@ -176,13 +176,18 @@ struct Diagnostic
     std::string code;                 // stable identifier, e.g. "span_bad_trace_id"
     uint64_t count = 0;
     std::string message;              // human text with the first place it occurred
+    // The messages of the first kKeptPlaces occurrences (message is places[0]),
+    // so that one code seen on several lines can show each of them.
+    static constexpr size_t kKeptPlaces = 20;
+    std::vector<std::string> places;
     Loss loss = Loss::None;           // what the table says this code costs
 };
 
 class Diagnostics
 {
 public:
-    // Count one occurrence of `code`; the first occurrence's message is kept.
+    // Count one occurrence of `code`; the message of the first occurrence and
+    // those of the first few (Diagnostic::places) are kept.
     void add(const DiagnosticCode &code, std::string_view firstMessage, uint64_t n = 1);
     void merge(const Diagnostics &other);
     const std::vector<Diagnostic> &items() const { return m_items; }
@@ -191,6 +196,8 @@ public:
     const Diagnostic *find(const DiagnosticCode &code) const;
     // Occurrences of every code that costs `loss`, and the first such message.
     uint64_t count(Loss loss, std::string *firstMessage = nullptr) const;
+    // Whether another occurrence's message of `code` would still be kept.
+    bool keepsMorePlaces(const DiagnosticCode &code) const;
     void clear() { m_items.clear(); }
     void remove(const DiagnosticCode &code);
 

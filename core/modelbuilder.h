@@ -15,7 +15,9 @@
 
 #include "core/model.h"
 
+#include <algorithm>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace causeway {
@@ -118,6 +120,58 @@ public:
         m_model.hot.push_back(hot);
         m_model.cold.push_back(cold);
         return self;
+    }
+
+    // Reorders spans [first, end) so those of one scope are together, in
+    // the order OTLP nests them (by resource, then scope), keeping their
+    // order within a scope. Readers of formats that interleave services
+    // (Jaeger, Zipkin) call it so that the OTLP written from the model loads
+    // back in the same order. Links keep pointing at their spans.
+    void groupSpansByScope(uint32_t first)
+    {
+        const auto n = uint32_t(m_model.hot.size());
+        if (n - first < 2)
+            return;
+        std::vector<uint32_t> order(n - first);
+        for (uint32_t i = 0; i < order.size(); ++i)
+            order[i] = first + i;
+        auto key = [this](uint32_t s) {
+            const uint32_t scope = m_model.cold[s].scope;
+            return std::pair(m_model.scopes[scope].resource, scope);
+        };
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+        bool moved = false;
+        for (uint32_t i = 0; i < order.size(); ++i)
+            moved = moved || order[i] != first + i;
+        if (!moved)
+            return;
+        std::vector<SpanHot> hot(order.size());
+        std::vector<SpanCold> cold(order.size());
+        for (uint32_t i = 0; i < order.size(); ++i) {
+            hot[i] = m_model.hot[order[i]];
+            cold[i] = m_model.cold[order[i]];
+            for (uint32_t l = cold[i].links.first; l < cold[i].links.end(); ++l)
+                m_model.links[l].from = first + i;
+        }
+        std::copy(hot.begin(), hot.end(), m_model.hot.begin() + first);
+        std::copy(cold.begin(), cold.end(), m_model.cold.begin() + first);
+        // The link table stays in span order: rebuild it in the new order.
+        std::vector<Link> links;
+        links.reserve(m_model.links.size());
+        uint32_t base = UINT32_MAX;
+        for (uint32_t i = first; i < n; ++i)
+            if (m_model.cold[i].links.count)
+                base = std::min(base, m_model.cold[i].links.first);
+        if (base == UINT32_MAX)
+            return;
+        links.assign(m_model.links.begin(), m_model.links.begin() + base);
+        for (uint32_t i = first; i < n; ++i) {
+            Range &r = m_model.cold[i].links;
+            const auto at = uint32_t(links.size());
+            links.insert(links.end(), m_model.links.begin() + r.first, m_model.links.begin() + r.end());
+            r.first = at;
+        }
+        m_model.links = std::move(links);
     }
 
 private:

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <thread>
 
@@ -21,7 +22,7 @@ namespace {
 enum WireType : uint32_t { Varint = 0, Fixed64 = 1, Len = 2, StartGroup = 3, EndGroup = 4, Fixed32 = 5 };
 
 // Deeper AnyValue nesting than this is replaced by an empty value.
-constexpr int kMaxValueDepth = 64;
+constexpr int kMaxValueDepth = kMaxAnyValueDepth;
 // Progress and cancellation are checked after this many spans.
 constexpr uint32_t kProgressEvery = 4096;
 
@@ -733,24 +734,33 @@ bool isZstdFrame(std::string_view b)
 
 bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error)
 {
-    const uint64_t limit = ctx.options ? ctx.options->maxDecompressedBytes : (uint64_t(8) << 30);
+    const uint64_t limit = ctx.options ? ctx.options->maxDecompressedBytes : defaultMaxDecompressedBytes();
     uint64_t decompressedTotal = 0;
     uint64_t pos = 0;
     uint32_t good = 0;
     std::string plain;
+    // With no good message at all, the first problem is the error to give.
+    uint64_t firstProblemAt = 0;
+    std::string firstProblem;
+    auto problem = [&](const DiagnosticCode &code, uint64_t at, const std::string &what, const char *consequence) {
+        if (firstProblem.empty()) {
+            firstProblemAt = at;
+            firstProblem = what;
+        }
+        out.diagnostics.add(code,
+            std::string(ctx.name) + ": byte " + std::to_string(at) + ": " + what + "; " + consequence);
+    };
     while (pos < bytes.size()) {
         if (bytes.size() - pos < 4) {
-            out.diagnostics.add(diag::ProtoFrameTruncated,
-                std::string(ctx.name) + ": byte " + std::to_string(pos) + ": the file ends inside a frame header ("
-                    + std::to_string(bytes.size() - pos) + " bytes); the damaged tail is skipped");
+            problem(diag::ProtoFrameTruncated, pos, "truncated frame: the file ends inside a frame header ("
+                + std::to_string(bytes.size() - pos) + " bytes)", "the damaged tail is skipped");
             break;
         }
         const uint32_t length = bigEndian32(bytes.data() + pos);
         if (length > bytes.size() - pos - 4) {
-            out.diagnostics.add(diag::ProtoFrameTruncated,
-                std::string(ctx.name) + ": byte " + std::to_string(pos) + ": a frame of " + std::to_string(length)
-                    + " bytes runs past the end of the file (" + std::to_string(bytes.size() - pos - 4)
-                    + " bytes left); the damaged tail is skipped");
+            problem(diag::ProtoFrameTruncated, pos, "truncated frame: a frame of " + std::to_string(length)
+                + " bytes runs past the end of the file (" + std::to_string(bytes.size() - pos - 4) + " bytes left)",
+                "the damaged tail is skipped");
             break;
         }
         const uint64_t start = pos + 4;
@@ -766,9 +776,7 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
                     error.message = "zstd: " + why;
                     return false;
                 }
-                out.diagnostics.add(diag::ProtoFrameCorrupt,
-                    std::string(ctx.name) + ": byte " + std::to_string(start) + ": zstd-compressed message: " + why
-                        + "; the message is skipped");
+                problem(diag::ProtoFrameCorrupt, start, "zstd-compressed message: " + why, "the message is skipped");
                 continue;
             }
             decompressedTotal += plain.size();
@@ -781,6 +789,10 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
             decoder.tracesData(message, where.empty() ? start : 0);
         } catch (const Malformed &m) {
             mark.rollback(out);
+            if (firstProblem.empty()) {
+                firstProblemAt = m.offset;
+                firstProblem = "malformed OTLP protobuf" + where + ": " + m.message;
+            }
             out.diagnostics.add(diag::ProtoMessageCorrupt,
                 std::string(ctx.name) + ": byte " + std::to_string(m.offset) + where + ": " + m.message
                     + "; the framed message starting at byte " + std::to_string(start) + " is skipped");
@@ -798,8 +810,10 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
         }
     }
     if (good == 0) {
-        error.offset = 0;
+        error.offset = firstProblemAt;
         error.message = "no readable OTLP protobuf message in the length-framed file";
+        if (!firstProblem.empty())
+            error.message += ": " + firstProblem;
         return false;
     }
     return true;
@@ -853,15 +867,21 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     const size_t parts = cuts.size() - 1;
     std::vector<Model> fragments(parts);
     std::vector<std::optional<Malformed>> failures(parts);
-    std::vector<char> cancelled(parts, 0);
+    std::vector<char> cancelled(parts, 0), outOfMemory(parts, 0);
     auto work = [&](size_t k) {
-        Decoder decoder(ctx, fragments[k], {}, false);
         try {
-            decoder.resourceSpansList(list.data() + cuts[k], list.data() + cuts[k + 1]);
-        } catch (const Malformed &m) {
-            failures[k] = m;
+            Decoder decoder(ctx, fragments[k], {}, false);
+            try {
+                decoder.resourceSpansList(list.data() + cuts[k], list.data() + cuts[k + 1]);
+            } catch (const Malformed &m) {
+                failures[k] = m;
+            }
+            cancelled[k] = decoder.cancelled();
+        } catch (const std::bad_alloc &) {
+            // Must not leave the thread; the load reports it below.
+            fragments[k] = Model();
+            outOfMemory[k] = 1;
         }
-        cancelled[k] = decoder.cancelled();
     };
     std::vector<std::thread> pool;
     for (size_t k = 1; k < parts; ++k)
@@ -871,6 +891,8 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         t.join();
 
     for (size_t k = 0; k < parts; ++k) {
+        if (outOfMemory[k])
+            throw std::bad_alloc();
         if (failures[k]) {
             error.offset = failures[k]->offset;
             error.message = "malformed OTLP protobuf: " + failures[k]->message;

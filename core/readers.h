@@ -13,6 +13,10 @@
 
 namespace causeway::detail {
 
+// AnyValue nesting (arrays and kvlists in values) deeper than this is cut,
+// with a value_too_deep warning, by every reader alike.
+inline constexpr int kMaxAnyValueDepth = 64;
+
 struct ReadContext
 {
     std::string_view name;           // file name for messages

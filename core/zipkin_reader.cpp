@@ -41,6 +41,7 @@ public:
                 diag(diag::JsonTruncated, tail, [] { return std::string("unexpected data after the end of the document; ignored"); });
         }
         uniquifySharedSpans(spansBefore);
+        m_build.groupSpansByScope(uint32_t(spansBefore));
         if (nothingKept(error, spansBefore))
             return false;
         m_ctx.done(text.size());

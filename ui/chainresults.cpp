@@ -20,12 +20,12 @@ ChainResults::ChainResults(Session *session, ResultList *list, QObject *parent)
     });
 }
 
-bool ChainResults::run(Query query)
+bool ChainResults::run(Query query, Start from_)
 {
     const auto model = m_session->model();
     if (!model || m_session->focusTrace() == kNone)
         return false;
-    Reference start{m_session->focusTrace(), m_session->selectedSpan()};
+    Reference start{m_session->focusTrace(), from_ == Start::Trace ? kNone : m_session->selectedSpan()};
     const QString from = start.span != kNone
         ? QStringLiteral("span “%1” in %2").arg(display::spanCaption(*model, start.span), display::traceCaption(*model, start.trace))
         : QStringLiteral("trace %1").arg(display::traceCaption(*model, start.trace));
@@ -43,7 +43,7 @@ bool ChainResults::run(Query query)
     const int generation = ++m_generation;
     m_running = true;
     auto *watcher = new QFutureWatcher<std::vector<ResultEntry>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, title, query, model] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, title, query, model, start] {
         watcher->deleteLater();
         if (generation != m_generation || model != m_session->model())
             return;
@@ -55,6 +55,14 @@ bool ChainResults::run(Query query)
             summary = n ? QStringLiteral("%1 error span(s)").arg(n) : QStringLiteral("no error spans");
         else
             summary = QStringLiteral("%1 trace(s) including the start").arg(n);
+        // A span's own links can be fewer than its trace's: say so, and what to use.
+        if (start.span != kNone && n <= 1) {
+            const Trace &t = model->traces[start.trace];
+            if (t.linksIn + t.linksOut > 0)
+                summary += QStringLiteral(" (this span has no links of its own; its trace has %1: "
+                                          "use Causal Chain of the Whole Trace, Ctrl+Alt+B)")
+                               .arg(t.linksIn + t.linksOut);
+        }
         m_list->setResults(title.toHtmlEscaped() + QStringLiteral(": ") + summary, std::move(entries));
         emit finished(n);
     });

@@ -17,12 +17,14 @@ class ChainResults : public QObject
     Q_OBJECT
 public:
     enum class Query { Upstream, Downstream, Both, ErrorsDownstream };
+    // Selection: the selected span (its links only, on the first hop), or the
+    // focus trace when no span is selected. Trace: the focus trace, all its spans.
+    enum class Start { Selection, Trace };
 
     ChainResults(Session *session, ResultList *list, QObject *parent = nullptr);
 
-    // Starts the query from the session's selected span, or its focus trace
-    // when no span is selected. Returns false when nothing is loaded.
-    bool run(Query query);
+    // Starts the query where `from` says. Returns false when nothing is loaded.
+    bool run(Query query, Start from = Start::Selection);
     bool isRunning() const { return m_running; }
 
 signals:

@@ -292,7 +292,7 @@ QVariant DetailsModel::data(const QModelIndex &index, int role) const
         return index.column() == NameColumn ? n->name : n->value;
     case Qt::ToolTipRole:
         if (n->navTrace != kNone)
-            return QStringLiteral("Double-click or press Enter to go to this span");
+            return QStringLiteral("Click, or press Enter, to go to this span");
         if (n->missing)
             return QStringLiteral("The linked span is not in the loaded files; right-click to copy its ids");
         return index.column() == ValueColumn && !n->value.isEmpty() ? n->value : QVariant();

@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -41,8 +42,11 @@ DetailsPanel::DetailsPanel(Session *session, QWidget *parent)
     layout->addWidget(m_header);
     layout->addWidget(m_view);
 
-    // QTreeView::activated covers double-click and Enter alike.
+    // QTreeView::activated covers double-click and Enter alike; a single
+    // click on a link's (underlined) text goes there too, as links do.
     connect(m_view, &QTreeView::activated, this, &DetailsPanel::activate);
+    m_view->viewport()->installEventFilter(this);
+    m_view->viewport()->setMouseTracking(true);
     connect(m_view, &QWidget::customContextMenuRequested, this, &DetailsPanel::showContextMenu);
 
     auto *copyAction = new QAction(QStringLiteral("Copy Value"), m_view);
@@ -92,11 +96,68 @@ void DetailsPanel::refresh()
         for (int r = 0; r < n && n <= 5; ++r)
             m_view->expand(m_model->index(r, 0, section));
     }
-    // Keys as wide as they need, but the values keep at least half the width.
+    fitNameColumn();
+}
+
+void DetailsPanel::fitNameColumn()
+{
+    // Keys as wide as they need, but the values keep at least half the width,
+    // also after the dock got narrower.
     m_view->resizeColumnToContents(DetailsModel::NameColumn);
-    const int cap = std::max(120, m_view->viewport()->width() / 2);
+    const int cap = std::max(60, m_view->viewport()->width() / 2);
     if (m_view->columnWidth(DetailsModel::NameColumn) > cap)
         m_view->setColumnWidth(DetailsModel::NameColumn, cap);
+}
+
+bool DetailsPanel::isOnLinkText(QPoint pos) const
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid() || index.column() != DetailsModel::NameColumn
+        || !index.data(DetailsModel::NavigableRole).toBool())
+        return false;
+    const QRect cell = m_view->visualRect(index);
+    const QFont font = index.data(Qt::FontRole).value<QFont>().resolve(m_view->font());
+    const int text = QFontMetrics(font).horizontalAdvance(index.data().toString());
+    // The text starts a few pixels into the cell (the style's margin) and may be elided.
+    return pos.x() >= cell.left() && pos.x() <= std::min(cell.right(), cell.left() + text + 8);
+}
+
+bool DetailsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport()) {
+        switch (event->type()) {
+        case QEvent::Resize:
+            if (m_model->span() != kNone)
+                fitNameColumn();
+            break;
+        case QEvent::MouseMove: {
+            const auto *mouse = static_cast<QMouseEvent *>(event);
+            if (mouse->buttons() == Qt::NoButton) {
+                if (isOnLinkText(mouse->position().toPoint()))
+                    m_view->viewport()->setCursor(Qt::PointingHandCursor);
+                else
+                    m_view->viewport()->unsetCursor();
+            }
+            break;
+        }
+        case QEvent::MouseButtonRelease: {
+            const auto *mouse = static_cast<QMouseEvent *>(event);
+            const QPoint pos = mouse->position().toPoint();
+            if (mouse->button() == Qt::LeftButton && mouse->modifiers() == Qt::NoModifier && isOnLinkText(pos)) {
+                // After the view has handled the release (selection), so navigation wins.
+                const QPersistentModelIndex index = m_view->indexAt(pos);
+                QMetaObject::invokeMethod(this, [this, index] {
+                    if (index.isValid())
+                        activate(index);
+                }, Qt::QueuedConnection);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 bool DetailsPanel::activate(const QModelIndex &index)

@@ -1,6 +1,6 @@
 #pragma once
 // The span details dock: everything about the selected span, with links in
-// both directions that navigate when activated.
+// both directions that navigate on a click on their text, or when activated.
 
 #include <QWidget>
 
@@ -29,7 +29,13 @@ signals:
     // An unresolved link was activated: its target trace (hex) is not loaded.
     void missingLinkActivated(const QString &traceHex);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitNameColumn();
+    // Whether a viewport position is on the underlined text of a link row.
+    bool isOnLinkText(QPoint pos) const;
     void refresh();
     void showContextMenu(const QPoint &pos);
     void copy(const QString &text);

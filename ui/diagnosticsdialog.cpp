@@ -57,12 +57,23 @@ void DiagnosticsDialog::setDiagnostics(const Diagnostics &diagnostics)
         m_table->setItem(row, 0, sev);
         m_table->setItem(row, 1, new QTableWidgetItem(display::fromStd(d.code)));
         m_table->setItem(row, 2, count);
-        m_table->setItem(row, 3, new QTableWidgetItem(display::fromStd(d.message)));
+        // One code seen in several places lists each kept place, one per line.
+        QStringList places;
+        for (const std::string &place : d.places)
+            places << display::fromStd(place);
+        if (places.isEmpty())
+            places << display::fromStd(d.message);
+        if (d.count > uint64_t(places.size()) && places.size() > 1)
+            places << QStringLiteral("… and %L1 more").arg(d.count - uint64_t(places.size()));
+        auto *message = new QTableWidgetItem(places.join(QLatin1Char('\n')));
+        message->setToolTip(places.join(QLatin1Char('\n')));
+        m_table->setItem(row, 3, message);
         ++row;
     }
     m_table->setSortingEnabled(true);
     m_table->resizeColumnsToContents();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->resizeRowsToContents();
 }
 
 } // namespace causeway::ui

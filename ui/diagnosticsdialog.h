@@ -1,6 +1,6 @@
 #pragma once
 // The problems met while loading: one row per kind (severity, code, count,
-// first message). Non-modal, so the user can keep looking at the data.
+// and the first several places it occurred, one per line). Non-modal, so the user can keep looking at the data.
 
 #include "core/model.h"
 

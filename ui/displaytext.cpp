@@ -1,5 +1,6 @@
 #include "ui/displaytext.h"
 
+#include "core/spansearch.h"
 #include "ui/timeaxis.h"
 
 #include <QDateTime>
@@ -28,13 +29,37 @@ QString duration(uint64_t nanos)
 
 QString offset(int64_t nanos)
 {
-    const QString sign = nanos < 0 ? QStringLiteral("-") : QStringLiteral("+");
-    return sign + duration(uint64_t(nanos < 0 ? -nanos : nanos));
+    if (nanos == 0)
+        return QStringLiteral("0");
+    const QString sign = nanos < 0 ? QStringLiteral("−") : QStringLiteral("+");
+    return sign + duration(nanos < 0 ? uint64_t(0) - uint64_t(nanos) : uint64_t(nanos));
+}
+
+QString lag(int64_t nanos)
+{
+    if (nanos < 0)
+        return QStringLiteral("−") + duration(uint64_t(0) - uint64_t(nanos));
+    return duration(uint64_t(nanos));
+}
+
+QString count(uint64_t n, const char *singular, const char *plural)
+{
+    return QStringLiteral("%L1 ").arg(n) + QLatin1String(n == 1 ? singular : plural);
+}
+
+QString value(const Model &model, const Value &v)
+{
+    return fromStd(valueText(model, v));
 }
 
 QString shortTraceId(const TraceId &id)
 {
     return QString::fromLatin1(id.hex().substr(0, 8));
+}
+
+QString shortTraceId(const Model &model, uint32_t trace)
+{
+    return trace < model.traces.size() ? shortTraceId(model.traces[trace].id) : QString();
 }
 
 QString spanCaption(const Model &model, uint32_t span)

@@ -1,6 +1,8 @@
 #include "ui/drawing.h"
 
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QImage>
 #include <QPageSize>
 #include <QPainter>
@@ -17,6 +19,17 @@ namespace {
 constexpr double kMaxPixels = 256.0 * 1024 * 1024;
 // PDF readers refuse pages beyond 200 inches (14,400 pt).
 constexpr double kMaxPdfPoints = 14400;
+
+// The dots per inch that text is measured at when no device is given
+// (QFontMetricsF(font)): the views lay out their text with it. Vector output
+// uses the same logical resolution, so a point-sized font is as large, and
+// as wide, on the page as the layout measured it; at 72 dpi it would be
+// three quarters of that, with gaps where the text was meant to be.
+double layoutDpi()
+{
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    return screen ? screen->logicalDotsPerInchY() : 96.0;
+}
 
 bool fail(QString *error, const QString &message)
 {
@@ -72,8 +85,7 @@ bool writeDrawing(const Drawing &drawing, ImageFormat format, const QString &pat
         svg.setFileName(path);
         svg.setSize(drawing.size.toSize());
         svg.setViewBox(QRectF(QPointF(0, 0), drawing.size));
-        // At 96 dpi the physical size matches CSS pixels: browsers show it 1:1.
-        svg.setResolution(96);
+        svg.setResolution(int(std::lround(layoutDpi())));
         svg.setTitle(QFileInfo(path).completeBaseName());
         svg.setDescription(QStringLiteral("Drawn by Causeway"));
         QPainter painter;
@@ -87,13 +99,17 @@ bool writeDrawing(const Drawing &drawing, ImageFormat format, const QString &pat
         return true;
     }
     case ImageFormat::Pdf: {
-        // One logical pixel is one point; very large drawings are shrunk onto the largest page readers accept.
-        const double shrink = std::min({1.0, kMaxPdfPoints / drawing.size.width(), kMaxPdfPoints / drawing.size.height()});
-        const QSizeF points = drawing.size * shrink;
+        // One logical pixel is 72/dpi points; very large drawings are shrunk
+        // onto the largest page readers accept.
+        const double dpi = layoutDpi();
+        const double pointsPerPixel = 72.0 / dpi;
+        const double shrink = std::min({1.0, kMaxPdfPoints / (drawing.size.width() * pointsPerPixel),
+                                        kMaxPdfPoints / (drawing.size.height() * pointsPerPixel)});
+        const QSizeF points = drawing.size * pointsPerPixel * shrink;
         QPdfWriter pdf(path);
         pdf.setCreator(QStringLiteral("Causeway"));
         pdf.setTitle(QFileInfo(path).completeBaseName());
-        pdf.setResolution(72);
+        pdf.setResolution(int(std::lround(dpi)));
         pdf.setPageSize(QPageSize(points, QPageSize::Point, QString(), QPageSize::ExactMatch));
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
         QPainter painter;

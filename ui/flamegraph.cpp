@@ -1,5 +1,6 @@
 #include "ui/flamegraph.h"
 
+#include "ui/displaytext.h"
 #include "ui/drawing.h"
 #include "ui/session.h"
 #include "ui/timeaxis.h"
@@ -87,6 +88,12 @@ QSize FlameGraphWidget::sizeHint() const
     return QSize(900, 420);
 }
 
+int FlameGraphWidget::contentHeightHint() const
+{
+    const int rows = m_rows ? std::max(1, m_rows->rowCount()) : 3;
+    return int(std::ceil(kOverviewHeight + TimeAxis::kHeight + (rows + 1) * m_rowHeight + m_legendHeight + 8));
+}
+
 QSize FlameGraphWidget::minimumSizeHint() const
 {
     return QSize(200, int(kOverviewHeight + TimeAxis::kHeight + 3 * m_rowHeight + m_legendHeight));
@@ -150,6 +157,7 @@ void FlameGraphWidget::installRows(std::shared_ptr<const FlameRows> rows)
     m_hovered = kNone;
     m_scrollY = 0;
     update();
+    emit contentHeightChanged();
 }
 
 void FlameGraphWidget::applySessionRange()
@@ -592,7 +600,7 @@ uint32_t FlameGraphWidget::relative(uint32_t span, int key) const
     case Qt::Key_Up:
         return h.parent;
     case Qt::Key_Down: {
-        const auto [first, last] = m_rows->window(h.depth + 1, h.start, h.end);
+        const auto [first, last] = m_rows->window(m_rows->rowOf(span) + 1, h.start, h.end);
         for (uint32_t e = first; e < last; ++e)
             if (model.hot[m_rows->entrySpan(e)].parent == span)
                 return m_rows->entrySpan(e);
@@ -603,7 +611,7 @@ uint32_t FlameGraphWidget::relative(uint32_t span, int key) const
         const uint32_t e = m_rows->entryOf(span);
         if (e == kNone)
             return kNone;
-        const Range row = m_rows->row(h.depth);
+        const Range row = m_rows->row(m_rows->rowOf(span));
         // Siblings share the row and lie within the parent's time; stop there.
         const uint64_t lo = h.parent == kNone ? 0 : model.hot[h.parent].start;
         const uint64_t hi = h.parent == kNone ? UINT64_MAX : model.hot[h.parent].end;
@@ -712,7 +720,7 @@ QString FlameGraphWidget::toolTipFor(uint32_t span) const
     text += QStringLiteral("\nService: ")
         + (model.str(h.service).empty() ? QStringLiteral("(none)") : fromView(model.str(h.service)));
     text += QStringLiteral("\nDuration: ") + formatDuration(double(h.end - h.start));
-    text += QStringLiteral("  (starts at +") + formatDuration(double(h.start - m_rows->start())) + QStringLiteral(")");
+    text += QStringLiteral("  (starts at ") + display::offset(int64_t(h.start - m_rows->start())) + QStringLiteral(")");
     text += QStringLiteral("\nStatus: ") + QString::fromLatin1(statusName(h.status));
     const StringId message = span < model.cold.size() ? model.cold[span].statusMessage : 0;
     if (message)

@@ -52,6 +52,9 @@ public:
     FlameView currentView() const;
 
     QSize sizeHint() const override;
+    // The height that shows every row of the trace (overview, axis and
+    // legend included), so a short trace does not leave the pane half empty.
+    int contentHeightHint() const;
     QSize minimumSizeHint() const override;
 
 public slots:
@@ -66,6 +69,8 @@ signals:
     void spanActivated(uint32_t span);
     // The rows of a very large focus trace, indexed off the GUI thread, are shown.
     void rowsReady();
+    // A new trace is shown: contentHeightHint() changed.
+    void contentHeightChanged();
 
 protected:
     void paintEvent(QPaintEvent *event) override;

@@ -1,6 +1,7 @@
 #include "ui/flamepainter.h"
 
 #include "ui/palette.h"
+#include "ui/theme.h"
 
 #include <QFontMetricsF>
 #include <QPainter>
@@ -8,6 +9,7 @@
 #include <QPolygonF>
 
 #include <algorithm>
+#include <tuple>
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
@@ -59,9 +61,10 @@ FlameRows::FlameRows(const Model &model, uint32_t trace)
     if (n == 0)
         return;
 
-    m_rowFirst.assign(size_t(tr.maxDepth) + 2, 0);
+    assignRows(model, tr);
+    m_rowFirst.assign(size_t(m_rowCount) + 1, 0);
     for (uint32_t k = tr.spans.first; k < tr.spans.end(); ++k)
-        ++m_rowFirst[size_t(model.hot[model.traceSpans[k]].depth) + 1];
+        ++m_rowFirst[size_t(rowOf(model.traceSpans[k])) + 1];
     std::partial_sum(m_rowFirst.begin(), m_rowFirst.end(), m_rowFirst.begin());
 
     m_starts.resize(n);
@@ -79,7 +82,7 @@ FlameRows::FlameRows(const Model &model, uint32_t trace)
     for (uint32_t k = tr.spans.first; k < tr.spans.end(); ++k) {
         const uint32_t s = model.traceSpans[k];
         const SpanHot &h = model.hot[s];
-        const uint32_t e = fill[h.depth]++;
+        const uint32_t e = fill[size_t(rowOf(s))]++;
         m_starts[e] = h.start;
         m_ends[e].end = h.end;
         m_span[e] = s;
@@ -115,6 +118,96 @@ FlameRows::FlameRows(const Model &model, uint32_t trace)
     m_colors.reserve(m_services.size());
     for (StringId s : m_services)
         m_colors.push_back(serviceColor(model.str(s)));
+}
+
+void FlameRows::assignRows(const Model &model, const Trace &tr)
+{
+    m_rowCount = uint32_t(tr.maxDepth) + 1;
+    if (tr.rootCount <= 1)
+        return; // one tree: its rows are its depths
+    // Several parentless spans: each tree gets a band of rows of its own
+    // wherever it overlaps in time a tree placed before it, so two trees
+    // with the same timing never hide one another.
+    struct Tree
+    {
+        uint64_t start = UINT64_MAX, end = 0;
+        uint32_t height = 0, offset = 0;
+    };
+    std::unordered_map<uint32_t, uint32_t> rootOf; // span -> its root span
+    std::unordered_map<uint32_t, Tree> trees;
+    auto findRoot = [&](uint32_t s) {
+        std::vector<uint32_t> path;
+        uint32_t r = s;
+        for (;;) {
+            auto it = rootOf.find(r);
+            if (it != rootOf.end()) {
+                r = it->second;
+                break;
+            }
+            const uint32_t parent = model.hot[r].parent;
+            if (parent == kNone || path.size() > 65536)
+                break;
+            path.push_back(r);
+            r = parent;
+        }
+        for (uint32_t v : path)
+            rootOf[v] = r;
+        rootOf[s] = r;
+        return r;
+    };
+    for (uint32_t k = tr.spans.first; k < tr.spans.end(); ++k) {
+        const uint32_t s = model.traceSpans[k];
+        const SpanHot &h = model.hot[s];
+        Tree &t = trees[findRoot(s)];
+        t.start = std::min(t.start, h.start);
+        t.end = std::max(t.end, h.end);
+        t.height = std::max<uint32_t>(t.height, uint32_t(h.depth) + 1);
+    }
+    std::vector<std::pair<uint32_t, Tree *>> order;
+    order.reserve(trees.size());
+    for (auto &[root, tree] : trees)
+        order.emplace_back(root, &tree);
+    std::sort(order.begin(), order.end(), [&](const auto &a, const auto &b) {
+        return std::tie(a.second->start, a.first) < std::tie(b.second->start, b.first);
+    });
+    std::vector<Tree *> active; // placed trees that may still overlap later ones
+    m_rowCount = 0;
+    for (auto &[root, tree] : order) {
+        std::erase_if(active, [&](const Tree *t) { return t->end <= tree->start && t->start < tree->start; });
+        uint32_t offset = 0;
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (const Tree *t : active) {
+                const bool overlap = t->end > tree->start || t->start == tree->start;
+                if (overlap && offset < t->offset + t->height && t->offset < offset + tree->height) {
+                    offset = t->offset + t->height;
+                    moved = true;
+                }
+            }
+        }
+        tree->offset = offset;
+        active.push_back(tree);
+        m_rowCount = std::max(m_rowCount, offset + tree->height);
+    }
+    for (uint32_t k = tr.spans.first; k < tr.spans.end(); ++k) {
+        const uint32_t s = model.traceSpans[k];
+        const uint32_t offset = trees[rootOf[s]].offset;
+        if (offset)
+            m_rowShift[s] = offset;
+    }
+}
+
+int FlameRows::rowOf(uint32_t span) const
+{
+    if (!m_model || span >= m_model->hot.size())
+        return -1;
+    int row = m_model->hot[span].depth;
+    if (!m_rowShift.empty()) {
+        auto it = m_rowShift.find(span);
+        if (it != m_rowShift.end())
+            row += int(it->second);
+    }
+    return row;
 }
 
 std::pair<uint32_t, uint32_t> FlameRows::window(int r, uint64_t t0, uint64_t t1) const
@@ -168,9 +261,12 @@ uint32_t FlameRows::entryOf(uint32_t span) const
     if (!m_model || span >= m_model->hot.size())
         return kNone;
     const SpanHot &h = m_model->hot[span];
-    if (h.trace != m_trace || h.depth >= rowCount())
+    if (h.trace != m_trace)
         return kNone;
-    const Range range = row(h.depth);
+    const int r = rowOf(span);
+    if (r < 0 || r >= rowCount())
+        return kNone;
+    const Range range = row(r);
     auto it = std::lower_bound(m_starts.begin() + range.first, m_starts.begin() + range.end(), h.start);
     for (auto e = uint32_t(it - m_starts.begin()); e < range.end() && m_starts[e] == h.start; ++e)
         if (m_span[e] == span)
@@ -196,13 +292,9 @@ FlameStyle FlameStyle::fromPalette(const QPalette &palette, const QFont &font)
 
 FlameStyle FlameStyle::standard(bool dark)
 {
-    QPalette palette;
-    palette.setColor(QPalette::Base, dark ? QColor(0x1e, 0x1f, 0x22) : QColor(Qt::white));
-    palette.setColor(QPalette::Text, dark ? QColor(0xe6, 0xe6, 0xe6) : QColor(0x20, 0x20, 0x20));
-    palette.setColor(QPalette::Highlight, dark ? QColor(0x4c, 0xa3, 0xff) : QColor(0x1a, 0x5f, 0xd0));
     QFont font;
     font.setPixelSize(12);
-    return fromPalette(palette, font);
+    return fromPalette(themePalette(dark), font);
 }
 
 // ---------------------------------------------------------------------------
@@ -571,7 +663,7 @@ std::optional<QRectF> FlamePainter::spanRect(const FlameView &view, uint32_t spa
     const SpanHot &h = model.hot[span];
     const double x0 = view.xOf(h.start);
     const double x1 = std::max(view.xOf(h.end), x0 + 1);
-    return QRectF(x0, view.rowTop(h.depth), x1 - x0, view.boxHeight());
+    return QRectF(x0, view.rowTop(m_rows->rowOf(span)), x1 - x0, view.boxHeight());
 }
 
 // ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@
 #include <QString>
 
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <vector>
 
@@ -65,14 +66,22 @@ public:
     uint32_t firstStartingAt(uint32_t first, uint32_t last, uint64_t t) const;
     // The entry of a span of this trace, kNone for other spans.
     uint32_t entryOf(uint32_t span) const;
+    // The row a span of this trace is drawn in: its depth, moved down past
+    // other trees of the trace that overlap it in time (several parentless
+    // spans at once must not cover one another).
+    int rowOf(uint32_t span) const;
 
     // Distinct services in order of first appearance; entryColor() indexes them.
     const std::vector<StringId> &services() const { return m_services; }
     const std::vector<QColor> &colors() const { return m_colors; }
 
 private:
+    void assignRows(const Model &model, const Trace &trace);
+
     const Model *m_model = nullptr;
     uint32_t m_trace = kNone;
+    uint32_t m_rowCount = 0;
+    std::unordered_map<uint32_t, uint32_t> m_rowShift; // span -> rows below its depth (trees that overlap)
     uint64_t m_start = 0;
     uint64_t m_end = 0;
     std::vector<uint32_t> m_rowFirst;   // rowCount + 1 offsets into the entry arrays

@@ -1,6 +1,8 @@
 #include "ui/graphpainter.h"
 
+#include "ui/displaytext.h"
 #include "ui/palette.h"
+#include "ui/theme.h"
 #include "ui/timeaxis.h"
 
 #include <QFontMetricsF>
@@ -25,38 +27,20 @@ constexpr double kMinNodeWidth = 120;
 constexpr double kMaxNodeWidth = 280;
 constexpr double kHitWidth = 9;       // edges are hit this wide, pen included
 constexpr double kArrowLength = 9;
+// An expanded group's block: cards of this size in a grid.
+constexpr double kCardWidth = 170;
+constexpr double kCardHeight = 36;
+constexpr double kCardGap = 4;
+constexpr double kBlockHeader = 26;
 
 QString fromStd(std::string_view s)
 {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-QString formatLag(int64_t ns)
-{
-    // A typographic minus: the lag of a link whose span started before its target.
-    if (ns < 0)
-        return QStringLiteral("−") + formatDuration(-double(ns));
-    return formatDuration(double(ns));
-}
-
 QString linkCount(uint32_t n)
 {
     return n == 1 ? QStringLiteral("1 link") : QStringLiteral("%L1 links").arg(n);
-}
-
-QString valueText(const Model &model, const Value &v)
-{
-    switch (v.type) {
-    case ValueType::String: return fromStd(model.str(v.str));
-    case ValueType::Bool: return v.b ? QStringLiteral("true") : QStringLiteral("false");
-    case ValueType::Int: return QString::number(v.i);
-    case ValueType::Double: return QString::number(v.d);
-    case ValueType::Bytes: return QStringLiteral("(%1 bytes)").arg(model.str(v.str).size());
-    case ValueType::Array: return QStringLiteral("[%1 values]").arg(v.range.count);
-    case ValueType::KvList: return QStringLiteral("{%1 entries}").arg(v.range.count);
-    case ValueType::Empty: break;
-    }
-    return QString();
 }
 
 uint32_t rootSpan(const Model &model, uint32_t trace)
@@ -102,11 +86,14 @@ struct Colours
 
 Colours colours(bool dark)
 {
+    // Background and text are the theme's, as in the other views.
+    const QPalette theme = themePalette(dark);
+    const QColor background = theme.color(QPalette::Base), text = theme.color(QPalette::Text);
     if (dark)
-        return {QColor(0x1f, 0x1f, 0x23), QColor(0x2c, 0x2c, 0x33), QColor(0x5c, 0x5c, 0x68),
-                QColor(0xec, 0xec, 0xf0), QColor(0xa8, 0xa8, 0xb4), QColor(0x3d, 0x33, 0x52)};
-    return {QColor(Qt::white), QColor(0xf7, 0xf7, 0xf9), QColor(0x9a, 0x9a, 0xa5),
-            QColor(0x1d, 0x1d, 0x22), QColor(0x5a, 0x5a, 0x66), QColor(0xf1, 0xea, 0xfb)};
+        return {background, QColor(0x2c, 0x2d, 0x33), QColor(0x5c, 0x5c, 0x68), text, QColor(0xa8, 0xa8, 0xb4),
+                QColor(0x3d, 0x33, 0x52)};
+    return {background, QColor(0xf7, 0xf7, 0xf9), QColor(0x9a, 0x9a, 0xa5), text, QColor(0x5a, 0x5a, 0x66),
+            QColor(0xf1, 0xea, 0xfb)};
 }
 
 } // namespace
@@ -136,7 +123,7 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
             text.subtitle = service.empty() ? QStringLiteral("(no service)") : fromStd(service);
             if (trace.services.count > 1)
                 text.subtitle += QStringLiteral(" +%1").arg(trace.services.count - 1);
-            text.detail = formatDuration(double(trace.duration())) + QStringLiteral(" · ")
+            text.detail = display::shortTraceId(trace.id) + QStringLiteral(" · ") + formatDuration(double(trace.duration())) + QStringLiteral(" · ")
                 + (trace.spans.count == 1 ? QStringLiteral("1 span") : QStringLiteral("%L1 spans").arg(trace.spans.count));
             text.errors = trace.errorCount;
             if (text.errors)
@@ -178,6 +165,23 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
                 text.subtitle = QStringLiteral("%L1× %2").arg(nameCount).arg(what.isEmpty() ? QStringLiteral("(unnamed)") : what);
             text.detail = withErrors ? QStringLiteral("%L1 with errors · click to expand").arg(withErrors)
                                      : QStringLiteral("click to expand");
+            if (node.expanded) {
+                text.title = QStringLiteral("%L1 traces").arg(members);
+                text.detail = withErrors ? QStringLiteral("%L1 with errors").arg(withErrors) : QString();
+                for (uint32_t m : node.members) {
+                    const Trace &trace = model.traces[m];
+                    NodeText::Card card;
+                    card.name = rootName(model, m);
+                    card.detail = display::shortTraceId(trace.id) + QStringLiteral(" · ") + formatDuration(double(trace.duration()));
+                    card.colour = serviceColor(serviceOf(model, m));
+                    card.error = trace.errorCount > 0;
+                    card.toolTip = QStringLiteral("<b>%1</b><br>trace %2<br>%3 · %4 spans<br>Click to go to it.")
+                                       .arg(escaped(card.name), fromStd(trace.id.hex()),
+                                            formatDuration(double(trace.duration())))
+                                       .arg(trace.spans.count);
+                    text.cards.push_back(std::move(card));
+                }
+            }
             text.errors = withErrors;
             text.colour = serviceColor(model.str(service));
             text.id = QStringLiteral("group_%1").arg(node.groupKey);
@@ -186,6 +190,15 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
                                .arg(nameCount)
                                .arg(escaped(what))
                                .arg(withErrors);
+        }
+        if (node.expanded) {
+            // A grid about as wide as it is tall on screen.
+            const double n = double(text.cards.size());
+            text.columns = std::max(1, int(std::round(std::sqrt(n * (kCardHeight + kCardGap) / (kCardWidth + kCardGap)))));
+            const int rows = int(std::ceil(n / text.columns));
+            text.width = std::ceil(text.columns * (kCardWidth + kCardGap) + kCardGap + kColourBar);
+            text.height = std::ceil(kBlockHeader + rows * (kCardHeight + kCardGap) + kCardGap);
+            continue;
         }
         double w = std::max({titleMetrics.horizontalAdvance(text.title), textMetrics.horizontalAdvance(text.subtitle) + 12,
                              textMetrics.horizontalAdvance(text.detail)});
@@ -203,14 +216,14 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
     for (size_t i = 0; i < m_graph.edges.size(); ++i) {
         const GraphEdge &edge = m_graph.edges[i];
         EdgeText &text = m_edges[i];
-        text.label = linkCount(edge.linkCount) + QStringLiteral(" · ") + formatLag(edge.lagMedian);
+        text.label = linkCount(edge.linkCount) + QStringLiteral(" · ") + display::lag(edge.lagMedian);
 
         // The most common link attributes say what kind of link this is.
         std::map<std::pair<QString, QString>, uint32_t> counts;
         for (uint32_t l : edge.links) {
             const Range attrs = model.links[l].attributes;
             for (uint32_t a = attrs.first; a < attrs.end(); ++a)
-                ++counts[{fromStd(model.str(model.attributes[a].key)), valueText(model, model.attributes[a].value)}];
+                ++counts[{fromStd(model.str(model.attributes[a].key)), display::value(model, model.attributes[a].value)}];
         }
         std::vector<std::pair<uint32_t, const std::pair<QString, QString> *>> sorted;
         for (const auto &[kv, n] : counts)
@@ -227,8 +240,8 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
             return node.isGroup() ? m_nodes[n].title : captionOf(model, node.trace);
         };
         text.toolTip = QStringLiteral("<b>%1</b><br>lag min %2 · median %3 · max %4<br>cause: %5<br>effect: %6")
-                           .arg(linkCount(edge.linkCount), formatLag(edge.lagMin), formatLag(edge.lagMedian),
-                                formatLag(edge.lagMax), escaped(nodeCaption(edge.from)), escaped(nodeCaption(edge.to)));
+                           .arg(linkCount(edge.linkCount), display::lag(edge.lagMin), display::lag(edge.lagMedian),
+                                display::lag(edge.lagMax), escaped(nodeCaption(edge.from)), escaped(nodeCaption(edge.to)));
         if (!attributes.isEmpty())
             text.toolTip += QStringLiteral("<br>link attributes:") + attributes;
     }
@@ -355,9 +368,14 @@ void GraphPicture::paint(QPainter &painter, const QRectF &exposed) const
     for (size_t i = 0; i < m_edges.size(); ++i)
         if (visible(m_edgeBounds[i]) || visible(m_labelRects[i]))
             paintEdge(painter, i);
-    for (size_t i = 0; i < m_nodes.size(); ++i)
-        if (visible(m_nodeRects[i].adjusted(-4, -4, 4, 4)))
+    for (size_t i = 0; i < m_nodes.size(); ++i) {
+        if (!visible(m_nodeRects[i].adjusted(-4, -4, 4, 4)))
+            continue;
+        if (m_graph.nodes[i].expanded)
+            paintBlock(painter, i, exposed);
+        else
             paintNode(painter, i);
+    }
     painter.restore();
 }
 
@@ -464,6 +482,105 @@ void GraphPicture::paintNode(QPainter &painter, size_t i) const
                      textMetrics.elidedText(text.detail, Qt::ElideRight, right - left));
 }
 
+QRectF GraphPicture::memberRect(int node, size_t member) const
+{
+    if (node < 0 || size_t(node) >= m_nodes.size() || member >= m_nodes[size_t(node)].cards.size())
+        return {};
+    const NodeText &text = m_nodes[size_t(node)];
+    const QRectF block = m_nodeRects[size_t(node)];
+    const int row = int(member) / text.columns, column = int(member) % text.columns;
+    return QRectF(block.left() + kColourBar + kCardGap + column * (kCardWidth + kCardGap),
+                  block.top() + kBlockHeader + kCardGap + row * (kCardHeight + kCardGap), kCardWidth, kCardHeight);
+}
+
+QRectF GraphPicture::collapseButtonRect(int node) const
+{
+    if (node < 0 || size_t(node) >= m_nodes.size() || !m_graph.nodes[size_t(node)].expanded)
+        return {};
+    const QRectF block = m_nodeRects[size_t(node)];
+    const double w = QFontMetricsF(m_textFont).horizontalAdvance(QStringLiteral("▴ Collapse")) + 16;
+    return QRectF(block.right() - w - 4, block.top() + 3, w, kBlockHeader - 6);
+}
+
+uint32_t GraphPicture::memberAt(int node, QPointF pos) const
+{
+    if (node < 0 || size_t(node) >= m_nodes.size() || !m_graph.nodes[size_t(node)].expanded)
+        return kNone;
+    const NodeText &text = m_nodes[size_t(node)];
+    const QRectF block = m_nodeRects[size_t(node)];
+    const double x = pos.x() - (block.left() + kColourBar + kCardGap), y = pos.y() - (block.top() + kBlockHeader + kCardGap);
+    if (x < 0 || y < 0)
+        return kNone;
+    const int column = int(x / (kCardWidth + kCardGap)), row = int(y / (kCardHeight + kCardGap));
+    const size_t index = size_t(row) * size_t(text.columns) + size_t(column);
+    if (column >= text.columns || index >= text.cards.size() || !memberRect(node, index).contains(pos))
+        return kNone;
+    return m_graph.nodes[size_t(node)].members[index];
+}
+
+bool GraphPicture::isCollapseButton(int node, QPointF pos) const
+{
+    return collapseButtonRect(node).contains(pos);
+}
+
+void GraphPicture::paintBlock(QPainter &painter, size_t i, const QRectF &exposed) const
+{
+    const Colours c = colours(m_dark);
+    const NodeText &text = m_nodes[i];
+    const QRectF rect = m_nodeRects[i];
+    painter.setPen(QPen(text.errors ? errorColor() : c.border, 1));
+    painter.setBrush(c.fill.darker(m_dark ? 80 : 103));
+    painter.drawRoundedRect(rect, 5, 5);
+    QPainterPath bar;
+    bar.addRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4);
+    QPainterPath strip;
+    strip.addRect(QRectF(rect.left(), rect.top(), kColourBar + 1, rect.height()));
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(text.colour);
+    painter.drawPath(bar.intersected(strip));
+
+    // Header: what the block is, and the way back to one node.
+    const QFontMetricsF titleMetrics(m_titleFont), textMetrics(m_textFont);
+    const QRectF button = collapseButtonRect(int(i));
+    const double left = rect.left() + kColourBar + kPadding;
+    QString header = text.title + QStringLiteral(" · ") + text.subtitle;
+    if (!text.detail.isEmpty())
+        header += QStringLiteral(" · ") + text.detail;
+    painter.setFont(m_titleFont);
+    painter.setPen(c.text);
+    painter.drawText(QRectF(left, rect.top(), button.left() - left - 4, kBlockHeader), Qt::AlignLeft | Qt::AlignVCenter,
+                     titleMetrics.elidedText(header, Qt::ElideRight, button.left() - left - 4));
+    painter.setPen(QPen(c.border, 1));
+    painter.setBrush(c.fill);
+    painter.drawRoundedRect(button, 3, 3);
+    painter.setFont(m_textFont);
+    painter.setPen(c.text);
+    painter.drawText(button, Qt::AlignCenter, QStringLiteral("▴ Collapse"));
+
+    // Only the cards in view: a block can hold thousands.
+    const auto &members = m_graph.nodes[i].members;
+    for (size_t k = 0; k < members.size(); ++k) {
+        const QRectF card = memberRect(int(i), k);
+        if (!exposed.isEmpty() && !exposed.intersects(card))
+            continue;
+        const NodeText::Card &t = text.cards[k];
+        painter.setPen(QPen(t.error ? errorColor() : c.border, t.error ? 1.5 : 1));
+        painter.setBrush(c.fill);
+        painter.drawRoundedRect(card, 3, 3);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(t.colour);
+        painter.drawRect(QRectF(card.left() + 1, card.top() + 1, 3, card.height() - 2));
+        const QRectF inner = card.adjusted(8, 2, -4, -2);
+        painter.setFont(m_textFont);
+        painter.setPen(c.text);
+        painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), inner.height() / 2), Qt::AlignLeft | Qt::AlignVCenter,
+                         textMetrics.elidedText(t.name, Qt::ElideRight, inner.width()));
+        painter.setPen(t.error ? errorColor() : c.muted);
+        painter.drawText(QRectF(inner.left(), inner.center().y(), inner.width(), inner.height() / 2),
+                         Qt::AlignLeft | Qt::AlignVCenter, textMetrics.elidedText(t.detail, Qt::ElideRight, inner.width()));
+    }
+}
+
 int GraphPicture::nodeAt(QPointF pos) const
 {
     // Last painted is on top.
@@ -495,6 +612,16 @@ QPointF GraphPicture::edgeMidpoint(int edge) const
     if (edge < 0 || size_t(edge) >= m_edgePaths.size() || m_edgePaths[size_t(edge)].isEmpty())
         return {};
     return m_edgePaths[size_t(edge)].pointAtPercent(0.5);
+}
+
+QString GraphPicture::memberToolTip(int node, QPointF pos) const
+{
+    const uint32_t member = memberAt(node, pos);
+    if (member == kNone)
+        return {};
+    const auto &members = m_graph.nodes[size_t(node)].members;
+    const auto it = std::lower_bound(members.begin(), members.end(), member);
+    return m_nodes[size_t(node)].cards[size_t(it - members.begin())].toolTip;
 }
 
 QString GraphPicture::nodeToolTip(int node) const

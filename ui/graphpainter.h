@@ -53,7 +53,17 @@ public:
     void setHoveredEdge(int edge) { m_hoveredEdge = edge; }
     int hoveredEdge() const { return m_hoveredEdge; }
 
+    // An expanded group's block: the member trace under `pos` (kNone for
+    // none), and whether `pos` is on its Collapse button.
+    uint32_t memberAt(int node, QPointF pos) const;
+    bool isCollapseButton(int node, QPointF pos) const;
+    QRectF memberRect(int node, size_t member) const;
+    QRectF collapseButtonRect(int node) const;
+
     QString nodeToolTip(int node) const;
+    QString memberToolTip(int node, QPointF pos) const;
+    // Pixel size of the smallest text the nodes show at zoom 1.
+    double smallestTextPixels() const { return m_textFont.pixelSize(); }
     QString edgeToolTip(int edge) const;
     QString edgeLabel(int edge) const { return m_edges[size_t(edge)].label; }
     // The node's lines of text, top to bottom.
@@ -70,6 +80,15 @@ private:
         QColor colour;        // service colour
         uint32_t errors = 0;
         double width = 0, height = 0;
+        // An expanded group's members as cards in a grid, below a header line.
+        struct Card
+        {
+            QString name, detail, toolTip;
+            QColor colour;
+            bool error = false;
+        };
+        std::vector<Card> cards;
+        int columns = 0;
     };
     struct EdgeText
     {
@@ -79,6 +98,7 @@ private:
 
     void paintEdge(QPainter &painter, size_t index) const;
     void paintNode(QPainter &painter, size_t index) const;
+    void paintBlock(QPainter &painter, size_t index, const QRectF &exposed) const;
 
     TraceGraph m_graph;
     bool m_dark = false;

@@ -19,7 +19,11 @@ namespace {
 
 constexpr double kMinZoom = 0.02;
 constexpr double kMaxZoom = 8;
-constexpr double kMaxFitZoom = 1.5;
+// Fit never goes past 100% (a two-node graph is not blown up) nor below the
+// zoom at which the node text is still readable; a graph too big for that is
+// shown around its centre trace instead.
+constexpr double kMaxFitZoom = 1.0;
+constexpr double kReadableTextPx = 8.5;
 constexpr double kZoomStep = 1.25;
 constexpr int kDragThreshold = 4;
 
@@ -58,7 +62,8 @@ void GraphView::setDepth(uint32_t depth)
     if (depth == m_depth)
         return;
     m_depth = depth;
-    scheduleRelayout(Placement::KeepCentreNode);
+    // More or fewer hops change the whole picture: fit it again.
+    scheduleRelayout(Placement::Fit);
 }
 
 void GraphView::setDark(bool dark)
@@ -93,7 +98,8 @@ void GraphView::onFocusChanged(uint32_t trace)
             }
         }
     }
-    scheduleRelayout(Placement::CentreOnFocus);
+    // Another neighbourhood: fit it (Fit keeps the centre trace in view when it cannot show all).
+    scheduleRelayout(Placement::Fit);
 }
 
 void GraphView::scheduleRelayout(Placement placement)
@@ -216,14 +222,26 @@ void GraphView::applyLayout(uint64_t generation, const std::shared_ptr<GraphPict
     emit layoutFinished();
 }
 
+double GraphView::minimumFitZoom() const
+{
+    return m_picture ? kReadableTextPx / m_picture->smallestTextPixels() : kMinZoom;
+}
+
 void GraphView::fit()
 {
     if (!m_picture)
         return;
     const QSizeF picture = m_picture->size();
     const double w = std::max(1, width() - 16), h = std::max(1, height() - 16);
-    m_zoom = std::clamp(std::min(w / picture.width(), h / picture.height()), kMinZoom, kMaxFitZoom);
-    m_offset = QPointF(width() / 2.0, height() / 2.0) - QPointF(picture.width() / 2, picture.height() / 2) * m_zoom;
+    const double whole = std::min(w / picture.width(), h / picture.height());
+    const double readable = std::min(minimumFitZoom(), kMaxFitZoom);
+    m_zoom = std::clamp(whole, std::max(kMinZoom, readable), kMaxFitZoom);
+    if (whole >= readable || m_picture->centreNode() < 0) {
+        m_offset = QPointF(width() / 2.0, height() / 2.0) - QPointF(picture.width() / 2, picture.height() / 2) * m_zoom;
+    } else {
+        // Too big to show whole at a readable size: the centre trace, in the middle.
+        m_offset = QPointF(width() / 2.0, height() / 2.0) - m_picture->nodeRect(m_picture->centreNode()).center() * m_zoom;
+    }
     m_autoFit = true;
     update();
 }
@@ -332,7 +350,10 @@ void GraphView::mouseMoveEvent(QMouseEvent *event)
     const QPointF at = toPicture(pos);
     const int node = m_picture->nodeAt(at);
     const int edge = node < 0 ? m_picture->edgeAt(at) : -1;
-    setCursor(node >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    const bool clickable = node >= 0
+        && (!m_picture->graph().nodes[size_t(node)].expanded || m_picture->isCollapseButton(node, at)
+            || m_picture->memberAt(node, at) != kNone);
+    setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
     if (edge != m_picture->hoveredEdge()) {
         m_picture->setHoveredEdge(edge);
         update();
@@ -354,10 +375,21 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
     if (node < 0)
         return;
     const GraphNode &n = m_picture->graph().nodes[size_t(node)];
+    if (n.expanded) {
+        const QPointF at = toPicture(event->position());
+        if (m_picture->isCollapseButton(node, at)) {
+            std::erase(m_expandedGroups, n.groupKey);
+            scheduleRelayout(Placement::Fit);
+        } else if (const uint32_t member = m_picture->memberAt(node, at); member != kNone && m_session) {
+            m_session->navigateTo(member);
+        }
+        return;
+    }
     if (n.isGroup()) {
         if (std::find(m_expandedGroups.begin(), m_expandedGroups.end(), n.groupKey) == m_expandedGroups.end())
             m_expandedGroups.push_back(n.groupKey);
-        scheduleRelayout(Placement::KeepCentreNode);
+        // The block is much larger than the group node was: fit the new picture.
+        scheduleRelayout(Placement::Fit);
     } else if (m_session) {
         m_session->navigateTo(n.trace);
     }
@@ -397,6 +429,10 @@ bool GraphView::event(QEvent *event)
             const QPointF at = toPicture(help->pos());
             const int node = m_picture->nodeAt(at);
             text = node >= 0 ? m_picture->nodeToolTip(node) : m_picture->edgeToolTip(m_picture->edgeAt(at));
+            if (node >= 0 && m_picture->graph().nodes[size_t(node)].expanded) {
+                text = m_picture->isCollapseButton(node, at) ? tr("Show these traces as one node again")
+                                                             : m_picture->memberToolTip(node, at);
+            }
         }
         if (text.isEmpty()) {
             QToolTip::hideText();

@@ -1,8 +1,9 @@
 #pragma once
 // The trace graph around the focus trace: traces as nodes, span links as
 // dotted edges. Zoom with the wheel or Ctrl+= / Ctrl+-, pan by dragging, fit
-// with F or Ctrl+0. Clicking a trace goes to it; clicking a group node
-// expands it. Layout runs on a worker thread; a newer request (the focus
+// with F or Ctrl+0 (also after the focus or the hops change). Clicking a
+// trace goes to it; clicking a group node expands it into a block of cards,
+// whose Collapse button makes it one node again. Layout runs on a worker thread; a newer request (the focus
 // moved again) supersedes the one in flight.
 
 #include "ui/graphpainter.h"
@@ -35,6 +36,8 @@ public:
     QString message() const { return m_message; }
 
     double zoom() const { return m_zoom; }
+    // The least zoom Fit uses: the smallest node text stays readable.
+    double minimumFitZoom() const;
     QPointF toWidget(QPointF picturePos) const { return picturePos * m_zoom + m_offset; }
     QPointF toPicture(QPointF widgetPos) const { return (widgetPos - m_offset) / m_zoom; }
 

@@ -1,16 +1,14 @@
 #include "ui/lanesview.h"
 
-#include "ui/lanegroupmodel.h"
+#include "ui/displaytext.h"
+#include "ui/lanemembersdialog.h"
 #include "ui/laneslayout.h"
-#include "ui/timeaxis.h"
+#include "ui/lanespainter.h"
 #include "ui/session.h"
 
 #include <QAbstractScrollArea>
 #include <QCursor>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLabel>
@@ -19,9 +17,7 @@
 #include <QPainter>
 #include <QPointer>
 #include <QScrollBar>
-#include <QSortFilterProxyModel>
 #include <QSpinBox>
-#include <QTableView>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -33,7 +29,6 @@ namespace causeway::ui {
 
 namespace {
 constexpr int kMaxDepth = 6;
-constexpr uint32_t kGroupThreshold = 12;
 }
 
 // The scrolling surface. Lane selection is computed on focus and depth
@@ -54,20 +49,28 @@ public:
         verticalScrollBar()->setSingleStep(24);
     }
 
-    void rebuild()
+    void rebuild(bool keepDialog = false)
     {
+        if (m_model != m_session->model())
+            m_pinned.clear();
         m_model = m_session->model();
         m_state = {};
         m_state.selectedSpan = m_session->selectedSpan();
-        if (m_groupDialog)
+        if (m_groupDialog && !keepDialog)
             m_groupDialog->close();
-        if (m_model && m_session->focusTrace() < m_model->traces.size())
-            m_layout = collectLanes(*m_model, m_session->focusTrace(), LanesOptions{uint32_t(m_depth), kGroupThreshold});
-        else
+        if (m_model && m_session->focusTrace() < m_model->traces.size()) {
+            LanesOptions options;
+            options.depth = uint32_t(m_depth);
+            options.cameFrom = m_session->previousTrace();
+            options.pinned = m_pinned;
+            m_layout = collectLanes(*m_model, m_session->focusTrace(), options);
+        } else {
             m_layout = {};
+        }
         m_layoutWidth = -1;
         m_zoom = 1;
         m_pan = 0;
+        m_fitPending = true;
         relayout();
         // Before the first show the viewport has no real size yet: reveal then.
         m_revealPending = !isVisible();
@@ -99,6 +102,14 @@ public:
     void relayout(bool force = false)
     {
         const int width = viewport()->width();
+        if (m_fitPending && m_model && !m_layout.lanes.empty() && width > 0) {
+            // The first view: the focus and where its links attach, not the longest outlier.
+            const LanesViewport view = initialViewport(*m_model, m_layout, width, style());
+            m_zoom = view.zoom;
+            m_pan = view.pan;
+            m_fitPending = !isVisible();
+            force = true;
+        }
         if (m_model && !m_layout.lanes.empty() && (force || width != m_layoutWidth)) {
             layoutLanes(*m_model, m_layout, width, style(), m_zoom, clampPan(m_zoom, m_pan));
             m_pan = m_layout.pan;
@@ -203,19 +214,19 @@ public:
         next.hoverSpan = kNone;
         next.hoverLane = -1;
         if (m_model && !m_layout.lanes.empty() && !inAxis(pos)) {
-            const QPointF p = toLayout(pos);
-            next.hoverEdge = edgeAt(m_layout, p);
-            if (next.hoverEdge < 0) {
-                const SpanHit hit = spanAt(m_layout, p);
-                next.hoverSpan = hit.span;
-                if (hit.lane >= 0 && m_layout.lanes[hit.lane].isGroup())
-                    next.hoverLane = hit.lane;
-            }
+            const LanesHit hit = lanesHitTest(m_layout, toLayout(pos));
+            next.hoverEdge = hit.edge;
+            next.hoverSpan = hit.span;
+            if (hit.kind == LanesHit::Group || hit.kind == LanesHit::GroupErrors
+                || (hit.kind == LanesHit::Trace && m_layout.lanes[hit.lane].title.contains(toLayout(pos))))
+                next.hoverLane = hit.lane;
         }
         const bool changed = next.hoverEdge != m_state.hoverEdge || next.hoverSpan != m_state.hoverSpan
             || next.hoverLane != m_state.hoverLane;
         m_state = next;
-        const bool active = m_state.hoverEdge >= 0 || m_state.hoverSpan != kNone || m_state.hoverLane >= 0;
+        const bool active = m_state.hoverEdge >= 0 || m_state.hoverSpan != kNone || m_state.hoverLane >= 0
+            || (m_model && !m_layout.lanes.empty() && !inAxis(pos)
+                && lanesHitTest(m_layout, toLayout(pos)).kind != LanesHit::None);
         viewport()->setCursor(active ? Qt::PointingHandCursor : Qt::ArrowCursor);
         if (changed)
             viewport()->update();
@@ -225,10 +236,12 @@ public:
     {
         if (!m_model || m_layout.lanes.empty() || inAxis(pos))
             return;
-        const QPointF p = toLayout(pos);
-        const int edge = edgeAt(m_layout, p);
-        if (edge >= 0) {
-            const LaneEdge &e = m_layout.edges[edge];
+        const LanesHit hit = lanesHitTest(m_layout, toLayout(pos));
+        switch (hit.kind) {
+        case LanesHit::None:
+            return;
+        case LanesHit::Edge: {
+            const LaneEdge &e = m_layout.edges[hit.edge];
             // Follow the edge away from the focus: to the end whose lane is farther out.
             int lane = e.toLane;
             uint32_t span = e.toSpan;
@@ -243,97 +256,96 @@ public:
                 m_session->navigateTo(m_layout.lanes[lane].trace, span);
             return;
         }
-        const SpanHit hit = spanAt(m_layout, p);
-        if (hit.lane < 0)
+        case LanesHit::Span:
+            m_session->navigateTo(hit.trace, hit.span);
             return;
-        const Lane &lane = m_layout.lanes[hit.lane];
-        if (lane.isGroup())
+        case LanesHit::Trace:
+        case LanesHit::ErrorMember:
+            m_session->navigateTo(hit.trace);
+            return;
+        case LanesHit::Group:
             openGroup(hit.lane);
-        else if (hit.span != kNone)
-            m_session->navigateTo(lane.trace, hit.span);
+            return;
+        case LanesHit::GroupErrors:
+            openGroup(hit.lane, QStringLiteral("error"));
+            return;
+        }
     }
 
-    void openGroup(int laneIndex)
+    void openGroup(int laneIndex, const QString &filter = {})
     {
         if (m_groupDialog)
             m_groupDialog->close();
         const Lane &lane = m_layout.lanes[laneIndex];
-        auto *dialog = new QDialog(m_view);
+        const QString title = laneTitle(*m_model, lane);
+        auto *dialog = new LaneMembersDialog(m_model, laneMembers(*m_model, toSelectionView(), laneIndex), title, m_view);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setWindowTitle(QString::number(lane.members.size())
-                               + (lane.kind == LaneKind::Upstream ? QStringLiteral(" upstream traces")
-                                                                  : QStringLiteral(" downstream traces")));
-        auto *box = new QVBoxLayout(dialog);
-        auto *hint = new QLabel(laneTitle(*m_model, lane) + QStringLiteral(". Double-click or press Enter to open a trace."),
-                                dialog);
-        hint->setWordWrap(true);
-        box->addWidget(hint);
-        auto *table = new QTableView(dialog);
-        auto *model = new LaneGroupModel(m_model, lane.members, m_layout.origin, dialog);
-        auto *proxy = new QSortFilterProxyModel(dialog);
-        proxy->setSourceModel(model);
-        proxy->setSortRole(LaneGroupModel::SortRole);
-        table->setModel(proxy);
-        table->setSortingEnabled(true);
-        table->sortByColumn(LaneGroupModel::StartColumn, Qt::AscendingOrder);
-        table->setSelectionBehavior(QAbstractItemView::SelectRows);
-        table->setSelectionMode(QAbstractItemView::SingleSelection);
-        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-        table->verticalHeader()->hide();
-        table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
-        table->horizontalHeader()->setStretchLastSection(true);
-        const int em = table->fontMetrics().averageCharWidth();
-        for (auto [column, chars] : {std::pair{LaneGroupModel::StartColumn, 12}, {LaneGroupModel::DurationColumn, 10},
-                                     {LaneGroupModel::RootColumn, 28}, {LaneGroupModel::ServiceColumn, 16},
-                                     {LaneGroupModel::SpansColumn, 7}, {LaneGroupModel::ErrorsColumn, 7}})
-            table->setColumnWidth(column, chars * em);
-        box->addWidget(table);
-        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
-        box->addWidget(buttons);
-        QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
         Session *session = m_session;
-        QObject::connect(table, &QAbstractItemView::activated, dialog, [dialog, session](const QModelIndex &index) {
-            const uint32_t trace = index.data(LaneGroupModel::TraceRole).toUInt();
-            dialog->close();
-            session->navigateTo(trace);
+        QObject::connect(dialog, &LaneMembersDialog::focusRequested, m_view,
+                         [session](uint32_t trace) { session->navigateTo(trace); });
+        QObject::connect(dialog, &LaneMembersDialog::pinRequested, m_view, [this](uint32_t trace) {
+            if (std::find(m_pinned.begin(), m_pinned.end(), trace) == m_pinned.end())
+                m_pinned.push_back(trace);
+            rebuild(true);
+            m_view->updateSummary();
         });
-        dialog->resize(86 * em + 40, 460);
+        if (!filter.isEmpty())
+            dialog->setFilter(filter);
         dialog->show();
-        table->setFocus();
-        table->setCurrentIndex(proxy->index(0, 0));
         m_groupDialog = dialog;
+    }
+
+    // What laneMembers() needs of the selection: the focus, origin, depth and lanes.
+    LanesSelection toSelectionView() const
+    {
+        LanesSelection s;
+        s.focus = m_layout.focus;
+        s.origin = m_layout.origin;
+        s.options = m_layout.options;
+        s.lanes.reserve(m_layout.lanes.size());
+        for (const Lane &lane : m_layout.lanes) {
+            LaneSpec spec;
+            spec.kind = lane.kind;
+            spec.trace = lane.trace;
+            if (lane.isGroup())
+                spec.members = lane.members;
+            s.lanes.push_back(std::move(spec));
+        }
+        return s;
     }
 
     QString toolTipAt(QPointF pos) const
     {
         if (!m_model || m_layout.lanes.empty() || inAxis(pos))
             return {};
-        const QPointF p = toLayout(pos);
-        const int edge = edgeAt(m_layout, p);
-        if (edge >= 0)
-            return edgeToolTip(*m_model, m_layout, m_layout.edges[edge]);
-        const SpanHit hit = spanAt(m_layout, p);
-        if (hit.lane < 0)
+        const LanesHit hit = lanesHitTest(m_layout, toLayout(pos));
+        switch (hit.kind) {
+        case LanesHit::None:
             return {};
-        const Lane &lane = m_layout.lanes[hit.lane];
-        if (lane.isGroup())
-            return laneTitle(*m_model, lane).toHtmlEscaped() + QStringLiteral("<br>Click to list them.");
-        if (hit.span == kNone)
-            return laneTitle(*m_model, lane).toHtmlEscaped();
+        case LanesHit::Edge:
+            return edgeToolTip(*m_model, m_layout, m_layout.edges[hit.edge]);
+        case LanesHit::Group:
+            return groupToolTip(*m_model, m_layout.lanes[hit.lane]);
+        case LanesHit::GroupErrors:
+            return QStringLiteral("List the failed members");
+        case LanesHit::ErrorMember:
+            return QStringLiteral("<b>failed</b> ") + display::traceCaption(*m_model, hit.trace).toHtmlEscaped()
+                + QStringLiteral("<br>Click to focus it.");
+        case LanesHit::Trace:
+            return laneTitle(*m_model, m_layout.lanes[hit.lane]).toHtmlEscaped() + QStringLiteral("<br>Click to focus this trace.");
+        case LanesHit::Span:
+            break;
+        }
         const SpanHot &h = m_model->hot[hit.span];
-        auto text = [&](StringId id) {
-            const auto v = m_model->str(id);
-            return QString::fromUtf8(v.data(), qsizetype(v.size())).toHtmlEscaped();
-        };
-        QString tip = QStringLiteral("<b>") + text(h.name) + QStringLiteral("</b>");
+        QString tip = QStringLiteral("<b>") + display::spanCaption(*m_model, hit.span).toHtmlEscaped() + QStringLiteral("</b>");
         if (h.service)
-            tip += QStringLiteral("<br>") + text(h.service);
-        tip += QStringLiteral("<br>") + formatDuration(double(h.end - h.start));
+            tip += QStringLiteral("<br>") + display::fromStd(m_model->str(h.service)).toHtmlEscaped();
+        tip += QStringLiteral("<br>") + display::duration(h.end - h.start);
         if (h.status == StatusCode::Error)
             tip += QStringLiteral("<br><span style='color:#d62728'>error</span>");
         const uint32_t links = m_model->outgoingLinks(hit.span).count + m_model->incomingLinks(hit.span).count;
         if (links)
-            tip += QStringLiteral("<br>") + QString::number(links) + (links == 1 ? QStringLiteral(" link") : QStringLiteral(" links"));
+            tip += QStringLiteral("<br>") + display::count(links, "link", "links");
         return tip;
     }
 
@@ -350,7 +362,9 @@ public:
     QPoint m_dragPos;
     bool m_dragging = false;
     bool m_revealPending = false;
-    QPointer<QDialog> m_groupDialog;
+    bool m_fitPending = false;
+    std::vector<uint32_t> m_pinned;         // members pinned as lanes of their own
+    QPointer<LaneMembersDialog> m_groupDialog;
 
 protected:
     void paintEvent(QPaintEvent *event) override
@@ -582,6 +596,11 @@ QWidget *LanesView::canvas() const
     return m_canvas->viewport();
 }
 
+LaneMembersDialog *LanesView::membersDialog() const
+{
+    return m_canvas->m_groupDialog.data();
+}
+
 int LanesView::hoveredEdge() const
 {
     return m_canvas->m_state.hoverEdge;
@@ -608,6 +627,8 @@ void LanesView::updateSummary()
     }
     size_t up = 0, down = 0, links = 0;
     for (const Lane &lane : layout.lanes) {
+        if (lane.group >= 0)
+            continue; // a member with a lane of its own is counted in its group
         const size_t n = lane.isGroup() ? lane.members.size() : 1;
         if (lane.kind == LaneKind::Upstream)
             up += n;
@@ -618,7 +639,7 @@ void LanesView::updateSummary()
         links += e.links.size();
     const QLocale locale;
     m_summary->setText(locale.toString(qulonglong(up)) + QStringLiteral(" upstream  ·  ")
-                       + locale.toString(qulonglong(down)) + QStringLiteral(" downstream traces  ·  ")
+                       + locale.toString(qulonglong(down)) + QStringLiteral(" downstream  ·  ")
                        + locale.toString(qulonglong(links)) + (links == 1 ? QStringLiteral(" link") : QStringLiteral(" links")));
 }
 

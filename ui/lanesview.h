@@ -2,8 +2,9 @@
 // The linked-trace lanes view: the focus trace in the middle, the traces it
 // links to above, the traces linking to it below, each a compact flame graph
 // on one shared time axis, with dotted edges from linking spans to targets.
-// Clicking an edge or a span makes its trace the focus (through the session,
-// so Back returns); a group lane lists the traces it stands for. Keys: + / -
+// Clicking an edge, a span or a lane's title makes its trace the focus
+// (through the session, so Back returns); a group lane lists the traces it
+// stands for, its failed members are one click away. Keys: + / -
 // link depth, F fit the focus trace, 0 show all, Left / Right pan; Ctrl+wheel
 // zooms the axis, dragging pans.
 
@@ -14,6 +15,7 @@ class QSpinBox;
 
 namespace causeway::ui {
 
+class LaneMembersDialog;
 class Session;
 struct LanesLayout;
 
@@ -31,6 +33,8 @@ public:
     QWidget *canvas() const;
     // Index into lanesLayout().edges of the edge under the mouse, or -1.
     int hoveredEdge() const;
+    // The members list of a group lane while it is open, else null.
+    LaneMembersDialog *membersDialog() const;
 
 public slots:
     void setDepth(int depth);

@@ -9,6 +9,9 @@
 #include "ui/flamegraph.h"
 #include "ui/graphview.h"
 #include "ui/lanesview.h"
+#include "ui/linkmapview.h"
+#include "ui/chaintimingstrip.h"
+#include "ui/criticalpathoverlay.h"
 #include "ui/livecontroller.h"
 #include "ui/backendcontroller.h"
 #include "ui/loadworker.h"
@@ -19,6 +22,7 @@
 #include "ui/tracelistpanel.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -37,6 +41,7 @@
 #include <QMimeData>
 #include <QMouseEvent>
 #include <QProgressBar>
+#include <QResizeEvent>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -46,6 +51,10 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QScreen>
+#include <QTimer>
+
+#include <tuple>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace causeway::ui {
@@ -91,6 +100,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_session, &Session::selectionChanged, this, &MainWindow::updateSpanActions);
     connect(m_session, &Session::focusChanged, this, &MainWindow::updateSpanActions);
     connect(m_session, &Session::modelChanged, this, &MainWindow::updateSpanActions);
+    // Live data replaces the model a few times a second: the counts follow.
+    connect(m_session, &Session::modelChanged, this, [this] {
+        if (m_session->model() != m_loadedModel && !isLoading())
+            updateStatusCounts();
+    });
     connect(m_flame, &FlameGraphWidget::spanActivated, this, [this] {
         m_detailsDock->show();
         m_detailsDock->raise();
@@ -114,6 +128,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     resize(1500, 920);
     readSettings();
+    fitToScreen();
     updateHistoryActions();
     updateSpanActions();
     updateTitle();
@@ -130,20 +145,42 @@ void MainWindow::createViews()
     m_lanes = new LanesView(m_session, this);
     m_graph = new GraphView(m_session, this);
     m_graph->setDark(isDark());
+    m_linkMap = new LinkMapView(m_session, this);
+    m_linkMap->setDark(isDark());
+    connect(m_linkMap, &LinkMapView::linkActivated, this, [this] { showView(View::Lanes); });
+    m_criticalPath = new CriticalPathOverlay(m_flame, m_session);
+    // The chain's timing strip sits above the lanes, in one pane with them.
+    m_chainTiming = new ChainTimingStrip(m_session, this);
+    auto *lanesPane = new QWidget(this);
+    auto *lanesLayout = new QVBoxLayout(lanesPane);
+    lanesLayout->setContentsMargins(0, 0, 0, 0);
+    lanesLayout->setSpacing(0);
+    lanesLayout->addWidget(m_chainTiming);
+    lanesLayout->addWidget(m_lanes, 1);
 
     m_traceSplitter = new QSplitter(Qt::Vertical, this);
     m_traceSplitter->setObjectName(QStringLiteral("traceSplitter"));
     m_traceSplitter->addWidget(m_flame);
-    m_traceSplitter->addWidget(m_lanes);
+    m_traceSplitter->addWidget(lanesPane);
     m_traceSplitter->setStretchFactor(0, 2);
     m_traceSplitter->setStretchFactor(1, 3);
     m_traceSplitter->setSizes({340, 560});
     m_traceSplitter->setChildrenCollapsible(false);
+    // The flame graph takes the height its trace needs (up to 60%); the lanes the rest.
+    connect(m_flame, &FlameGraphWidget::contentHeightChanged, this, [this] {
+        const QList<int> sizes = m_traceSplitter->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (total <= 0)
+            return;
+        const int flame = std::clamp(m_flame->contentHeightHint(), m_flame->minimumSizeHint().height(), total * 3 / 5);
+        m_traceSplitter->setSizes({flame, total - flame});
+    });
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_traceSplitter, QStringLiteral("Trace && Lanes"));
     m_tabs->addTab(m_graph, QStringLiteral("Trace Graph"));
+    m_tabs->addTab(m_linkMap, QStringLiteral("Link Map"));
 
     // A banner for what the user must know about the last load, without a modal dialog.
     m_banner = new QFrame(this);
@@ -184,6 +221,9 @@ void MainWindow::createViews()
     layout->addWidget(m_search);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    // The window's least width is the sum of its parts' least widths: kept
+    // small, so that a window fits a small (or scaled) screen.
+    central->setMinimumSize(260, 200);
 
     m_chainList = new ResultList(m_session, this);
     m_chain = new ChainResults(m_session, m_chainList, this);
@@ -199,8 +239,10 @@ void MainWindow::createDocks()
         return d;
     };
     m_traceList = new TraceListPanel(m_session, this);
+    m_traceList->setMinimumWidth(140);
     m_traceDock = dock(QStringLiteral("traces"), QStringLiteral("Traces"), m_traceList, Qt::LeftDockWidgetArea);
     m_details = new DetailsPanel(m_session, this);
+    m_details->setMinimumWidth(140);
     m_detailsDock = dock(QStringLiteral("details"), QStringLiteral("Span Details"), m_details, Qt::RightDockWidgetArea);
     m_searchDock = dock(QStringLiteral("searchResults"), QStringLiteral("Search Results"), m_searchResults,
                         Qt::BottomDockWidgetArea);
@@ -283,7 +325,7 @@ void MainWindow::createActions()
     connect(forward, &QAction::triggered, m_session, &Session::forward);
     QAction *goTo = addAction(QStringLiteral("goTo"), QStringLiteral("&Go to Trace or Span…"),
                               QKeySequence(Qt::CTRL | Qt::Key_G), nav);
-    connect(goTo, &QAction::triggered, this, &MainWindow::goToReference);
+    connect(goTo, &QAction::triggered, this, &MainWindow::goToDialog);
     QAction *filter = addAction(QStringLiteral("filterTraces"), QStringLiteral("Filter &Traces"),
                                 QKeySequence(Qt::CTRL | Qt::Key_L), nav);
     connect(filter, &QAction::triggered, this, [this] {
@@ -304,10 +346,11 @@ void MainWindow::createActions()
                                       QKeySequence::FindPrevious, find);
     connect(findPrevious, &QAction::triggered, m_search, &SearchPanel::previous);
 
-    auto chainAction = [&](const QString &name, const QString &text, QKeySequence key, ChainResults::Query query) {
+    auto chainAction = [&](const QString &name, const QString &text, QKeySequence key, ChainResults::Query query,
+                           ChainResults::Start from = ChainResults::Start::Selection) {
         QAction *a = addAction(name, text, key, links);
-        connect(a, &QAction::triggered, this, [this, query] {
-            if (m_chain->run(query)) {
+        connect(a, &QAction::triggered, this, [this, query, from] {
+            if (m_chain->run(query, from)) {
                 m_chainDock->show();
                 m_chainDock->raise();
             }
@@ -324,6 +367,11 @@ void MainWindow::createActions()
                                 QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B), ChainResults::Query::Both);
     both->setIconText(QStringLiteral("Chain"));
     both->setToolTip(QStringLiteral("The whole causal chain through the selected span or trace (Ctrl+Shift+B)"));
+    // From a child span the chain follows only that span's links at first;
+    // from its trace, every span's links. Both are offered, and named.
+    chainAction(QStringLiteral("chainBothTrace"), QStringLiteral("Causal Chain of the &Whole Trace"),
+                QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_B), ChainResults::Query::Both, ChainResults::Start::Trace)
+        ->setToolTip(QStringLiteral("The causal chain through any span of the focus trace (Ctrl+Alt+B)"));
     QAction *errors = chainAction(QStringLiteral("errorsDownstream"), QStringLiteral("&Errors Downstream"),
                                   QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), ChainResults::Query::ErrorsDownstream);
     errors->setIconText(QStringLiteral("Errors ↓"));
@@ -371,6 +419,17 @@ void MainWindow::createActions()
         else
             m_flame->fitToTrace();
     });
+
+    auto *themes = new QActionGroup(this);
+    for (const auto &[theme, name, text] : {std::tuple{Theme::System, "themeSystem", "&System"},
+                                            std::tuple{Theme::Light, "themeLight", "&Light"},
+                                            std::tuple{Theme::Dark, "themeDark", "&Dark"}}) {
+        QAction *a = addAction(QString::fromLatin1(name), QString::fromLatin1(text), QKeySequence(), view);
+        a->setCheckable(true);
+        a->setChecked(theme == Theme::System);
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [this, theme = theme] { setTheme(theme); });
+    }
 
     QAction *shortcuts = addAction(QStringLiteral("shortcuts"), QStringLiteral("&Keyboard Shortcuts"),
                                    QKeySequence(Qt::Key_F1), QStringLiteral("Help"));
@@ -426,6 +485,10 @@ void MainWindow::createMenus()
     view->addAction(action(QStringLiteral("zoomOut")));
     view->addAction(action(QStringLiteral("fit")));
     view->addSeparator();
+    QMenu *theme = view->addMenu(QStringLiteral("T&heme"));
+    for (const char *name : {"themeSystem", "themeLight", "themeDark"})
+        theme->addAction(action(QString::fromLatin1(name)));
+    view->addSeparator();
     for (QDockWidget *d : {m_traceDock, m_detailsDock, m_searchDock, m_chainDock})
         view->addAction(d->toggleViewAction());
 
@@ -439,6 +502,7 @@ void MainWindow::createMenus()
     links->addAction(action(QStringLiteral("chainUpstream")));
     links->addAction(action(QStringLiteral("chainDownstream")));
     links->addAction(action(QStringLiteral("chainBoth")));
+    links->addAction(action(QStringLiteral("chainBothTrace")));
     links->addAction(action(QStringLiteral("errorsDownstream")));
     links->addSeparator();
     links->addAction(action(QStringLiteral("nextResult")));
@@ -460,7 +524,7 @@ void MainWindow::createMenus()
     // The same span actions on a context menu of the central views.
     for (QWidget *w : {static_cast<QWidget *>(m_flame), static_cast<QWidget *>(m_lanes)}) {
         w->setContextMenuPolicy(Qt::ActionsContextMenu);
-        for (const char *name : {"chainUpstream", "chainDownstream", "chainBoth", "errorsDownstream"})
+        for (const char *name : {"chainUpstream", "chainDownstream", "chainBoth", "chainBothTrace", "errorsDownstream"})
             w->addAction(action(QString::fromLatin1(name)));
     }
 }
@@ -494,7 +558,17 @@ void MainWindow::createToolBar()
     connect(m_lanes, &LanesView::depthChanged, m_depthBox, &QSpinBox::setValue);
     m_graph->setDepth(uint32_t(m_depthBox->value())); // one depth for both views from the start
     bar->addSeparator();
-    bar->addAction(action(QStringLiteral("chainBoth")));
+    // Chain says where it starts ("Chain from Span" / "from Trace"); its menu offers the other.
+    m_chainButton = new QToolButton(bar);
+    m_chainButton->setObjectName(QStringLiteral("chainButton"));
+    m_chainButton->setDefaultAction(action(QStringLiteral("chainBoth")));
+    m_chainButton->setPopupMode(QToolButton::MenuButtonPopup);
+    m_chainButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *chainMenu = new QMenu(m_chainButton);
+    chainMenu->addAction(action(QStringLiteral("chainBoth")));
+    chainMenu->addAction(action(QStringLiteral("chainBothTrace")));
+    m_chainButton->setMenu(chainMenu);
+    bar->addWidget(m_chainButton);
     bar->addAction(action(QStringLiteral("errorsDownstream")));
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("find")));
@@ -606,16 +680,9 @@ void MainWindow::onLoadFinished(const LoadOutcome &outcome)
     addRecent(added.isEmpty() ? m_files : added);
     updateTitle();
 
-    uint64_t resolved = 0;
-    for (const Link &l : m.links)
-        resolved += l.resolved();
-    m_statusLabel->setText(QStringLiteral("%1 traces, %2 spans, %3 links (%4 resolved) · %5 MB read in %6 ms")
-                               .arg(m.traces.size())
-                               .arg(m.spanCount())
-                               .arg(m.links.size())
-                               .arg(resolved)
-                               .arg(double(outcome.bytesRead) / 1e6, 0, 'f', 1)
-                               .arg(outcome.milliseconds));
+    m_loadedModel = outcome.model;
+    m_loadNote = QStringLiteral(" · %1 MB read in %2 ms").arg(double(outcome.bytesRead) / 1e6, 0, 'f', 1).arg(outcome.milliseconds);
+    updateStatusCounts();
 
     uint64_t problems = 0, notes = 0;
     for (const Diagnostic &d : m.diagnostics.items())
@@ -639,6 +706,23 @@ void MainWindow::onLoadFinished(const LoadOutcome &outcome)
     if (m.traces.empty())
         showBanner(QStringLiteral("The files hold no spans."), false);
     emit loadFinished(true);
+}
+
+void MainWindow::updateStatusCounts()
+{
+    const auto model = m_session->model();
+    if (!model || (model->traces.empty() && !m_loadedModel))
+        return;
+    uint64_t resolved = 0;
+    for (const Link &l : model->links)
+        resolved += l.resolved();
+    // The load's size and time describe the loaded model only, not what live data made of it.
+    m_statusLabel->setText(QStringLiteral("%L1 traces, %L2 spans, %L3 links (%L4 resolved)")
+                               .arg(model->traces.size())
+                               .arg(model->spanCount())
+                               .arg(model->links.size())
+                               .arg(resolved)
+                           + (model == m_loadedModel ? m_loadNote : QString()));
 }
 
 void MainWindow::showBanner(const QString &html, bool error)
@@ -707,10 +791,11 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->clear();
     const QStringList recent = recentFiles();
     int n = 0;
+    const QStringList labels = distinctFileLabels(recent);
     for (const QString &f : recent) {
+        const QString name = labels.value(n);
         ++n;
-        const QString label = n < 10 ? QStringLiteral("&%1 %2").arg(n).arg(QFileInfo(f).fileName())
-                                     : QFileInfo(f).fileName();
+        const QString label = n < 10 ? QStringLiteral("&%1 %2").arg(n).arg(name) : name;
         QAction *a = m_recentMenu->addAction(label, this, [this, f] { openFiles({f}); });
         a->setToolTip(f);
         a->setStatusTip(f);
@@ -721,6 +806,44 @@ void MainWindow::rebuildRecentMenu()
         QSettings().remove(kRecentKey);
     });
     clear->setEnabled(!recent.isEmpty());
+}
+
+QStringList MainWindow::distinctFileLabels(const QStringList &paths)
+{
+    // Folders from the innermost out, per path.
+    std::vector<QStringList> folders;
+    for (const QString &p : paths) {
+        QStringList parts = QDir::cleanPath(QDir::fromNativeSeparators(p)).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        if (!parts.isEmpty())
+            parts.removeLast();
+        std::reverse(parts.begin(), parts.end());
+        folders.push_back(parts);
+    }
+    QStringList labels;
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        const QString name = QFileInfo(paths[i]).fileName();
+        // The fewest trailing folders that no other same-named path shares.
+        qsizetype depth = 0;
+        for (qsizetype j = 0; j < paths.size(); ++j) {
+            if (j == i || QFileInfo(paths[j]).fileName() != name || paths[j] == paths[i])
+                continue;
+            qsizetype common = 0;
+            while (common < folders[size_t(i)].size() && common < folders[size_t(j)].size()
+                   && folders[size_t(i)][common] == folders[size_t(j)][common])
+                ++common;
+            depth = std::max(depth, std::min(common + 1, folders[size_t(i)].size()));
+        }
+        if (depth == 0) {
+            labels << name;
+            continue;
+        }
+        QStringList shown = folders[size_t(i)].mid(0, depth);
+        std::reverse(shown.begin(), shown.end());
+        const bool whole = depth >= folders[size_t(i)].size();
+        labels << name + QStringLiteral(" — ") + (whole ? QStringLiteral("/") : QStringLiteral("…/"))
+                + shown.join(QLatin1Char('/'));
+    }
+    return labels;
 }
 
 // Navigation and state ---------------------------------------------------
@@ -745,30 +868,48 @@ void MainWindow::updateHistoryActions()
 void MainWindow::updateSpanActions()
 {
     const bool loaded = m_session->model() && m_session->focusTrace() != kNone;
-    for (const char *name : {"chainUpstream", "chainDownstream", "chainBoth", "errorsDownstream", "export", "goTo"})
+    for (const char *name : {"chainUpstream", "chainDownstream", "chainBoth", "chainBothTrace", "errorsDownstream",
+                             "export", "goTo"})
         action(QString::fromLatin1(name))->setEnabled(loaded);
+    // Where Chain starts: the selected span, or the trace when none is selected.
+    const bool fromSpan = loaded && m_session->selectedSpan() != kNone;
+    QAction *both = action(QStringLiteral("chainBoth"));
+    both->setIconText(fromSpan ? QStringLiteral("Chain from Span") : QStringLiteral("Chain from Trace"));
+    both->setText(fromSpan ? QStringLiteral("&Causal Chain of the Selected Span") : QStringLiteral("&Causal Chain (Both Ways)"));
     action(QStringLiteral("reload"))->setEnabled(!m_files.isEmpty());
 }
 
-void MainWindow::goToReference()
+void MainWindow::goToDialog()
 {
-    const auto &model = m_session->model();
-    if (!model)
+    if (!m_session->model())
         return;
     bool ok = false;
     const QString text = QInputDialog::getText(this, QStringLiteral("Go to Trace or Span"),
-                                               QStringLiteral("TRACEID or TRACEID/SPANID:"), QLineEdit::Normal,
-                                               QString(), &ok)
+                                               QStringLiteral("TRACEID or TRACEID/SPANID (a unique prefix will do):"),
+                                               QLineEdit::Normal, QString(), &ok)
                              .trimmed();
-    if (!ok || text.isEmpty())
-        return;
+    if (ok && !text.isEmpty())
+        goToReference(text);
+}
+
+bool MainWindow::goToReference(const QString &text)
+{
+    const auto &model = m_session->model();
+    if (!model)
+        return false;
     Reference ref;
     std::string error;
-    if (!resolveReference(*model, text.toStdString(), ref, error)) {
-        m_statusLabel->setText(QString::fromStdString(error));
-        return;
+    if (!resolveReference(*model, text.trimmed().toStdString(), ref, error)) {
+        m_statusLabel->setText(QStringLiteral("Go to: ") + QString::fromStdString(error));
+        return false;
     }
     m_session->navigateTo(ref.trace, ref.span);
+    return true;
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusLabel->text();
 }
 
 int MainWindow::linkDepth() const
@@ -798,19 +939,47 @@ MainWindow::View MainWindow::exportedView() const
 
 bool MainWindow::isDark() const
 {
-    return palette().color(QPalette::Window).lightness() < 128;
+    return isDarkPalette(palette());
+}
+
+void MainWindow::setTheme(Theme theme)
+{
+    applyTheme(theme);
+    QSettings().setValue(QStringLiteral("theme"), themeKey(theme));
+    const QString name = theme == Theme::Dark ? QStringLiteral("themeDark")
+        : theme == Theme::Light               ? QStringLiteral("themeLight")
+                                              : QStringLiteral("themeSystem");
+    action(name)->setChecked(true);
 }
 
 // Export -----------------------------------------------------------------
 
-void MainWindow::exportDialog()
+QString MainWindow::exportDialogTitle() const
 {
-    const QString name = exportedView() == View::Graph ? QStringLiteral("graph")
+    switch (exportedView()) {
+    case View::Flame: return QStringLiteral("Export the Flame Graph");
+    case View::Lanes: return QStringLiteral("Export the Lanes");
+    case View::Graph: return QStringLiteral("Export the Trace Graph");
+    }
+    return QStringLiteral("Export View");
+}
+
+QString MainWindow::exportStartPath() const
+{
+    const QString name = m_tabs->currentWidget() == m_linkMap ? QStringLiteral("linkmap")
+        : exportedView() == View::Graph                       ? QStringLiteral("graph")
         : exportedView() == View::Flame                 ? QStringLiteral("flame")
                                                         : QStringLiteral("lanes");
+    const QString folder = QSettings().value(QStringLiteral("exportFolder")).toString();
+    const QString file = name + QStringLiteral(".png");
+    return folder.isEmpty() || !QFileInfo(folder).isDir() ? file : QDir(folder).filePath(file);
+}
+
+void MainWindow::exportDialog()
+{
     QString filter = QStringLiteral("PNG image (*.png)");
     const QString path = QFileDialog::getSaveFileName(
-        this, QStringLiteral("Export View"), name + QStringLiteral(".png"),
+        this, exportDialogTitle(), exportStartPath(),
         QStringLiteral("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"), &filter);
     if (path.isEmpty())
         return;
@@ -834,6 +1003,17 @@ bool MainWindow::exportView(const QString &path)
         emit exportFinished(false, why);
         return false;
     }
+    if (m_tabs->currentWidget() == m_linkMap) {
+        // The link map on screen, painted by the same painter into the file.
+        QString error;
+        const std::optional<Drawing> drawing = m_linkMap->drawing();
+        const bool ok = drawing && writeDrawing(*drawing, *format, path, std::max(2.0, devicePixelRatioF()), &error);
+        if (!drawing)
+            error = QStringLiteral("the link map is not laid out yet");
+        m_statusLabel->setText(ok ? QStringLiteral("Exported %1").arg(QDir::toNativeSeparators(path)) : QStringLiteral("Export failed: ") + error);
+        emit exportFinished(ok, ok ? path : error);
+        return ok;
+    }
     DrawingOptions options;
     options.trace = m_session->focusTrace();
     options.span = m_session->selectedSpan();
@@ -851,8 +1031,10 @@ bool MainWindow::exportView(const QString &path)
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
         watcher->deleteLater();
         const QString error = watcher->result();
-        if (error.isEmpty())
+        if (error.isEmpty()) {
             m_statusLabel->setText(QStringLiteral("Exported %1").arg(QDir::toNativeSeparators(path)));
+            QSettings().setValue(QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
+        }
         else
             m_statusLabel->setText(QStringLiteral("Export failed: ") + error);
         emit exportFinished(error.isEmpty(), error.isEmpty() ? path : error);
@@ -895,6 +1077,9 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
+    // A drag of the separators between docks and centre ends with a release on the window itself.
+    if (watched == this && event->type() == QEvent::MouseButtonRelease)
+        QTimer::singleShot(0, this, &MainWindow::rememberDockFractions);
     if (event->type() == QEvent::MouseButtonPress) {
         auto *widget = qobject_cast<QWidget *>(watched);
         const auto button = static_cast<QMouseEvent *>(event)->button();
@@ -911,9 +1096,70 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 
 void MainWindow::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
         m_graph->setDark(isDark());
+        m_linkMap->setDark(isDark());
+    }
     QMainWindow::changeEvent(event);
+}
+
+void MainWindow::fitToScreen()
+{
+    // A size saved on a larger screen, or a scale factor that makes logical
+    // pixels bigger, must not open the window past the screen's edges.
+    const QScreen *s = screen();
+    if (!s)
+        return;
+    const QRect available = s->availableGeometry();
+    // Room for the title bar and borders the window manager adds.
+    const QSize room = available.size() - QSize(16, 40);
+    QSize wanted = size().boundedTo(room).expandedTo(minimumSizeHint().boundedTo(room));
+    if (wanted != size())
+        resize(wanted);
+    QRect g(pos(), wanted);
+    if (!available.contains(g)) {
+        g.moveLeft(std::clamp(g.left(), available.left(), std::max(available.left(), available.right() - g.width())));
+        g.moveTop(std::clamp(g.top(), available.top(), std::max(available.top(), available.bottom() - g.height())));
+        move(g.topLeft());
+    }
+}
+
+void MainWindow::rememberDockFractions()
+{
+    if (width() <= 0)
+        return;
+    if (m_traceDock->isVisible() && !m_traceDock->isFloating())
+        m_traceDockFraction = double(m_traceDock->width()) / width();
+    if (m_detailsDock->isVisible() && !m_detailsDock->isFloating())
+        m_detailsDockFraction = double(m_detailsDock->width()) / width();
+    m_dockWidthsForWindow = width();
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    if (m_dockWidthsForWindow == 0) {
+        // The first size: what the settings (or the defaults) gave is the user's proportion.
+        QTimer::singleShot(0, this, &MainWindow::rememberDockFractions);
+        m_dockWidthsForWindow = -1;
+        return;
+    }
+    if (event->size().width() == event->oldSize().width())
+        return;
+    // QMainWindow gives all of a window's growth to the centre, so docks
+    // shrunk with the window would stay narrow: keep their share instead.
+    QTimer::singleShot(0, this, [this] {
+        QList<QDockWidget *> docks;
+        QList<int> widths;
+        for (auto [dock, fraction] : {std::pair{m_traceDock, m_traceDockFraction}, std::pair{m_detailsDock, m_detailsDockFraction}}) {
+            if (dock->isVisible() && !dock->isFloating()) {
+                docks << dock;
+                widths << int(width() * fraction);
+            }
+        }
+        if (!docks.isEmpty())
+            resizeDocks(docks, widths, Qt::Horizontal);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -937,6 +1183,9 @@ void MainWindow::readSettings()
     if (depth > 0)
         setLinkDepth(depth);
     settings.endGroup();
+    const Theme theme = themeFromKey(settings.value(QStringLiteral("theme")).toString());
+    if (theme != Theme::System)
+        setTheme(theme);
 }
 
 void MainWindow::writeSettings() const
@@ -975,7 +1224,7 @@ void MainWindow::showShortcuts()
     rows.append({flame, QStringLiteral("Zoom to the selected span"), QStringLiteral("Enter, double-click")});
     rows.append({QStringLiteral("Trace graph"), QStringLiteral("Zoom / fit"), QStringLiteral("wheel, F")});
     rows.append({QStringLiteral("Span details"), QStringLiteral("Go to the linked span"),
-                 QStringLiteral("Enter, double-click")});
+                 QStringLiteral("click the link, Enter")});
     rows.append({QStringLiteral("Window"), QStringLiteral("Back / forward"), QStringLiteral("Mouse back / forward buttons")});
     auto *dialog = new ShortcutsDialog(rows, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

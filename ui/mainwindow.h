@@ -4,10 +4,13 @@
 // the span details on the right, results below. Loading runs on a worker
 // thread with progress and cancel in the status bar.
 
+#include "ui/theme.h"
+
 #include <QMainWindow>
 #include <QStringList>
 
 #include <map>
+#include <memory>
 
 class QAction;
 class QDockWidget;
@@ -19,14 +22,21 @@ class QSplitter;
 class QTabWidget;
 class QToolButton;
 
+namespace causeway {
+class Model;
+}
+
 namespace causeway::ui {
 
 class ChainResults;
+class ChainTimingStrip;
+class CriticalPathOverlay;
 class DetailsPanel;
 class DiagnosticsDialog;
 class FlameGraphWidget;
 class GraphView;
 class LanesView;
+class LinkMapView;
 class LoadWorker;
 class ResultList;
 class SearchPanel;
@@ -70,12 +80,28 @@ public:
     FlameGraphWidget *flameGraph() const { return m_flame; }
     LanesView *lanes() const { return m_lanes; }
     GraphView *graph() const { return m_graph; }
+    LinkMapView *linkMap() const { return m_linkMap; }
+    ChainTimingStrip *chainTiming() const { return m_chainTiming; }
+    CriticalPathOverlay *criticalPath() const { return m_criticalPath; }
     DiagnosticsDialog *diagnosticsDialog() const { return m_diagnostics; }
     QString bannerText() const;
+    // The left status bar text: counts, results of the last action.
+    QString statusText() const;
+    // Go > Go to Trace or Span: any unique prefix of a trace id (and of a span
+    // id after '/'). False, with the reason in the status bar, otherwise.
+    bool goToReference(const QString &text);
     bool isBannerVisible() const;
     // Actions by their object name ("open", "back", "find", ...).
     QAction *action(const QString &name) const;
     QStringList recentFiles() const;
+    QMenu *recentMenu() const { return m_recentMenu; }
+    // Menu labels for files: the file name, and where names repeat, as many
+    // of the trailing folders as tell them apart ("fanout.json — run1/out").
+    static QStringList distinctFileLabels(const QStringList &paths);
+    // File > Export View: the dialog's title names the view it writes, and it
+    // opens in the folder of the last export.
+    QString exportDialogTitle() const;
+    QString exportStartPath() const;
     int linkDepth() const;
     void setLinkDepth(int depth);
 
@@ -92,6 +118,7 @@ protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
@@ -117,9 +144,13 @@ private:
     void rebuildRecentMenu();
     void openDialog(bool add);
     void exportDialog();
-    void goToReference();
+    void goToDialog();
     void about();
     bool isDark() const;
+    void setTheme(Theme theme);
+    void updateStatusCounts();
+    void fitToScreen();
+    void rememberDockFractions();
     void readSettings();
     void writeSettings() const;
 
@@ -134,6 +165,9 @@ private:
     FlameGraphWidget *m_flame = nullptr;
     LanesView *m_lanes = nullptr;
     GraphView *m_graph = nullptr;
+    LinkMapView *m_linkMap = nullptr;
+    ChainTimingStrip *m_chainTiming = nullptr;
+    CriticalPathOverlay *m_criticalPath = nullptr;
     View m_lastTracePane = View::Lanes;
 
     QWidget *m_banner = nullptr;
@@ -157,7 +191,14 @@ private:
     QToolButton *m_cancelButton = nullptr;
     QSpinBox *m_depthBox = nullptr;
     QMenu *m_recentMenu = nullptr;
+    QToolButton *m_chainButton = nullptr;
     QMenu *m_fileMenu = nullptr;
+
+    std::shared_ptr<const Model> m_loadedModel; // what the last load gave; live data replaces it
+    QString m_loadNote;                          // " · 12.3 MB read in 40 ms" for that model
+    // The side docks' share of the window width, kept across window resizes.
+    double m_traceDockFraction = 0.36, m_detailsDockFraction = 0.28;
+    int m_dockWidthsForWindow = 0;               // window width the dock fractions were measured at
 
     std::map<QString, QAction *> m_actions;
     QList<QAction *> m_actionOrder; // for the shortcuts dialog, in menu order

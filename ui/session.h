@@ -50,6 +50,8 @@ public:
     void setVisibleRange(uint64_t start, uint64_t end);
 
     bool canGoBack() const { return !m_back.empty(); }
+    // The focus trace of the place Back returns to: where the user came from.
+    uint32_t previousTrace() const { return m_back.empty() ? kNone : m_back.back().trace; }
     bool canGoForward() const { return !m_forward.empty(); }
     void back();
     void forward();

@@ -4,6 +4,7 @@
 #include "ui/tracelistmodel.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -11,6 +12,8 @@
 #include <QLineEdit>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace causeway::ui {
 
@@ -39,13 +42,7 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     m_view->horizontalHeader()->setHighlightSections(false);
-    const int digit = m_view->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    m_view->setColumnWidth(TraceListModel::RootSpan, 22 * digit);
-    m_view->setColumnWidth(TraceListModel::Services, 12 * digit);
-    m_view->setColumnWidth(TraceListModel::Start, 17 * digit);
-    m_view->setColumnWidth(TraceListModel::Duration, 9 * digit);
-    for (int c = TraceListModel::Spans; c < TraceListModel::ColumnCount; ++c)
-        m_view->setColumnWidth(c, 6 * digit);
+    fitColumns();
 
     auto *options = new QHBoxLayout;
     options->addWidget(m_onlyLinked);
@@ -58,16 +55,34 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
     layout->addLayout(options);
     layout->addWidget(m_view);
 
+    // Filtering only narrows the list: the rows that come and go must not move
+    // the focus (or record history). Selecting a row does.
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_following = true;
         m_proxy->setText(text);
+        m_following = false;
         updateCount();
         followFocus();
     });
     connect(m_onlyLinked, &QCheckBox::toggled, this, [this](bool on) {
+        m_following = true;
         m_proxy->setOnlyLinked(on);
+        m_following = false;
         updateCount();
         followFocus();
     });
+    // Sorting moves the selected row: keep it in view.
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] {
+        const QModelIndex current = m_view->currentIndex();
+        if (current.isValid())
+            m_view->scrollTo(current, QAbstractItemView::PositionAtCenter);
+    });
+    // Columns share the width the dock has (see fitColumns) until the user sizes one.
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
+        if (!m_fittingColumns && isVisible())
+            m_userSizedColumns = true;
+    });
+    m_view->viewport()->installEventFilter(this);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (m_following || !current.isValid())
@@ -79,6 +94,48 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
     connect(m_session, &Session::modelChanged, this, &TraceListPanel::reload);
     connect(m_session, &Session::focusChanged, this, &TraceListPanel::followFocus);
     reload();
+}
+
+bool TraceListPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void TraceListPanel::fitColumns()
+{
+    if (m_userSizedColumns)
+        return;
+    // Natural and smallest useful widths in digits; when the dock is narrow the
+    // text columns give way first and the numbers stay readable.
+    struct Width { int column; double natural, least; };
+    static constexpr Width widths[] = {
+        {TraceListModel::RootSpan, 22, 9}, {TraceListModel::Services, 12, 6}, {TraceListModel::Start, 17, 7},
+        {TraceListModel::Duration, 9, 7},  {TraceListModel::Spans, 6, 4},     {TraceListModel::Errors, 6, 4},
+        {TraceListModel::LinksOut, 6, 4},  {TraceListModel::LinksIn, 6, 4}};
+    const double digit = m_view->fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    const double available = m_view->viewport()->width();
+    double natural = 0, least = 0;
+    for (const Width &w : widths) {
+        natural += w.natural * digit;
+        least += w.least * digit;
+    }
+    m_fittingColumns = true;
+    for (const Width &w : widths) {
+        double width = w.natural * digit;
+        if (available >= natural) {
+            // Room to spare goes to the root span's name.
+            if (w.column == TraceListModel::RootSpan)
+                width += available - natural;
+        } else {
+            // Shrink every column between its natural and least width alike.
+            const double t = std::clamp((available - least) / std::max(1.0, natural - least), 0.0, 1.0);
+            width = (w.least + t * (w.natural - w.least)) * digit;
+        }
+        m_view->setColumnWidth(w.column, int(width));
+    }
+    m_fittingColumns = false;
 }
 
 void TraceListPanel::focusFilter()

@@ -29,7 +29,11 @@ public:
 
     void focusFilter();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitColumns();
     void reload();
     void followFocus();
     void updateCount();
@@ -41,7 +45,9 @@ private:
     QCheckBox *m_onlyLinked;
     QLabel *m_count;
     QTableView *m_view;
-    bool m_following = false; // the selection is being moved to follow navigation
+    bool m_following = false; // the selection is being moved to follow navigation, or by a filter
+    bool m_fittingColumns = false;
+    bool m_userSizedColumns = false;
 };
 
 } // namespace causeway::ui

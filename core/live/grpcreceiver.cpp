@@ -34,6 +34,11 @@ public:
             m_counters.failedRequests++;
             return {d.tooLarge ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT, d.error};
         }
+        if (d.accepted && m_handler && !m_handler(std::move(d.fragment))) {
+            // Not kept (the disk is full): UNAVAILABLE is the code OTLP clients retry.
+            m_counters.failedRequests++;
+            return {grpc::StatusCode::UNAVAILABLE, "the spans could not be stored; retry later"};
+        }
         m_counters.spansAccepted += d.accepted;
         m_counters.spansRejected += d.rejected;
         if (d.rejected) {
@@ -41,8 +46,6 @@ public:
             partial->set_rejected_spans(int64_t(d.rejected));
             partial->set_error_message(d.rejectedMessage);
         }
-        if (d.accepted && m_handler)
-            m_handler(std::move(d.fragment));
         return grpc::Status::OK;
     }
 

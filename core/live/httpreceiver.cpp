@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <vector>
 
 namespace causeway::live {
 
@@ -86,19 +87,55 @@ struct Request
     uint64_t contentLength = 0;
 };
 
+int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// RFC 9110 token characters, for header names.
+bool isTokenChar(unsigned char c)
+{
+    return std::isalnum(c) || std::strchr("!#$%&'*+-.^_`|~", c);
+}
+
 class Connection
 {
 public:
-    Connection(int fd, const HttpOptions &options, const std::atomic<bool> &stopping)
-        : m_fd(fd), m_options(options), m_stopping(stopping)
+    Connection(HttpReceiver::Slot &slot, const HttpOptions &options, const std::atomic<bool> &stopping,
+               std::atomic<uint64_t> &buffered)
+        : m_fd(slot.fd), m_slot(slot), m_options(options), m_stopping(stopping), m_buffered(buffered)
     {
     }
+    ~Connection() { releaseAll(); }
 
-    // Waits for more bytes. False on end of stream, error, timeout or stop.
+    // Gives back this request's share of the receivers' buffer budget; what
+    // is already read of a next (pipelined) request stays counted.
+    void release()
+    {
+        const uint64_t keep = std::min<uint64_t>(m_held, m_buffer.size());
+        m_buffered -= m_held - keep;
+        m_held = keep;
+    }
+    void releaseAll()
+    {
+        m_buffered -= m_held;
+        m_held = 0;
+    }
+
+    bool overBudget() const { return m_overBudget; }
+    bool evicted() const { return m_slot.evicted.load(); }
+
+    // Waits for more bytes. False on end of stream, error, timeout, eviction,
+    // stop, or when the receivers together hold more than they may. A request
+    // head has a deadline; a body must keep up a minimum rate.
     bool readMore()
     {
         int waited = 0;
-        while (!m_stopping.load(std::memory_order_relaxed)) {
+        while (!m_stopping.load(std::memory_order_relaxed) && !m_slot.evicted.load(std::memory_order_relaxed)) {
+            if (tooSlow()) {
+                m_timedOut = true;
+                return false;
+            }
             pollfd p{m_fd, POLLIN, 0};
             const int r = ::poll(&p, 1, kSliceMs);
             if (r < 0 && errno == EINTR)
@@ -119,10 +156,35 @@ public:
                 continue;
             if (n <= 0)
                 return false;
+            m_held += uint64_t(n);
+            if (m_buffered.fetch_add(uint64_t(n)) + uint64_t(n) > m_options.maxBufferedBytes) {
+                m_overBudget = true;
+                return false;
+            }
             m_buffer.append(chunk, size_t(n));
+            m_bodyBytes += uint64_t(n);
+            if (!m_headStart)
+                m_headStart = nowMs();
             return true;
         }
         return false;
+    }
+
+    // Between requests and while the head arrives the connection may be
+    // evicted to make room for another.
+    void waitingForHead()
+    {
+        // The head's deadline runs from its first byte, not from an idle wait.
+        m_headStart = m_buffer.empty() ? 0 : nowMs();
+        m_bodyStart = 0;
+        m_slot.waitingSinceMs = nowMs();
+        m_slot.waiting = true;
+    }
+    void readingBody()
+    {
+        m_slot.waiting = false;
+        m_bodyStart = nowMs();
+        m_bodyBytes = 0;
     }
 
     bool send(std::string_view bytes)
@@ -151,6 +213,8 @@ public:
             head += "Content-Type: " + std::string(contentType) + "\r\n";
         if (status == 405)
             head += "Allow: POST\r\n";
+        if (status == 503)
+            head += "Retry-After: 1\r\n";
         head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
         if (close)
             head += "Connection: close\r\n";
@@ -162,13 +226,18 @@ public:
     // Reads the header block. 0: got it; otherwise the status to answer (or -1: just close).
     int readHead(Request &req)
     {
+        waitingForHead();
         size_t end;
         while ((end = m_buffer.find("\r\n\r\n")) == std::string::npos) {
             if (m_buffer.size() > kMaxHeaderBytes)
                 return 431;
-            if (!readMore())
-                return m_buffer.empty() || !m_timedOut ? -1 : 408;
+            if (!readMore()) {
+                if (m_buffer.empty())
+                    return -1;
+                return m_overBudget || evicted() ? 503 : m_timedOut ? 408 : -1;
+            }
         }
+        m_slot.waiting = false;
         if (end > kMaxHeaderBytes)
             return 431;
         const std::string_view head(m_buffer.data(), end);
@@ -191,6 +260,11 @@ public:
             const auto colon = line.find(':');
             if (colon == std::string_view::npos || colon == 0)
                 return 400;
+            // A field name is a token: whitespace before the colon must be
+            // refused (RFC 9112 section 5.1), not read as another name.
+            for (char c : line.substr(0, colon))
+                if (!isTokenChar(static_cast<unsigned char>(c)))
+                    return 400;
             const std::string name = lower(line.substr(0, colon));
             const std::string_view value = trim(line.substr(colon + 1));
             if (name == "content-type")
@@ -198,7 +272,7 @@ public:
             else if (name == "content-encoding")
                 req.contentEncoding = lower(value);
             else if (name == "transfer-encoding")
-                req.transferEncoding = lower(value);
+                req.transferEncoding += (req.transferEncoding.empty() ? "" : ",") + lower(value);
             else if (name == "connection")
                 req.connection = lower(value);
             else if (name == "expect")
@@ -227,7 +301,7 @@ public:
     {
         while (m_buffer.size() < n)
             if (!readMore())
-                return m_timedOut ? 408 : -1;
+                return failedRead();
         body.append(m_buffer, 0, size_t(n));
         m_buffer.erase(0, size_t(n));
         return 0;
@@ -240,7 +314,7 @@ public:
             if (m_buffer.size() > 4096)
                 return 400;
             if (!readMore())
-                return m_timedOut ? 408 : -1;
+                return failedRead();
         }
         line.assign(m_buffer, 0, end);
         m_buffer.erase(0, end + 2);
@@ -284,12 +358,46 @@ public:
     }
 
 private:
+    int failedRead() const { return m_overBudget || evicted() ? 503 : m_timedOut ? 408 : -1; }
+
+    // A head past its deadline, or a body slower than the minimum rate once
+    // the read timeout has passed: a trickling client holds its slot no longer.
+    bool tooSlow() const
+    {
+        const int64_t now = nowMs();
+        if (!m_bodyStart)
+            return m_options.headerTimeoutMs > 0 && m_headStart && now - m_headStart > m_options.headerTimeoutMs;
+        const int64_t elapsed = now - m_bodyStart;
+        return elapsed > m_options.readTimeoutMs
+            && m_bodyBytes * 1000 < m_options.minBodyRate * uint64_t(elapsed - m_options.readTimeoutMs);
+    }
+
     int m_fd;
+    HttpReceiver::Slot &m_slot;
     const HttpOptions &m_options;
     const std::atomic<bool> &m_stopping;
+    std::atomic<uint64_t> &m_buffered;
     std::string m_buffer;
+    uint64_t m_held = 0;       // bytes read and counted in m_buffered
     bool m_timedOut = false;
+    bool m_overBudget = false;
+    int64_t m_headStart = 0, m_bodyStart = 0;
+    uint64_t m_bodyBytes = 0;
 };
+
+// Transfer-Encoding as a list of codings (RFC 9112 section 6.1).
+std::vector<std::string> codings(std::string_view text)
+{
+    std::vector<std::string> out;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const std::string_view item = trim(text.substr(0, comma));
+        if (!item.empty())
+            out.emplace_back(item.substr(0, item.find(';')));
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    }
+    return out;
+}
 
 } // namespace
 
@@ -360,7 +468,7 @@ void HttpReceiver::stop()
     ::close(m_listenFd);
     m_listenFd = -1;
     std::unique_lock lock(m_mutex);
-    m_idle.wait(lock, [this] { return m_active == 0; });
+    m_idle.wait(lock, [this] { return m_slots.empty(); });
 }
 
 std::string HttpReceiver::endpoint() const
@@ -381,30 +489,57 @@ void HttpReceiver::acceptLoop()
             continue;
         int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        Slot *slot = nullptr;
         {
             std::lock_guard lock(m_mutex);
-            if (m_active >= m_options.maxConnections) {
+            if (m_active >= m_options.maxConnections && !makeRoom()) {
                 static constexpr char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n";
                 ::send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
                 ::close(fd);
                 continue;
             }
             ++m_active;
+            slot = &m_slots.emplace_back();
+            slot->fd = fd;
+            slot->waitingSinceMs = nowMs();
         }
-        std::thread([this, fd] {
-            serve(fd);
-            ::close(fd);
+        std::thread([this, slot] {
+            serve(*slot);
+            ::close(slot->fd);
             std::lock_guard lock(m_mutex);
-            if (--m_active == 0)
+            if (!slot->evicted)
+                --m_active;
+            m_slots.remove_if([slot](const Slot &s) { return &s == slot; });
+            if (m_slots.empty())
                 m_idle.notify_all();
         }).detach();
     }
 }
 
-void HttpReceiver::serve(int fd)
+// With every slot taken, the connection that has waited longest for a
+// request head (idle keep-alive, or a head trickling in) gives way, so that
+// slow or stalled clients cannot lock out the ones that send. Called with
+// m_mutex held.
+bool HttpReceiver::makeRoom()
 {
-    Connection c(fd, m_options, m_stopping);
+    constexpr int64_t kGraceMs = 1000;
+    Slot *oldest = nullptr;
+    for (Slot &s : m_slots)
+        if (!s.evicted && s.waiting && (!oldest || s.waitingSinceMs < oldest->waitingSinceMs))
+            oldest = &s;
+    if (!oldest || nowMs() - oldest->waitingSinceMs < kGraceMs)
+        return false;
+    oldest->evicted = true;
+    --m_active; // its thread ends within a poll slice
+    m_counters.evictedConnections++;
+    return true;
+}
+
+void HttpReceiver::serve(Slot &slot)
+{
+    Connection c(slot, m_options, m_stopping, m_buffered);
     for (;;) {
+        c.release();
         Request req;
         int status = c.readHead(req);
         if (status < 0)
@@ -416,7 +551,8 @@ void HttpReceiver::serve(int fd)
         };
         const Encoding encoding = req.contentType == "application/json" ? Encoding::Json : Encoding::Protobuf;
         if (status) {
-            fail(status, status == 408 ? "timed out reading the request" : "malformed request head", encoding);
+            fail(status, status == 408 ? "timed out reading the request"
+                     : status == 503 ? "the receiver is busy; retry later" : "malformed request head", encoding);
             return;
         }
         m_counters.requests++;
@@ -439,9 +575,16 @@ void HttpReceiver::serve(int fd)
             fail(415, "unsupported Content-Encoding " + req.contentEncoding, encoding);
             return;
         }
-        const bool chunked = req.transferEncoding.find("chunked") != std::string::npos;
-        if (!chunked && !req.transferEncoding.empty() && req.transferEncoding != "identity") {
-            fail(501, "unsupported Transfer-Encoding", encoding);
+        // Transfer-Encoding is a list of codings; chunked must come last
+        // (RFC 9112 section 6.3), and it is the only one served.
+        const std::vector<std::string> transfer = codings(req.transferEncoding);
+        const bool chunked = !transfer.empty();
+        if (chunked && transfer.back() != "chunked") {
+            fail(400, "Transfer-Encoding must end with chunked", encoding);
+            return;
+        }
+        if (transfer.size() > 1) {
+            fail(501, "unsupported Transfer-Encoding " + req.transferEncoding, encoding);
             return;
         }
         if (!chunked && req.hasLength && req.contentLength > m_options.maxBody) {
@@ -452,12 +595,15 @@ void HttpReceiver::serve(int fd)
         if (req.expect == "100-continue")
             c.send("HTTP/1.1 100 Continue\r\n\r\n");
         std::string body;
+        c.readingBody();
         status = chunked ? c.readChunked(body, m_options.maxBody) : c.readExact(req.hasLength ? req.contentLength : 0, body);
         if (status < 0)
             return;
         if (status) {
             fail(status, status == 413 ? "body exceeds the limit of " + std::to_string(m_options.maxBody) + " bytes"
-                         : status == 408 ? "timed out reading the body" : "malformed chunked body", encoding);
+                         : status == 408 ? "timed out reading the body"
+                         : status == 503 ? "the receiver holds too much unfinished request data; retry later"
+                                         : "malformed chunked body", encoding);
             return;
         }
         Decoded d = decodeExport(body, encoding, gzip, m_options.maxBody);
@@ -465,11 +611,19 @@ void HttpReceiver::serve(int fd)
             fail(d.tooLarge ? 413 : 400, d.error, encoding);
             return;
         }
+        if (d.accepted && m_handler && !m_handler(std::move(d.fragment))) {
+            // Not kept (the disk is full): the client may retry, so say so
+            // rather than claim success.
+            fail(503, "the spans could not be stored; retry later", encoding);
+            return;
+        }
         m_counters.spansAccepted += d.accepted;
         m_counters.spansRejected += d.rejected;
-        if (d.accepted && m_handler)
-            m_handler(std::move(d.fragment));
-        const bool close = req.http10 ? req.connection != "keep-alive" : req.connection == "close";
+        // A request with both Content-Length and Transfer-Encoding may be an
+        // attempt at request smuggling: answered, then the connection closes
+        // (RFC 9112 section 6.3).
+        const bool close = (req.http10 ? req.connection != "keep-alive" : req.connection == "close")
+            || (chunked && req.hasLength);
         if (!c.respond(200, encoding == Encoding::Json ? "application/json" : "application/x-protobuf",
                 exportResponse(encoding, d.rejected, d.rejectedMessage), close) || close)
             return;

@@ -3,6 +3,11 @@
 #include "core/load.h"
 #include "core/readers.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <charconv>
 
 namespace causeway::live {
@@ -76,22 +81,23 @@ Decoded decodeExport(std::string_view body, Encoding encoding, bool gzip, uint64
         d.ok = true;
         return d;
     }
-    const Format format = sniffFormat(body);
-    const bool formatMatches = encoding == Encoding::Json
-        ? format == Format::OtlpJson
-        : format == Format::OtlpProto;
-    if (!formatMatches) {
-        if (encoding == Encoding::Json && format == Format::OtlpJsonLines)
-            d.error = "more than one JSON document in the body";
-        else if (format == Format::Gzip || format == Format::Zstd)
+    // The Content-Type said what the body is: it is read as that, never
+    // sniffed (a protobuf message can begin with bytes that look like JSON).
+    if (encoding == Encoding::Json) {
+        const Format format = sniffFormat(body);
+        if (format == Format::Gzip || format == Format::Zstd) {
             d.error = "compressed body without a matching Content-Encoding";
-        else
-            d.error = encoding == Encoding::Json ? "the body is not a JSON object" : "the body is not an OTLP protobuf message";
-        return d;
+            return d;
+        }
+        if (format == Format::OtlpJsonLines) {
+            d.error = "more than one JSON document in the body";
+            return d;
+        }
     }
     LoadOptions options;
     options.threads = 1;
     options.maxDecompressedBytes = limit;
+    options.format = encoding == Encoding::Json ? Format::OtlpJson : Format::OtlpProto;
     const LoadResult r = loadBuffer("request", body, d.fragment, options);
     if (!r.ok) {
         d.error = r.error.message;
@@ -148,7 +154,35 @@ std::string statusBody(Encoding encoding, int grpcCode, std::string_view message
 
 bool isLoopback(std::string_view host)
 {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.substr(0, 4) == "127.";
+    // What counts is the address a listener would bind, so the name is
+    // resolved (127.example.net is not loopback for starting with "127.").
+    std::string name(host);
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']')
+        name = name.substr(1, name.size() - 2);
+    if (name.empty())
+        return false;
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo *found = nullptr;
+    if (::getaddrinfo(name.c_str(), nullptr, &hints, &found) != 0)
+        return false;
+    bool all = found != nullptr;
+    for (addrinfo *a = found; a; a = a->ai_next) {
+        if (a->ai_family == AF_INET) {
+            const auto *in = reinterpret_cast<const sockaddr_in *>(a->ai_addr);
+            all &= (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+        } else if (a->ai_family == AF_INET6) {
+            const auto *in6 = reinterpret_cast<const sockaddr_in6 *>(a->ai_addr);
+            const in6_addr &v6 = in6->sin6_addr;
+            all &= IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+        } else {
+            all = false;
+        }
+    }
+    ::freeaddrinfo(found);
+    return all;
 }
 
 bool parseEndpoint(std::string_view text, std::string &host, uint16_t &port)

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace causeway::live {
 
@@ -37,7 +38,32 @@ std::string exportResponse(Encoding encoding, uint64_t rejected, std::string_vie
 std::string statusBody(Encoding encoding, int grpcCode, std::string_view message);
 
 // Where decoded fragments go. Called from receiver threads concurrently.
-using FragmentHandler = std::function<void(Model &&fragment)>;
+// Returns false when it could not keep the spans (the disk is full): the
+// receiver then answers "unavailable, retry" instead of success. A handler
+// that returns nothing always keeps them.
+class FragmentHandler
+{
+public:
+    FragmentHandler() = default;
+    FragmentHandler(std::nullptr_t) {}
+    template<typename F, typename = std::enable_if_t<std::is_invocable_v<F &, Model &&>
+                                                     && !std::is_same_v<std::decay_t<F>, FragmentHandler>>>
+    FragmentHandler(F f)
+    {
+        if constexpr (std::is_void_v<std::invoke_result_t<F &, Model &&>>)
+            m_f = [f = std::move(f)](Model &&m) mutable {
+                f(std::move(m));
+                return true;
+            };
+        else
+            m_f = std::move(f);
+    }
+    explicit operator bool() const { return bool(m_f); }
+    bool operator()(Model &&fragment) const { return m_f(std::move(fragment)); }
+
+private:
+    std::function<bool(Model &&)> m_f;
+};
 
 // Is this a loopback address ("127.0.0.1", "::1", "localhost", 127.0.0.0/8)?
 bool isLoopback(std::string_view host);

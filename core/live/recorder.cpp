@@ -3,6 +3,9 @@
 #include "core/writer.h"
 
 #include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstring>
 #include <numeric>
 #include <vector>
@@ -18,11 +21,13 @@ JsonLinesRecorder::~JsonLinesRecorder()
 bool JsonLinesRecorder::open(const std::string &path, bool append, std::string &error)
 {
     std::lock_guard lock(m_mutex);
-    m_file = std::fopen(path.c_str(), append ? "ab" : "wb");
-    if (!m_file) {
+    m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644);
+    if (m_fd < 0) {
         error = path + ": " + std::strerror(errno);
         return false;
     }
+    struct stat st{};
+    m_size = ::fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode) ? uint64_t(st.st_size) : 0;
     m_path = path;
     return true;
 }
@@ -38,12 +43,25 @@ bool JsonLinesRecorder::write(const Model &fragment)
         line.pop_back();
     line.push_back('\n');
     std::lock_guard lock(m_mutex);
-    if (!m_file || !m_error.empty())
+    if (m_fd < 0)
         return false;
-    if (std::fwrite(line.data(), 1, line.size(), m_file) != line.size() || std::fflush(m_file) != 0) {
-        m_error = m_path + ": " + std::strerror(errno);
-        return false;
+    std::string_view rest = line;
+    while (!rest.empty()) {
+        const ssize_t n = ::write(m_fd, rest.data(), rest.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            m_error = m_path + ": " + std::strerror(n < 0 ? errno : ENOSPC);
+            ++m_failedWrites;
+            // Cut a partly written line off again, so the next line does not
+            // continue it (a no-op on a device or pipe).
+            if (rest.size() != line.size() && ::ftruncate(m_fd, off_t(m_size)) == 0)
+                ::lseek(m_fd, off_t(m_size), SEEK_SET);
+            return false;
+        }
+        rest.remove_prefix(size_t(n));
     }
+    m_size += line.size();
     m_lines += 1;
     m_spans += spans.size();
     return true;
@@ -52,14 +70,21 @@ bool JsonLinesRecorder::write(const Model &fragment)
 bool JsonLinesRecorder::close(std::string &error)
 {
     std::lock_guard lock(m_mutex);
-    if (!m_file)
-        return m_error.empty();
-    const bool ok = std::fclose(m_file) == 0;
-    m_file = nullptr;
-    if (!ok && m_error.empty())
-        m_error = m_path + ": " + std::strerror(errno);
-    error = m_error;
-    return m_error.empty();
+    if (m_fd < 0)
+        return true;
+    const bool ok = ::close(m_fd) == 0;
+    m_fd = -1;
+    if (!ok) {
+        error = m_path + ": " + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+uint64_t JsonLinesRecorder::failedWrites() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_failedWrites;
 }
 
 uint64_t JsonLinesRecorder::lines() const

@@ -22,21 +22,27 @@ public:
 
     // Creates or truncates the file (append: adds to it).
     bool open(const std::string &path, bool append, std::string &error);
-    // Thread-safe. Writes every span of the fragment (finalized or not) as one line.
+    // Thread-safe. Writes every span of the fragment (finalized or not) as
+    // one line. False when the line could not be written (the disk is full):
+    // what was written of it is cut off again, so the file holds only whole
+    // lines, and a later write may succeed.
     bool write(const Model &fragment);
     bool close(std::string &error);
 
     uint64_t lines() const;
     uint64_t spans() const;
-    // The first write error, empty while all is well.
+    uint64_t failedWrites() const;
+    // The most recent write error, empty while none happened.
     std::string error() const;
 
 private:
     mutable std::mutex m_mutex;
-    std::FILE *m_file = nullptr;
+    int m_fd = -1;
     std::string m_path;
+    uint64_t m_size = 0;        // bytes of whole lines in the file (appended to)
     uint64_t m_lines = 0;
     uint64_t m_spans = 0;
+    uint64_t m_failedWrites = 0;
     std::string m_error;
 };
 

@@ -6,8 +6,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/resource.h>
+#include <zlib.h>
 
 using namespace causeway::test;
 
@@ -120,15 +125,120 @@ private slots:
         QCOMPARE(missing.err.count('\n'), 1);
         QVERIFY(missing.err.contains("/nonexistent/trace.json"));
 
-        Run notOtlp = runCauseway({QStringLiteral("stats"), sample("zipkin_v2_lens_skew.json")});
-        QCOMPARE(notOtlp.exitCode, 1);
-        QVERIFY(notOtlp.err.contains("zipkin_v2_lens_skew.json"));
-        QCOMPARE(notOtlp.err.count('\n'), 1);
+        // Nothing loadable (Jaeger UI's test trace has placeholder ids): exit 1, the first problem named.
+        Run nothing = runCauseway({QStringLiteral("stats"), sample("jaegerui_legacy_tracegraph_testTrace.json")});
+        QCOMPARE(nothing.exitCode, 1);
+        QVERIFY(nothing.err.contains("jaegerui_legacy_tracegraph_testTrace.json: byte "));
+        QVERIFY2(nothing.err.contains("no span could be read") && nothing.err.contains("'trace-123'"), nothing.err.constData());
+        QCOMPARE(nothing.err.count('\n'), 1);
+
+        // Zipkin v2 JSON is read like any trace file.
+        Run zipkin = runCauseway({QStringLiteral("stats"), QStringLiteral("--json"), sample("zipkin_v2_lens_skew.json")});
+        QCOMPARE(zipkin.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(zipkin.out).object().value(QStringLiteral("spans")).toInt(), 4);
 
         QCOMPARE(runCauseway({QStringLiteral("stats")}).exitCode, 2);
         QCOMPARE(runCauseway({QStringLiteral("stats"), QStringLiteral("--bogus"), sample("otelproto_examples_trace.json")}).exitCode, 2);
         QCOMPARE(runCauseway({QStringLiteral("convert"), sample("otelproto_examples_trace.json")}).exitCode, 2);
         QCOMPARE(runCauseway({QStringLiteral("--no-such-option")}).exitCode, 2);
+    }
+
+    // A gzip bomb under a memory cap (here an address-space rlimit of 2 GiB):
+    // refused with a message naming the file, never an abort on bad_alloc.
+    void bombUnderMemoryCap()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bomb.json.gz"));
+        {
+            // 48 gzip members of 64 MiB of spaces each: 3 GiB from about 3 MB.
+            QByteArray member;
+            {
+                const std::string plain = "{\"resourceSpans\":[" + std::string((size_t(64) << 20) - 18, ' ');
+                z_stream zs{};
+                deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+                member.resize(int(deflateBound(&zs, uLong(plain.size())) + 64));
+                zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(plain.data()));
+                zs.avail_in = uInt(plain.size());
+                zs.next_out = reinterpret_cast<Bytef *>(member.data());
+                zs.avail_out = uInt(member.size());
+                QCOMPARE(deflate(&zs, Z_FINISH), Z_STREAM_END);
+                member.resize(int(zs.total_out));
+                deflateEnd(&zs);
+            }
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 48; ++i)
+                f.write(member);
+        }
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        p.setProcessEnvironment(env);
+        p.setChildProcessModifier([] {
+            rlimit rl{uint64_t(2) << 30, uint64_t(2) << 30};
+            ::setrlimit(RLIMIT_AS, &rl);
+        });
+        p.start(QStringLiteral(CAUSEWAY_BIN), {QStringLiteral("stats"), path});
+        QVERIFY(p.waitForFinished(120000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("bomb.json.gz") && (err.contains("exceeds the limit") || err.contains("out of memory")),
+            err.constData());
+    }
+
+    void misspeltCommandIsNotAFile_data()
+    {
+        QTest::addColumn<QString>("word");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("stast") << QStringLiteral("stast") << QStringLiteral("unknown command 'stast' (did you mean 'stats'?)");
+        QTest::newRow("chian") << QStringLiteral("chian") << QStringLiteral("unknown command 'chian' (did you mean 'chain'?)");
+        QTest::newRow("exprot") << QStringLiteral("exprot") << QStringLiteral("unknown command 'exprot' (did you mean 'export'?)");
+        QTest::newRow("far from any") << QStringLiteral("zzzzzzzz") << QStringLiteral("unknown command 'zzzzzzzz'\n");
+    }
+    void misspeltCommandIsNotAFile()
+    {
+        // As git answers: a command-like first word that is not a file is a misspelt command.
+        QFETCH(QString, word);
+        QFETCH(QString, expected);
+        Run r = runCauseway({word, sample("otelproto_examples_trace.json")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
+    }
+
+    void qtOptionsAreQtApplicationsToTake()
+    {
+        // Qt's standard options are accepted; what the application does not
+        // know is still refused, and named, without a display.
+        QTemporaryDir dir;
+        const QString qss = dir.filePath(QStringLiteral("x.qss"));
+        QFile(qss).open(QIODevice::WriteOnly);
+        Run r = runCauseway({QStringLiteral("-platform"), QStringLiteral("offscreen"), QStringLiteral("-style"),
+                             QStringLiteral("Fusion"), QStringLiteral("-stylesheet"), qss, QStringLiteral("-reverse"),
+                             QStringLiteral("--bogus")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown option --bogus"), r.err.constData());
+        QVERIFY2(!r.err.contains("-platform"), r.err.constData());
+
+        // With only Qt options the GUI starts (and keeps running) on the file given.
+        QProcess gui;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path()); // settings of its own
+        gui.setProcessEnvironment(env);
+        gui.start(QStringLiteral(CAUSEWAY_BIN),
+                  {QStringLiteral("-platform"), QStringLiteral("offscreen"), QStringLiteral("-style"), QStringLiteral("Fusion"),
+                   QStringLiteral("-stylesheet"), qss, QStringLiteral("-reverse"), sample("otelproto_examples_trace.json")});
+        QVERIFY(gui.waitForStarted());
+        QVERIFY2(!gui.waitForFinished(3000), gui.readAllStandardError().constData());
+        gui.kill();
+        gui.waitForFinished();
+        // The file was opened (it is the first recent file), not an option taken for a file.
+        QFile settings(dir.filePath(QStringLiteral("Causeway/Causeway.conf")));
+        QVERIFY(settings.open(QIODevice::ReadOnly));
+        const QByteArray conf = settings.readAll();
+        QVERIFY2(conf.contains("otelproto_examples_trace.json"), conf.constData());
+        QVERIFY2(!conf.contains("Fusion") && !conf.contains("offscreen"), conf.constData());
     }
 
     void helpOnEveryCommand()

@@ -45,6 +45,17 @@ private slots:
             for (const char *to : {"otlp-json", "otlp-jsonl", "otlp-proto"})
                 QTest::newRow(qPrintable(QStringLiteral("%1_%2").arg(QString::fromUtf8(file), QString::fromUtf8(to))))
                     << q(publicSample(file)) << QString::fromUtf8(to);
+        // Jaeger and Zipkin JSON: convert is also a migration tool.
+        const char *foreign[] = {"foreign/jaeger_uimodel_ui_01.json", "foreign/jaeger_query_otlp2jaeger-out.json",
+            "foreign/jaeger_anonymizer_trace_success.json", "foreign/zipkin_lens_yelp.json",
+            "foreign/zipkin_lens_messaging-kafka.json", "foreign/zipkin_lens_envoy.json"};
+        for (const char *file : foreign)
+            for (const char *to : {"otlp-json", "otlp-jsonl", "otlp-proto"})
+                QTest::newRow(qPrintable(QStringLiteral("%1_%2").arg(QString::fromUtf8(file), QString::fromUtf8(to))))
+                    << q(testData(file)) << QString::fromUtf8(to);
+        for (const char *to : {"otlp-json", "otlp-jsonl", "otlp-proto"})
+            QTest::newRow(qPrintable(QStringLiteral("zipkin_v2_lens_skew.json_%1").arg(QString::fromUtf8(to))))
+                << q(publicSample("zipkin_v2_lens_skew.json")) << QString::fromUtf8(to);
         for (const char *to : {"otlp-json", "otlp-proto"}) {
             QTest::newRow(qPrintable(QStringLiteral("checkout.pb_%1").arg(QString::fromUtf8(to))))
                 << q(testData("proto/checkout.pb")) << QString::fromUtf8(to);

@@ -12,7 +12,7 @@
 
 using namespace causeway;
 using namespace causeway::test;
-using TestModel = causeway::test::ModelBuilder;
+using TestModel = causeway::test::TestModelBuilder;
 
 namespace {
 

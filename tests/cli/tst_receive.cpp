@@ -69,6 +69,7 @@ private slots:
     void stopsOnSigterm();
     void stopsAfterDuration();
     void followsFile();
+    void fullDiskAnswers503();
     void usageErrors_data();
     void usageErrors();
     void portInUse();
@@ -178,6 +179,32 @@ void TestReceive::followsFile()
     const QString summary = QString::fromUtf8(p.readAllStandardOutput());
     QVERIFY2(summary.contains(QStringLiteral("followed lines    %1").arg(lines.size())), qPrintable(summary));
     QCOMPARE(load(out.toStdString()).spanCount(), expected.spanCount());
+}
+
+// Spans that cannot be written (here /dev/full, a disk with no space) are
+// answered 503 so the sender retries; the receiver keeps running.
+void TestReceive::fullDiskAnswers503()
+{
+    QProcess p;
+    p.start(QStringLiteral(CAUSEWAY_BIN), {QStringLiteral("receive"), QStringLiteral("--http"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--no-grpc"), QStringLiteral("--write"), QStringLiteral("/dev/full"), QStringLiteral("--duration"),
+        QStringLiteral("60")});
+    const uint16_t port = waitForPort(p);
+    QVERIFY(port);
+    const auto lines = sampleLines();
+    for (int i = 0; i < 2; ++i) {
+        const Reply r = post(port, "application/json", lines[size_t(i)]);
+        QCOMPARE(r.status, 503);
+        QVERIFY(r.body.find("could not be stored") != std::string::npos);
+    }
+    QCOMPARE(p.state(), QProcess::Running);
+    p.terminate();
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString summary = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(summary.contains(QStringLiteral("stopped: SIGTERM")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("write failures    2")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("No space left on device")), qPrintable(summary));
 }
 
 void TestReceive::usageErrors_data()

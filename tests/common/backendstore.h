@@ -49,15 +49,15 @@ inline std::string protoField1(const std::string &inner)
     return out + inner;
 }
 
-// One trace: ModelBuilder trace `n`, a root span and a child, the child
-// linking to the roots of `linksTo` (ModelBuilder trace numbers).
+// One trace: TestModelBuilder trace `n`, a root span and a child, the child
+// linking to the roots of `linksTo` (TestModelBuilder trace numbers).
 inline Model linkedTrace(uint32_t n, const std::vector<uint32_t> &linksTo, std::string_view service = "svc",
                          std::string_view name = "work")
 {
-    ModelBuilder b(service);
+    TestModelBuilder b(service);
     const uint64_t start = 1'700'000'000'000'000'000ULL + uint64_t(n) * 1'000'000'000ULL;
     b.add({n, n * 100 + 1, 0, start, 50'000'000, name});
-    std::vector<ModelBuilder::LinkSpec> links;
+    std::vector<TestModelBuilder::LinkSpec> links;
     for (uint32_t t : linksTo)
         links.push_back({t, t * 100 + 1});
     b.add({n, n * 100 + 2, n * 100 + 1, start + 1'000'000, 20'000'000, "child", links});
@@ -76,7 +76,7 @@ public:
         e.json = otlpJson(m);
         e.proto = otlpProto(m);
         e.links = linksTo;
-        m_traces[ModelBuilder::traceId(n).hex()] = std::move(e);
+        m_traces[TestModelBuilder::traceId(n).hex()] = std::move(e);
     }
 
     Shape shape = Shape::TempoV2Json;
@@ -129,7 +129,7 @@ public:
                 if (q.rfind(prefix, 0) == 0) {
                     const std::string target = q.substr(prefix.size(), 32);
                     for (uint32_t t : e.links)
-                        match |= ModelBuilder::traceId(t).hex() == target;
+                        match |= TestModelBuilder::traceId(t).hex() == target;
                 }
                 if (!match)
                     continue;

@@ -12,7 +12,7 @@
 
 namespace causeway::test {
 
-class ModelBuilder
+class TestModelBuilder
 {
 public:
     // Trace n gets the id 0x0100..00nnnnnnnn (hex order follows n); span n
@@ -55,7 +55,7 @@ public:
         SpanKind kind = SpanKind::Internal;
     };
 
-    explicit ModelBuilder(std::string_view service = "test-service")
+    explicit TestModelBuilder(std::string_view service = "test-service")
     {
         Resource resource;
         resource.attributes = m_build.noAttributes();

@@ -20,7 +20,7 @@ using causeway::test::BackendStore;
 using causeway::test::FakeBackend;
 using causeway::test::FakeReply;
 using causeway::test::FakeRequest;
-using TestModel = causeway::test::ModelBuilder;
+using TestModel = causeway::test::TestModelBuilder;
 
 namespace {
 

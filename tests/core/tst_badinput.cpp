@@ -1,14 +1,21 @@
 // Damaged and hostile input: a clear error naming the place for what cannot
 // be read, diagnostics for what was skipped or repaired, and never a crash.
 
+#include "common/otlpmessages.h"
 #include "common/testutil.h"
 #include "core/load.h"
 #include "core/model.h"
 
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
+
+#include <csignal>
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace causeway;
 
@@ -275,10 +282,6 @@ private slots:
             objects += "{\"a\":";
         objects += "1" + QByteArray(100000, '}');
         QTest::newRow("objects") << objects;
-        QByteArray inSpan = QByteArray::fromStdString(docWithSpans(span(kTrace, "1111111111111111", ",\"x\":")));
-        inSpan.chop(QByteArray("}]}]}]}").size());
-        inSpan += QByteArray(100000, '[') + QByteArray(100000, ']') + "}]}]}]}";
-        QTest::newRow("inside a span") << inSpan;
     }
     void nestedHundredThousandLevels()
     {
@@ -288,6 +291,47 @@ private slots:
         QVERIFY(!r.ok);
         QVERIFY2(r.error.message.find("nested deeper than 1024 levels") != std::string::npos, r.error.text().c_str());
         QVERIFY(r.error.offset > 1000 && r.error.offset < 8000);
+    }
+
+    // Deep nesting inside a record is cut, with a warning, as protobuf is
+    // cut at the same AnyValue depth: the record and the file still load.
+    void deepValueIsCutNotFatal_data()
+    {
+        QTest::addColumn<bool>("lines");
+        QTest::newRow("document") << false;
+        QTest::newRow("json lines") << true;
+    }
+    void deepValueIsCutNotFatal()
+    {
+        QFETCH(bool, lines);
+        auto nested = [](int levels) {
+            std::string v;
+            for (int i = 0; i < levels; ++i)
+                v += "{\"arrayValue\":{\"values\":[";
+            v += "{\"stringValue\":\"leaf\"}";
+            for (int i = 0; i < levels; ++i)
+                v += "]}}";
+            return v;
+        };
+        auto load = [&](int levels, Model &m) {
+            const std::string deep = span(kTrace, "1111111111111111",
+                ",\"attributes\":[{\"key\":\"deep\",\"value\":" + nested(levels) + "}],\"x\":" + std::string(5000, '[')
+                    + std::string(5000, ']'));
+            const std::string good = span(kTrace, "2222222222222222");
+            const std::string text = lines ? docWithSpans(deep) + "\n" + docWithSpans(good) + "\n" : docWithSpans(deep + "," + good);
+            return loadText(text, m, "deep.json");
+        };
+        Model shallow, deep;
+        QVERIFY(load(100, shallow).ok);
+        const LoadResult r = load(3000, deep);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(deep.spanCount(), size_t(2));
+        // Cut at the same AnyValue depth whatever the nesting in the file.
+        QCOMPARE(deep.values.size(), shallow.values.size());
+        const Diagnostic *d = findDiag(deep, "value_too_deep");
+        QVERIFY(d);
+        QCOMPARE(d->severity, Severity::Warning);
+        QVERIFY2(d->message.find("left empty") != std::string::npos, d->message.c_str());
     }
 
     void hugeAttributeValue()
@@ -381,6 +425,196 @@ private slots:
         const Diagnostic *d = findDiag(m, "json_line_invalid");
         QVERIFY(d);
         QVERIFY2(d->message.find("line 3: the line ends unexpectedly") != std::string::npos, d->message.c_str());
+    }
+
+    // A damaged first line is skipped like any other line: the file is still
+    // JSON Lines and the lines after it load.
+    void jsonLinesDamagedFirstLine_data()
+    {
+        QTest::addColumn<QByteArray>("first");
+        QTest::newRow("cut") << QByteArray("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"4bf9");
+        QTest::newRow("extra bracket") << QByteArray("{\"resourceSpans\":[]}}");
+        QTest::newRow("lost its start") << QByteArray("pans\":[{\"traceId\":\"4bf9\"}]}]}]}");
+    }
+    void jsonLinesDamagedFirstLine()
+    {
+        QFETCH(QByteArray, first);
+        const std::string text = first.toStdString() + "\n" + docWithSpans(span(kTrace, "1111111111111111")) + "\n"
+            + docWithSpans(span(kTrace, "2222222222222222")) + "\n";
+        Model m;
+        auto r = loadText(text, m, "first.jsonl");
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        const Diagnostic *d = findDiag(m, "json_line_invalid");
+        QVERIFY(d);
+        QVERIFY2(d->message.rfind("first.jsonl: line 1: ", 0) == 0, d->message.c_str());
+        QVERIFY2(d->message.find("skipped") != std::string::npos, d->message.c_str());
+    }
+
+    // A lone UTF-16 surrogate escape (JavaScript writes them) keeps its record:
+    // U+FFFD in its place and a warning, in a document and in JSON Lines.
+    void loneSurrogateKeepsRecord_data()
+    {
+        QTest::addColumn<bool>("lines");
+        QTest::newRow("document") << false;
+        QTest::newRow("json lines") << true;
+    }
+    void loneSurrogateKeepsRecord()
+    {
+        QFETCH(bool, lines);
+        const std::string bad = span(kTrace, "1111111111111111",
+            ",\"attributes\":[{\"key\":\"k\",\"value\":{\"stringValue\":\"a\\ud800b \\\\ud800 \\ud83d\\ude00\"}}]");
+        const std::string good = span(kTrace, "2222222222222222");
+        const std::string text = lines ? docWithSpans(bad) + "\n" + docWithSpans(good) + "\n" : docWithSpans(bad + "," + good);
+        Model m;
+        auto r = loadText(text, m, "js.json");
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        bool found = false;
+        for (uint32_t i = 0; i < m.spanCount(); ++i) {
+            const auto range = m.cold[i].attributes;
+            for (uint32_t a = range.first; a < range.first + range.count; ++a) {
+                // The lone one is replaced; an escaped backslash and a real pair stay as they were.
+                QCOMPARE(m.str(m.attributes[a].value.str), std::string_view("a\xEF\xBF\xBD" "b \\ud800 \xF0\x9F\x98\x80"));
+                found = true;
+            }
+        }
+        QVERIFY(found);
+        const Diagnostic *d = findDiag(m, "json_lone_surrogate");
+        QVERIFY(d);
+        QCOMPARE(d->severity, Severity::Warning);
+        QVERIFY2(d->message.rfind(lines ? "js.json: line 1: " : "js.json: byte ", 0) == 0, d->message.c_str());
+        QVERIFY2(d->message.find("U+FFFD") != std::string::npos, d->message.c_str());
+    }
+
+    // Valid protobuf whose first ResourceSpans is 91 or 123 bytes begins with
+    // 0a 5b / 0a 7b: newline and '[' / '{' as text. It is still protobuf.
+    void protobufThatLooksLikeJson_data()
+    {
+        QTest::addColumn<int>("length");
+        QTest::newRow("91 '['") << 91;
+        QTest::newRow("123 '{'") << 123;
+    }
+    void protobufThatLooksLikeJson()
+    {
+        QFETCH(int, length);
+        std::string bytes;
+        for (int pad = 0; pad < 200; ++pad) {
+            test::pb::TracesData data;
+            auto *rs = data.add_resource_spans();
+            test::setString(rs->mutable_resource()->add_attributes(), "service.name", "svc");
+            auto *sp = rs->add_scope_spans()->add_spans();
+            sp->set_trace_id(test::traceIdBytes(1));
+            sp->set_span_id(test::spanIdBytes(2));
+            sp->set_name(std::string(size_t(pad), 'n'));
+            sp->set_start_time_unix_nano(100);
+            sp->set_end_time_unix_nano(200);
+            if (int(rs->ByteSizeLong()) == length) {
+                data.add_resource_spans()->add_scope_spans()->add_spans()->CopyFrom(*sp);
+                data.mutable_resource_spans(1)->mutable_scope_spans(0)->mutable_spans(0)->set_span_id(test::spanIdBytes(3));
+                bytes = data.SerializeAsString();
+                break;
+            }
+        }
+        QVERIFY(!bytes.empty());
+        QCOMPARE(uint8_t(bytes[0]), uint8_t(0x0a));
+        QCOMPARE(int(uint8_t(bytes[1])), length);
+        QCOMPARE(sniffFormat(bytes), Format::OtlpProto);
+        Model m;
+        auto r = loadText(bytes, m, "export.pb");
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        // JSON that begins with a newline is still JSON.
+        QCOMPARE(sniffFormat("\n{\"resourceSpans\":[]}"), Format::OtlpJson);
+        QCOMPARE(sniffFormat("\n[{\"resourceSpans\":[]}]"), Format::OtlpJson);
+        QCOMPARE(sniffFormat(std::string(1, '\n') + char(123) + std::string(123, ' ')), Format::OtlpJson);
+    }
+
+    // A pipe or device is read only up to the size limit, not forever.
+    void nonRegularFileIsBounded()
+    {
+        LoadOptions options;
+        options.maxDecompressedBytes = uint64_t(1) << 20;
+        // A FIFO fed 4 MiB of good JSON Lines: refused at 1 MiB, not loaded whole.
+        // The writer then meets a closed pipe: an error, not a signal.
+        std::signal(SIGPIPE, SIG_IGN);
+        QTemporaryDir dir;
+        const std::string fifo = dir.filePath(QStringLiteral("pipe")).toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        std::thread writer([&] {
+            std::ofstream out(fifo, std::ios::binary);
+            const std::string line = docWithSpans(span(kTrace, "1111111111111111")) + "\n";
+            for (size_t written = 0; written < (size_t(4) << 20) && out; written += line.size())
+                out << line;
+        });
+        Model m;
+        const LoadResult r = loadFiles({fifo}, m, options);
+        writer.join();
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.message.find("not a regular file") != std::string::npos, r.error.text().c_str());
+        // A device that never ends.
+        {
+            Model m;
+            const LoadResult r = loadFiles({"/dev/zero"}, m, options);
+            QVERIFY(!r.ok);
+            QVERIFY2(r.error.message.find("LoadOptions::maxDecompressedBytes") != std::string::npos, r.error.text().c_str());
+        }
+    }
+
+    // What comes through a pipe is held once: the buffer grows without the
+    // copy of a doubling string, whose peak is up to twice the data.
+    void pipeIsReadWithoutDoublingPeak()
+    {
+        auto peakKiB = [] {
+            std::ifstream status("/proc/self/status");
+            for (std::string line; std::getline(status, line);)
+                if (line.rfind("VmHWM:", 0) == 0)
+                    return std::stoull(line.substr(6));
+            return 0ull;
+        };
+        auto rssKiB = [] {
+            std::ifstream status("/proc/self/status");
+            for (std::string line; std::getline(status, line);)
+                if (line.rfind("VmRSS:", 0) == 0)
+                    return std::stoull(line.substr(6));
+            return 0ull;
+        };
+        QTemporaryDir dir;
+        const std::string fifo = dir.filePath(QStringLiteral("pipe")).toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        constexpr size_t kSize = size_t(200) << 20;
+        std::thread writer([&] {
+            std::ofstream out(fifo, std::ios::binary);
+            const std::string block(size_t(1) << 20, 'x');
+            for (size_t written = 0; written < kSize && out; written += block.size())
+                out.write(block.data(), std::streamsize(block.size()));
+        });
+        { std::ofstream("/proc/self/clear_refs") << "5"; } // reset the peak
+        const auto before = rssKiB();
+        Model m;
+        const LoadResult r = loadFiles({fifo}, m);
+        writer.join();
+        QVERIFY(!r.ok); // not a trace file: the point is what reading it cost
+        const auto grew = peakKiB() - before;
+        QVERIFY2(grew < (kSize >> 10) * 115 / 100, qPrintable(QStringLiteral("peak grew by %1 KiB").arg(grew)));
+    }
+
+    // A framed file cut inside its first frame says so, with the offset.
+    void framedCutInFirstFrame()
+    {
+        test::pb::TracesData data = test::richMessage();
+        const std::string message = data.SerializeAsString();
+        std::string framed(4, '\0');
+        for (int i = 0; i < 4; ++i)
+            framed[size_t(i)] = char((message.size() >> (24 - 8 * i)) & 0xff);
+        framed += message;
+        QVERIFY(framed.size() > 64);
+        Model m;
+        auto r = loadText(framed.substr(0, 40), m, "cut.bin");
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.message.find("truncated frame") != std::string::npos, r.error.text().c_str());
+        QVERIFY2(r.error.message.find("runs past the end of the file") != std::string::npos, r.error.text().c_str());
+        QVERIFY2(r.error.text().rfind("cut.bin: ", 0) == 0, r.error.text().c_str());
     }
 
     void jsonLinesAllBad()

@@ -12,6 +12,8 @@
 
 #include <random>
 
+#include <unistd.h>
+
 using namespace causeway;
 
 namespace {
@@ -224,8 +226,96 @@ private slots:
         QVERIFY(!detail::decompress(packed, 1000, out, error));
         QCOMPARE(QString::fromStdString(error),
             QStringLiteral("decompressed size exceeds the limit of 1000 bytes (LoadOptions::maxDecompressedBytes)"));
+    }
+
+    // The default is what the machine can hold, not a fixed 8 GiB: half of
+    // physical memory (and of any cgroup or address-space limit), at most 8 GiB.
+    void defaultLimitFollowsMemory()
+    {
         const LoadOptions defaults;
-        QCOMPARE(defaults.maxDecompressedBytes, uint64_t(8) << 30);
+        const uint64_t physical = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+        QCOMPARE(defaults.maxDecompressedBytes, defaultMaxDecompressedBytes());
+        QVERIFY(defaults.maxDecompressedBytes <= uint64_t(8) << 30);
+        QVERIFY2(defaults.maxDecompressedBytes <= std::max<uint64_t>(physical / 2, uint64_t(64) << 20),
+            qPrintable(QString::number(defaults.maxDecompressedBytes)));
+    }
+
+    // A truncated .jsonl.gz / .jsonl.zst keeps every line that decompressed
+    // whole, as the same truncated plain file does, with a diagnostic.
+    void truncatedJsonLinesKeepsCompleteLines_data()
+    {
+        QTest::addColumn<QString>("codec");
+        QTest::newRow("gzip") << QStringLiteral("gzip");
+        QTest::newRow("zstd") << QStringLiteral("zstd");
+    }
+    void truncatedJsonLinesKeepsCompleteLines()
+    {
+        QFETCH(QString, codec);
+        std::string text;
+        for (int i = 0; i < 4000; ++i) {
+            char id[17];
+            std::snprintf(id, sizeof id, "%016x", i + 1);
+            text += "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+                    "\"spanId\":\"" + std::string(id) + "\",\"name\":\"" + "op-"
+                + std::to_string(i) + "\",\"startTimeUnixNano\":\"" + std::to_string(1000 + i) + "\",\"endTimeUnixNano\":\""
+                + std::to_string(2000 + i) + "\",\"attributes\":[{\"key\":\"r\",\"value\":{\"stringValue\":\""
+                + std::to_string(uint64_t(i) * 2654435761u) + "\"}}]}]}]}]}\n";
+        }
+        const std::string packed = codec == QLatin1String("gzip") ? gzip(text, 1) : zstdStreamed(text);
+        const std::string cut = packed.substr(0, packed.size() * 2 / 3);
+        Model plainModel, model;
+        const LoadResult plain = loadBuffer("cut.jsonl", std::string_view(text).substr(0, text.size() * 2 / 3), plainModel);
+        QVERIFY(plain.ok);
+        const LoadResult r = loadBuffer("cut.jsonl.z", cut, model);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QVERIFY2(model.spanCount() > 1000, qPrintable(QString::number(model.spanCount())));
+        QVERIFY(model.spanCount() < 4000);
+        bool named = false;
+        for (const auto &d : model.diagnostics.items())
+            if (d.code == "compressed_data_damaged") {
+                QCOMPARE(d.severity, Severity::Error);
+                QVERIFY2(d.message.find("cut.jsonl.z: ") == 0 && d.message.find("truncated") != std::string::npos,
+                    d.message.c_str());
+                named = true;
+            }
+        QVERIFY(named);
+        // A single document cut the same way is still an error, naming the truncation.
+        Model doc;
+        const std::string one = "{\"resourceSpans\":[" + std::string(50000, ' ') + "]}";
+        const std::string packedDoc = codec == QLatin1String("gzip") ? gzip(one) : zstdStreamed(one);
+        const LoadResult bad = loadBuffer("doc.json.z", packedDoc.substr(0, packedDoc.size() / 2), doc);
+        QVERIFY(!bad.ok);
+        QVERIFY2(bad.error.message.find("truncated") != std::string::npos, bad.error.text().c_str());
+    }
+
+    // pzstd begins its files with a skippable frame.
+    void zstdSkippableFrameFirst()
+    {
+        const std::string plain = sampleText(100000, 9);
+        std::string skippable("\x50\x2a\x4d\x18\x04\x00\x00\x00\x01\x02\x03\x04", 12);
+        const std::string packed = skippable + zstd(plain) + skippable;
+        QCOMPARE(sniffFormat(packed), Format::Zstd);
+        std::string out, error;
+        QVERIFY2(detail::decompress(packed, uint64_t(1) << 30, out, error), error.c_str());
+        QVERIFY(out == plain);
+    }
+
+    // Corruption in the middle of a zstd stream names where, not byte 0.
+    void zstdCorruptionOffset()
+    {
+        const std::string plain = sampleText(3 << 20, 4);
+        std::string packed = zstd(plain, 1);
+        const size_t at = packed.size() / 2;
+        for (size_t i = at; i < at + 64; ++i)
+            packed[i] = char(packed[i] ^ 0x5a);
+        std::string out, error;
+        QVERIFY(!detail::decompress(packed, uint64_t(1) << 30, out, error));
+        const auto pos = error.find("byte ");
+        QVERIFY2(pos != std::string::npos, error.c_str());
+        const uint64_t reported = std::stoull(error.substr(pos + 5));
+        // The block holding the damage starts at most one block (128 KiB) before it.
+        QVERIFY2(reported <= at && reported + (128 << 10) + 3 >= at, error.c_str());
+        QVERIFY2(error.find("corrupt") != std::string::npos, error.c_str());
     }
 
     void notCompressed()

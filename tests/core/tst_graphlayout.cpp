@@ -345,14 +345,14 @@ private slots:
     void bigFanOutIsGrouped()
     {
         // One producer trace whose message 10,000 consumer traces link to.
-        test::ModelBuilder builder;
+        test::TestModelBuilder builder;
         builder.add({.trace = 1, .span = 1, .start = 0, .duration = 5000, .name = "publish orders"});
         for (uint32_t i = 0; i < 10000; ++i) {
             builder.add({.trace = 100 + i, .span = 100 + i, .start = 10000 + i, .duration = 2000,
                          .name = "process order", .links = {{1, 1}}});
         }
         const Model model = builder.finish();
-        const uint32_t producer = model.findTrace(test::ModelBuilder::traceId(1));
+        const uint32_t producer = model.findTrace(test::TestModelBuilder::traceId(1));
         QVERIFY(producer != kNone);
 
         const TraceGraph graph = buildTraceGraph(model, producer, {});

@@ -12,7 +12,7 @@
 #include <algorithm>
 
 using namespace causeway;
-using causeway::test::ModelBuilder;
+using causeway::test::TestModelBuilder;
 
 namespace {
 
@@ -25,7 +25,7 @@ const Attrs kOrders = {{"messaging.system", "kafka"}, {"messaging.destination.na
 // Trace numbers name the scenarios; each is described where it is built.
 Model scenarioModel()
 {
-    ModelBuilder b;
+    TestModelBuilder b;
     // Messaging: 1 publishes; 2, 3, 4 consume (fan-out); batch 5 links to 2 and 3 (fan-in).
     b.add({.trace = 1, .span = 1, .start = 0, .name = "POST /orders", .kind = SpanKind::Server});
     b.add({.trace = 1, .span = 2, .parent = 1, .start = 1 * ms, .name = "orders publish", .kind = SpanKind::Producer});
@@ -101,12 +101,12 @@ Model scenarioModel()
 // consumers 2000..2029, producer 201 exactly 25 consumers 2100..2124.
 Model fanOutModel()
 {
-    ModelBuilder b;
-    std::vector<ModelBuilder::LinkSpec> items;
+    TestModelBuilder b;
+    std::vector<TestModelBuilder::LinkSpec> items;
     for (uint32_t i = 1000; i < 2000; ++i) {
         b.add({.trace = i, .span = 1, .start = (i - 1000) * ms, .name = "item"});
         b.add({.trace = i, .span = 2, .parent = 1, .start = (i - 1000) * ms + 100, .name = "validate",
-               .links = i == 1000 ? std::vector<ModelBuilder::LinkSpec>{{300, 1}} : std::vector<ModelBuilder::LinkSpec>{}});
+               .links = i == 1000 ? std::vector<TestModelBuilder::LinkSpec>{{300, 1}} : std::vector<TestModelBuilder::LinkSpec>{}});
         items.push_back({i, 1});
     }
     b.add({.trace = 100, .span = 1, .start = 2000 * ms, .name = "batch", .links = items});
@@ -134,14 +134,14 @@ uint32_t spanNumber(const Model &model, uint32_t span)
 
 uint32_t idx(const Model &model, uint32_t n)
 {
-    return model.findTrace(ModelBuilder::traceId(n));
+    return model.findTrace(TestModelBuilder::traceId(n));
 }
 
 std::string refText(uint32_t trace, uint32_t span = 0)
 {
-    std::string text = ModelBuilder::traceId(trace).hex();
+    std::string text = TestModelBuilder::traceId(trace).hex();
     if (span)
-        text += "/" + ModelBuilder::spanId(span).hex();
+        text += "/" + TestModelBuilder::spanId(span).hex();
     return text;
 }
 
@@ -260,9 +260,65 @@ private slots:
 
         QVERIFY(!resolveReference(m_model, "xyz", r, error));
         QVERIFY2(error.find("malformed trace id") != std::string::npos, error.c_str());
-        QVERIFY(!resolveReference(m_model, refText(3) + "/12", r, error));
+        QVERIFY(!resolveReference(m_model, refText(3) + "/12g", r, error));
         QVERIFY2(error.find("malformed span id") != std::string::npos, error.c_str());
         QVERIFY(!resolveReference(m_model, "", r, error));
+    }
+
+    void resolvesUniquePrefixes()
+    {
+        // The views show 8-digit short ids: any unique prefix resolves, for
+        // the trace and for the span after '/'; an ambiguous one says so.
+        Model m;
+        const LoadResult loaded = loadFiles({causeway::test::bundledSample("causeway-sample.pb")}, m);
+        QVERIFY(loaded.ok);
+        QVERIFY(m.traces.size() > 20);
+        Reference r;
+        std::string error;
+        for (uint32_t t = 0; t < m.traces.size(); ++t) {
+            const std::string hex = m.traces[t].id.hex();
+            QVERIFY2(resolveReference(m, hex.substr(0, 8), r, error), error.c_str());
+            QCOMPARE(r.trace, t);
+            QCOMPARE(r.span, kNone);
+            QVERIFY(resolveReference(m, QString::fromStdString(hex.substr(0, 8)).toUpper().toStdString(), r, error));
+            QCOMPARE(r.trace, t);
+        }
+        // One hex digit: 84 random ids share first digits.
+        const std::string first = m.traces[0].id.hex().substr(0, 1);
+        size_t sharing = 0;
+        for (const Trace &t : m.traces)
+            sharing += t.id.hex().rfind(first, 0) == 0;
+        QVERIFY(sharing > 1);
+        QVERIFY(!resolveReference(m, first, r, error));
+        QVERIFY2(error.find("trace id prefix '" + first + "' is ambiguous: " + std::to_string(sharing) + " loaded traces")
+                     != std::string::npos, error.c_str());
+        QCOMPARE(r.trace, kNone);
+
+        // A prefix no trace has.
+        std::string absent;
+        for (const char *candidate : {"0000000", "fffffff", "1234567"}) {
+            if (std::none_of(m.traces.begin(), m.traces.end(), [&](const Trace &t) { return t.id.hex().rfind(candidate, 0) == 0; }))
+                absent = candidate;
+        }
+        QVERIFY(!absent.empty());
+        QVERIFY(!resolveReference(m, absent, r, error));
+        QVERIFY2(error.find("no loaded trace id starts with '" + absent + "'") != std::string::npos, error.c_str());
+
+        // Span prefixes within a trace of several spans.
+        uint32_t busy = 0;
+        for (uint32_t t = 0; t < m.traces.size(); ++t)
+            if (m.traces[t].spans.count > m.traces[busy].spans.count)
+                busy = t;
+        const std::string trace8 = m.traces[busy].id.hex().substr(0, 8);
+        const Range spans = m.traces[busy].spans;
+        for (uint32_t i = spans.first; i < spans.end(); ++i) {
+            const uint32_t span = m.traceSpans[i];
+            QVERIFY2(resolveReference(m, trace8 + "/" + m.cold[span].spanId.hex().substr(0, 8), r, error), error.c_str());
+            QCOMPARE(r.trace, busy);
+            QCOMPARE(r.span, span);
+        }
+        QVERIFY(!resolveReference(m, trace8 + "/", r, error));
+        QVERIFY2(error.find("malformed span id") != std::string::npos, error.c_str());
     }
 
     void chainQueries_data()
@@ -502,17 +558,17 @@ private slots:
         TraceGraph g = buildTraceGraph(m, batch, {.depth = 2, .nodeCap = 5000, .expandedGroups = {key}});
         checkGraphInvariants(g, m);
         QVERIFY(!g.truncated);
-        QCOMPARE(g.nodes.size(), size_t(1002)); // batch, 1,000 items, and 300 behind item 1000
-        QVERIFY(std::none_of(g.nodes.begin(), g.nodes.end(), [](const GraphNode &n) { return n.isGroup(); }));
-        QCOMPARE(g.edges.size(), size_t(1001));
+        // The batch, the 1,000 items as one expanded block, and 300 behind item 1000:
+        // a thousand siblings are one compact block, not a thousand nodes in a column.
+        QCOMPARE(g.nodes.size(), size_t(3));
+        const GraphNode &block = g.nodes[1];
+        QVERIFY(block.isGroup());
+        QVERIFY(block.expanded);
+        QCOMPARE(block.groupKey, key);
+        QCOMPARE(block.members.size(), size_t(1000));
+        QVERIFY(std::find(block.members.begin(), block.members.end(), idx(m, 1500)) != block.members.end());
         QCOMPARE(nodeForTrace(g, idx(m, 300))->hops, 2u);
-        QCOMPARE(nodeForTrace(g, idx(m, 1500))->hops, 1u);
-
-        // The node cap stops an expansion that is too large.
-        g = buildTraceGraph(m, batch, {.depth = 2, .nodeCap = 100, .expandedGroups = {key}});
-        checkGraphInvariants(g, m);
-        QCOMPARE(g.nodes.size(), size_t(100));
-        QVERIFY(g.truncated);
+        QCOMPARE(g.edges.size(), size_t(2));
 
         // From one item, the batch's other 999 items form the same group key.
         g = buildTraceGraph(m, idx(m, 1000), {.depth = 2});
@@ -757,11 +813,13 @@ private slots:
         QCOMPARE(g.edges[0].lagMin, int64_t(8041891849412));
         QCOMPARE(g.edges[0].lagMedian, int64_t(8546897983874));
         QCOMPARE(g.edges[0].lagMax, int64_t(8995467012335));
-        // Expanded, the items show, and at hop 2 the online payments' checkouts
-        // and the receipt mails their payment consumers triggered.
+        // Expanded, the items show as one block, and at hop 2 the online
+        // payments' checkouts and the receipt mails their payment consumers triggered.
         const TraceGraph expanded = buildTraceGraph(model, batch.trace, {.expandedGroups = {g.nodes[1].groupKey}});
         checkGraphInvariants(expanded, model);
-        QCOMPARE(expanded.nodes.size(), size_t(1 + 40 + 22)); // hop 2: 11 checkouts, 11 receipt mails
+        QCOMPARE(expanded.nodes.size(), size_t(1 + 1 + 22)); // hop 2: 11 checkouts, 11 receipt mails
+        QVERIFY(expanded.nodes[1].expanded);
+        QCOMPARE(expanded.nodes[1].members.size(), size_t(40));
 
         // The consumer edge carries the messaging attributes and the lag.
         const auto edges = traceEdges(model);

@@ -352,6 +352,33 @@ private slots:
         QVERIFY(!r.ok);
         QVERIFY(r.error.text().find("garbage.bin: not a trace file") == 0);
     }
+
+    void diagnosticsKeepTheFirstPlaces()
+    {
+        // One code met on several lines keeps each line's message (up to a limit), not only the first.
+        Diagnostics d;
+        d.add(diag::JsonLineInvalid, "x.jsonl line 3: expected a value");
+        d.add(diag::JsonLineInvalid, "x.jsonl line 7: unterminated string");
+        d.add(diag::JsonWrongType, "x.jsonl line 9: something else");
+        QCOMPARE(d.items().size(), size_t(2));
+        const Diagnostic &bad = d.items()[0];
+        QCOMPARE(bad.count, uint64_t(2));
+        QCOMPARE(bad.message, std::string("x.jsonl line 3: expected a value"));
+        QCOMPARE(bad.places.size(), size_t(2));
+        QCOMPARE(bad.places[1], std::string("x.jsonl line 7: unterminated string"));
+        for (int i = 0; i < 100; ++i)
+            d.add(diag::JsonLineInvalid, "x.jsonl line " + std::to_string(100 + i) + ": bad");
+        QCOMPARE(d.items()[0].count, uint64_t(102));
+        QCOMPARE(d.items()[0].places.size(), Diagnostic::kKeptPlaces);
+
+        // Merging (files loaded in parallel) keeps both sides' places.
+        Diagnostics a, b;
+        a.add(diag::JsonLineInvalid, "a line 1");
+        b.add(diag::JsonLineInvalid, "b line 2");
+        a.merge(b);
+        QCOMPARE(a.items()[0].count, uint64_t(2));
+        QCOMPARE(a.items()[0].places, (std::vector<std::string>{"a line 1", "b line 2"}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestModel)

@@ -185,6 +185,12 @@ private slots:
     void stalledClientTimesOut();
     void concurrentClients();
     void keepAlive();
+    void lengthAndChunkedCloses();
+    void protobufThatLooksLikeJson();
+    void unstoredSpansAre503();
+    void tricklersDoNotLockOut();
+    void headDeadline();
+    void bufferedBytesAreCapped();
     void grpcExport();
     void grpcLimits();
     void lateLinksResolve();
@@ -211,6 +217,10 @@ void TestReceiver::endpoints_data()
     QTest::newRow("bare_v6") << "::1:4318" << false << "" << 0 << false;
     QTest::newRow("port_too_big") << "127.0.0.1:70000" << false << "" << 0 << false;
     QTest::newRow("no_port") << "127.0.0.1:" << false << "" << 0 << false;
+    // The resolved address decides, not how the name begins.
+    QTest::newRow("name_starting_127") << "127.evil.example:4318" << true << "127.evil.example" << 4318 << false;
+    QTest::newRow("localhost") << "localhost:4318" << true << "localhost" << 4318 << true;
+    QTest::newRow("loopback_net") << "127.0.0.2:1" << true << "127.0.0.2" << 1 << true;
 }
 
 void TestReceiver::endpoints()
@@ -340,6 +350,12 @@ void TestReceiver::badRequests_data()
             + "100000\r\n" + QByteArray(0x100000, ' ') + "\r\n100000\r\n" + QByteArray(0x100000, ' ') + "\r\n0\r\n\r\n" << 413;
     QTest::newRow("bad_chunk_size") << head + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n" << 400;
     QTest::newRow("bad_length") << head + "Content-Type: application/json\r\nContent-Length: 2x\r\n\r\n{}" << 400;
+    // Transfer-Encoding is a list of codings, not a substring to look for.
+    QTest::newRow("te_not_chunked") << head + "Content-Type: application/json\r\nTransfer-Encoding: chunked-ish\r\n\r\n2\r\n{}\r\n0\r\n\r\n" << 400;
+    QTest::newRow("te_chunked_not_last") << head + "Content-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n2\r\n{}\r\n0\r\n\r\n" << 400;
+    QTest::newRow("te_gzip_chunked") << head + "Content-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n" << 501;
+    // Whitespace between a field name and its colon (RFC 9112 section 5.1).
+    QTest::newRow("space_before_colon") << head + "Content-Type : application/json\r\nContent-Length: 2\r\n\r\n{}" << 400;
     QTest::newRow("garbage_head") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 16) << 400;
 }
 
@@ -484,6 +500,191 @@ void TestReceiver::keepAlive()
     QCOMPARE(readReply(fd, 5000, &carry).status, 200);
     ::close(fd);
     QCOMPARE(live.publish()->spanCount(), size_t(3));
+}
+
+// Both Content-Length and Transfer-Encoding: the body is read as chunked,
+// answered, and the connection closed (RFC 9112 section 6.3).
+void TestReceiver::lengthAndChunkedCloses()
+{
+    LiveModel live;
+    HttpOptions options;
+    options.port = 0;
+    HttpReceiver receiver(options, [&](Model &&m) { live.add(std::move(m)); });
+    std::string error;
+    QVERIFY(receiver.start(error));
+    const std::string body = jsonRequest({jsonSpan(1, 1)});
+    const int fd = connectTo(receiver.port());
+    sendAll(fd, "POST /v1/traces HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n" + chunked(body, 50));
+    const Reply r = readReply(fd, 5000);
+    QCOMPARE(r.status, 200);
+    QVERIFY2(r.headers.find("Connection: close") != std::string::npos, r.headers.c_str());
+    char byte;
+    pollfd p{fd, POLLIN, 0};
+    QVERIFY(::poll(&p, 1, 3000) == 1);
+    QCOMPARE(::recv(fd, &byte, 1, 0), ssize_t(0));
+    ::close(fd);
+    QCOMPARE(live.publish()->spanCount(), size_t(1));
+}
+
+// A protobuf body whose first ResourceSpans is 123 bytes begins with 0a 7b,
+// newline and '{': the Content-Type says protobuf, so it is read as that.
+void TestReceiver::protobufThatLooksLikeJson()
+{
+    LiveModel live;
+    HttpOptions options;
+    options.port = 0;
+    HttpReceiver receiver(options, [&](Model &&m) { live.add(std::move(m)); });
+    std::string error;
+    QVERIFY(receiver.start(error));
+    otlp::ExportTraceServiceRequest request;
+    for (int pad = 0; pad < 200; ++pad) {
+        QVERIFY(request.ParseFromString(toProto(jsonRequest({jsonSpan(1, 1)}))));
+        request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->set_name(std::string(size_t(pad), 'n'));
+        if (request.resource_spans(0).ByteSizeLong() == 123)
+            break;
+    }
+    QCOMPARE(request.resource_spans(0).ByteSizeLong(), size_t(123));
+    const std::string bytes = request.SerializeAsString();
+    QCOMPARE(bytes.substr(0, 2), std::string("\x0a\x7b"));
+    const Reply r = post(receiver.port(), "application/x-protobuf", bytes);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(live.publish()->spanCount(), size_t(1));
+
+    // gRPC bodies are always protobuf: the same message is accepted there too.
+    GrpcOptions grpcOptions;
+    grpcOptions.port = 0;
+    int grpcSpans = 0;
+    GrpcReceiver grpcReceiver(grpcOptions, [&](Model &&m) { grpcSpans += int(m.spanCount()); });
+    QVERIFY2(grpcReceiver.start(error), error.c_str());
+    auto stub = otlp::TraceService::NewStub(grpc::CreateChannel(grpcReceiver.endpoint(), grpc::InsecureChannelCredentials()));
+    otlp::ExportTraceServiceResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    const grpc::Status status = stub->Export(&context, request, &response);
+    QVERIFY2(status.ok(), status.error_message().c_str());
+    QCOMPARE(grpcSpans, 1);
+}
+
+// Spans the handler could not keep (a full disk) are not acknowledged: 503,
+// retryable, and the receiver goes on serving.
+void TestReceiver::unstoredSpansAre503()
+{
+    HttpOptions options;
+    options.port = 0;
+    std::atomic<bool> full{true};
+    std::atomic<int> kept{0};
+    HttpReceiver receiver(options, [&](Model &&) {
+        if (full)
+            return false;
+        kept++;
+        return true;
+    });
+    std::string error;
+    QVERIFY(receiver.start(error));
+    const std::string body = jsonRequest({jsonSpan(1, 1)});
+    Reply r = post(receiver.port(), "application/json", body);
+    QCOMPARE(r.status, 503);
+    QVERIFY2(r.headers.find("Retry-After:") != std::string::npos, r.headers.c_str());
+    QCOMPARE(receiver.counters().spansAccepted.load(), uint64_t(0));
+    full = false;
+    r = post(receiver.port(), "application/json", body);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(kept.load(), 1);
+}
+
+namespace {
+
+// Clients that send a request head one byte at a time, forever.
+struct Tricklers
+{
+    std::vector<int> fds;
+    std::atomic<bool> stop{false};
+    std::thread thread;
+    Tricklers(uint16_t port, int n, int intervalMs)
+    {
+        for (int i = 0; i < n; ++i)
+            fds.push_back(connectTo(port));
+        thread = std::thread([this, intervalMs] {
+            const std::string head = "POST /v1/traces HTTP/1.1\r\nX-Slow: " + std::string(10000, 'x');
+            for (size_t i = 0; !stop && i < head.size(); ++i) {
+                for (int fd : fds)
+                    ::send(fd, head.data() + i, 1, MSG_NOSIGNAL);
+                std::this_thread::sleep_for(std::chrono::milliseconds(intervalMs));
+            }
+        });
+    }
+    ~Tricklers()
+    {
+        stop = true;
+        thread.join();
+        for (int fd : fds)
+            ::close(fd);
+    }
+};
+
+} // namespace
+
+// Every slot held by a client trickling its head: a client that sends a
+// whole request is still served, the longest-waiting trickler gives way.
+void TestReceiver::tricklersDoNotLockOut()
+{
+    LiveModel live;
+    HttpOptions options;
+    options.port = 0;
+    options.maxConnections = 4;
+    options.headerTimeoutMs = 60000;
+    HttpReceiver receiver(options, [&](Model &&m) { live.add(std::move(m)); });
+    std::string error;
+    QVERIFY(receiver.start(error));
+    Tricklers slow(receiver.port(), 4, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    for (int i = 1; i <= 3; ++i)
+        QCOMPARE(post(receiver.port(), "application/json", jsonRequest({jsonSpan(1, i)})).status, 200);
+    QCOMPARE(live.publish()->spanCount(), size_t(3));
+    QVERIFY(receiver.counters().evictedConnections.load() >= 1);
+}
+
+// A head that trickles in a byte at a time has a deadline, although no read
+// waits long enough for the inactivity timeout.
+void TestReceiver::headDeadline()
+{
+    HttpOptions options;
+    options.port = 0;
+    options.headerTimeoutMs = 800;
+    HttpReceiver receiver(options, [](Model &&) {});
+    std::string error;
+    QVERIFY(receiver.start(error));
+    Tricklers slow(receiver.port(), 1, 100);
+    const auto started = std::chrono::steady_clock::now();
+    const Reply r = readReply(slow.fds[0], 5000);
+    QCOMPARE(r.status, 408);
+    QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+}
+
+// Unfinished bodies of all connections together are capped: past the cap
+// a client is told to retry instead of the receiver holding ever more.
+void TestReceiver::bufferedBytesAreCapped()
+{
+    LiveModel live;
+    HttpOptions options;
+    options.port = 0;
+    options.maxBody = 4 << 20;
+    options.maxBufferedBytes = 512 << 10;
+    HttpReceiver receiver(options, [&](Model &&m) { live.add(std::move(m)); });
+    std::string error;
+    QVERIFY(receiver.start(error));
+    const std::string head = "POST /v1/traces HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n";
+    const int a = connectTo(receiver.port()), b = connectTo(receiver.port());
+    sendAll(a, head + std::string(300 << 10, ' '));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    sendAll(b, head + std::string(300 << 10, ' '));
+    const Reply r = readReply(b, 3000);
+    QCOMPARE(r.status, 503);
+    ::close(a);
+    ::close(b);
+    // The stalled bytes are given back once their connections end.
+    QVERIFY(waitFor([&] { return post(receiver.port(), "application/json", jsonRequest({jsonSpan(1, 1)})).status == 200; }));
 }
 
 void TestReceiver::grpcExport()

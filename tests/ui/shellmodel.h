@@ -21,14 +21,16 @@ struct ShellModel
 // Gives a span an attribute list (after finalize: attributes are not derived).
 inline void setAttributes(Model &m, uint32_t span, const std::vector<std::pair<std::string, Value>> &attrs)
 {
-    m.cold[span].attributes = {uint32_t(m.attributes.size()), uint32_t(attrs.size())};
+    causeway::ModelBuilder build(m);
+    build.beginAttributes();
     for (const auto &[key, value] : attrs)
-        m.attributes.push_back({m.strings.intern(key), value});
+        build.addAttribute(key, value);
+    m.cold[span].attributes = build.endAttributes();
 }
 
 inline ShellModel makeShellModel()
 {
-    using B = ModelBuilder;
+    using B = TestModelBuilder;
     B b("frontend");
     b.add({.trace = 1, .span = 1, .start = 1'000'000'000, .duration = 9'000, .name = "checkout"});
     b.add({.trace = 1, .span = 2, .parent = 1, .start = 1'000'001'000, .duration = 2'000, .name = "publish orders",
@@ -50,16 +52,18 @@ inline ShellModel makeShellModel()
     setAttributes(m, 1, {{"messaging.system", Value::makeString(m.strings.intern("kafka"))},
                          {"http.status_code", Value::makeInt(200)}});
     // The consumer runs in another service, with its own resource and scope.
+    causeway::ModelBuilder build(m);
+    build.beginAttributes();
+    build.addString("service.name", "billing");
+    build.addString("deployment.environment", "prod");
     Resource billing;
-    billing.serviceName = m.strings.intern("billing");
-    billing.attributes = {uint32_t(m.attributes.size()), 2};
-    m.attributes.push_back({m.strings.intern("service.name"), Value::makeString(billing.serviceName)});
-    m.attributes.push_back({m.strings.intern("deployment.environment"), Value::makeString(m.strings.intern("prod"))});
-    m.resources.push_back(billing);
+    billing.attributes = build.endAttributes();
     Scope scope;
-    scope.resource = uint32_t(m.resources.size() - 1);
-    scope.name = m.strings.intern("billing.worker");
-    m.scopes.push_back(scope);
+    scope.resource = build.addResource(billing);
+    billing = m.resources[scope.resource];
+    scope.name = build.intern("billing.worker");
+    scope.attributes = build.noAttributes();
+    build.addScope(scope);
     for (uint32_t s : {2u, 3u}) {
         m.cold[s].scope = uint32_t(m.scopes.size() - 1);
         m.hot[s].service = billing.serviceName;

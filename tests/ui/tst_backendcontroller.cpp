@@ -31,7 +31,7 @@ using namespace causeway::ui;
 using causeway::test::BackendStore;
 using causeway::test::FakeBackend;
 using causeway::test::FakeRequest;
-using TestModel = causeway::test::ModelBuilder;
+using TestModel = causeway::test::TestModelBuilder;
 
 namespace {
 

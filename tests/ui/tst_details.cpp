@@ -132,8 +132,8 @@ private slots:
         QVERIFY(!model.navigationTarget(missing, trace, span));
         const auto ids = model.ids(missing);
         QVERIFY(ids);
-        QCOMPARE(ids->trace, QString::fromLatin1(test::ModelBuilder::traceId(99).hex()));
-        QCOMPARE(ids->span, QString::fromLatin1(test::ModelBuilder::spanId(99).hex()));
+        QCOMPARE(ids->trace, QString::fromLatin1(test::TestModelBuilder::traceId(99).hex()));
+        QCOMPARE(ids->span, QString::fromLatin1(test::TestModelBuilder::spanId(99).hex()));
     }
 
     void activatingALinkNavigatesAndBackReturns()

@@ -136,6 +136,7 @@ private slots:
     void longLabelIsElided();
     void subPixelRunsAreMerged();
     void overlappingSpansInOneRowAllDrawn();
+    void parentlessSpansWithOneTimingGetRowsOfTheirOwn();
     void labelsNeverOverlap();
     void marksAndErrorsAndGlyphs();
     void hoverAndSelectionReuseGeometry();
@@ -618,6 +619,39 @@ void TestFlameGraph::overlappingSpansInOneRowAllDrawn()
     QVERIFY(g.boxCount <= 1000 + 10);
 }
 
+void TestFlameGraph::parentlessSpansWithOneTimingGetRowsOfTheirOwn()
+{
+    // Two roots with identical timing were drawn in one row, one hiding the
+    // other. Each tree gets rows of its own where it overlaps another; a
+    // root that overlaps nothing stays on the top row.
+    Spans s;
+    const uint32_t a = s.add(0, kNone, 0, 1'000'000, "first root");
+    const uint32_t b = s.add(0, kNone, 0, 1'000'000, "second root");
+    const uint32_t childA = s.add(0, a, 100'000, 600'000, "child of first");
+    const uint32_t childB = s.add(0, b, 100'000, 600'000, "child of second");
+    const uint32_t later = s.add(0, kNone, 2'000'000, 3'000'000, "later root");
+    auto model = s.finish();
+    const FlameRows rows(*model, 0);
+    QCOMPARE(rows.rowCount(), 4);
+    QCOMPARE(rows.rowOf(a), 0);
+    QCOMPARE(rows.rowOf(childA), 1);
+    QCOMPARE(rows.rowOf(b), 2);
+    QCOMPARE(rows.rowOf(childB), 3);
+    QCOMPARE(rows.rowOf(later), 0);
+    for (uint32_t span : {a, b, childA, childB, later})
+        QCOMPARE(rows.entrySpan(rows.entryOf(span)), span);
+
+    // On screen both roots are drawn and each takes its own clicks.
+    Session session;
+    session.setModel(model);
+    FlameGraphWidget w(&session);
+    w.resize(1000, 300);
+    const QRectF ra = *w.spanRect(a), rb = *w.spanRect(b);
+    QVERIFY(!ra.intersects(rb));
+    QCOMPARE(w.painter().hitTest(w.currentView(), ra.center()), a);
+    QCOMPARE(w.painter().hitTest(w.currentView(), rb.center()), b);
+}
+
 void TestFlameGraph::labelsNeverOverlap()
 {
     // Two roots with the same times (as in jaeger's otel_traces_01 fixture),
@@ -643,11 +677,11 @@ void TestFlameGraph::labelsNeverOverlap()
             QVERIFY2(!g.labels[i].rect.intersects(g.labels[j].rect),
                      qPrintable(g.labels[i].text + QStringLiteral(" / ") + g.labels[j].text));
     }
-    QCOMPARE(roots, 1);
-    // The root drawn last (on top) keeps its label.
-    const auto top = std::find_if(g.labels.begin(), g.labels.end(), [&](const FlameLabel &l) { return l.span == b; });
-    QVERIFY(top != g.labels.end());
-    QCOMPARE(top->text, QStringLiteral("second root"));
+    // Each root has rows of its own, so each keeps its label.
+    QCOMPARE(roots, 2);
+    const auto second = std::find_if(g.labels.begin(), g.labels.end(), [&](const FlameLabel &l) { return l.span == b; });
+    QVERIFY(second != g.labels.end());
+    QCOMPARE(second->text, QStringLiteral("second root"));
 }
 
 void TestFlameGraph::marksAndErrorsAndGlyphs()

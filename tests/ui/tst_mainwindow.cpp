@@ -60,10 +60,10 @@ std::string frame(const std::string &message)
 struct Ids
 {
     const Model &m;
-    uint32_t trace(uint32_t n) const { return m.findTrace(test::ModelBuilder::traceId(n)); }
+    uint32_t trace(uint32_t n) const { return m.findTrace(test::TestModelBuilder::traceId(n)); }
     uint32_t span(uint32_t t, uint32_t s) const
     {
-        return m.findSpan(test::ModelBuilder::traceId(t), test::ModelBuilder::spanId(s));
+        return m.findSpan(test::TestModelBuilder::traceId(t), test::TestModelBuilder::spanId(s));
     }
 };
 

@@ -1,0 +1,527 @@
+#include "core/lanesquery.h"
+
+#include "core/linkgraph.h"
+#include "core/spansearch.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+namespace causeway {
+
+namespace {
+
+int64_t signedDiff(uint64_t a, uint64_t b)
+{
+    return a >= b ? int64_t(a - b) : -int64_t(b - a);
+}
+
+Spread spreadOf(std::vector<int64_t> &values)
+{
+    Spread s;
+    if (values.empty())
+        return s;
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    s.min = values.front();
+    s.max = values.back();
+    s.median = values[(n - 1) / 2];
+    s.p95 = values[std::min(n - 1, (n * 95 + 99) / 100 - 1)];
+    return s;
+}
+
+struct Found
+{
+    uint32_t trace = kNone;
+    uint32_t hops = 0;
+    uint32_t via = kNone;
+    uint64_t anchor = 0;
+};
+
+// The span of `trace` that the link reaching it touches: its target when
+// the walk went upstream, its linking span when it went downstream.
+uint64_t anchorOf(const Model &model, uint32_t link, bool upstream)
+{
+    if (link == kNone)
+        return 0;
+    const Link &l = model.links[link];
+    return model.hot[upstream ? l.target : l.from].start;
+}
+
+std::string lower(std::string_view text)
+{
+    std::string out(text);
+    for (char &c : out)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool isHex(std::string_view text)
+{
+    return !text.empty()
+        && std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+} // namespace
+
+int LanesSelection::laneCount(LaneKind kind) const
+{
+    return int(std::count_if(lanes.begin(), lanes.end(), [kind](const LaneSpec &l) { return l.kind == kind; }));
+}
+
+LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryOptions &options)
+{
+    LanesSelection out;
+    out.focus = focus;
+    out.options = options;
+    if (focus >= model.traces.size())
+        return out;
+    out.origin = model.traces[focus].start;
+    out.laneOf.assign(model.traces.size(), -1);
+    out.groupOf.assign(model.traces.size(), -1);
+
+    // One lane per trace: a trace reached both ways (a cycle) stays upstream.
+    const ChainResult up = chain(model, {focus, kNone}, {Direction::Upstream, options.depth, false});
+    const ChainResult down = chain(model, {focus, kNone}, {Direction::Downstream, options.depth, false});
+    std::vector<uint8_t> upstream(model.traces.size(), 0);
+    std::vector<Found> found[2];
+    for (size_t i = 0; i < up.traces.size(); ++i) {
+        if (up.traces[i] == focus)
+            continue;
+        upstream[up.traces[i]] = 1;
+        found[0].push_back({up.traces[i], up.hops[i], up.via[i], anchorOf(model, up.via[i], true)});
+    }
+    for (size_t i = 0; i < down.traces.size(); ++i)
+        if (down.traces[i] != focus && !upstream[down.traces[i]])
+            found[1].push_back({down.traces[i], down.hops[i], down.via[i], anchorOf(model, down.via[i], false)});
+
+    // A unit is a group lane with the members that surface next to it, or one own lane.
+    struct Unit
+    {
+        LaneSpec lane;
+        std::vector<LaneSpec> surfaced;
+    };
+    std::vector<int64_t> scratch;
+    auto makeGroup = [&](LaneKind kind, uint32_t hops, StringId service, StringId name, std::vector<const Found *> members) {
+        Unit unit;
+        LaneSpec &g = unit.lane;
+        g.kind = kind;
+        g.hops = hops;
+        g.service = service;
+        g.rootName = name;
+        // One pass in the order reached (close to model order, so the cache
+        // serves it) copies what the rest needs; then sort the compact copy.
+        struct Info
+        {
+            uint64_t start, end;
+            uint32_t trace, errors;
+            const Found *found;
+        };
+        std::vector<Info> info;
+        info.reserve(members.size());
+        scratch.clear();
+        std::vector<int64_t> lags;
+        lags.reserve(members.size());
+        g.anchor = UINT64_MAX;
+        for (const Found *f : members) {
+            const Trace &t = model.traces[f->trace];
+            info.push_back({t.start, t.end, f->trace, t.errorCount, f});
+            scratch.push_back(int64_t(t.duration()));
+            if (f->via != kNone)
+                lags.push_back(linkLag(model, f->via));
+            g.anchor = std::min(g.anchor, f->anchor);
+        }
+        g.duration = spreadOf(scratch);
+        g.lag = spreadOf(lags);
+        std::sort(info.begin(), info.end(),
+                  [](const Info &a, const Info &b) { return std::tie(a.start, a.trace) < std::tie(b.start, b.trace); });
+        g.memberStart = UINT64_MAX;
+        g.members.reserve(info.size());
+        const Info *slowestInfo = nullptr;
+        for (size_t i = 0; i < info.size(); ++i) {
+            const Info &m = info[i];
+            members[i] = m.found;
+            g.members.push_back(m.trace);
+            if (m.errors) {
+                g.errorMembers.push_back(m.trace);
+                g.errorSpans += m.errors;
+            }
+            g.memberStart = std::min(g.memberStart, m.start);
+            g.memberEnd = std::max(g.memberEnd, m.end);
+            if (!g.coverage.empty() && m.start <= g.coverage.back().second)
+                g.coverage.back().second = std::max(g.coverage.back().second, m.end);
+            else
+                g.coverage.emplace_back(m.start, m.end);
+            if (!slowestInfo || m.end - m.start > slowestInfo->end - slowestInfo->start)
+                slowestInfo = &m;
+        }
+        const Found *slowest = slowestInfo ? slowestInfo->found : nullptr;
+
+        // The members worth a look get lanes of their own next to the group.
+        std::map<uint32_t, uint8_t> marks;
+        for (size_t i = 0; i < g.errorMembers.size() && i < options.surfacedErrors; ++i)
+            marks[g.errorMembers[i]] |= MarkError;
+        if (slowest && members.size() > 1)
+            marks[slowest->trace] |= MarkSlowest;
+        for (const Found *f : members) {
+            if (f->trace == options.cameFrom)
+                marks[f->trace] |= MarkCameFrom;
+            if (std::find(options.pinned.begin(), options.pinned.end(), f->trace) != options.pinned.end())
+                marks[f->trace] |= MarkPinned;
+        }
+        for (const Found *f : members) {
+            auto it = marks.find(f->trace);
+            if (it == marks.end())
+                continue;
+            LaneSpec own;
+            own.kind = kind;
+            own.trace = f->trace;
+            own.hops = f->hops;
+            own.anchor = f->anchor;
+            own.marks = it->second;
+            if (model.traces[f->trace].errorCount)
+                own.marks |= MarkError;
+            unit.surfaced.push_back(std::move(own));
+        }
+        std::sort(unit.surfaced.begin(), unit.surfaced.end(),
+                  [](const LaneSpec &a, const LaneSpec &b) { return std::tie(a.anchor, a.trace) < std::tie(b.anchor, b.trace); });
+        return unit;
+    };
+
+    auto unitsOf = [&](const std::vector<Found> &all, LaneKind kind) {
+        std::vector<Unit> units;
+        // Look-alikes: same hop, service and root span name.
+        std::map<std::tuple<uint32_t, StringId, StringId>, std::vector<const Found *>> byLook;
+        for (const Found &f : all) {
+            const Trace &t = model.traces[f.trace];
+            const StringId service = t.root != kNone ? model.hot[t.root].service : 0;
+            const StringId name = t.root != kNone ? model.hot[t.root].name : 0;
+            byLook[{f.hops, service, name}].push_back(&f);
+        }
+        std::vector<const Found *> singles;
+        for (auto &[key, members] : byLook) {
+            if (members.size() >= options.groupMin)
+                units.push_back(makeGroup(kind, std::get<0>(key), std::get<1>(key), std::get<2>(key), members));
+            else
+                singles.insert(singles.end(), members.begin(), members.end());
+        }
+        if (singles.size() > options.maxLanes) {
+            // Too many that differ: group them by service, then what is left by hop.
+            std::map<std::pair<uint32_t, StringId>, std::vector<const Found *>> byService;
+            for (const Found *f : singles) {
+                const Trace &t = model.traces[f->trace];
+                byService[{f->hops, t.root != kNone ? model.hot[t.root].service : 0}].push_back(f);
+            }
+            singles.clear();
+            for (auto &[key, members] : byService) {
+                if (members.size() >= 2)
+                    units.push_back(makeGroup(kind, key.first, key.second, 0, members));
+                else
+                    singles.push_back(members.front());
+            }
+            if (singles.size() > options.maxLanes) {
+                std::map<uint32_t, std::vector<const Found *>> byHop;
+                for (const Found *f : singles)
+                    byHop[f->hops].push_back(f);
+                singles.clear();
+                for (auto &[hops, members] : byHop)
+                    units.push_back(makeGroup(kind, hops, 0, 0, members));
+            }
+        }
+        for (const Found *f : singles) {
+            Unit unit;
+            unit.lane.kind = kind;
+            unit.lane.trace = f->trace;
+            unit.lane.hops = f->hops;
+            unit.lane.anchor = f->anchor;
+            units.push_back(std::move(unit));
+        }
+        // Top to bottom: the farthest causes, the nearest causes, the focus, its
+        // nearest effects, the farthest effects; within a hop by link anchor time.
+        const bool farFirst = kind == LaneKind::Upstream;
+        std::sort(units.begin(), units.end(), [&](const Unit &a, const Unit &b) {
+            if (a.lane.hops != b.lane.hops)
+                return farFirst ? a.lane.hops > b.lane.hops : a.lane.hops < b.lane.hops;
+            const uint32_t ta = a.lane.isGroup() ? a.lane.members.front() : a.lane.trace;
+            const uint32_t tb = b.lane.isGroup() ? b.lane.members.front() : b.lane.trace;
+            return std::tie(a.lane.anchor, ta) < std::tie(b.lane.anchor, tb);
+        });
+        return units;
+    };
+
+    auto place = [&](std::vector<Unit> units) {
+        for (Unit &unit : units) {
+            const int index = int(out.lanes.size());
+            out.lanes.push_back(std::move(unit.lane));
+            for (LaneSpec &own : unit.surfaced) {
+                own.group = index;
+                out.lanes.push_back(std::move(own));
+            }
+        }
+    };
+    place(unitsOf(found[0], LaneKind::Upstream));
+    LaneSpec focusLane;
+    focusLane.kind = LaneKind::Focus;
+    focusLane.trace = focus;
+    focusLane.anchor = model.traces[focus].start;
+    out.focusLane = int(out.lanes.size());
+    out.lanes.push_back(std::move(focusLane));
+    place(unitsOf(found[1], LaneKind::Downstream));
+
+    for (int i = 0; i < int(out.lanes.size()); ++i) {
+        const LaneSpec &lane = out.lanes[i];
+        if (lane.isGroup()) {
+            for (uint32_t m : lane.members) {
+                out.groupOf[m] = i;
+                if (out.laneOf[m] < 0)
+                    out.laneOf[m] = i;
+            }
+        }
+    }
+    for (int i = 0; i < int(out.lanes.size()); ++i)
+        if (!out.lanes[i].isGroup())
+            out.laneOf[out.lanes[i].trace] = i;
+
+    // Edges: every link between the traces of two lanes, one bundle per pair of lanes.
+    std::unordered_map<uint64_t, size_t> bundleOf;
+    uint64_t lastKey = UINT64_MAX;
+    size_t lastBundle = 0;
+    auto collect = [&](int li, uint32_t t) {
+        const Range spans = model.traces[t].spans;
+        for (uint32_t i = spans.first; i < spans.end(); ++i) {
+            const uint32_t s = model.traceSpans[i];
+            if (!(model.hot[s].hasLinks & 1))
+                continue;
+            const Range links = model.outgoingLinks(s);
+            for (uint32_t l = links.first; l < links.end(); ++l) {
+                const Link &link = model.links[l];
+                if (!link.resolved())
+                    continue;
+                const uint32_t target = model.hot[link.target].trace;
+                const int lj = target == t ? -1 : out.laneOf[target];
+                if (lj < 0 || lj == li)
+                    continue;
+                const uint64_t key = uint64_t(std::min(li, lj)) << 32 | uint32_t(std::max(li, lj));
+                if (key != lastKey) {
+                    // Neighbouring links mostly share a bundle: hash only on a change.
+                    auto [it, inserted] = bundleOf.try_emplace(key, out.edges.size());
+                    if (inserted) {
+                        LaneLinkBundle b;
+                        b.fromLane = li;
+                        b.toLane = lj;
+                        b.lagMin = INT64_MAX;
+                        b.lagMax = INT64_MIN;
+                        out.edges.push_back(std::move(b));
+                    }
+                    lastKey = key;
+                    lastBundle = it->second;
+                }
+                LaneLinkBundle &b = out.edges[lastBundle];
+                b.links.push_back(l);
+                const int64_t lag = linkLag(model, l);
+                b.lagMin = std::min(b.lagMin, lag);
+                b.lagMax = std::max(b.lagMax, lag);
+            }
+        }
+    };
+    for (int li = 0; li < int(out.lanes.size()); ++li) {
+        const LaneSpec &lane = out.lanes[li];
+        if (!lane.isGroup()) {
+            collect(li, lane.trace);
+            continue;
+        }
+        // In model order: the spans and links of neighbouring traces sit together in memory.
+        std::vector<uint32_t> inOrder;
+        inOrder.reserve(lane.members.size());
+        for (uint32_t m : lane.members)
+            if (out.laneOf[m] == li)
+                inOrder.push_back(m);
+        std::sort(inOrder.begin(), inOrder.end());
+        for (uint32_t m : inOrder)
+            collect(li, m);
+    }
+    // Where each bundle's ends sit: at an own lane the earliest linking span
+    // (and its target); at a group the median, so the bundle meets its crowd.
+    std::vector<uint64_t> starts;
+    for (LaneLinkBundle &b : out.edges) {
+        uint32_t first = kNone;
+        for (uint32_t l : b.links) {
+            const Link &link = model.links[l];
+            if (out.laneOf[model.hot[link.from].trace] != b.fromLane)
+                continue; // a link the other way round in a cycle
+            if (first == kNone || model.hot[link.from].start < model.hot[model.links[first].from].start)
+                first = l;
+        }
+        if (first == kNone)
+            first = b.links.front();
+        auto endTime = [&](bool from) {
+            const LaneSpec &lane = out.lanes[from ? b.fromLane : b.toLane];
+            if (!lane.isGroup())
+                return model.hot[from ? model.links[first].from : model.links[first].target].start;
+            starts.clear();
+            for (uint32_t l : b.links)
+                starts.push_back(model.hot[from ? model.links[l].from : model.links[l].target].start);
+            std::nth_element(starts.begin(), starts.begin() + long(starts.size() / 2), starts.end());
+            return starts[starts.size() / 2];
+        };
+        b.fromSpan = out.lanes[b.fromLane].isGroup() ? kNone : model.links[first].from;
+        b.toSpan = out.lanes[b.toLane].isGroup() ? kNone : model.links[first].target;
+        b.fromTime = endTime(true);
+        b.toTime = endTime(false);
+    }
+    return out;
+}
+
+std::vector<LaneMember> laneMembers(const Model &model, const LanesSelection &selection, int lane)
+{
+    std::vector<LaneMember> out;
+    if (lane < 0 || lane >= int(selection.lanes.size()) || !selection.lanes[lane].isGroup())
+        return out;
+    const LaneSpec &group = selection.lanes[lane];
+    const bool upstream = group.kind == LaneKind::Upstream;
+    const ChainResult reach = chain(model, {selection.focus, kNone},
+                                    {upstream ? Direction::Upstream : Direction::Downstream, selection.options.depth, false});
+    std::unordered_map<uint32_t, size_t> indexOf;
+    indexOf.reserve(reach.traces.size());
+    for (size_t i = 0; i < reach.traces.size(); ++i)
+        indexOf.emplace(reach.traces[i], i);
+    out.reserve(group.members.size());
+    for (uint32_t m : group.members) {
+        LaneMember row;
+        row.trace = m;
+        const Trace &t = model.traces[m];
+        row.start = signedDiff(t.start, selection.origin);
+        row.duration = t.duration();
+        row.errors = t.errorCount;
+        auto it = indexOf.find(m);
+        if (it != indexOf.end()) {
+            row.hops = reach.hops[it->second];
+            row.link = reach.via[it->second];
+        }
+        if (row.link != kNone) {
+            row.linkingSpan = model.links[row.link].from;
+            row.linkedSpan = model.links[row.link].target;
+            row.lag = linkLag(model, row.link);
+        }
+        out.push_back(row);
+    }
+    return out;
+}
+
+namespace {
+
+// Calls f(attribute) for the attributes of the member's link, then its
+// linking span, then its linked span.
+template<typename F>
+void forEachMemberAttribute(const Model &model, const LaneMember &member, F &&f)
+{
+    if (member.link == kNone)
+        return;
+    for (const Range r : {model.links[member.link].attributes, model.cold[member.linkingSpan].attributes,
+                          model.cold[member.linkedSpan].attributes})
+        for (uint32_t a = r.first; a < r.end(); ++a)
+            if (f(model.attributes[a]))
+                return;
+}
+
+} // namespace
+
+std::vector<std::string> memberAttributeKeys(const Model &model, const std::vector<LaneMember> &members, size_t sample)
+{
+    std::map<std::string, std::set<std::string>> values;
+    const size_t step = std::max<size_t>(1, members.size() / std::max<size_t>(1, sample));
+    for (size_t i = 0; i < members.size(); i += step) {
+        forEachMemberAttribute(model, members[i], [&](const Attribute &a) {
+            auto &set = values[std::string(model.str(a.key))];
+            if (set.size() < 1000)
+                set.insert(valueText(model, a.value));
+            return false;
+        });
+    }
+    std::vector<std::pair<size_t, std::string>> ranked;
+    for (auto &[key, set] : values)
+        ranked.emplace_back(set.size(), key);
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::vector<std::string> out;
+    for (auto &[n, key] : ranked)
+        out.push_back(std::move(key));
+    return out;
+}
+
+std::string memberAttribute(const Model &model, const LaneMember &member, std::string_view key)
+{
+    std::string out;
+    forEachMemberAttribute(model, member, [&](const Attribute &a) {
+        if (model.str(a.key) != key)
+            return false;
+        out = valueText(model, a.value);
+        return true;
+    });
+    return out;
+}
+
+MemberFilter::MemberFilter(std::string_view text)
+{
+    size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
+            ++i;
+        size_t j = i;
+        while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])))
+            ++j;
+        if (j > i) {
+            const std::string_view word = text.substr(i, j - i);
+            Term term;
+            const size_t eq = word.find('=');
+            if (eq != std::string_view::npos && eq > 0) {
+                term.pair = true;
+                term.key = std::string(word.substr(0, eq));
+                term.value = lower(word.substr(eq + 1));
+            } else {
+                term.value = lower(word);
+                term.hex = isHex(word);
+                term.errors = term.value == "error" || term.value == "errors";
+            }
+            m_terms.push_back(std::move(term));
+        }
+        i = j;
+    }
+}
+
+bool MemberFilter::matches(const Model &model, const LaneMember &member) const
+{
+    const Trace &t = model.traces[member.trace];
+    for (const Term &term : m_terms) {
+        if (term.pair) {
+            bool found = false;
+            forEachMemberAttribute(model, member, [&](const Attribute &a) {
+                if (model.str(a.key) != term.key)
+                    return false;
+                found = lower(valueText(model, a.value)).starts_with(term.value);
+                return found;
+            });
+            if (!found)
+                return false;
+            continue;
+        }
+        if (term.errors && member.errors)
+            continue;
+        if (term.hex && t.id.hex().starts_with(term.value))
+            continue;
+        bool named = false;
+        if (t.root != kNone) {
+            named = lower(model.str(model.hot[t.root].name)).find(term.value) != std::string::npos
+                || lower(model.str(model.hot[t.root].service)).find(term.value) != std::string::npos;
+        }
+        if (!named)
+            return false;
+    }
+    return true;
+}
+
+} // namespace causeway

@@ -1,0 +1,443 @@
+// The main window as a desktop user expects it: the theme (System, Light,
+// Dark) everywhere and remembered, filtering that does not navigate, short
+// ids in Go to, sorting that keeps the selection in view, recent files told
+// apart, the export dialog's view and folder, live counts in the status bar,
+// a small window and a small screen, every place of a diagnostic, chains
+// from a span or its trace, and links that go on a single click.
+
+#include "shellmodel.h"
+
+#include "common/testutil.h"
+#include "core/writer.h"
+#include "ui/chainresults.h"
+#include "ui/detailsmodel.h"
+#include "ui/detailspanel.h"
+#include "ui/diagnosticsdialog.h"
+#include "ui/flamegraph.h"
+#include "ui/graphview.h"
+#include "ui/lanesview.h"
+#include "ui/loadworker.h"
+#include "ui/mainwindow.h"
+#include "ui/resultlist.h"
+#include "ui/session.h"
+#include "ui/theme.h"
+#include "ui/tracelistmodel.h"
+#include "ui/tracelistpanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QImage>
+#include <QLineEdit>
+#include <QMenu>
+#include <QScreen>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+#include <fstream>
+#include <sstream>
+
+using namespace causeway;
+using namespace causeway::ui;
+
+namespace {
+
+std::string protoBytes(const Model &model)
+{
+    std::ostringstream out;
+    std::string error;
+    if (!writeModel(model, OutputFormat::OtlpProto, out, error))
+        qFatal("writeModel: %s", error.c_str());
+    return out.str();
+}
+
+bool waitLoaded(MainWindow &w)
+{
+    QSignalSpy spy(&w, &MainWindow::loadFinished);
+    return spy.wait(20000) && spy.first().at(0).toBool();
+}
+
+bool dark(const QColor &c)
+{
+    return c.lightnessF() < 0.3;
+}
+
+// How many columns of a table are wholly inside its viewport.
+int wholeColumns(QTableView *view)
+{
+    int n = 0;
+    for (int c = 0; c < view->model()->columnCount(); ++c) {
+        const int left = view->horizontalHeader()->sectionViewportPosition(c);
+        if (left >= 0 && left + view->columnWidth(c) <= view->viewport()->width())
+            ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+class TestDesktop : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_shell, m_sample;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("Causeway"));
+        QCoreApplication::setApplicationName(QStringLiteral("CausewayDesktopTest"));
+        QSettings().clear();
+        qRegisterMetaType<LoadOutcome>();
+        m_shell = QString::fromStdString(test::writeFile(m_dir, "shell.pb", protoBytes(*test::makeShellModel().model)));
+        m_sample = QString::fromStdString(test::bundledSample("causeway-sample.jsonl"));
+    }
+
+    void init()
+    {
+        QSettings().clear();
+    }
+
+    void darkThemeEverywhereAndRemembered()
+    {
+        const QColor systemBase = QApplication::palette().color(QPalette::Base);
+        {
+            MainWindow w;
+            w.resize(1400, 900);
+            w.show();
+            w.openFiles({m_shell});
+            QVERIFY(waitLoaded(w));
+            QAction *darkAction = w.action(QStringLiteral("themeDark"));
+            QVERIFY(darkAction);
+            QVERIFY(w.action(QStringLiteral("themeSystem"))->isChecked());
+            darkAction->trigger();
+            QVERIFY(darkAction->isChecked());
+            QCoreApplication::processEvents();
+            QVERIFY(dark(QApplication::palette().color(QPalette::Base)));
+            // Every view paints dark.
+            for (QWidget *view : {static_cast<QWidget *>(w.flameGraph()), w.lanes()->canvas(),
+                                  static_cast<QWidget *>(w.graph()), w.details()->view()->viewport(),
+                                  w.traceList()->view()->viewport()}) {
+                const QImage image = view->grab().toImage();
+                QVERIFY2(!image.isNull(), view->metaObject()->className());
+                QVERIFY2(dark(image.pixelColor(3, image.height() - 3)), view->metaObject()->className());
+            }
+            // An export from the GUI is dark too.
+            const QString png = m_dir.filePath(QStringLiteral("dark-lanes.png"));
+            w.showView(MainWindow::View::Lanes);
+            QSignalSpy done(&w, &MainWindow::exportFinished);
+            QVERIFY(w.exportView(png));
+            QVERIFY(done.wait(30000));
+            QVERIFY(done.first().at(0).toBool());
+            const QImage exported(png);
+            QVERIFY(dark(exported.pixelColor(2, exported.height() - 2)));
+            QCOMPARE(QSettings().value(QStringLiteral("theme")).toString(), QStringLiteral("dark"));
+        }
+        {
+            // Remembered: the next window opens dark.
+            MainWindow w;
+            QVERIFY(w.action(QStringLiteral("themeDark"))->isChecked());
+            QVERIFY(dark(QApplication::palette().color(QPalette::Base)));
+            w.action(QStringLiteral("themeLight"))->trigger();
+            QVERIFY(!dark(QApplication::palette().color(QPalette::Base)));
+            w.action(QStringLiteral("themeSystem"))->trigger();
+            QCOMPARE(QApplication::palette().color(QPalette::Base), systemBase);
+        }
+        // The exports' own palettes are the theme's.
+        QCOMPARE(themePalette(true).color(QPalette::Base), QColor(0x1e, 0x1f, 0x22));
+    }
+
+    void filteringDoesNotNavigate()
+    {
+        MainWindow w;
+        w.show();
+        w.openFiles({m_sample});
+        QVERIFY(waitLoaded(w));
+        Session *s = w.session();
+        const uint32_t focus = s->focusTrace();
+        QVERIFY(focus != kNone);
+        QVERIFY(!w.action(QStringLiteral("back"))->isEnabled());
+        w.action(QStringLiteral("filterTraces"))->trigger();
+        QTest::keyClicks(w.traceList()->filterEdit(), QStringLiteral("retry"));
+        QVERIFY(w.traceList()->proxy()->rowCount() > 0);
+        QVERIFY(w.traceList()->proxy()->rowCount() < int(s->model()->traces.size()));
+        // Typing moved nothing and recorded nothing.
+        QCOMPARE(s->focusTrace(), focus);
+        QVERIFY(!w.action(QStringLiteral("back"))->isEnabled());
+        // Selecting does.
+        const uint32_t first = w.traceList()->proxy()->traceAt(0);
+        w.traceList()->view()->selectRow(first == focus ? 1 : 0);
+        QVERIFY(s->focusTrace() != focus);
+        QVERIFY(w.action(QStringLiteral("back"))->isEnabled());
+        w.action(QStringLiteral("back"))->trigger();
+        QCOMPARE(s->focusTrace(), focus);
+    }
+
+    void goToAcceptsShortIds()
+    {
+        MainWindow w;
+        w.show();
+        w.openFiles({m_sample});
+        QVERIFY(waitLoaded(w));
+        const auto model = w.session()->model();
+        const uint32_t target = uint32_t(model->traces.size() - 1);
+        const QString shortId = QString::fromStdString(model->traces[target].id.hex()).left(8);
+        QVERIFY(w.goToReference(shortId));
+        QCOMPARE(w.session()->focusTrace(), target);
+        // A span by prefixes, as the details and tooltips show them.
+        const uint32_t span = model->traceSpans[model->traces[target].spans.end() - 1];
+        QVERIFY(w.goToReference(shortId + QLatin1Char('/') + QString::fromStdString(model->cold[span].spanId.hex()).left(6)));
+        QCOMPARE(w.session()->selectedSpan(), span);
+        // One digit fits many: said, and nothing moves.
+        QVERIFY(!w.goToReference(shortId.left(1)));
+        QVERIFY2(w.statusText().contains(QStringLiteral("ambiguous")), qPrintable(w.statusText()));
+        QCOMPARE(w.session()->focusTrace(), target);
+    }
+
+    void sortingKeepsTheSelectionInView()
+    {
+        MainWindow w;
+        w.resize(1200, 700);
+        w.show();
+        w.openFiles({m_sample});
+        QVERIFY(waitLoaded(w));
+        TraceListPanel *list = w.traceList();
+        QTableView *view = list->view();
+        view->sortByColumn(TraceListModel::Start, Qt::AscendingOrder);
+        view->scrollToTop();
+        const int visibleRows = view->viewport()->height() / view->rowHeight(0);
+        QVERIFY(visibleRows < list->proxy()->rowCount());
+        // Of the rows in view, the one that sorts furthest down by duration.
+        const auto model = w.session()->model();
+        std::vector<std::pair<uint64_t, uint32_t>> byDuration;
+        for (uint32_t t = 0; t < model->traces.size(); ++t)
+            byDuration.emplace_back(model->traces[t].duration(), t);
+        std::sort(byDuration.begin(), byDuration.end());
+        int chosen = 0, chosenRank = -1;
+        for (int row = 0; row < visibleRows - 1; ++row) {
+            const uint32_t t = list->proxy()->traceAt(row);
+            const int rank = int(std::find_if(byDuration.begin(), byDuration.end(), [t](const auto &p) { return p.second == t; })
+                                 - byDuration.begin());
+            if (rank > chosenRank) {
+                chosenRank = rank;
+                chosen = row;
+            }
+        }
+        QVERIFY2(chosenRank > visibleRows, "the sample should move a row out of view");
+        view->selectRow(chosen);
+        const uint32_t trace = w.session()->focusTrace();
+        view->horizontalHeader()->setSortIndicator(TraceListModel::Duration, Qt::AscendingOrder);
+        QCoreApplication::processEvents();
+        QCOMPARE(list->proxy()->traceAt(view->currentIndex().row()), trace);
+        QVERIFY(view->viewport()->rect().contains(view->visualRect(view->currentIndex())));
+    }
+
+    void recentFilesAreToldApart()
+    {
+        const QStringList labels = MainWindow::distinctFileLabels(
+            {QStringLiteral("/data/run1/fanout.json"), QStringLiteral("/data/run2/fanout.json"),
+             QStringLiteral("/x/out/f.json"), QStringLiteral("/y/out/f.json"), QStringLiteral("/data/other.json")});
+        QCOMPARE(labels, (QStringList{QStringLiteral("fanout.json — …/run1"), QStringLiteral("fanout.json — …/run2"),
+                                      QStringLiteral("f.json — /x/out"), QStringLiteral("f.json — /y/out"),
+                                      QStringLiteral("other.json")}));
+
+        // In the menu, after opening two files of the same name.
+        QTemporaryDir dir;
+        QDir(dir.path()).mkpath(QStringLiteral("a"));
+        QDir(dir.path()).mkpath(QStringLiteral("b"));
+        for (const char *sub : {"a", "b"})
+            QFile::copy(m_shell, dir.filePath(QString::fromLatin1(sub) + QStringLiteral("/fanout.pb")));
+        MainWindow w;
+        w.show();
+        for (const char *sub : {"a", "b"}) {
+            w.openFiles({dir.filePath(QString::fromLatin1(sub) + QStringLiteral("/fanout.pb"))});
+            QVERIFY(waitLoaded(w));
+        }
+        emit w.recentMenu()->aboutToShow();
+        QStringList texts;
+        for (QAction *a : w.recentMenu()->actions())
+            if (a->text().contains(QLatin1String("fanout.pb")))
+                texts << a->text();
+        QCOMPARE(texts, (QStringList{QStringLiteral("&1 fanout.pb — …/b"), QStringLiteral("&2 fanout.pb — …/a")}));
+    }
+
+    void exportDialogNamesTheViewAndRemembersTheFolder()
+    {
+        MainWindow w;
+        w.show();
+        w.openFiles({m_shell});
+        QVERIFY(waitLoaded(w));
+        w.showView(MainWindow::View::Lanes);
+        QCOMPARE(w.exportDialogTitle(), QStringLiteral("Export the Lanes"));
+        w.showView(MainWindow::View::Flame);
+        QCOMPARE(w.exportDialogTitle(), QStringLiteral("Export the Flame Graph"));
+        w.showView(MainWindow::View::Graph);
+        QCOMPARE(w.exportDialogTitle(), QStringLiteral("Export the Trace Graph"));
+        QCOMPARE(w.exportStartPath(), QStringLiteral("graph.png"));
+
+        QDir(m_dir.path()).mkpath(QStringLiteral("exports"));
+        const QString folder = m_dir.filePath(QStringLiteral("exports"));
+        QSignalSpy done(&w, &MainWindow::exportFinished);
+        QVERIFY(w.exportView(folder + QStringLiteral("/first.png")));
+        QVERIFY(done.wait(30000));
+        QVERIFY(done.first().at(0).toBool());
+        QCOMPARE(w.exportStartPath(), folder + QStringLiteral("/graph.png"));
+        MainWindow next;
+        next.showView(MainWindow::View::Lanes);
+        QCOMPARE(next.exportStartPath(), folder + QStringLiteral("/lanes.png"));
+    }
+
+    void statusCountsFollowLiveData()
+    {
+        MainWindow w;
+        w.show();
+        w.openFiles({m_shell});
+        QVERIFY(waitLoaded(w));
+        QVERIFY2(w.statusText().startsWith(QStringLiteral("4 traces, 17 spans")), qPrintable(w.statusText()));
+        // What the live controller hands over: the loaded traces and new ones.
+        test::TestModelBuilder b("frontend");
+        for (uint32_t t = 1; t <= 12; ++t)
+            b.add({.trace = t, .span = t * 100, .start = 1'000'000'000 + t, .duration = 10, .name = "arrived"});
+        w.session()->replaceModel(std::make_shared<Model>(b.finish()));
+        QVERIFY2(w.statusText().startsWith(QStringLiteral("12 traces, 12 spans")), qPrintable(w.statusText()));
+    }
+
+    void windowFitsTheScreen()
+    {
+        // The offscreen screen is far smaller than the default window.
+        MainWindow w;
+        w.show();
+        const QRect available = w.screen()->availableGeometry();
+        QVERIFY(available.width() < 1500);
+        QVERIFY2(available.contains(w.geometry()),
+                 qPrintable(QStringLiteral("%1x%2 on %3x%4").arg(w.width()).arg(w.height()).arg(available.width()).arg(available.height())));
+    }
+
+    void smallWindowKeepsColumnsAndDockProportions()
+    {
+        MainWindow w;
+        w.resize(1500, 920);
+        w.show();
+        w.openFiles({m_shell});
+        QVERIFY(waitLoaded(w));
+        QTest::qWait(50);
+        const double traceShare = double(w.traceList()->width()) / w.width();
+        const double detailsShare = double(w.details()->width()) / w.width();
+
+        w.resize(1024, 700);
+        QTest::qWait(50);
+        QCoreApplication::processEvents();
+        // The details keep their Value column in view, wide enough to read.
+        QTreeView *details = w.details()->view();
+        const int valueLeft = details->header()->sectionViewportPosition(DetailsModel::ValueColumn);
+        QVERIFY2(valueLeft >= 0 && details->viewport()->width() - valueLeft >= 80,
+                 qPrintable(QStringLiteral("value column at %1 of %2").arg(valueLeft).arg(details->viewport()->width())));
+        // The trace list shows more than a name and a service.
+        QVERIFY2(wholeColumns(w.traceList()->view()) >= 5, qPrintable(QString::number(wholeColumns(w.traceList()->view()))));
+
+        w.resize(800, 600);
+        QTest::qWait(50);
+        w.resize(1500, 920);
+        QTest::qWait(50);
+        QCoreApplication::processEvents();
+        QVERIFY2(std::abs(double(w.traceList()->width()) / w.width() - traceShare) < 0.05,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(double(w.traceList()->width()) / w.width()).arg(traceShare)));
+        QVERIFY(std::abs(double(w.details()->width()) / w.width() - detailsShare) < 0.05);
+    }
+
+    void diagnosticsShowEveryPlace()
+    {
+        // Two different damaged lines of one kind: both lines are shown.
+        std::ifstream in(test::bundledSample("causeway-sample.jsonl"));
+        std::string l1, l2, l3;
+        std::getline(in, l1);
+        std::getline(in, l2);
+        std::getline(in, l3);
+        const std::string text = l1 + "\n{not json\n" + l2 + "\n" + l3 + "\ngarbage here\n";
+        const QString path = QString::fromStdString(test::writeFile(m_dir, "damaged.jsonl", text));
+        MainWindow w;
+        w.show();
+        w.openFiles({path});
+        QVERIFY(waitLoaded(w));
+        w.showDiagnostics();
+        QTableWidget *table = w.diagnosticsDialog()->table();
+        int row = -1;
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->item(r, 1)->text() == QLatin1String("json_line_invalid"))
+                row = r;
+        QVERIFY(row >= 0);
+        QCOMPARE(table->item(row, 2)->text(), QStringLiteral("2"));
+        const QString message = table->item(row, 3)->text();
+        QVERIFY2(message.contains(QStringLiteral("line 2:")) && message.contains(QStringLiteral("line 5:")), qPrintable(message));
+    }
+
+    void chainFromTheSpanOrItsTrace()
+    {
+        MainWindow w;
+        w.show();
+        w.openFiles({m_shell});
+        QVERIFY(waitLoaded(w));
+        const auto model = w.session()->model();
+        const uint32_t checkout = model->findTrace(test::TestModelBuilder::traceId(1));
+        // The checkout's root span has no links; its child "publish orders" has.
+        const uint32_t root = model->findSpan(test::TestModelBuilder::traceId(1), test::TestModelBuilder::spanId(1));
+        w.session()->navigateTo(checkout, root);
+        QAction *both = w.action(QStringLiteral("chainBoth"));
+        QCOMPARE(both->iconText(), QStringLiteral("Chain from Span"));
+        QSignalSpy done(w.chainResults(), &ChainResults::finished);
+        both->trigger();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.takeFirst().at(0).toInt(), 1);
+        QVERIFY2(w.chainResultList()->title().contains(QStringLiteral("this span has no links of its own")),
+                 qPrintable(w.chainResultList()->title()));
+        // From the trace: every span's links.
+        QAction *fromTrace = w.action(QStringLiteral("chainBothTrace"));
+        QVERIFY(fromTrace && fromTrace->isEnabled());
+        fromTrace->trigger();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.takeFirst().at(0).toInt(), 3);
+        // With no span selected, the button says it starts from the trace.
+        w.session()->navigateTo(checkout);
+        QCOMPARE(both->iconText(), QStringLiteral("Chain from Trace"));
+    }
+
+    void linkTextGoesOnASingleClick()
+    {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        w.openFiles({m_shell});
+        QVERIFY(waitLoaded(w));
+        const auto model = w.session()->model();
+        const uint32_t consume = model->findTrace(test::TestModelBuilder::traceId(2));
+        const uint32_t checkout = model->findTrace(test::TestModelBuilder::traceId(1));
+        w.session()->navigateTo(consume, model->findSpan(test::TestModelBuilder::traceId(2), test::TestModelBuilder::spanId(10)));
+        QTreeView *view = w.details()->view();
+        const QModelIndex section = w.details()->detailsModel()->section(QStringLiteral("Links to"));
+        QVERIFY(section.isValid());
+        const QModelIndex link = w.details()->detailsModel()->index(0, DetailsModel::NameColumn, section);
+        QVERIFY(link.data(DetailsModel::NavigableRole).toBool());
+        view->scrollTo(link);
+        const QRect rect = view->visualRect(link);
+        // Beside the text (the value column): only selects.
+        const QRect value = view->visualRect(link.siblingAtColumn(DetailsModel::ValueColumn));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(value.right() - 4, value.center().y()));
+        QTest::qWait(20);
+        QCOMPARE(w.session()->focusTrace(), consume);
+        // On the text: goes there.
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(rect.left() + 6, rect.center().y()));
+        QTRY_COMPARE(w.session()->focusTrace(), checkout);
+    }
+};
+
+QTEST_MAIN(TestDesktop)
+#include "tst_desktop.moc"

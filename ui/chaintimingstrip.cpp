@@ -1,0 +1,254 @@
+#include "ui/chaintimingstrip.h"
+
+#include "ui/displaytext.h"
+#include "ui/palette.h"
+#include "ui/session.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHelpEvent>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace causeway::ui {
+
+// The bar itself: the chain's timeline across the widget's width.
+class ChainTimingBar : public QWidget
+{
+public:
+    ChainTimingBar(Session *session, const ChainTiming *timing, QWidget *parent)
+        : QWidget(parent)
+        , m_session(session)
+        , m_timing(timing)
+    {
+        setMinimumHeight(30);
+        setMaximumHeight(30);
+        setMouseTracking(true);
+    }
+
+    static constexpr double kMargin = 8;
+
+    double xOf(uint64_t t) const
+    {
+        const double span = std::max<double>(1, double(m_timing->elapsed()));
+        return kMargin + double(t - m_timing->start) / span * (width() - 2 * kMargin);
+    }
+
+    // The hop whose part of the bar (its wait, then its inside time) is at x.
+    int hopAt(double x) const
+    {
+        uint64_t covered = m_timing->start;
+        for (size_t i = 0; i < m_timing->hops.size(); ++i) {
+            const ChainTimingHop &h = m_timing->hops[i];
+            const uint64_t partEnd = std::max(covered, h.end);
+            if (x <= xOf(partEnd) + 1)
+                return int(i);
+            covered = partEnd;
+        }
+        return -1;
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        const bool dark = palette().color(QPalette::Window).lightness() < 128;
+        p.fillRect(rect(), palette().color(QPalette::Window));
+        if (!m_timing || m_timing->hops.size() < 2)
+            return;
+        const std::shared_ptr<const Model> model = m_session->model();
+        if (!model)
+            return;
+        const QRectF bar(kMargin, 6, width() - 2 * kMargin, height() - 12);
+        // Between traces: hatched, the whole bar first.
+        p.fillRect(bar, dark ? QColor(0x3a, 0x3a, 0x42) : QColor(0xe6, 0xe6, 0xea));
+        p.fillRect(bar, QBrush(dark ? QColor(0x60, 0x60, 0x6a) : QColor(0xb8, 0xb8, 0xc2), Qt::BDiagPattern));
+        uint64_t covered = m_timing->start;
+        const uint32_t focus = m_session->focusTrace();
+        QFont small = font();
+        small.setPixelSize(10);
+        p.setFont(small);
+        for (const ChainTimingHop &h : m_timing->hops) {
+            if (h.waitBefore && xOf(h.start) - xOf(covered) > 60) {
+                p.setPen(dark ? QColor(0xdd, 0xdd, 0xe4) : QColor(0x40, 0x40, 0x48));
+                p.drawText(QRectF(xOf(covered), bar.top(), xOf(h.start) - xOf(covered), bar.height()), Qt::AlignCenter,
+                           display::duration(h.waitBefore));
+            }
+            const uint64_t from = std::max(h.start, covered);
+            if (h.inside) {
+                const uint32_t root = model->traces[h.trace].root;
+                const QColor colour = serviceColor(root == kNone ? std::string_view() : model->str(model->hot[root].service));
+                const QRectF part(xOf(from), bar.top(), std::max(2.0, xOf(h.end) - xOf(from)), bar.height());
+                p.fillRect(part, colour);
+            }
+            // Where each trace starts: a tick; the focus trace's span outlined.
+            p.setPen(QPen(dark ? QColor(0xee, 0xee, 0xf2) : QColor(0x30, 0x30, 0x38), 1));
+            p.drawLine(QPointF(xOf(h.start), bar.top() - 3), QPointF(xOf(h.start), bar.top() + 3));
+            if (h.trace == focus) {
+                p.setPen(QPen(linkColor(dark), 2));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(QRectF(xOf(h.start), bar.top() - 1, std::max(2.0, xOf(h.end) - xOf(h.start)), bar.height() + 2));
+            }
+            covered = std::max(covered, h.end);
+        }
+    }
+
+    void mousePressEvent(QMouseEvent *event) override
+    {
+        const int hop = hopAt(event->position().x());
+        if (hop >= 0 && size_t(hop) < m_timing->hops.size())
+            m_session->navigateTo(m_timing->hops[size_t(hop)].trace);
+    }
+
+    bool event(QEvent *event) override
+    {
+        if (event->type() == QEvent::ToolTip) {
+            const auto *help = static_cast<QHelpEvent *>(event);
+            const int hop = hopAt(help->pos().x());
+            const std::shared_ptr<const Model> model = m_session->model();
+            if (hop >= 0 && model) {
+                const ChainTimingHop &h = m_timing->hops[size_t(hop)];
+                setToolTip(QStringLiteral("<b>%1</b><br>waited %2 before it · %3 of the chain's time inside it<br>"
+                                          "%4 link hops from the focus trace")
+                               .arg(display::traceCaption(*model, h.trace).toHtmlEscaped(), display::duration(h.waitBefore),
+                                    display::duration(h.inside))
+                               .arg(h.hops));
+            } else {
+                setToolTip(QString());
+            }
+        }
+        return QWidget::event(event);
+    }
+
+private:
+    Session *m_session;
+    const ChainTiming *m_timing;
+};
+
+ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    setObjectName(QStringLiteral("chainTimingStrip"));
+    auto *controls = new QHBoxLayout;
+    controls->setContentsMargins(6, 2, 6, 0);
+    m_directionBox = new QComboBox(this);
+    // Downstream first: "where does the time go after this" is the common
+    // question, and both ways reaches the whole connected component.
+    m_directionBox->addItem(tr("Downstream"), int(Direction::Downstream));
+    m_directionBox->addItem(tr("Upstream"), int(Direction::Upstream));
+    m_directionBox->addItem(tr("Both ways"), int(Direction::Both));
+    m_directionBox->setToolTip(tr("Which links the chain follows from the focus trace"));
+    m_summary = new QLabel(this);
+    m_summary->setTextFormat(Qt::PlainText);
+    m_tableButton = new QToolButton(this);
+    m_tableButton->setText(tr("Hops"));
+    m_tableButton->setCheckable(true);
+    m_tableButton->setToolTip(tr("Show the chain's traces with the time waited before each and spent inside it"));
+    controls->addWidget(new QLabel(tr("Chain timing:"), this));
+    controls->addWidget(m_directionBox);
+    controls->addWidget(m_summary, 1);
+    controls->addWidget(m_tableButton);
+
+    m_bar = new ChainTimingBar(session, &m_timing, this);
+    m_table = new QTreeWidget(this);
+    m_table->setRootIsDecorated(false);
+    m_table->setUniformRowHeights(true);
+    m_table->setHeaderLabels({tr("At"), tr("Waited before"), tr("Inside"), tr("Link lag"), tr("Hops"), tr("Trace")});
+    m_table->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setMaximumHeight(160);
+    m_table->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 2);
+    layout->setSpacing(2);
+    layout->addLayout(controls);
+    layout->addWidget(m_bar);
+    layout->addWidget(m_table);
+
+    connect(m_directionBox, &QComboBox::currentIndexChanged, this,
+            [this](int) { setDirection(Direction(m_directionBox->currentData().toInt())); });
+    connect(m_tableButton, &QToolButton::toggled, this, &ChainTimingStrip::setTableShown);
+    connect(m_table, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item, int) {
+        const size_t row = size_t(m_table->indexOfTopLevelItem(item));
+        if (row < m_timing.hops.size())
+            m_session->navigateTo(m_timing.hops[row].trace);
+    });
+    if (m_session) {
+        connect(m_session, &Session::focusChanged, this, [this] { recompute(); });
+        connect(m_session, &Session::modelChanged, this, [this] { recompute(); });
+    }
+    recompute();
+}
+
+void ChainTimingStrip::setDirection(Direction direction)
+{
+    const int index = m_directionBox->findData(int(direction));
+    if (index != m_directionBox->currentIndex()) {
+        m_directionBox->setCurrentIndex(index);
+        return;
+    }
+    m_direction = direction;
+    recompute();
+}
+
+void ChainTimingStrip::setTableShown(bool shown)
+{
+    if (m_tableButton->isChecked() != shown)
+        m_tableButton->setChecked(shown);
+    m_table->setVisible(shown);
+    if (shown)
+        fillTable();
+}
+
+void ChainTimingStrip::recompute()
+{
+    m_timing = {};
+    const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
+    if (model && m_session->focusTrace() < model->traces.size())
+        m_timing = chainTiming(*model, {m_session->focusTrace(), kNone}, {m_direction});
+    if (m_timing.hops.size() < 2) {
+        m_summary->setText(model && m_session->focusTrace() < model->traces.size() ? tr("the focus trace has no linked traces")
+                                                                                  : QString());
+    } else {
+        m_summary->setText(tr("%1 from the first span to the last · %2 inside traces · %3 between them · %L4 traces")
+                               .arg(display::duration(m_timing.elapsed()), display::duration(m_timing.inside),
+                                    display::duration(m_timing.between))
+                               .arg(m_timing.hops.size()));
+    }
+    m_bar->setVisible(m_timing.hops.size() >= 2);
+    m_bar->update();
+    if (m_table->isVisible())
+        fillTable();
+}
+
+void ChainTimingStrip::fillTable()
+{
+    m_table->clear();
+    const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
+    if (!model)
+        return;
+    QList<QTreeWidgetItem *> rows;
+    for (const ChainTimingHop &h : m_timing.hops) {
+        auto *item = new QTreeWidgetItem;
+        item->setText(0, display::offset(int64_t(h.start - m_timing.start)));
+        item->setText(1, display::duration(h.waitBefore));
+        item->setText(2, display::duration(h.inside));
+        item->setText(3, h.via == kNone ? QStringLiteral("–") : display::lag(linkLag(*model, h.via)));
+        item->setText(4, QString::number(h.hops));
+        item->setText(5, display::traceCaption(*model, h.trace));
+        for (int c = 0; c < 4; ++c)
+            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        rows.append(item);
+    }
+    m_table->addTopLevelItems(rows);
+}
+
+} // namespace causeway::ui

@@ -1,0 +1,123 @@
+#include "ui/criticalpathoverlay.h"
+
+#include "ui/displaytext.h"
+#include "ui/flamegraph.h"
+#include "ui/session.h"
+
+#include <QEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QToolButton>
+
+namespace causeway::ui {
+
+CriticalPathOverlay::CriticalPathOverlay(FlameGraphWidget *flame, Session *session)
+    : QWidget(flame)
+    , m_flame(flame)
+    , m_session(session)
+{
+    setObjectName(QStringLiteral("criticalPathOverlay"));
+    setAttribute(Qt::WA_TransparentForMouseEvents);
+    setAttribute(Qt::WA_NoSystemBackground);
+    m_toggle = new QToolButton(flame);
+    m_toggle->setObjectName(QStringLiteral("criticalPathToggle"));
+    m_toggle->setText(tr("Critical path"));
+    m_toggle->setCheckable(true);
+    m_toggle->setAutoRaise(false);
+    m_toggle->setToolTip(tr("Highlight the spans that bound the trace's end (walking back from the last-finishing "
+                            "child, as Jaeger and Grafana compute it)"));
+    m_toggle->setFocusPolicy(Qt::NoFocus);
+    connect(m_toggle, &QToolButton::toggled, this, &CriticalPathOverlay::setShown);
+    flame->installEventFilter(this);
+    if (m_session) {
+        connect(m_session, &Session::focusChanged, this, [this] { recompute(); });
+        connect(m_session, &Session::modelChanged, this, [this] { recompute(); });
+    }
+    setGeometry(flame->rect());
+    placeToggle();
+    hide();
+}
+
+void CriticalPathOverlay::setShown(bool shown)
+{
+    if (m_toggle->isChecked() != shown)
+        m_toggle->setChecked(shown); // comes back here
+    if (m_enabled == shown)
+        return;
+    m_enabled = shown;
+    recompute();
+}
+
+void CriticalPathOverlay::recompute()
+{
+    m_path = {};
+    const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
+    if (m_enabled && model && m_session->focusTrace() < model->traces.size()) {
+        m_path = criticalPath(*model, m_session->focusTrace());
+        m_toggle->setToolTip(tr("Critical path: %1 in %2 sections over %3 spans")
+                                 .arg(display::duration(m_path.total()))
+                                 .arg(m_path.sections.size())
+                                 .arg(m_path.spans.size()));
+    }
+    setVisible(m_enabled);
+    raise();
+    m_toggle->raise();
+    update();
+}
+
+void CriticalPathOverlay::placeToggle()
+{
+    m_toggle->adjustSize();
+    // Bottom right, on the legend's row: clear of the overview and the rows' labels.
+    m_toggle->move(m_flame->width() - m_toggle->width() - 6, m_flame->height() - m_toggle->height() - 2);
+    m_toggle->raise();
+}
+
+bool CriticalPathOverlay::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_flame) {
+        if (event->type() == QEvent::Resize) {
+            setGeometry(m_flame->rect());
+            placeToggle();
+        }
+        // No need to follow the flame's paints: a transparent child is
+        // repainted with whatever part of its parent is.
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void CriticalPathOverlay::paintEvent(QPaintEvent *)
+{
+    if (!m_enabled || m_path.sections.empty())
+        return;
+    const std::shared_ptr<const Model> model = m_session->model();
+    if (!model || m_path.trace != m_session->focusTrace())
+        return;
+    QPainter p(this);
+    const QRectF area = m_flame->flameRect();
+    p.setClipRect(area);
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    // Veil the spans off the path, so the path reads as the lit part.
+    QPainterPath veil;
+    veil.addRect(area);
+    QPainterPath lit;
+    for (uint32_t span : m_path.spans)
+        if (auto r = m_flame->spanRect(span))
+            lit.addRect(*r);
+    QColor shade = dark ? QColor(0, 0, 0, 110) : QColor(255, 255, 255, 130);
+    p.fillPath(veil.subtracted(lit), shade);
+    // Each section: a bar along the bottom of its span's box, over the time it is on the path.
+    const QColor bar = dark ? QColor(0xff, 0xb3, 0x47) : QColor(0xd9, 0x4f, 0x00);
+    for (const CriticalPathSection &s : m_path.sections) {
+        const auto r = m_flame->spanRect(s.span);
+        if (!r)
+            continue;
+        const SpanHot &h = model->hot[s.span];
+        const double length = std::max<double>(1, double(h.end - h.start));
+        const double x0 = r->left() + double(s.start - h.start) / length * r->width();
+        const double x1 = r->left() + double(s.end - h.start) / length * r->width();
+        p.fillRect(QRectF(x0, r->bottom() - 4, std::max(1.5, x1 - x0), 4), bar);
+    }
+}
+
+} // namespace causeway::ui

@@ -1,0 +1,519 @@
+#include "ui/lanespainter.h"
+
+#include "ui/displaytext.h"
+#include "ui/drawing.h"
+#include "ui/palette.h"
+#include "ui/theme.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPalette>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace causeway::ui {
+
+namespace {
+
+const QString kSep = QStringLiteral("  ·  ");
+
+int64_t signedDiff(uint64_t a, uint64_t b)
+{
+    return a >= b ? int64_t(a - b) : -int64_t(b - a);
+}
+
+QString spreadText(const Spread &s, bool lag)
+{
+    auto f = [lag](int64_t v) { return lag ? display::lag(v) : display::duration(uint64_t(std::max<int64_t>(v, 0))); };
+    return QStringLiteral("median ") + f(s.median) + QStringLiteral(" (") + f(s.min) + QStringLiteral(" … p95 ")
+        + f(s.p95) + QStringLiteral(" … ") + f(s.max) + QStringLiteral(")");
+}
+
+QString rootName(const Model &model, StringId name)
+{
+    return name ? display::fromStd(model.str(name)) : QStringLiteral("(mixed names)");
+}
+
+QString marksText(uint8_t marks)
+{
+    QStringList parts;
+    if (marks & MarkCameFrom)
+        parts << QStringLiteral("◀ you came from here");
+    if (marks & MarkPinned)
+        parts << QStringLiteral("pinned");
+    if (marks & MarkSlowest)
+        parts << QStringLiteral("slowest");
+    if (marks & MarkError)
+        parts << QStringLiteral("failed");
+    return parts.join(QStringLiteral(", "));
+}
+
+QPainterPath zigzag(double x, double y0, double y1)
+{
+    QPainterPath path;
+    path.moveTo(x, y0);
+    bool left = true;
+    for (double y = y0 + 4; y < y1; y += 4) {
+        path.lineTo(x + (left ? -2.5 : 2.5), y);
+        left = !left;
+    }
+    path.lineTo(x, y1);
+    return path;
+}
+
+QString badgeText(const Lane &lane)
+{
+    if (lane.kind == LaneKind::Focus)
+        return QStringLiteral("● focus");
+    const bool up = lane.kind == LaneKind::Upstream;
+    return (up ? QStringLiteral("↑ upstream  ") : QStringLiteral("↓ downstream  ")) + QString::number(lane.hops)
+        + (lane.hops > 1 ? QStringLiteral(" hops") : QStringLiteral(" hop"));
+}
+
+// Pass: the header line of a lane.
+void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
+                 bool hover)
+{
+    const LanesStyle &style = layout.style;
+    QFont small = style.font;
+    small.setPointSizeF(style.font.pointSizeF() * 0.86);
+    QFont bold = style.font;
+    bold.setBold(true);
+    if (hover)
+        bold.setUnderline(true);
+    const QRectF line(lane.title.left(), lane.title.top() + 1, lane.title.width() - lane.errorChip.width() - 6,
+                      lane.title.height() - 2);
+
+    struct Piece
+    {
+        QString text;
+        const QFont *font;
+        QColor color;
+    };
+    std::vector<Piece> pieces;
+    if (lane.marks)
+        pieces.push_back({marksText(lane.marks) + QStringLiteral("   "), &small,
+                          lane.marks & MarkCameFrom ? colors.highlight : (lane.marks & MarkError ? errorColor() : colors.link)});
+    if (lane.isGroup()) {
+        pieces.push_back({QStringLiteral("%L1 × ").arg(lane.members.size()) + rootName(model, lane.rootName), &bold, colors.text});
+        QString rest;
+        if (lane.service)
+            rest += kSep + display::fromStd(model.str(lane.service));
+        rest += kSep + QStringLiteral("duration ") + spreadText(lane.duration, false) + kSep + QStringLiteral("lag ")
+            + spreadText(lane.lag, true) + kSep + QStringLiteral("click to list");
+        pieces.push_back({rest, &style.font, colors.mutedText});
+    } else {
+        const Trace &t = model.traces[lane.trace];
+        pieces.push_back({t.root != kNone ? display::fromStd(model.str(model.hot[t.root].name)) : QStringLiteral("(no root)"),
+                          &bold, colors.text});
+        QString rest;
+        if (t.root != kNone && model.hot[t.root].service)
+            rest += kSep + display::fromStd(model.str(model.hot[t.root].service));
+        rest += kSep + display::shortTraceId(t.id) + kSep + display::count(t.spans.count, "span", "spans") + kSep
+            + display::duration(t.duration());
+        pieces.push_back({rest, &style.font, colors.mutedText});
+        if (t.errorCount)
+            pieces.push_back({kSep + display::count(t.errorCount, "error", "errors"), &style.font, errorColor()});
+        if (lane.hiddenDepths)
+            pieces.push_back({QStringLiteral("   +") + QString::number(lane.hiddenDepths) + QStringLiteral(" deeper"), &small,
+                              colors.mutedText});
+    }
+
+    const QString badge = badgeText(lane);
+    const double badgeWidth = QFontMetricsF(small).horizontalAdvance(badge) + 10;
+    const QRectF badgeRect(line.left(), line.top(), badgeWidth, line.height());
+    double x = badgeRect.right() + 8;
+    std::vector<std::pair<QRectF, QString>> placed;
+    for (const Piece &piece : pieces) {
+        const QFontMetricsF metrics(*piece.font);
+        const double room = line.right() - x;
+        if (room < 12)
+            break;
+        const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
+        const double w = metrics.horizontalAdvance(text);
+        placed.emplace_back(QRectF(x, line.top(), w + 1, line.height()), text);
+        x += w;
+    }
+
+    // A backing under badge and text keeps them legible where edges cross.
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(Qt::NoPen);
+    QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
+    backing.setAlphaF(0.9f);
+    p.setBrush(backing);
+    p.drawRoundedRect(QRectF(line.left() - 2, line.top() - 1, x - line.left() + 6, line.height() + 2), 3, 3);
+
+    const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
+    QColor badgeFill = badgeColor;
+    badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
+    p.setBrush(badgeFill);
+    p.drawRoundedRect(badgeRect, 3, 3);
+    p.setFont(small);
+    p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
+    p.drawText(badgeRect, Qt::AlignCenter, badge);
+    for (size_t i = 0; i < placed.size(); ++i) {
+        p.setFont(*pieces[i].font);
+        p.setPen(pieces[i].color);
+        p.drawText(placed[i].first, Qt::AlignLeft | Qt::AlignVCenter, placed[i].second);
+    }
+    if (!lane.errorChip.isEmpty()) {
+        QColor fill = errorColor();
+        fill.setAlphaF(0.14f);
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        p.drawRoundedRect(lane.errorChip, 3, 3);
+        p.setFont(small);
+        p.setPen(errorColor());
+        p.drawText(lane.errorChip, Qt::AlignCenter,
+                   display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸"));
+    }
+}
+
+// Pass: a group lane's body, the density of member start times and a tick per failed member.
+void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors)
+{
+    const uint16_t most = lane.density.empty() ? 0 : *std::max_element(lane.density.begin(), lane.density.end());
+    QColor fill = colors.link;
+    fill.setAlphaF(0.5f);
+    std::vector<QRectF> bars;
+    bars.reserve(lane.density.size());
+    for (size_t c = 0; c < lane.density.size(); ++c) {
+        if (!lane.density[c])
+            continue;
+        // Square root keeps a lone member visible next to a crowd.
+        const double h = std::max(2.0, (lane.body.height() - 4) * std::sqrt(double(lane.density[c]) / most));
+        bars.emplace_back(lane.body.left() + double(c), lane.body.bottom() - h, 1, h);
+    }
+    p.setPen(Qt::NoPen);
+    p.setBrush(fill);
+    p.drawRects(bars.data(), int(bars.size()));
+    p.setBrush(errorColor());
+    double last = -1e9;
+    for (const auto &[x, trace] : lane.errorTicks) {
+        if (x - last < 1)
+            continue; // one tick per pixel column
+        last = x;
+        p.drawRect(QRectF(std::floor(x), lane.body.top(), 1.5, lane.body.height()));
+    }
+}
+
+} // namespace
+
+QString laneTitle(const Model &model, const Lane &lane)
+{
+    if (lane.isGroup()) {
+        QString text = QStringLiteral("%L1 × ").arg(lane.members.size()) + rootName(model, lane.rootName);
+        if (lane.service)
+            text += kSep + display::fromStd(model.str(lane.service));
+        text += kSep + display::count(lane.errorMembers.size(), "failed", "failed");
+        return text;
+    }
+    const Trace &t = model.traces[lane.trace];
+    QString text;
+    if (t.root != kNone) {
+        const SpanHot &root = model.hot[t.root];
+        text = display::fromStd(model.str(root.name));
+        if (root.service)
+            text += kSep + display::fromStd(model.str(root.service));
+    } else {
+        text = QStringLiteral("(no root)");
+    }
+    text += kSep + display::shortTraceId(t.id) + kSep + display::count(t.spans.count, "span", "spans") + kSep
+        + display::duration(t.duration());
+    if (t.errorCount)
+        text += kSep + display::count(t.errorCount, "error", "errors");
+    return text;
+}
+
+QString groupToolTip(const Model &model, const Lane &lane)
+{
+    return QStringLiteral("<b>") + laneTitle(model, lane).toHtmlEscaped() + QStringLiteral("</b>")
+        + QStringLiteral("<br>failed spans: ") + QString::number(lane.errorSpans)
+        + QStringLiteral("<br>duration ") + spreadText(lane.duration, false).toHtmlEscaped()
+        + QStringLiteral("<br>lag ") + spreadText(lane.lag, true).toHtmlEscaped()
+        + QStringLiteral(" <span style='color:gray'>(target start → linking span start)</span>")
+        + QStringLiteral("<br>spread over ") + display::duration(lane.memberEnd - lane.memberStart).toHtmlEscaped()
+        + QStringLiteral("<br>Click to list the members.");
+}
+
+QString edgeToolTip(const Model &model, const LanesLayout &layout, const LaneEdge &edge)
+{
+    if (edge.links.empty())
+        return {};
+    const Link &first = model.links[edge.links.front()];
+    auto spanText = [&](uint32_t s) {
+        const SpanHot &h = model.hot[s];
+        QString t = display::fromStd(model.str(h.name)).toHtmlEscaped();
+        if (h.service)
+            t = display::fromStd(model.str(h.service)).toHtmlEscaped() + QStringLiteral(": ") + t;
+        return t;
+    };
+    const QString lagNote = QStringLiteral(" <span style='color:gray'>(target start → linking span start)</span>");
+    QString html;
+    if (edge.links.size() == 1) {
+        html = QStringLiteral("<b>Link</b><br>") + spanText(first.from) + QStringLiteral(" → ") + spanText(first.target)
+            + QStringLiteral("<br>lag ") + display::lag(edge.lagMin).toHtmlEscaped() + lagNote;
+    } else {
+        html = QStringLiteral("<b>") + display::count(edge.links.size(), "link", "links") + QStringLiteral("</b>");
+        for (int laneIndex : {edge.fromLane, edge.toLane}) {
+            const Lane &lane = layout.lanes[laneIndex];
+            if (lane.isGroup())
+                html += QStringLiteral(" to ") + display::count(lane.members.size(), "grouped trace", "grouped traces");
+        }
+        html += QStringLiteral("<br>lag ") + display::lag(edge.lagMin).toHtmlEscaped() + QStringLiteral(" … ")
+            + display::lag(edge.lagMax).toHtmlEscaped() + lagNote + QStringLiteral("<br>first: ") + spanText(first.from)
+            + QStringLiteral(" → ") + spanText(first.target);
+    }
+    if (!first.attributes.empty()) {
+        html += QStringLiteral("<hr>");
+        for (uint32_t i = first.attributes.first; i < first.attributes.end(); ++i) {
+            const Attribute &a = model.attributes[i];
+            html += QStringLiteral("<br>") + display::fromStd(model.str(a.key)).toHtmlEscaped() + QStringLiteral(" = ")
+                + display::value(model, a.value).toHtmlEscaped();
+        }
+    }
+    return html;
+}
+
+LanesColors LanesColors::fromPalette(const QPalette &palette)
+{
+    LanesColors c;
+    c.background = palette.color(QPalette::Base);
+    c.dark = c.background.lightnessF() < 0.5;
+    c.text = palette.color(QPalette::Text);
+    c.mutedText = c.text;
+    c.mutedText.setAlphaF(0.62f);
+    c.laneBackground = c.dark ? c.background.lighter(118) : c.background.darker(104);
+    c.focusAccent = palette.color(QPalette::Highlight);
+    // Opaque, so the flame graph painter can fill its boxes' background with it.
+    const double tint = c.dark ? 0.20 : 0.11;
+    c.focusBackground = QColor::fromRgbF(float(c.background.redF() * (1 - tint) + c.focusAccent.redF() * tint),
+                                         float(c.background.greenF() * (1 - tint) + c.focusAccent.greenF() * tint),
+                                         float(c.background.blueF() * (1 - tint) + c.focusAccent.blueF() * tint));
+    c.grid = c.text;
+    c.grid.setAlphaF(0.12f);
+    c.link = linkColor(c.dark);
+    c.highlight = c.focusAccent;
+    return c;
+}
+
+LanesColors LanesColors::standard(bool dark)
+{
+    return fromPalette(themePalette(dark));
+}
+
+void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, const LanesColors &colors,
+                const LanesPaintState &state, const QRectF &exposed)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.fillRect(exposed, colors.background);
+    const LanesStyle &style = layout.style;
+
+    // Pass 1: grid lines at the ticks, one quiet band per break.
+    const double contentTop = std::max(style.axisHeight, exposed.top());
+    for (const AxisTick &tick : layout.ticks) {
+        if (tick.x < exposed.left() - 1 || tick.x > exposed.right() + 1)
+            continue;
+        QColor c = colors.grid;
+        if (tick.origin)
+            c.setAlphaF(std::min(1.0f, c.alphaF() * 2.5f));
+        p.fillRect(QRectF(tick.x, contentTop, 1, exposed.bottom() - contentTop), c);
+    }
+    for (const auto &piece : layout.time.pieces()) {
+        if (!piece.compressed)
+            continue;
+        const QRectF band(piece.x0, contentTop, piece.x1 - piece.x0, exposed.bottom() - contentTop);
+        if (!band.intersects(exposed))
+            continue;
+        QColor fill = colors.grid;
+        fill.setAlphaF(fill.alphaF() * 0.35f);
+        p.fillRect(band, fill);
+    }
+
+    // Pass 2: lane backgrounds and bodies.
+    FlameStyle flameStyle;
+    flameStyle.text = colors.text;
+    flameStyle.selection = colors.highlight;
+    flameStyle.link = colors.link;
+    flameStyle.error = errorColor();
+    flameStyle.mark = colors.dark ? QColor(0xff, 0xe0, 0x4d) : QColor(0xe0, 0x9a, 0x00);
+    flameStyle.font = style.font;
+    flameStyle.font.setPointSizeF(style.font.pointSizeF() * 0.8);
+    QFont small = style.font;
+    small.setPointSizeF(style.font.pointSizeF() * 0.86);
+
+    std::vector<int> visible;
+    const int firstLane = std::max(0, layout.laneAt(exposed.top()));
+    for (int li = firstLane; li < int(layout.lanes.size()); ++li) {
+        const Lane &lane = layout.lanes[li];
+        if (lane.rect.top() > exposed.bottom())
+            break;
+        if (!lane.rect.intersects(exposed))
+            continue;
+        visible.push_back(li);
+        p.setRenderHint(QPainter::Antialiasing, false);
+        const QColor background = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
+        p.fillRect(lane.rect, background);
+        if (lane.kind == LaneKind::Focus)
+            p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 3, lane.rect.height()), colors.focusAccent);
+        else if (lane.marks & MarkCameFrom)
+            p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 3, lane.rect.height()), colors.highlight);
+        else if (lane.group >= 0)
+            p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 2, lane.rect.height()), colors.link);
+
+        if (lane.isGroup()) {
+            paintGroupBody(p, lane, colors);
+            continue;
+        }
+        flameStyle.background = background;
+        if (lane.flameView.rect.width() > 0) {
+            lane.flame->paint(p, lane.flameView, flameStyle, state.selectedSpan, state.hoverSpan);
+            continue;
+        }
+        // Off screen: say which way it is, and how far.
+        const Trace &t = model.traces[lane.trace];
+        const bool right = lane.flameView.rect.left() >= layout.width / 2;
+        const QString text = right ? display::offset(signedDiff(t.start, layout.time.toTime(layout.width))) + QStringLiteral("  ▸")
+                                   : QStringLiteral("◂  ") + display::offset(signedDiff(t.end, layout.time.toTime(0)));
+        p.setFont(small);
+        p.setPen(colors.mutedText);
+        p.drawText(lane.body.adjusted(4, 0, -4, 0), Qt::AlignVCenter | (right ? Qt::AlignRight : Qt::AlignLeft), text);
+    }
+
+    // Pass 3: edges over the bodies; a bundle's width grows with its links.
+    QFont countFont = style.font;
+    countFont.setPointSizeF(style.font.pointSizeF() * 0.8);
+    countFont.setBold(true);
+    auto drawEdge = [&](const LaneEdge &e, bool hover) {
+        const QColor color = hover ? colors.highlight : colors.link;
+        if (hover) {
+            p.setRenderHint(QPainter::Antialiasing, true);
+            p.setPen(QPen(color, e.penWidth + 1, Qt::SolidLine, Qt::RoundCap));
+            p.setBrush(Qt::NoBrush);
+            p.drawPath(e.path);
+        } else {
+            p.setRenderHint(QPainter::Antialiasing, false);
+            p.setPen(Qt::NoPen);
+            p.setBrush(color);
+            p.drawRects(e.dots.data(), int(e.dots.size()));
+        }
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        const double r = (hover ? 3.2 : 2.0) + e.penWidth / 4;
+        p.drawEllipse(e.a, r, r);
+        p.drawEllipse(e.b, r + 0.6, r + 0.6);
+        if (!e.countRect.isEmpty()) {
+            p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
+            p.setFont(countFont);
+            p.setPen(textColorOn(color));
+            p.drawText(e.countRect, Qt::AlignCenter, e.countText);
+        }
+    };
+    for (int i = 0; i < int(layout.edges.size()); ++i) {
+        const LaneEdge &e = layout.edges[i];
+        if (i != state.hoverEdge && e.hitArea.boundingRect().united(e.countRect).intersects(exposed))
+            drawEdge(e, false);
+    }
+
+    // Pass 4: headers read over the edges that cross them.
+    for (int li : visible)
+        paintHeader(p, model, layout, layout.lanes[li], colors, li == state.hoverLane);
+
+    // Pass 5: the hovered edge and both its ends.
+    if (state.hoverEdge >= 0 && state.hoverEdge < int(layout.edges.size())) {
+        const LaneEdge &e = layout.edges[state.hoverEdge];
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(colors.highlight, 2));
+        for (auto [laneIndex, span] : {std::pair{e.fromLane, e.fromSpan}, std::pair{e.toLane, e.toSpan}}) {
+            const Lane &lane = layout.lanes[laneIndex];
+            const QRectF r = span != kNone ? laneSpanRect(model, layout, lane, span) : lane.body;
+            p.drawRect(r.adjusted(-1.5, -1.5, 1.5, 1.5));
+        }
+        drawEdge(e, true);
+    }
+    if (state.hoverLane >= 0 && state.hoverLane < int(layout.lanes.size()) && layout.lanes[state.hoverLane].isGroup()) {
+        p.setRenderHint(QPainter::Antialiasing, false);
+        p.setPen(QPen(colors.highlight, 1.5));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(layout.lanes[state.hoverLane].rect.adjusted(1, 1, -1, -1));
+    }
+    p.restore();
+}
+
+void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &colors, double top)
+{
+    p.save();
+    const LanesStyle &style = layout.style;
+    const double h = style.axisHeight;
+    p.setRenderHint(QPainter::Antialiasing, false);
+    p.fillRect(QRectF(0, top, layout.width, h), colors.background);
+    p.fillRect(QRectF(0, top + h - 1, layout.width, 1), colors.grid);
+    QFont font = style.font;
+    font.setPointSizeF(style.font.pointSizeF() * 0.86);
+    p.setFont(font);
+
+    for (const AxisTick &tick : layout.ticks)
+        p.fillRect(QRectF(tick.x, top + h - 7, 1, 6), tick.origin ? colors.text : colors.mutedText);
+
+    // A zig-zag at each side of a break (one when it is narrow).
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const auto &piece : layout.time.pieces()) {
+        if (!piece.compressed || piece.x1 < 0 || piece.x0 > layout.width)
+            continue;
+        p.fillRect(QRectF(piece.x0, top, piece.x1 - piece.x0, h), colors.background);
+        p.setPen(QPen(colors.mutedText, 1.2));
+        p.setBrush(Qt::NoBrush);
+        if (piece.x1 - piece.x0 >= 14) {
+            p.drawPath(zigzag(piece.x0 + 3, top + 4, top + h - 2));
+            p.drawPath(zigzag(piece.x1 - 3, top + 4, top + h - 2));
+        } else {
+            p.drawPath(zigzag((piece.x0 + piece.x1) / 2, top + 4, top + h - 2));
+        }
+    }
+    for (const AxisLabel &label : layout.axisLabels) {
+        const QRectF box = label.rect.translated(0, top);
+        if (label.isBreak) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(colors.background);
+            p.drawRoundedRect(box, 3, 3);
+            p.setPen(colors.text);
+            p.drawText(box, Qt::AlignCenter, label.text);
+        } else {
+            p.setPen(label.origin ? colors.text : colors.mutedText);
+            p.drawText(box, Qt::AlignLeft | Qt::AlignBottom, label.text);
+        }
+    }
+    p.restore();
+}
+
+Drawing lanesDrawing(const Model &model, const DrawingOptions &options)
+{
+    LanesOptions lanesOptions;
+    lanesOptions.depth = options.depth;
+    auto layout = std::make_shared<LanesLayout>(collectLanes(model, options.trace, lanesOptions));
+    LanesStyle style;
+    // The first view the screen shows: the focus and where its links attach.
+    const LanesViewport view = initialViewport(model, *layout, options.width, style);
+    layoutLanes(model, *layout, options.width, style, view.zoom, view.pan);
+    const LanesColors colors = LanesColors::standard(options.dark);
+    LanesPaintState state;
+    state.selectedSpan = options.span;
+    Drawing drawing;
+    drawing.size = QSizeF(options.width, std::max(layout->height, style.axisHeight + 40));
+    drawing.paint = [&model, layout, colors, state, size = drawing.size](QPainter &p) {
+        paintLanes(p, model, *layout, colors, state, QRectF(QPointF(0, 0), size));
+        paintTimeAxis(p, *layout, colors, 0);
+        if (layout->lanes.empty()) {
+            p.setPen(colors.mutedText);
+            p.drawText(QRectF(QPointF(0, 0), size), Qt::AlignCenter, QStringLiteral("No trace to show"));
+        }
+    };
+    return drawing;
+}
+
+} // namespace causeway::ui

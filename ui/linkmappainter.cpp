@@ -1,0 +1,533 @@
+#include "ui/linkmappainter.h"
+
+#include "ui/displaytext.h"
+#include "ui/palette.h"
+
+#include <QFontMetricsF>
+#include <QGuiApplication>
+#include <QPainter>
+#include <QPainterPathStroker>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace causeway::ui {
+
+namespace {
+
+constexpr double kMargin = 24;
+constexpr double kPadding = 8;
+constexpr double kColourBar = 5;
+constexpr double kMinNodeWidth = 110;
+constexpr double kMaxNodeWidth = 300;
+constexpr double kArrowLength = 10;
+// dot's time grows quickly with edges: beyond this many, the busiest edges
+// are drawn and the caption says how many links the rest carry.
+constexpr size_t kEdgeCap = 80;
+
+struct Colours
+{
+    QColor background, fill, border, text, muted, selected;
+};
+
+Colours colours(bool dark)
+{
+    if (dark)
+        return {QColor(0x1f, 0x1f, 0x23), QColor(0x2c, 0x2c, 0x33), QColor(0x5c, 0x5c, 0x68),
+                QColor(0xec, 0xec, 0xf0), QColor(0xa8, 0xa8, 0xb4), QColor(0x8a, 0xb4, 0xff)};
+    return {QColor(Qt::white), QColor(0xf7, 0xf7, 0xf9), QColor(0x9a, 0x9a, 0xa5),
+            QColor(0x1d, 0x1d, 0x22), QColor(0x5a, 0x5a, 0x66), QColor(0x1f, 0x5f, 0xd1)};
+}
+
+QString linkCount(uint32_t n)
+{
+    return n == 1 ? QStringLiteral("1 link") : QStringLiteral("%L1 links").arg(n);
+}
+
+QString percent(double share)
+{
+    return QStringLiteral("%1%").arg(int(std::lround(share * 100)));
+}
+
+// Keeps the `cap` busiest edges with a target group and the nodes they touch.
+LinkMap capped(LinkMap map, size_t cap, uint64_t &hiddenLinks, size_t &hiddenEdges)
+{
+    hiddenLinks = 0;
+    hiddenEdges = 0;
+    if (map.edges.size() <= cap)
+        return map;
+    std::vector<size_t> order(map.edges.size());
+    std::iota(order.begin(), order.end(), 0);
+    // Links without a target have no lag to show and, when every group has a
+    // few, would take the whole budget: they go first, into the caption's count.
+    auto missing = [&](size_t e) { return map.nodes[map.edges[e].from].kind == LinkMapNode::Kind::NotLoaded; };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        if (missing(a) != missing(b))
+            return missing(b);
+        return map.edges[a].linkCount() > map.edges[b].linkCount();
+    });
+    std::vector<char> keep(map.edges.size(), 0);
+    for (size_t i = 0; i < cap; ++i)
+        keep[order[i]] = 1;
+    std::vector<uint32_t> nodeIndex(map.nodes.size(), kNone);
+    LinkMap out;
+    out.grouping = map.grouping;
+    out.links = map.links;
+    out.resolved = map.resolved;
+    out.unresolved = map.unresolved;
+    out.dropped = map.dropped;
+    for (size_t i = 0; i < map.edges.size(); ++i) {
+        if (!keep[i]) {
+            hiddenLinks += map.edges[i].linkCount();
+            ++hiddenEdges;
+            continue;
+        }
+        for (uint32_t n : {map.edges[i].from, map.edges[i].to})
+            if (nodeIndex[n] == kNone)
+                nodeIndex[n] = 0;
+    }
+    for (size_t n = 0; n < map.nodes.size(); ++n) {
+        if (nodeIndex[n] == kNone)
+            continue;
+        nodeIndex[n] = uint32_t(out.nodes.size());
+        out.nodes.push_back(std::move(map.nodes[n]));
+    }
+    for (size_t i = 0; i < map.edges.size(); ++i) {
+        if (!keep[i])
+            continue;
+        LinkMapEdge e = std::move(map.edges[i]);
+        e.from = nodeIndex[e.from];
+        e.to = nodeIndex[e.to];
+        out.edges.push_back(std::move(e));
+    }
+    return out;
+}
+
+} // namespace
+
+QColor LinkMapPicture::lagColor(int64_t p50, bool hasLag, bool dark)
+{
+    if (!hasLag)
+        return dark ? QColor(0x80, 0x80, 0x8c) : QColor(0x9a, 0x9a, 0xa5);
+    // log10 of the lag in ms, -0 at 1 ms and below, 1 at 10 s and above... as a 0..1 fraction.
+    const double msLag = std::max(double(p50) / 1e6, 1.0);
+    const double t = std::clamp(std::log10(msLag) / 4.0, 0.0, 1.0);
+    // Hue from green (120) through amber (40) to red (0).
+    const double hue = 120.0 * (1.0 - t);
+    return QColor::fromHslF(float(hue / 360.0), 0.70f, dark ? 0.58f : 0.42f);
+}
+
+double LinkMapPicture::edgeWidth(uint32_t links, uint32_t maxLinks)
+{
+    if (maxLinks <= 1)
+        return 1.5;
+    return 1.2 + 6.8 * std::log1p(double(links)) / std::log1p(double(maxLinks));
+}
+
+LinkMapPicture::LinkMapPicture(const Model &model, LinkMap map, bool dark)
+    : m_dark(dark)
+{
+    uint64_t hiddenLinks = 0;
+    size_t hiddenEdges = 0;
+    m_map = capped(std::move(map), kEdgeCap, hiddenLinks, hiddenEdges);
+    (void)model;
+
+    m_titleFont = QGuiApplication::font();
+    m_titleFont.setPixelSize(12);
+    m_titleFont.setBold(true);
+    m_textFont = QGuiApplication::font();
+    m_textFont.setPixelSize(11);
+    m_labelFont = QGuiApplication::font();
+    m_labelFont.setPixelSize(10);
+    const QFontMetricsF titleMetrics(m_titleFont), textMetrics(m_textFont);
+
+    // What each node is at either end: links out of it as a target, into it as linking spans.
+    std::vector<uint64_t> asTarget(m_map.nodes.size(), 0), asLinking(m_map.nodes.size(), 0);
+    for (const LinkMapEdge &e : m_map.edges) {
+        asTarget[e.from] += e.linkCount();
+        asLinking[e.to] += e.linkCount();
+    }
+
+    m_nodes.resize(m_map.nodes.size());
+    for (size_t i = 0; i < m_map.nodes.size(); ++i) {
+        const LinkMapNode &node = m_map.nodes[i];
+        NodeText &text = m_nodes[i];
+        switch (node.kind) {
+        case LinkMapNode::Kind::Service:
+            text.title = display::fromStd(node.label);
+            text.colour = serviceColor(model.str(node.service));
+            break;
+        case LinkMapNode::Kind::Operation:
+            text.title = display::fromStd(model.str(node.name));
+            if (text.title.isEmpty())
+                text.title = QStringLiteral("(unnamed)");
+            text.subtitle = display::fromStd(model.str(node.service));
+            text.colour = serviceColor(model.str(node.service));
+            break;
+        case LinkMapNode::Kind::Destination:
+            text.title = display::fromStd(node.label);
+            text.subtitle = QStringLiteral("destination");
+            text.colour = linkColor(dark);
+            break;
+        case LinkMapNode::Kind::NotLoaded:
+            text.title = QStringLiteral("not loaded");
+            text.subtitle = QStringLiteral("targets missing or dropped");
+            text.colour = lagColor(0, false, dark);
+            break;
+        }
+        text.id = QStringLiteral("g%1").arg(i);
+        text.toolTip = QStringLiteral("<b>%1</b>%2<br>targets of %L3 links · linking in %L4 links")
+                           .arg(text.title.toHtmlEscaped(),
+                                text.subtitle.isEmpty() ? QString() : QStringLiteral("<br>") + text.subtitle.toHtmlEscaped())
+                           .arg(asTarget[i])
+                           .arg(asLinking[i]);
+        const double w = std::max(titleMetrics.horizontalAdvance(text.title), textMetrics.horizontalAdvance(text.subtitle));
+        text.width = std::ceil(std::clamp(w + 2 * kPadding + kColourBar, kMinNodeWidth, kMaxNodeWidth));
+        text.height = std::ceil(titleMetrics.height() + (text.subtitle.isEmpty() ? 0 : textMetrics.height()) + 2 * kPadding);
+    }
+
+    uint32_t maxLinks = 1;
+    for (const LinkMapEdge &e : m_map.edges)
+        maxLinks = std::max(maxLinks, e.linkCount());
+    m_edges.resize(m_map.edges.size());
+    for (size_t i = 0; i < m_map.edges.size(); ++i) {
+        const LinkMapEdge &e = m_map.edges[i];
+        EdgeText &text = m_edges[i];
+        const bool hasLag = e.lag.count > 0;
+        text.colour = lagColor(e.lag.p50, hasLag, dark);
+        text.width = edgeWidth(e.linkCount(), maxLinks);
+        text.dashed = !hasLag;
+        text.label = linkCount(e.linkCount());
+        if (hasLag)
+            text.label += QStringLiteral(" · p50 ") + display::lag(e.lag.p50);
+        if (e.effectTracesWithErrors)
+            text.label += QStringLiteral(" · ") + percent(e.errorShare()) + QStringLiteral(" err");
+        QString tip = QStringLiteral("<b>%1 → %2</b><br>%3 · traces %L4 → %L5")
+                          .arg(m_nodes[e.from].title.toHtmlEscaped(), m_nodes[e.to].title.toHtmlEscaped(),
+                               linkCount(e.linkCount()))
+                          .arg(e.causeTraces)
+                          .arg(e.effectTraces);
+        if (hasLag)
+            tip += QStringLiteral("<br>lag min %1 · p50 %2 · p95 %3 · p99 %4 · max %5")
+                       .arg(display::lag(e.lag.min), display::lag(e.lag.p50), display::lag(e.lag.p95),
+                            display::lag(e.lag.p99), display::lag(e.lag.max));
+        tip += QStringLiteral("<br>downstream traces with errors: %L1 of %L2 (%3)")
+                   .arg(e.effectTracesWithErrors)
+                   .arg(e.effectTraces)
+                   .arg(percent(e.errorShare()));
+        if (e.unresolved || e.dropped)
+            tip += QStringLiteral("<br>%L1 links to spans not loaded · %L2 dropped by the sender").arg(e.unresolved).arg(e.dropped);
+        tip += QStringLiteral("<br>Click to list its links, slowest first.");
+        text.toolTip = tip;
+    }
+
+    m_caption = QStringLiteral("Link map by %1 · %L2 links · %L3 to spans not loaded · %L4 dropped · "
+                               "width: links · colour: median lag")
+                    .arg(QString::fromLatin1(linkMapGroupingName(m_map.grouping)))
+                    .arg(m_map.links)
+                    .arg(m_map.unresolved)
+                    .arg(m_map.dropped);
+    if (hiddenEdges)
+        m_caption += QStringLiteral(" · the %L1 busiest edges shown; %L2 more carry %L3 links (see causeway linkmap)")
+                         .arg(m_map.edges.size())
+                         .arg(hiddenEdges)
+                         .arg(hiddenLinks);
+}
+
+LayoutRequest LinkMapPicture::layoutRequest() const
+{
+    LayoutRequest request;
+    request.labelFontSize = m_labelFont.pixelSize();
+    request.rankSeparation = 90;
+    request.nodeSeparation = 24;
+    for (const NodeText &n : m_nodes)
+        request.nodes.push_back({n.id.toStdString(), QString(n.title + QLatin1Char('\n') + n.subtitle).toStdString(), n.width,
+                                 n.height});
+    for (size_t i = 0; i < m_edges.size(); ++i)
+        request.edges.push_back({m_map.edges[i].from, m_map.edges[i].to, m_edges[i].label.toStdString()});
+    return request;
+}
+
+void LinkMapPicture::setLayout(const LayoutResult &layout)
+{
+    const QFontMetricsF textMetrics(m_textFont), labelMetrics(m_labelFont);
+    // Room above for the caption and the legend.
+    const QPointF origin(kMargin, kMargin + 2 * textMetrics.height() + 16);
+    auto at = [&](LayoutPoint p) { return QPointF(p.x, p.y) + origin; };
+    QRectF bounds(origin, QSizeF(layout.width, layout.height));
+    bounds |= QRectF(kMargin, kMargin, textMetrics.horizontalAdvance(m_caption), 1);
+    bounds |= QRectF(kMargin, kMargin, 460, 1); // the legend
+
+    m_nodeRects.assign(m_nodes.size(), QRectF());
+    for (size_t i = 0; i < m_nodes.size() && i < layout.nodes.size(); ++i) {
+        const LayoutBox &b = layout.nodes[i];
+        m_nodeRects[i] = QRectF(b.x, b.y, b.width, b.height).translated(origin);
+        bounds |= m_nodeRects[i];
+    }
+    m_edgePaths.assign(m_edges.size(), QPainterPath());
+    m_edgeHitPaths.assign(m_edges.size(), QPainterPath());
+    m_arrows.assign(m_edges.size(), QPolygonF());
+    m_labelRects.assign(m_edges.size(), QRectF());
+    m_edgeBounds.assign(m_edges.size(), QRectF());
+    for (size_t i = 0; i < m_edges.size() && i < layout.edges.size(); ++i) {
+        const LayoutEdgePath &e = layout.edges[i];
+        if (e.points.empty())
+            continue;
+        QPainterPath path(at(e.points[0]));
+        for (size_t k = 1; k + 2 < e.points.size(); k += 3)
+            path.cubicTo(at(e.points[k]), at(e.points[k + 1]), at(e.points[k + 2]));
+        const double arrow = kArrowLength + m_edges[i].width;
+        if (e.hasArrow) {
+            const QPointF tip = at(e.arrowTip), base = path.currentPosition();
+            QPointF dir = tip - base;
+            double len = std::hypot(dir.x(), dir.y());
+            if (len < 0.5) {
+                dir = path.pointAtPercent(1) - path.pointAtPercent(0.95);
+                len = std::max(std::hypot(dir.x(), dir.y()), 1e-6);
+            }
+            const QPointF u = dir / len, normal(-u.y(), u.x());
+            const QPointF back = tip - u * arrow;
+            const double half = 3.5 + m_edges[i].width / 2;
+            m_arrows[i] = QPolygonF({tip, back + normal * half, back - normal * half});
+        }
+        QPainterPathStroker stroker;
+        stroker.setWidth(std::max(9.0, m_edges[i].width + 6));
+        stroker.setCapStyle(Qt::RoundCap);
+        QPainterPath hit = stroker.createStroke(path);
+        if (!m_arrows[i].isEmpty())
+            hit.addPolygon(m_arrows[i]);
+        m_edgePaths[i] = path;
+        m_edgeHitPaths[i] = hit;
+        m_edgeBounds[i] = hit.boundingRect();
+        bounds |= m_edgeBounds[i];
+        const QPointF centre = e.hasLabel ? at(e.labelCentre) : path.pointAtPercent(0.5);
+        const QSizeF textSize(labelMetrics.horizontalAdvance(m_edges[i].label) + 6, labelMetrics.height() + 2);
+        m_labelRects[i] = QRectF(centre - QPointF(textSize.width() / 2, textSize.height() / 2), textSize);
+        bounds |= m_labelRects[i];
+    }
+    const QPointF shift(std::max(0.0, kMargin - bounds.left()), std::max(0.0, kMargin - bounds.top()));
+    if (!shift.isNull()) {
+        for (auto &r : m_nodeRects)
+            r.translate(shift);
+        for (size_t i = 0; i < m_edges.size(); ++i) {
+            m_edgePaths[i].translate(shift);
+            m_edgeHitPaths[i].translate(shift);
+            m_arrows[i].translate(shift);
+            m_labelRects[i].translate(shift);
+            m_edgeBounds[i].translate(shift);
+        }
+        bounds.translate(shift);
+    }
+    m_size = QSizeF(std::ceil(bounds.right() + kMargin), std::ceil(bounds.bottom() + kMargin));
+    m_laidOut = true;
+}
+
+void LinkMapPicture::paint(QPainter &painter, const QRectF &exposed) const
+{
+    const Colours c = colours(m_dark);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    const QRectF all(QPointF(0, 0), m_size);
+    painter.fillRect(exposed.isEmpty() ? all : exposed & all, c.background);
+    paintLegend(painter);
+    if (m_laidOut) {
+        auto visible = [&](const QRectF &r) { return exposed.isEmpty() || exposed.intersects(r); };
+        // The selected edge last, on top.
+        for (size_t i = 0; i < m_edges.size(); ++i)
+            if (int(i) != m_selectedEdge && (visible(m_edgeBounds[i]) || visible(m_labelRects[i])))
+                paintEdge(painter, i);
+        if (m_selectedEdge >= 0 && size_t(m_selectedEdge) < m_edges.size())
+            paintEdge(painter, size_t(m_selectedEdge));
+        for (size_t i = 0; i < m_nodes.size(); ++i)
+            if (visible(m_nodeRects[i].adjusted(-4, -4, 4, 4)))
+                paintNode(painter, i);
+    }
+    painter.restore();
+}
+
+void LinkMapPicture::paintLegend(QPainter &painter) const
+{
+    const Colours c = colours(m_dark);
+    const QFontMetricsF metrics(m_textFont);
+    painter.setFont(m_textFont);
+    painter.setPen(c.muted);
+    const double h = metrics.height();
+    painter.drawText(QRectF(kMargin, kMargin - 8, std::max(10.0, m_size.width() - 2 * kMargin), h), Qt::AlignLeft | Qt::AlignVCenter,
+                     m_caption);
+    // Lag scale: swatches at 1 ms, 10 ms, 100 ms, 1 s, 10 s.
+    double x = kMargin;
+    const double y = kMargin - 8 + h + 6;
+    painter.drawText(QRectF(x, y, 90, h), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("median lag:"));
+    x += metrics.horizontalAdvance(QStringLiteral("median lag:")) + 8;
+    const std::pair<int64_t, const char *> stops[] = {
+        {1'000'000, "≤ 1 ms"}, {10'000'000, "10 ms"}, {100'000'000, "100 ms"}, {1'000'000'000, "1 s"}, {10'000'000'000, "≥ 10 s"}};
+    for (const auto &[lag, text] : stops) {
+        painter.setPen(QPen(lagColor(lag, true, m_dark), 4, Qt::SolidLine, Qt::RoundCap));
+        painter.drawLine(QPointF(x, y + h / 2), QPointF(x + 22, y + h / 2));
+        x += 28;
+        painter.setPen(c.muted);
+        const QString label = QString::fromUtf8(text);
+        painter.drawText(QRectF(x, y, 80, h), Qt::AlignLeft | Qt::AlignVCenter, label);
+        x += metrics.horizontalAdvance(label) + 12;
+    }
+    QPen none(lagColor(0, false, m_dark), 2, Qt::DashLine);
+    painter.setPen(none);
+    painter.drawLine(QPointF(x, y + h / 2), QPointF(x + 22, y + h / 2));
+    x += 28;
+    painter.setPen(c.muted);
+    painter.drawText(QRectF(x, y, 120, h), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("no lag (not loaded)"));
+}
+
+void LinkMapPicture::paintEdge(QPainter &painter, size_t i) const
+{
+    const Colours c = colours(m_dark);
+    const EdgeText &text = m_edges[i];
+    const bool selected = int(i) == m_selectedEdge, hovered = int(i) == m_hoveredEdge;
+    if (selected) {
+        // A halo in the selection colour under the edge.
+        painter.setPen(QPen(c.selected, text.width + 5, Qt::SolidLine, Qt::RoundCap));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPath(m_edgePaths[i]);
+    }
+    QColor colour = text.colour;
+    if (hovered)
+        colour = m_dark ? colour.lighter(125) : colour.darker(125);
+    painter.setPen(QPen(colour, text.width, text.dashed ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawPath(m_edgePaths[i]);
+    if (!m_arrows[i].isEmpty()) {
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(colour);
+        painter.drawPolygon(m_arrows[i]);
+    }
+    QColor backing = c.background;
+    backing.setAlpha(220);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(backing);
+    painter.drawRoundedRect(m_labelRects[i], 3, 3);
+    QFont font = m_labelFont;
+    font.setBold(selected || hovered);
+    painter.setFont(font);
+    painter.setPen(selected ? c.selected : c.text);
+    painter.drawText(m_labelRects[i], Qt::AlignCenter, text.label);
+}
+
+void LinkMapPicture::paintNode(QPainter &painter, size_t i) const
+{
+    const Colours c = colours(m_dark);
+    const NodeText &text = m_nodes[i];
+    const LinkMapNode::Kind kind = m_map.nodes[i].kind;
+    const QRectF rect = m_nodeRects[i];
+    QPen border(c.border, 1);
+    if (kind == LinkMapNode::Kind::NotLoaded)
+        border.setStyle(Qt::DashLine);
+    painter.setPen(border);
+    painter.setBrush(c.fill);
+    // Destinations (queues, topics) are pills; groups of spans are boxes.
+    const double radius = kind == LinkMapNode::Kind::Destination ? rect.height() / 2 : 4;
+    painter.drawRoundedRect(rect, radius, radius);
+    if (kind != LinkMapNode::Kind::Destination) {
+        QPainterPath box;
+        box.addRoundedRect(rect.adjusted(1, 1, -1, -1), 3, 3);
+        QPainterPath strip;
+        strip.addRect(QRectF(rect.left(), rect.top(), kColourBar + 1, rect.height()));
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(text.colour);
+        painter.drawPath(box.intersected(strip));
+    }
+    const QFontMetricsF titleMetrics(m_titleFont), textMetrics(m_textFont);
+    const double inset = kind == LinkMapNode::Kind::Destination ? rect.height() / 2 : kColourBar + kPadding;
+    const double left = rect.left() + inset, right = rect.right() - (kind == LinkMapNode::Kind::Destination ? inset : kPadding);
+    double y = rect.top() + kPadding;
+    painter.setFont(m_titleFont);
+    painter.setPen(c.text);
+    painter.drawText(QRectF(left, y, right - left, titleMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                     titleMetrics.elidedText(text.title, Qt::ElideMiddle, right - left));
+    y += titleMetrics.height();
+    if (!text.subtitle.isEmpty()) {
+        painter.setFont(m_textFont);
+        painter.setPen(c.muted);
+        painter.drawText(QRectF(left, y, right - left, textMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         textMetrics.elidedText(text.subtitle, Qt::ElideRight, right - left));
+    }
+}
+
+int LinkMapPicture::nodeAt(QPointF pos) const
+{
+    for (size_t i = m_nodeRects.size(); i-- > 0;)
+        if (m_nodeRects[i].contains(pos))
+            return int(i);
+    return -1;
+}
+
+int LinkMapPicture::edgeAt(QPointF pos) const
+{
+    int best = -1;
+    for (size_t i = 0; i < m_edgeHitPaths.size(); ++i) {
+        if (m_labelRects[i].contains(pos))
+            best = int(i);
+        else if (m_edgeBounds[i].contains(pos) && m_edgeHitPaths[i].contains(pos))
+            best = int(i);
+    }
+    return best;
+}
+
+QRectF LinkMapPicture::nodeRect(int node) const
+{
+    return node >= 0 && size_t(node) < m_nodeRects.size() ? m_nodeRects[size_t(node)] : QRectF();
+}
+
+QPointF LinkMapPicture::edgeMidpoint(int edge) const
+{
+    if (edge < 0 || size_t(edge) >= m_edgePaths.size() || m_edgePaths[size_t(edge)].isEmpty())
+        return {};
+    return m_edgePaths[size_t(edge)].pointAtPercent(0.5);
+}
+
+QString LinkMapPicture::edgeLabel(int edge) const
+{
+    return edge >= 0 && size_t(edge) < m_edges.size() ? m_edges[size_t(edge)].label : QString();
+}
+
+QString LinkMapPicture::edgeToolTip(int edge) const
+{
+    return edge >= 0 && size_t(edge) < m_edges.size() ? m_edges[size_t(edge)].toolTip : QString();
+}
+
+QString LinkMapPicture::nodeToolTip(int node) const
+{
+    return node >= 0 && size_t(node) < m_nodes.size() ? m_nodes[size_t(node)].toolTip : QString();
+}
+
+std::shared_ptr<LinkMapPicture> buildLinkMapPicture(const Model &model, LinkMapGrouping grouping, bool dark, QString *error)
+{
+    LinkMap map = buildLinkMap(model, grouping);
+    if (map.edges.empty()) {
+        if (error)
+            *error = QStringLiteral("the loaded traces have no span links");
+        return nullptr;
+    }
+    return std::make_shared<LinkMapPicture>(model, std::move(map), dark);
+}
+
+std::optional<Drawing> linkMapDrawing(const Model &model, LinkMapGrouping grouping, bool dark, QString *error)
+{
+    std::shared_ptr<LinkMapPicture> picture = buildLinkMapPicture(model, grouping, dark, error);
+    if (!picture)
+        return std::nullopt;
+    const LayoutResult layout = layoutGraph(picture->layoutRequest());
+    if (!layout.ok) {
+        if (error)
+            *error = QString::fromStdString(layout.error);
+        return std::nullopt;
+    }
+    picture->setLayout(layout);
+    Drawing drawing;
+    drawing.size = picture->size();
+    drawing.paint = [picture](QPainter &painter) { picture->paint(painter); };
+    return drawing;
+}
+
+} // namespace causeway::ui

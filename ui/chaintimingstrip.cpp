@@ -215,8 +215,11 @@ void ChainTimingStrip::recompute()
     if (model && m_session->focusTrace() < model->traces.size())
         m_timing = chainTiming(*model, {m_session->focusTrace(), kNone}, {m_direction});
     if (m_timing.hops.size() < 2) {
-        m_summary->setText(model && m_session->focusTrace() < model->traces.size() ? tr("the focus trace has no linked traces")
-                                                                                  : QString());
+        // Name the direction: a batch with many traces upstream has none downstream.
+        const QString none = m_direction == Direction::Downstream ? tr("no linked traces downstream of the focus trace")
+            : m_direction == Direction::Upstream                   ? tr("no linked traces upstream of the focus trace")
+                                                                   : tr("the focus trace has no linked traces");
+        m_summary->setText(model && m_session->focusTrace() < model->traces.size() ? none : QString());
     } else {
         m_summary->setText(tr("%1 from the first span to the last · %2 inside traces · %3 between them · %L4 traces")
                                .arg(display::duration(m_timing.elapsed()), display::duration(m_timing.inside),

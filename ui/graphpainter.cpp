@@ -8,7 +8,6 @@
 #include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QPainter>
-#include <QPainterPathStroker>
 
 #include <algorithm>
 #include <cmath>
@@ -272,77 +271,13 @@ LayoutRequest GraphPicture::layoutRequest() const
 void GraphPicture::setLayout(const LayoutResult &layout)
 {
     const double captionHeight = m_caption.isEmpty() ? 0 : QFontMetricsF(m_textFont).height() + 8;
-    m_origin = QPointF(kMargin, kMargin + captionHeight);
-    auto at = [&](LayoutPoint p) { return QPointF(p.x, p.y) + m_origin; };
-
-    QRectF bounds(m_origin, QSizeF(layout.width, layout.height));
-    m_nodeRects.assign(m_nodes.size(), QRectF());
-    for (size_t i = 0; i < m_nodes.size() && i < layout.nodes.size(); ++i) {
-        const LayoutBox &b = layout.nodes[i];
-        m_nodeRects[i] = QRectF(b.x, b.y, b.width, b.height).translated(m_origin);
-        bounds |= m_nodeRects[i];
-    }
-
-    const QFontMetricsF labelMetrics(m_labelFont);
-    QPainterPathStroker stroker;
-    stroker.setWidth(kHitWidth);
-    stroker.setCapStyle(Qt::RoundCap);
-    m_edgePaths.assign(m_edges.size(), QPainterPath());
-    m_edgeHitPaths.assign(m_edges.size(), QPainterPath());
-    m_arrows.assign(m_edges.size(), QPolygonF());
-    m_labelRects.assign(m_edges.size(), QRectF());
-    m_edgeBounds.assign(m_edges.size(), QRectF());
-    for (size_t i = 0; i < m_edges.size() && i < layout.edges.size(); ++i) {
-        const LayoutEdgePath &e = layout.edges[i];
-        if (e.points.empty())
-            continue;
-        QPainterPath path(at(e.points[0]));
-        for (size_t k = 1; k + 2 < e.points.size(); k += 3)
-            path.cubicTo(at(e.points[k]), at(e.points[k + 1]), at(e.points[k + 2]));
-        if (e.hasArrow) {
-            // The curve ends at the arrow's base; draw our own head to the tip.
-            const QPointF tip = at(e.arrowTip), base = path.currentPosition();
-            QPointF dir = tip - base;
-            double len = std::hypot(dir.x(), dir.y());
-            if (len < 0.5) {
-                dir = path.pointAtPercent(1) - path.pointAtPercent(0.95);
-                len = std::max(std::hypot(dir.x(), dir.y()), 1e-6);
-            }
-            const QPointF u = dir / len, normal(-u.y(), u.x());
-            const QPointF back = tip - u * kArrowLength;
-            m_arrows[i] = QPolygonF({tip, back + normal * 4, back - normal * 4});
-        }
-        QPainterPath hit = stroker.createStroke(path);
-        if (!m_arrows[i].isEmpty())
-            hit.addPolygon(m_arrows[i]);
-        m_edgePaths[i] = path;
-        m_edgeHitPaths[i] = hit;
-        m_edgeBounds[i] = hit.boundingRect();
-        bounds |= m_edgeBounds[i];
-
-        // Our font is not Graphviz's: centre our own text where it put the label.
-        const QPointF centre = e.hasLabel ? at(e.labelCentre) : path.pointAtPercent(0.5);
-        const QSizeF textSize(labelMetrics.horizontalAdvance(m_edges[i].label) + 6, labelMetrics.height() + 2);
-        m_labelRects[i] = QRectF(centre - QPointF(textSize.width() / 2, textSize.height() / 2), textSize);
-        bounds |= m_labelRects[i];
-    }
-
-    // Keep everything inside the picture even where our text is wider than Graphviz assumed.
-    const QPointF shift(std::max(0.0, kMargin - bounds.left()), std::max(0.0, m_origin.y() - bounds.top()));
-    if (!shift.isNull()) {
-        m_origin += shift;
-        for (auto &r : m_nodeRects)
-            r.translate(shift);
-        for (size_t i = 0; i < m_edges.size(); ++i) {
-            m_edgePaths[i].translate(shift);
-            m_edgeHitPaths[i].translate(shift);
-            m_arrows[i].translate(shift);
-            m_labelRects[i].translate(shift);
-            m_edgeBounds[i].translate(shift);
-        }
-        bounds.translate(shift);
-    }
-    m_size = QSizeF(std::ceil(bounds.right() + kMargin), std::ceil(bounds.bottom() + kMargin));
+    const QPointF origin(kMargin, kMargin + captionHeight);
+    std::vector<GraphGeometry::EdgeShape> shapes(m_edges.size());
+    for (size_t i = 0; i < m_edges.size(); ++i)
+        shapes[i] = {m_edges[i].label, kArrowLength, 4, kHitWidth};
+    m_geometry.build(layout, m_nodes.size(), shapes, m_labelFont, origin, QRectF(origin, QSizeF(layout.width, layout.height)),
+                     origin, kMargin);
+    m_size = m_geometry.size();
     m_laidOut = true;
 }
 
@@ -364,12 +299,11 @@ void GraphPicture::paint(QPainter &painter, const QRectF &exposed) const
         painter.restore();
         return;
     }
-    auto visible = [&](const QRectF &r) { return exposed.isEmpty() || exposed.intersects(r); };
     for (size_t i = 0; i < m_edges.size(); ++i)
-        if (visible(m_edgeBounds[i]) || visible(m_labelRects[i]))
+        if (m_geometry.edgeVisible(i, exposed))
             paintEdge(painter, i);
     for (size_t i = 0; i < m_nodes.size(); ++i) {
-        if (!visible(m_nodeRects[i].adjusted(-4, -4, 4, 4)))
+        if (!m_geometry.nodeVisible(i, exposed))
             continue;
         if (m_graph.nodes[i].expanded)
             paintBlock(painter, i, exposed);
@@ -387,23 +321,23 @@ void GraphPicture::paintEdge(QPainter &painter, size_t i) const
     QPen pen(link, hovered ? 2.6 : 1.5, Qt::DotLine, Qt::RoundCap);
     painter.setPen(pen);
     painter.setBrush(Qt::NoBrush);
-    painter.drawPath(m_edgePaths[i]);
-    if (!m_arrows[i].isEmpty()) {
+    painter.drawPath(m_geometry.edgePath(i));
+    if (!m_geometry.arrow(i).isEmpty()) {
         painter.setPen(Qt::NoPen);
         painter.setBrush(link);
-        painter.drawPolygon(m_arrows[i]);
+        painter.drawPolygon(m_geometry.arrow(i));
     }
     // A backing behind the label keeps it readable where it sits on a curve.
     QColor backing = c.background;
     backing.setAlpha(215);
     painter.setPen(Qt::NoPen);
     painter.setBrush(backing);
-    painter.drawRoundedRect(m_labelRects[i], 3, 3);
+    painter.drawRoundedRect(m_geometry.labelRect(i), 3, 3);
     QFont font = m_labelFont;
     font.setBold(hovered);
     painter.setFont(font);
     painter.setPen(hovered ? link : c.muted);
-    painter.drawText(m_labelRects[i], Qt::AlignCenter, m_edges[i].label);
+    painter.drawText(m_geometry.labelRect(i), Qt::AlignCenter, m_edges[i].label);
 }
 
 void GraphPicture::paintNode(QPainter &painter, size_t i) const
@@ -412,7 +346,7 @@ void GraphPicture::paintNode(QPainter &painter, size_t i) const
     const NodeText &text = m_nodes[i];
     const bool group = m_graph.nodes[i].isGroup();
     const bool centre = m_graph.centre == i;
-    QRectF rect = m_nodeRects[i];
+    QRectF rect = m_geometry.nodeRect(i);
 
     if (group) {
         // Cards stacked behind say "there are many of these".
@@ -487,7 +421,7 @@ QRectF GraphPicture::memberRect(int node, size_t member) const
     if (node < 0 || size_t(node) >= m_nodes.size() || member >= m_nodes[size_t(node)].cards.size())
         return {};
     const NodeText &text = m_nodes[size_t(node)];
-    const QRectF block = m_nodeRects[size_t(node)];
+    const QRectF block = m_geometry.nodeRect(size_t(node));
     const int row = int(member) / text.columns, column = int(member) % text.columns;
     return QRectF(block.left() + kColourBar + kCardGap + column * (kCardWidth + kCardGap),
                   block.top() + kBlockHeader + kCardGap + row * (kCardHeight + kCardGap), kCardWidth, kCardHeight);
@@ -497,7 +431,7 @@ QRectF GraphPicture::collapseButtonRect(int node) const
 {
     if (node < 0 || size_t(node) >= m_nodes.size() || !m_graph.nodes[size_t(node)].expanded)
         return {};
-    const QRectF block = m_nodeRects[size_t(node)];
+    const QRectF block = m_geometry.nodeRect(size_t(node));
     const double w = QFontMetricsF(m_textFont).horizontalAdvance(QStringLiteral("▴ Collapse")) + 16;
     return QRectF(block.right() - w - 4, block.top() + 3, w, kBlockHeader - 6);
 }
@@ -507,7 +441,7 @@ uint32_t GraphPicture::memberAt(int node, QPointF pos) const
     if (node < 0 || size_t(node) >= m_nodes.size() || !m_graph.nodes[size_t(node)].expanded)
         return kNone;
     const NodeText &text = m_nodes[size_t(node)];
-    const QRectF block = m_nodeRects[size_t(node)];
+    const QRectF block = m_geometry.nodeRect(size_t(node));
     const double x = pos.x() - (block.left() + kColourBar + kCardGap), y = pos.y() - (block.top() + kBlockHeader + kCardGap);
     if (x < 0 || y < 0)
         return kNone;
@@ -527,7 +461,7 @@ void GraphPicture::paintBlock(QPainter &painter, size_t i, const QRectF &exposed
 {
     const Colours c = colours(m_dark);
     const NodeText &text = m_nodes[i];
-    const QRectF rect = m_nodeRects[i];
+    const QRectF rect = m_geometry.nodeRect(i);
     painter.setPen(QPen(text.errors ? errorColor() : c.border, 1));
     painter.setBrush(c.fill.darker(m_dark ? 80 : 103));
     painter.drawRoundedRect(rect, 5, 5);
@@ -583,35 +517,22 @@ void GraphPicture::paintBlock(QPainter &painter, size_t i, const QRectF &exposed
 
 int GraphPicture::nodeAt(QPointF pos) const
 {
-    // Last painted is on top.
-    for (size_t i = m_nodeRects.size(); i-- > 0;)
-        if (m_nodeRects[i].contains(pos))
-            return int(i);
-    return -1;
+    return m_geometry.nodeAt(pos);
 }
 
 int GraphPicture::edgeAt(QPointF pos) const
 {
-    int best = -1;
-    for (size_t i = 0; i < m_edgeHitPaths.size(); ++i) {
-        if (m_edgeBounds[i].contains(pos) && m_edgeHitPaths[i].contains(pos))
-            best = int(i);
-        else if (m_labelRects[i].contains(pos))
-            best = int(i);
-    }
-    return best;
+    return m_geometry.edgeAt(pos);
 }
 
 QRectF GraphPicture::nodeRect(int node) const
 {
-    return node >= 0 && size_t(node) < m_nodeRects.size() ? m_nodeRects[size_t(node)] : QRectF();
+    return m_geometry.nodeRectOrEmpty(node);
 }
 
 QPointF GraphPicture::edgeMidpoint(int edge) const
 {
-    if (edge < 0 || size_t(edge) >= m_edgePaths.size() || m_edgePaths[size_t(edge)].isEmpty())
-        return {};
-    return m_edgePaths[size_t(edge)].pointAtPercent(0.5);
+    return m_geometry.edgeMidpoint(edge);
 }
 
 QString GraphPicture::memberToolTip(int node, QPointF pos) const

@@ -6,6 +6,7 @@
 #include "core/layout/graphlayout.h"
 #include "core/linkgraph.h"
 #include "ui/drawing.h"
+#include "ui/graphgeometry.h"
 
 #include <QColor>
 #include <QFont>
@@ -109,13 +110,7 @@ private:
 
     bool m_laidOut = false;
     QSizeF m_size;
-    QPointF m_origin;         // where layout coordinates start inside the picture
-    std::vector<QRectF> m_nodeRects;
-    std::vector<QPainterPath> m_edgePaths;
-    std::vector<QPainterPath> m_edgeHitPaths;
-    std::vector<QPolygonF> m_arrows;
-    std::vector<QRectF> m_labelRects;
-    std::vector<QRectF> m_edgeBounds;
+    GraphGeometry m_geometry;
     int m_hoveredEdge = -1;
 };
 

@@ -11,21 +11,16 @@
 #include <QWheelEvent>
 
 #include <algorithm>
-#include <cmath>
 
 namespace causeway::ui {
 
 namespace {
 
-constexpr double kMinZoom = 0.02;
-constexpr double kMaxZoom = 8;
 // Fit never goes past 100% (a two-node graph is not blown up) nor below the
 // zoom at which the node text is still readable; a graph too big for that is
 // shown around its centre trace instead.
 constexpr double kMaxFitZoom = 1.0;
 constexpr double kReadableTextPx = 8.5;
-constexpr double kZoomStep = 1.25;
-constexpr int kDragThreshold = 4;
 
 int strength(int placement)
 {
@@ -210,7 +205,7 @@ void GraphView::applyLayout(uint64_t generation, const std::shared_ptr<GraphPict
             if (nodes[i].trace == m_anchorTrace)
                 anchor = int(i);
         if (anchor >= 0)
-            m_offset = m_anchorWidgetPos - m_picture->nodeRect(anchor).center() * m_zoom;
+            m_view.place(m_view.zoom(), m_anchorWidgetPos, m_picture->nodeRect(anchor).center());
         else if (m_picture->centreNode() >= 0)
             centreOn(m_picture->nodeRect(m_picture->centreNode()).center());
         else
@@ -224,7 +219,7 @@ void GraphView::applyLayout(uint64_t generation, const std::shared_ptr<GraphPict
 
 double GraphView::minimumFitZoom() const
 {
-    return m_picture ? kReadableTextPx / m_picture->smallestTextPixels() : kMinZoom;
+    return m_picture ? kReadableTextPx / m_picture->smallestTextPixels() : ZoomPan::kMinZoom;
 }
 
 void GraphView::fit()
@@ -232,43 +227,33 @@ void GraphView::fit()
     if (!m_picture)
         return;
     const QSizeF picture = m_picture->size();
-    const double w = std::max(1, width() - 16), h = std::max(1, height() - 16);
-    const double whole = std::min(w / picture.width(), h / picture.height());
+    const double whole = m_view.wholeZoom(picture);
     const double readable = std::min(minimumFitZoom(), kMaxFitZoom);
-    m_zoom = std::clamp(whole, std::max(kMinZoom, readable), kMaxFitZoom);
+    const double zoom = std::clamp(whole, std::max(ZoomPan::kMinZoom, readable), kMaxFitZoom);
     if (whole >= readable || m_picture->centreNode() < 0) {
-        m_offset = QPointF(width() / 2.0, height() / 2.0) - QPointF(picture.width() / 2, picture.height() / 2) * m_zoom;
+        m_view.place(zoom, m_view.widgetCentre(), QPointF(picture.width() / 2, picture.height() / 2));
     } else {
         // Too big to show whole at a readable size: the centre trace, in the middle.
-        m_offset = QPointF(width() / 2.0, height() / 2.0) - m_picture->nodeRect(m_picture->centreNode()).center() * m_zoom;
+        m_view.place(zoom, m_view.widgetCentre(), m_picture->nodeRect(m_picture->centreNode()).center());
     }
-    m_autoFit = true;
+    m_view.setAutoFit(true);
     update();
 }
 
 void GraphView::zoomIn()
 {
-    zoomAt(kZoomStep, QPointF(width() / 2.0, height() / 2.0));
+    m_view.zoomIn();
 }
 
 void GraphView::zoomOut()
 {
-    zoomAt(1 / kZoomStep, QPointF(width() / 2.0, height() / 2.0));
-}
-
-void GraphView::zoomAt(double factor, QPointF widgetPos)
-{
-    const QPointF anchor = toPicture(widgetPos);
-    m_zoom = std::clamp(m_zoom * factor, kMinZoom, kMaxZoom);
-    m_offset = widgetPos - anchor * m_zoom;
-    m_autoFit = false;
-    update();
+    m_view.zoomOut();
 }
 
 void GraphView::centreOn(QPointF picturePos)
 {
-    m_offset = QPointF(width() / 2.0, height() / 2.0) - picturePos * m_zoom;
-    m_autoFit = false;
+    m_view.place(m_view.zoom(), m_view.widgetCentre(), picturePos);
+    m_view.setAutoFit(false);
     update();
 }
 
@@ -279,8 +264,8 @@ void GraphView::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), background);
     if (m_picture) {
         painter.save();
-        painter.translate(m_offset);
-        painter.scale(m_zoom, m_zoom);
+        painter.translate(m_view.offset());
+        painter.scale(m_view.zoom(), m_view.zoom());
         m_picture->paint(painter, QRectF(toPicture(QPointF(0, 0)), toPicture(QPointF(width(), height()))));
         painter.restore();
     }
@@ -305,46 +290,26 @@ void GraphView::paintEvent(QPaintEvent *)
 void GraphView::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    if (m_picture && m_autoFit)
+    if (m_picture && m_view.autoFit())
         fit();
 }
 
 void GraphView::wheelEvent(QWheelEvent *event)
 {
-    const double steps = event->angleDelta().y() / 120.0;
-    if (steps != 0)
-        zoomAt(std::pow(kZoomStep, steps), event->position());
-    event->accept();
+    m_view.wheel(event);
 }
 
 void GraphView::mousePressEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton) {
+    if (!m_view.press(event))
         QWidget::mousePressEvent(event);
-        return;
-    }
-    m_pressed = true;
-    m_dragging = false;
-    m_pressPos = m_lastDragPos = event->position();
-    event->accept();
 }
 
 void GraphView::mouseMoveEvent(QMouseEvent *event)
 {
     const QPointF pos = event->position();
-    if (m_pressed) {
-        if (!m_dragging && (pos - m_pressPos).manhattanLength() > kDragThreshold) {
-            m_dragging = true;
-            setCursor(Qt::ClosedHandCursor);
-        }
-        if (m_dragging) {
-            m_offset += pos - m_lastDragPos;
-            m_lastDragPos = pos;
-            m_autoFit = false;
-            update();
-        }
+    if (m_view.move(pos))
         return;
-    }
     if (!m_picture)
         return;
     const QPointF at = toPicture(pos);
@@ -362,13 +327,11 @@ void GraphView::mouseMoveEvent(QMouseEvent *event)
 
 void GraphView::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton || !m_pressed) {
+    bool click = false;
+    if (!m_view.release(event, &click)) {
         QWidget::mouseReleaseEvent(event);
         return;
     }
-    const bool click = !m_dragging;
-    m_pressed = m_dragging = false;
-    unsetCursor();
     if (!click || !m_picture)
         return;
     const int node = m_picture->nodeAt(toPicture(event->position()));
@@ -406,18 +369,8 @@ void GraphView::leaveEvent(QEvent *event)
 
 void GraphView::keyPressEvent(QKeyEvent *event)
 {
-    const bool ctrl = event->modifiers() & Qt::ControlModifier;
-    if ((event->key() == Qt::Key_F && !(event->modifiers() & ~Qt::KeypadModifier)) || (ctrl && event->key() == Qt::Key_0)) {
-        fit();
-    } else if (event->matches(QKeySequence::ZoomIn) || (ctrl && (event->key() == Qt::Key_Equal || event->key() == Qt::Key_Plus))) {
-        zoomIn();
-    } else if (event->matches(QKeySequence::ZoomOut) || (ctrl && event->key() == Qt::Key_Minus)) {
-        zoomOut();
-    } else {
+    if (!m_view.key(event, [this] { fit(); }))
         QWidget::keyPressEvent(event);
-        return;
-    }
-    event->accept();
 }
 
 bool GraphView::event(QEvent *event)

@@ -7,6 +7,7 @@
 // moved again) supersedes the one in flight.
 
 #include "ui/graphpainter.h"
+#include "ui/zoompan.h"
 
 #include <QPointF>
 #include <QWidget>
@@ -35,11 +36,11 @@ public:
     bool isLayingOut() const { return m_pendingGeneration != 0; }
     QString message() const { return m_message; }
 
-    double zoom() const { return m_zoom; }
+    double zoom() const { return m_view.zoom(); }
     // The least zoom Fit uses: the smallest node text stays readable.
     double minimumFitZoom() const;
-    QPointF toWidget(QPointF picturePos) const { return picturePos * m_zoom + m_offset; }
-    QPointF toPicture(QPointF widgetPos) const { return (widgetPos - m_offset) / m_zoom; }
+    QPointF toWidget(QPointF picturePos) const { return m_view.toWidget(picturePos); }
+    QPointF toPicture(QPointF widgetPos) const { return m_view.toPicture(widgetPos); }
 
 public slots:
     void fit();
@@ -74,7 +75,6 @@ private:
     void scheduleRelayout(Placement placement);
     void relayout(Placement placement);
     void applyLayout(uint64_t generation, const std::shared_ptr<GraphPicture> &picture, const LayoutResult &layout);
-    void zoomAt(double factor, QPointF widgetPos);
     void centreOn(QPointF picturePos);
 
     Session *m_session = nullptr;
@@ -85,7 +85,6 @@ private:
     bool m_relayoutScheduled = false;
     bool m_stale = false;         // a relayout is due but the view is hidden
     Placement m_scheduledPlacement = Placement::Fit;
-    bool m_autoFit = true;        // fitted and not zoomed or panned since: refit on resize
     QString m_message;            // shown instead of a picture: empty model, layout error
     uint32_t m_depth = 2;
     bool m_dark = false;
@@ -93,12 +92,7 @@ private:
     uint32_t m_anchorTrace = kNone; // KeepCentreNode: this trace stays where it was on screen
     QPointF m_anchorWidgetPos;
 
-    double m_zoom = 1;
-    QPointF m_offset;             // widget position of the picture's origin
-    QPointF m_pressPos;
-    QPointF m_lastDragPos;
-    bool m_pressed = false;
-    bool m_dragging = false;
+    ZoomPan m_view{this};
 };
 
 } // namespace causeway::ui

@@ -8,17 +8,12 @@
 #include <QWheelEvent>
 
 #include <algorithm>
-#include <cmath>
 
 namespace causeway::ui {
 
 namespace {
 
-constexpr double kMinZoom = 0.02;
-constexpr double kMaxZoom = 8;
 constexpr double kMaxFitZoom = 1.5;
-constexpr double kZoomStep = 1.25;
-constexpr int kDragThreshold = 4;
 
 } // namespace
 
@@ -59,19 +54,9 @@ void LinkMapCanvas::fit()
         return;
     }
     const QSizeF size = m_picture->size();
-    const double w = std::max(1, width() - 16), h = std::max(1, height() - 16);
-    m_zoom = std::clamp(std::min(w / size.width(), h / size.height()), kMinZoom, kMaxFitZoom);
-    m_offset = QPointF(width() / 2.0, height() / 2.0) - QPointF(size.width() / 2, size.height() / 2) * m_zoom;
-    m_autoFit = true;
-    update();
-}
-
-void LinkMapCanvas::zoomAt(double factor, QPointF widgetPos)
-{
-    const QPointF anchor = toPicture(widgetPos);
-    m_zoom = std::clamp(m_zoom * factor, kMinZoom, kMaxZoom);
-    m_offset = widgetPos - anchor * m_zoom;
-    m_autoFit = false;
+    m_view.place(std::clamp(m_view.wholeZoom(size), ZoomPan::kMinZoom, kMaxFitZoom), m_view.widgetCentre(),
+                 QPointF(size.width() / 2, size.height() / 2));
+    m_view.setAutoFit(true);
     update();
 }
 
@@ -82,8 +67,8 @@ void LinkMapCanvas::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), m_picture ? (m_picture->dark() ? QColor(0x1f, 0x1f, 0x23) : QColor(Qt::white)) : background);
     if (m_picture && m_picture->hasLayout()) {
         painter.save();
-        painter.translate(m_offset);
-        painter.scale(m_zoom, m_zoom);
+        painter.translate(m_view.offset());
+        painter.scale(m_view.zoom(), m_view.zoom());
         m_picture->paint(painter, QRectF(toPicture(QPointF(0, 0)), toPicture(QPointF(width(), height()))));
         painter.restore();
     }
@@ -96,46 +81,26 @@ void LinkMapCanvas::paintEvent(QPaintEvent *)
 void LinkMapCanvas::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    if (m_autoFit)
+    if (m_view.autoFit())
         fit();
 }
 
 void LinkMapCanvas::wheelEvent(QWheelEvent *event)
 {
-    const double steps = event->angleDelta().y() / 120.0;
-    if (steps != 0)
-        zoomAt(std::pow(kZoomStep, steps), event->position());
-    event->accept();
+    m_view.wheel(event);
 }
 
 void LinkMapCanvas::mousePressEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton) {
+    if (!m_view.press(event))
         QWidget::mousePressEvent(event);
-        return;
-    }
-    m_pressed = true;
-    m_dragging = false;
-    m_pressPos = m_lastDragPos = event->position();
-    event->accept();
 }
 
 void LinkMapCanvas::mouseMoveEvent(QMouseEvent *event)
 {
     const QPointF pos = event->position();
-    if (m_pressed) {
-        if (!m_dragging && (pos - m_pressPos).manhattanLength() > kDragThreshold) {
-            m_dragging = true;
-            setCursor(Qt::ClosedHandCursor);
-        }
-        if (m_dragging) {
-            m_offset += pos - m_lastDragPos;
-            m_lastDragPos = pos;
-            m_autoFit = false;
-            update();
-        }
+    if (m_view.move(pos))
         return;
-    }
     if (!m_picture || !m_picture->hasLayout())
         return;
     const QPointF at = toPicture(pos);
@@ -147,13 +112,11 @@ void LinkMapCanvas::mouseMoveEvent(QMouseEvent *event)
 
 void LinkMapCanvas::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton || !m_pressed) {
+    bool click = false;
+    if (!m_view.release(event, &click)) {
         QWidget::mouseReleaseEvent(event);
         return;
     }
-    const bool click = !m_dragging;
-    m_pressed = m_dragging = false;
-    unsetCursor();
     if (!click || !m_picture || !m_picture->hasLayout())
         return;
     const QPointF at = toPicture(event->position());
@@ -166,18 +129,8 @@ void LinkMapCanvas::mouseReleaseEvent(QMouseEvent *event)
 
 void LinkMapCanvas::keyPressEvent(QKeyEvent *event)
 {
-    const bool ctrl = event->modifiers() & Qt::ControlModifier;
-    if ((event->key() == Qt::Key_F && !(event->modifiers() & ~Qt::KeypadModifier)) || (ctrl && event->key() == Qt::Key_0))
-        fit();
-    else if (event->matches(QKeySequence::ZoomIn) || (ctrl && (event->key() == Qt::Key_Equal || event->key() == Qt::Key_Plus)))
-        zoomAt(kZoomStep, QPointF(width() / 2.0, height() / 2.0));
-    else if (event->matches(QKeySequence::ZoomOut) || (ctrl && event->key() == Qt::Key_Minus))
-        zoomAt(1 / kZoomStep, QPointF(width() / 2.0, height() / 2.0));
-    else {
+    if (!m_view.key(event, [this] { fit(); }))
         QWidget::keyPressEvent(event);
-        return;
-    }
-    event->accept();
 }
 
 bool LinkMapCanvas::event(QEvent *event)

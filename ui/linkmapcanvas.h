@@ -4,6 +4,7 @@
 // selects it.
 
 #include "ui/linkmappainter.h"
+#include "ui/zoompan.h"
 
 #include <QWidget>
 
@@ -22,8 +23,8 @@ public:
     void setMessage(const QString &message);
     void setSelectedEdge(int edge);
 
-    QPointF toWidget(QPointF picturePos) const { return picturePos * m_zoom + m_offset; }
-    QPointF toPicture(QPointF widgetPos) const { return (widgetPos - m_offset) / m_zoom; }
+    QPointF toWidget(QPointF picturePos) const { return m_view.toWidget(picturePos); }
+    QPointF toPicture(QPointF widgetPos) const { return m_view.toPicture(widgetPos); }
 
 public slots:
     void fit();
@@ -42,15 +43,9 @@ protected:
     bool event(QEvent *event) override;
 
 private:
-    void zoomAt(double factor, QPointF widgetPos);
-
     std::shared_ptr<LinkMapPicture> m_picture;
     QString m_message;
-    double m_zoom = 1;
-    QPointF m_offset;
-    bool m_autoFit = true;
-    bool m_pressed = false, m_dragging = false;
-    QPointF m_pressPos, m_lastDragPos;
+    ZoomPan m_view{this};
 };
 
 } // namespace causeway::ui

@@ -6,7 +6,6 @@
 #include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QPainter>
-#include <QPainterPathStroker>
 
 #include <algorithm>
 #include <cmath>
@@ -251,75 +250,20 @@ LayoutRequest LinkMapPicture::layoutRequest() const
 
 void LinkMapPicture::setLayout(const LayoutResult &layout)
 {
-    const QFontMetricsF textMetrics(m_textFont), labelMetrics(m_labelFont);
+    const QFontMetricsF textMetrics(m_textFont);
     // Room above for the caption and the legend.
     const QPointF origin(kMargin, kMargin + 2 * textMetrics.height() + 16);
-    auto at = [&](LayoutPoint p) { return QPointF(p.x, p.y) + origin; };
     QRectF bounds(origin, QSizeF(layout.width, layout.height));
     bounds |= QRectF(kMargin, kMargin, textMetrics.horizontalAdvance(m_caption), 1);
     bounds |= QRectF(kMargin, kMargin, 460, 1); // the legend
 
-    m_nodeRects.assign(m_nodes.size(), QRectF());
-    for (size_t i = 0; i < m_nodes.size() && i < layout.nodes.size(); ++i) {
-        const LayoutBox &b = layout.nodes[i];
-        m_nodeRects[i] = QRectF(b.x, b.y, b.width, b.height).translated(origin);
-        bounds |= m_nodeRects[i];
-    }
-    m_edgePaths.assign(m_edges.size(), QPainterPath());
-    m_edgeHitPaths.assign(m_edges.size(), QPainterPath());
-    m_arrows.assign(m_edges.size(), QPolygonF());
-    m_labelRects.assign(m_edges.size(), QRectF());
-    m_edgeBounds.assign(m_edges.size(), QRectF());
-    for (size_t i = 0; i < m_edges.size() && i < layout.edges.size(); ++i) {
-        const LayoutEdgePath &e = layout.edges[i];
-        if (e.points.empty())
-            continue;
-        QPainterPath path(at(e.points[0]));
-        for (size_t k = 1; k + 2 < e.points.size(); k += 3)
-            path.cubicTo(at(e.points[k]), at(e.points[k + 1]), at(e.points[k + 2]));
-        const double arrow = kArrowLength + m_edges[i].width;
-        if (e.hasArrow) {
-            const QPointF tip = at(e.arrowTip), base = path.currentPosition();
-            QPointF dir = tip - base;
-            double len = std::hypot(dir.x(), dir.y());
-            if (len < 0.5) {
-                dir = path.pointAtPercent(1) - path.pointAtPercent(0.95);
-                len = std::max(std::hypot(dir.x(), dir.y()), 1e-6);
-            }
-            const QPointF u = dir / len, normal(-u.y(), u.x());
-            const QPointF back = tip - u * arrow;
-            const double half = 3.5 + m_edges[i].width / 2;
-            m_arrows[i] = QPolygonF({tip, back + normal * half, back - normal * half});
-        }
-        QPainterPathStroker stroker;
-        stroker.setWidth(std::max(9.0, m_edges[i].width + 6));
-        stroker.setCapStyle(Qt::RoundCap);
-        QPainterPath hit = stroker.createStroke(path);
-        if (!m_arrows[i].isEmpty())
-            hit.addPolygon(m_arrows[i]);
-        m_edgePaths[i] = path;
-        m_edgeHitPaths[i] = hit;
-        m_edgeBounds[i] = hit.boundingRect();
-        bounds |= m_edgeBounds[i];
-        const QPointF centre = e.hasLabel ? at(e.labelCentre) : path.pointAtPercent(0.5);
-        const QSizeF textSize(labelMetrics.horizontalAdvance(m_edges[i].label) + 6, labelMetrics.height() + 2);
-        m_labelRects[i] = QRectF(centre - QPointF(textSize.width() / 2, textSize.height() / 2), textSize);
-        bounds |= m_labelRects[i];
-    }
-    const QPointF shift(std::max(0.0, kMargin - bounds.left()), std::max(0.0, kMargin - bounds.top()));
-    if (!shift.isNull()) {
-        for (auto &r : m_nodeRects)
-            r.translate(shift);
-        for (size_t i = 0; i < m_edges.size(); ++i) {
-            m_edgePaths[i].translate(shift);
-            m_edgeHitPaths[i].translate(shift);
-            m_arrows[i].translate(shift);
-            m_labelRects[i].translate(shift);
-            m_edgeBounds[i].translate(shift);
-        }
-        bounds.translate(shift);
-    }
-    m_size = QSizeF(std::ceil(bounds.right() + kMargin), std::ceil(bounds.bottom() + kMargin));
+    // Wider edges get bigger heads and are easier to hit.
+    std::vector<GraphGeometry::EdgeShape> shapes(m_edges.size());
+    for (size_t i = 0; i < m_edges.size(); ++i)
+        shapes[i] = {m_edges[i].label, kArrowLength + m_edges[i].width, 3.5 + m_edges[i].width / 2,
+                     std::max(9.0, m_edges[i].width + 6)};
+    m_geometry.build(layout, m_nodes.size(), shapes, m_labelFont, origin, bounds, QPointF(kMargin, kMargin), kMargin);
+    m_size = m_geometry.size();
     m_laidOut = true;
 }
 
@@ -333,15 +277,14 @@ void LinkMapPicture::paint(QPainter &painter, const QRectF &exposed) const
     painter.fillRect(exposed.isEmpty() ? all : exposed & all, c.background);
     paintLegend(painter);
     if (m_laidOut) {
-        auto visible = [&](const QRectF &r) { return exposed.isEmpty() || exposed.intersects(r); };
         // The selected edge last, on top.
         for (size_t i = 0; i < m_edges.size(); ++i)
-            if (int(i) != m_selectedEdge && (visible(m_edgeBounds[i]) || visible(m_labelRects[i])))
+            if (int(i) != m_selectedEdge && m_geometry.edgeVisible(i, exposed))
                 paintEdge(painter, i);
         if (m_selectedEdge >= 0 && size_t(m_selectedEdge) < m_edges.size())
             paintEdge(painter, size_t(m_selectedEdge));
         for (size_t i = 0; i < m_nodes.size(); ++i)
-            if (visible(m_nodeRects[i].adjusted(-4, -4, 4, 4)))
+            if (m_geometry.nodeVisible(i, exposed))
                 paintNode(painter, i);
     }
     painter.restore();
@@ -389,29 +332,29 @@ void LinkMapPicture::paintEdge(QPainter &painter, size_t i) const
         // A halo in the selection colour under the edge.
         painter.setPen(QPen(c.selected, text.width + 5, Qt::SolidLine, Qt::RoundCap));
         painter.setBrush(Qt::NoBrush);
-        painter.drawPath(m_edgePaths[i]);
+        painter.drawPath(m_geometry.edgePath(i));
     }
     QColor colour = text.colour;
     if (hovered)
         colour = m_dark ? colour.lighter(125) : colour.darker(125);
     painter.setPen(QPen(colour, text.width, text.dashed ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap));
     painter.setBrush(Qt::NoBrush);
-    painter.drawPath(m_edgePaths[i]);
-    if (!m_arrows[i].isEmpty()) {
+    painter.drawPath(m_geometry.edgePath(i));
+    if (!m_geometry.arrow(i).isEmpty()) {
         painter.setPen(Qt::NoPen);
         painter.setBrush(colour);
-        painter.drawPolygon(m_arrows[i]);
+        painter.drawPolygon(m_geometry.arrow(i));
     }
     QColor backing = c.background;
     backing.setAlpha(220);
     painter.setPen(Qt::NoPen);
     painter.setBrush(backing);
-    painter.drawRoundedRect(m_labelRects[i], 3, 3);
+    painter.drawRoundedRect(m_geometry.labelRect(i), 3, 3);
     QFont font = m_labelFont;
     font.setBold(selected || hovered);
     painter.setFont(font);
     painter.setPen(selected ? c.selected : c.text);
-    painter.drawText(m_labelRects[i], Qt::AlignCenter, text.label);
+    painter.drawText(m_geometry.labelRect(i), Qt::AlignCenter, text.label);
 }
 
 void LinkMapPicture::paintNode(QPainter &painter, size_t i) const
@@ -419,7 +362,7 @@ void LinkMapPicture::paintNode(QPainter &painter, size_t i) const
     const Colours c = colours(m_dark);
     const NodeText &text = m_nodes[i];
     const LinkMapNode::Kind kind = m_map.nodes[i].kind;
-    const QRectF rect = m_nodeRects[i];
+    const QRectF rect = m_geometry.nodeRect(i);
     QPen border(c.border, 1);
     if (kind == LinkMapNode::Kind::NotLoaded)
         border.setStyle(Qt::DashLine);
@@ -456,34 +399,22 @@ void LinkMapPicture::paintNode(QPainter &painter, size_t i) const
 
 int LinkMapPicture::nodeAt(QPointF pos) const
 {
-    for (size_t i = m_nodeRects.size(); i-- > 0;)
-        if (m_nodeRects[i].contains(pos))
-            return int(i);
-    return -1;
+    return m_geometry.nodeAt(pos);
 }
 
 int LinkMapPicture::edgeAt(QPointF pos) const
 {
-    int best = -1;
-    for (size_t i = 0; i < m_edgeHitPaths.size(); ++i) {
-        if (m_labelRects[i].contains(pos))
-            best = int(i);
-        else if (m_edgeBounds[i].contains(pos) && m_edgeHitPaths[i].contains(pos))
-            best = int(i);
-    }
-    return best;
+    return m_geometry.edgeAt(pos);
 }
 
 QRectF LinkMapPicture::nodeRect(int node) const
 {
-    return node >= 0 && size_t(node) < m_nodeRects.size() ? m_nodeRects[size_t(node)] : QRectF();
+    return m_geometry.nodeRectOrEmpty(node);
 }
 
 QPointF LinkMapPicture::edgeMidpoint(int edge) const
 {
-    if (edge < 0 || size_t(edge) >= m_edgePaths.size() || m_edgePaths[size_t(edge)].isEmpty())
-        return {};
-    return m_edgePaths[size_t(edge)].pointAtPercent(0.5);
+    return m_geometry.edgeMidpoint(edge);
 }
 
 QString LinkMapPicture::edgeLabel(int edge) const

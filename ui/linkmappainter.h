@@ -8,6 +8,7 @@
 #include "core/layout/graphlayout.h"
 #include "core/linkmap.h"
 #include "ui/drawing.h"
+#include "ui/graphgeometry.h"
 
 #include <QColor>
 #include <QFont>
@@ -85,10 +86,7 @@ private:
 
     bool m_laidOut = false;
     QSizeF m_size;
-    std::vector<QRectF> m_nodeRects;
-    std::vector<QPainterPath> m_edgePaths, m_edgeHitPaths;
-    std::vector<QPolygonF> m_arrows;
-    std::vector<QRectF> m_labelRects, m_edgeBounds;
+    GraphGeometry m_geometry;
     int m_hoveredEdge = -1;
     int m_selectedEdge = -1;
 };

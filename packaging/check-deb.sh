@@ -53,7 +53,7 @@ grep -q "causeway COMMAND --help" "$work/help.txt" || fail "causeway --help prin
 grep -Eq '"spans": *[1-9]' "$work/stats.json" || fail "stats on the installed sample: $(cat "$work/stats.json")"
 # The window comes up and stays up until it is told to stop.
 rc=0
-QT_QPA_PLATFORM=offscreen timeout 5 "$bin" "$share/causeway/samples/causeway-sample.jsonl" \
+XDG_CONFIG_HOME=$work/config QT_QPA_PLATFORM=offscreen timeout 5 "$bin" "$share/causeway/samples/causeway-sample.jsonl" \
     >"$work/gui.log" 2>&1 || rc=$?
 [ "$rc" -eq 124 ] || { cat "$work/gui.log" >&2; fail "the GUI exited $rc within 5 s"; }
 

@@ -181,9 +181,6 @@ private:
 
     void serve(int fd)
     {
-        const int now = ++m_concurrent;
-        for (int seen = m_maxConcurrent; now > seen && !m_maxConcurrent.compare_exchange_weak(seen, now);) {
-        }
         std::string in;
         char buf[4096];
         while (in.find("\r\n\r\n") == std::string::npos) {
@@ -233,12 +230,20 @@ private:
                 std::lock_guard lock(m_mutex);
                 m_requests.push_back(req);
             }
+            // In flight: from a whole request head received to the first byte
+            // of its answer. The client cannot have finished (and started
+            // another request) before that, so the count never runs ahead of
+            // the client's own, however late this thread is scheduled.
+            const int now = ++m_concurrent;
+            for (int seen = m_maxConcurrent; now > seen && !m_maxConcurrent.compare_exchange_weak(seen, now);) {
+            }
             const FakeReply reply = m_handler(req);
             if (reply.delayMs) {
                 // Sleep in slices so a client that gave up is noticed and the server can stop.
                 for (int waited = 0; waited < reply.delayMs && !m_stop; waited += 10)
                     std::this_thread::sleep_for(std::chrono::milliseconds(10));
             }
+            --m_concurrent;
             if (!reply.hangUp) {
                 std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " Status\r\nConnection: close\r\n";
                 for (const auto &[k, v] : reply.headers)
@@ -265,7 +270,6 @@ private:
         }
         ::shutdown(fd, SHUT_RDWR);
         ::close(fd);
-        --m_concurrent;
     }
 
     Handler m_handler;

@@ -308,8 +308,10 @@ private:
                 uint64_t v = ++maxId;
                 for (int k = 7; k >= 0; --k, v >>= 8)
                     fresh.bytes[size_t(k)] = uint8_t(v);
+                // Named, not captured: clang 14 cannot capture a structured binding.
+                const TraceId &traceId = trace;
                 diag(diag::ZipkinSharedSpan, m_offsets[s - first], [&] {
-                    return "server span " + trace.hex() + "/" + old.hex() + " shares its id with its client span; it is loaded as "
+                    return "server span " + traceId.hex() + "/" + old.hex() + " shares its id with its client span; it is loaded as "
                         + fresh.hex() + ", a child of the client span";
                 });
                 for (uint32_t i = uint32_t(first); i < n; ++i)

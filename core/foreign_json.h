@@ -192,6 +192,15 @@ protected:
         return true;
     }
 
+    // At the end of a read: what was added, in the order OTLP nests it (see
+    // ModelBuilder::groupSpansByScope). Scope indices change, so the scope
+    // cache is dropped.
+    void groupAsOtlp(size_t spansBefore, size_t scopesBefore)
+    {
+        m_build.groupSpansByScope(uint32_t(spansBefore), uint32_t(scopesBefore));
+        m_scopes.clear();
+    }
+
     // One scope per (resource, name, version), as the Collector groups ScopeSpans.
     uint32_t scopeFor(uint32_t resource, std::string_view name, std::string_view version)
     {

@@ -27,6 +27,7 @@ public:
     bool run(LoadError &error)
     {
         const size_t spansBefore = m_out.hot.size();
+        const size_t scopesBefore = m_out.scopes.size();
         const std::string_view text = m_walk.text();
         size_t pos = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
         pos = m_walk.ws(pos);
@@ -69,7 +70,7 @@ public:
             if (tail < text.size())
                 diag(diag::JsonTruncated, tail, [] { return std::string("unexpected data after the end of the document; ignored"); });
         }
-        m_build.groupSpansByScope(uint32_t(spansBefore));
+        groupAsOtlp(spansBefore, scopesBefore);
         if (nothingKept(error, spansBefore))
             return false;
         m_ctx.done(text.size());

@@ -122,13 +122,16 @@ public:
         return self;
     }
 
-    // Reorders spans [first, end) so those of one scope are together, in
-    // the order OTLP nests them (by resource, then scope), keeping their
-    // order within a scope. Readers of formats that interleave services
-    // (Jaeger, Zipkin) call it so that the OTLP written from the model loads
-    // back in the same order. Links keep pointing at their spans.
-    void groupSpansByScope(uint32_t first)
+    // Puts what a reader of a format that interleaves services (Jaeger,
+    // Zipkin) added in the order OTLP nests it, so that the OTLP written from
+    // the model loads back the same: scopes [firstScope, end) are renumbered
+    // by resource (keeping their order within a resource), and spans
+    // [first, end) are reordered so those of one scope are together, by
+    // resource, then scope, keeping their order within a scope. Links keep
+    // pointing at their spans.
+    void groupSpansByScope(uint32_t first, uint32_t firstScope)
     {
+        renumberScopesByResource(first, firstScope);
         const auto n = uint32_t(m_model.hot.size());
         if (n - first < 2)
             return;
@@ -175,6 +178,33 @@ public:
     }
 
 private:
+    // Scopes [firstScope, end) in resource order, stable; spans [first, end)
+    // follow their scope's new index.
+    void renumberScopesByResource(uint32_t first, uint32_t firstScope)
+    {
+        const auto count = uint32_t(m_model.scopes.size());
+        if (count - firstScope < 2)
+            return;
+        std::vector<uint32_t> order(count - firstScope);
+        for (uint32_t i = 0; i < order.size(); ++i)
+            order[i] = firstScope + i;
+        std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+            return m_model.scopes[a].resource < m_model.scopes[b].resource;
+        });
+        std::vector<uint32_t> newIndex(order.size());
+        std::vector<Scope> scopes(order.size());
+        for (uint32_t i = 0; i < order.size(); ++i) {
+            newIndex[order[i] - firstScope] = firstScope + i;
+            scopes[i] = m_model.scopes[order[i]];
+        }
+        std::copy(scopes.begin(), scopes.end(), m_model.scopes.begin() + firstScope);
+        for (uint32_t s = first; s < m_model.cold.size(); ++s) {
+            uint32_t &scope = m_model.cold[s].scope;
+            if (scope >= firstScope && scope < count)
+                scope = newIndex[scope - firstScope];
+        }
+    }
+
     Model &m_model;
     std::vector<std::vector<Attribute>> m_attrLists;
     size_t m_attrDepth = 0;

@@ -25,6 +25,7 @@ public:
     bool run(LoadError &error)
     {
         const size_t spansBefore = m_out.hot.size();
+        const size_t scopesBefore = m_out.scopes.size();
         const std::string_view text = m_walk.text();
         size_t pos = m_walk.ws(text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
         size_t end = pos;
@@ -41,7 +42,7 @@ public:
                 diag(diag::JsonTruncated, tail, [] { return std::string("unexpected data after the end of the document; ignored"); });
         }
         uniquifySharedSpans(spansBefore);
-        m_build.groupSpansByScope(uint32_t(spansBefore));
+        groupAsOtlp(spansBefore, scopesBefore);
         if (nothingKept(error, spansBefore))
             return false;
         m_ctx.done(text.size());

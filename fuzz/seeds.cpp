@@ -77,6 +77,8 @@ const char *targetFor(Format format)
     case Format::OtlpProtoFramed: return "proto_framed";
     case Format::Gzip:
     case Format::Zstd: return "compressed";
+    case Format::JaegerJson:
+    case Format::ZipkinJson: // read through the sniffer by the round-trip target
     case Format::Unknown: break;
     }
     return nullptr;

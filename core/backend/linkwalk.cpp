@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -102,7 +101,6 @@ WalkResult walkLinks(const BackendClient &client, const Model &known, const std:
     }
 
     std::atomic<uint32_t> inFlight{0}, maxInFlight{0}, fetchedCount{0}, failedCount{0};
-    std::mutex mutex;
     std::vector<Model> fetchedModels; // for link targets of fetched traces, by node
     auto cancelled = [&] { return options.cancel && options.cancel->load(); };
     auto report = [&](uint32_t queued) {

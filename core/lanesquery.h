@@ -50,6 +50,7 @@ struct LaneSpec
     // Group lanes.
     StringId service = 0, rootName = 0; // what the members look like
     std::vector<uint32_t> members;   // by start time, the surfaced ones included
+    std::vector<uint64_t> memberStarts; // their start times, in the same order (sorted)
     std::vector<uint32_t> errorMembers; // members with a failed span, by start time
     uint32_t errorSpans = 0;
     uint64_t memberStart = 0, memberEnd = 0;

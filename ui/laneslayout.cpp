@@ -82,6 +82,12 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
             lane.flame = std::make_shared<FlamePainter>(std::make_shared<const FlameRows>(model, lane.trace));
         out.lanes.push_back(std::move(lane));
     }
+    for (const Lane &lane : out.lanes) {
+        if (lane.isGroup())
+            out.content.insert(out.content.end(), lane.coverage.begin(), lane.coverage.end());
+        else
+            out.content.emplace_back(model.traces[lane.trace].start, model.traces[lane.trace].end);
+    }
     out.edges.reserve(selection.edges.size());
     for (LaneLinkBundle &bundle : selection.edges) {
         LaneEdge edge;
@@ -107,18 +113,21 @@ QRectF laneSpanRect(const Model &model, const LanesLayout &layout, const Lane &l
     return QRectF(x0, lane.body.top() + row * lane.rowHeight, x1 - x0, lane.flameView.boxHeight());
 }
 
-TimeMap lanesTimeMap(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style, double zoom,
+const TimeRuns &LanesLayout::timeRuns(const TimeMapOptions &options) const
+{
+    if (!runsCache.valid || !(runsCache.options == options)) {
+        runsCache.runs = ui::timeRuns(content, options);
+        runsCache.options = options;
+        runsCache.valid = true;
+    }
+    return runsCache.runs;
+}
+
+TimeMap lanesTimeMap(const Model &, const LanesLayout &layout, double width, const LanesStyle &style, double zoom,
                      double pan)
 {
-    std::vector<std::pair<uint64_t, uint64_t>> intervals;
-    for (const Lane &lane : layout.lanes) {
-        if (lane.isGroup())
-            intervals.insert(intervals.end(), lane.coverage.begin(), lane.coverage.end());
-        else
-            intervals.emplace_back(model.traces[lane.trace].start, model.traces[lane.trace].end);
-    }
     const double inner = std::max(1.0, width - 2 * style.margin) * std::max(1.0, zoom);
-    return TimeMap(std::move(intervals), style.margin - pan, style.margin - pan + inner, style.time);
+    return TimeMap(layout.timeRuns(style.time), style.margin - pan, style.margin - pan + inner, style.time);
 }
 
 LanesViewport fitTimeRange(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style,
@@ -199,21 +208,46 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
             lane.rowHeight = style.groupBodyHeight;
             lane.rows = 1;
             lane.body = QRectF(style.margin, y + header, bodyWidth, style.groupBodyHeight);
-            // How many members start in each pixel column.
+            // How many members start in each pixel column: the starts are
+            // sorted, so two binary searches per column, whatever the count.
             lane.density.assign(size_t(std::ceil(bodyWidth)), 0);
-            const int columns = int(lane.density.size());
-            for (uint32_t m : lane.members) {
-                const double x = layout.time.toX(model.traces[m].start) - style.margin;
-                if (x < 0 || x >= columns)
-                    continue;
-                uint16_t &c = lane.density[size_t(x)];
-                if (c < UINT16_MAX)
-                    ++c;
+            const auto &starts = lane.memberStarts;
+            auto firstAt = [&](double x) {
+                if (x <= layout.time.toX(starts.front()))
+                    return starts.begin();
+                const uint64_t t = layout.time.toTime(x);
+                auto it = std::lower_bound(starts.begin(), starts.end(), t);
+                // toTime rounds: settle the member on the boundary by its own x.
+                while (it != starts.begin() && layout.time.toX(*(it - 1)) >= x)
+                    --it;
+                while (it != starts.end() && layout.time.toX(*it) < x)
+                    ++it;
+                return it;
+            };
+            if (!starts.empty()) {
+                auto from = firstAt(style.margin);
+                for (size_t c = 0; c < lane.density.size() && from != starts.end(); ++c) {
+                    const auto to = firstAt(style.margin + double(c + 1));
+                    lane.density[c] = uint16_t(std::min<ptrdiff_t>(to - from, UINT16_MAX));
+                    from = to;
+                }
             }
+            lane.errorClusters.clear();
             for (uint32_t m : lane.errorMembers) {
                 const double x = layout.time.toX(model.traces[m].start);
-                if (x >= lane.body.left() - 1 && x <= lane.body.right() + 1)
-                    lane.errorTicks.emplace_back(x, m);
+                if (x < lane.body.left() - 1 || x > lane.body.right() + 1)
+                    continue;
+                lane.errorTicks.emplace_back(x, m);
+                // Sorted by start, so by x: a tick closer to the last one
+                // than two reaches joins its cluster.
+                if (lane.errorClusters.empty() || x - lane.errorClusters.back().x1 >= 2 * style.errorTickReach)
+                    lane.errorClusters.push_back({x, x, {}, {}});
+                lane.errorClusters.back().x1 = x;
+                lane.errorClusters.back().members.push_back(m);
+            }
+            for (Lane::ErrorCluster &c : lane.errorClusters) {
+                const double reach = style.errorTickReach;
+                c.hit = QRectF(c.x0 - reach, lane.body.top() - 2, c.x1 - c.x0 + 2 * reach, lane.body.height() + 4);
             }
             if (!lane.errorMembers.empty()) {
                 const QString chip = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
@@ -278,6 +312,11 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         stroker.setCapStyle(Qt::RoundCap);
         e.hitArea = stroker.createStroke(path);
         e.dots = dotsAlong(e.a, c1, c2, e.b, 1.2 + 0.3 * e.penWidth);
+        e.samples.clear();
+        for (int k = 0; k <= 48; ++k) {
+            const double t = k / 48.0, u = 1 - t;
+            e.samples.push_back(u * u * u * e.a + 3 * u * u * t * c1 + 3 * u * t * t * c2 + t * t * t * e.b);
+        }
 
         // The count sits in the gap next to the linking end, clear of the
         // headers and of the other counts.
@@ -312,10 +351,8 @@ int edgeAt(const LanesLayout &layout, QPointF pos)
             continue;
         // Several strokes can cover the point where edges fan out: the closest curve wins.
         double d = 1e18;
-        for (int k = 0; k <= 48; ++k) {
-            const QPointF q = e.path.pointAtPercent(k / 48.0);
+        for (const QPointF &q : e.samples)
             d = std::min(d, (q.x() - pos.x()) * (q.x() - pos.x()) + (q.y() - pos.y()) * (q.y() - pos.y()));
-        }
         if (d < bestDistance) {
             bestDistance = d;
             best = i;
@@ -375,16 +412,18 @@ LanesHit lanesHitTest(const LanesLayout &layout, QPointF pos)
     }
     if (lane->isGroup()) {
         hit.kind = LanesHit::Group;
-        if (pos.y() >= lane->body.top() - 2 && pos.y() < lane->body.bottom() + 2) {
-            // The nearest failed member within a few pixels.
-            double best = 4.5;
-            for (const auto &[x, trace] : lane->errorTicks) {
-                const double d = std::abs(x - pos.x());
-                if (d < best) {
-                    best = d;
-                    hit.kind = LanesHit::ErrorMember;
-                    hit.trace = trace;
-                }
+        // The failed members' cluster under the mouse: one member is focused
+        // by the click, several are listed.
+        const auto &clusters = lane->errorClusters;
+        auto it = std::partition_point(clusters.begin(), clusters.end(),
+                                       [&](const Lane::ErrorCluster &c) { return c.hit.right() <= pos.x(); });
+        if (it != clusters.end() && it->hit.contains(pos)) {
+            if (it->members.size() == 1) {
+                hit.kind = LanesHit::ErrorMember;
+                hit.trace = it->members.front();
+            } else {
+                hit.kind = LanesHit::ErrorCluster;
+                hit.cluster = int(it - clusters.begin());
             }
         }
         return hit;

@@ -20,6 +20,7 @@
 
 namespace causeway::ui {
 
+struct LaneHeaderCache;
 using LanesOptions = LanesQueryOptions;
 
 // A lane: what it shows (LaneSpec) and where.
@@ -39,6 +40,19 @@ struct Lane : LaneSpec
     // tick per failed member (x, trace) that a click focuses.
     std::vector<uint16_t> density;
     std::vector<std::pair<double, uint32_t>> errorTicks;
+    // Failed members whose ticks sit closer than a click can tell apart
+    // merge into one cluster: a click on it lists exactly those members, so
+    // every failed member stays one action away at any count.
+    struct ErrorCluster
+    {
+        double x0 = 0, x1 = 0;       // the first and last tick
+        QRectF hit;                  // what the mouse aims at (at least a few pixels wide)
+        std::vector<uint32_t> members;
+    };
+    std::vector<ErrorCluster> errorClusters;
+    // The painter's prepared header text (ui/lanespainter.cpp), kept while
+    // the title's width, the font and the marks stay.
+    mutable std::shared_ptr<const LaneHeaderCache> header;
 };
 
 // One bundled edge between two lanes, placed.
@@ -47,6 +61,7 @@ struct LaneEdge : LaneLinkBundle
     QPointF a, b;                    // ends: at the linking side, at the target side
     QPainterPath path;
     QPainterPath hitArea;            // the path stroked a few pixels wider than the pen
+    std::vector<QPointF> samples;    // points along the path: the nearest edge to the mouse wins
     std::vector<QRectF> dots;        // the dotted line, placed once: a dashed pen costs milliseconds per edge and frame
     double penWidth = 1.4;           // grows with the number of links
     QRectF countRect;                // "×N" on a bundle of several links (empty for one)
@@ -65,6 +80,7 @@ struct LanesStyle
     uint32_t focusMaxRows = 10;
     double groupBodyHeight = 22;
     double minHitWidth = 12;         // a trace thinner than this is still this wide to the mouse
+    double errorTickReach = 4.5;     // a click this close to a failed member's tick focuses it
     TimeMapOptions time;
 };
 
@@ -79,6 +95,20 @@ struct LanesLayout
     std::vector<LaneEdge> edges;
     std::vector<int> laneOf;         // per model trace: its lane (group members: the group's), or -1
     std::vector<int> groupOf;        // per model trace: its group lane, or -1
+
+    // What the time axis has to show (the lanes' traces and the groups'
+    // member coverage), gathered once per collect; and its runs and breaks,
+    // worked out once per set of axis options, so a zoom or pan frame only
+    // maps them to pixels.
+    std::vector<std::pair<uint64_t, uint64_t>> content;
+    struct RunsCache
+    {
+        bool valid = false;
+        TimeMapOptions options;
+        TimeRuns runs;
+    };
+    mutable RunsCache runsCache;
+    const TimeRuns &timeRuns(const TimeMapOptions &options) const;
 
     // Where (layoutLanes).
     TimeMap time;
@@ -123,9 +153,10 @@ QRectF laneSpanRect(const Model &model, const LanesLayout &layout, const Lane &l
 // What is under a point (layout coordinates).
 struct LanesHit
 {
-    enum Kind { None, Edge, Span, Trace, Group, GroupErrors, ErrorMember } kind = None;
+    enum Kind { None, Edge, Span, Trace, Group, GroupErrors, ErrorMember, ErrorCluster } kind = None;
     int lane = -1;
     int edge = -1;
+    int cluster = -1;                // ErrorCluster: index into the lane's errorClusters
     uint32_t span = kNone;           // Span
     uint32_t trace = kNone;          // Span, Trace, ErrorMember: the trace a click focuses
 };

@@ -8,6 +8,7 @@
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPalette>
+#include <QStaticText>
 
 #include <algorithm>
 #include <cmath>
@@ -72,60 +73,99 @@ QString badgeText(const Lane &lane)
         + (lane.hops > 1 ? QStringLiteral(" hops") : QStringLiteral(" hop"));
 }
 
-// Pass: the header line of a lane.
-void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
-                 bool hover)
+} // namespace
+
+// A lane's header line, composed, elided and shaped once per width (it does
+// not change with zoom or pan); a frame only blits the prepared text.
+struct LaneHeaderCache
+{
+    enum Role : uint8_t { Marks, Strong, Muted, Error, SmallMuted };
+    struct Piece
+    {
+        QPointF at;                  // relative to the title's top left
+        double width = 0;
+        QStaticText text;
+        Role role = Muted;
+    };
+    double titleWidth = -1;
+    QFont font;
+    uint8_t marks = 0;
+    QRectF badge;                    // relative to the title's top left
+    QStaticText badgeText;
+    std::vector<Piece> pieces;
+    double right = 0;                // where the text ends (relative)
+    QStaticText errorChipText;
+    QPointF errorChipAt;
+};
+
+namespace {
+
+QStaticText staticText(const QString &text, const QFont &font)
+{
+    QStaticText t(text);
+    t.setTextFormat(Qt::PlainText);
+    t.setPerformanceHint(QStaticText::AggressiveCaching);
+    t.prepare(QTransform(), font);
+    return t;
+}
+
+const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout, const Lane &lane)
 {
     const LanesStyle &style = layout.style;
+    if (lane.header && lane.header->titleWidth == lane.title.width() && lane.header->font == style.font
+        && lane.header->marks == lane.marks)
+        return *lane.header;
+    auto cache = std::make_shared<LaneHeaderCache>();
+    cache->titleWidth = lane.title.width();
+    cache->font = style.font;
+    cache->marks = lane.marks;
     QFont small = style.font;
     small.setPointSizeF(style.font.pointSizeF() * 0.86);
     QFont bold = style.font;
     bold.setBold(true);
-    if (hover)
-        bold.setUnderline(true);
-    const QRectF line(lane.title.left(), lane.title.top() + 1, lane.title.width() - lane.errorChip.width() - 6,
-                      lane.title.height() - 2);
+    const QRectF line(0, 1, lane.title.width() - lane.errorChip.width() - 6, lane.title.height() - 2);
 
     struct Piece
     {
         QString text;
         const QFont *font;
-        QColor color;
+        LaneHeaderCache::Role role;
     };
     std::vector<Piece> pieces;
     if (lane.marks)
-        pieces.push_back({marksText(lane.marks) + QStringLiteral("   "), &small,
-                          lane.marks & MarkCameFrom ? colors.highlight : (lane.marks & MarkError ? errorColor() : colors.link)});
+        pieces.push_back({marksText(lane.marks) + QStringLiteral("   "), &small, LaneHeaderCache::Marks});
     if (lane.isGroup()) {
-        pieces.push_back({QStringLiteral("%L1 × ").arg(lane.members.size()) + rootName(model, lane.rootName), &bold, colors.text});
+        pieces.push_back({QStringLiteral("%L1 × ").arg(lane.members.size()) + rootName(model, lane.rootName), &bold,
+                          LaneHeaderCache::Strong});
         QString rest;
         if (lane.service)
             rest += kSep + display::fromStd(model.str(lane.service));
         rest += kSep + QStringLiteral("duration ") + spreadText(lane.duration, false) + kSep + QStringLiteral("lag ")
             + spreadText(lane.lag, true) + kSep + QStringLiteral("click to list");
-        pieces.push_back({rest, &style.font, colors.mutedText});
+        pieces.push_back({rest, &style.font, LaneHeaderCache::Muted});
     } else {
         const Trace &t = model.traces[lane.trace];
         pieces.push_back({t.root != kNone ? display::fromStd(model.str(model.hot[t.root].name)) : QStringLiteral("(no root)"),
-                          &bold, colors.text});
+                          &bold, LaneHeaderCache::Strong});
         QString rest;
         if (t.root != kNone && model.hot[t.root].service)
             rest += kSep + display::fromStd(model.str(model.hot[t.root].service));
         rest += kSep + display::shortTraceId(t.id) + kSep + display::count(t.spans.count, "span", "spans") + kSep
             + display::duration(t.duration());
-        pieces.push_back({rest, &style.font, colors.mutedText});
+        pieces.push_back({rest, &style.font, LaneHeaderCache::Muted});
         if (t.errorCount)
-            pieces.push_back({kSep + display::count(t.errorCount, "error", "errors"), &style.font, errorColor()});
+            pieces.push_back({kSep + display::count(t.errorCount, "error", "errors"), &style.font, LaneHeaderCache::Error});
         if (lane.hiddenDepths)
             pieces.push_back({QStringLiteral("   +") + QString::number(lane.hiddenDepths) + QStringLiteral(" deeper"), &small,
-                              colors.mutedText});
+                              LaneHeaderCache::SmallMuted});
     }
 
     const QString badge = badgeText(lane);
-    const double badgeWidth = QFontMetricsF(small).horizontalAdvance(badge) + 10;
-    const QRectF badgeRect(line.left(), line.top(), badgeWidth, line.height());
-    double x = badgeRect.right() + 8;
-    std::vector<std::pair<QRectF, QString>> placed;
+    const QFontMetricsF smallMetrics(small);
+    const double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
+    cache->badgeText = staticText(badge, small);
+    double x = cache->badge.right() + 8;
     for (const Piece &piece : pieces) {
         const QFontMetricsF metrics(*piece.font);
         const double room = line.right() - x;
@@ -133,9 +173,33 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
             break;
         const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
         const double w = metrics.horizontalAdvance(text);
-        placed.emplace_back(QRectF(x, line.top(), w + 1, line.height()), text);
+        LaneHeaderCache::Piece placed;
+        placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
+        placed.width = w;
+        placed.text = staticText(text, *piece.font);
+        placed.role = piece.role;
+        cache->pieces.push_back(std::move(placed));
         x += w;
     }
+    cache->right = x;
+    if (!lane.errorChip.isEmpty()) {
+        const QString chip = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
+        cache->errorChipText = staticText(chip, small);
+        const QRectF chipRect = lane.errorChip.translated(-lane.title.topLeft());
+        cache->errorChipAt = QPointF(chipRect.center().x() - smallMetrics.horizontalAdvance(chip) / 2,
+                                     chipRect.center().y() - smallMetrics.height() / 2);
+    }
+    lane.header = std::move(cache);
+    return *lane.header;
+}
+
+// Pass: the header line of a lane.
+void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
+                 bool hover)
+{
+    const LaneHeaderCache &h = laneHeader(model, layout, lane);
+    const QPointF origin = lane.title.topLeft();
+    const QRectF badgeRect = h.badge.translated(origin);
 
     // A backing under badge and text keeps them legible where edges cross.
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -143,20 +207,36 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
     backing.setAlphaF(0.9f);
     p.setBrush(backing);
-    p.drawRoundedRect(QRectF(line.left() - 2, line.top() - 1, x - line.left() + 6, line.height() + 2), 3, 3);
+    p.drawRoundedRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), 3, 3);
 
     const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
     QColor badgeFill = badgeColor;
     badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
     p.setBrush(badgeFill);
     p.drawRoundedRect(badgeRect, 3, 3);
-    p.setFont(small);
     p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
-    p.drawText(badgeRect, Qt::AlignCenter, badge);
-    for (size_t i = 0; i < placed.size(); ++i) {
-        p.setFont(*pieces[i].font);
-        p.setPen(pieces[i].color);
-        p.drawText(placed[i].first, Qt::AlignLeft | Qt::AlignVCenter, placed[i].second);
+    const QSizeF badgeText = h.badgeText.size();
+    p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
+                     h.badgeText);
+    for (const LaneHeaderCache::Piece &piece : h.pieces) {
+        QColor color = colors.mutedText;
+        switch (piece.role) {
+        case LaneHeaderCache::Marks:
+            color = lane.marks & MarkCameFrom ? colors.highlight : (lane.marks & MarkError ? errorColor() : colors.link);
+            break;
+        case LaneHeaderCache::Strong: color = colors.text; break;
+        case LaneHeaderCache::Error: color = errorColor(); break;
+        case LaneHeaderCache::Muted:
+        case LaneHeaderCache::SmallMuted: break;
+        }
+        p.setPen(color);
+        const QPointF at = origin + piece.at;
+        p.drawStaticText(at, piece.text);
+        if (hover && piece.role == LaneHeaderCache::Strong) {
+            // Hovered: the name reads as a link.
+            const double y = std::floor(at.y() + piece.text.size().height() - 2) + 0.5;
+            p.drawLine(QPointF(at.x(), y), QPointF(at.x() + piece.width, y));
+        }
     }
     if (!lane.errorChip.isEmpty()) {
         QColor fill = errorColor();
@@ -164,15 +244,13 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         p.setPen(Qt::NoPen);
         p.setBrush(fill);
         p.drawRoundedRect(lane.errorChip, 3, 3);
-        p.setFont(small);
         p.setPen(errorColor());
-        p.drawText(lane.errorChip, Qt::AlignCenter,
-                   display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸"));
+        p.drawStaticText(origin + h.errorChipAt, h.errorChipText);
     }
 }
 
 // Pass: a group lane's body, the density of member start times and a tick per failed member.
-void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors)
+void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, const QFont &countFont)
 {
     const uint16_t most = lane.density.empty() ? 0 : *std::max_element(lane.density.begin(), lane.density.end());
     QColor fill = colors.link;
@@ -189,13 +267,34 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors)
     p.setPen(Qt::NoPen);
     p.setBrush(fill);
     p.drawRects(bars.data(), int(bars.size()));
+    // One tick per failed member; ticks too close to click apart are one
+    // cluster, drawn as a bar with its count where the count fits.
     p.setBrush(errorColor());
-    double last = -1e9;
-    for (const auto &[x, trace] : lane.errorTicks) {
-        if (x - last < 1)
-            continue; // one tick per pixel column
-        last = x;
-        p.drawRect(QRectF(std::floor(x), lane.body.top(), 1.5, lane.body.height()));
+    std::vector<QRectF> ticks;
+    ticks.reserve(lane.errorClusters.size());
+    const QFontMetricsF metrics(countFont);
+    std::vector<std::pair<QRectF, QString>> counts;
+    for (const Lane::ErrorCluster &c : lane.errorClusters) {
+        if (c.members.size() == 1) {
+            ticks.emplace_back(std::floor(c.x0), lane.body.top(), 1.5, lane.body.height());
+            continue;
+        }
+        const QRectF bar(std::floor(c.x0) - 1, lane.body.top(), std::max(4.0, c.x1 - c.x0 + 2.5), 5);
+        ticks.push_back(bar);
+        ticks.emplace_back(std::floor(c.x0), lane.body.top(), 1.5, lane.body.height());
+        ticks.emplace_back(std::floor(c.x1), lane.body.top(), 1.5, lane.body.height());
+        const QString text = QString::number(c.members.size());
+        const double w = metrics.horizontalAdvance(text) + 4;
+        if (w <= bar.width() + 6)
+            counts.emplace_back(QRectF(bar.center().x() - w / 2, bar.bottom(), w, metrics.height()), text);
+    }
+    p.drawRects(ticks.data(), int(ticks.size()));
+    if (!counts.empty()) {
+        p.setFont(countFont);
+        p.setPen(errorColor());
+        for (const auto &[rect, text] : counts)
+            p.drawText(rect, Qt::AlignCenter, text);
+        p.setPen(Qt::NoPen);
     }
 }
 
@@ -309,8 +408,25 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
 {
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
-    p.fillRect(exposed, colors.background);
     const LanesStyle &style = layout.style;
+    // The background only between the lanes: each lane fills its own
+    // full-width rectangle, and filling twice is most of a frame's cost.
+    {
+        double y = exposed.top();
+        const int first = std::max(0, layout.laneAt(exposed.top()));
+        for (int li = first; li < int(layout.lanes.size()) && y < exposed.bottom(); ++li) {
+            const QRectF &r = layout.lanes[li].rect;
+            if (r.bottom() <= y)
+                continue;
+            if (r.top() > y)
+                p.fillRect(QRectF(exposed.left(), y, exposed.width(), std::min(r.top(), exposed.bottom()) - y), colors.background);
+            if (r.left() > exposed.left() || r.right() < exposed.right())
+                p.fillRect(QRectF(exposed.left(), r.top(), exposed.width(), r.height()).intersected(exposed), colors.background);
+            y = r.bottom();
+        }
+        if (y < exposed.bottom())
+            p.fillRect(QRectF(exposed.left(), y, exposed.width(), exposed.bottom() - y), colors.background);
+    }
 
     // Pass 1: grid lines at the ticks, one quiet band per break.
     const double contentTop = std::max(style.axisHeight, exposed.top());
@@ -365,7 +481,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 2, lane.rect.height()), colors.link);
 
         if (lane.isGroup()) {
-            paintGroupBody(p, lane, colors);
+            paintGroupBody(p, lane, colors, small);
             continue;
         }
         flameStyle.background = background;

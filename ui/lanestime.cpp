@@ -23,9 +23,15 @@ int64_t signedDiff(uint64_t a, uint64_t b)
 
 TimeMap::TimeMap(std::vector<std::pair<uint64_t, uint64_t>> intervals, double x0, double x1,
                  const TimeMapOptions &options)
+    : TimeMap(timeRuns(std::move(intervals), options), x0, x1, options)
 {
-    if (intervals.empty() || x1 <= x0)
-        return;
+}
+
+TimeRuns timeRuns(std::vector<std::pair<uint64_t, uint64_t>> intervals, const TimeMapOptions &options)
+{
+    TimeRuns out;
+    if (intervals.empty())
+        return out;
     for (auto &iv : intervals)
         if (iv.second < iv.first)
             std::swap(iv.first, iv.second);
@@ -60,24 +66,34 @@ TimeMap::TimeMap(std::vector<std::pair<uint64_t, uint64_t>> intervals, double x0
         isBreak[i] = true;
         linear -= gap;
     }
-    const size_t breaks = candidates.size();
-    const double width = x1 - x0;
-    const double breakWidth = breaks ? std::min(options.breakWidth, width * options.maxBreakShare / double(breaks)) : 0;
-    const double linearWidth = width - breakWidth * double(breaks);
+    out.linear = linear;
 
-    // The runs between breaks. A break already makes the axis discontinuous,
-    // so each run may keep a scale of its own: a short run (the focus trace
-    // two hours after its inputs) gets at least minRunShare of the width
-    // instead of a sliver.
-    std::vector<std::pair<uint64_t, uint64_t>> runs;
+    // The runs between breaks.
     uint64_t runStart = segments.front().first;
     for (size_t i = 1; i < segments.size(); ++i) {
         if (!isBreak[i])
             continue;
-        runs.emplace_back(runStart, segments[i - 1].second);
+        out.runs.emplace_back(runStart, segments[i - 1].second);
         runStart = segments[i].first;
     }
-    runs.emplace_back(runStart, segments.back().second);
+    out.runs.emplace_back(runStart, segments.back().second);
+    return out;
+}
+
+TimeMap::TimeMap(const TimeRuns &plan, double x0, double x1, const TimeMapOptions &options)
+{
+    if (plan.runs.empty() || x1 <= x0)
+        return;
+    const std::vector<std::pair<uint64_t, uint64_t>> &runs = plan.runs;
+    const uint64_t linear = plan.linear;
+    const size_t breaks = runs.size() - 1;
+    const double width = x1 - x0;
+    const double breakWidth = breaks ? std::min(options.breakWidth, width * options.maxBreakShare / double(breaks)) : 0;
+    const double linearWidth = width - breakWidth * double(breaks);
+
+    // A break already makes the axis discontinuous, so each run may keep a
+    // scale of its own: a short run (the focus trace two hours after its
+    // inputs) gets at least minRunShare of the width instead of a sliver.
     std::vector<double> runWidth(runs.size(), 0);
     const double minRun = runs.size() > 1 ? options.minRunShare * linearWidth : 0;
     double longSum = 0;

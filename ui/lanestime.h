@@ -27,7 +27,20 @@ struct TimeMapOptions
     double maxBreakShare = 0.5;
     // Each run between breaks gets at least this share of the linear width.
     double minRunShare = 0.3;
+
+    bool operator==(const TimeMapOptions &) const = default;
 };
+
+// Which stretches of time the axis shows as runs and which gaps it cuts to
+// breaks: independent of the width, zoom and pan, so computed once per set
+// of lanes (timeRuns) and mapped to pixels per layout.
+struct TimeRuns
+{
+    std::vector<std::pair<uint64_t, uint64_t>> runs; // in time order; a break between each two
+    uint64_t linear = 0;             // the time the runs cover, breaks excluded
+};
+// `intervals` need not be sorted or disjoint.
+TimeRuns timeRuns(std::vector<std::pair<uint64_t, uint64_t>> intervals, const TimeMapOptions &options = {});
 
 // A monotonic piecewise-linear mapping from time (ns) to x. Stretches that
 // hold content, and the gaps that are not breaks, form runs of one scale
@@ -47,6 +60,7 @@ public:
     // `intervals` need not be sorted or disjoint.
     TimeMap(std::vector<std::pair<uint64_t, uint64_t>> intervals, double x0, double x1,
             const TimeMapOptions &options = {});
+    TimeMap(const TimeRuns &runs, double x0, double x1, const TimeMapOptions &options = {});
 
     double toX(uint64_t t) const;
     uint64_t toTime(double x) const;

@@ -31,6 +31,9 @@ public:
     const LanesLayout &lanesLayout() const;
     // The widget that paints the lanes and takes the mouse.
     QWidget *canvas() const;
+    // A collect runs off the GUI thread (a focus with very many links);
+    // lanesLayout() still holds the previous lanes until it lands.
+    bool collecting() const;
     // Index into lanesLayout().edges of the edge under the mouse, or -1.
     int hoveredEdge() const;
     // The members list of a group lane while it is open, else null.

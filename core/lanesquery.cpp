@@ -110,6 +110,14 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
     {
         LaneSpec lane;
         std::vector<LaneSpec> surfaced;
+        uint32_t parent = kNone;     // the trace one hop nearer the focus it hangs from (most members')
+    };
+    // The trace at the near end of the link that reached `f`.
+    auto parentOf = [&](const Found &f, bool upstream) -> uint32_t {
+        if (f.via == kNone)
+            return focus;
+        const Link &l = model.links[f.via];
+        return model.hot[upstream ? l.from : l.target].trace;
     };
     std::vector<int64_t> scratch;
     auto makeGroup = [&](LaneKind kind, uint32_t hops, StringId service, StringId name, std::vector<const Found *> members) {
@@ -207,9 +215,24 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         }
         std::sort(unit.surfaced.begin(), unit.surfaced.end(),
                   [](const LaneSpec &a, const LaneSpec &b) { return std::tie(a.anchor, a.trace) < std::tie(b.anchor, b.trace); });
+        if (hops <= 1) {
+            unit.parent = focus;
+        } else {
+            std::unordered_map<uint32_t, uint32_t> votes;
+            uint32_t best = 0;
+            for (const Found *f : members) {
+                const uint32_t parent = parentOf(*f, kind == LaneKind::Upstream);
+                const uint32_t n = ++votes[parent];
+                if (n > best || (n == best && parent < unit.parent)) {
+                    best = n;
+                    unit.parent = parent;
+                }
+            }
+        }
         return unit;
     };
 
+    std::vector<int> unitOfTrace(model.traces.size(), -1); // scratch of unitsOf, left all -1
     auto unitsOf = [&](const std::vector<Found> &all, LaneKind kind) {
         std::vector<Unit> units;
         // Look-alikes: same hop, service and root span name.
@@ -252,23 +275,67 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         }
         for (const Found *f : singles) {
             Unit unit;
+            unit.parent = parentOf(*f, kind == LaneKind::Upstream);
             unit.lane.kind = kind;
             unit.lane.trace = f->trace;
             unit.lane.hops = f->hops;
             unit.lane.anchor = f->anchor;
             units.push_back(std::move(unit));
         }
-        // Top to bottom: the farthest causes, the nearest causes, the focus, its
-        // nearest effects, the farthest effects; within a hop by link anchor time.
-        const bool farFirst = kind == LaneKind::Upstream;
-        std::sort(units.begin(), units.end(), [&](const Unit &a, const Unit &b) {
-            if (a.lane.hops != b.lane.hops)
-                return farFirst ? a.lane.hops > b.lane.hops : a.lane.hops < b.lane.hops;
-            const uint32_t ta = a.lane.isGroup() ? a.lane.members.front() : a.lane.trace;
-            const uint32_t tb = b.lane.isGroup() ? b.lane.members.front() : b.lane.trace;
-            return std::tie(a.lane.anchor, ta) < std::tie(b.lane.anchor, tb);
-        });
-        return units;
+        // Each unit hangs from the lane one hop nearer the focus that reached
+        // it, and sits right beyond it, before that lane's later siblings: an
+        // edge then passes only over lanes of its own subtree, never over an
+        // unrelated one (in plain hop bands a 2-hop edge would cross every
+        // other 1-hop lane). Siblings go by link anchor time, so edges from
+        // one lane fan out instead of crossing. Upstream mirrors it: the
+        // nearest causes sit just above the focus.
+        const bool upstream = kind == LaneKind::Upstream;
+        for (size_t u = 0; u < units.size(); ++u) {
+            const LaneSpec &lane = units[u].lane;
+            if (lane.isGroup())
+                for (uint32_t m : lane.members)
+                    unitOfTrace[m] = int(u);
+            else
+                unitOfTrace[lane.trace] = int(u);
+        }
+        const size_t root = units.size();
+        std::vector<std::vector<size_t>> children(units.size() + 1);
+        for (size_t u = 0; u < units.size(); ++u) {
+            const int p = units[u].parent != kNone ? unitOfTrace[units[u].parent] : -1;
+            const bool nearer = p >= 0 && units[size_t(p)].lane.hops < units[u].lane.hops;
+            children[nearer ? size_t(p) : root].push_back(u);
+        }
+        auto firstTrace = [&](size_t u) { return units[u].lane.isGroup() ? units[u].lane.members.front() : units[u].lane.trace; };
+        for (auto &kids : children)
+            std::sort(kids.begin(), kids.end(), [&](size_t a, size_t b) {
+                const auto ka = std::make_tuple(units[a].lane.anchor, firstTrace(a));
+                const auto kb = std::make_tuple(units[b].lane.anchor, firstTrace(b));
+                return upstream ? kb < ka : ka < kb;
+            });
+        std::vector<size_t> order;
+        order.reserve(units.size());
+        std::vector<size_t> stack(children[root].rbegin(), children[root].rend());
+        while (!stack.empty()) {
+            const size_t u = stack.back();
+            stack.pop_back();
+            order.push_back(u);
+            stack.insert(stack.end(), children[u].rbegin(), children[u].rend());
+        }
+        if (upstream)
+            std::reverse(order.begin(), order.end());
+        for (size_t u = 0; u < units.size(); ++u) {
+            const LaneSpec &lane = units[u].lane;
+            if (lane.isGroup())
+                for (uint32_t m : lane.members)
+                    unitOfTrace[m] = -1;
+            else
+                unitOfTrace[lane.trace] = -1;
+        }
+        std::vector<Unit> sorted;
+        sorted.reserve(units.size());
+        for (size_t u : order)
+            sorted.push_back(std::move(units[u]));
+        return sorted;
     };
 
     auto place = [&](std::vector<Unit> units) {

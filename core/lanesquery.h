@@ -7,9 +7,11 @@
 // few of them. Traces that differ (a retry, a dead-letter handler, a
 // compensation) keep lanes of their own. Inside a group the members worth a
 // look surface as lanes next to it: failed ones, the slowest, the trace the
-// user came from and the ones the user pinned. Lanes are ordered by the time
-// of the link that ties them to the chain, so edges fan out instead of
-// crossing; edges are bundled to at most one per pair of lanes.
+// user came from and the ones the user pinned. Each lane sits just beyond
+// the lane one hop nearer the focus that it hangs from (a tree laid out
+// depth first), siblings ordered by the time of the link that ties them to
+// the chain: edges fan out instead of crossing, and pass over no lane they
+// have nothing to do with. Edges are bundled to at most one per pair of lanes.
 //
 // Plain C++ (no Qt): the GUI, the exporter and the tests share it.
 

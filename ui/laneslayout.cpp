@@ -156,20 +156,33 @@ std::pair<uint64_t, uint64_t> initialTimeRange(const Model &model, const LanesLa
 {
     if (layout.focus >= model.traces.size())
         return {0, 0};
-    uint64_t t0 = model.traces[layout.focus].start, t1 = model.traces[layout.focus].end;
+    // The focus trace is what the user chose: it keeps at least
+    // kFocusShare of the time shown. The points where links attach widen
+    // the window nearest first while that holds; the rest is off to the
+    // sides, where edge stubs and the lanes' own offsets point to it.
+    constexpr double kFocusShare = 0.2;
+    const uint64_t f0 = model.traces[layout.focus].start, f1 = model.traces[layout.focus].end;
+    std::vector<uint64_t> points;
     for (const LaneEdge &e : layout.edges) {
-        t0 = std::min({t0, e.fromTime, e.toTime});
-        t1 = std::max({t1, e.fromTime, e.toTime});
+        points.push_back(e.fromTime);
+        points.push_back(e.toTime);
     }
     for (const Lane &lane : layout.lanes) {
-        if (lane.isGroup()) {
-            // The crowd's start times, not its stragglers' ends.
-            t0 = std::min(t0, lane.memberStart);
-            t1 = std::max(t1, model.traces[lane.members.back()].start);
-        } else {
-            t0 = std::min(t0, lane.anchor ? lane.anchor : model.traces[lane.trace].start);
-            t1 = std::max(t1, lane.anchor ? lane.anchor : model.traces[lane.trace].start);
-        }
+        if (lane.isGroup())
+            points.push_back(lane.memberStarts.empty() ? lane.memberStart : lane.memberStarts[lane.memberStarts.size() / 2]);
+        else if (lane.kind != LaneKind::Focus)
+            points.push_back(lane.anchor ? lane.anchor : model.traces[lane.trace].start);
+    }
+    auto outside = [&](uint64_t t) { return t < f0 ? f0 - t : t > f1 ? t - f1 : 0; };
+    std::sort(points.begin(), points.end(), [&](uint64_t a, uint64_t b) { return outside(a) < outside(b); });
+    const double focusLength = double(std::max<uint64_t>(f1 - f0, 1000));
+    uint64_t t0 = f0, t1 = f1;
+    for (uint64_t t : points) {
+        const uint64_t n0 = std::min(t0, t), n1 = std::max(t1, t);
+        if (focusLength / double(std::max<uint64_t>(n1 - n0, 1)) < kFocusShare)
+            break;
+        t0 = n0;
+        t1 = n1;
     }
     const uint64_t pad = std::max<uint64_t>((t1 - t0) / 25, 1000);
     return {t0 > pad ? t0 - pad : 0, t1 + pad};
@@ -301,6 +314,22 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         };
         e.a = end(from, e.fromSpan, e.fromTime, upward);
         e.b = end(to, e.toSpan, e.toTime, !upward);
+        // An end off to a side (the view fits the focus) becomes a stub at
+        // the border pointing that way, so the edge still says where it goes.
+        auto stub = [&](QPointF &p) -> int8_t {
+            const double lo = style.margin, hi = width - style.margin;
+            if (p.x() < lo) {
+                p.setX(lo);
+                return -1;
+            }
+            if (p.x() > hi) {
+                p.setX(hi);
+                return 1;
+            }
+            return 0;
+        };
+        e.offA = stub(e.a);
+        e.offB = stub(e.b);
         e.penWidth = 1.4 + std::min(4.0, 0.7 * std::log2(double(e.links.size())));
         const double dy = e.b.y() - e.a.y();
         const QPointF c1(e.a.x(), e.a.y() + dy * 0.55), c2(e.b.x(), e.b.y() - dy * 0.55);

@@ -59,6 +59,7 @@ struct Lane : LaneSpec
 struct LaneEdge : LaneLinkBundle
 {
     QPointF a, b;                    // ends: at the linking side, at the target side
+    int8_t offA = 0, offB = 0;       // -1 / +1: that end lies off to the left / right; a is a stub at the border
     QPainterPath path;
     QPainterPath hitArea;            // the path stroked a few pixels wider than the pen
     std::vector<QPointF> samples;    // points along the path: the nearest edge to the mouse wins
@@ -142,8 +143,9 @@ struct LanesViewport
 };
 LanesViewport fitTimeRange(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style,
                            uint64_t t0, uint64_t t1);
-// What the first view shows: the focus trace and the points where its
-// links attach, not the longest linked trace.
+// What the first view shows: the focus trace, readable (at least 20% of the
+// time shown), and the points where links attach nearest to it; the rest
+// lies off to the sides, where edge stubs point.
 std::pair<uint64_t, uint64_t> initialTimeRange(const Model &model, const LanesLayout &layout);
 LanesViewport initialViewport(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style);
 

@@ -520,8 +520,18 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         p.setPen(Qt::NoPen);
         p.setBrush(color);
         const double r = (hover ? 3.2 : 2.0) + e.penWidth / 4;
-        p.drawEllipse(e.a, r, r);
-        p.drawEllipse(e.b, r + 0.6, r + 0.6);
+        // An end off to a side is an arrowhead at the border pointing to it.
+        auto endMark = [&](QPointF at, int8_t off, double radius) {
+            if (!off) {
+                p.drawEllipse(at, radius, radius);
+                return;
+            }
+            const double d = off * (radius + 3);
+            const QPointF head[3] = {at + QPointF(d, 0), at + QPointF(-d / 2, -radius - 2), at + QPointF(-d / 2, radius + 2)};
+            p.drawPolygon(head, 3);
+        };
+        endMark(e.a, e.offA, r);
+        endMark(e.b, e.offB, r + 0.6);
         if (!e.countRect.isEmpty()) {
             p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
             p.setFont(countFont);

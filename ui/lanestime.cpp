@@ -231,7 +231,12 @@ std::vector<AxisLabel> placeAxisLabels(const TimeMap &time, const std::vector<Ax
         const double w = metrics.horizontalAdvance(text) + 6;
         const double left = std::clamp((piece->x0 + piece->x1 - w) / 2, 0.0, std::max(0.0, width - w));
         const QRectF box(left, 3, w, height - 8);
-        if (free(box))
+        // A break partly off screen (zoomed in) pushes its label over the
+        // next run: there it must not cover that run's tick marks.
+        const bool coversTick = std::any_of(ticks.begin(), ticks.end(), [&](const AxisTick &tick) {
+            return box.intersects(QRectF(tick.x, height - 7, 1, 6));
+        });
+        if (free(box) && !coversTick)
             labels.push_back({box, text, true, false});
     }
     for (const AxisTick &tick : ticks) {

@@ -815,9 +815,15 @@ void TestLanes::bundledSampleRetryChain()
     QCOMPARE(three.laneOfTrace(deadLetter), -1);
     const LanesLayout four = collectLanes(m, checkout, LanesOptions{4, 12});
     QCOMPARE(four.lanes[four.laneOfTrace(deadLetter)].hops, 4u);
-    // Lanes run outward: hops never decrease below the focus.
-    for (int i = four.focusLane + 1; i + 1 < int(four.lanes.size()); ++i)
-        QVERIFY(four.lanes[i].hops <= four.lanes[i + 1].hops);
+    // Lanes run outward: each below the focus sits beyond a lane one hop nearer that it links to.
+    for (int i = four.focusLane + 1; i < int(four.lanes.size()); ++i) {
+        bool hangs = false;
+        for (const LaneEdge &e : four.edges) {
+            const int other = e.fromLane == i ? e.toLane : e.toLane == i ? e.fromLane : -1;
+            hangs |= other >= four.focusLane && other < i && (other == four.focusLane || four.lanes[other].hops + 1 == four.lanes[i].hops);
+        }
+        QVERIFY2(hangs || four.lanes[i].group >= 0, qPrintable(QString::number(i)));
+    }
     savePng(m, checkout, 4, "retry");
 
     // From the dead letter, upstream all the way to the checkout at depth 4.
@@ -845,9 +851,10 @@ void TestLanes::fitFocusZoomsTheAxis()
         const LanesLayout &l = view.lanesLayout();
         return l.time.toX(m.traces[checkout].end) - l.time.toX(m.traces[checkout].start);
     };
-    // Its consumers run for seconds: the 23 ms checkout starts as a sliver.
+    // Its consumers run for seconds, yet the first view shows the 23 ms
+    // checkout readable: at least a fifth of the width, not a sliver.
     const double before = focusWidth();
-    QVERIFY2(before < 100, qPrintable(QString::number(before)));
+    QVERIFY2(before >= 0.19 * (view.canvas()->width() - 20), qPrintable(QString::number(before)));
     view.canvas()->parentWidget()->setFocus();
     QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_F);
     const double canvasWidth = view.canvas()->width();
@@ -867,7 +874,8 @@ void TestLanes::fitFocusZoomsTheAxis()
         view.grab().save(out + QStringLiteral("-widget-fit.png"));
     // Back to everything.
     QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_0);
-    QVERIFY(qAbs(focusWidth() - before) < 1e-6);
+    QCOMPARE(view.lanesLayout().zoom, 1.0);
+    QVERIFY(focusWidth() < before);
 }
 
 void TestLanes::scrollsWhenLanesDoNotFit()
@@ -893,7 +901,10 @@ void TestLanes::scrollsWhenLanesDoNotFit()
     QVERIFY(bar->value() > 0);
     const int scroll = bar->value();
     // The group's header, in viewport coordinates, now that the lanes scrolled under the axis.
-    const QPoint header(int(group.title.left()) + 160, int(group.title.center().y()) - scroll);
+    // A point of it that no edge crosses.
+    QPoint header(int(group.title.left()) + 160, int(group.title.center().y()) - scroll);
+    while (edgeAt(layout, QPointF(header.x(), header.y() + scroll)) >= 0 && header.x() < group.title.right() - 40)
+        header.rx() += 6;
     QVERIFY(header.y() > layout.style.axisHeight && header.y() < view.canvas()->height());
     QVERIFY(edgeAt(layout, QPointF(header.x(), header.y() + scroll)) < 0);
     QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, header);

@@ -412,6 +412,23 @@ LanesHit lanesHitTest(const LanesLayout &layout, QPointF pos)
         hit.kind = LanesHit::GroupErrors;
         return hit;
     }
+    // A failed member's tick (or a cluster of them) takes the click over an
+    // edge crossing the group: one member is focused, several are listed.
+    if (lane && lane->isGroup()) {
+        const auto &clusters = lane->errorClusters;
+        auto it = std::partition_point(clusters.begin(), clusters.end(),
+                                       [&](const Lane::ErrorCluster &c) { return c.hit.right() <= pos.x(); });
+        if (it != clusters.end() && it->hit.contains(pos)) {
+            if (it->members.size() == 1) {
+                hit.kind = LanesHit::ErrorMember;
+                hit.trace = it->members.front();
+            } else {
+                hit.kind = LanesHit::ErrorCluster;
+                hit.cluster = int(it - clusters.begin());
+            }
+            return hit;
+        }
+    }
     // A drawn span takes the click over an edge that starts on it or
     // crosses it; an edge is clickable all along the rest of its path.
     if (lane && !lane->isGroup() && pos.y() >= lane->body.top() && pos.y() < lane->body.bottom()) {
@@ -441,20 +458,6 @@ LanesHit lanesHitTest(const LanesLayout &layout, QPointF pos)
     }
     if (lane->isGroup()) {
         hit.kind = LanesHit::Group;
-        // The failed members' cluster under the mouse: one member is focused
-        // by the click, several are listed.
-        const auto &clusters = lane->errorClusters;
-        auto it = std::partition_point(clusters.begin(), clusters.end(),
-                                       [&](const Lane::ErrorCluster &c) { return c.hit.right() <= pos.x(); });
-        if (it != clusters.end() && it->hit.contains(pos)) {
-            if (it->members.size() == 1) {
-                hit.kind = LanesHit::ErrorMember;
-                hit.trace = it->members.front();
-            } else {
-                hit.kind = LanesHit::ErrorCluster;
-                hit.cluster = int(it - clusters.begin());
-            }
-        }
         return hit;
     }
     hit.trace = lane->trace;

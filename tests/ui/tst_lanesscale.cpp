@@ -3,7 +3,11 @@
 // each, at 1600 px: the axis has at most a few breaks, edges are bundled to
 // one per pair of lanes, the lanes fit a screen, every failed member is one
 // click away, no two axis labels or counts overlap, and every span drawn
-// can be clicked. Then a user's journey through a 10,000-item batch.
+// can be clicked, and no edge passes over a lane it has nothing to do with.
+// Then a user's journey through a 10,000-item batch; two-hop trees whose
+// edges cross only what no order avoids; failed members one click away when
+// their ticks crowd (clusters); a first view that keeps a batch's focus
+// readable however long its inputs span; and a collect off the GUI thread.
 
 #include "ui/laneslayout.h"
 #include "ui/lanemembersdialog.h"
@@ -15,6 +19,7 @@
 #include "common/testutil.h"
 #include "core/load.h"
 
+#include <QAbstractItemModel>
 #include <QApplication>
 #include <QLineEdit>
 #include <QTableView>
@@ -116,6 +121,79 @@ QPointF titlePoint(const LanesLayout &layout, const Lane &lane)
     return at;
 }
 
+// Lanes an edge passes over that have nothing to do with it: strictly
+// between its two lanes, with no edge to either end, and not a member lane
+// of either end's group (or the group of either end).
+size_t unrelatedCrossings(const LanesLayout &layout)
+{
+    const int n = int(layout.lanes.size());
+    std::vector<std::vector<bool>> linked(size_t(n), std::vector<bool>(size_t(n), false));
+    for (const LaneEdge &e : layout.edges)
+        linked[size_t(e.fromLane)][size_t(e.toLane)] = linked[size_t(e.toLane)][size_t(e.fromLane)] = true;
+    auto related = [&](int k, int end) {
+        const Lane &a = layout.lanes[size_t(k)], &b = layout.lanes[size_t(end)];
+        return linked[size_t(k)][size_t(end)] || a.group == end || b.group == k || (a.group >= 0 && a.group == b.group);
+    };
+    size_t crossings = 0;
+    for (const LaneEdge &e : layout.edges)
+        for (int k = std::min(e.fromLane, e.toLane) + 1; k < std::max(e.fromLane, e.toLane); ++k)
+            if (!related(k, e.fromLane) && !related(k, e.toLane))
+                ++crossings;
+    return crossings;
+}
+
+// A two-hop tree around trace 1: `k` traces one link away (each its own
+// name), each followed by one or two traces of its own, and the first by a
+// crowd of 30 look-alikes. Downstream (they link to what reached them) or
+// upstream (mirrored: what reached them links to them).
+std::shared_ptr<const Model> tree(uint32_t k, bool upstream)
+{
+    TestModelBuilder b("shop");
+    using Link = TestModelBuilder::LinkSpec;
+    const uint64_t focusStart = upstream ? kBase + 10000 * kMs : kBase;
+    std::vector<Link> focusLinks;
+    std::vector<std::string> names;
+    std::vector<std::string> followName;
+    for (uint32_t i = 0; i < k; ++i) {
+        names.push_back("step " + std::to_string(i));
+        followName.push_back("follow-up of " + std::to_string(i));
+    }
+    auto next = [&](uint32_t i) {
+        std::vector<uint32_t> out;
+        const uint32_t followers = i == 0 ? 30 : 1 + i % 2;
+        for (uint32_t j = 0; j < followers; ++j)
+            out.push_back(1000 + i * 100 + j);
+        return out;
+    };
+    for (uint32_t i = 0; i < k; ++i) {
+        const uint32_t t = 10 + i;
+        const uint64_t start = upstream ? focusStart - (k - i) * 200 * kMs : focusStart + (1 + i) * 200 * kMs;
+        std::vector<Link> links;
+        if (upstream) {
+            focusLinks.push_back({t, 1});
+            for (uint32_t f : next(i))
+                links.push_back({f, 1});
+        } else {
+            links.push_back({1, 2});
+        }
+        b.add({.trace = t, .span = 1, .start = start, .duration = 50 * kMs, .name = names[i], .links = links});
+        uint32_t j = 0;
+        for (uint32_t f : next(i)) {
+            const uint64_t fs = upstream ? start - (1 + j) * 20 * kMs : start + (1 + j) * 20 * kMs;
+            std::vector<Link> fl;
+            if (!upstream)
+                fl.push_back({t, 1});
+            b.add({.trace = f, .span = 1, .start = fs, .duration = 10 * kMs, .name = i == 0 ? "crowd" : followName[i],
+                   .links = fl});
+            ++j;
+        }
+    }
+    b.add({.trace = 1, .span = 1, .start = focusStart, .duration = 100 * kMs, .name = "hub"});
+    b.add({.trace = 1, .span = 2, .parent = 1, .start = focusStart + 10 * kMs, .duration = 50 * kMs, .name = "hub step",
+           .links = focusLinks});
+    return std::make_shared<const Model>(b.finish());
+}
+
 // The checks every size must pass, on the first view (what the user sees).
 void checkReadable(const Model &m, uint32_t focus)
 {
@@ -137,7 +215,7 @@ void checkReadable(const Model &m, uint32_t focus)
 
     // Every failed trace in the neighbourhood is one click away: its own
     // lane's title, or its tick on its group's density strip.
-    size_t viaTick = 0, viaChip = 0;
+    size_t viaTick = 0, viaChip = 0, viaCluster = 0;
     for (uint32_t t = 0; t < m.traces.size(); ++t) {
         if (!m.traces[t].errorCount || layout.laneOf[t] < 0 || t == focus)
             continue;
@@ -149,16 +227,25 @@ void checkReadable(const Model &m, uint32_t focus)
             continue;
         }
         const auto tick = std::find_if(lane.errorTicks.begin(), lane.errorTicks.end(), [t](const auto &v) { return v.second == t; });
-        bool direct = false;
+        bool direct = false, inCluster = false;
         if (tick != lane.errorTicks.end()) {
             for (double dy : {0.5, 0.25, 0.75}) {
                 const LanesHit h = lanesHitTest(layout, QPointF(tick->first, lane.body.top() + dy * lane.body.height()));
-                direct |= h.kind == LanesHit::ErrorMember && h.trace == t;
+                if (h.kind == LanesHit::ErrorMember && h.trace == t)
+                    direct = true;
+                // Ticks closer than a click can tell apart: their cluster lists them.
+                if (h.kind == LanesHit::ErrorCluster) {
+                    const auto &members = lane.errorClusters[size_t(h.cluster)].members;
+                    if (std::find(members.begin(), members.end(), t) != members.end())
+                        direct = inCluster = true;
+                }
             }
+            viaCluster += inCluster ? 1 : 0;
+            // On the view, a failed member always has its tick or cluster.
+            QVERIFY(direct);
         }
         if (!direct) {
-            // Ticks closer than a click can tell apart (or off the first
-            // view): the group's "N failed" chip lists exactly the failed.
+            // Off the first view: the group's "N failed" chip lists exactly the failed.
             QVERIFY(!lane.errorChip.isEmpty());
             QCOMPARE(lanesHitTest(layout, lane.errorChip.center()).kind, LanesHit::GroupErrors);
             ++viaChip;
@@ -167,8 +254,11 @@ void checkReadable(const Model &m, uint32_t focus)
         }
     }
 
-    if (viaChip)
-        qInfo("%zu failed members by their tick, %zu through the failed list", viaTick, viaChip);
+    if (viaChip || viaCluster)
+        qInfo("%zu failed members on the view (%zu in clusters), %zu off it through the failed list", viaTick, viaCluster,
+              viaChip);
+    // Edges pass over no lane they have nothing to do with.
+    QCOMPARE(unrelatedCrossings(layout), size_t(0));
     qInfo("lanes %zu, edges %zu, breaks %zu, height %.0f", layout.lanes.size(), layout.edges.size(),
           layout.time.breakCount(), layout.height);
 
@@ -235,7 +325,210 @@ private slots:
     void groupsBeforeOwnLanes();
     void bundledSample();
     void journeyThroughABatch();
+    void edgesCrossNoUnrelatedLane_data();
+    void edgesCrossNoUnrelatedLane();
+    void failedMembersOneClickShowingAll_data();
+    void failedMembersOneClickShowingAll();
+    void firstViewFitsFocus();
+    void clusterClickListsItsMembers();
+    void collectsOffTheGuiThread();
 };
+
+void TestLanesScale::edgesCrossNoUnrelatedLane_data()
+{
+    QTest::addColumn<int>("k");
+    QTest::addColumn<bool>("upstream");
+    for (int k : {3, 8, 13})
+        for (bool upstream : {false, true})
+            QTest::addRow("%s_%d", upstream ? "fanin" : "fanout", k) << k << upstream;
+}
+
+void TestLanesScale::edgesCrossNoUnrelatedLane()
+{
+    QFETCH(int, k);
+    QFETCH(bool, upstream);
+    const auto model = tree(uint32_t(k), upstream);
+    const Model &m = *model;
+    auto laneOf = [&](const LanesLayout &l, uint64_t n) { return l.laneOfTrace(m.findTrace(TestModelBuilder::traceId(n))); };
+    const uint32_t hub = m.findTrace(TestModelBuilder::traceId(1));
+    LanesOptions options;
+    options.depth = 2;
+    options.maxLanes = 64;
+    LanesLayout layout = collectLanes(m, hub, options);
+    layoutLanes(m, layout, kWidth, LanesStyle());
+    // Each step's followers sit right beyond it (the crowd after step 0 is
+    // one group lane and its slowest member), before the next step; steps
+    // go by anchor time, top to bottom.
+    for (uint32_t i = 0; i < uint32_t(k); ++i) {
+        const int step = laneOf(layout, 10 + i);
+        QVERIFY(step >= 0 && !layout.lanes[step].isGroup());
+        if (i == 0) {
+            // The crowd: its group lane, then its slowest member's lane.
+            const int group = layout.groupOf[m.findTrace(TestModelBuilder::traceId(1000))];
+            QVERIFY(layout.lanes[group].isGroup());
+            QCOMPARE(group, upstream ? step - 2 : step + 1);
+        } else {
+            QCOMPARE(laneOf(layout, 1000 + i * 100), upstream ? step - 1 : step + 1);
+        }
+        if (i + 1 < uint32_t(k))
+            QVERIFY(step < laneOf(layout, 11 + i));
+    }
+    // An edge from a step to its followers crosses nothing; an edge from a
+    // step to the focus passes only over the steps between and their
+    // followers, the fewest any order allows: no lane of a farther step's
+    // subtree, none of the focus's other direction.
+    size_t expected = 0;
+    std::vector<size_t> extra; // lanes beyond each step in its subtree
+    for (uint32_t i = 0; i < uint32_t(k); ++i)
+        extra.push_back(i == 0 ? 2 : 1 + i % 2);
+    for (uint32_t i = 0; i < uint32_t(k); ++i)
+        for (uint32_t j = 0; j < uint32_t(k); ++j)
+            if (upstream ? j > i : j < i)
+                expected += extra[j];
+    QCOMPARE(unrelatedCrossings(layout), expected);
+    // In hop bands (every step, then every follower) there would be more.
+    size_t banded = 0;
+    for (uint32_t i = 0; i < uint32_t(k); ++i)
+        banded += (uint32_t(k) - 1 - i) + [&] { size_t n = 0; for (uint32_t j = 0; j < i; ++j) n += extra[j]; return n; }();
+    QVERIFY(k < 2 || expected < banded);
+}
+
+void TestLanesScale::failedMembersOneClickShowingAll_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<bool>("fanIn");
+    QTest::addRow("fanout_100000") << 100000 << false;
+    QTest::addRow("fanin_10000") << 10000 << true;
+    QTest::addRow("fanout_1000") << 1000 << false;
+}
+
+void TestLanesScale::failedMembersOneClickShowingAll()
+{
+    QFETCH(int, n);
+    QFETCH(bool, fanIn);
+    const Scenario s = generate(uint32_t(n), fanIn);
+    const Model &m = *s.model;
+    LanesLayout layout = collectLanes(m, s.hub);
+    const LanesStyle style;
+    layoutLanes(m, layout, kWidth, style); // everything on the axis
+    size_t failed = 0, clusters = 0;
+    for (int li = 0; li < int(layout.lanes.size()); ++li) {
+        const Lane &lane = layout.lanes[li];
+        if (!lane.isGroup())
+            continue;
+        // Every failed member is in exactly one cluster; a single one is
+        // focused by its click, several are listed by theirs.
+        std::vector<uint32_t> seen;
+        for (size_t c = 0; c < lane.errorClusters.size(); ++c) {
+            const Lane::ErrorCluster &cluster = lane.errorClusters[c];
+            if (c > 0) // apart by more than a click can miss
+                QVERIFY(cluster.x0 - lane.errorClusters[c - 1].x1 >= 2 * style.errorTickReach);
+            const LanesHit h = lanesHitTest(layout, cluster.hit.center());
+            if (cluster.members.size() == 1) {
+                QCOMPARE(h.kind, LanesHit::ErrorMember);
+                QCOMPARE(h.trace, cluster.members.front());
+            } else {
+                QCOMPARE(h.kind, LanesHit::ErrorCluster);
+                QCOMPARE(h.cluster, int(c));
+                ++clusters;
+            }
+            seen.insert(seen.end(), cluster.members.begin(), cluster.members.end());
+        }
+        std::vector<uint32_t> expected = lane.errorMembers;
+        std::sort(seen.begin(), seen.end());
+        std::sort(expected.begin(), expected.end());
+        QCOMPARE(seen, expected);
+        failed += expected.size();
+    }
+    QVERIFY(failed > 0);
+    if (n >= 100000)
+        QVERIFY(clusters > 0); // too many to tick one by one
+}
+
+void TestLanesScale::firstViewFitsFocus()
+{
+    // 10,000 items 250 ms apart: the batch's inputs span 41 minutes.
+    const Scenario s = generate(10000, true);
+    const Model &m = *s.model;
+    LanesLayout layout = collectLanes(m, s.hub);
+    const LanesStyle style;
+    const LanesViewport view = initialViewport(m, layout, kWidth, style);
+    layoutLanes(m, layout, kWidth, style, view.zoom, view.pan);
+    const Trace &hub = m.traces[s.hub];
+    const double inner = kWidth - 2 * style.margin;
+    const double focusWidth = layout.time.toX(hub.end) - layout.time.toX(hub.start);
+    QVERIFY2(focusWidth >= 0.2 * inner, qPrintable(QString::number(focusWidth)));
+    QVERIFY(layout.time.toX(hub.start) >= 0 && layout.time.toX(hub.end) <= kWidth);
+    // The linked traces lie off to the left: their edges end in stubs at the border.
+    size_t stubs = 0;
+    for (const LaneEdge &e : layout.edges) {
+        for (auto [end, off] : {std::pair{e.a, e.offA}, std::pair{e.b, e.offB}}) {
+            QVERIFY(end.x() >= style.margin - 1e-6 && end.x() <= kWidth - style.margin + 1e-6);
+            if (off)
+                ++stubs;
+        }
+    }
+    QVERIFY(stubs > 0);
+    // Show all (zoom 1) makes it the sliver the first view avoids.
+    layoutLanes(m, layout, kWidth, style);
+    QVERIFY(layout.time.toX(hub.end) - layout.time.toX(hub.start) < focusWidth / 4);
+}
+
+void TestLanesScale::clusterClickListsItsMembers()
+{
+    const Scenario s = generate(100000 / 4, false);
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(s.hub);
+    LanesView view(&session);
+    view.resize(int(kWidth), 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY(!view.collecting());
+    QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_0); // show all
+    const LanesLayout &layout = view.lanesLayout();
+    const auto group = std::find_if(layout.lanes.begin(), layout.lanes.end(), [](const Lane &l) { return l.isGroup(); });
+    QVERIFY(group != layout.lanes.end());
+    const auto cluster = std::find_if(group->errorClusters.begin(), group->errorClusters.end(),
+                                      [](const Lane::ErrorCluster &c) { return c.members.size() > 1; });
+    QVERIFY(cluster != group->errorClusters.end());
+    const std::vector<uint32_t> expected = cluster->members;
+    QVERIFY(group->rect.bottom() < view.canvas()->height());
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, cluster->hit.center().toPoint());
+    QTRY_VERIFY(view.membersDialog());
+    QAbstractItemModel *list = view.membersDialog()->table()->model();
+    QCOMPARE(list->rowCount(), int(expected.size()));
+    QCOMPARE(session.focusTrace(), s.hub); // listing never navigates
+}
+
+void TestLanesScale::collectsOffTheGuiThread()
+{
+    // 30,000 links into the hub: collected on a worker, the previous lanes
+    // stay until it lands, and a newer focus wins over a late result.
+    const Scenario s = generate(30000, false);
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(s.follower);
+    LanesView view(&session);
+    view.resize(int(kWidth), 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(!view.collecting());
+    QCOMPARE(view.lanesLayout().focus, s.follower);
+    session.navigateTo(s.hub);
+    QVERIFY(view.collecting());
+    QCOMPARE(view.lanesLayout().focus, s.follower); // still the previous lanes, drawable
+    QTRY_VERIFY_WITH_TIMEOUT(!view.collecting(), 20000);
+    QCOMPARE(view.lanesLayout().focus, s.hub);
+    QVERIFY(view.lanesLayout().lanes.size() > 2);
+    // Two quick focus changes: the last one is what shows.
+    session.navigateTo(s.follower);
+    session.navigateTo(s.hub);
+    session.navigateTo(s.members[5]);
+    QTRY_VERIFY_WITH_TIMEOUT(!view.collecting(), 20000);
+    QTest::qWait(50);
+    QCOMPARE(view.lanesLayout().focus, s.members[5]);
+}
 
 void TestLanesScale::readable_data()
 {

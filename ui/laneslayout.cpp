@@ -177,15 +177,24 @@ std::pair<uint64_t, uint64_t> initialTimeRange(const Model &model, const LanesLa
     std::sort(points.begin(), points.end(), [&](uint64_t a, uint64_t b) { return outside(a) < outside(b); });
     const double focusLength = double(std::max<uint64_t>(f1 - f0, 1000));
     uint64_t t0 = f0, t1 = f1;
+    bool beforeLeft = false, beyondRight = false; // link points left out on either side
     for (uint64_t t : points) {
         const uint64_t n0 = std::min(t0, t), n1 = std::max(t1, t);
-        if (focusLength / double(std::max<uint64_t>(n1 - n0, 1)) < kFocusShare)
-            break;
+        if (focusLength / double(std::max<uint64_t>(n1 - n0, 1)) < kFocusShare) {
+            beforeLeft |= t < t0;
+            beyondRight |= t > t1;
+            continue;
+        }
         t0 = n0;
         t1 = n1;
     }
-    const uint64_t pad = std::max<uint64_t>((t1 - t0) / 25, 1000);
-    return {t0 > pad ? t0 - pad : 0, t1 + pad};
+    // A side with ends left out gets room: its stubs then slant towards the
+    // border instead of running down it in one line.
+    const uint64_t span = t1 - t0;
+    const uint64_t pad = std::max<uint64_t>(span / 25, 1000);
+    const uint64_t padLeft = beforeLeft ? std::max<uint64_t>(span / 5, pad) : pad;
+    const uint64_t padRight = beyondRight ? std::max<uint64_t>(span / 5, pad) : pad;
+    return {t0 > padLeft ? t0 - padLeft : 0, t1 + padRight};
 }
 
 LanesViewport initialViewport(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style)
@@ -252,15 +261,25 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
                     continue;
                 lane.errorTicks.emplace_back(x, m);
                 // Sorted by start, so by x: a tick closer to the last one
-                // than two reaches joins its cluster.
-                if (lane.errorClusters.empty() || x - lane.errorClusters.back().x1 >= 2 * style.errorTickReach)
+                // than two reaches joins its cluster, up to a cluster's
+                // width (a crowded strip reads as several clusters, not one).
+                if (lane.errorClusters.empty() || x - lane.errorClusters.back().x1 >= 2 * style.errorTickReach
+                    || x - lane.errorClusters.back().x0 > style.errorClusterWidth)
                     lane.errorClusters.push_back({x, x, {}, {}});
                 lane.errorClusters.back().x1 = x;
                 lane.errorClusters.back().members.push_back(m);
             }
-            for (Lane::ErrorCluster &c : lane.errorClusters) {
+            // Hit areas reach a few pixels out, never into the next cluster's:
+            // neighbours closer than that split the gap between them.
+            for (size_t c = 0; c < lane.errorClusters.size(); ++c) {
+                Lane::ErrorCluster &cluster = lane.errorClusters[c];
                 const double reach = style.errorTickReach;
-                c.hit = QRectF(c.x0 - reach, lane.body.top() - 2, c.x1 - c.x0 + 2 * reach, lane.body.height() + 4);
+                double left = cluster.x0 - reach, right = cluster.x1 + reach;
+                if (c > 0)
+                    left = std::max(left, (lane.errorClusters[c - 1].x1 + cluster.x0) / 2);
+                if (c + 1 < lane.errorClusters.size())
+                    right = std::min(right, (cluster.x1 + lane.errorClusters[c + 1].x0) / 2);
+                cluster.hit = QRectF(left, lane.body.top() - 2, right - left, lane.body.height() + 4);
             }
             if (!lane.errorMembers.empty()) {
                 const QString chip = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");

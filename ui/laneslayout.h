@@ -82,6 +82,7 @@ struct LanesStyle
     double groupBodyHeight = 22;
     double minHitWidth = 12;         // a trace thinner than this is still this wide to the mouse
     double errorTickReach = 4.5;     // a click this close to a failed member's tick focuses it
+    double errorClusterWidth = 40;   // ticks too close to click apart merge into clusters up to this wide
     TimeMapOptions time;
 };
 

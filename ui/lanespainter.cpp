@@ -85,6 +85,7 @@ struct LaneHeaderCache
         QPointF at;                  // relative to the title's top left
         double width = 0;
         QStaticText text;
+        QFont font;                  // the painter draws static text in its current font
         Role role = Muted;
     };
     double titleWidth = -1;
@@ -92,6 +93,7 @@ struct LaneHeaderCache
     uint8_t marks = 0;
     QRectF badge;                    // relative to the title's top left
     QStaticText badgeText;
+    QFont small;
     std::vector<Piece> pieces;
     double right = 0;                // where the text ends (relative)
     QStaticText errorChipText;
@@ -165,6 +167,7 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
     const double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
     cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
     cache->badgeText = staticText(badge, small);
+    cache->small = small;
     double x = cache->badge.right() + 8;
     for (const Piece &piece : pieces) {
         const QFontMetricsF metrics(*piece.font);
@@ -177,6 +180,7 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
         placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
         placed.width = w;
         placed.text = staticText(text, *piece.font);
+        placed.font = *piece.font;
         placed.role = piece.role;
         cache->pieces.push_back(std::move(placed));
         x += w;
@@ -215,6 +219,7 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     p.setBrush(badgeFill);
     p.drawRoundedRect(badgeRect, 3, 3);
     p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
+    p.setFont(h.small);
     const QSizeF badgeText = h.badgeText.size();
     p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
                      h.badgeText);
@@ -230,6 +235,7 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         case LaneHeaderCache::SmallMuted: break;
         }
         p.setPen(color);
+        p.setFont(piece.font);
         const QPointF at = origin + piece.at;
         p.drawStaticText(at, piece.text);
         if (hover && piece.role == LaneHeaderCache::Strong) {
@@ -245,6 +251,7 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         p.setBrush(fill);
         p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setPen(errorColor());
+        p.setFont(h.small);
         p.drawStaticText(origin + h.errorChipAt, h.errorChipText);
     }
 }
@@ -285,8 +292,9 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
         ticks.emplace_back(std::floor(c.x1), lane.body.top(), 1.5, lane.body.height());
         const QString text = QString::number(c.members.size());
         const double w = metrics.horizontalAdvance(text) + 4;
-        if (w <= bar.width() + 6)
-            counts.emplace_back(QRectF(bar.center().x() - w / 2, bar.bottom(), w, metrics.height()), text);
+        const QRectF label(bar.center().x() - w / 2, bar.bottom(), w, metrics.height());
+        if (w <= bar.width() + 6 && (counts.empty() || counts.back().first.right() + 2 < label.left()))
+            counts.emplace_back(label, text);
     }
     p.drawRects(ticks.data(), int(ticks.size()));
     if (!counts.empty()) {

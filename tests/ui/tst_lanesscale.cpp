@@ -421,8 +421,9 @@ void TestLanesScale::failedMembersOneClickShowingAll()
         std::vector<uint32_t> seen;
         for (size_t c = 0; c < lane.errorClusters.size(); ++c) {
             const Lane::ErrorCluster &cluster = lane.errorClusters[c];
-            if (c > 0) // apart by more than a click can miss
-                QVERIFY(cluster.x0 - lane.errorClusters[c - 1].x1 >= 2 * style.errorTickReach);
+            if (c > 0) // side by side, never overlapping
+                QVERIFY(cluster.hit.left() >= lane.errorClusters[c - 1].hit.right() - 1e-9);
+            QVERIFY(cluster.hit.width() >= 1);
             const LanesHit h = lanesHitTest(layout, cluster.hit.center());
             if (cluster.members.size() == 1) {
                 QCOMPARE(h.kind, LanesHit::ErrorMember);

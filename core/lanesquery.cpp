@@ -40,22 +40,45 @@ Spread spreadOf(std::vector<int64_t> &values)
     return s;
 }
 
+// A trace the walk reached, with what the grouping and the summaries need
+// of it, read from the model once here: afterwards every pass reads this
+// array in order instead of the trace table, the root span and the link
+// again at random (at 100,000 members those cache misses were most of the
+// cost).
 struct Found
 {
     uint32_t trace = kNone;
     uint32_t hops = 0;
     uint32_t via = kNone;
-    uint64_t anchor = 0;
+    uint64_t anchor = 0;             // the span of this trace the link touches: when it starts
+    uint64_t start = 0, end = 0;
+    uint32_t errors = 0;
+    StringId service = 0, name = 0;  // its root span's
+    int64_t lag = 0;                 // of the link `via`
 };
 
-// The span of `trace` that the link reaching it touches: its target when
-// the walk went upstream, its linking span when it went downstream.
-uint64_t anchorOf(const Model &model, uint32_t link, bool upstream)
+// `upstream`: the walk went to causes, so the link's target is in this trace.
+Found found(const Model &model, uint32_t trace, uint32_t hops, uint32_t via, bool upstream)
 {
-    if (link == kNone)
-        return 0;
-    const Link &l = model.links[link];
-    return model.hot[upstream ? l.target : l.from].start;
+    Found f;
+    f.trace = trace;
+    f.hops = hops;
+    f.via = via;
+    const Trace &t = model.traces[trace];
+    f.start = t.start;
+    f.end = t.end;
+    f.errors = t.errorCount;
+    if (t.root != kNone) {
+        f.service = model.hot[t.root].service;
+        f.name = model.hot[t.root].name;
+    }
+    if (via != kNone) {
+        const Link &l = model.links[via];
+        const uint64_t from = model.hot[l.from].start, target = model.hot[l.target].start;
+        f.anchor = upstream ? target : from;
+        f.lag = int64_t(from - target); // linkLag()
+    }
+    return f;
 }
 
 std::string lower(std::string_view text)
@@ -94,16 +117,18 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
     const ChainResult up = chain(model, {focus, kNone}, {Direction::Upstream, options.depth, false});
     const ChainResult down = chain(model, {focus, kNone}, {Direction::Downstream, options.depth, false});
     std::vector<uint8_t> upstream(model.traces.size(), 0);
-    std::vector<Found> found[2];
+    std::vector<Found> reached[2];
+    reached[0].reserve(up.traces.size());
+    reached[1].reserve(down.traces.size());
     for (size_t i = 0; i < up.traces.size(); ++i) {
         if (up.traces[i] == focus)
             continue;
         upstream[up.traces[i]] = 1;
-        found[0].push_back({up.traces[i], up.hops[i], up.via[i], anchorOf(model, up.via[i], true)});
+        reached[0].push_back(found(model, up.traces[i], up.hops[i], up.via[i], true));
     }
     for (size_t i = 0; i < down.traces.size(); ++i)
         if (down.traces[i] != focus && !upstream[down.traces[i]])
-            found[1].push_back({down.traces[i], down.hops[i], down.via[i], anchorOf(model, down.via[i], false)});
+            reached[1].push_back(found(model, down.traces[i], down.hops[i], down.via[i], false));
 
     // A unit is a group lane with the members that surface next to it, or one own lane.
     struct Unit
@@ -142,11 +167,10 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         lags.reserve(members.size());
         g.anchor = UINT64_MAX;
         for (const Found *f : members) {
-            const Trace &t = model.traces[f->trace];
-            info.push_back({t.start, t.end, f->trace, t.errorCount, f});
-            scratch.push_back(int64_t(t.duration()));
+            info.push_back({f->start, f->end, f->trace, f->errors, f});
+            scratch.push_back(int64_t(f->end - f->start));
             if (f->via != kNone)
-                lags.push_back(linkLag(model, f->via));
+                lags.push_back(f->lag);
             g.anchor = std::min(g.anchor, f->anchor);
         }
         g.duration = spreadOf(scratch);
@@ -209,7 +233,7 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
             own.hops = f->hops;
             own.anchor = f->anchor;
             own.marks = it->second;
-            if (model.traces[f->trace].errorCount)
+            if (f->errors)
                 own.marks |= MarkError;
             unit.surfaced.push_back(std::move(own));
         }
@@ -237,12 +261,8 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         std::vector<Unit> units;
         // Look-alikes: same hop, service and root span name.
         std::map<std::tuple<uint32_t, StringId, StringId>, std::vector<const Found *>> byLook;
-        for (const Found &f : all) {
-            const Trace &t = model.traces[f.trace];
-            const StringId service = t.root != kNone ? model.hot[t.root].service : 0;
-            const StringId name = t.root != kNone ? model.hot[t.root].name : 0;
-            byLook[{f.hops, service, name}].push_back(&f);
-        }
+        for (const Found &f : all)
+            byLook[{f.hops, f.service, f.name}].push_back(&f);
         std::vector<const Found *> singles;
         for (auto &[key, members] : byLook) {
             if (members.size() >= options.groupMin)
@@ -253,10 +273,8 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         if (singles.size() > options.maxLanes) {
             // Too many that differ: group them by service, then what is left by hop.
             std::map<std::pair<uint32_t, StringId>, std::vector<const Found *>> byService;
-            for (const Found *f : singles) {
-                const Trace &t = model.traces[f->trace];
-                byService[{f->hops, t.root != kNone ? model.hot[t.root].service : 0}].push_back(f);
-            }
+            for (const Found *f : singles)
+                byService[{f->hops, f->service}].push_back(f);
             singles.clear();
             for (auto &[key, members] : byService) {
                 if (members.size() >= 2)
@@ -348,14 +366,14 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
             }
         }
     };
-    place(unitsOf(found[0], LaneKind::Upstream));
+    place(unitsOf(reached[0], LaneKind::Upstream));
     LaneSpec focusLane;
     focusLane.kind = LaneKind::Focus;
     focusLane.trace = focus;
     focusLane.anchor = model.traces[focus].start;
     out.focusLane = int(out.lanes.size());
     out.lanes.push_back(std::move(focusLane));
-    place(unitsOf(found[1], LaneKind::Downstream));
+    place(unitsOf(reached[1], LaneKind::Downstream));
 
     for (int i = 0; i < int(out.lanes.size()); ++i) {
         const LaneSpec &lane = out.lanes[i];
@@ -371,11 +389,37 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         if (!out.lanes[i].isGroup())
             out.laneOf[out.lanes[i].trace] = i;
 
-    // Edges: every link between the traces of two lanes, one bundle per pair of lanes.
+    // Edges: every link between the traces of two lanes, one bundle per pair
+    // of lanes. Each link is found once, from an own lane where it has one:
+    // an own lane's outgoing links, and its incoming links from group
+    // members (the incoming index, so a group of 100,000 is not walked span
+    // by span). Only links between two groups need their members' spans.
     std::unordered_map<uint64_t, size_t> bundleOf;
     uint64_t lastKey = UINT64_MAX;
     size_t lastBundle = 0;
-    auto collect = [&](int li, uint32_t t) {
+    auto add = [&](int from, int to, uint32_t l) {
+        const uint64_t key = uint64_t(std::min(from, to)) << 32 | uint32_t(std::max(from, to));
+        if (key != lastKey) {
+            // Neighbouring links mostly share a bundle: hash only on a change.
+            auto [it, inserted] = bundleOf.try_emplace(key, out.edges.size());
+            if (inserted) {
+                LaneLinkBundle b;
+                b.fromLane = from;
+                b.toLane = to;
+                b.lagMin = INT64_MAX;
+                b.lagMax = INT64_MIN;
+                out.edges.push_back(std::move(b));
+            }
+            lastKey = key;
+            lastBundle = it->second;
+        }
+        LaneLinkBundle &b = out.edges[lastBundle];
+        b.links.push_back(l);
+        const int64_t lag = linkLag(model, l);
+        b.lagMin = std::min(b.lagMin, lag);
+        b.lagMax = std::max(b.lagMax, lag);
+    };
+    auto outgoing = [&](int li, uint32_t t, bool toGroupsOnly) {
         const Range spans = model.traces[t].spans;
         for (uint32_t i = spans.first; i < spans.end(); ++i) {
             const uint32_t s = model.traceSpans[i];
@@ -388,37 +432,43 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
                     continue;
                 const uint32_t target = model.hot[link.target].trace;
                 const int lj = target == t ? -1 : out.laneOf[target];
-                if (lj < 0 || lj == li)
+                if (lj < 0 || lj == li || (toGroupsOnly && !out.lanes[lj].isGroup()))
                     continue;
-                const uint64_t key = uint64_t(std::min(li, lj)) << 32 | uint32_t(std::max(li, lj));
-                if (key != lastKey) {
-                    // Neighbouring links mostly share a bundle: hash only on a change.
-                    auto [it, inserted] = bundleOf.try_emplace(key, out.edges.size());
-                    if (inserted) {
-                        LaneLinkBundle b;
-                        b.fromLane = li;
-                        b.toLane = lj;
-                        b.lagMin = INT64_MAX;
-                        b.lagMax = INT64_MIN;
-                        out.edges.push_back(std::move(b));
-                    }
-                    lastKey = key;
-                    lastBundle = it->second;
-                }
-                LaneLinkBundle &b = out.edges[lastBundle];
-                b.links.push_back(l);
-                const int64_t lag = linkLag(model, l);
-                b.lagMin = std::min(b.lagMin, lag);
-                b.lagMax = std::max(b.lagMax, lag);
+                add(li, lj, l);
             }
         }
     };
+    auto incomingFromGroups = [&](int li, uint32_t t) {
+        const Range spans = model.traces[t].spans;
+        for (uint32_t i = spans.first; i < spans.end(); ++i) {
+            const uint32_t s = model.traceSpans[i];
+            if (!(model.hot[s].hasLinks & 2))
+                continue;
+            const Range in = model.incomingLinks(s);
+            for (uint32_t k = in.first; k < in.end(); ++k) {
+                const uint32_t l = model.incoming[k];
+                const uint32_t from = model.hot[model.links[l].from].trace;
+                const int lj = from == t ? -1 : out.laneOf[from];
+                if (lj < 0 || lj == li || !out.lanes[lj].isGroup())
+                    continue;
+                add(lj, li, l);
+            }
+        }
+    };
+    size_t groups = 0;
     for (int li = 0; li < int(out.lanes.size()); ++li) {
         const LaneSpec &lane = out.lanes[li];
-        if (!lane.isGroup()) {
-            collect(li, lane.trace);
+        if (lane.isGroup()) {
+            ++groups;
             continue;
         }
+        outgoing(li, lane.trace, false);
+        incomingFromGroups(li, lane.trace);
+    }
+    for (int li = 0; groups > 1 && li < int(out.lanes.size()); ++li) {
+        const LaneSpec &lane = out.lanes[li];
+        if (!lane.isGroup())
+            continue;
         // In model order: the spans and links of neighbouring traces sit together in memory.
         std::vector<uint32_t> inOrder;
         inOrder.reserve(lane.members.size());
@@ -427,7 +477,7 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
                 inOrder.push_back(m);
         std::sort(inOrder.begin(), inOrder.end());
         for (uint32_t m : inOrder)
-            collect(li, m);
+            outgoing(li, m, true);
     }
     // Where each bundle's ends sit: at an own lane the earliest linking span
     // (and its target); at a group the median, so the bundle meets its crowd.

@@ -27,7 +27,7 @@ namespace {
 
 constexpr const char *kUsage =
     "Usage: causeway export --view graph|flame|lanes|linkmap [--trace REF] [--span SPANID] [--depth N]\n"
-    "                       [--by service|operation|destination]\n"
+    "                       [--by service|operation|destination] [--critical-path]\n"
     "                       --format svg|png|pdf|dot -o OUT [--width PX] [--scale S] [--dark] FILE...\n\n"
     "Draws a view of the loaded traces to an image file, the way the GUI shows it,\n"
     "without needing a display.\n\n"
@@ -48,7 +48,8 @@ constexpr const char *kUsage =
     "  --width PX        flame, lanes: the width to draw for (default 1600);\n"
     "                    graph: the picture is scaled to this width\n"
     "  --scale S         device pixels per pixel for PNG (default 1)\n"
-    "  --dark            the dark palette\n";
+    "  --dark            the dark palette\n"
+    "  --critical-path   lanes: highlight the focus trace's critical path in its lane\n";
 
 std::optional<std::string> formatFromName(const std::string &path)
 {
@@ -103,7 +104,7 @@ int exportView(const std::vector<std::string> &argvIn)
     Args args;
     std::string error;
     if (!args.parse(argv, {"--view", "--trace", "--span", "--depth", "--format", "-o", "--output", "--width", "--scale", "--by"},
-                    {"--dark"}, error))
+                    {"--dark", "--critical-path"}, error))
         return usageError("export", error);
 
     const std::string view = args.value("--view").value_or("graph");
@@ -138,6 +139,9 @@ int exportView(const std::vector<std::string> &argvIn)
     ui::DrawingOptions options;
     options.depth = view == "graph" ? 2 : 1;
     options.dark = args.flag("--dark");
+    options.criticalPath = args.flag("--critical-path");
+    if (options.criticalPath && view != "lanes")
+        return usageError("export", "--critical-path is for the lanes view only");
     if (auto depth = args.value("--depth")) {
         uint64_t n = 0;
         if (!parseCount(*depth, n) || n > 1000)

@@ -261,24 +261,19 @@ int exportView(const std::vector<std::string> &argvIn)
         drawing = ui::graphDrawing(model, options, &qerror);
     if (!drawing)
         return fatalError(qerror.toStdString());
-    if (picture && width) {
-        // Scale the whole picture, text included, so every format comes out this wide.
-        const double k = *width / drawing->size.width();
-        auto paint = drawing->paint;
-        drawing->size = QSizeF(*width, std::max(1.0, std::round(drawing->size.height() * k)));
-        drawing->paint = [paint, k](QPainter &painter) {
-            painter.save();
-            painter.scale(k, k);
-            paint(painter);
-            painter.restore();
-        };
-    }
+    if (picture && width)
+        *drawing = ui::scaledToWidth(*drawing, *width); // a legend keeps its size
     if (*imageFormat == ui::ImageFormat::Png && !args.value("--scale") && !width) {
         // A whole-model graph can be tens of thousands of pixels across: unless
         // asked for a size, shrink the PNG to one every viewer opens.
         const double w = drawing->size.width(), h = drawing->size.height();
         const double fit = std::min({1.0, 16384 / w, 16384 / h, std::sqrt(64e6 / (w * h))});
-        if (fit < 1) {
+        if (fit < 1 && drawing->toWidth) {
+            // Shrink the graph, not the legend: it must stay legible.
+            *drawing = ui::scaledToWidth(*drawing, w * fit);
+            std::fprintf(stderr, "causeway: note: the picture is %.0f x %.0f pixels, drawn %.0f wide; SVG and PDF keep every detail\n",
+                         w, h, w * fit);
+        } else if (fit < 1) {
             scale = fit;
             std::fprintf(stderr, "causeway: note: the picture is %.0f x %.0f pixels, written at %.2f scale; SVG and PDF keep every detail\n",
                          w, h, fit);

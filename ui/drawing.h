@@ -22,7 +22,13 @@ struct Drawing
 {
     QSizeF size;                                   // logical pixels
     std::function<void(QPainter &)> paint;         // paints at the origin within `size`
+    // Pictures that may be scaled to a width (graph, link map) and hold parts
+    // that must keep their size (a legend) say how; else toWidth() scales all.
+    std::function<Drawing(double width)> toWidth;
 };
+
+// `drawing` scaled to `width` logical pixels across.
+Drawing scaledToWidth(const Drawing &drawing, double width);
 
 struct DrawingOptions
 {

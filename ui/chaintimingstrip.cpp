@@ -24,7 +24,7 @@ TimeMapOptions chainTimeMapOptions()
 {
     TimeMapOptions o;
     o.gapFactor = 1;         // longer than the traces on either side
-    o.minGapShare = 0.04;    // and not a blip against the whole chain
+    o.minGapShare = 0;       // chainTimeMap() raises it to what a break is worth
     o.maxBreaks = 256;       // a retry chain has a wait per attempt
     o.breakWidth = 64;       // room for "2.0 s" between two zig-zags
     o.maxBreakShare = 0.5;
@@ -38,7 +38,24 @@ TimeMap chainTimeMap(const ChainTiming &timing, double x0, double x1)
     intervals.reserve(timing.hops.size());
     for (const ChainTimingHop &h : timing.hops)
         intervals.emplace_back(h.start, h.end);
-    return TimeMap(std::move(intervals), x0, x1, chainTimeMapOptions());
+    // A wait is cut only where, at the scale the traces end up with, it
+    // would be wider than the break that replaces it. Cutting fewer waits
+    // lowers that scale, so settle it in a few rounds.
+    TimeMapOptions options = chainTimeMapOptions();
+    const double total = double(std::max<uint64_t>(1, timing.elapsed()));
+    TimeMap map(intervals, x0, x1, options);
+    for (int round = 0; round < 4 && map.breakCount() > 0; ++round) {
+        const size_t breaks = map.breakCount();
+        const double breakWidth = std::min(options.breakWidth, (x1 - x0) * options.maxBreakShare / double(breaks));
+        const double worth = map.scale() > 0 ? breakWidth / map.scale() / total : 0; // as a share of the chain
+        if (worth <= options.minGapShare)
+            break;
+        options.minGapShare = worth;
+        map = TimeMap(intervals, x0, x1, options);
+        if (map.breakCount() == breaks)
+            break;
+    }
+    return map;
 }
 
 namespace {

@@ -25,9 +25,9 @@ namespace causeway::ui {
 class Session;
 class ChainTimingBar;
 
-// The strip's time axis over [x0, x1]: the hops' traces at one scale, a
+// The strip's time axis over [x0, x1]: the hops' traces at one scale; a
 // wait becomes a break when it is longer than the traces on either side of
-// it and a noticeable share of the chain.
+// it and, drawn to that scale, would be wider than the break.
 TimeMapOptions chainTimeMapOptions();
 TimeMap chainTimeMap(const ChainTiming &timing, double x0, double x1);
 

@@ -176,7 +176,7 @@ protected:
             p.drawPath(zigzag(piece.x0 + 3, cut.top(), cut.bottom()));
             p.drawPath(zigzag(piece.x1 - 3, cut.top(), cut.bottom()));
             const QString text = display::duration(piece.t1 - piece.t0);
-            if (p.fontMetrics().horizontalAdvance(text) + 8 <= cut.width()) {
+            if (p.fontMetrics().horizontalAdvance(text) + 14 <= cut.width()) { // clear of the zig-zags
                 p.setPen(ink);
                 p.drawText(QRectF(piece.x0 + 3, bar.top(), cut.width() - 6, bar.height()), Qt::AlignCenter, text);
             }

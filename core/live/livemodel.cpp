@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <unordered_set>
 
 namespace causeway::live {
 
@@ -165,13 +166,23 @@ std::shared_ptr<const Model> LiveModel::publish()
     const uint64_t spanTarget = target(retention.maxSpans, retention.headroom);
     const uint64_t traceTarget = target(retention.maxTraces, retention.headroom);
     // Make room before appending, so that views see rows go, then rows come.
-    if (retention.maxSpans && next->spanCount() + batch->spanCount() > retention.maxSpans) {
-        if (spanTarget > batch->spanCount()) {
-            step.evictBefore = next->oldestTraces(spanTarget - batch->spanCount(), 0);
-        } else {
+    uint64_t batchTraces = 0;
+    if (retention.maxTraces) {
+        std::unordered_set<TraceId, TraceIdHash> seen;
+        for (const SpanCold &c : batch->cold)
+            if (next->findTrace(c.traceId) == kNone && seen.insert(c.traceId).second)
+                ++batchTraces;
+    }
+    const bool spansOver = retention.maxSpans && next->spanCount() + batch->spanCount() > retention.maxSpans;
+    const bool tracesOver = retention.maxTraces && next->traces.size() + batchTraces > retention.maxTraces;
+    if (spansOver || tracesOver) {
+        if ((spansOver && spanTarget <= batch->spanCount()) || (tracesOver && traceTarget <= batchTraces)) {
             step.evictBefore.resize(next->traces.size());
             for (uint32_t t = 0; t < step.evictBefore.size(); ++t)
                 step.evictBefore[t] = t;
+        } else {
+            step.evictBefore = next->oldestTraces(spansOver ? spanTarget - batch->spanCount() : 0,
+                                                  tracesOver ? traceTarget - batchTraces : 0);
         }
     }
     ModelChanges changes;

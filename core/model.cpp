@@ -127,8 +127,7 @@ uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
         return it->span;
     if (m_appendedSpans.empty())
         return kNone;
-    auto appended = m_appendedSpans.find(key);
-    return appended == m_appendedSpans.end() ? kNone : appended->second;
+    return m_appendedSpans.find(key);
 }
 
 void Model::merge(Model &&other)
@@ -489,7 +488,7 @@ size_t Model::memoryUsage() const
         + bytes(links) + bytes(attributes) + bytes(values) + bytes(traces) + bytes(traceSpans) + bytes(traceServices)
         + bytes(incoming) + bytes(incomingRanges)
         + bytes(m_spanIndex)
-        + m_appendedSpans.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *)) + m_appendedSpans.bucket_count() * sizeof(void *)
+        + m_appendedSpans.memoryUsage()
         + m_waitingLinks.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *)) + m_waitingLinks.bucket_count() * sizeof(void *)
         + bytes(m_traceOrphans)
         + m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))

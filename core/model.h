@@ -325,8 +325,32 @@ private:
     std::vector<SpanIndexEntry> m_spanIndex;
 
     // Kept while a finalized model grows (append); cleared by finalize().
-    // Spans appended since the sorted index was built.
-    std::unordered_map<SpanKey, uint32_t, SpanKeyHash> m_appendedSpans;
+    // Spans appended since the sorted index was built: open addressing with
+    // linear probing, no node per entry, so that looking up and renumbering
+    // after an eviction walk flat memory.
+    class SpanTable
+    {
+    public:
+        void clear() { m_slots.clear(); m_size = 0; }
+        bool empty() const { return m_size == 0; }
+        size_t size() const { return m_size; }
+        size_t memoryUsage() const { return m_slots.capacity() * sizeof(Slot); }
+        void reserve(size_t n);
+        void insert(const SpanKey &key, uint32_t span);
+        uint32_t find(const SpanKey &key) const;
+        // Every entry's span through `map` (kNone: removed), rebuilt in one pass.
+        void renumber(const std::vector<uint32_t> &map);
+
+    private:
+        struct Slot
+        {
+            SpanKey key;
+            uint32_t span = kNone;
+        };
+        std::vector<Slot> m_slots;
+        size_t m_size = 0;
+    };
+    SpanTable m_appendedSpans;
     // Unresolved links by target: they resolve when the target arrives.
     std::unordered_multimap<SpanKey, uint32_t, SpanKeyHash> m_waitingLinks;
     bool m_waitingBuilt = false;

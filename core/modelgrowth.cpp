@@ -35,6 +35,79 @@ void mergeSorted(std::vector<uint32_t> &into, const std::vector<uint32_t> &more)
 }
 } // namespace
 
+namespace {
+// Ids made by counters differ in a few bytes only: mix before masking.
+size_t slotHash(const SpanKey &key)
+{
+    uint64_t h = SpanKeyHash{}(key);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return size_t(h);
+}
+} // namespace
+
+void Model::SpanTable::reserve(size_t n)
+{
+    // At most half full: probes stay short.
+    size_t want = 16;
+    while (want < 2 * n)
+        want *= 2;
+    if (want <= m_slots.size())
+        return;
+    std::vector<Slot> old = std::move(m_slots);
+    m_slots.assign(want, Slot{});
+    m_size = 0;
+    for (const Slot &slot : old)
+        if (slot.span != kNone)
+            insert(slot.key, slot.span);
+}
+
+void Model::SpanTable::insert(const SpanKey &key, uint32_t span)
+{
+    if (2 * (m_size + 1) > m_slots.size())
+        reserve(std::max<size_t>(m_size + 1, m_slots.size()));
+    const size_t mask = m_slots.size() - 1;
+    for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
+        Slot &slot = m_slots[i];
+        if (slot.span == kNone) {
+            slot = {key, span};
+            ++m_size;
+            return;
+        }
+        if (slot.key == key) {
+            slot.span = span;
+            return;
+        }
+    }
+}
+
+uint32_t Model::SpanTable::find(const SpanKey &key) const
+{
+    if (m_slots.empty())
+        return kNone;
+    const size_t mask = m_slots.size() - 1;
+    for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
+        const Slot &slot = m_slots[i];
+        if (slot.span == kNone)
+            return kNone;
+        if (slot.key == key)
+            return slot.span;
+    }
+}
+
+void Model::SpanTable::renumber(const std::vector<uint32_t> &map)
+{
+    std::vector<Slot> old = std::move(m_slots);
+    const size_t size = m_size;
+    m_slots.clear();
+    m_size = 0;
+    reserve(size);
+    for (const Slot &slot : old)
+        if (slot.span != kNone && map[slot.span] != kNone)
+            insert(slot.key, map[slot.span]);
+}
+
 void ModelChanges::followBy(const ModelChanges &next)
 {
     // Evictions renumber: a later eviction after anything that used the
@@ -117,7 +190,7 @@ void Model::buildGrowthState()
 
 void Model::indexSpan(uint32_t span)
 {
-    m_appendedSpans.emplace(SpanKey{cold[span].traceId, cold[span].spanId}, span);
+    m_appendedSpans.insert(SpanKey{cold[span].traceId, cold[span].spanId}, span);
 }
 
 void Model::addIncoming(uint32_t link)
@@ -728,14 +801,7 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     std::erase_if(m_spanIndex, [&spanMap](const SpanIndexEntry &e) { return spanMap[e.span] == kNone; });
     for (auto &e : m_spanIndex)
         e.span = spanMap[e.span];
-    for (auto it = m_appendedSpans.begin(); it != m_appendedSpans.end();) {
-        if (spanMap[it->second] == kNone) {
-            it = m_appendedSpans.erase(it);
-        } else {
-            it->second = spanMap[it->second];
-            ++it;
-        }
-    }
+    m_appendedSpans.renumber(spanMap);
 
     // The link table indexed both ways again: incoming lists, linksIn, and
     // links whose target went wait for it.

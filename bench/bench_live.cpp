@@ -1,20 +1,30 @@
 // Live ingest on loopback: client threads send OTLP/HTTP protobuf requests
 // (keep-alive, 500 spans each, links between traces) to the receiver of a
-// LiveController, which merges them off the GUI thread and hands snapshots
-// to the session, while a 5 ms timer on the GUI thread measures how late
-// the event loop runs. Reports spans/s from the first request until the
-// session holds every span, as a ratio against a baseline measured in the
-// same run: decoding the same bodies in-process (loadBuffer) and merging and
-// finalizing them once, without sockets or snapshots. Also reports memory
-// per retained span (Model::memoryUsage and process RSS growth).
+// LiveController, which appends them to the live model off the GUI thread
+// and hands snapshots (with what changed) to the session and a trace list,
+// while a 5 ms timer on the GUI thread measures how late the event loop
+// runs. Reports spans/s from the first request until the session holds
+// every span (or, with a retention cap, every span sent has been taken in),
+// as a ratio against a baseline measured in the same run: decoding the same
+// bodies in-process (loadBuffer) and merging and finalizing them once,
+// without sockets or snapshots. Also reports memory per retained span.
 //
-// Usage: bench_live [SPANS] [CLIENTS]   (default 1,000,000 spans, 2 clients)
+// Then the cost of one refresh (LiveModel::publish of a fixed batch, plus
+// the GUI hand-over) with 100k and with 1M spans retained, in the same run.
+//
+// Usage: bench_live [SPANS] [CLIENTS] [RATE] [RETAIN] [BATCH]
+//   SPANS   spans to send (default 1,000,000)
+//   CLIENTS sending threads (default 2)
+//   RATE    spans/s the clients send together, 0: as fast as they can (default 0)
+//   RETAIN  the retention cap in spans, 0: none (default 0)
+//   BATCH   spans per refresh in the refresh-cost part, 0: skip it (default 40,000)
 
 #include "core/live/livemodel.h"
 #include "core/load.h"
 #include "core/writer.h"
 #include "ui/livecontroller.h"
 #include "ui/session.h"
+#include "ui/tracelistmodel.h"
 
 #include "tests/common/httpclient.h"
 
@@ -96,6 +106,114 @@ uint64_t rssBytes()
     return 0;
 }
 
+// Fragments as the receiver hands them in: request r decoded.
+std::vector<Model> decodedRequests(uint64_t first, uint64_t count)
+{
+    std::vector<Model> out(count);
+    for (uint64_t r = 0; r < count; ++r) {
+        LoadOptions options;
+        options.threads = 1;
+        const std::string body = toProto(requestJson(first + r));
+        loadBuffer("request", body, out[r], options);
+    }
+    return out;
+}
+
+// The cost of one refresh with `retained` spans kept (the cap), each
+// refresh bringing `batch` spans: LiveModel::publish on a worker (append,
+// the spare copy catching up, eviction when the cap is passed) and the
+// hand-over on the GUI thread (session and trace list). Retained 100k and
+// the large size are measured in the same run and compared.
+double percentileOf(std::vector<double> v, double q)
+{
+    if (v.empty())
+        return 0.0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, size_t(double(v.size()) * q))];
+}
+
+void refreshCost(uint64_t batch, uint64_t large)
+{
+    constexpr uint64_t kSpansPerRequest = kTracesPerRequest * kSpansPerTrace;
+    const uint64_t perBatch = std::max<uint64_t>(1, batch / kSpansPerRequest);
+    constexpr int kRefreshes = 40;
+    std::printf("refresh cost      %llu spans per refresh, %d refreshes after the cap is reached\n",
+                static_cast<unsigned long long>(perBatch * kSpansPerRequest), kRefreshes);
+    struct Result { double publishP50, publishMean, publishP95, installP50, installP99, evictMs; uint64_t evictions; };
+    std::vector<std::pair<uint64_t, Result>> results;
+    for (uint64_t retained : {uint64_t(100'000), large}) {
+        live::LiveModel model;
+        live::Retention retention;
+        retention.maxSpans = retained;
+        model.setRetention(retention);
+        ui::Session session;
+        ui::TraceListModel traceList;
+        ui::TraceFilterProxy proxy;
+        proxy.setSourceModel(&traceList);
+        proxy.sort(ui::TraceListModel::Start, Qt::DescendingOrder);
+        QObject::connect(&session, &ui::Session::modelUpdated, [&](const ModelChanges &changes) {
+            traceList.applyChanges(session.model(), changes);
+        });
+        QObject::connect(&session, &ui::Session::modelChanged, [&] {
+            if (traceList.model() != session.model())
+                traceList.setModel(session.model());
+        });
+        auto install = [&] {
+            live::Published p = model.take();
+            QElapsedTimer clock;
+            clock.start();
+            session.replaceModel(std::move(p.model), p.changes);
+            return double(clock.nsecsElapsed()) / 1e6;
+        };
+        // Fill to the cap, untimed, in the same batches.
+        uint64_t request = 0;
+        const uint64_t fillRequests = retained / kSpansPerRequest;
+        while (request < fillRequests) {
+            const uint64_t n = std::min(perBatch, fillRequests - request);
+            for (auto &f : decodedRequests(request, n))
+                model.add(std::move(f));
+            request += n;
+            model.publish();
+            install();
+        }
+        std::vector<double> publishMs, installMs;
+        double evictMs = 0;
+        uint64_t evictions = 0;
+        for (int i = 0; i < kRefreshes; ++i) {
+            auto fragments = decodedRequests(request, perBatch);
+            request += perBatch;
+            for (auto &f : fragments)
+                model.add(std::move(f));
+            const uint64_t droppedBefore = model.stats().droppedTraces;
+            const auto t0 = std::chrono::steady_clock::now();
+            model.publish();
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            publishMs.push_back(ms);
+            if (model.stats().droppedTraces != droppedBefore) {
+                evictMs += ms;
+                ++evictions;
+            }
+            installMs.push_back(install());
+        }
+        double mean = 0;
+        for (double v : publishMs)
+            mean += v;
+        mean /= double(publishMs.size());
+        const Result r{percentileOf(publishMs, 0.5), mean, percentileOf(publishMs, 0.95), percentileOf(installMs, 0.5),
+                       percentileOf(installMs, 0.99), evictions ? evictMs / double(evictions) : 0.0, evictions};
+        std::printf("  retained %7llu publish p50 %6.1f ms, mean %6.1f ms, p95 %6.1f ms (%llu with eviction, %.1f ms each); "
+                    "hand-over p50 %.2f ms, p99 %.2f ms; %llu whole copies\n",
+                    static_cast<unsigned long long>(retained), r.publishP50, r.publishMean, r.publishP95,
+                    static_cast<unsigned long long>(evictions), r.evictMs, r.installP50, r.installP99,
+                    static_cast<unsigned long long>(model.stats().wholeCopies));
+        results.emplace_back(retained, r);
+    }
+    const Result &small = results[0].second, &big = results[1].second;
+    std::printf("refresh ratio     %lluk / 100k retained: publish p50 %.2fx, mean %.2fx; hand-over p50 %.2fx\n",
+                static_cast<unsigned long long>(results[1].first / 1000), big.publishP50 / small.publishP50,
+                big.publishMean / small.publishMean, big.installP50 / std::max(1e-3, small.installP50));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -104,6 +222,9 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     const uint64_t wanted = argc > 1 ? std::stoull(argv[1]) : 1'000'000;
     const int clients = argc > 2 ? std::max(1, std::atoi(argv[2])) : 2;
+    const double pace = argc > 3 ? std::atof(argv[3]) : 0;
+    const uint64_t retain = argc > 4 ? std::stoull(argv[4]) : 0;
+    const uint64_t refreshBatch = argc > 5 ? std::stoull(argv[5]) : 40'000;
     const uint64_t spansPerRequest = kTracesPerRequest * kSpansPerTrace;
     const uint64_t requests = std::max<uint64_t>(1, wanted / spansPerRequest);
     const uint64_t total = requests * spansPerRequest;
@@ -144,7 +265,20 @@ int main(int argc, char **argv)
     ui::ReceiveSettings settings;
     settings.httpAddress = QStringLiteral("127.0.0.1:0");
     settings.grpc = false;
-    settings.maxSpans = 0;
+    settings.maxSpans = retain;
+    // What the trace list panel does with each snapshot: rows inserted and
+    // removed as traces come and go, sorted by start.
+    ui::TraceListModel traceList;
+    ui::TraceFilterProxy traceProxy;
+    traceProxy.setSourceModel(&traceList);
+    traceProxy.sort(ui::TraceListModel::Start, Qt::DescendingOrder);
+    QObject::connect(&session, &ui::Session::modelUpdated, [&](const ModelChanges &changes) {
+        traceList.applyChanges(session.model(), changes);
+    });
+    QObject::connect(&session, &ui::Session::modelChanged, [&] {
+        if (traceList.model() != session.model())
+            traceList.setModel(session.model());
+    });
     QString error;
     if (!live.startReceiving(settings, error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
@@ -170,11 +304,17 @@ int main(int argc, char **argv)
     clock.start();
     std::atomic<qint64> sentMs{0};
     std::atomic<int> running{clients};
+    const auto start = std::chrono::steady_clock::now();
     for (int c = 0; c < clients; ++c) {
         senders.emplace_back([&] {
             int fd = test::connectTo(port);
             std::string carry;
             for (uint64_t r; (r = next++) < requests;) {
+                if (pace > 0) {
+                    // Request r is due r * 500 / RATE seconds after the start.
+                    const auto due = std::chrono::nanoseconds(int64_t(double(r * spansPerRequest) * 1e9 / pace));
+                    std::this_thread::sleep_until(start + due);
+                }
                 const std::string &body = bodies[r];
                 // Head and body in one write: two small writes meet Nagle and delayed ACKs.
                 const std::string request = "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
@@ -189,8 +329,13 @@ int main(int argc, char **argv)
     }
 
     qint64 doneMs = -1;
+    std::vector<double> installMs, publishMs;
     QObject::connect(&live, &ui::LiveController::published, [&] {
-        if (session.model() && session.model()->spanCount() >= total && doneMs < 0) {
+        installMs.push_back(live.lastInstallMs());
+        const auto stats = live.stats();
+        publishMs.push_back(stats.lastPublishMs);
+        const uint64_t taken = stats.retainedSpans + stats.droppedSpans;
+        if (session.model() && taken >= total && doneMs < 0) {
             doneMs = clock.elapsed();
             app.quit();
         }
@@ -210,6 +355,10 @@ int main(int argc, char **argv)
                      static_cast<unsigned long long>(failures.load()));
         return 1;
     }
+    if (traceList.rowCount() != int(session.model()->traces.size())) {
+        std::fprintf(stderr, "trace list has %d rows for %zu traces\n", traceList.rowCount(), session.model()->traces.size());
+        return 1;
+    }
     const auto &model = *session.model();
     uint64_t resolved = 0;
     for (const auto &l : model.links)
@@ -223,6 +372,16 @@ int main(int argc, char **argv)
     const double baselineRate = double(total) / baselineSeconds;
     const uint64_t rssAfter = rssBytes();
 
+    auto percentile = [](std::vector<double> v, double q) {
+        if (v.empty())
+            return 0.0;
+        std::sort(v.begin(), v.end());
+        return v[std::min(v.size() - 1, size_t(double(v.size()) * q))];
+    };
+    const auto liveStats = live.stats();
+    std::printf("sent at           %s, retention cap %llu spans\n",
+                pace > 0 ? (std::to_string(int64_t(pace)) + " spans/s").c_str() : "full speed",
+                static_cast<unsigned long long>(retain));
     std::printf("spans             %llu in %llu requests (%.1f MB protobuf), %d clients, %zu links (%llu resolved)\n",
                 static_cast<unsigned long long>(total), static_cast<unsigned long long>(requests), double(bodyBytes) / 1e6,
                 clients, model.links.size(), static_cast<unsigned long long>(resolved));
@@ -233,18 +392,29 @@ int main(int argc, char **argv)
     std::printf("ratio             loopback / baseline = %.2f\n", rate / baselineRate);
     std::printf("GUI timer (5 ms)  lateness p50 %.1f ms, p99 %.1f ms, worst %.1f ms over %zu ticks\n", p50, p99, worst,
                 lateness.size());
+    std::printf("refreshes         %zu: publish (worker) p50 %.1f ms, p99 %.1f ms; hand-over (GUI) p50 %.2f ms, p99 %.2f ms, worst %.2f ms; %llu whole copies\n",
+                publishMs.size(), percentile(publishMs, 0.5), percentile(publishMs, 0.99), percentile(installMs, 0.5),
+                percentile(installMs, 0.99), percentile(installMs, 1.0), static_cast<unsigned long long>(liveStats.wholeCopies));
+    std::printf("retained          %llu spans, %llu traces; dropped %llu traces (%llu spans)\n",
+                static_cast<unsigned long long>(liveStats.retainedSpans), static_cast<unsigned long long>(liveStats.retainedTraces),
+                static_cast<unsigned long long>(liveStats.droppedTraces), static_cast<unsigned long long>(liveStats.droppedSpans));
     std::printf("memory            model %.0f bytes/span; process RSS growth %.0f bytes/span (live model, snapshot in the session, buffers)\n",
-                double(model.memoryUsage()) / double(total), double(rssAfter - std::min(rssAfter, rssBefore)) / double(total));
+                double(model.memoryUsage()) / double(model.spanCount()),
+                double(rssAfter - std::min(rssAfter, rssBefore)) / double(model.spanCount()));
     {
-        // What one snapshot of the final model costs, for the record.
+        // What copying and finalizing the final model costs: what each refresh cost before it grew in place.
         const auto t0 = std::chrono::steady_clock::now();
-        Model copy = live::cloneModel(model);
+        Model copy = model.clone();
         const auto t1 = std::chrono::steady_clock::now();
         copy.finalize();
         const auto t2 = std::chrono::steady_clock::now();
-        std::printf("snapshot cost     at %zu spans: copy %.0f ms, finalize %.0f ms\n", model.spanCount(),
+        std::printf("whole-model cost  at %zu spans: copy %.0f ms, finalize %.0f ms\n", model.spanCount(),
                     std::chrono::duration<double, std::milli>(t1 - t0).count(),
                     std::chrono::duration<double, std::milli>(t2 - t1).count());
     }
+    session.setModel(nullptr);
+    traceList.setModel(nullptr);
+    if (refreshBatch)
+        refreshCost(refreshBatch, retain ? retain : 1'000'000);
     return 0;
 }

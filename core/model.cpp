@@ -123,7 +123,11 @@ uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
     const SpanKey key{t, s};
     auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), key,
         [](const SpanIndexEntry &e, const SpanKey &k) { return keyLess(e.key, k); });
-    return it != m_spanIndex.end() && it->key == key ? it->span : kNone;
+    if (it != m_spanIndex.end() && it->key == key)
+        return it->span;
+    if (m_appendedSpans.empty())
+        return kNone;
+    return m_appendedSpans.find(key);
 }
 
 void Model::merge(Model &&other)
@@ -238,6 +242,12 @@ const SourceFile *Model::sourceOf(uint32_t span) const
 void Model::finalize()
 {
     const auto n = uint32_t(hot.size());
+    // Everything is derived again from the records: what growing kept goes.
+    m_appendedSpans.clear();
+    m_waitingLinks.clear();
+    m_waitingBuilt = false;
+    m_traceOrphans.clear();
+    m_unusedTraceSpans = m_unusedServices = m_unusedIncoming = 0;
     // The diagnostics finalize() derives are recomputed on every call.
     for (const DiagnosticCode *code : {&diag::SpanParentSelf, &diag::SpanParentMissing, &diag::SpanParentCycle, &diag::SpanDepthCapped})
         diagnostics.remove(*code);
@@ -430,23 +440,29 @@ void Model::finalize()
     // 6. The link table, resolved and indexed by target.
     for (auto &h : hot)
         h.hasLinks = 0;
-    incomingOffsets.assign(size_t(count) + 1, 0);
+    incomingRanges.assign(count, Range{});
     for (auto &l : links) {
         l.target = findSpan(l.traceId, l.spanId);
         hot[l.from].hasLinks |= 1;
         if (l.target != kNone) {
-            ++incomingOffsets[l.target + 1];
+            ++incomingRanges[l.target].count;
             hot[l.target].hasLinks |= 2;
             ++traces[hot[l.target].trace].linksIn;
         }
     }
-    std::partial_sum(incomingOffsets.begin(), incomingOffsets.end(), incomingOffsets.begin());
-    incoming.assign(incomingOffsets.back(), 0);
     {
-        std::vector<uint32_t> fill(incomingOffsets.begin(), incomingOffsets.end() - 1);
+        uint32_t at = 0;
+        for (auto &r : incomingRanges) {
+            r.first = at;
+            at += r.count;
+            r.count = 0;
+        }
+        incoming.assign(at, 0);
         for (uint32_t i = 0; i < links.size(); ++i)
-            if (links[i].target != kNone)
-                incoming[fill[links[i].target]++] = i;
+            if (links[i].target != kNone) {
+                Range &r = incomingRanges[links[i].target];
+                incoming[r.first + r.count++] = i;
+            }
     }
 }
 
@@ -470,8 +486,11 @@ size_t Model::memoryUsage() const
     auto bytes = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
     return strings.memoryUsage() + bytes(resources) + bytes(scopes) + bytes(hot) + bytes(cold) + bytes(events)
         + bytes(links) + bytes(attributes) + bytes(values) + bytes(traces) + bytes(traceSpans) + bytes(traceServices)
-        + bytes(incoming) + bytes(incomingOffsets)
+        + bytes(incoming) + bytes(incomingRanges)
         + bytes(m_spanIndex)
+        + m_appendedSpans.memoryUsage()
+        + m_waitingLinks.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *)) + m_waitingLinks.bucket_count() * sizeof(void *)
+        + bytes(m_traceOrphans)
         + m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
         + m_traceIndex.bucket_count() * sizeof(void *);
 }

@@ -206,6 +206,27 @@ private:
     std::vector<Diagnostic> m_items;
 };
 
+// What one step of a growing model changed (Model::append, Model::evictTraces),
+// so that views update what changed instead of starting over. Evictions
+// happen first: indices in evictedTraces are those before the step, the
+// others are after it.
+struct ModelChanges
+{
+    bool reset = false;                   // too much changed to say: start over
+    std::vector<uint32_t> evictedTraces;  // ascending; the traces after each move down
+    std::vector<uint32_t> changedTraces;  // ascending; existing traces that got spans or incoming links
+    uint32_t firstNewTrace = 0;           // traces [firstNewTrace, traces.size()) are new
+    uint32_t firstNewSpan = 0;            // spans [firstNewSpan, spanCount()) are new
+    uint64_t addedSpans = 0;
+    uint64_t duplicateSpans = 0;          // skipped: already loaded
+    uint64_t evictedSpans = 0;
+    uint64_t resolvedLinks = 0;           // waiting links that found their target
+    bool empty() const { return !reset && evictedTraces.empty() && changedTraces.empty() && addedSpans == 0; }
+    // Appends `next` (a later step) to this one; the result says reset when
+    // the two cannot be told as one step.
+    void followBy(const ModelChanges &next);
+};
+
 // Which named input a run of spans came from: spans [firstSpan, next source's
 // firstSpan) were read from `name` (empty: not from a named file).
 struct SourceFile
@@ -233,7 +254,8 @@ public:
     std::vector<uint32_t> traceSpans;      // per trace, span indices sorted by (start, index)
     std::vector<StringId> traceServices;   // per trace, distinct service names
     std::vector<uint32_t> incoming;        // link indices grouped by target span
-    std::vector<uint32_t> incomingOffsets; // span i's incoming links: incoming[incomingOffsets[i] .. incomingOffsets[i+1])
+    std::vector<Range> incomingRanges;     // span i's incoming links: incoming[incomingRanges[i]] (a model that
+                                           // grows moves a span's list to the end, leaving unused entries behind)
 
     Diagnostics diagnostics;
     std::vector<SourceFile> sources;       // sorted by firstSpan; kept by merge and finalize
@@ -249,9 +271,7 @@ public:
     // Incoming resolved links of a span: indices into links, via `incoming`.
     Range incomingLinks(uint32_t span) const
     {
-        if (span + 1 >= incomingOffsets.size())
-            return {};
-        return {incomingOffsets[span], incomingOffsets[span + 1] - incomingOffsets[span]};
+        return span < incomingRanges.size() ? incomingRanges[span] : Range{};
     }
 
     uint32_t findTrace(const TraceId &id) const;             // kNone if absent
@@ -265,6 +285,26 @@ public:
     // and removes what cannot be kept (duplicates, cycles), with diagnostics.
     // Idempotent: calling it again after more merges recomputes everything.
     void finalize();
+
+    // --- Growing a finalized model in place (live data; core/modelgrowth.cpp).
+    // Appends the spans of `batch` (not finalized, e.g. loadBuffer's output)
+    // and derives what finalize() would for them without revisiting the rest:
+    // new spans resolve their parents and links, links that were waiting for
+    // a new span resolve too, and only the traces that got spans are
+    // summarised again. Spans already in the model are skipped as duplicates.
+    // The result equals merge() + finalize() of the same spans, except where
+    // per-trace lists sit in their pools. `changes` says what changed.
+    void append(const Model &batch, ModelChanges &changes);
+    // Removes the traces `dropTraces` (ascending indices) and their spans in
+    // place, keeping everything else in order: later traces and spans move
+    // down, links into removed spans become unresolved (and wait for their
+    // target again), and the pools are compacted.
+    void evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &changes);
+    // The traces to remove, oldest start first, to bring the model down to
+    // at most `maxSpans` spans and `maxTraces` traces (0: no limit).
+    std::vector<uint32_t> oldestTraces(uint64_t maxSpans, uint64_t maxTraces) const;
+    // A deep copy, indexes included: ready for findTrace()/findSpan() and append().
+    Model clone() const;
 
     // Approximate heap bytes held by the model.
     size_t memoryUsage() const;
@@ -283,6 +323,52 @@ private:
         uint32_t span;
     };
     std::vector<SpanIndexEntry> m_spanIndex;
+
+    // Kept while a finalized model grows (append); cleared by finalize().
+    // Spans appended since the sorted index was built: open addressing with
+    // linear probing, no node per entry, so that looking up and renumbering
+    // after an eviction walk flat memory.
+    class SpanTable
+    {
+    public:
+        void clear() { m_slots.clear(); m_size = 0; }
+        bool empty() const { return m_size == 0; }
+        size_t size() const { return m_size; }
+        size_t memoryUsage() const { return m_slots.capacity() * sizeof(Slot); }
+        void reserve(size_t n);
+        void insert(const SpanKey &key, uint32_t span);
+        uint32_t find(const SpanKey &key) const;
+        // Every entry's span through `map` (kNone: removed), rebuilt in one pass.
+        void renumber(const std::vector<uint32_t> &map);
+
+    private:
+        struct Slot
+        {
+            SpanKey key;
+            uint32_t span = kNone;
+        };
+        std::vector<Slot> m_slots;
+        size_t m_size = 0;
+    };
+    SpanTable m_appendedSpans;
+    // Unresolved links by target: they resolve when the target arrives.
+    std::unordered_multimap<SpanKey, uint32_t, SpanKeyHash> m_waitingLinks;
+    bool m_waitingBuilt = false;
+    // Per trace, spans whose parent is not loaded (for the diagnostic).
+    std::vector<uint32_t> m_traceOrphans;
+    uint64_t m_orphans = 0;
+    // Entries of traceSpans / traceServices / incoming no list uses any more.
+    size_t m_unusedTraceSpans = 0;
+    size_t m_unusedServices = 0;
+    size_t m_unusedIncoming = 0;
+    // Strings in the pool when it was last compacted.
+    size_t m_stringsAtCompaction = 0;
+
+    void indexSpan(uint32_t span);
+    void buildGrowthState();
+    void summariseTrace(uint32_t trace);
+    void addIncoming(uint32_t link);
+    void compactLists();
 };
 
 } // namespace causeway

@@ -8,6 +8,7 @@
 
 #include <QAction>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -233,23 +234,26 @@ uint16_t LiveController::grpcPort() const
 void LiveController::publishNow()
 {
     m_future.waitForFinished();
-    install(m_live.publish());
+    m_live.publish();
+    install();
 }
 
-void LiveController::install(std::shared_ptr<const Model> model)
+void LiveController::install()
 {
-    if (!model || model == m_installed)
+    live::Published next = m_live.take();
+    if (!next.model || next.model == m_installed)
         return;
+    QElapsedTimer clock;
+    clock.start();
     const bool first = !m_installed;
-    // Freeing a large snapshot takes a while: let a worker drop the last references.
-    auto previous = std::make_pair(m_installed, m_session->model());
-    m_installed = model;
+    m_installed = next.model;
+    // The previous snapshot is released here, on the GUI thread, at no
+    // cost: the live model keeps it to catch up with this step later.
     if (first && m_session->model() && m_session->model()->spanCount() == 0)
-        m_session->setModel(std::move(model));
+        m_session->setModel(std::move(next.model));
     else
-        m_session->replaceModel(std::move(model));
-    if (previous.first || previous.second)
-        (void)QtConcurrent::run([previous = std::move(previous)]() mutable { previous = {}; });
+        m_session->replaceModel(std::move(next.model), next.changes);
+    m_lastInstallMs = double(clock.nsecsElapsed()) / 1e6;
     emit published();
 }
 
@@ -275,7 +279,7 @@ void LiveController::tick()
         watcher->deleteLater();
         m_publishing = false;
         // The newest snapshot, in case publishNow() made one meanwhile.
-        install(m_live.snapshot());
+        install();
         updateStatus();
     });
     m_future = QtConcurrent::run([this] { return m_live.publish(); });

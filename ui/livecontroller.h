@@ -64,6 +64,9 @@ public:
     // Merges what arrived now instead of at the next tick (tests, benchmarks).
     void publishNow();
     live::LiveStats stats() const { return m_live.stats(); }
+    // GUI-thread time of the last hand-over of a snapshot to the session
+    // (the views' updates included), in milliseconds.
+    double lastInstallMs() const { return m_lastInstallMs; }
     // The bound ports (0 when that receiver is not running).
     uint16_t httpPort() const;
     uint16_t grpcPort() const;
@@ -79,7 +82,7 @@ private:
     void onFollowTriggered();
     void tick();
     void ensureSeeded();
-    void install(std::shared_ptr<const Model> model);
+    void install();
     void updateStatus();
 
     Session *m_session;
@@ -100,6 +103,7 @@ private:
     uint64_t m_lastReceived = 0;
     qint64 m_lastTickMs = 0;
     double m_rate = 0;
+    double m_lastInstallMs = 0;
 };
 
 } // namespace causeway::ui

@@ -34,6 +34,16 @@ void Session::setModel(std::shared_ptr<const Model> model)
 
 void Session::replaceModel(std::shared_ptr<const Model> model)
 {
+    replace(std::move(model), nullptr);
+}
+
+void Session::replaceModel(std::shared_ptr<const Model> model, const ModelChanges &changes)
+{
+    replace(std::move(model), &changes);
+}
+
+void Session::replace(std::shared_ptr<const Model> model, const ModelChanges *changes)
+{
     if (!m_model || !model) {
         setModel(std::move(model));
         return;
@@ -58,6 +68,8 @@ void Session::replaceModel(std::shared_ptr<const Model> model)
     const ViewState before = m_current;
     if (!remap(m_current))
         m_current = {};
+    if (changes && !changes->reset)
+        emit modelUpdated(*changes);
     emit modelChanged();
     emit historyChanged();
     // Indices change as traces arrive; the views follow the same trace.

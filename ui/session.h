@@ -35,6 +35,10 @@ public:
     // visible range and history are carried over by trace and span id, so
     // the view does not jump. Places whose trace is gone are dropped.
     void replaceModel(std::shared_ptr<const Model> model);
+    // The same, for a model that grew from the one shown in the ways
+    // `changes` lists: modelUpdated() tells views what changed before
+    // modelChanged(), so that they can update instead of starting over.
+    void replaceModel(std::shared_ptr<const Model> model, const ModelChanges &changes);
 
     const ViewState &current() const { return m_current; }
     uint32_t focusTrace() const { return m_current.trace; }
@@ -63,6 +67,9 @@ public:
 
 signals:
     void modelChanged();
+    // Emitted just before modelChanged() when the new model grew from the
+    // previous one (replaceModel with changes), with what changed.
+    void modelUpdated(const causeway::ModelChanges &changes);
     // The focus trace changed (navigation, back, forward, new model).
     void focusChanged(uint32_t trace, uint32_t span);
     void selectionChanged(uint32_t span);
@@ -73,6 +80,7 @@ signals:
 
 private:
     void restore(const ViewState &state);
+    void replace(std::shared_ptr<const Model> model, const ModelChanges *changes);
 
     std::shared_ptr<const Model> m_model;
     ViewState m_current;

@@ -14,14 +14,51 @@ void TraceListModel::setModel(std::shared_ptr<const Model> model)
 {
     beginResetModel();
     m_model = std::move(model);
+    m_rows = m_model ? int(m_model->traces.size()) : 0;
     endResetModel();
+}
+
+void TraceListModel::applyChanges(std::shared_ptr<const Model> model, const ModelChanges &changes)
+{
+    if (changes.reset || !m_model || !model || int(changes.firstNewTrace) + int(changes.evictedTraces.size()) != m_rows
+        || changes.firstNewTrace > model->traces.size()) {
+        setModel(std::move(model));
+        return;
+    }
+    // Evicted rows, in runs from the back so the indices ahead stay valid.
+    const auto &gone = changes.evictedTraces;
+    for (size_t end = gone.size(); end > 0;) {
+        size_t begin = end - 1;
+        while (begin > 0 && gone[begin - 1] + 1 == gone[begin])
+            --begin;
+        beginRemoveRows({}, int(gone[begin]), int(gone[end - 1]));
+        m_rows -= int(end - begin);
+        endRemoveRows();
+        end = begin;
+    }
+    m_model = std::move(model);
+    const auto &changed = changes.changedTraces;
+    for (size_t begin = 0; begin < changed.size();) {
+        size_t end = begin + 1;
+        while (end < changed.size() && changed[end] == changed[end - 1] + 1)
+            ++end;
+        if (changed[end - 1] < uint32_t(m_rows))
+            emit dataChanged(index(int(changed[begin]), 0), index(int(changed[end - 1]), ColumnCount - 1));
+        begin = end;
+    }
+    const int rows = int(m_model->traces.size());
+    if (rows > m_rows) {
+        beginInsertRows({}, m_rows, rows - 1);
+        m_rows = rows;
+        endInsertRows();
+    }
 }
 
 int TraceListModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_model)
         return 0;
-    return int(m_model->traces.size());
+    return m_rows;
 }
 
 int TraceListModel::columnCount(const QModelIndex &parent) const
@@ -42,6 +79,8 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
     if (!m_model || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const auto t = uint32_t(index.row());
+    if (t >= m_model->traces.size()) // rows being removed, asked for before the new model is in
+        return {};
     const Trace &trace = m_model->traces[t];
     const int column = index.column();
 

@@ -25,6 +25,10 @@ public:
     explicit TraceListModel(QObject *parent = nullptr);
 
     void setModel(std::shared_ptr<const Model> model);
+    // `model` grew from the one shown as `changes` says: rows of evicted
+    // traces are removed, changed ones refreshed and new ones inserted,
+    // without a reset (selection, scroll position and sorting stay).
+    void applyChanges(std::shared_ptr<const Model> model, const ModelChanges &changes);
     const std::shared_ptr<const Model> &model() const { return m_model; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -36,6 +40,7 @@ private:
     QString services(const Trace &trace) const;
 
     std::shared_ptr<const Model> m_model;
+    int m_rows = 0;
 };
 
 // Sorts by TraceListModel::SortRole and filters by text and "only traces with links".

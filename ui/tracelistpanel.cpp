@@ -91,6 +91,10 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
                 if (trace != kNone && trace != m_session->focusTrace())
                     m_session->navigateTo(trace);
             });
+    // Live data: rows come and go as the model grows, without a reset.
+    connect(m_session, &Session::modelUpdated, this, [this](const ModelChanges &changes) {
+        m_model->applyChanges(m_session->model(), changes);
+    });
     connect(m_session, &Session::modelChanged, this, &TraceListPanel::reload);
     connect(m_session, &Session::focusChanged, this, &TraceListPanel::followFocus);
     reload();
@@ -146,7 +150,8 @@ void TraceListPanel::focusFilter()
 
 void TraceListPanel::reload()
 {
-    m_model->setModel(m_session->model());
+    if (m_model->model() != m_session->model())
+        m_model->setModel(m_session->model());
     updateCount();
     followFocus();
 }

@@ -1,67 +1,25 @@
 #include "core/live/livemodel.h"
 
-#include "core/load.h"
-#include "core/writer.h"
-
 #include <algorithm>
-#include <numeric>
+#include <atomic>
+#include <chrono>
+#include <unordered_set>
 
 namespace causeway::live {
 
-Model cloneModel(const Model &model)
+namespace {
+// What the cap leaves after dropping: the cap less the headroom.
+uint64_t target(uint64_t cap, double headroom)
 {
-    Model out;
-    // Interning in id order gives every string its old id: the pool holds
-    // each string once and id 0 is the empty string in both.
-    for (StringId id = 1; id < model.strings.size(); ++id)
-        out.strings.intern(model.strings.view(id));
-    out.resources = model.resources;
-    out.scopes = model.scopes;
-    out.hot = model.hot;
-    out.cold = model.cold;
-    out.events = model.events;
-    out.links = model.links;
-    out.attributes = model.attributes;
-    out.values = model.values;
-    out.traces = model.traces;
-    out.traceSpans = model.traceSpans;
-    out.traceServices = model.traceServices;
-    out.incoming = model.incoming;
-    out.incomingOffsets = model.incomingOffsets;
-    out.diagnostics = model.diagnostics;
-    return out;
+    return cap ? std::max<uint64_t>(1, uint64_t(double(cap) * (1.0 - std::clamp(headroom, 0.0, 0.9)))) : 0;
 }
-
-Model withoutTraces(const Model &model, const std::vector<uint32_t> &dropTraces)
-{
-    std::vector<char> drop(model.traces.size(), 0);
-    for (uint32_t t : dropTraces)
-        if (t < drop.size())
-            drop[t] = 1;
-    std::vector<uint32_t> keep;
-    keep.reserve(model.spanCount());
-    for (uint32_t s = 0; s < model.spanCount(); ++s)
-        if (model.hot[s].trace == kNone || !drop[model.hot[s].trace])
-            keep.push_back(s);
-    // The writer and reader are lossless, and going through them compacts
-    // every pool (strings, attributes, events) instead of leaving the
-    // dropped spans' records behind.
-    Model out;
-    if (!keep.empty()) {
-        const std::string line = toOtlpJsonLine(model, keep);
-        LoadOptions options;
-        options.threads = 1;
-        loadBuffer("retained", line, out, options);
-    }
-    out.diagnostics = model.diagnostics;
-    out.finalize();
-    return out;
-}
+} // namespace
 
 LiveModel::LiveModel()
 {
     auto empty = std::make_shared<Model>();
     empty->finalize();
+    m_front = empty;
     m_snapshot = std::move(empty);
 }
 
@@ -83,8 +41,12 @@ void LiveModel::rebase(std::shared_ptr<const Model> base)
     }
     std::lock_guard lock(m_mutex);
     m_snapshot = std::move(base);
+    m_rebased = true;
     m_stats.retainedSpans = m_snapshot->spanCount();
     m_stats.retainedTraces = m_snapshot->traces.size();
+    m_changes = ModelChanges{};
+    m_changes.reset = true;
+    m_haveChanges = true;
     // The next publish must produce a new snapshot even with nothing pending,
     // so the cap applies to the new base too.
     m_retentionChanged = true;
@@ -109,6 +71,25 @@ std::shared_ptr<const Model> LiveModel::snapshot() const
     return m_snapshot;
 }
 
+Published LiveModel::take()
+{
+    std::lock_guard lock(m_mutex);
+    Published out;
+    out.model = m_snapshot;
+    if (!m_taken) {
+        out.changes.reset = true;
+    } else if (m_haveChanges) {
+        out.changes = std::move(m_changes);
+    } else {
+        out.changes.firstNewTrace = uint32_t(m_snapshot->traces.size());
+        out.changes.firstNewSpan = uint32_t(m_snapshot->spanCount());
+    }
+    m_changes = ModelChanges{};
+    m_haveChanges = false;
+    m_taken = true;
+    return out;
+}
+
 LiveStats LiveModel::stats() const
 {
     std::lock_guard lock(m_mutex);
@@ -121,12 +102,24 @@ uint64_t LiveModel::pendingSpans() const
     return m_pendingSpans;
 }
 
+void LiveModel::replay(Model &model, const Step &step)
+{
+    ModelChanges ignored;
+    if (!step.evictBefore.empty())
+        model.evictTraces(step.evictBefore, ignored);
+    if (step.batch)
+        model.append(*step.batch, ignored);
+    if (!step.evictAfter.empty())
+        model.evictTraces(step.evictAfter, ignored);
+}
+
 std::shared_ptr<const Model> LiveModel::publish()
 {
+    const auto t0 = std::chrono::steady_clock::now();
     std::vector<Model> pending;
     Retention retention;
     std::shared_ptr<const Model> previous;
-    bool retentionChanged;
+    bool retentionChanged, rebased;
     {
         std::lock_guard lock(m_mutex);
         pending.swap(m_pending);
@@ -134,43 +127,89 @@ std::shared_ptr<const Model> LiveModel::publish()
         retention = m_retention;
         retentionChanged = m_retentionChanged;
         m_retentionChanged = false;
+        rebased = m_rebased;
+        m_rebased = false;
         previous = m_snapshot;
     }
     if (pending.empty() && !retentionChanged)
         return previous;
+    if (rebased) {
+        // The base belongs to whoever opened it: copies of ours start from it.
+        m_front.reset();
+        m_spare.reset();
+        m_spareBehind.clear();
+    }
 
-    // The merge and finalize run without the lock so receivers never wait on them.
-    auto next = std::make_shared<Model>(cloneModel(*previous));
+    // The fragments as one batch: one pass over the model's indexes for all.
+    auto batch = std::make_shared<Model>();
     for (auto &fragment : pending)
-        next->merge(std::move(fragment));
-    next->finalize();
+        batch->merge(std::move(fragment));
+    pending.clear();
 
-    uint64_t droppedTraces = 0, droppedSpans = 0;
+    // The copy to change: the spare, brought up to date, when nobody reads it.
+    bool copied = false;
+    std::shared_ptr<Model> next = std::move(m_spare);
+    if (next && next.use_count() == 1) {
+        // Whoever held it last released it before we saw the count drop:
+        // their reads happen before our writes.
+        std::atomic_thread_fence(std::memory_order_acquire);
+        for (const Step &step : m_spareBehind)
+            replay(*next, step);
+    } else {
+        next = std::make_shared<Model>(previous->clone());
+        copied = true;
+    }
+    m_spareBehind.clear();
+
+    Step step;
+    step.batch = batch;
+    const uint64_t spanTarget = target(retention.maxSpans, retention.headroom);
+    const uint64_t traceTarget = target(retention.maxTraces, retention.headroom);
+    // Make room before appending, so that views see rows go, then rows come.
+    uint64_t batchTraces = 0;
+    if (retention.maxTraces) {
+        std::unordered_set<TraceId, TraceIdHash> seen;
+        for (const SpanCold &c : batch->cold)
+            if (next->findTrace(c.traceId) == kNone && seen.insert(c.traceId).second)
+                ++batchTraces;
+    }
+    const bool spansOver = retention.maxSpans && next->spanCount() + batch->spanCount() > retention.maxSpans;
+    const bool tracesOver = retention.maxTraces && next->traces.size() + batchTraces > retention.maxTraces;
+    if (spansOver || tracesOver) {
+        if ((spansOver && spanTarget <= batch->spanCount()) || (tracesOver && traceTarget <= batchTraces)) {
+            step.evictBefore.resize(next->traces.size());
+            for (uint32_t t = 0; t < step.evictBefore.size(); ++t)
+                step.evictBefore[t] = t;
+        } else {
+            step.evictBefore = next->oldestTraces(spansOver ? spanTarget - batch->spanCount() : 0,
+                                                  tracesOver ? traceTarget - batchTraces : 0);
+        }
+    }
+    ModelChanges changes;
+    next->evictTraces(step.evictBefore, changes);
+    uint64_t droppedSpans = changes.evictedSpans;
+    ModelChanges appended;
+    next->append(*batch, appended);
+    changes.followBy(appended);
+    // A trace cap, or a batch larger than the span cap: evict again afterwards.
     const bool overSpans = retention.maxSpans && next->spanCount() > retention.maxSpans;
     const bool overTraces = retention.maxTraces && next->traces.size() > retention.maxTraces;
     if (overSpans || overTraces) {
-        const double keepShare = 1.0 - std::clamp(retention.headroom, 0.0, 0.9);
-        const uint64_t spanTarget = retention.maxSpans ? uint64_t(double(retention.maxSpans) * keepShare) : UINT64_MAX;
-        const uint64_t traceTarget = retention.maxTraces ? uint64_t(double(retention.maxTraces) * keepShare) : UINT64_MAX;
-        std::vector<uint32_t> order(next->traces.size());
-        std::iota(order.begin(), order.end(), 0u);
-        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-            const auto &ta = next->traces[a], &tb = next->traces[b];
-            return ta.start != tb.start ? ta.start < tb.start : a < b;
-        });
-        uint64_t spans = next->spanCount(), traces = next->traces.size();
-        std::vector<uint32_t> drop;
-        for (uint32_t t : order) {
-            if (spans <= spanTarget && traces <= traceTarget)
-                break;
-            drop.push_back(t);
-            spans -= next->traces[t].spans.count;
-            traces -= 1;
-            droppedSpans += next->traces[t].spans.count;
-        }
-        droppedTraces = drop.size();
-        next = std::make_shared<Model>(withoutTraces(*next, drop));
+        step.evictAfter = next->oldestTraces(overSpans ? spanTarget : 0, overTraces ? traceTarget : 0);
+        ModelChanges after;
+        next->evictTraces(step.evictAfter, after);
+        droppedSpans += after.evictedSpans;
+        changes.followBy(after);
     }
+
+    const uint64_t droppedTraces = step.evictBefore.size() + step.evictAfter.size();
+    // The copy published before becomes the spare, to take this step later.
+    if (m_front) {
+        m_spare = std::move(m_front);
+        m_spareBehind.push_back(std::move(step));
+    }
+    m_front = next;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
     std::lock_guard lock(m_mutex);
     m_stats.droppedTraces += droppedTraces;
@@ -178,7 +217,15 @@ std::shared_ptr<const Model> LiveModel::publish()
     m_stats.retainedSpans = next->spanCount();
     m_stats.retainedTraces = next->traces.size();
     m_stats.modelBytes = next->memoryUsage();
-    m_snapshot = next;
+    m_stats.publishes += 1;
+    m_stats.wholeCopies += copied;
+    m_stats.lastPublishMs = ms;
+    if (m_haveChanges)
+        m_changes.followBy(changes);
+    else
+        m_changes = std::move(changes);
+    m_haveChanges = true;
+    m_snapshot = std::move(next);
     return m_snapshot;
 }
 

@@ -1,8 +1,16 @@
 #pragma once
 // The model that grows while traces arrive. Receivers and the file follower
-// hand in decoded fragments from any thread; publish() merges what came in
-// into a new immutable snapshot, applies the retention cap and returns it.
-// Earlier snapshots stay valid for whoever still holds them.
+// hand in decoded fragments from any thread; publish() appends what came in
+// to the model in place (Model::append: only the new spans and the traces
+// they touch are visited), applies the retention cap by evicting the oldest
+// traces in place, and returns the new snapshot.
+//
+// Snapshots are read by the GUI thread and its workers while the next one is
+// made, so two copies are kept that take the same steps: the published one,
+// and a spare one that catches up with the steps it missed once nobody reads
+// it any more (a worker still holding it makes publish() copy the published
+// one whole instead). Each publish therefore costs about twice the batch,
+// never the whole model.
 
 #include "core/model.h"
 
@@ -17,7 +25,7 @@ struct Retention
 {
     // 0 means no cap. When either is passed, the oldest traces (by start
     // time) are dropped until the model is back under the cap with some
-    // headroom, so that dropping (which rebuilds the model) is not repeated
+    // headroom, so that dropping (which compacts the model) is not repeated
     // on every publish.
     uint64_t maxSpans = 0;
     uint64_t maxTraces = 0;
@@ -33,15 +41,20 @@ struct LiveStats
     uint64_t retainedSpans = 0;   // in the last snapshot
     uint64_t retainedTraces = 0;
     uint64_t modelBytes = 0;      // Model::memoryUsage() of the last snapshot
+    uint64_t publishes = 0;
+    uint64_t wholeCopies = 0;     // publishes that copied the model (the spare was still read)
+    double lastPublishMs = 0;     // wall time of the last publish
 };
 
-// A deep copy of a model's records (strings re-interned, ids preserved).
-// The copy's lookup indexes are rebuilt by finalize(); call it before
-// findTrace()/findSpan().
-Model cloneModel(const Model &model);
+// A deep copy of a model (Model::clone).
+inline Model cloneModel(const Model &model) { return model.clone(); }
 
-// The spans of `model` whose trace is not in `dropTraces`, as a new finalized model.
-Model withoutTraces(const Model &model, const std::vector<uint32_t> &dropTraces);
+// A snapshot and what changed since the one taken before it.
+struct Published
+{
+    std::shared_ptr<const Model> model;
+    ModelChanges changes;         // reset when the taker must start over
+};
 
 class LiveModel
 {
@@ -65,18 +78,39 @@ public:
     std::shared_ptr<const Model> publish();
 
     std::shared_ptr<const Model> snapshot() const;
+    // The newest snapshot and the changes since the snapshot the previous
+    // take() returned (reset on the first call and after rebase()).
+    Published take();
     LiveStats stats() const;
     // Spans added but not yet published.
     uint64_t pendingSpans() const;
 
 private:
+    // One publish's work, kept to replay on the spare copy.
+    struct Step
+    {
+        std::vector<uint32_t> evictBefore;
+        std::shared_ptr<const Model> batch;
+        std::vector<uint32_t> evictAfter;
+    };
+    static void replay(Model &model, const Step &step);
+
     mutable std::mutex m_mutex;
     std::vector<Model> m_pending;
     uint64_t m_pendingSpans = 0;
     Retention m_retention;
     bool m_retentionChanged = false;
+    bool m_rebased = false;
     LiveStats m_stats;
     std::shared_ptr<const Model> m_snapshot;
+    ModelChanges m_changes;       // since the last take()
+    bool m_haveChanges = false;   // m_changes holds steps no take() has returned yet
+    bool m_taken = false;         // a take() happened since the start or the last rebase()
+
+    // Used by the publishing thread only.
+    std::shared_ptr<Model> m_front;   // the published copy when it is ours to change later
+    std::shared_ptr<Model> m_spare;
+    std::vector<Step> m_spareBehind;  // steps the spare has not taken
 };
 
 } // namespace causeway::live

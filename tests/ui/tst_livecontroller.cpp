@@ -9,13 +9,17 @@
 #include "ui/livecontroller.h"
 #include "ui/receivedialog.h"
 #include "ui/session.h"
+#include "ui/tracelistmodel.h"
+#include "ui/tracelistpanel.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWidget>
@@ -87,6 +91,8 @@ private slots:
     void retentionCapIsReported();
     void followFile();
     void openedFilesStay();
+    void traceListUpdatesInPlace();
+    void bindsLoopbackByDefault();
     void refusesRemoteWithoutConsent();
     void dialogWarnsAboutRemote();
 };
@@ -223,6 +229,99 @@ void TestLiveController::openedFilesStay()
     QVERIFY(session.model()->findTrace(traceId(8)) != kNone);
     QVERIFY(session.model()->findTrace(traceId(1)) == kNone);
     QVERIFY(session.model()->links[0].resolved());
+}
+
+void TestLiveController::traceListUpdatesInPlace()
+{
+    QWidget window;
+    Session session;
+    LiveController live(&session, &window);
+    TraceListPanel panel(&session, &window);
+    auto *list = panel.findChild<TraceListModel *>();
+    auto *view = panel.findChild<QTableView *>();
+    QVERIFY(list && view);
+    QAbstractItemModelTester tester(list, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QString error;
+    ReceiveSettings settings = localSettings();
+    settings.grpc = false;
+    QVERIFY2(live.startReceiving(settings, error), qPrintable(error));
+    QCOMPARE(post(live.httpPort(), "application/json", traceJson(1, 1000)).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(live.stats().spansReceived, uint64_t(2), 5000);
+    live.publishNow();
+    QCOMPARE(list->rowCount(), 1);
+
+    QSignalSpy resets(list, &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(list, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(list, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy changed(list, &QAbstractItemModel::dataChanged);
+    for (int t = 2; t <= 3; ++t)
+        QCOMPARE(post(live.httpPort(), "application/json", traceJson(t, uint64_t(t) * 1000)).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(live.stats().spansReceived, uint64_t(6), 5000);
+    live.publishNow();
+    QCOMPARE(list->rowCount(), 3);
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(inserted.count(), 1);
+    QCOMPARE(inserted.at(0).at(1).toInt(), 1);
+    QCOMPARE(inserted.at(0).at(2).toInt(), 2);
+
+    // The user is on trace 2; a new trace links to it: one row more, trace
+    // 2's row changes (one link in) and stays the current one.
+    const uint32_t two = session.model()->findTrace(traceId(2));
+    session.navigateTo(two);
+    QCOMPARE(view->currentIndex().siblingAtColumn(0).data(TraceListModel::TraceRole).toUInt(), two);
+    changed.clear();
+    inserted.clear();
+    QCOMPARE(post(live.httpPort(), "application/json", traceJson(4, 4000, 2)).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(live.stats().spansReceived, uint64_t(8), 5000);
+    live.publishNow();
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(list->rowCount(), 4);
+    QCOMPARE(inserted.count(), 1);
+    bool twoChanged = false;
+    for (const auto &args : changed)
+        twoChanged = twoChanged || (args.at(0).toModelIndex().row() <= int(two) && args.at(1).toModelIndex().row() >= int(two));
+    QVERIFY(twoChanged);
+    QCOMPARE(list->index(int(two), TraceListModel::LinksIn).data().toString(), QStringLiteral("1"));
+    QCOMPARE(view->currentIndex().siblingAtColumn(0).data(TraceListModel::TraceRole).toUInt(), two);
+
+    // The cap: the oldest trace's row goes, the new one comes, no reset.
+    live.setRetention({0, 4, 0.0});
+    QCOMPARE(post(live.httpPort(), "application/json", traceJson(6, 6000)).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(live.stats().spansReceived, uint64_t(10), 5000);
+    live.publishNow();
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(removed.count(), 1);
+    QCOMPARE(removed.at(0).at(1).toInt(), 0);
+    QCOMPARE(removed.at(0).at(2).toInt(), 0);
+    QCOMPARE(list->rowCount(), 4);
+    QCOMPARE(session.model()->findTrace(traceId(1)), kNone);
+    for (int row = 0; row < list->rowCount(); ++row)
+        QCOMPARE(list->index(row, 0).data(TraceListModel::TraceRole).toUInt(), uint32_t(row));
+    // Still on trace 2, now at another index.
+    QCOMPARE(session.focusTrace(), session.model()->findTrace(traceId(2)));
+    QCOMPARE(view->currentIndex().siblingAtColumn(0).data(TraceListModel::TraceRole).toUInt(), session.focusTrace());
+}
+
+void TestLiveController::bindsLoopbackByDefault()
+{
+    // What the user gets without changing anything: this machine only.
+    const ReceiveSettings defaults;
+    QCOMPARE(defaults.httpAddress, QStringLiteral("127.0.0.1:4318"));
+    QCOMPARE(defaults.grpcAddress, QStringLiteral("127.0.0.1:4317"));
+    QVERIFY(!defaults.allowRemote);
+    QWidget window;
+    Session session;
+    LiveController live(&session, &window);
+    ReceiveSettings settings;
+    // The default addresses with free ports, so a running receiver does not get in the way.
+    settings.httpAddress.replace(QStringLiteral(":4318"), QStringLiteral(":0"));
+    settings.grpcAddress.replace(QStringLiteral(":4317"), QStringLiteral(":0"));
+    QString error;
+    QVERIFY2(live.startReceiving(settings, error), qPrintable(error));
+    QVERIFY(live.statusText().contains(QStringLiteral("http://127.0.0.1:%1/").arg(live.httpPort())));
+    QVERIFY(live.statusText().contains(QStringLiteral("OTLP/gRPC 127.0.0.1:%1").arg(live.grpcPort())));
+    QVERIFY(!live.statusText().contains(QStringLiteral("open to other machines")));
 }
 
 void TestLiveController::refusesRemoteWithoutConsent()

@@ -1,0 +1,847 @@
+// Growing a finalized model in place: what live data needs so that the cost
+// of taking in a batch of spans depends on the batch (and the traces it
+// touches), not on how much is already loaded.
+
+#include "core/model.h"
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+#include <unordered_map>
+
+namespace causeway {
+
+namespace {
+template<typename Vector>
+void reserveMore(Vector &v, size_t extra)
+{
+    if (v.size() + extra > v.capacity())
+        v.reserve(std::max(v.size() + extra, v.capacity() * 2));
+}
+
+bool isOrphan(const Model &m, uint32_t s)
+{
+    const SpanCold &c = m.cold[s];
+    return m.hot[s].parent == kNone && !c.parentSpanId.isZero() && !(c.parentSpanId == c.spanId)
+        && m.findSpan(c.traceId, c.parentSpanId) == kNone;
+}
+
+void mergeSorted(std::vector<uint32_t> &into, const std::vector<uint32_t> &more)
+{
+    std::vector<uint32_t> out;
+    out.reserve(into.size() + more.size());
+    std::set_union(into.begin(), into.end(), more.begin(), more.end(), std::back_inserter(out));
+    into = std::move(out);
+}
+} // namespace
+
+namespace {
+// Ids made by counters differ in a few bytes only: mix before masking.
+size_t slotHash(const SpanKey &key)
+{
+    uint64_t h = SpanKeyHash{}(key);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return size_t(h);
+}
+} // namespace
+
+void Model::SpanTable::reserve(size_t n)
+{
+    // At most half full: probes stay short.
+    size_t want = 16;
+    while (want < 2 * n)
+        want *= 2;
+    if (want <= m_slots.size())
+        return;
+    std::vector<Slot> old = std::move(m_slots);
+    m_slots.assign(want, Slot{});
+    m_size = 0;
+    for (const Slot &slot : old)
+        if (slot.span != kNone)
+            insert(slot.key, slot.span);
+}
+
+void Model::SpanTable::insert(const SpanKey &key, uint32_t span)
+{
+    if (2 * (m_size + 1) > m_slots.size())
+        reserve(std::max<size_t>(m_size + 1, m_slots.size()));
+    const size_t mask = m_slots.size() - 1;
+    for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
+        Slot &slot = m_slots[i];
+        if (slot.span == kNone) {
+            slot = {key, span};
+            ++m_size;
+            return;
+        }
+        if (slot.key == key) {
+            slot.span = span;
+            return;
+        }
+    }
+}
+
+uint32_t Model::SpanTable::find(const SpanKey &key) const
+{
+    if (m_slots.empty())
+        return kNone;
+    const size_t mask = m_slots.size() - 1;
+    for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
+        const Slot &slot = m_slots[i];
+        if (slot.span == kNone)
+            return kNone;
+        if (slot.key == key)
+            return slot.span;
+    }
+}
+
+void Model::SpanTable::renumber(const std::vector<uint32_t> &map)
+{
+    std::vector<Slot> old = std::move(m_slots);
+    const size_t size = m_size;
+    m_slots.clear();
+    m_size = 0;
+    reserve(size);
+    for (const Slot &slot : old)
+        if (slot.span != kNone && map[slot.span] != kNone)
+            insert(slot.key, map[slot.span]);
+}
+
+void ModelChanges::followBy(const ModelChanges &next)
+{
+    // Evictions renumber: a later eviction after anything that used the
+    // numbering before it cannot be told as one step.
+    const bool used = addedSpans || !changedTraces.empty() || !evictedTraces.empty();
+    if (reset || next.reset || (!next.evictedTraces.empty() && used)) {
+        *this = ModelChanges{};
+        reset = true;
+        return;
+    }
+    if (!next.evictedTraces.empty()) {
+        evictedTraces = next.evictedTraces;
+        firstNewTrace = next.firstNewTrace;
+        firstNewSpan = next.firstNewSpan;
+    }
+    firstNewTrace = std::min(firstNewTrace, next.firstNewTrace);
+    firstNewSpan = std::min(firstNewSpan, next.firstNewSpan);
+    mergeSorted(changedTraces, next.changedTraces);
+    std::erase_if(changedTraces, [this](uint32_t t) { return t >= firstNewTrace; });
+    addedSpans += next.addedSpans;
+    duplicateSpans += next.duplicateSpans;
+    evictedSpans += next.evictedSpans;
+    resolvedLinks += next.resolvedLinks;
+}
+
+Model Model::clone() const
+{
+    Model out;
+    // Interning in id order gives every string its old id: the pool holds
+    // each string once and id 0 is the empty string in both.
+    for (StringId id = 1; id < strings.size(); ++id)
+        out.strings.intern(strings.view(id));
+    out.resources = resources;
+    out.scopes = scopes;
+    out.hot = hot;
+    out.cold = cold;
+    out.events = events;
+    out.links = links;
+    out.attributes = attributes;
+    out.values = values;
+    out.traces = traces;
+    out.traceSpans = traceSpans;
+    out.traceServices = traceServices;
+    out.incoming = incoming;
+    out.incomingRanges = incomingRanges;
+    out.diagnostics = diagnostics;
+    out.sources = sources;
+    out.m_traceIndex = m_traceIndex;
+    out.m_spanIndex = m_spanIndex;
+    out.m_appendedSpans = m_appendedSpans;
+    out.m_waitingLinks = m_waitingLinks;
+    out.m_waitingBuilt = m_waitingBuilt;
+    out.m_traceOrphans = m_traceOrphans;
+    out.m_orphans = m_orphans;
+    out.m_unusedTraceSpans = m_unusedTraceSpans;
+    out.m_unusedServices = m_unusedServices;
+    out.m_unusedIncoming = m_unusedIncoming;
+    out.m_stringsAtCompaction = m_stringsAtCompaction;
+    return out;
+}
+
+void Model::buildGrowthState()
+{
+    m_waitingLinks.clear();
+    for (uint32_t l = 0; l < links.size(); ++l)
+        if (links[l].target == kNone)
+            m_waitingLinks.emplace(SpanKey{links[l].traceId, links[l].spanId}, l);
+    m_traceOrphans.assign(traces.size(), 0);
+    m_orphans = 0;
+    for (uint32_t s = 0; s < hot.size(); ++s)
+        if (isOrphan(*this, s)) {
+            ++m_traceOrphans[hot[s].trace];
+            ++m_orphans;
+        }
+    if (incomingRanges.size() < hot.size())
+        incomingRanges.resize(hot.size(), Range{uint32_t(incoming.size()), 0});
+    m_stringsAtCompaction = std::max(m_stringsAtCompaction, strings.size());
+    m_waitingBuilt = true;
+}
+
+void Model::indexSpan(uint32_t span)
+{
+    m_appendedSpans.insert(SpanKey{cold[span].traceId, cold[span].spanId}, span);
+}
+
+void Model::addIncoming(uint32_t link)
+{
+    const uint32_t target = links[link].target;
+    Range &r = incomingRanges[target];
+    if (r.end() != incoming.size() || r.count == 0) {
+        // Move the list to the end, where it can grow.
+        const auto at = uint32_t(incoming.size());
+        for (uint32_t i = r.first; i < r.end(); ++i)
+            incoming.push_back(incoming[i]);
+        m_unusedIncoming += r.count;
+        r.first = at;
+    }
+    incoming.push_back(link);
+    ++r.count;
+    // Ascending link order within the list, as finalize() builds it.
+    for (uint32_t i = r.end() - 1; i > r.first && incoming[i - 1] > incoming[i]; --i)
+        std::swap(incoming[i - 1], incoming[i]);
+    hot[target].hasLinks |= 2;
+    ++traces[hot[target].trace].linksIn;
+}
+
+// Parents, depths, span order and the summary of one trace, from its span
+// list; the list and the services are written at the end of their pools.
+void Model::summariseTrace(uint32_t t)
+{
+    Trace &tr = traces[t];
+    const auto first = tr.spans.first, count = tr.spans.count;
+    auto begin = traceSpans.begin() + first, end = begin + count;
+    std::sort(begin, end, [this](uint32_t a, uint32_t b) {
+        return hot[a].start != hot[b].start ? hot[a].start < hot[b].start : a < b;
+    });
+    // Parents: spans shown as roots look for their parent again.
+    uint32_t orphans = 0;
+    for (auto it = begin; it != end; ++it) {
+        auto &h = hot[*it];
+        const auto &c = cold[*it];
+        if (h.parent != kNone || c.parentSpanId.isZero() || c.parentSpanId == c.spanId)
+            continue;
+        h.parent = findSpan(c.traceId, c.parentSpanId);
+        if (h.parent == kNone)
+            ++orphans;
+    }
+    m_orphans += orphans;
+    m_orphans -= m_traceOrphans[t];
+    m_traceOrphans[t] = orphans;
+
+    // Depths, cutting parent cycles as finalize() does.
+    std::unordered_map<uint32_t, uint8_t> state; // 1 on the walk, 2 done
+    state.reserve(count * 2);
+    std::vector<uint32_t> walk;
+    for (auto it = begin; it != end; ++it) {
+        if (state[*it] == 2)
+            continue;
+        walk.clear();
+        uint32_t cur = *it;
+        while (state[cur] == 0) {
+            state[cur] = 1;
+            walk.push_back(cur);
+            const uint32_t p = hot[cur].parent;
+            if (p == kNone)
+                break;
+            if (state.count(p) && state[p] == 1) {
+                diagnostics.add(diag::SpanParentCycle,
+                    "span " + cold[cur].traceId.hex() + "/" + cold[cur].spanId.hex()
+                        + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
+                hot[cur].parent = kNone;
+                break;
+            }
+            cur = p;
+        }
+        for (auto w = walk.rbegin(); w != walk.rend(); ++w) {
+            auto &h = hot[*w];
+            if (h.parent == kNone)
+                h.depth = 0;
+            else if (hot[h.parent].depth == UINT16_MAX)
+                h.depth = UINT16_MAX;
+            else
+                h.depth = uint16_t(hot[h.parent].depth + 1);
+            state[*w] = 2;
+        }
+    }
+
+    tr.start = UINT64_MAX;
+    tr.end = 0;
+    tr.root = kNone;
+    tr.rootCount = 0;
+    tr.errorCount = 0;
+    tr.maxDepth = 0;
+    tr.linksOut = 0;
+    m_unusedServices += tr.services.count;
+    const auto servicesFirst = uint32_t(traceServices.size());
+    for (auto it = begin; it != end; ++it) {
+        const auto &h = hot[*it];
+        tr.start = std::min(tr.start, h.start);
+        tr.end = std::max(tr.end, h.end);
+        if (h.parent == kNone) {
+            ++tr.rootCount;
+            if (tr.root == kNone)
+                tr.root = *it;
+        }
+        if (h.status == StatusCode::Error)
+            ++tr.errorCount;
+        tr.maxDepth = std::max(tr.maxDepth, h.depth);
+        tr.linksOut += cold[*it].links.count;
+        if (h.service && std::find(traceServices.begin() + servicesFirst, traceServices.end(), h.service) == traceServices.end())
+            traceServices.push_back(h.service);
+    }
+    tr.services = {servicesFirst, uint32_t(traceServices.size()) - servicesFirst};
+}
+
+void Model::append(const Model &batch, ModelChanges &changes)
+{
+    if (!m_waitingBuilt)
+        buildGrowthState();
+    changes.firstNewSpan = uint32_t(hot.size());
+    changes.firstNewTrace = uint32_t(traces.size());
+    if (batch.spanCount() == 0 && batch.resources.empty()) {
+        diagnostics.merge(batch.diagnostics);
+        return;
+    }
+
+    std::vector<StringId> map(batch.strings.size());
+    for (size_t i = 0; i < map.size(); ++i)
+        map[i] = strings.intern(batch.strings.view(StringId(i)));
+    const auto resourceBase = uint32_t(resources.size());
+    const auto scopeBase = uint32_t(scopes.size());
+    const auto spanBase = uint32_t(hot.size());
+    const auto eventBase = uint32_t(events.size());
+    const auto attrBase = uint32_t(attributes.size());
+    const auto valueBase = uint32_t(values.size());
+    auto shift = [](Range r, uint32_t base) { return Range{r.first + base, r.count}; };
+    auto remapValue = [&](Value v) {
+        switch (v.type) {
+        case ValueType::String:
+        case ValueType::Bytes:
+            v.str = map[v.str];
+            break;
+        case ValueType::Array:
+            v.range = shift(v.range, valueBase);
+            break;
+        case ValueType::KvList:
+            v.range = shift(v.range, attrBase);
+            break;
+        default:
+            break;
+        }
+        return v;
+    };
+    // The pools are taken whole, as merge() does: a duplicate's attributes
+    // stay behind unused, as they do in a full load.
+    reserveMore(attributes, batch.attributes.size());
+    for (const auto &a : batch.attributes)
+        attributes.push_back({map[a.key], remapValue(a.value)});
+    reserveMore(values, batch.values.size());
+    for (const auto &v : batch.values)
+        values.push_back(remapValue(v));
+    for (auto r : batch.resources) {
+        r.attributes = shift(r.attributes, attrBase);
+        r.schemaUrl = map[r.schemaUrl];
+        r.serviceName = map[r.serviceName];
+        resources.push_back(r);
+    }
+    for (auto s : batch.scopes) {
+        s.resource += resourceBase;
+        s.name = map[s.name];
+        s.version = map[s.version];
+        s.attributes = shift(s.attributes, attrBase);
+        s.schemaUrl = map[s.schemaUrl];
+        scopes.push_back(s);
+    }
+    reserveMore(events, batch.events.size());
+    for (auto e : batch.events) {
+        e.name = map[e.name];
+        e.attributes = shift(e.attributes, attrBase);
+        events.push_back(e);
+    }
+
+    // Spans, skipping those already loaded (the first copy wins).
+    reserveMore(hot, batch.spanCount());
+    reserveMore(cold, batch.spanCount());
+    reserveMore(links, batch.links.size());
+    const auto firstLink = uint32_t(links.size());
+    std::vector<uint32_t> touched;  // traces that got spans
+    std::vector<char> isTouched;
+    auto touch = [&](uint32_t t) {
+        if (t >= isTouched.size())
+            isTouched.resize(std::max<size_t>(t + 1, isTouched.size() * 2), 0);
+        if (!isTouched[t]) {
+            isTouched[t] = 1;
+            touched.push_back(t);
+        }
+    };
+    std::unordered_map<uint32_t, std::vector<uint32_t>> newSpansOf;
+    const size_t sourcesBefore = sources.size();
+    if (!sources.empty() && !sources.back().name.empty() && (batch.sources.empty() || batch.sources.front().firstSpan != 0))
+        sources.push_back({std::string(), spanBase}); // spans of no named source (live data)
+    size_t nextSource = 0;
+    for (uint32_t i = 0; i < batch.spanCount(); ++i) {
+        while (nextSource < batch.sources.size() && batch.sources[nextSource].firstSpan <= i) {
+            sources.push_back({batch.sources[nextSource].name, uint32_t(hot.size())});
+            ++nextSource;
+        }
+        const SpanCold &bc = batch.cold[i];
+        if (findSpan(bc.traceId, bc.spanId) != kNone) {
+            ++changes.duplicateSpans;
+            if (diagnostics.count(diag::SpanDuplicate))
+                diagnostics.add(diag::SpanDuplicate, {});
+            else
+                diagnostics.add(diag::SpanDuplicate, "span " + bc.traceId.hex() + "/" + bc.spanId.hex()
+                                                         + " was loaded more than once; the first copy is kept");
+            continue;
+        }
+        const auto self = uint32_t(hot.size());
+        SpanHot h = batch.hot[i];
+        h.name = map[h.name];
+        h.service = map[h.service];
+        h.parent = kNone;
+        h.depth = 0;
+        h.hasLinks = bc.links.count ? 1 : 0;
+        SpanCold c = bc;
+        c.scope += scopeBase;
+        c.traceState = map[c.traceState];
+        c.statusMessage = map[c.statusMessage];
+        c.attributes = shift(c.attributes, attrBase);
+        c.events = shift(c.events, eventBase);
+        c.links = {uint32_t(links.size()), bc.links.count};
+        for (uint32_t l = bc.links.first; l < bc.links.end(); ++l) {
+            Link link = batch.links[l];
+            link.from = self;
+            link.traceState = map[link.traceState];
+            link.attributes = shift(link.attributes, attrBase);
+            link.target = kNone;
+            links.push_back(link);
+        }
+        auto [it, inserted] = m_traceIndex.try_emplace(c.traceId, uint32_t(traces.size()));
+        if (inserted) {
+            traces.emplace_back();
+            traces.back().id = c.traceId;
+            traces.back().spans = {uint32_t(traceSpans.size()), 0};
+            traces.back().services = {uint32_t(traceServices.size()), 0};
+            m_traceOrphans.push_back(0);
+        }
+        h.trace = it->second;
+        if (c.parentSpanId == c.spanId && !c.spanId.isZero())
+            diagnostics.add(diag::SpanParentSelf,
+                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
+        hot.push_back(h);
+        cold.push_back(c);
+        indexSpan(self);
+        touch(h.trace);
+        newSpansOf[h.trace].push_back(self);
+    }
+    while (nextSource < batch.sources.size())
+        sources.push_back({batch.sources[nextSource++].name, uint32_t(hot.size())});
+    // Sources that start at the end (every span of theirs was a duplicate) say nothing.
+    while (sources.size() > sourcesBefore + 1 && sources.back().firstSpan == sources[sources.size() - 2].firstSpan) {
+        sources[sources.size() - 2] = std::move(sources.back());
+        sources.pop_back();
+    }
+    diagnostics.merge(batch.diagnostics);
+    changes.addedSpans += hot.size() - spanBase;
+    incomingRanges.resize(hot.size(), Range{uint32_t(incoming.size()), 0});
+
+    // Span lists of the traces that got spans, at the end of the pool.
+    for (uint32_t t : touched) {
+        Trace &tr = traces[t];
+        const auto &added = newSpansOf[t];
+        const auto at = uint32_t(traceSpans.size());
+        reserveMore(traceSpans, tr.spans.count + added.size());
+        for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i)
+            traceSpans.push_back(traceSpans[i]);
+        m_unusedTraceSpans += tr.spans.count;
+        traceSpans.insert(traceSpans.end(), added.begin(), added.end());
+        tr.spans = {at, uint32_t(traceSpans.size()) - at};
+    }
+
+    // Links: waiting ones whose target arrived, then the new ones.
+    std::vector<uint32_t> linked; // traces whose linksIn changed
+    for (uint32_t s = spanBase; s < hot.size(); ++s) {
+        if (m_waitingLinks.empty())
+            break;
+        auto [lo, hi] = m_waitingLinks.equal_range(SpanKey{cold[s].traceId, cold[s].spanId});
+        if (lo == hi)
+            continue;
+        for (auto it = lo; it != hi; ++it) {
+            links[it->second].target = s;
+            addIncoming(it->second);
+            ++changes.resolvedLinks;
+        }
+        m_waitingLinks.erase(lo, hi);
+        linked.push_back(hot[s].trace);
+    }
+    for (uint32_t l = firstLink; l < links.size(); ++l) {
+        Link &link = links[l];
+        link.target = findSpan(link.traceId, link.spanId);
+        if (link.target == kNone) {
+            m_waitingLinks.emplace(SpanKey{link.traceId, link.spanId}, l);
+            continue;
+        }
+        addIncoming(l);
+        linked.push_back(hot[link.target].trace);
+    }
+
+    for (uint32_t t : touched)
+        summariseTrace(t);
+    // Spans that arrived may be the parents other traces' spans waited for
+    // only within their own trace, so the touched traces are all there is.
+    diagnostics.remove(diag::SpanParentMissing);
+    if (m_orphans)
+        diagnostics.add(diag::SpanParentMissing,
+            std::to_string(m_orphans) + " spans name a parent that is not loaded (yet); they are shown as roots", m_orphans);
+
+    for (uint32_t t : touched)
+        if (t < changes.firstNewTrace)
+            changes.changedTraces.push_back(t);
+    for (uint32_t t : linked)
+        if (t < changes.firstNewTrace)
+            changes.changedTraces.push_back(t);
+    std::sort(changes.changedTraces.begin(), changes.changedTraces.end());
+    changes.changedTraces.erase(std::unique(changes.changedTraces.begin(), changes.changedTraces.end()), changes.changedTraces.end());
+    compactLists();
+}
+
+void Model::compactLists()
+{
+    if (m_unusedTraceSpans > traceSpans.size() / 2) {
+        std::vector<uint32_t> out;
+        out.reserve(traceSpans.size() - m_unusedTraceSpans);
+        for (auto &tr : traces) {
+            const auto at = uint32_t(out.size());
+            out.insert(out.end(), traceSpans.begin() + tr.spans.first, traceSpans.begin() + tr.spans.end());
+            tr.spans.first = at;
+        }
+        traceSpans = std::move(out);
+        m_unusedTraceSpans = 0;
+    }
+    if (m_unusedServices > traceServices.size() / 2) {
+        std::vector<StringId> out;
+        out.reserve(traceServices.size() - m_unusedServices);
+        for (auto &tr : traces) {
+            const auto at = uint32_t(out.size());
+            out.insert(out.end(), traceServices.begin() + tr.services.first, traceServices.begin() + tr.services.end());
+            tr.services.first = at;
+        }
+        traceServices = std::move(out);
+        m_unusedServices = 0;
+    }
+    if (m_unusedIncoming > incoming.size() / 2) {
+        std::vector<uint32_t> out;
+        out.reserve(incoming.size() - m_unusedIncoming);
+        for (auto &r : incomingRanges) {
+            const auto at = uint32_t(out.size());
+            out.insert(out.end(), incoming.begin() + r.first, incoming.begin() + r.end());
+            r.first = at;
+        }
+        incoming = std::move(out);
+        m_unusedIncoming = 0;
+    }
+}
+
+std::vector<uint32_t> Model::oldestTraces(uint64_t maxSpans, uint64_t maxTraces) const
+{
+    const bool overSpans = maxSpans && hot.size() > maxSpans;
+    const bool overTraces = maxTraces && traces.size() > maxTraces;
+    if (!overSpans && !overTraces)
+        return {};
+    std::vector<uint32_t> order(traces.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+        return traces[a].start != traces[b].start ? traces[a].start < traces[b].start : a < b;
+    });
+    uint64_t spans = hot.size(), count = traces.size();
+    std::vector<uint32_t> drop;
+    for (uint32_t t : order) {
+        if ((!maxSpans || spans <= maxSpans) && (!maxTraces || count <= maxTraces))
+            break;
+        drop.push_back(t);
+        spans -= traces[t].spans.count;
+        count -= 1;
+    }
+    std::sort(drop.begin(), drop.end());
+    return drop;
+}
+
+void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &changes)
+{
+    if (!m_waitingBuilt)
+        buildGrowthState();
+    if (dropTraces.empty()) {
+        changes.firstNewTrace = uint32_t(traces.size());
+        changes.firstNewSpan = uint32_t(hot.size());
+        return;
+    }
+    const auto traceCount = uint32_t(traces.size());
+    const auto spanCount = uint32_t(hot.size());
+    std::vector<uint32_t> traceMap(traceCount, 0);
+    for (uint32_t t : dropTraces)
+        if (t < traceCount)
+            traceMap[t] = kNone;
+    uint32_t keptTraces = 0;
+    for (auto &m : traceMap)
+        m = m == kNone ? kNone : keptTraces++;
+    std::vector<uint32_t> spanMap(spanCount);
+    uint32_t keptSpans = 0;
+    for (uint32_t s = 0; s < spanCount; ++s)
+        spanMap[s] = traceMap[hot[s].trace] == kNone ? kNone : keptSpans++;
+    changes.evictedSpans += spanCount - keptSpans;
+    for (uint32_t t : dropTraces)
+        if (t < traceCount)
+            changes.evictedTraces.push_back(t);
+
+    // Strings are compacted once the pool has doubled since the last time,
+    // so that the cost stays proportional to what arrived.
+    const bool compactStrings = strings.size() > 2 * std::max<size_t>(m_stringsAtCompaction, 4096);
+    StringPool newStrings;
+    std::vector<StringId> stringMap;
+    if (compactStrings)
+        stringMap.assign(strings.size(), kNone);
+    auto sid = [&](StringId id) {
+        if (!compactStrings)
+            return id;
+        if (stringMap[id] == kNone)
+            stringMap[id] = newStrings.intern(strings.view(id));
+        return stringMap[id];
+    };
+
+    // Attribute and value pools: what kept records use, copied in order.
+    std::vector<Attribute> newAttributes;
+    std::vector<Value> newValues;
+    newAttributes.reserve(attributes.size() * keptSpans / std::max(spanCount, 1u) + 16);
+    newValues.reserve(values.size() * keptSpans / std::max(spanCount, 1u) + 16);
+    std::function<Value(Value)> copyValue;
+    auto copyAttributes = [&](Range r) {
+        const auto at = uint32_t(newAttributes.size());
+        newAttributes.resize(newAttributes.size() + r.count);
+        for (uint32_t i = 0; i < r.count; ++i) {
+            const Attribute &a = attributes[r.first + i];
+            const Value v = copyValue(a.value);
+            newAttributes[at + i] = {sid(a.key), v};
+        }
+        return Range{at, r.count};
+    };
+    copyValue = [&](Value v) -> Value {
+        switch (v.type) {
+        case ValueType::String:
+        case ValueType::Bytes:
+            v.str = sid(v.str);
+            break;
+        case ValueType::KvList:
+            v.range = copyAttributes(v.range);
+            break;
+        case ValueType::Array: {
+            const Range r = v.range;
+            const auto at = uint32_t(newValues.size());
+            newValues.resize(newValues.size() + r.count);
+            for (uint32_t i = 0; i < r.count; ++i) {
+                const Value inner = copyValue(values[r.first + i]);
+                newValues[at + i] = inner;
+            }
+            v.range = {at, r.count};
+            break;
+        }
+        default:
+            break;
+        }
+        return v;
+    };
+
+    // Scopes and resources the kept spans use.
+    std::vector<uint32_t> scopeMap(scopes.size(), kNone), resourceMap(resources.size(), kNone);
+    for (uint32_t s = 0; s < spanCount; ++s)
+        if (spanMap[s] != kNone)
+            scopeMap[cold[s].scope] = 0;
+    for (uint32_t i = 0; i < scopes.size(); ++i)
+        if (scopeMap[i] != kNone)
+            resourceMap[scopes[i].resource] = 0;
+    {
+        uint32_t out = 0;
+        for (uint32_t i = 0; i < resources.size(); ++i) {
+            if (resourceMap[i] == kNone)
+                continue;
+            Resource r = resources[i];
+            r.attributes = copyAttributes(r.attributes);
+            r.schemaUrl = sid(r.schemaUrl);
+            r.serviceName = sid(r.serviceName);
+            resources[out] = r;
+            resourceMap[i] = out++;
+        }
+        resources.resize(out);
+        out = 0;
+        for (uint32_t i = 0; i < scopes.size(); ++i) {
+            if (scopeMap[i] == kNone)
+                continue;
+            Scope s = scopes[i];
+            s.resource = resourceMap[s.resource];
+            s.name = sid(s.name);
+            s.version = sid(s.version);
+            s.attributes = copyAttributes(s.attributes);
+            s.schemaUrl = sid(s.schemaUrl);
+            scopes[out] = s;
+            scopeMap[i] = out++;
+        }
+        scopes.resize(out);
+    }
+
+    // Spans, their events and links, in order.
+    std::vector<Event> newEvents;
+    newEvents.reserve(events.size() * keptSpans / std::max(spanCount, 1u) + 16);
+    std::vector<uint32_t> linkMap(links.size(), kNone);
+    uint32_t keptLinks = 0;
+    for (uint32_t s = 0; s < spanCount; ++s) {
+        const uint32_t to = spanMap[s];
+        if (to == kNone)
+            continue;
+        SpanHot h = hot[s];
+        SpanCold c = cold[s];
+        h.trace = traceMap[h.trace];
+        h.parent = h.parent == kNone ? kNone : spanMap[h.parent];
+        h.name = sid(h.name);
+        h.service = sid(h.service);
+        h.hasLinks &= 1;
+        c.scope = scopeMap[c.scope];
+        c.traceState = sid(c.traceState);
+        c.statusMessage = sid(c.statusMessage);
+        c.attributes = copyAttributes(c.attributes);
+        const auto eventsAt = uint32_t(newEvents.size());
+        for (uint32_t e = c.events.first; e < c.events.end(); ++e) {
+            Event ev = events[e];
+            ev.name = sid(ev.name);
+            ev.attributes = copyAttributes(ev.attributes);
+            newEvents.push_back(ev);
+        }
+        c.events.first = eventsAt;
+        const Range lr = c.links;
+        c.links.first = keptLinks;
+        for (uint32_t l = lr.first; l < lr.end(); ++l) {
+            Link link = links[l];
+            link.from = to;
+            link.traceState = sid(link.traceState);
+            link.attributes = copyAttributes(link.attributes);
+            link.target = link.target == kNone ? kNone : spanMap[link.target];
+            linkMap[l] = keptLinks;
+            links[keptLinks++] = link; // keptLinks <= l: writes only where it has read
+        }
+        hot[to] = h;
+        cold[to] = c;
+    }
+    hot.resize(keptSpans);
+    cold.resize(keptSpans);
+    links.resize(keptLinks);
+    events = std::move(newEvents);
+    attributes = std::move(newAttributes);
+    values = std::move(newValues);
+    if (compactStrings) {
+        for (auto &id : traceServices)
+            id = sid(id);
+        strings = std::move(newStrings);
+        m_stringsAtCompaction = strings.size();
+    }
+
+    // Sources: each starts at its first kept span.
+    for (auto &source : sources) {
+        uint32_t first = source.firstSpan;
+        while (first < spanCount && spanMap[first] == kNone)
+            ++first;
+        source.firstSpan = first < spanCount ? spanMap[first] : keptSpans;
+    }
+
+    // Traces, with their span and service lists compacted.
+    std::vector<uint32_t> newTraceSpans;
+    std::vector<StringId> newServices;
+    newTraceSpans.reserve(keptSpans);
+    std::vector<uint32_t> newOrphans, linksInBefore;
+    newOrphans.reserve(keptTraces);
+    linksInBefore.reserve(keptTraces);
+    m_orphans = 0;
+    for (uint32_t t = 0; t < traceCount; ++t) {
+        if (traceMap[t] == kNone) {
+            m_traceIndex.erase(traces[t].id);
+            continue;
+        }
+        Trace tr = traces[t];
+        const auto at = uint32_t(newTraceSpans.size());
+        for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i)
+            newTraceSpans.push_back(spanMap[traceSpans[i]]);
+        tr.spans.first = at;
+        const auto servicesAt = uint32_t(newServices.size());
+        newServices.insert(newServices.end(), traceServices.begin() + tr.services.first, traceServices.begin() + tr.services.end());
+        tr.services.first = servicesAt;
+        tr.root = tr.root == kNone ? kNone : spanMap[tr.root];
+        linksInBefore.push_back(tr.linksIn);
+        tr.linksIn = 0;
+        traces[traceMap[t]] = tr;
+        newOrphans.push_back(m_traceOrphans[t]);
+        m_orphans += m_traceOrphans[t];
+    }
+    traces.resize(keptTraces);
+    traceSpans = std::move(newTraceSpans);
+    traceServices = std::move(newServices);
+    m_traceOrphans = std::move(newOrphans);
+    m_unusedTraceSpans = m_unusedServices = 0;
+    for (auto &entry : m_traceIndex)
+        entry.second = traceMap[entry.second];
+
+    // The span index, with kept spans renumbered.
+    std::erase_if(m_spanIndex, [&spanMap](const SpanIndexEntry &e) { return spanMap[e.span] == kNone; });
+    for (auto &e : m_spanIndex)
+        e.span = spanMap[e.span];
+    m_appendedSpans.renumber(spanMap);
+
+    // The link table indexed both ways again: incoming lists, linksIn, and
+    // links whose target went wait for it.
+    m_waitingLinks.clear();
+    incomingRanges.assign(keptSpans, Range{});
+    for (uint32_t l = 0; l < links.size(); ++l) {
+        const Link &link = links[l];
+        if (link.target == kNone) {
+            m_waitingLinks.emplace(SpanKey{link.traceId, link.spanId}, l);
+            continue;
+        }
+        ++incomingRanges[link.target].count;
+        hot[link.target].hasLinks |= 2;
+        ++traces[hot[link.target].trace].linksIn;
+    }
+    {
+        uint32_t at = 0;
+        for (auto &r : incomingRanges) {
+            r.first = at;
+            at += r.count;
+            r.count = 0;
+        }
+        incoming.assign(at, 0);
+        for (uint32_t l = 0; l < links.size(); ++l)
+            if (links[l].target != kNone) {
+                Range &r = incomingRanges[links[l].target];
+                incoming[r.first + r.count++] = l;
+            }
+        m_unusedIncoming = 0;
+    }
+    // Kept traces that lost incoming links from the evicted ones changed.
+    for (uint32_t t = 0; t < keptTraces; ++t)
+        if (traces[t].linksIn != linksInBefore[t])
+            changes.changedTraces.push_back(t);
+    diagnostics.remove(diag::SpanParentMissing);
+    if (m_orphans)
+        diagnostics.add(diag::SpanParentMissing,
+            std::to_string(m_orphans) + " spans name a parent that is not loaded (yet); they are shown as roots", m_orphans);
+    changes.firstNewTrace = uint32_t(traces.size());
+    changes.firstNewSpan = uint32_t(hot.size());
+}
+
+} // namespace causeway

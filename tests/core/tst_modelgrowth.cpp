@@ -1,0 +1,428 @@
+// A finalized model that grows in place (Model::append, Model::evictTraces)
+// and the live model built on it: appending batch by batch gives the model
+// a full load of the same spans gives, field for field; links resolve
+// whichever end arrives first; retention evicts the oldest traces in place
+// and leaves the link index right.
+
+#include "bench/otlpgen.h"
+#include "core/live/livemodel.h"
+#include "core/load.h"
+#include "core/model.h"
+
+#include "common/modelbuilder.h"
+#include "common/modelcompare.h"
+
+#include <QtTest>
+
+#include <cstdio>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace causeway;
+using test::TestModelBuilder;
+
+namespace {
+
+// Generated OTLP JSON Lines (one export request per line), as the
+// Collector's file exporter writes it: links between traces, some to spans
+// that are never loaded, events, errors, several services.
+std::vector<std::string> generatedLines(uint64_t bytes, uint64_t seed)
+{
+    char *data = nullptr;
+    size_t size = 0;
+    std::FILE *f = open_memstream(&data, &size);
+    bench::GenStats stats;
+    bench::OtlpGenerator gen(bench::OtlpGenerator::Format::JsonLines, seed);
+    gen.write(f, bytes, stats);
+    std::fclose(f);
+    std::vector<std::string> lines;
+    std::string_view all(data, size);
+    while (!all.empty()) {
+        const size_t nl = all.find('\n');
+        const std::string_view line = all.substr(0, nl);
+        if (!line.empty())
+            lines.emplace_back(line);
+        all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
+    }
+    std::free(data);
+    return lines;
+}
+
+Model fragmentOf(const std::string &text)
+{
+    Model m;
+    LoadOptions options;
+    options.threads = 1;
+    loadBuffer("live", text, m, options);
+    return m;
+}
+
+// A full load of the lines [first, last): one merge of every fragment, one finalize.
+Model fullLoad(const std::vector<std::string> &lines, size_t first, size_t last)
+{
+    Model all;
+    for (size_t i = first; i < last; ++i)
+        all.merge(fragmentOf(lines[i]));
+    all.finalize();
+    return all;
+}
+
+Model emptyModel()
+{
+    Model m;
+    m.finalize();
+    return m;
+}
+
+// What compareModels does not look at: every derived list and index.
+QString derivedDifference(const Model &a, const Model &b)
+{
+    for (uint32_t t = 0; t < a.traces.size(); ++t) {
+        const Range ra = a.traces[t].spans, rb = b.traces[t].spans;
+        if (!std::equal(a.traceSpans.begin() + ra.first, a.traceSpans.begin() + ra.end(), b.traceSpans.begin() + rb.first,
+                        b.traceSpans.begin() + rb.end()))
+            return QStringLiteral("span list of trace %1").arg(t);
+        std::vector<std::string_view> sa, sb;
+        for (uint32_t i = a.traces[t].services.first; i < a.traces[t].services.end(); ++i)
+            sa.push_back(a.str(a.traceServices[i]));
+        for (uint32_t i = b.traces[t].services.first; i < b.traces[t].services.end(); ++i)
+            sb.push_back(b.str(b.traceServices[i]));
+        if (sa != sb)
+            return QStringLiteral("services of trace %1").arg(t);
+        if (a.findTrace(a.traces[t].id) != t || b.findTrace(a.traces[t].id) != t)
+            return QStringLiteral("trace index at %1").arg(t);
+    }
+    for (uint32_t s = 0; s < a.spanCount(); ++s) {
+        const Range ia = a.incomingLinks(s), ib = b.incomingLinks(s);
+        if (!std::equal(a.incoming.begin() + ia.first, a.incoming.begin() + ia.end(), b.incoming.begin() + ib.first,
+                        b.incoming.begin() + ib.end()))
+            return QStringLiteral("incoming links of span %1").arg(s);
+        if (b.findSpan(a.cold[s].traceId, a.cold[s].spanId) != s)
+            return QStringLiteral("span index at %1").arg(s);
+    }
+    if (a.diagnostics.count(diag::SpanParentMissing) != b.diagnostics.count(diag::SpanParentMissing))
+        return QStringLiteral("span_parent_missing %1 != %2")
+            .arg(a.diagnostics.count(diag::SpanParentMissing))
+            .arg(b.diagnostics.count(diag::SpanParentMissing));
+    return {};
+}
+
+// The link table indexed both ways agrees with itself and with the span index.
+QString linkIndexProblem(const Model &m)
+{
+    std::vector<std::vector<uint32_t>> expected(m.spanCount());
+    for (uint32_t l = 0; l < m.links.size(); ++l) {
+        const Link &link = m.links[l];
+        const uint32_t target = m.findSpan(link.traceId, link.spanId);
+        if (link.target != target)
+            return QStringLiteral("link %1 points at %2, the index says %3").arg(l).arg(link.target).arg(target);
+        if (link.from >= m.spanCount() || l < m.cold[link.from].links.first || l >= m.cold[link.from].links.end())
+            return QStringLiteral("link %1 is not in its span's list").arg(l);
+        if (target != kNone)
+            expected[target].push_back(l);
+    }
+    for (uint32_t s = 0; s < m.spanCount(); ++s) {
+        const Range r = m.incomingLinks(s);
+        const std::vector<uint32_t> got(m.incoming.begin() + r.first, m.incoming.begin() + r.end());
+        if (got != expected[s])
+            return QStringLiteral("incoming links of span %1").arg(s);
+        const bool in = !got.empty(), out = m.cold[s].links.count > 0;
+        if (m.hot[s].hasLinks != ((out ? 1 : 0) | (in ? 2 : 0)))
+            return QStringLiteral("hasLinks of span %1").arg(s);
+    }
+    for (uint32_t t = 0; t < m.traces.size(); ++t) {
+        uint32_t in = 0;
+        for (uint32_t i = m.traces[t].spans.first; i < m.traces[t].spans.end(); ++i)
+            in += m.incomingLinks(m.traceSpans[i]).count;
+        if (in != m.traces[t].linksIn)
+            return QStringLiteral("linksIn of trace %1").arg(t);
+    }
+    return {};
+}
+
+} // namespace
+
+class TestModelGrowth : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void appendEqualsFullLoad_data()
+    {
+        QTest::addColumn<int>("linesPerBatch");
+        QTest::addColumn<bool>("reversed");
+        QTest::newRow("one request at a time") << 1 << false;
+        QTest::newRow("five requests at a time") << 5 << false;
+        // Links point at earlier traces: read backwards, every target arrives after its link.
+        QTest::newRow("newest first") << 1 << true;
+    }
+
+    void appendEqualsFullLoad()
+    {
+        QFETCH(int, linesPerBatch);
+        QFETCH(bool, reversed);
+        std::vector<std::string> lines = generatedLines(6'000'000, 11);
+        QVERIFY(lines.size() > 8);
+        if (reversed)
+            std::reverse(lines.begin(), lines.end());
+        const Model full = fullLoad(lines, 0, lines.size());
+        QVERIFY(full.spanCount() > 3000);
+
+        Model grown = emptyModel();
+        uint64_t resolvedLate = 0;
+        for (size_t i = 0; i < lines.size(); i += size_t(linesPerBatch)) {
+            Model batch;
+            for (size_t k = i; k < std::min(lines.size(), i + size_t(linesPerBatch)); ++k)
+                batch.merge(fragmentOf(lines[k]));
+            const auto spansBefore = uint32_t(grown.spanCount()), tracesBefore = uint32_t(grown.traces.size());
+            ModelChanges changes;
+            grown.append(batch, changes);
+            QCOMPARE(changes.firstNewSpan, spansBefore);
+            QCOMPARE(changes.firstNewTrace, tracesBefore);
+            QCOMPARE(changes.addedSpans, grown.spanCount() - spansBefore);
+            for (uint32_t t : changes.changedTraces)
+                QVERIFY(t < tracesBefore);
+            resolvedLate += changes.resolvedLinks;
+        }
+        QCOMPARE(QString::fromStdString(test::compareModels(full, grown)), QString());
+        QCOMPARE(derivedDifference(full, grown), QString());
+        QCOMPARE(linkIndexProblem(grown), QString());
+        if (reversed)
+            QVERIFY2(resolvedLate > 100, "links whose target came later resolved when it came");
+        else
+            QCOMPARE(resolvedLate, uint64_t(0));
+    }
+
+    void appendToLoadedFile()
+    {
+        // Live data on top of a file the user opened: the rest of the file
+        // arrives live and the result is the file loaded whole.
+        const QString path = QStringLiteral(CAUSEWAY_TEST_DATA "/json/collector.jsonl");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        std::vector<std::string> lines;
+        for (const QByteArray &line : file.readAll().split('\n'))
+            if (!line.trimmed().isEmpty())
+                lines.push_back(line.toStdString());
+        QVERIFY(lines.size() >= 3);
+        const Model full = fullLoad(lines, 0, lines.size());
+        Model grown = fullLoad(lines, 0, 1);
+        for (size_t i = 1; i < lines.size(); ++i) {
+            ModelChanges changes;
+            grown.append(fragmentOf(lines[i]), changes);
+        }
+        QCOMPARE(QString::fromStdString(test::compareModels(full, grown)), QString());
+        QCOMPARE(derivedDifference(full, grown), QString());
+        QVERIFY(full.links.size() > 0);
+        QCOMPARE(linkIndexProblem(grown), QString());
+    }
+
+    void linksResolveWhicheverEndComesFirst()
+    {
+        Model m = emptyModel();
+        {
+            // A links to B, which is not there yet.
+            TestModelBuilder b;
+            b.add({.trace = 1, .span = 1, .start = 100, .links = {{.trace = 2, .span = 20}}});
+            Model batch = b.finish();
+            ModelChanges changes;
+            m.append(batch, changes);
+            QCOMPARE(m.links.size(), size_t(1));
+            QVERIFY(!m.links[0].resolved());
+            QCOMPARE(int(m.hot[0].hasLinks), 1);
+        }
+        {
+            // B arrives: the waiting link resolves, B's incoming list has it.
+            TestModelBuilder b;
+            b.add({.trace = 2, .span = 20, .start = 200});
+            ModelChanges changes;
+            m.append(b.finish(), changes);
+            QCOMPARE(changes.resolvedLinks, uint64_t(1));
+            QCOMPARE(m.links[0].target, 1u);
+            QCOMPARE(m.incomingLinks(1).count, 1u);
+            QCOMPARE(m.incoming[m.incomingLinks(1).first], 0u);
+            QCOMPARE(int(m.hot[1].hasLinks), 2);
+            QCOMPARE(m.traces[1].linksIn, 1u);
+            QCOMPARE(changes.firstNewTrace, 1u);
+        }
+        {
+            // C, in the first trace, links to B, which is there: resolved at once,
+            // and B's trace counts as changed (one more link in).
+            TestModelBuilder b;
+            b.add({.trace = 1, .span = 3, .parent = 1, .start = 150, .links = {{.trace = 2, .span = 20}}});
+            ModelChanges changes;
+            m.append(b.finish(), changes);
+            QCOMPARE(m.links[1].target, 1u);
+            QCOMPARE(m.incomingLinks(1).count, 2u);
+            QCOMPARE(m.incoming[m.incomingLinks(1).first], 0u);
+            QCOMPARE(m.incoming[m.incomingLinks(1).first + 1], 1u);
+            QCOMPARE(m.traces[1].linksIn, 2u);
+            QCOMPARE(m.traces[0].linksOut, 2u);
+            QCOMPARE(changes.changedTraces, (std::vector<uint32_t>{0, 1}));
+            QCOMPARE(m.hot[2].parent, 0u);
+            QCOMPARE(int(m.hot[2].depth), 1);
+        }
+        QCOMPARE(linkIndexProblem(m), QString());
+    }
+
+    void lateParentAndDuplicates()
+    {
+        Model m = emptyModel();
+        TestModelBuilder first;
+        first.add({.trace = 5, .span = 2, .parent = 1, .start = 20});
+        first.add({.trace = 5, .span = 3, .parent = 2, .start = 30});
+        ModelChanges changes;
+        m.append(first.finish(), changes);
+        QCOMPARE(m.hot[0].parent, kNone);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), 1u);
+        QCOMPARE(m.traces[0].rootCount, 1u);
+
+        TestModelBuilder second;
+        second.add({.trace = 5, .span = 1, .start = 10});
+        second.add({.trace = 5, .span = 3, .parent = 2, .start = 30}); // sent again
+        ModelChanges more;
+        m.append(second.finish(), more);
+        QCOMPARE(more.duplicateSpans, uint64_t(1));
+        QCOMPARE(m.spanCount(), size_t(3));
+        QCOMPARE(m.hot[0].parent, 2u);
+        QCOMPARE(int(m.hot[1].depth), 2);
+        QCOMPARE(m.traces[0].root, 2u);
+        QCOMPARE(m.traces[0].rootCount, 1u);
+        QCOMPARE(int(m.traces[0].maxDepth), 2);
+        QCOMPARE(m.traces[0].start, uint64_t(10));
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), 0u);
+        QCOMPARE(m.diagnostics.count(diag::SpanDuplicate), 1u);
+        QCOMPARE(more.changedTraces, (std::vector<uint32_t>{0}));
+        // The span list is in start order.
+        const Range r = m.traces[0].spans;
+        QCOMPARE((std::vector<uint32_t>(m.traceSpans.begin() + r.first, m.traceSpans.begin() + r.end())),
+                 (std::vector<uint32_t>{2, 0, 1}));
+    }
+
+    void evictionIsInPlaceAndKeepsLinksRight()
+    {
+        const std::vector<std::string> lines = generatedLines(6'000'000, 23);
+        QVERIFY(lines.size() > 8);
+        const size_t n = lines.size(), cut = n / 3;
+        Model grown = emptyModel();
+        for (size_t i = 0; i < n; ++i) {
+            ModelChanges changes;
+            grown.append(fragmentOf(lines[i]), changes);
+        }
+        // The traces of the first third of the requests go.
+        std::set<TraceId> old;
+        {
+            const Model head = fullLoad(lines, 0, cut);
+            for (const Trace &t : head.traces)
+                old.insert(t.id);
+        }
+        std::vector<uint32_t> drop;
+        for (uint32_t t = 0; t < grown.traces.size(); ++t)
+            if (old.count(grown.traces[t].id))
+                drop.push_back(t);
+        QVERIFY(!drop.empty());
+        const size_t tracesBefore = grown.traces.size();
+        ModelChanges changes;
+        grown.evictTraces(drop, changes);
+        QCOMPARE(changes.evictedTraces, drop);
+        QCOMPARE(grown.traces.size(), tracesBefore - drop.size());
+        QCOMPARE(changes.firstNewTrace, uint32_t(grown.traces.size()));
+        // Exactly what loading the rest gives, field for field, links into
+        // the evicted traces unresolved.
+        QCOMPARE(QString::fromStdString(test::compareModels(fullLoad(lines, cut, n), grown)), QString());
+        QCOMPARE(derivedDifference(fullLoad(lines, cut, n), grown), QString());
+        QCOMPARE(linkIndexProblem(grown), QString());
+        for (const TraceId &id : old)
+            QCOMPARE(grown.findTrace(id), kNone);
+
+        // Growing on after an eviction: links into the evicted traces wait
+        // for them again and resolve when they come back.
+        for (size_t i = 0; i < cut; ++i) {
+            ModelChanges more;
+            grown.append(fragmentOf(lines[i]), more);
+        }
+        std::vector<std::string> rotated(lines.begin() + long(cut), lines.end());
+        rotated.insert(rotated.end(), lines.begin(), lines.begin() + long(cut));
+        const Model expected = fullLoad(rotated, 0, rotated.size());
+        QCOMPARE(QString::fromStdString(test::compareModels(expected, grown)), QString());
+        QCOMPARE(derivedDifference(expected, grown), QString());
+        QCOMPARE(linkIndexProblem(grown), QString());
+    }
+
+    void liveModelRetentionEvictsOldest()
+    {
+        const std::vector<std::string> lines = generatedLines(12'000'000, 5);
+        QVERIFY(lines.size() > 12);
+        const Model everything = fullLoad(lines, 0, lines.size());
+        live::LiveModel live;
+        live::Retention retention;
+        retention.maxSpans = everything.spanCount() / 4;
+        live.setRetention(retention);
+        uint64_t total = 0, evicted = 0, resets = 0;
+        std::shared_ptr<const Model> held;
+        for (size_t i = 0; i < lines.size(); ++i) {
+            Model fragment = fragmentOf(lines[i]);
+            total += fragment.spanCount();
+            live.add(std::move(fragment));
+            live.publish();
+            const live::Published p = live.take();
+            QVERIFY(p.model->spanCount() <= retention.maxSpans);
+            QCOMPARE(linkIndexProblem(*p.model), QString());
+            evicted += p.changes.evictedTraces.size();
+            resets += p.changes.reset;
+            // Views hold on to a snapshot until the next one arrives.
+            held = p.model;
+        }
+        QVERIFY(total > 3 * retention.maxSpans);
+        QVERIFY(evicted > 0);
+        QCOMPARE(resets, uint64_t(1)); // only the first take
+        const auto stats = live.stats();
+        QCOMPARE(stats.droppedSpans + stats.retainedSpans, total);
+        // Only the first publishes copy the model; after that the spare copy takes the steps.
+        QVERIFY2(stats.wholeCopies <= 2, qPrintable(QString::number(stats.wholeCopies)));
+
+        // The retained traces are the newest: every dropped trace started no
+        // later than every kept one... up to the batch that arrived with them.
+        const Model &kept = *held;
+        uint64_t oldestKept = UINT64_MAX;
+        for (const Trace &t : kept.traces)
+            oldestKept = std::min(oldestKept, t.start);
+        uint64_t newerMissing = 0;
+        for (const Trace &t : everything.traces)
+            if (t.start > oldestKept && kept.findTrace(t.id) == kNone)
+                ++newerMissing;
+        QCOMPARE(newerMissing, uint64_t(0));
+        // Kept spans are field for field those of a full load.
+        for (uint32_t s = 0; s < kept.spanCount(); s += 97) {
+            const uint32_t e = everything.findSpan(kept.cold[s].traceId, kept.cold[s].spanId);
+            QVERIFY(e != kNone);
+            QCOMPARE(kept.str(kept.hot[s].name), everything.str(everything.hot[e].name));
+            QCOMPARE(kept.cold[s].attributes.count, everything.cold[e].attributes.count);
+        }
+    }
+
+    void spareCopyBusyMeansWholeCopy()
+    {
+        // A worker still reading the snapshot before last: publish must not
+        // change it under the worker, and copies instead.
+        const std::vector<std::string> lines = generatedLines(3'000'000, 3);
+        live::LiveModel live;
+        std::vector<std::shared_ptr<const Model>> held;
+        for (size_t i = 0; i < lines.size(); ++i) {
+            live.add(fragmentOf(lines[i]));
+            held.push_back(live.publish());
+        }
+        QVERIFY(live.stats().wholeCopies >= lines.size() - 1);
+        // Every snapshot still holds what it held when published.
+        size_t spans = 0;
+        for (size_t i = 0; i < held.size(); ++i) {
+            QVERIFY(held[i]->spanCount() >= spans);
+            spans = held[i]->spanCount();
+            QCOMPARE(QString::fromStdString(test::compareModels(fullLoad(lines, 0, i + 1), *held[i])), QString());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelGrowth)
+#include "tst_modelgrowth.moc"

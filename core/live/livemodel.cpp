@@ -29,6 +29,7 @@ Model cloneModel(const Model &model)
     out.incoming = model.incoming;
     out.incomingOffsets = model.incomingOffsets;
     out.diagnostics = model.diagnostics;
+    out.sources = model.sources;
     return out;
 }
 

@@ -32,7 +32,7 @@ QString qs(const std::string &s)
 BackendsDialog::BackendsDialog(QWidget *parent) : QDialog(parent)
 {
     setWindowTitle(QStringLiteral("Trace Backends"));
-    resize(760, 480);
+    resize(780, 580); // room for the secret note and the Test Connection answer
     std::string error;
     if (!backend::loadBackends(backend::defaultConfigPath(), m_backends, error))
         QMessageBox::warning(this, QStringLiteral("Trace Backends"), qs(error));

@@ -14,7 +14,7 @@ namespace causeway::ui {
 
 namespace {
 constexpr double kMarkerRadius = 4;
-constexpr double kStubSpacing = 10;  // between stubs of one span
+constexpr double kStubGap = 4;       // between the markers of one span's stubs
 }
 
 std::vector<LaneStub> placeLaneStubs(const Model &model, const LanesLayout &layout, size_t cap)
@@ -66,13 +66,15 @@ std::vector<LaneStub> placeLaneStubs(const Model &model, const LanesLayout &layo
             // Place this span's stubs side by side from its start.
             const QRectF box = laneSpanRect(model, layout, lane, span);
             const double top = std::max(layout.style.axisHeight + kMarkerRadius + 2, lane.rect.top() - layout.style.laneGap / 2);
+            // Side by side from the span's start, each id readable beside its marker.
+            double x = box.left() + 3;
             for (size_t k = first; k < out.size(); ++k) {
                 LaneStub &s = out[k];
-                const double x = box.left() + 3 + double(k - first) * kStubSpacing;
                 s.a = QPointF(x, box.top());
                 s.b = QPointF(x, top);
                 const double w = metrics.horizontalAdvance(s.label);
                 s.marker = QRectF(x - kMarkerRadius - 2, top - kMarkerRadius - 2, 2 * kMarkerRadius + 6 + w, 2 * kMarkerRadius + 4);
+                x = s.marker.right() + kStubGap + kMarkerRadius + 2;
             }
         }
         if (out.size() >= cap)

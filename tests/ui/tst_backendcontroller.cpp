@@ -294,6 +294,33 @@ private slots:
         QCOMPARE(window.session()->model()->traces[window.session()->focusTrace()].id, TestModel::traceId(2));
     }
 
+    // One span linking to two traces that are not loaded: two stubs, side by
+    // side, neither hiding the other's id; a trace whose span alone is
+    // missing gets none (fetching would not bring it).
+    void stubsOfOneSpanDoNotOverlap()
+    {
+        TestModel b("local-svc");
+        b.add({1, 101, 0, 1'700'000'000'000'000'000ULL, 50'000'000, "consume", {{2, 201}, {3, 301}, {4, 999}}});
+        b.add({4, 401, 0, 1'700'000'000'000'000'000ULL, 10'000'000, "produce"});
+        Session session;
+        session.setModel(std::make_shared<Model>(b.finish()));
+        session.navigateTo(session.model()->findTrace(TestModel::traceId(1)));
+        LanesView view(&session);
+        view.resize(1200, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_COMPARE(view.lanesLayout().stubs.size(), size_t(2));
+        const auto &stubs = view.lanesLayout().stubs;
+        QCOMPARE(stubs[0].target, TestModel::traceId(2));
+        QCOMPARE(stubs[1].target, TestModel::traceId(3));
+        QCOMPARE(stubs[0].span, stubs[1].span);
+        QVERIFY(!stubs[0].marker.intersects(stubs[1].marker));
+        QSignalSpy asked(&view, &LanesView::missingTraceActivated);
+        QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, stubs[1].marker.center().toPoint());
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked[0][0].toString(), QString::fromStdString(TestModel::traceId(3).hex()));
+    }
+
     void cancellingALinkFetchKeepsTheModel()
     {
         BackendStore store;

@@ -5,9 +5,13 @@
 
 #include "core/load.h"
 #include "core/writer.h"
+#include "ui/secretstore.h"
+
+#include <QCoreApplication>
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 namespace causeway::app {
 
@@ -23,7 +27,10 @@ const char *const kBackendUsage =
     "  --basic-user USER    basic auth with the password in --password-env VAR\n"
     "  --password-env VAR\n"
     "  --backend-config F   the configuration file (default: $CAUSEWAY_BACKENDS_FILE or\n"
-    "                       ~/.config/causeway/backends.json); secrets are never in it\n"
+    "                       ~/.config/causeway/backends.json); secrets are never in it.\n"
+    "                       A backend there whose secret is in the desktop keychain is\n"
+    "                       read from the keychain; with no keychain reachable, from the\n"
+    "                       environment variable the settings name (CAUSEWAY_<NAME>_TOKEN)\n"
     "  --max-fetch N        fetch at most N traces (default 100)\n";
 
 namespace {
@@ -101,9 +108,23 @@ bool BackendCli::take(const std::string &command, std::vector<std::string> &argv
             }
         if (!found)
             return fail("no backend named '" + *url + "' in " + path + " (give a URL such as http://tempo:3200)");
-        if (c.secretStore == backend::SecretStore::Keychain && c.auth != backend::AuthType::None && !bearerEnv && !passwordEnv)
-            return fail("backend '" + c.name + "' keeps its secret in the desktop keychain, which the command line does not read: "
-                        "give it with --bearer-env VAR or --password-env VAR");
+        if (c.secretStore == backend::SecretStore::Keychain && c.auth != backend::AuthType::None && !bearerEnv && !passwordEnv) {
+            // The GUI's keychain, through the same store; QtKeychain answers
+            // through an event loop, so the command line lends it one.
+            static int qtArgc = 1;
+            static char qtName[] = "causeway";
+            static char *qtArgv[] = {qtName, nullptr};
+            std::unique_ptr<QCoreApplication> app;
+            if (!QCoreApplication::instance())
+                app = std::make_unique<QCoreApplication>(qtArgc, qtArgv);
+            QString error, note;
+            if (!ui::SecretStore::resolveNow(c, error, &note)) {
+                status = fatalError(error.toStdString());
+                return false;
+            }
+            if (!note.isEmpty())
+                std::cerr << "causeway: note: " << note.toStdString() << '\n';
+        }
     } else {
         c.baseUrl = *url;
         c.name = backend::redactUrl(*url);

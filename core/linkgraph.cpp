@@ -520,6 +520,43 @@ TraceGraph buildTraceGraph(const Model &model, uint32_t centreTrace, const Graph
             collect(node.trace);
         }
     }
+
+    // Targets that are not loaded, one node per target trace (never a loaded
+    // trace whose span alone is missing: fetching would not change that).
+    if (!wholeModel && options.unresolvedCap) {
+        std::vector<std::pair<TraceId, uint32_t>> missingNodes; // target trace -> node
+        const size_t placed = graph.nodes.size();
+        for (size_t n = 0; n < placed; ++n) {
+            if (graph.nodes[n].isGroup())
+                continue;
+            const Range spans = model.traces[graph.nodes[n].trace].spans;
+            for (uint32_t i = spans.first; i < spans.end(); ++i) {
+                const Range r = model.outgoingLinks(model.traceSpans[i]);
+                for (uint32_t l = r.first; l < r.end(); ++l) {
+                    const Link &link = model.links[l];
+                    if (link.resolved() || model.findTrace(link.traceId) != kNone)
+                        continue;
+                    auto it = std::find_if(missingNodes.begin(), missingNodes.end(),
+                                           [&](const auto &m) { return m.first == link.traceId; });
+                    if (it == missingNodes.end()) {
+                        if (missingNodes.size() >= options.unresolvedCap) {
+                            ++graph.unresolvedDropped;
+                            continue;
+                        }
+                        GraphNode node;
+                        node.notLoaded = true;
+                        node.missing = link.traceId;
+                        node.hops = graph.nodes[n].hops + 1;
+                        missingNodes.emplace_back(link.traceId, uint32_t(graph.nodes.size()));
+                        graph.nodes.push_back(std::move(node));
+                        it = missingNodes.end() - 1;
+                    }
+                    keyed.emplace_back(uint64_t(it->second) << 32 | uint32_t(n), l);
+                }
+            }
+        }
+    }
+
     std::sort(keyed.begin(), keyed.end());
     std::vector<int64_t> scratch;
     for (size_t i = 0; i < keyed.size();) {
@@ -530,10 +567,12 @@ TraceGraph buildTraceGraph(const Model &model, uint32_t centreTrace, const Graph
         for (; j < keyed.size() && keyed[j].first == keyed[i].first; ++j)
             e.links.push_back(keyed[j].second);
         e.linkCount = uint32_t(e.links.size());
-        const LagStats lag = lagStats(model, e.links, scratch);
-        e.lagMin = lag.min;
-        e.lagMedian = lag.median;
-        e.lagMax = lag.max;
+        if (!graph.nodes[e.from].notLoaded) { // no lag without the target's start
+            const LagStats lag = lagStats(model, e.links, scratch);
+            e.lagMin = lag.min;
+            e.lagMedian = lag.median;
+            e.lagMax = lag.max;
+        }
         graph.edges.push_back(std::move(e));
         i = j;
     }

@@ -96,6 +96,10 @@ struct GraphOptions
     uint32_t nodeCap = 500;          // at most this many nodes; beyond, `truncated` is set
     uint32_t groupThreshold = 25;    // siblings of one fan-out beyond this collapse into a group node
     std::vector<uint32_t> expandedGroups = {}; // group keys (GraphNode::groupKey) shown member by member
+    // Around a trace (not the whole model): links from the graph's traces to
+    // traces that are not loaded end at a "not loaded" node per target trace,
+    // at most this many, so a click can fetch it from a backend. 0: none.
+    uint32_t unresolvedCap = 0;
 };
 
 struct GraphNode
@@ -108,7 +112,10 @@ struct GraphNode
     // The user expanded the group: it shows its members one by one, compactly
     // as one block node, and their own links are followed on the next hop.
     bool expanded = false;
-    bool isGroup() const { return trace == kNone; }
+    // A link target whose trace is not loaded: its id, and no trace.
+    bool notLoaded = false;
+    TraceId missing;
+    bool isGroup() const { return trace == kNone && !notLoaded; }
 };
 
 struct GraphEdge
@@ -126,6 +133,7 @@ struct TraceGraph
     std::vector<GraphEdge> edges;
     uint32_t centre = kNone;         // node index of the centre trace, kNone for the whole model
     bool truncated = false;          // the node cap was reached
+    uint32_t unresolvedDropped = 0;  // not-loaded targets beyond GraphOptions::unresolvedCap
 };
 
 // centreTrace == kNone: the whole model.

@@ -226,8 +226,10 @@ void Model::merge(Model &&other)
     }
     if (!sources.empty() && !sources.back().name.empty() && (other.sources.empty() || other.sources.front().firstSpan != 0))
         sources.push_back({std::string(), spanBase}); // spans of no named source (live data)
-    for (auto &source : other.sources)
-        sources.push_back({std::move(source.name), source.firstSpan + spanBase});
+    for (auto &source : other.sources) {
+        source.firstSpan += spanBase;
+        sources.push_back(std::move(source));
+    }
     diagnostics.merge(other.diagnostics);
     other = Model();
 }
@@ -237,6 +239,13 @@ const SourceFile *Model::sourceOf(uint32_t span) const
     auto it = std::upper_bound(sources.begin(), sources.end(), span,
         [](uint32_t s, const SourceFile &f) { return s < f.firstSpan; });
     return it == sources.begin() ? nullptr : &*(it - 1);
+}
+
+const SourceFile *Model::sourceOfTrace(uint32_t trace) const
+{
+    if (trace >= traces.size() || traces[trace].spans.count == 0)
+        return nullptr;
+    return sourceOf(traceSpans[traces[trace].spans.first]);
 }
 
 void Model::finalize()

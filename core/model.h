@@ -233,6 +233,11 @@ struct SourceFile
 {
     std::string name;
     uint32_t firstSpan = 0;
+    // Spans fetched from a trace backend: its name and when they arrived
+    // (`name` is then the URL they came from, without credentials).
+    std::string backend = {};
+    int64_t fetchedAtUnixMs = 0;
+    bool fetched() const { return !backend.empty(); }
 };
 
 class Model
@@ -262,6 +267,9 @@ public:
 
     // The source a span was read from; null if no source is known.
     const SourceFile *sourceOf(uint32_t span) const;
+    // The source of a trace's first span (a trace fetched from a backend
+    // comes whole from one source).
+    const SourceFile *sourceOfTrace(uint32_t trace) const;
 
     size_t spanCount() const { return hot.size(); }
     std::string_view str(StringId id) const { return strings.view(id); }

@@ -392,7 +392,9 @@ void Model::append(const Model &batch, ModelChanges &changes)
     size_t nextSource = 0;
     for (uint32_t i = 0; i < batch.spanCount(); ++i) {
         while (nextSource < batch.sources.size() && batch.sources[nextSource].firstSpan <= i) {
-            sources.push_back({batch.sources[nextSource].name, uint32_t(hot.size())});
+            SourceFile source = batch.sources[nextSource]; // with where it was fetched from, if it was
+            source.firstSpan = uint32_t(hot.size());
+            sources.push_back(std::move(source));
             ++nextSource;
         }
         const SpanCold &bc = batch.cold[i];

@@ -115,6 +115,7 @@ bool BackendController::start(const backend::BackendConfig &config, const Reques
     if (m_job)
         return false;
     m_job = std::make_shared<Job>(); // reserved while the secret is looked up
+    m_focusAfter = request.focusAfter;
     auto job = m_job;
     m_label->setText(QStringLiteral("Fetching %1 from %2...").arg(request.what, QString::fromStdString(config.name)));
     m_label->setToolTip({});
@@ -208,7 +209,12 @@ void BackendController::install(std::shared_ptr<Job> job, std::shared_ptr<const 
         } else {
             m_session->replaceModel(std::move(merged));
         }
+        // A clicked link's target: show it (Back returns to where the click was).
+        if (m_focusAfter && m_session->model() != base)
+            if (const uint32_t t = m_session->model()->findTrace(*m_focusAfter); t != kNone && t != m_session->focusTrace())
+                m_session->navigateTo(t);
     }
+    m_focusAfter.reset();
     setIdle(text);
     emit finished(ok, text);
 }
@@ -244,6 +250,8 @@ void BackendController::fetchLinkTarget(const QString &traceHex)
         return;
     Request request;
     request.ids = {id};
+    request.upstreamDepth = 0; // just the target: following on is one more click, or Expand
+    request.focusAfter = id;
     request.what = QStringLiteral("trace %1").arg(traceHex.left(8));
     start(config, request);
 }

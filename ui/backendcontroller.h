@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -54,6 +55,7 @@ public:
         uint32_t maxTraces = 100;
         uint32_t maxInFlight = 4;
         QString what;                      // "trace 1234abcd", "links around ..." for the status bar
+        std::optional<TraceId> focusAfter; // made the focus once it arrived (a clicked link's target)
     };
     // Starts fetching through `config` (its secret resolved first). Returns
     // false if a fetch is already running.
@@ -97,6 +99,7 @@ private:
     QProgressBar *m_bar;
     QToolButton *m_cancel;
     std::shared_ptr<Job> m_job;
+    std::optional<TraceId> m_focusAfter;
     QString m_summary;
 };
 

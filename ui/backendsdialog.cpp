@@ -2,6 +2,8 @@
 
 #include "ui/secretstore.h"
 
+#include "core/backend/backendclient.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -11,7 +13,9 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
 namespace causeway::ui {
@@ -28,7 +32,7 @@ QString qs(const std::string &s)
 BackendsDialog::BackendsDialog(QWidget *parent) : QDialog(parent)
 {
     setWindowTitle(QStringLiteral("Trace Backends"));
-    resize(760, 480);
+    resize(780, 580); // room for the secret note and the Test Connection answer
     std::string error;
     if (!backend::loadBackends(backend::defaultConfigPath(), m_backends, error))
         QMessageBox::warning(this, QStringLiteral("Trace Backends"), qs(error));
@@ -82,6 +86,16 @@ BackendsDialog::BackendsDialog(QWidget *parent) : QDialog(parent)
     form->addRow(QStringLiteral("&Secret:"), m_secret);
     form->addRow(QStringLiteral("&Environment variable:"), m_secretEnv);
     form->addRow(QString(), m_secretNote);
+    m_test = new QPushButton(QStringLiteral("&Test Connection"), m_form);
+    m_test->setObjectName(QStringLiteral("testConnection"));
+    m_test->setToolTip(QStringLiteral("Ask the backend a question that needs its URL, headers and credentials"));
+    m_testResult = new QLabel(m_form);
+    m_testResult->setObjectName(QStringLiteral("connectionResult"));
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(QString(), m_test);
+    form->addRow(QString(), m_testResult);
+    connect(m_test, &QPushButton::clicked, this, &BackendsDialog::testConnection);
     body->addWidget(m_form, 2);
 
     m_fileNote = new QLabel(QStringLiteral("Saved in %1 (no secrets).").arg(qs(backend::defaultConfigPath())), this);
@@ -141,10 +155,77 @@ void BackendsDialog::removeCurrent()
 
 void BackendsDialog::select(int row)
 {
+    if (!m_testCancel)
+        m_testResult->clear();
     m_current = row;
     m_form->setEnabled(row >= 0);
     m_remove->setEnabled(row >= 0);
     loadForm();
+}
+
+BackendsDialog::~BackendsDialog()
+{
+    // The request honours cancel: the wait is short.
+    if (m_testCancel) {
+        *m_testCancel = true;
+        m_testFuture.waitForFinished();
+    }
+}
+
+void BackendsDialog::testConnection()
+{
+    if (m_testCancel || m_current < 0 || size_t(m_current) >= m_backends.size())
+        return;
+    storeForm();
+    backend::BackendConfig config = m_backends[size_t(m_current)];
+    if (config.baseUrl.empty()) {
+        showTestResult(false, QStringLiteral("Give the backend a URL first."));
+        return;
+    }
+    m_testCancel = std::make_shared<std::atomic<bool>>(false);
+    m_test->setEnabled(false);
+    m_test->setText(QStringLiteral("Testing..."));
+    m_testResult->setText(QStringLiteral("Asking %1...").arg(qs(backend::redactUrl(config.baseUrl))));
+    m_testResult->setStyleSheet(QString());
+    // A secret typed here and not yet saved is what the user means to test.
+    if (!m_typedSecrets[size_t(m_current)].isEmpty())
+        config.secret = m_typedSecrets[size_t(m_current)].toStdString();
+    const auto cancel = m_testCancel;
+    SecretStore::resolve(config, this, [this, cancel](bool ok, backend::BackendConfig resolved, const QString &error) {
+        if (cancel != m_testCancel)
+            return;
+        if (!ok) {
+            showTestResult(false, error);
+            return;
+        }
+        runTest(std::move(resolved));
+    });
+}
+
+void BackendsDialog::runTest(backend::BackendConfig config)
+{
+    const auto cancel = m_testCancel;
+    QPointer<BackendsDialog> self(this);
+    m_testFuture = QtConcurrent::run([self, cancel, config = std::move(config)] {
+        backend::BackendClient client(config);
+        const backend::ConnectionCheck check = client.checkConnection(cancel.get());
+        const bool ok = check.status == backend::FetchStatus::Ok;
+        const QString message = QString::fromStdString(check.message);
+        QMetaObject::invokeMethod(self, [self, cancel, ok, message] {
+            if (self && self->m_testCancel == cancel)
+                self->showTestResult(ok, message);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void BackendsDialog::showTestResult(bool ok, const QString &message)
+{
+    m_testCancel.reset();
+    m_test->setEnabled(true);
+    m_test->setText(QStringLiteral("&Test Connection"));
+    m_testResult->setText((ok ? QStringLiteral("\u2714 ") : QStringLiteral("\u2716 ")) + message);
+    m_testResult->setStyleSheet(ok ? QStringLiteral("color: #2e7d32;") : QStringLiteral("color: #c62828;"));
+    emit connectionTested(ok, message);
 }
 
 void BackendsDialog::loadForm()

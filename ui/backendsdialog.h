@@ -3,10 +3,15 @@
 // fetch traces from. Names, kinds, URLs and headers go to the user's
 // backends file; secrets go to the desktop keychain when there is one, else
 // they are read from an environment variable, and the dialog says which.
+// Test connection asks the backend in the form whether it answers.
 
 #include "core/backend/backendconfig.h"
 
 #include <QDialog>
+#include <QFuture>
+
+#include <atomic>
+#include <memory>
 
 #include <vector>
 
@@ -30,8 +35,21 @@ public:
     bool save();
 
     void accept() override;
+    ~BackendsDialog() override;
+
+    // Asks the backend shown in the form a question that needs its address,
+    // headers and credentials, off the GUI thread; the answer (or the precise
+    // error) shows under the button and in connectionTested().
+    void testConnection();
+    bool isTesting() const { return m_testCancel != nullptr; }
+
+signals:
+    void connectionTested(bool ok, const QString &message);
 
 private:
+    void runTest(backend::BackendConfig config);
+    void showTestResult(bool ok, const QString &message);
+
     void add();
     void removeCurrent();
     void select(int row);
@@ -58,6 +76,10 @@ private:
     QLineEdit *m_secretEnv;
     QLabel *m_secretNote;
     QLabel *m_fileNote;
+    QPushButton *m_test;
+    QLabel *m_testResult;
+    std::shared_ptr<std::atomic<bool>> m_testCancel; // set while a test runs
+    QFuture<void> m_testFuture;
 };
 
 } // namespace causeway::ui

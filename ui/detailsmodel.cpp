@@ -145,6 +145,11 @@ void DetailsModel::build()
     const int traceRow = add(span, QStringLiteral("trace"), display::traceCaption(m, h.trace));
     m_nodes[traceRow].ids = std::make_pair(c.traceId, c.spanId);
     add(span, QStringLiteral("trace id"), hex(c.traceId));
+    if (const QString fetched = display::fetchedFrom(m, h.trace); !fetched.isEmpty()) {
+        const int row = add(span, QStringLiteral("source"), fetched);
+        if (const SourceFile *source = m.sourceOfTrace(h.trace))
+            add(row, QStringLiteral("url"), display::fromStd(source->name));
+    }
     add(span, QStringLiteral("span id"), hex(c.spanId));
     if (!c.parentSpanId.isZero()) {
         const int p = add(span, QStringLiteral("parent span id"), hex(c.parentSpanId));

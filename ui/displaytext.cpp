@@ -79,4 +79,13 @@ QString traceCaption(const Model &model, uint32_t trace)
     return root + QStringLiteral(" (") + shortTraceId(t.id) + QLatin1Char(')');
 }
 
+QString fetchedFrom(const Model &model, uint32_t trace)
+{
+    const SourceFile *source = model.sourceOfTrace(trace);
+    if (!source || !source->fetched())
+        return {};
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(source->fetchedAtUnixMs, QTimeZone::utc());
+    return QStringLiteral("fetched from %1 at %2").arg(fromStd(source->backend), at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")));
+}
+
 } // namespace causeway::ui::display

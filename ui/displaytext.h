@@ -28,5 +28,9 @@ QString shortTraceId(const Model &model, uint32_t trace);
 QString traceCaption(const Model &model, uint32_t trace);
 QString spanCaption(const Model &model, uint32_t span);
 QString fromStd(std::string_view text);
+// Where a trace came from when it was fetched from a trace backend:
+// "fetched from tempo-prod at 2026-05-01 12:34:56 UTC"; empty for a trace
+// read from a file or received live.
+QString fetchedFrom(const Model &model, uint32_t trace);
 
 } // namespace causeway::ui::display

@@ -26,6 +26,7 @@ constexpr double kMinNodeWidth = 120;
 constexpr double kMaxNodeWidth = 280;
 constexpr double kHitWidth = 9;       // edges are hit this wide, pen included
 constexpr double kArrowLength = 9;
+constexpr uint32_t kUnresolvedNodes = 12; // "not loaded" nodes around one trace
 // An expanded group's block: cards of this size in a grid.
 constexpr double kCardWidth = 170;
 constexpr double kCardHeight = 36;
@@ -114,7 +115,15 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
     for (size_t i = 0; i < m_graph.nodes.size(); ++i) {
         const GraphNode &node = m_graph.nodes[i];
         NodeText &text = m_nodes[i];
-        if (!node.isGroup()) {
+        if (node.notLoaded) {
+            const QString hex = fromStd(node.missing.hex());
+            text.title = QStringLiteral("not loaded");
+            text.subtitle = QStringLiteral("trace ") + display::shortTraceId(node.missing);
+            text.detail = QStringLiteral("click to fetch from a backend");
+            text.colour = colours(m_dark).border;
+            text.id = QStringLiteral("missing_") + hex;
+            text.toolTip = QStringLiteral("<b>Trace %1 is not loaded</b><br>Click to fetch it from a trace backend.").arg(hex);
+        } else if (!node.isGroup()) {
             const uint32_t t = node.trace;
             const Trace &trace = model.traces[t];
             text.title = rootName(model, t);
@@ -215,7 +224,9 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
     for (size_t i = 0; i < m_graph.edges.size(); ++i) {
         const GraphEdge &edge = m_graph.edges[i];
         EdgeText &text = m_edges[i];
-        text.label = linkCount(edge.linkCount) + QStringLiteral(" · ") + display::lag(edge.lagMedian);
+        const bool toMissing = m_graph.nodes[edge.from].notLoaded;
+        text.label = linkCount(edge.linkCount) + QStringLiteral(" · ")
+            + (toMissing ? QStringLiteral("not loaded") : display::lag(edge.lagMedian));
 
         // The most common link attributes say what kind of link this is.
         std::map<std::pair<QString, QString>, uint32_t> counts;
@@ -236,8 +247,15 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
 
         auto nodeCaption = [&](uint32_t n) {
             const GraphNode &node = m_graph.nodes[n];
+            if (node.notLoaded)
+                return QStringLiteral("trace %1 (not loaded)").arg(fromStd(node.missing.hex()));
             return node.isGroup() ? m_nodes[n].title : captionOf(model, node.trace);
         };
+        if (toMissing) {
+            text.toolTip = QStringLiteral("<b>%1</b> to a trace that is not loaded<br>cause: %2<br>effect: %3<br>Click the node to fetch it.")
+                               .arg(linkCount(edge.linkCount), escaped(nodeCaption(edge.from)), escaped(nodeCaption(edge.to)));
+            continue;
+        }
         text.toolTip = QStringLiteral("<b>%1</b><br>lag min %2 · median %3 · max %4<br>cause: %5<br>effect: %6")
                            .arg(linkCount(edge.linkCount), display::lag(edge.lagMin), display::lag(edge.lagMedian),
                                 display::lag(edge.lagMax), escaped(nodeCaption(edge.from)), escaped(nodeCaption(edge.to)));
@@ -247,6 +265,9 @@ GraphPicture::GraphPicture(const Model &model, TraceGraph graph, bool dark)
 
     if (m_graph.truncated)
         m_caption = QStringLiteral("Showing the nearest %L1 nodes: the graph goes on beyond them.").arg(m_graph.nodes.size());
+    if (m_graph.unresolvedDropped)
+        m_caption += (m_caption.isEmpty() ? QString() : QStringLiteral(" "))
+            + QStringLiteral("%L1 more linked traces are not loaded (not shown).").arg(m_graph.unresolvedDropped);
 }
 
 QColor GraphPicture::backgroundColor(bool dark)
@@ -362,6 +383,28 @@ void GraphPicture::paintNode(QPainter &painter, size_t i) const
         painter.setPen(Qt::NoPen);
         painter.setBrush(glow);
         painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 7, 7);
+    }
+    if (m_graph.nodes[i].notLoaded) {
+        // A placeholder, not a trace: dashed outline, no fill colour bar.
+        painter.setPen(QPen(c.muted, 1.2, Qt::DashLine));
+        painter.setBrush(c.background);
+        painter.drawRoundedRect(rect, 4, 4);
+        const QFontMetricsF titleMetrics(m_titleFont), textMetrics(m_textFont);
+        const QRectF inner = rect.adjusted(kPadding, kPadding, -kPadding, -kPadding);
+        double y = inner.top();
+        painter.setFont(m_titleFont);
+        painter.setPen(c.muted);
+        painter.drawText(QRectF(inner.left(), y, inner.width(), titleMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter, text.title);
+        y += titleMetrics.height();
+        painter.setFont(m_textFont);
+        painter.setPen(c.text);
+        painter.drawText(QRectF(inner.left(), y, inner.width(), textMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         textMetrics.elidedText(text.subtitle, Qt::ElideRight, inner.width()));
+        y += textMetrics.height();
+        painter.setPen(linkColor(m_dark));
+        painter.drawText(QRectF(inner.left(), y, inner.width(), textMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         textMetrics.elidedText(text.detail, Qt::ElideRight, inner.width()));
+        return;
     }
     QPen border(c.border, 1);
     if (text.errors)
@@ -578,6 +621,7 @@ std::shared_ptr<GraphPicture> buildGraphPicture(const Model &model, const Drawin
     GraphOptions graphOptions;
     graphOptions.depth = options.depth;
     graphOptions.expandedGroups = expandedGroups;
+    graphOptions.unresolvedCap = kUnresolvedNodes;
     if (options.trace == kNone) {
         // The whole model: past 1,000 nodes the layout switches to sfdp, whose
         // overlap removal costs about 1.5 s of CPU at 2,000 nodes and 20 s at 10,000.

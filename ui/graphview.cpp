@@ -338,6 +338,10 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
     if (node < 0)
         return;
     const GraphNode &n = m_picture->graph().nodes[size_t(node)];
+    if (n.notLoaded) {
+        emit missingTraceActivated(QString::fromStdString(n.missing.hex()));
+        return;
+    }
     if (n.expanded) {
         const QPointF at = toPicture(event->position());
         if (m_picture->isCollapseButton(node, at)) {

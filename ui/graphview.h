@@ -3,7 +3,8 @@
 // dotted edges. Zoom with the wheel or Ctrl+= / Ctrl+-, pan by dragging, fit
 // with F or Ctrl+0 (also after the focus or the hops change). Clicking a
 // trace goes to it; clicking a group node expands it into a block of cards,
-// whose Collapse button makes it one node again. Layout runs on a worker thread; a newer request (the focus
+// whose Collapse button makes it one node again; clicking a "not loaded"
+// link target asks for it to be fetched (missingTraceActivated). Layout runs on a worker thread; a newer request (the focus
 // moved again) supersedes the one in flight.
 
 #include "ui/graphpainter.h"
@@ -52,6 +53,8 @@ public slots:
 signals:
     // A layout was shown (or failed: see message()).
     void layoutFinished();
+    // A "not loaded" link target was clicked: its trace id (hex), to fetch.
+    void missingTraceActivated(const QString &traceHex);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

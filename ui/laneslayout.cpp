@@ -385,6 +385,7 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
             e.countRect = pill;
         }
     }
+    layout.stubs = placeLaneStubs(model, layout);
 }
 
 int edgeAt(const LanesLayout &layout, QPointF pos)

@@ -8,6 +8,7 @@
 #include "core/lanesquery.h"
 #include "ui/flamepainter.h"
 #include "ui/lanestime.h"
+#include "ui/lanestubs.h"
 
 #include <QFont>
 #include <QPainterPath>
@@ -97,6 +98,7 @@ struct LanesLayout
     std::vector<LaneEdge> edges;
     std::vector<int> laneOf;         // per model trace: its lane (group members: the group's), or -1
     std::vector<int> groupOf;        // per model trace: its group lane, or -1
+    std::vector<LaneStub> stubs;     // links to traces that are not loaded (layoutLanes)
 
     // What the time axis has to show (the lanes' traces and the groups'
     // member coverage), gathered once per collect; and its runs and breaks,

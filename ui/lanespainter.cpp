@@ -599,6 +599,9 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     for (int li : visible)
         paintHeader(p, model, layout, layout.lanes[li], colors, li == state.hoverLane);
 
+    // Links to traces that are not loaded: over the headers, they are what a click fetches.
+    paintLaneStubs(p, layout.stubs, layout, colors, exposed);
+
     // Pass 5: the hovered edge and both its ends.
     if (state.hoverEdge >= 0 && state.hoverEdge < int(layout.edges.size())) {
         const LaneEdge &e = layout.edges[state.hoverEdge];

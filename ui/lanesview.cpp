@@ -285,7 +285,8 @@ public:
         m_state = next;
         const bool active = m_state.hoverEdge >= 0 || m_state.hoverSpan != kNone || m_state.hoverLane >= 0
             || (m_model && !m_layout.lanes.empty() && !inAxis(pos)
-                && lanesHitTest(m_layout, toLayout(pos)).kind != LanesHit::None);
+                && (lanesHitTest(m_layout, toLayout(pos)).kind != LanesHit::None
+                    || laneStubAt(m_layout.stubs, toLayout(pos)) >= 0));
         viewport()->setCursor(active ? Qt::PointingHandCursor : Qt::ArrowCursor);
         if (changed)
             viewport()->update();
@@ -295,6 +296,10 @@ public:
     {
         if (!m_model || m_layout.lanes.empty() || inAxis(pos))
             return;
+        if (const int stub = laneStubAt(m_layout.stubs, toLayout(pos)); stub >= 0) {
+            emit m_view->missingTraceActivated(QString::fromStdString(m_layout.stubs[size_t(stub)].target.hex()));
+            return;
+        }
         const LanesHit hit = lanesHitTest(m_layout, toLayout(pos));
         switch (hit.kind) {
         case LanesHit::None:
@@ -388,6 +393,8 @@ public:
     {
         if (!m_model || m_layout.lanes.empty() || inAxis(pos))
             return {};
+        if (const int stub = laneStubAt(m_layout.stubs, toLayout(pos)); stub >= 0)
+            return laneStubToolTip(m_layout.stubs[size_t(stub)]);
         const LanesHit hit = lanesHitTest(m_layout, toLayout(pos));
         switch (hit.kind) {
         case LanesHit::None:

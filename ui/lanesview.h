@@ -52,6 +52,8 @@ public slots:
 
 signals:
     void depthChanged(int depth);
+    // A link stub to a trace that is not loaded was clicked: its id (hex), to fetch.
+    void missingTraceActivated(const QString &traceHex);
 
 private:
     class Canvas;

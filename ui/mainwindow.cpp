@@ -465,6 +465,8 @@ void MainWindow::createMenus()
     file->addAction(backends->openAction());
     statusBar()->addPermanentWidget(backends->statusWidget());
     connect(m_details, &DetailsPanel::missingLinkActivated, backends, &BackendController::fetchLinkTarget);
+    connect(m_lanes, &LanesView::missingTraceActivated, backends, &BackendController::fetchLinkTarget);
+    connect(m_graph, &GraphView::missingTraceActivated, backends, &BackendController::fetchLinkTarget);
     file->addSeparator();
     file->addAction(action(QStringLiteral("cancelLoad")));
     file->addSeparator();

@@ -4,6 +4,8 @@
 #include <qt6keychain/keychain.h>
 #endif
 
+#include <QCoreApplication>
+#include <QEventLoop>
 #include <QPointer>
 #include <QTimer>
 
@@ -119,6 +121,57 @@ void SecretStore::resolve(backend::BackendConfig config, QObject *context,
     std::string error;
     const bool ok = config.resolveSecretFromEnvironment(error);
     QTimer::singleShot(0, context, [config, done, ok, error] { done(ok, config, QString::fromStdString(error)); });
+}
+
+bool SecretStore::resolveNow(backend::BackendConfig &config, QString &error, QString *note)
+{
+    if (config.auth == backend::AuthType::None || !config.secret.empty())
+        return true;
+    const QString name = QString::fromStdString(config.name);
+    const QString what = config.auth == backend::AuthType::Basic ? QStringLiteral("password") : QStringLiteral("token");
+    QString keychainError;
+    if (config.secretStore == backend::SecretStore::Keychain) {
+        if (keychainAvailable() && QCoreApplication::instance()) {
+            QEventLoop loop;
+            bool ok = false, answered = false;
+            QString value;
+            read(name, &loop, [&](bool readOk, const QString &text) {
+                ok = readOk;
+                value = text;
+                answered = true;
+                loop.quit();
+            });
+            // A keychain that never answers (a locked wallet waiting for a
+            // password prompt nobody sees) must not hang a script.
+            QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+            if (!answered)
+                loop.exec();
+            if (ok && !value.isEmpty()) {
+                config.secret = value.toStdString();
+                return true;
+            }
+            keychainError = answered ? (ok ? QStringLiteral("it holds no %1 for this backend").arg(what) : value)
+                                     : QStringLiteral("it did not answer within 15 s");
+        } else {
+            keychainError = QStringLiteral("no desktop keychain can be reached here (no session bus)");
+        }
+        // The environment is the fallback the settings dialog names too.
+        config.secretStore = backend::SecretStore::Environment;
+    }
+    const std::string var = config.secretEnv.empty() ? config.defaultSecretEnv() : config.secretEnv;
+    std::string envError;
+    if (!config.resolveSecretFromEnvironment(envError)) {
+        error = keychainError.isEmpty()
+            ? QString::fromStdString(envError)
+            : QStringLiteral("backend %1 keeps its %2 in the desktop keychain, but %3; set the environment variable %4 "
+                             "to the %2, or give another variable with --bearer-env / --password-env")
+                  .arg(name, what, keychainError, QString::fromStdString(var));
+        return false;
+    }
+    if (note && !keychainError.isEmpty())
+        *note = QStringLiteral("the %1 of backend %2 is read from the environment variable %3: %4")
+                    .arg(what, name, QString::fromStdString(var), keychainError);
+    return true;
 }
 
 } // namespace causeway::ui

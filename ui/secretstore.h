@@ -29,6 +29,13 @@ public:
     // Fills config.secret from wherever it lives, then calls `done`.
     static void resolve(backend::BackendConfig config, QObject *context,
                         std::function<void(bool ok, backend::BackendConfig config, const QString &error)> done);
+
+    // The same, waiting for the answer: for the command line, which needs a
+    // QCoreApplication for the keychain. A secret kept in the keychain is
+    // read from it when it can be reached; otherwise from the environment
+    // variable (config.secretEnv, else config.defaultSecretEnv()), and `note`
+    // says so. Messages name the backend and the variable, never the secret.
+    static bool resolveNow(backend::BackendConfig &config, QString &error, QString *note = nullptr);
 };
 
 } // namespace causeway::ui

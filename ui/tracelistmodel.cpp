@@ -3,7 +3,32 @@
 #include "ui/displaytext.h"
 #include "ui/palette.h"
 
+#include <QIcon>
+#include <QPainter>
+#include <QPixmap>
+#include <QPolygonF>
+
 namespace causeway::ui {
+
+namespace {
+// An arrow into a tray in the link colour: "came in from a backend".
+QIcon fetchedIcon()
+{
+    static const QIcon icon = [] {
+        QPixmap pixmap(32, 32);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        QPen pen(linkColor(false), 3.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+        p.setPen(pen);
+        p.drawLine(QPointF(16, 4), QPointF(16, 20));
+        p.drawPolyline(QPolygonF({QPointF(9, 13), QPointF(16, 20), QPointF(23, 13)}));
+        p.drawPolyline(QPolygonF({QPointF(5, 21), QPointF(5, 28), QPointF(27, 28), QPointF(27, 21)}));
+        return QIcon(pixmap);
+    }();
+    return icon;
+}
+} // namespace
 
 TraceListModel::TraceListModel(QObject *parent)
     : QAbstractTableModel(parent)
@@ -115,13 +140,24 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
     case FilterTextRole:
         return QString(data(index.siblingAtColumn(RootSpan), Qt::DisplayRole).toString() + QLatin1Char('\n')
                        + services(trace) + QLatin1Char('\n') + QString::fromLatin1(trace.id.hex()));
-    case Qt::ToolTipRole:
-        return QStringLiteral("Trace %1\nstarts %5\n%2 spans, %3 root(s), depth %4")
-            .arg(QString::fromLatin1(trace.id.hex()))
-            .arg(trace.spans.count)
-            .arg(trace.rootCount)
-            .arg(trace.maxDepth + 1)
-            .arg(display::timestamp(trace.start));
+    case Qt::ToolTipRole: {
+        QString tip = QStringLiteral("Trace %1\nstarts %5\n%2 spans, %3 root(s), depth %4")
+                          .arg(QString::fromLatin1(trace.id.hex()))
+                          .arg(trace.spans.count)
+                          .arg(trace.rootCount)
+                          .arg(trace.maxDepth + 1)
+                          .arg(display::timestamp(trace.start));
+        if (const QString fetched = display::fetchedFrom(*m_model, t); !fetched.isEmpty())
+            tip += QLatin1Char('\n') + fetched;
+        return tip;
+    }
+    case Qt::DecorationRole:
+        // A trace fetched from a backend wears a mark, its tooltip says from where and when.
+        if (column == RootSpan && !display::fetchedFrom(*m_model, t).isEmpty())
+            return fetchedIcon();
+        break;
+    case FetchedRole:
+        return display::fetchedFrom(*m_model, t);
     case Qt::TextAlignmentRole:
         if (column >= Duration)
             return int(Qt::AlignRight | Qt::AlignVCenter);

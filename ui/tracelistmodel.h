@@ -1,6 +1,7 @@
 #pragma once
 // One row per loaded trace: root span, services, start, duration, spans,
-// errors, links out, links in. Row r is trace index r.
+// errors, links out, links in. Row r is trace index r. A trace fetched from
+// a trace backend carries a mark and says from where and when.
 
 #include "core/model.h"
 
@@ -20,6 +21,7 @@ public:
         SortRole = Qt::UserRole + 1, // numbers and times as numbers, text as lowercase text
         TraceRole,                   // the trace index (uint)
         FilterTextRole,              // what the text filter looks at: root name, services, trace id
+        FetchedRole,                 // "fetched from <backend> at <time>", empty for a trace from a file
     };
 
     explicit TraceListModel(QObject *parent = nullptr);

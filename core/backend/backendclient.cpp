@@ -358,6 +358,60 @@ FetchStatus BackendClient::detectKind(std::string &message, const std::atomic<bo
     return FetchStatus::Unsupported;
 }
 
+ConnectionCheck BackendClient::checkConnection(const std::atomic<bool> *cancel)
+{
+    ConnectionCheck out;
+    const std::string who = "backend " + m_config.name + " (" + redactUrl(m_config.baseUrl) + ")";
+    std::string message;
+    if (const FetchStatus detected = detectKind(message, cancel); detected != FetchStatus::Ok) {
+        out.status = detected;
+        out.message = message;
+        return out;
+    }
+    out.kind = kind();
+    const std::string title = kindTitle(kind());
+    if (kind() == BackendKind::Tempo) {
+        Answer echo = get("/api/echo", {}, cancel);
+        if (echo.status != FetchStatus::Ok) {
+            out.status = echo.status;
+            out.message = echo.message;
+            return out;
+        }
+        // /api/echo needs no tenant and often no credentials: a search does.
+        SearchQuery probe;
+        probe.traceql = "{}";
+        probe.limit = 1;
+        const SearchResult found = search(probe, cancel);
+        out.status = found.status;
+        if (found.status != FetchStatus::Ok) {
+            out.message = "/api/echo answered, but a search did not: " + found.message;
+            return out;
+        }
+        out.message = "Connected to " + who + " as " + title + ": /api/echo answered and a search for one trace found " +
+                      std::to_string(found.hits.size()) + (found.hits.size() == 1 ? " trace" : " traces") + ".";
+        return out;
+    }
+    const char *path = kind() == BackendKind::JaegerV3 ? "/api/v3/services" : "/api/services";
+    Answer a = get(path, "application/json", cancel);
+    out.status = a.status;
+    if (a.status != FetchStatus::Ok) {
+        out.message = a.message;
+        return out;
+    }
+    // v3: {"services": [...]}; v1: {"data": [...], "total": N}.
+    const nlohmann::json doc = nlohmann::json::parse(a.response.body, nullptr, false);
+    const char *field = kind() == BackendKind::JaegerV3 ? "services" : "data";
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains(field) || !doc[field].is_array()) {
+        out.status = FetchStatus::Malformed;
+        out.message = who + ": " + path + " did not answer with a list of services (is it " + title + "?)";
+        return out;
+    }
+    const size_t n = doc[field].size();
+    out.message = "Connected to " + who + " as " + title + ": " + path + " lists " + std::to_string(n) +
+                  (n == 1 ? " service." : " services.");
+    return out;
+}
+
 bool BackendClient::decodeTrace(const TraceId &id, const HttpResponse &response, bool tempoV2, FetchResult &out) const
 {
     const std::string name = m_config.name + ":" + id.hex();

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,15 @@ struct SearchResult
     Model traces;
 };
 
+// What "Test connection" found: whether the backend answered a question that
+// needs its address, its kind, its headers and its credentials.
+struct ConnectionCheck
+{
+    FetchStatus status = FetchStatus::Ok;
+    std::string message;          // for the user: what was asked and what came back, never a secret
+    std::optional<BackendKind> kind;
+};
+
 class BackendClient
 {
 public:
@@ -83,6 +93,12 @@ public:
     // When the kind is not configured and not evident from the URL, ask the
     // server: Tempo answers /api/echo, Jaeger /api/v3/services or /api/services.
     FetchStatus detectKind(std::string &message, const std::atomic<bool> *cancel = nullptr);
+
+    // Asks the cheapest question that still needs the credentials and the
+    // tenant: Tempo /api/echo, then a search for one trace; Jaeger its list
+    // of services (/api/v3/services, /api/services). Detects the kind first
+    // when it is not known. Blocks: call it off the GUI thread.
+    ConnectionCheck checkConnection(const std::atomic<bool> *cancel = nullptr);
 
     FetchResult fetchTrace(const TraceId &id, const std::atomic<bool> *cancel = nullptr) const;
     SearchResult search(const SearchQuery &query, const std::atomic<bool> *cancel = nullptr) const;

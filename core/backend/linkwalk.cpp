@@ -133,7 +133,10 @@ WalkResult walkLinks(const BackendClient &client, const Model &known, const std:
         std::vector<const Model *> models(ids.size(), nullptr);
         for (size_t i = 0; i < ids.size(); ++i) {
             if (got[i].status == FetchStatus::Ok) {
-                result.traces.push_back({ids[i], hops, downstream[i], nowMs(), got[i].url});
+                const int64_t now = nowMs();
+                result.traces.push_back({ids[i], hops, downstream[i], now, got[i].url});
+                // The spans remember where they came from, through every later merge.
+                got[i].model.sources.assign(1, SourceFile{got[i].url, 0, client.config().name, now});
                 fetchedModels.push_back(std::move(got[i].model));
             } else if (got[i].status == FetchStatus::Cancelled) {
                 result.cancelled = true;

@@ -124,6 +124,70 @@ private slots:
         QVERIFY(r.err.contains("CAUSEWAY_TEST_TOKEN is not set"));
     }
 
+    // A backend set up in the GUI keeps its token in the desktop keychain.
+    // The command line reads the same store; with no keychain here (no
+    // session bus) it falls back to the variable the settings name, says so
+    // on stderr, and the token appears in no output, file or message.
+    void keychainBackendFallsBackToTheEnvironment()
+    {
+        const QByteArray token = "kc-secret-7788";
+        BackendStore store;
+        store.add(2, {});
+        FakeBackend server([&](const FakeRequest &r) {
+            if (r.header("authorization") != "Bearer " + token.toStdString())
+                return FakeReply::text(401, "bad token");
+            return store.answer(r);
+        });
+        QTemporaryDir dir;
+        const QString config = dir.filePath(QStringLiteral("backends.json"));
+        {
+            QFile f(config);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"backends\": [{\"name\": \"team tempo\", \"kind\": \"tempo\", \"url\": \"" + QByteArray::fromStdString(server.url())
+                    + "\", \"auth\": \"bearer\", \"secretStore\": \"keychain\"}]}\n");
+        }
+        const QString out = dir.filePath(QStringLiteral("f.json"));
+        const QStringList args = {QStringLiteral("fetch"), QStringLiteral("--backend"), QStringLiteral("team tempo"),
+                                  QStringLiteral("--backend-config"), config, hexId(2), QStringLiteral("-o"), out};
+        const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        qputenv("CAUSEWAY_TEAM_TEMPO_TOKEN", token);
+        Run r = runCauseway(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("note: the token of backend team tempo is read from the environment variable "
+                                "CAUSEWAY_TEAM_TEMPO_TOKEN: no desktop keychain can be reached here"),
+                 r.err.constData());
+        QVERIFY(!r.err.contains(token));
+        QVERIFY(!r.out.contains(token));
+        QFile written(out);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QVERIFY(!written.readAll().contains(token));
+        QFile settings(config);
+        QVERIFY(settings.open(QIODevice::ReadOnly));
+        QVERIFY(!settings.readAll().contains(token));
+        Model model;
+        QVERIFY(loadFiles({out.toStdString()}, model).ok);
+        QCOMPARE(model.traces.size(), size_t(1));
+        QCOMPARE(server.requests().back().header("authorization"), "Bearer " + token.toStdString());
+
+        // Neither keychain nor variable: the message says both and how to fix it.
+        qunsetenv("CAUSEWAY_TEAM_TEMPO_TOKEN");
+        r = runCauseway(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("backend team tempo keeps its token in the desktop keychain, but no desktop keychain can be "
+                                "reached here (no session bus); set the environment variable CAUSEWAY_TEAM_TEMPO_TOKEN"),
+                 r.err.constData());
+        // --bearer-env still chooses another variable.
+        qputenv("OTHER_TOKEN_VAR", token);
+        r = runCauseway(args + QStringList{QStringLiteral("--bearer-env"), QStringLiteral("OTHER_TOKEN_VAR")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(!r.err.contains("note:"));
+        QVERIFY(!r.err.contains(token));
+        qunsetenv("OTHER_TOKEN_VAR");
+        if (!bus.isEmpty())
+            qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+    }
+
     void unreachableBackend()
     {
         QTemporaryDir dir;

@@ -143,6 +143,12 @@ public:
             }
             return withDelay(FakeReply::json("{\"traces\":[" + list + "],\"metrics\":{\"inspectedBytes\":\"1000\"}}"));
         }
+        // What "Test connection" and kind detection ask: Tempo's /api/echo
+        // answers "echo"; Jaeger's API v3 lists the services.
+        if (r.path == "/api/echo" && shape != Shape::JaegerV3)
+            return withDelay(FakeReply::text(200, "echo"));
+        if (r.path == "/api/v3/services" && shape == Shape::JaegerV3)
+            return withDelay(FakeReply::json("{\"services\":[\"backend-svc\"]}"));
         return withDelay(FakeReply::text(404, "404 page not found"));
     }
 

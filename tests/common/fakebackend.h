@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -120,13 +121,13 @@ public:
     {
         m_stop = true;
         m_acceptor.join();
-        std::vector<std::thread> threads;
+        std::vector<Worker> threads;
         {
             std::lock_guard lock(m_mutex);
             threads.swap(m_threads);
         }
         for (auto &t : threads)
-            t.join();
+            t.thread.join();
         ::close(m_fd);
     }
 
@@ -164,7 +165,23 @@ private:
             if (c < 0)
                 continue;
             std::lock_guard lock(m_mutex);
-            m_threads.emplace_back([this, c] { serve(c); });
+            // Threads that answered are joined as new ones start: a walk over
+            // 10,000 traces must not hold 10,000 finished threads.
+            for (size_t i = 0; i < m_threads.size();) {
+                if (*m_threads[i].done) {
+                    m_threads[i].thread.join();
+                    m_threads[i] = std::move(m_threads.back());
+                    m_threads.pop_back();
+                } else {
+                    ++i;
+                }
+            }
+            auto done = std::make_shared<std::atomic<bool>>(false);
+            m_threads.push_back({std::thread([this, c, done] {
+                                     serve(c);
+                                     *done = true;
+                                 }),
+                                 done});
         }
     }
 
@@ -279,7 +296,12 @@ private:
     std::atomic<int> m_concurrent{0}, m_maxConcurrent{0};
     std::thread m_acceptor;
     mutable std::mutex m_mutex;
-    std::vector<std::thread> m_threads;
+    struct Worker
+    {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::vector<Worker> m_threads;
     std::vector<FakeRequest> m_requests;
 };
 

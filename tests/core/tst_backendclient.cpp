@@ -552,6 +552,54 @@ private slots:
         QVERIFY(!backendsFromJson("{\"backends\":[{\"url\":\"http://x\",\"kind\":\"zipkin\"}]}", back, error));
         QVERIFY(error.find("zipkin") != std::string::npos);
     }
+
+    // Test connection: each kind is asked what it answers cheaply, with the
+    // credentials; each failure comes back as what it is.
+    void checkConnectionAsksEachKind()
+    {
+        BackendStore store;
+        store.add(2, {});
+        FakeBackend tempo([&](const FakeRequest &r) { return store.answer(r); });
+        ConnectionCheck check = BackendClient(config(tempo, BackendKind::Tempo)).checkConnection();
+        QCOMPARE(statusName(check.status), "ok");
+        QVERIFY2(check.message.find("/api/echo answered and a search for one trace found 1 trace") != std::string::npos,
+                 check.message.c_str());
+        const auto asked = tempo.requests();
+        QCOMPARE(asked.size(), size_t(2));
+        QCOMPARE(asked[1].path, std::string("/api/search"));
+        QCOMPARE(asked[1].param("limit"), std::string("1"));
+
+        // A tenant the search refuses, though /api/echo answers: the search's own words.
+        FakeBackend tenant([&](const FakeRequest &r) {
+            if (r.path == "/api/search")
+                return FakeReply::text(403, "no org id");
+            return store.answer(r);
+        });
+        check = BackendClient(config(tenant, BackendKind::Tempo)).checkConnection();
+        QCOMPARE(statusName(check.status), statusName(FetchStatus::Unauthorized));
+        QVERIFY2(check.message.find("credentials") != std::string::npos, check.message.c_str());
+
+        FakeBackend v1([&](const FakeRequest &r) {
+            return r.path == "/api/services" ? FakeReply::json("{\"data\":[\"a\",\"b\"],\"total\":2}") : FakeReply::text(404, "");
+        });
+        check = BackendClient(config(v1, BackendKind::JaegerV1)).checkConnection();
+        QCOMPARE(statusName(check.status), "ok");
+        QVERIFY2(check.message.find("/api/services lists 2 services") != std::string::npos, check.message.c_str());
+
+        // Something else on the port: not a list of services.
+        FakeBackend other([&](const FakeRequest &) { return FakeReply::json("{\"hello\":1}"); });
+        check = BackendClient(config(other, BackendKind::JaegerV3)).checkConnection();
+        QCOMPARE(statusName(check.status), statusName(FetchStatus::Malformed));
+        QVERIFY(check.message.find("did not answer with a list of services") != std::string::npos);
+
+        // Kind unknown and neither answers: says to choose the kind.
+        FakeBackend nothing([&](const FakeRequest &) { return FakeReply::text(404, ""); });
+        BackendConfig unknown = config(nothing, BackendKind::Tempo);
+        unknown.kind.reset();
+        check = BackendClient(unknown).checkConnection();
+        QCOMPARE(statusName(check.status), statusName(FetchStatus::Unsupported));
+        QVERIFY(check.message.find("choose its kind") != std::string::npos);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBackendClient)

@@ -835,6 +835,51 @@ private slots:
         QCOMPARE(consumer->attributeSummary[1].value, std::string("01627e63-6f35-4766-8a41-fbf23c58adc7"));
     }
 
+    // Around a trace, links to traces that are not loaded end at one
+    // "not loaded" node per target trace (capped, the rest counted); a target
+    // span missing from a loaded trace is not such a node. The whole-model
+    // graph and a graph without the option have none.
+    void notLoadedTargetsAreNodes()
+    {
+        TestModelBuilder b;
+        b.add({1, 101, 0, 1000, 500, "consume",
+               {{2, 201}, {2, 202}, {3, 301}, {4, 401}, {5, 999}}}); // 2 twice; 5 is loaded but 999 is not
+        b.add({5, 501, 0, 100, 500, "produce"});
+        const Model m = b.finish();
+        const uint32_t centre = m.findTrace(TestModelBuilder::traceId(1));
+
+        TraceGraph g = buildTraceGraph(m, centre, {.depth = 1, .unresolvedCap = 2});
+        std::vector<TraceId> missing;
+        for (const GraphNode &n : g.nodes) {
+            QVERIFY(!n.notLoaded || !n.isGroup());
+            if (n.notLoaded) {
+                QCOMPARE(n.trace, kNone);
+                missing.push_back(n.missing);
+            }
+        }
+        QCOMPARE(missing.size(), size_t(2));
+        QCOMPARE(missing[0], TestModelBuilder::traceId(2));
+        QCOMPARE(missing[1], TestModelBuilder::traceId(3));
+        QCOMPARE(g.unresolvedDropped, 1u); // trace 4, beyond the cap
+        QCOMPARE(g.nodes.size(), size_t(3)); // 1 and the two placeholders (5 is linked only through the missing span)
+        // One edge per placeholder, from it (the cause) to the linking trace; trace 2's carries both links.
+        uint32_t toMissing = 0;
+        for (const GraphEdge &e : g.edges) {
+            if (!g.nodes[e.from].notLoaded)
+                continue;
+            ++toMissing;
+            QCOMPARE(g.nodes[e.to].trace, centre);
+            QCOMPARE(e.linkCount, g.nodes[e.from].missing == TestModelBuilder::traceId(2) ? 2u : 1u);
+            QCOMPARE(e.lagMedian, int64_t(0));
+        }
+        QCOMPARE(toMissing, 2u);
+
+        for (const GraphNode &n : buildTraceGraph(m, centre, {.depth = 1}).nodes)
+            QVERIFY(!n.notLoaded);
+        for (const GraphNode &n : buildTraceGraph(m, kNone, {.unresolvedCap = 10}).nodes)
+            QVERIFY(!n.notLoaded);
+    }
+
 private:
     Model m_model;
     Model m_fanOut;

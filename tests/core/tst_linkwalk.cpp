@@ -315,6 +315,109 @@ private slots:
         QVERIFY(timer.elapsed() < 900);
         QVERIFY(walk.notes.back().find("cancelled") != std::string::npos);
     }
+
+    // 10,000 traces only the backend holds. The local trace links to 100
+    // (fan-out), each of those to 100 more, and all 10,000 of those to one
+    // shared trace (fan-in): 10,101 to fetch, bodies written by the OTLP
+    // writer. One store serves a capped walk, a cancelled one and the whole.
+    void walksTenThousandBackendTraces()
+    {
+        constexpr uint32_t kFan = 100, kFirstHub = 1000, kFirstLeaf = 100000, kSink = 999999;
+        BackendStore store;
+        std::vector<uint32_t> hubs;
+        for (uint32_t h = 0; h < kFan; ++h) {
+            std::vector<uint32_t> leaves;
+            for (uint32_t j = 0; j < kFan; ++j) {
+                leaves.push_back(kFirstLeaf + h * kFan + j);
+                store.add(leaves.back(), {kSink});
+            }
+            hubs.push_back(kFirstHub + h);
+            store.add(hubs.back(), leaves);
+        }
+        store.add(kSink, {});
+        FakeBackend server([&](const FakeRequest &r) { return store.answer(r); });
+        BackendClient client(tempo(server));
+        const Model local = causeway::test::linkedTrace(1, hubs, "local-svc", "consume");
+
+        // The cap stops the walk inside the second hop and says how much was left.
+        {
+            WalkOptions options;
+            options.upstreamDepth = 3;
+            options.maxTraces = 500;
+            options.maxInFlight = 6;
+            const WalkResult walk = walkLinks(client, local, {TestModel::traceId(1)}, options);
+            QCOMPARE(walk.traces.size(), size_t(500));
+            QVERIFY(walk.capped);
+            QCOMPARE(walk.leftByCap, 10000u - 400u + 1u); // the leaves not taken, and the sink the taken ones link to
+            QVERIFY(!walk.notes.empty());
+            QVERIFY2(walk.notes[0].find("stopped at the cap of 500 traces") != std::string::npos, walk.notes[0].c_str());
+            QVERIFY(walk.failures.empty());
+            QVERIFY(walk.maxObservedInFlight <= 6);
+            QCOMPARE(server.requests().size(), size_t(500)); // nothing beyond the cap was asked for
+        }
+        // Cancel mid-walk: it stops within the requests already in flight.
+        {
+            std::atomic<bool> cancel{false};
+            WalkOptions options;
+            options.upstreamDepth = 3;
+            options.maxTraces = 20000;
+            options.maxInFlight = 4;
+            options.cancel = &cancel;
+            options.progress = [&](uint32_t fetched, uint32_t, uint32_t) {
+                if (fetched >= 300)
+                    cancel = true;
+            };
+            const size_t before = server.requests().size();
+            const WalkResult walk = walkLinks(client, local, {TestModel::traceId(1)}, options);
+            QVERIFY(walk.cancelled);
+            QVERIFY(walk.traces.size() >= 300);
+            QVERIFY2(server.requests().size() - before <= 300 + 2 * options.maxInFlight,
+                     qPrintable(QString::number(server.requests().size() - before)));
+            QVERIFY(walk.notes.back().find("cancelled") != std::string::npos);
+        }
+        // The whole walk: every trace once, never more than 8 requests at a time,
+        // and every link of the merged model resolves.
+        {
+            WalkOptions options;
+            options.upstreamDepth = 3;
+            options.maxTraces = 20000;
+            options.maxInFlight = 8;
+            const size_t before = server.requests().size();
+            QElapsedTimer clock;
+            clock.start();
+            WalkResult walk = walkLinks(client, local, {TestModel::traceId(1)}, options);
+            const qint64 ms = clock.elapsed();
+            QVERIFY(!walk.capped && !walk.cancelled);
+            QVERIFY(walk.failures.empty());
+            QCOMPARE(walk.traces.size(), size_t(10101));
+            QCOMPARE(server.requests().size() - before, size_t(10101));
+            QVERIFY(walk.maxObservedInFlight <= 8);
+            QVERIFY(walk.maxObservedInFlight >= 2);
+            QVERIFY(server.maxConcurrent() <= 8);
+            uint32_t hop2 = 0, hop3 = 0;
+            for (const FetchedTrace &t : walk.traces) {
+                hop2 += t.hops == 2;
+                hop3 += t.hops == 3;
+            }
+            QCOMPARE(hop2, 10000u);
+            QCOMPARE(hop3, 1u); // the fan-in: 10,000 links, one fetch
+            Model merged = causeway::test::linkedTrace(1, hubs, "local-svc", "consume");
+            merged.finalize();
+            mergeFetched(merged, std::move(walk), "tempo-test");
+            QCOMPARE(merged.traces.size(), size_t(10102));
+            QCOMPARE(unresolved(merged), 0u);
+            const uint32_t sink = merged.findTrace(TestModel::traceId(kSink));
+            QVERIFY(sink != kNone);
+            QCOMPARE(merged.traces[sink].linksIn, 10000u);
+            // Every fetched trace knows where it came from.
+            QVERIFY(merged.sourceOfTrace(sink) && merged.sourceOfTrace(sink)->backend == "tempo-test");
+            QVERIFY(merged.sourceOfTrace(merged.findTrace(TestModel::traceId(1))) == nullptr
+                    || !merged.sourceOfTrace(merged.findTrace(TestModel::traceId(1)))->fetched());
+            // Reasonable time even under a sanitizer on two shared cores.
+            QVERIFY2(ms < 120000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+            qInfo("walked 10,101 backend traces in %lld ms", ms);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLinkWalk)

@@ -1,6 +1,7 @@
 #include "core/model.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 namespace causeway {
@@ -14,9 +15,30 @@ void reserveMore(Vector &v, size_t extra)
     if (v.size() + extra > v.capacity())
         v.reserve(std::max(v.size() + extra, v.capacity() * 2));
 }
+// Bytes i..i+7 of an id as a big-endian number: comparing these compares
+// the bytes in order, without a call to memcmp per comparison (the sort and
+// the lookups of finalize() make tens of millions).
+inline uint64_t word(const uint8_t *bytes)
+{
+    uint64_t w;
+    std::memcpy(&w, bytes, 8);
+    return __builtin_bswap64(w);
+}
 bool keyLess(const SpanKey &a, const SpanKey &b)
 {
-    return a.trace != b.trace ? a.trace < b.trace : a.span < b.span;
+    const uint64_t a0 = word(a.trace.bytes.data()), b0 = word(b.trace.bytes.data());
+    if (a0 != b0)
+        return a0 < b0;
+    const uint64_t a1 = word(a.trace.bytes.data() + 8), b1 = word(b.trace.bytes.data() + 8);
+    if (a1 != b1)
+        return a1 < b1;
+    return word(a.span.bytes.data()) < word(b.span.bytes.data());
+}
+bool keyEqual(const SpanKey &a, const SpanKey &b)
+{
+    return word(a.trace.bytes.data()) == word(b.trace.bytes.data())
+        && word(a.trace.bytes.data() + 8) == word(b.trace.bytes.data() + 8)
+        && word(a.span.bytes.data()) == word(b.span.bytes.data());
 }
 
 template<typename Vector>
@@ -123,7 +145,7 @@ uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
     const SpanKey key{t, s};
     auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), key,
         [](const SpanIndexEntry &e, const SpanKey &k) { return keyLess(e.key, k); });
-    return it != m_spanIndex.end() && it->key == key ? it->span : kNone;
+    return it != m_spanIndex.end() && keyEqual(it->key, key) ? it->span : kNone;
 }
 
 void Model::merge(Model &&other)
@@ -136,9 +158,7 @@ void Model::merge(Model &&other)
         return;
     }
 
-    std::vector<StringId> map(other.strings.size());
-    for (size_t i = 0; i < map.size(); ++i)
-        map[i] = strings.intern(other.strings.view(StringId(i)));
+    const std::vector<StringId> map = strings.internAll(other.strings);
 
     const auto resourceBase = uint32_t(resources.size());
     const auto scopeBase = uint32_t(scopes.size());
@@ -247,11 +267,11 @@ void Model::finalize()
     for (uint32_t i = 0; i < n; ++i)
         m_spanIndex[i] = {SpanKey{cold[i].traceId, cold[i].spanId}, i};
     std::sort(m_spanIndex.begin(), m_spanIndex.end(), [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
-        return a.key == b.key ? a.span < b.span : keyLess(a.key, b.key);
+        return keyEqual(a.key, b.key) ? a.span < b.span : keyLess(a.key, b.key);
     });
     std::vector<uint32_t> remap;
     for (size_t k = 1; k < m_spanIndex.size(); ++k) {
-        if (!(m_spanIndex[k].key == m_spanIndex[k - 1].key))
+        if (!keyEqual(m_spanIndex[k].key, m_spanIndex[k - 1].key))
             continue;
         const uint32_t i = m_spanIndex[k].span; // a later copy: the earliest sorts first
         if (remap.empty()) {

@@ -583,7 +583,7 @@ void MainWindow::createStatusBar()
     connect(m_diagnosticsLink, &QLabel::linkActivated, this, &MainWindow::showDiagnostics);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(220);
+    m_progress->setMaximumWidth(280);
     m_progress->hide();
     m_cancelButton = new QToolButton(this);
     m_cancelButton->setText(QStringLiteral("Cancel"));
@@ -624,6 +624,7 @@ void MainWindow::openFiles(const QStringList &files, bool add)
     std::vector<std::string> paths;
     for (const QString &f : all)
         paths.push_back(QFile::encodeName(f).toStdString());
+    m_progress->setFormat(QStringLiteral("%p%"));
     m_progress->setValue(0);
     m_progress->show();
     m_cancelButton->show();
@@ -646,8 +647,11 @@ void MainWindow::cancelLoading()
     }
 }
 
-void MainWindow::onProgress(double fraction)
+void MainWindow::onProgress(double fraction, quint64 spans)
 {
+    // Spans read so far, then the share of the input: on a large file the
+    // count says more than a slowly moving percentage.
+    m_progress->setFormat(display::count(spans, "span", "spans") + QStringLiteral(" · %p%"));
     m_progress->setValue(int(fraction * 1000));
 }
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <numeric>
+#include <system_error>
+#include <thread>
 
 namespace causeway {
 
@@ -39,6 +42,43 @@ bool keyEqual(const SpanKey &a, const SpanKey &b)
     return word(a.trace.bytes.data()) == word(b.trace.bytes.data())
         && word(a.trace.bytes.data() + 8) == word(b.trace.bytes.data() + 8)
         && word(a.span.bytes.data()) == word(b.span.bytes.data());
+}
+
+// Runs a and b, on two threads when there is enough work (`items`) to pay
+// for starting one. They must touch disjoint data.
+template<typename A, typename B>
+void inParallel(size_t items, A &&a, B &&b)
+{
+    constexpr size_t kParallelFrom = 200000;
+    if (items < kParallelFrom || std::thread::hardware_concurrency() < 2) {
+        a();
+        b();
+        return;
+    }
+    std::exception_ptr failed; // std::bad_alloc on the other thread, rethrown here
+    std::thread other;
+    try {
+        other = std::thread([&] {
+            try {
+                b();
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        });
+    } catch (const std::system_error &) {
+        a(); // no thread to be had: do both here
+        b();
+        return;
+    }
+    try {
+        a();
+    } catch (...) {
+        other.join();
+        throw;
+    }
+    other.join();
+    if (failed)
+        std::rethrow_exception(failed);
 }
 
 template<typename Vector>
@@ -266,9 +306,17 @@ void Model::finalize()
     m_spanIndex.resize(n);
     for (uint32_t i = 0; i < n; ++i)
         m_spanIndex[i] = {SpanKey{cold[i].traceId, cold[i].spanId}, i};
-    std::sort(m_spanIndex.begin(), m_spanIndex.end(), [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
-        return keyEqual(a.key, b.key) ? a.span < b.span : keyLess(a.key, b.key);
-    });
+    {
+        // (key, span) is a total order, so the halves sorted apart and merged
+        // give exactly what one sort gives.
+        const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
+            return keyEqual(a.key, b.key) ? a.span < b.span : keyLess(a.key, b.key);
+        };
+        const auto middle = m_spanIndex.begin() + n / 2;
+        inParallel(n, [&] { std::sort(m_spanIndex.begin(), middle, less); },
+                   [&] { std::sort(middle, m_spanIndex.end(), less); });
+        std::inplace_merge(m_spanIndex.begin(), middle, m_spanIndex.end(), less);
+    }
     std::vector<uint32_t> remap;
     for (size_t k = 1; k < m_spanIndex.size(); ++k) {
         if (!keyEqual(m_spanIndex[k].key, m_spanIndex[k - 1].key))
@@ -342,26 +390,36 @@ void Model::finalize()
         hot[i].trace = it->second;
     }
 
-    // 3. Parents, with self-parents and missing parents made roots.
-    for (uint32_t i = 0; i < count; ++i) {
-        auto &h = hot[i];
-        const auto &c = cold[i];
-        h.parent = kNone;
-        if (c.parentSpanId.isZero())
-            continue;
-        if (c.parentSpanId == c.spanId) {
-            diagnostics.add(diag::SpanParentSelf,
-                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
-            continue;
+    // 3. Parents, with self-parents and missing parents made roots. The
+    // lookups run on two threads; the spans without a parent are noted in
+    // span order, and their diagnostics added in that order afterwards.
+    {
+        std::vector<uint32_t> orphans[2];
+        auto parents = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &noted) {
+            for (uint32_t i = from; i < to; ++i) {
+                auto &h = hot[i];
+                const auto &c = cold[i];
+                h.parent = kNone;
+                if (c.parentSpanId.isZero())
+                    continue;
+                h.parent = c.parentSpanId == c.spanId ? kNone : findSpan(c.traceId, c.parentSpanId);
+                if (h.parent == kNone)
+                    noted.push_back(i);
+            }
+        };
+        inParallel(count, [&] { parents(0, count / 2, orphans[0]); }, [&] { parents(count / 2, count, orphans[1]); });
+        for (const auto &noted : orphans) {
+            for (uint32_t i : noted) {
+                const auto &c = cold[i];
+                if (c.parentSpanId == c.spanId)
+                    diagnostics.add(diag::SpanParentSelf,
+                        "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
+                else
+                    diagnostics.add(diag::SpanParentMissing,
+                        "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has parent " + c.parentSpanId.hex()
+                            + ", which is not loaded; shown as a root");
+            }
         }
-        const uint32_t parent = findSpan(c.traceId, c.parentSpanId);
-        if (parent == kNone) {
-            diagnostics.add(diag::SpanParentMissing,
-                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has parent " + c.parentSpanId.hex()
-                    + ", which is not loaded; shown as a root");
-            continue;
-        }
-        h.parent = parent;
     }
 
     // 4. Depths; parent cycles are broken where they are found.
@@ -483,6 +541,7 @@ void Model::shrinkToFit()
     shrink(traces);
     shrink(traceServices);
     shrink(m_spanIndex);
+    strings.shrinkToFit();
 }
 
 size_t Model::memoryUsage() const

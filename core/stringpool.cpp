@@ -167,6 +167,15 @@ void StringPool::reserve(size_t strings)
         grow(slots);
 }
 
+void StringPool::shrinkToFit()
+{
+    // Only where it pays: each shrink copies the table once.
+    if (m_views.capacity() - m_views.size() > m_views.capacity() / 8) {
+        m_views.shrink_to_fit();
+        m_hashes.shrink_to_fit();
+    }
+}
+
 StringId StringPool::find(std::string_view s) const
 {
     const uint64_t slot = m_slots[slotOf(s, hashOf(s))];

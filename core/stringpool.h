@@ -32,6 +32,8 @@ public:
     std::vector<StringId> internAll(const StringPool &other);
     // Room for `strings` more strings without growing the index.
     void reserve(size_t strings);
+    // Returns spare capacity of the per-string tables (after a load).
+    void shrinkToFit();
 
 private:
     std::string_view store(std::string_view s);

@@ -15,7 +15,7 @@ StringPool::StringPool()
     m_slots.assign(1024, 0);
     m_views.emplace_back();
     m_hashes.push_back(hashOf({}));
-    m_slots[slotOf({}, m_hashes[0])] = 1;
+    m_slots[slotOf({}, m_hashes[0])] = uint64_t(m_hashes[0]) << 32 | 1;
 }
 
 // A moved-from pool is an empty, usable pool again.

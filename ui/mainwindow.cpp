@@ -583,7 +583,9 @@ void MainWindow::createStatusBar()
     connect(m_diagnosticsLink, &QLabel::linkActivated, this, &MainWindow::showDiagnostics);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(280);
+    // Wide enough for the span figure of a large file ("12,345,678 spans · 100%").
+    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(QStringLiteral("12,345,678 spans · 100%")) + 24);
+    m_progress->setMaximumWidth(m_progress->minimumWidth() + 40);
     m_progress->hide();
     m_cancelButton = new QToolButton(this);
     m_cancelButton->setText(QStringLiteral("Cancel"));

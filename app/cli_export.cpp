@@ -27,7 +27,7 @@ namespace {
 
 constexpr const char *kUsage =
     "Usage: causeway export --view graph|flame|lanes|linkmap [--trace REF] [--span SPANID] [--depth N]\n"
-    "                       [--by service|operation|destination]\n"
+    "                       [--by service|operation|destination] [--critical-path]\n"
     "                       --format svg|png|pdf|dot -o OUT [--width PX] [--scale S] [--dark] FILE...\n\n"
     "Draws a view of the loaded traces to an image file, the way the GUI shows it,\n"
     "without needing a display.\n\n"
@@ -48,7 +48,8 @@ constexpr const char *kUsage =
     "  --width PX        flame, lanes: the width to draw for (default 1600);\n"
     "                    graph: the picture is scaled to this width\n"
     "  --scale S         device pixels per pixel for PNG (default 1)\n"
-    "  --dark            the dark palette\n";
+    "  --dark            the dark palette\n"
+    "  --critical-path   lanes: highlight the focus trace's critical path in its lane\n";
 
 std::optional<std::string> formatFromName(const std::string &path)
 {
@@ -103,7 +104,7 @@ int exportView(const std::vector<std::string> &argvIn)
     Args args;
     std::string error;
     if (!args.parse(argv, {"--view", "--trace", "--span", "--depth", "--format", "-o", "--output", "--width", "--scale", "--by"},
-                    {"--dark"}, error))
+                    {"--dark", "--critical-path"}, error))
         return usageError("export", error);
 
     const std::string view = args.value("--view").value_or("graph");
@@ -138,6 +139,9 @@ int exportView(const std::vector<std::string> &argvIn)
     ui::DrawingOptions options;
     options.depth = view == "graph" ? 2 : 1;
     options.dark = args.flag("--dark");
+    options.criticalPath = args.flag("--critical-path");
+    if (options.criticalPath && view != "lanes")
+        return usageError("export", "--critical-path is for the lanes view only");
     if (auto depth = args.value("--depth")) {
         uint64_t n = 0;
         if (!parseCount(*depth, n) || n > 1000)
@@ -257,24 +261,19 @@ int exportView(const std::vector<std::string> &argvIn)
         drawing = ui::graphDrawing(model, options, &qerror);
     if (!drawing)
         return fatalError(qerror.toStdString());
-    if (picture && width) {
-        // Scale the whole picture, text included, so every format comes out this wide.
-        const double k = *width / drawing->size.width();
-        auto paint = drawing->paint;
-        drawing->size = QSizeF(*width, std::max(1.0, std::round(drawing->size.height() * k)));
-        drawing->paint = [paint, k](QPainter &painter) {
-            painter.save();
-            painter.scale(k, k);
-            paint(painter);
-            painter.restore();
-        };
-    }
+    if (picture && width)
+        *drawing = ui::scaledToWidth(*drawing, *width); // a legend keeps its size
     if (*imageFormat == ui::ImageFormat::Png && !args.value("--scale") && !width) {
         // A whole-model graph can be tens of thousands of pixels across: unless
         // asked for a size, shrink the PNG to one every viewer opens.
         const double w = drawing->size.width(), h = drawing->size.height();
         const double fit = std::min({1.0, 16384 / w, 16384 / h, std::sqrt(64e6 / (w * h))});
-        if (fit < 1) {
+        if (fit < 1 && drawing->toWidth) {
+            // Shrink the graph, not the legend: it must stay legible.
+            *drawing = ui::scaledToWidth(*drawing, w * fit);
+            std::fprintf(stderr, "causeway: note: the picture is %.0f x %.0f pixels, drawn %.0f wide; SVG and PDF keep every detail\n",
+                         w, h, w * fit);
+        } else if (fit < 1) {
             scale = fit;
             std::fprintf(stderr, "causeway: note: the picture is %.0f x %.0f pixels, written at %.2f scale; SVG and PDF keep every detail\n",
                          w, h, fit);

@@ -216,7 +216,20 @@ LinkMap buildLinkMap(const Model &model, LinkMapGrouping grouping)
         }
         return e;
     };
+    // The links are in table order but their spans are anywhere: ask for the
+    // spans a few links ahead so their cache misses overlap instead of
+    // queueing one behind the other (the pass was bound by them).
+    constexpr uint32_t kAhead = 12;
+    const bool readsCold = destinationKey != StringPool::kNotFound;
     for (uint32_t l = 0; l < linkCount; ++l) {
+        if (l + kAhead < linkCount) {
+            const Link &ahead = model.links[l + kAhead];
+            __builtin_prefetch(&model.hot[ahead.from]);
+            if (ahead.resolved())
+                __builtin_prefetch(&model.hot[ahead.target]);
+            if (readsCold)
+                __builtin_prefetch(&model.cold[ahead.from]);
+        }
         const Link &link = model.links[l];
         const uint32_t effect = spanGroup(link.from);
         effectTrace[l] = model.hot[link.from].trace;
@@ -249,14 +262,7 @@ LinkMap buildLinkMap(const Model &model, LinkMapGrouping grouping)
             droppedEdges.emplace_back(edgeFor(uint64_t(groups.notLoaded()) << 32 | g), n);
     }
 
-    // Each edge's links, in link table order (a counting sort: linear).
     const auto edgeCount = uint32_t(edgeKeys.size());
-    std::vector<uint32_t> offset(edgeCount + 1, 0);
-    for (uint32_t e = 0; e < edgeCount; ++e)
-        offset[e + 1] = offset[e] + edgeSize[e];
-    std::vector<uint32_t> bucket(linkCount), fill(offset.begin(), offset.end() - 1);
-    for (uint32_t l = 0; l < linkCount; ++l)
-        bucket[fill[linkEdge[l]]++] = l;
     std::vector<char> traceFailed(model.traces.size());
     for (size_t t = 0; t < model.traces.size(); ++t)
         traceFailed[t] = model.traces[t].errorCount > 0;
@@ -283,31 +289,59 @@ LinkMap buildLinkMap(const Model &model, LinkMapGrouping grouping)
     for (uint32_t e = 0; e < edgeCount; ++e)
         edgeOrder[e] = {uint64_t(rank[edgeKeys[e] >> 32]) << 32 | rank[uint32_t(edgeKeys[e])], e};
     std::sort(edgeOrder.begin(), edgeOrder.end());
+    std::vector<uint32_t> position(edgeCount); // edge -> its place in map.edges
+    for (uint32_t i = 0; i < edgeCount; ++i)
+        position[edgeOrder[i].second] = i;
     std::vector<uint64_t> dropped(edgeCount, 0);
     for (const auto &[e, n] : droppedEdges)
-        dropped[e] = n;
+        dropped[position[e]] = n;
+
+    // What the statistics read of each link, in the final order of the
+    // edges and, within an edge, in link table order (a counting sort:
+    // linear). The edges are then built reading one array front to back;
+    // read through the edge numbers instead, by operation (an edge per link
+    // or two) every edge cost several cache misses.
+    struct LinkFacts
+    {
+        int64_t lag;
+        uint32_t link, effectTrace, causeTrace;
+    };
+    std::vector<uint32_t> offset(edgeCount + 1, 0);
+    for (uint32_t e = 0; e < edgeCount; ++e)
+        offset[position[e] + 1] = edgeSize[e];
+    for (uint32_t i = 0; i < edgeCount; ++i)
+        offset[i + 1] += offset[i];
+    std::vector<LinkFacts> facts(linkCount);
+    {
+        std::vector<uint32_t> fill(offset.begin(), offset.end() - 1);
+        for (uint32_t l = 0; l < linkCount; ++l)
+            facts[fill[position[linkEdge[l]]]++] = {lag[l], l, effectTrace[l], causeTrace[l]};
+    }
 
     // Distinct traces per edge, counted with a stamp per trace.
     std::vector<uint32_t> causeStamp(model.traces.size(), kNone), effectStamp(model.traces.size(), kNone);
     std::vector<std::pair<int64_t, uint32_t>> lagged;
     std::vector<int64_t> lags;
     map.edges.reserve(edgeCount);
-    for (const auto &[key, edge] : edgeOrder) {
+    for (uint32_t edge = 0; edge < edgeCount; ++edge) {
         LinkMapEdge e;
+        const uint64_t key = edgeOrder[edge].first;
         e.from = uint32_t(key >> 32);
         e.to = uint32_t(key);
         e.dropped = dropped[edge];
-        const auto stamp = uint32_t(map.edges.size());
+        const uint32_t stamp = edge;
+        e.links.reserve(offset[edge + 1] - offset[edge]);
         lagged.clear();
         for (uint32_t i = offset[edge]; i < offset[edge + 1]; ++i) {
-            const uint32_t l = bucket[i];
-            const uint32_t et = effectTrace[l];
+            const LinkFacts &f = facts[i];
+            const uint32_t l = f.link;
+            const uint32_t et = f.effectTrace;
             if (effectStamp[et] != stamp) {
                 effectStamp[et] = stamp;
                 ++e.effectTraces;
                 e.effectTracesWithErrors += traceFailed[et];
             }
-            const uint32_t ct = causeTrace[l];
+            const uint32_t ct = f.causeTrace;
             if (ct == kNone) {
                 ++e.unresolved;
                 e.links.push_back(l);
@@ -317,15 +351,16 @@ LinkMap buildLinkMap(const Model &model, LinkMapGrouping grouping)
                 causeStamp[ct] = stamp;
                 ++e.causeTraces;
             }
-            lagged.emplace_back(lag[l], l);
+            lagged.emplace_back(f.lag, l);
         }
         if (!lagged.empty()) {
-            // Slowest first; equal lags in link table order.
-            std::sort(lagged.begin(), lagged.end(), [](const auto &a, const auto &b) {
-                return a.first != b.first ? a.first > b.first : a.second < b.second;
-            });
+            // Slowest first; equal lags in link table order. (By operation
+            // most edges hold one link: nothing to sort.)
+            if (lagged.size() > 1)
+                std::sort(lagged.begin(), lagged.end(), [](const auto &a, const auto &b) {
+                    return a.first != b.first ? a.first > b.first : a.second < b.second;
+                });
             lags.resize(lagged.size());
-            e.links.reserve(e.links.size() + lagged.size());
             for (size_t i = 0; i < lagged.size(); ++i) {
                 // Reversed: ascending for the distribution.
                 lags[lagged.size() - 1 - i] = lagged[i].first;

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPainterPath>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -18,6 +19,61 @@
 #include <algorithm>
 
 namespace causeway::ui {
+
+TimeMapOptions chainTimeMapOptions()
+{
+    TimeMapOptions o;
+    o.gapFactor = 1;         // longer than the traces on either side
+    o.minGapShare = 0;       // chainTimeMap() raises it to what a break is worth
+    o.maxBreaks = 256;       // a retry chain has a wait per attempt
+    o.breakWidth = 64;       // room for "2.0 s" between two zig-zags
+    o.maxBreakShare = 0.5;
+    o.minRunShare = 0;       // one scale for every trace: their lengths compare
+    return o;
+}
+
+TimeMap chainTimeMap(const ChainTiming &timing, double x0, double x1)
+{
+    std::vector<std::pair<uint64_t, uint64_t>> intervals;
+    intervals.reserve(timing.hops.size());
+    for (const ChainTimingHop &h : timing.hops)
+        intervals.emplace_back(h.start, h.end);
+    // A wait is cut only where, at the scale the traces end up with, it
+    // would be wider than the break that replaces it. Cutting fewer waits
+    // lowers that scale, so settle it in a few rounds.
+    TimeMapOptions options = chainTimeMapOptions();
+    const double total = double(std::max<uint64_t>(1, timing.elapsed()));
+    TimeMap map(intervals, x0, x1, options);
+    for (int round = 0; round < 4 && map.breakCount() > 0; ++round) {
+        const size_t breaks = map.breakCount();
+        const double breakWidth = std::min(options.breakWidth, (x1 - x0) * options.maxBreakShare / double(breaks));
+        const double worth = map.scale() > 0 ? breakWidth / map.scale() / total : 0; // as a share of the chain
+        if (worth <= options.minGapShare)
+            break;
+        options.minGapShare = worth;
+        map = TimeMap(intervals, x0, x1, options);
+        if (map.breakCount() == breaks)
+            break;
+    }
+    return map;
+}
+
+namespace {
+
+QPainterPath zigzag(double x, double y0, double y1)
+{
+    QPainterPath path;
+    path.moveTo(x, y0);
+    bool left = true;
+    for (double y = y0 + 4; y < y1; y += 4) {
+        path.lineTo(x + (left ? -2.5 : 2.5), y);
+        left = !left;
+    }
+    path.lineTo(x, y1);
+    return path;
+}
+
+} // namespace
 
 // The bar itself: the chain's timeline across the widget's width.
 class ChainTimingBar : public QWidget
@@ -35,11 +91,19 @@ public:
 
     static constexpr double kMargin = 8;
 
-    double xOf(uint64_t t) const
+    // The timing changed: lay the axis out again at the next use.
+    void invalidate() { m_mapWidth = -1; }
+
+    const TimeMap &timeMap() const
     {
-        const double span = std::max<double>(1, double(m_timing->elapsed()));
-        return kMargin + double(t - m_timing->start) / span * (width() - 2 * kMargin);
+        if (m_mapWidth != width()) {
+            m_map = chainTimeMap(*m_timing, kMargin, std::max(kMargin + 1, width() - kMargin));
+            m_mapWidth = width();
+        }
+        return m_map;
     }
+
+    double xOf(uint64_t t) const { return timeMap().toX(t); }
 
     // The hop whose part of the bar (its wait, then its inside time) is at x.
     int hopAt(double x) const
@@ -76,7 +140,7 @@ protected:
         small.setPixelSize(10);
         p.setFont(small);
         for (const ChainTimingHop &h : m_timing->hops) {
-            if (h.waitBefore && xOf(h.start) - xOf(covered) > 60) {
+            if (h.waitBefore && xOf(h.start) - xOf(covered) > 60 && !isBreak(covered, h.start)) {
                 p.setPen(dark ? QColor(0xdd, 0xdd, 0xe4) : QColor(0x40, 0x40, 0x48));
                 p.drawText(QRectF(xOf(covered), bar.top(), xOf(h.start) - xOf(covered), bar.height()), Qt::AlignCenter,
                            display::duration(h.waitBefore));
@@ -98,6 +162,34 @@ protected:
             }
             covered = std::max(covered, h.end);
         }
+        // Breaks: the cut-out part of a long wait, with the real time waited.
+        p.setRenderHint(QPainter::Antialiasing, true);
+        const QColor ink = dark ? QColor(0xdd, 0xdd, 0xe4) : QColor(0x40, 0x40, 0x48);
+        for (const TimeMap::Piece &piece : timeMap().pieces()) {
+            if (!piece.compressed)
+                continue;
+            const QRectF cut(piece.x0, bar.top() - 4, piece.x1 - piece.x0, bar.height() + 8);
+            p.fillRect(QRectF(piece.x0 + 3, bar.top(), std::max(0.0, cut.width() - 6), bar.height()),
+                       palette().color(QPalette::Window));
+            p.setPen(QPen(ink, 1.2));
+            p.setBrush(Qt::NoBrush);
+            p.drawPath(zigzag(piece.x0 + 3, cut.top(), cut.bottom()));
+            p.drawPath(zigzag(piece.x1 - 3, cut.top(), cut.bottom()));
+            const QString text = display::duration(piece.t1 - piece.t0);
+            if (p.fontMetrics().horizontalAdvance(text) + 14 <= cut.width()) { // clear of the zig-zags
+                p.setPen(ink);
+                p.drawText(QRectF(piece.x0 + 3, bar.top(), cut.width() - 6, bar.height()), Qt::AlignCenter, text);
+            }
+        }
+    }
+
+    // Whether [t0, t1] is cut to a break (which says its own duration).
+    bool isBreak(uint64_t t0, uint64_t t1) const
+    {
+        for (const TimeMap::Piece &piece : timeMap().pieces())
+            if (piece.compressed && piece.t0 <= t0 && piece.t1 >= t1)
+                return true;
+        return false;
     }
 
     void mousePressEvent(QMouseEvent *event) override
@@ -130,6 +222,8 @@ protected:
 private:
     Session *m_session;
     const ChainTiming *m_timing;
+    mutable TimeMap m_map;
+    mutable int m_mapWidth = -1;
 };
 
 ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
@@ -188,6 +282,11 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
     recompute();
 }
 
+const TimeMap &ChainTimingStrip::timeMap() const
+{
+    return m_bar->timeMap();
+}
+
 void ChainTimingStrip::setDirection(Direction direction)
 {
     const int index = m_directionBox->findData(int(direction));
@@ -226,6 +325,7 @@ void ChainTimingStrip::recompute()
                                     display::duration(m_timing.between))
                                .arg(m_timing.hops.size()));
     }
+    m_bar->invalidate();
     m_bar->setVisible(m_timing.hops.size() >= 2);
     m_bar->update();
     if (m_table->isVisible())

@@ -4,8 +4,14 @@
 // trace of the chain was running (by the service of the trace that first
 // covered it) and hatched where none was (queues, batching, back-off), with a
 // per-hop table on demand. Clicking a part of the bar goes to its trace.
+//
+// Waits can be hours against traces of milliseconds: drawn to scale they
+// would squeeze every trace into a sliver. Long waits are cut to breaks of a
+// fixed width, marked with a zig-zag and the real time waited; the traces
+// share one scale, so their lengths still compare.
 
 #include "core/chaintiming.h"
+#include "ui/lanestime.h"
 
 #include <QWidget>
 
@@ -19,6 +25,12 @@ namespace causeway::ui {
 class Session;
 class ChainTimingBar;
 
+// The strip's time axis over [x0, x1]: the hops' traces at one scale; a
+// wait becomes a break when it is longer than the traces on either side of
+// it and, drawn to that scale, would be wider than the break.
+TimeMapOptions chainTimeMapOptions();
+TimeMap chainTimeMap(const ChainTiming &timing, double x0, double x1);
+
 class ChainTimingStrip : public QWidget
 {
     Q_OBJECT
@@ -29,6 +41,8 @@ public:
     const ChainTiming &timing() const { return m_timing; }
     QTreeWidget *table() const { return m_table; }
     QLabel *summary() const { return m_summary; }
+    // The bar's time axis as last laid out for its width.
+    const TimeMap &timeMap() const;
     void setTableShown(bool shown);
 
 private:

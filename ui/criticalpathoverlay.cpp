@@ -2,6 +2,7 @@
 
 #include "ui/displaytext.h"
 #include "ui/flamegraph.h"
+#include "ui/palette.h"
 #include "ui/session.h"
 
 #include <QEvent>
@@ -30,18 +31,24 @@ CriticalPathOverlay::CriticalPathOverlay(FlameGraphWidget *flame, Session *sessi
     connect(m_toggle, &QToolButton::toggled, this, &CriticalPathOverlay::setShown);
     flame->installEventFilter(this);
     if (m_session) {
+        // The session holds the switch: the lanes' toggle and this one are one.
+        connect(m_session, &Session::criticalPathShownChanged, this, &CriticalPathOverlay::setShown);
         connect(m_session, &Session::focusChanged, this, [this] { recompute(); });
         connect(m_session, &Session::modelChanged, this, [this] { recompute(); });
     }
     setGeometry(flame->rect());
     placeToggle();
     hide();
+    if (m_session && m_session->criticalPathShown())
+        setShown(true);
 }
 
 void CriticalPathOverlay::setShown(bool shown)
 {
     if (m_toggle->isChecked() != shown)
         m_toggle->setChecked(shown); // comes back here
+    if (m_session)
+        m_session->setCriticalPathShown(shown); // tells the other views; nothing when unchanged
     if (m_enabled == shown)
         return;
     m_enabled = shown;
@@ -107,7 +114,7 @@ void CriticalPathOverlay::paintEvent(QPaintEvent *)
     QColor shade = dark ? QColor(0, 0, 0, 110) : QColor(255, 255, 255, 130);
     p.fillPath(veil.subtracted(lit), shade);
     // Each section: a bar along the bottom of its span's box, over the time it is on the path.
-    const QColor bar = dark ? QColor(0xff, 0xb3, 0x47) : QColor(0xd9, 0x4f, 0x00);
+    const QColor bar = criticalPathColor(dark);
     for (const CriticalPathSection &s : m_path.sections) {
         const auto r = m_flame->spanRect(s.span);
         if (!r)

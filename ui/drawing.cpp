@@ -52,6 +52,23 @@ std::optional<ImageFormat> imageFormatFromName(const QString &name)
     return std::nullopt;
 }
 
+Drawing scaledToWidth(const Drawing &drawing, double width)
+{
+    if (drawing.toWidth)
+        return drawing.toWidth(width);
+    // Scale the whole picture, text included.
+    const double k = width / drawing.size.width();
+    Drawing scaled;
+    scaled.size = QSizeF(width, std::max(1.0, std::round(drawing.size.height() * k)));
+    scaled.paint = [paint = drawing.paint, k](QPainter &painter) {
+        painter.save();
+        painter.scale(k, k);
+        paint(painter);
+        painter.restore();
+    };
+    return scaled;
+}
+
 bool writeDrawing(const Drawing &drawing, ImageFormat format, const QString &path, double scale, QString *error)
 {
     if (!drawing.paint || drawing.size.isEmpty())

@@ -22,7 +22,13 @@ struct Drawing
 {
     QSizeF size;                                   // logical pixels
     std::function<void(QPainter &)> paint;         // paints at the origin within `size`
+    // Pictures that may be scaled to a width (graph, link map) and hold parts
+    // that must keep their size (a legend) say how; else toWidth() scales all.
+    std::function<Drawing(double width)> toWidth;
 };
+
+// `drawing` scaled to `width` logical pixels across.
+Drawing scaledToWidth(const Drawing &drawing, double width);
 
 struct DrawingOptions
 {
@@ -31,6 +37,7 @@ struct DrawingOptions
     uint32_t depth = 1;           // link hops (lanes, graph)
     double width = 1600;          // logical width for views that flow to a width
     bool dark = false;            // dark palette
+    bool criticalPath = false;    // lanes: highlight the focus trace's critical path
 };
 
 // Writes `drawing` to `path`. PNG is rendered at `scale` device pixels per

@@ -8,6 +8,7 @@
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QPalette>
+#include <QRegion>
 
 #include <algorithm>
 #include <cmath>
@@ -199,6 +200,42 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors)
     }
 }
 
+// Pass: the critical path in the focus lane, as the flame graph shows it:
+// the spans off the path veiled, a bar under each section over the time it
+// is on the path. Boxes come from the lane's flame rows (FlameRows::rowOf),
+// so a span sits in the row the flame graph gives it; a section deeper than
+// the rows shown is drawn on the last row, where the lane says "+N deeper".
+void paintCriticalPath(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane,
+                       const CriticalPath &path, const LanesColors &colors)
+{
+    if (lane.kind != LaneKind::Focus || lane.isGroup() || path.trace != lane.trace || lane.flameView.rect.width() <= 0
+        || path.sections.empty())
+        return;
+    const QRectF area = lane.flameView.rect & lane.body;
+    p.save();
+    p.setClipRect(area);
+    p.setRenderHint(QPainter::Antialiasing, false);
+    QRegion veil(area.toAlignedRect());
+    for (uint32_t span : path.spans) {
+        const QRectF r = laneSpanRect(model, layout, lane, span);
+        if (r.intersects(area))
+            veil -= QRegion(r.toAlignedRect());
+    }
+    const QColor shade = colors.dark ? QColor(0, 0, 0, 110) : QColor(255, 255, 255, 130);
+    for (const QRect &r : veil)
+        p.fillRect(r, shade);
+    const QColor bar = criticalPathColor(colors.dark);
+    const double barHeight = std::min(4.0, std::max(2.0, lane.rowHeight / 4));
+    for (const CriticalPathSection &s : path.sections) {
+        const QRectF r = laneSpanRect(model, layout, lane, s.span);
+        const double x0 = lane.flameView.xOf(s.start), x1 = lane.flameView.xOf(s.end);
+        if (x1 < area.left() || x0 > area.right())
+            continue;
+        p.fillRect(QRectF(x0, r.bottom() - barHeight, std::max(1.5, x1 - x0), barHeight), bar);
+    }
+    p.restore();
+}
+
 } // namespace
 
 QString laneTitle(const Model &model, const Lane &lane)
@@ -383,6 +420,11 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         p.drawText(lane.body.adjusted(4, 0, -4, 0), Qt::AlignVCenter | (right ? Qt::AlignRight : Qt::AlignLeft), text);
     }
 
+    // Pass 2b: the critical path over the focus lane's body.
+    if (state.criticalPath && layout.focusLane >= 0 && layout.focusLane < int(layout.lanes.size())
+        && layout.lanes[size_t(layout.focusLane)].rect.intersects(exposed))
+        paintCriticalPath(p, model, layout, layout.lanes[size_t(layout.focusLane)], *state.criticalPath, colors);
+
     // Pass 3: edges over the bodies; a bundle's width grows with its links.
     QFont countFont = style.font;
     countFont.setPointSizeF(style.font.pointSizeF() * 0.8);
@@ -503,6 +545,8 @@ Drawing lanesDrawing(const Model &model, const DrawingOptions &options)
     const LanesColors colors = LanesColors::standard(options.dark);
     LanesPaintState state;
     state.selectedSpan = options.span;
+    if (options.criticalPath && options.trace < model.traces.size())
+        state.criticalPath = std::make_shared<const CriticalPath>(criticalPath(model, options.trace));
     Drawing drawing;
     drawing.size = QSizeF(options.width, std::max(layout->height, style.axisHeight + 40));
     drawing.paint = [&model, layout, colors, state, size = drawing.size](QPainter &p) {

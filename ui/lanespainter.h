@@ -4,10 +4,13 @@
 // the cached layout: grid and breaks, lane bodies, edges, headers, then what
 // the mouse is over; a new concern is a new pass.
 
+#include "core/criticalpath.h"
 #include "ui/laneslayout.h"
 
 #include <QColor>
 #include <QString>
+
+#include <memory>
 
 class QPainter;
 class QPalette;
@@ -28,6 +31,8 @@ struct LanesPaintState
     int hoverLane = -1;              // a lane whose header or group body is under the mouse
     uint32_t hoverSpan = kNone;
     uint32_t selectedSpan = kNone;
+    // The focus trace's critical path, highlighted in the focus lane; null when off.
+    std::shared_ptr<const CriticalPath> criticalPath;
 };
 
 // Paints the lanes and edges that meet `exposed` (layout coordinates).

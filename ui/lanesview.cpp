@@ -67,6 +67,7 @@ public:
         } else {
             m_layout = {};
         }
+        updateCriticalPath();
         m_layoutWidth = -1;
         m_zoom = 1;
         m_pan = 0;
@@ -76,6 +77,15 @@ public:
         m_revealPending = !isVisible();
         if (!m_revealPending)
             revealFocus();
+        viewport()->update();
+    }
+
+    // The focus trace's critical path while the session's switch is on.
+    void updateCriticalPath()
+    {
+        m_state.criticalPath.reset();
+        if (m_session->criticalPathShown() && m_model && m_layout.focus < m_model->traces.size())
+            m_state.criticalPath = std::make_shared<const CriticalPath>(causeway::criticalPath(*m_model, m_layout.focus));
         viewport()->update();
     }
 
@@ -550,6 +560,13 @@ LanesView::LanesView(Session *session, QWidget *parent)
     showAll->setText(QStringLiteral("Show all"));
     showAll->setToolTip(QStringLiteral("Fit every lane in the width (0). Ctrl+wheel zooms, dragging or Shift+wheel pans."));
 
+    m_criticalPath = new QToolButton(this);
+    m_criticalPath->setObjectName(QStringLiteral("lanesCriticalPathToggle"));
+    m_criticalPath->setText(QStringLiteral("Critical path"));
+    m_criticalPath->setCheckable(true);
+    m_criticalPath->setChecked(session->criticalPathShown());
+    m_criticalPath->setToolTip(QStringLiteral("Highlight the focus trace's critical path in its lane, as in the flame graph"));
+
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 4, 6, 4);
     bar->addWidget(depthLabel);
@@ -557,6 +574,7 @@ LanesView::LanesView(Session *session, QWidget *parent)
     bar->addSpacing(12);
     bar->addWidget(fitFocus);
     bar->addWidget(showAll);
+    bar->addWidget(m_criticalPath);
     bar->addSpacing(16);
     bar->addWidget(m_summary, 1);
     auto *box = new QVBoxLayout(this);
@@ -569,6 +587,12 @@ LanesView::LanesView(Session *session, QWidget *parent)
     connect(m_depthBox, &QSpinBox::valueChanged, this, &LanesView::setDepth);
     connect(fitFocus, &QToolButton::clicked, this, [this] { m_canvas->fitFocus(); });
     connect(showAll, &QToolButton::clicked, this, [this] { m_canvas->resetZoom(); });
+    // One switch with the flame graph's: the session holds it.
+    connect(m_criticalPath, &QToolButton::toggled, session, &Session::setCriticalPathShown);
+    connect(session, &Session::criticalPathShownChanged, this, [this](bool shown) {
+        m_criticalPath->setChecked(shown);
+        m_canvas->updateCriticalPath();
+    });
     // A new model is always followed by focusChanged: one rebuild covers both.
     connect(session, &Session::focusChanged, this, [this] {
         m_canvas->rebuild();
@@ -599,6 +623,16 @@ QWidget *LanesView::canvas() const
 LaneMembersDialog *LanesView::membersDialog() const
 {
     return m_canvas->m_groupDialog.data();
+}
+
+const CriticalPath *LanesView::criticalPath() const
+{
+    return m_canvas->m_state.criticalPath.get();
+}
+
+QToolButton *LanesView::criticalPathToggle() const
+{
+    return m_criticalPath;
 }
 
 int LanesView::hoveredEdge() const

@@ -12,6 +12,11 @@
 
 class QLabel;
 class QSpinBox;
+class QToolButton;
+
+namespace causeway {
+struct CriticalPath;
+}
 
 namespace causeway::ui {
 
@@ -35,6 +40,9 @@ public:
     int hoveredEdge() const;
     // The members list of a group lane while it is open, else null.
     LaneMembersDialog *membersDialog() const;
+    // The critical path highlighted in the focus lane, null while the switch is off.
+    const CriticalPath *criticalPath() const;
+    QToolButton *criticalPathToggle() const;
 
 public slots:
     void setDepth(int depth);
@@ -50,6 +58,7 @@ private:
     Canvas *m_canvas = nullptr;              // owned as a child widget
     QSpinBox *m_depthBox = nullptr;
     QLabel *m_summary = nullptr;
+    QToolButton *m_criticalPath = nullptr;
 };
 
 } // namespace causeway::ui

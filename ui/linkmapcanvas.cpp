@@ -53,11 +53,20 @@ void LinkMapCanvas::fit()
         update();
         return;
     }
+    // The whole graph in the part of the widget below the legend band.
     const QSizeF size = m_picture->size();
-    m_view.place(std::clamp(m_view.wholeZoom(size), ZoomPan::kMinZoom, kMaxFitZoom), m_view.widgetCentre(),
+    const double band = legendBand();
+    const double w = std::max(1, width() - 16), h = std::max(1.0, height() - band - 16);
+    const double zoom = std::min(w / size.width(), h / size.height());
+    m_view.place(std::clamp(zoom, ZoomPan::kMinZoom, kMaxFitZoom), QPointF(width() / 2.0, band + (height() - band) / 2),
                  QPointF(size.width() / 2, size.height() / 2));
     m_view.setAutoFit(true);
     update();
+}
+
+double LinkMapCanvas::legendBand() const
+{
+    return m_picture && m_picture->hasLayout() ? m_picture->legendHeight() : 0;
 }
 
 void LinkMapCanvas::paintEvent(QPaintEvent *)
@@ -71,6 +80,8 @@ void LinkMapCanvas::paintEvent(QPaintEvent *)
         painter.scale(m_view.zoom(), m_view.zoom());
         m_picture->paint(painter, QRectF(toPicture(QPointF(0, 0)), toPicture(QPointF(width(), height()))));
         painter.restore();
+        // In screen space: the same size at any zoom.
+        m_picture->paintLegend(painter, 0, width());
     }
     if (!m_message.isEmpty()) {
         painter.setPen(palette().color(QPalette::Text));
@@ -104,7 +115,7 @@ void LinkMapCanvas::mouseMoveEvent(QMouseEvent *event)
     if (!m_picture || !m_picture->hasLayout())
         return;
     const QPointF at = toPicture(pos);
-    const int edge = m_picture->nodeAt(at) < 0 ? m_picture->edgeAt(at) : -1;
+    const int edge = pos.y() < legendBand() ? -1 : m_picture->nodeAt(at) < 0 ? m_picture->edgeAt(at) : -1;
     setCursor(edge >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
     m_picture->setHoveredEdge(edge);
     update();
@@ -120,7 +131,7 @@ void LinkMapCanvas::mouseReleaseEvent(QMouseEvent *event)
     if (!click || !m_picture || !m_picture->hasLayout())
         return;
     const QPointF at = toPicture(event->position());
-    const int edge = m_picture->nodeAt(at) < 0 ? m_picture->edgeAt(at) : -1;
+    const int edge = event->position().y() < legendBand() ? -1 : m_picture->nodeAt(at) < 0 ? m_picture->edgeAt(at) : -1;
     if (edge >= 0) {
         setSelectedEdge(edge);
         emit edgeClicked(edge);
@@ -138,7 +149,7 @@ bool LinkMapCanvas::event(QEvent *event)
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         QString text;
-        if (m_picture && m_picture->hasLayout()) {
+        if (m_picture && m_picture->hasLayout() && help->pos().y() >= legendBand()) {
             const QPointF at = toPicture(help->pos());
             const int node = m_picture->nodeAt(at);
             text = node >= 0 ? m_picture->nodeToolTip(node) : m_picture->edgeToolTip(m_picture->edgeAt(at));

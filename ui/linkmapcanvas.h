@@ -1,7 +1,8 @@
 #pragma once
 // The thin widget under the link map picture: zoom with the wheel, pan by
 // dragging, fit with F; hovering an edge shows its numbers, clicking it
-// selects it.
+// selects it. The legend is a band across the top in screen space, so it
+// stays legible however far the picture is zoomed out.
 
 #include "ui/linkmappainter.h"
 #include "ui/zoompan.h"
@@ -25,6 +26,9 @@ public:
 
     QPointF toWidget(QPointF picturePos) const { return m_view.toWidget(picturePos); }
     QPointF toPicture(QPointF widgetPos) const { return m_view.toPicture(widgetPos); }
+    double zoom() const { return m_view.zoom(); }
+    // Height of the legend across the top of the widget, the same at any zoom.
+    double legendBand() const;
 
 public slots:
     void fit();

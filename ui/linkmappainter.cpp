@@ -250,12 +250,9 @@ LayoutRequest LinkMapPicture::layoutRequest() const
 
 void LinkMapPicture::setLayout(const LayoutResult &layout)
 {
-    const QFontMetricsF textMetrics(m_textFont);
-    // Room above for the caption and the legend.
-    const QPointF origin(kMargin, kMargin + 2 * textMetrics.height() + 16);
-    QRectF bounds(origin, QSizeF(layout.width, layout.height));
-    bounds |= QRectF(kMargin, kMargin, textMetrics.horizontalAdvance(m_caption), 1);
-    bounds |= QRectF(kMargin, kMargin, 460, 1); // the legend
+    // The legend is not part of the picture: it keeps its size on screen.
+    const QPointF origin(kMargin, kMargin);
+    const QRectF bounds(origin, QSizeF(layout.width, layout.height));
 
     // Wider edges get bigger heads and are easier to hit.
     std::vector<GraphGeometry::EdgeShape> shapes(m_edges.size());
@@ -275,7 +272,6 @@ void LinkMapPicture::paint(QPainter &painter, const QRectF &exposed) const
     painter.setRenderHint(QPainter::TextAntialiasing, true);
     const QRectF all(QPointF(0, 0), m_size);
     painter.fillRect(exposed.isEmpty() ? all : exposed & all, c.background);
-    paintLegend(painter);
     if (m_laidOut) {
         // The selected edge last, on top.
         for (size_t i = 0; i < m_edges.size(); ++i)
@@ -290,37 +286,69 @@ void LinkMapPicture::paint(QPainter &painter, const QRectF &exposed) const
     painter.restore();
 }
 
-void LinkMapPicture::paintLegend(QPainter &painter) const
+namespace {
+
+constexpr double kLegendPad = 8;
+const std::pair<int64_t, const char *> kLagStops[] = {
+    {1'000'000, "≤ 1 ms"}, {10'000'000, "10 ms"}, {100'000'000, "100 ms"}, {1'000'000'000, "1 s"}, {10'000'000'000, "≥ 10 s"}};
+const char *const kLagTitle = "median lag:";
+const char *const kNoLag = "no lag (not loaded)";
+
+} // namespace
+
+double LinkMapPicture::legendHeight() const
+{
+    return 2 * QFontMetricsF(m_textFont).height() + 3 * kLegendPad;
+}
+
+double LinkMapPicture::legendWidth() const
+{
+    const QFontMetricsF metrics(m_textFont);
+    double scale = metrics.horizontalAdvance(QString::fromUtf8(kLagTitle)) + 8;
+    for (const auto &[lag, text] : kLagStops)
+        scale += 28 + metrics.horizontalAdvance(QString::fromUtf8(text)) + 12;
+    scale += 28 + metrics.horizontalAdvance(QString::fromUtf8(kNoLag));
+    return 2 * kLegendPad + std::max(scale, metrics.horizontalAdvance(m_caption));
+}
+
+void LinkMapPicture::paintLegend(QPainter &painter, double top, double width) const
 {
     const Colours c = colours(m_dark);
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+    const double height = legendHeight();
+    painter.fillRect(QRectF(0, top, width, height), c.background);
+    painter.fillRect(QRectF(0, top + height - 1, width, 1), c.muted);
+    painter.setClipRect(QRectF(0, top, width, height));
     const QFontMetricsF metrics(m_textFont);
     painter.setFont(m_textFont);
     painter.setPen(c.muted);
     const double h = metrics.height();
-    painter.drawText(QRectF(kMargin, kMargin - 8, std::max(10.0, m_size.width() - 2 * kMargin), h), Qt::AlignLeft | Qt::AlignVCenter,
-                     m_caption);
+    painter.drawText(QRectF(kLegendPad, top + kLegendPad, std::max(10.0, width - 2 * kLegendPad), h),
+                     Qt::AlignLeft | Qt::AlignVCenter, metrics.elidedText(m_caption, Qt::ElideRight, width - 2 * kLegendPad));
     // Lag scale: swatches at 1 ms, 10 ms, 100 ms, 1 s, 10 s.
-    double x = kMargin;
-    const double y = kMargin - 8 + h + 6;
-    painter.drawText(QRectF(x, y, 90, h), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("median lag:"));
-    x += metrics.horizontalAdvance(QStringLiteral("median lag:")) + 8;
-    const std::pair<int64_t, const char *> stops[] = {
-        {1'000'000, "≤ 1 ms"}, {10'000'000, "10 ms"}, {100'000'000, "100 ms"}, {1'000'000'000, "1 s"}, {10'000'000'000, "≥ 10 s"}};
-    for (const auto &[lag, text] : stops) {
+    double x = kLegendPad;
+    const double y = top + kLegendPad + h + kLegendPad / 2;
+    const QString title = QString::fromUtf8(kLagTitle);
+    painter.drawText(QRectF(x, y, metrics.horizontalAdvance(title) + 1, h), Qt::AlignLeft | Qt::AlignVCenter, title);
+    x += metrics.horizontalAdvance(title) + 8;
+    for (const auto &[lag, text] : kLagStops) {
         painter.setPen(QPen(lagColor(lag, true, m_dark), 4, Qt::SolidLine, Qt::RoundCap));
         painter.drawLine(QPointF(x, y + h / 2), QPointF(x + 22, y + h / 2));
         x += 28;
         painter.setPen(c.muted);
         const QString label = QString::fromUtf8(text);
-        painter.drawText(QRectF(x, y, 80, h), Qt::AlignLeft | Qt::AlignVCenter, label);
+        painter.drawText(QRectF(x, y, metrics.horizontalAdvance(label) + 1, h), Qt::AlignLeft | Qt::AlignVCenter, label);
         x += metrics.horizontalAdvance(label) + 12;
     }
-    QPen none(lagColor(0, false, m_dark), 2, Qt::DashLine);
-    painter.setPen(none);
+    painter.setPen(QPen(lagColor(0, false, m_dark), 2, Qt::DashLine));
     painter.drawLine(QPointF(x, y + h / 2), QPointF(x + 22, y + h / 2));
     x += 28;
     painter.setPen(c.muted);
-    painter.drawText(QRectF(x, y, 120, h), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("no lag (not loaded)"));
+    const QString none = QString::fromUtf8(kNoLag);
+    painter.drawText(QRectF(x, y, metrics.horizontalAdvance(none) + 1, h), Qt::AlignLeft | Qt::AlignVCenter, none);
+    painter.restore();
 }
 
 void LinkMapPicture::paintEdge(QPainter &painter, size_t i) const
@@ -455,9 +483,24 @@ std::optional<Drawing> linkMapDrawing(const Model &model, LinkMapGrouping groupi
         return std::nullopt;
     }
     picture->setLayout(layout);
-    Drawing drawing;
-    drawing.size = picture->size();
-    drawing.paint = [picture](QPainter &painter) { picture->paint(painter); };
+    // The graph at `k` times its size under the legend band, which keeps its own.
+    auto make = [picture](double k, double minWidth) {
+        const QSizeF graph = picture->size() * k;
+        const double band = picture->legendHeight();
+        Drawing drawing;
+        drawing.size = QSizeF(std::max(graph.width(), minWidth), band + graph.height());
+        drawing.paint = [picture, k, band, width = drawing.size.width()](QPainter &painter) {
+            painter.save();
+            painter.translate(0, band);
+            painter.scale(k, k);
+            picture->paint(painter);
+            painter.restore();
+            picture->paintLegend(painter, 0, width);
+        };
+        return drawing;
+    };
+    Drawing drawing = make(1, picture->legendWidth());
+    drawing.toWidth = [picture, make](double width) { return make(width / picture->size().width(), 0); };
     return drawing;
 }
 

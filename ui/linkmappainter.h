@@ -35,8 +35,16 @@ public:
     void setLayout(const LayoutResult &layout);
     bool hasLayout() const { return m_laidOut; }
 
+    // The graph, in picture coordinates (zoomed and panned on screen, scaled
+    // to a width in exports).
     QSizeF size() const { return m_size; }
     void paint(QPainter &painter, const QRectF &exposed = QRectF()) const;
+    // The caption and the lag scale: drawn in screen space, at the same size
+    // whatever the zoom, as a band across `width` from `top`, on an opaque
+    // background.
+    double legendHeight() const;
+    double legendWidth() const;
+    void paintLegend(QPainter &painter, double top, double width) const;
 
     int nodeAt(QPointF pos) const;
     int edgeAt(QPointF pos) const;
@@ -75,7 +83,6 @@ private:
 
     void paintEdge(QPainter &painter, size_t index) const;
     void paintNode(QPainter &painter, size_t index) const;
-    void paintLegend(QPainter &painter) const;
 
     LinkMap m_map;
     bool m_dark = false;
@@ -95,7 +102,8 @@ private:
 // are no links.
 std::shared_ptr<LinkMapPicture> buildLinkMapPicture(const Model &model, LinkMapGrouping grouping, bool dark, QString *error);
 
-// For export: laid out synchronously.
+// For export: laid out synchronously; the legend band on top, the graph
+// below it. Scaled to a width (Drawing::toWidth), only the graph scales.
 std::optional<Drawing> linkMapDrawing(const Model &model, LinkMapGrouping grouping, bool dark, QString *error);
 
 } // namespace causeway::ui

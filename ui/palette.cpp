@@ -29,6 +29,11 @@ QColor linkColor(bool dark)
     return dark ? QColor(0xc9, 0x9c, 0xff) : QColor(0x6a, 0x3d, 0x9a);
 }
 
+QColor criticalPathColor(bool dark)
+{
+    return dark ? QColor(0xff, 0xb3, 0x47) : QColor(0xd9, 0x4f, 0x00);
+}
+
 QColor textColorOn(const QColor &background)
 {
     const double luminance = 0.299 * background.redF() + 0.587 * background.greenF() + 0.114 * background.blueF();

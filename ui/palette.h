@@ -17,6 +17,9 @@ QColor errorColor();
 // Colour of link edges and link glyphs.
 QColor linkColor(bool dark);
 
+// Colour of the critical path's bars (flame graph and lanes).
+QColor criticalPathColor(bool dark);
+
 // Black or white, whichever reads better on `background`.
 QColor textColorOn(const QColor &background);
 

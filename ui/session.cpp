@@ -123,6 +123,14 @@ void Session::forward()
     restore(state);
 }
 
+void Session::setCriticalPathShown(bool shown)
+{
+    if (m_criticalPathShown == shown)
+        return;
+    m_criticalPathShown = shown;
+    emit criticalPathShownChanged(shown);
+}
+
 void Session::restore(const ViewState &state)
 {
     m_current = state;

@@ -56,6 +56,11 @@ public:
     void back();
     void forward();
 
+    // One switch for every view that can highlight the focus trace's
+    // critical path (the flame graph and the focus lane of the lanes).
+    bool criticalPathShown() const { return m_criticalPathShown; }
+    void setCriticalPathShown(bool shown);
+
 signals:
     void modelChanged();
     // The focus trace changed (navigation, back, forward, new model).
@@ -64,6 +69,7 @@ signals:
     // Emitted when Back/Forward restores a range, or setVisibleRange changes it.
     void visibleRangeChanged(uint64_t start, uint64_t end);
     void historyChanged();
+    void criticalPathShownChanged(bool shown);
 
 private:
     void restore(const ViewState &state);
@@ -72,6 +78,7 @@ private:
     ViewState m_current;
     std::vector<ViewState> m_back;
     std::vector<ViewState> m_forward;
+    bool m_criticalPathShown = false;
 };
 
 } // namespace causeway::ui

@@ -274,6 +274,31 @@ private slots:
         QVERIFY(svg.texts.join(QLatin1Char('\n')).contains(QStringLiteral("POST /orders")));
     }
 
+    void lanesCriticalPath()
+    {
+        // --critical-path underlines the focus trace's critical path in its
+        // lane, in the light palette's path colour; without it that colour is
+        // nowhere in the picture.
+        const QRgb pathColour = qRgb(0xd9, 0x4f, 0x00);
+        for (bool shown : {false, true}) {
+            const QString png = out(shown ? "path.png" : "nopath.png");
+            QStringList args{QStringLiteral("export"), QStringLiteral("--view"), QStringLiteral("lanes"), QStringLiteral("-o"), png};
+            if (shown)
+                args << QStringLiteral("--critical-path");
+            const Run r = runCauseway(args << orders());
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            const QImage image = QImage(png).convertToFormat(QImage::Format_RGB32);
+            int n = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    n += (image.pixel(x, y) & 0xffffff) == (pathColour & 0xffffff);
+            if (shown)
+                QVERIFY(n > 10);
+            else
+                QCOMPARE(n, 0);
+        }
+    }
+
     void errors_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -292,6 +317,9 @@ private slots:
         QTest::newRow("dot for flame") << QStringList{QStringLiteral("--view"), QStringLiteral("flame"), QStringLiteral("--format"),
                                                       QStringLiteral("dot"), o, target, file}
                                        << 2 << QStringLiteral("graph and linkmap views only");
+        QTest::newRow("critical path for flame") << QStringList{QStringLiteral("--view"), QStringLiteral("flame"),
+                                                                QStringLiteral("--critical-path"), o, target, file}
+                                                 << 2 << QStringLiteral("--critical-path is for the lanes view only");
         QTest::newRow("bad scale") << QStringList{QStringLiteral("--scale"), QStringLiteral("0"), o, target, file} << 2
                                    << QStringLiteral("--scale");
         QTest::newRow("bad depth") << QStringList{QStringLiteral("--depth"), QStringLiteral("-1"), o, target, file} << 2

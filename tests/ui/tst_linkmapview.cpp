@@ -206,6 +206,77 @@ private slots:
         QVERIFY(QString::fromStdString(toDot(ra)).contains(QStringLiteral("11 links")));
     }
 
+    void legendKeepsItsSizeOnScreen()
+    {
+        // Fitted, zoomed out and zoomed in: the legend band is the same pixels.
+        const auto model = sample();
+        QString error;
+        auto picture = buildLinkMapPicture(*model, LinkMapGrouping::Service, false, &error);
+        QVERIFY(picture);
+        const LayoutResult layout = layoutGraph(picture->layoutRequest());
+        QVERIFY(layout.ok);
+        picture->setLayout(layout);
+        LinkMapCanvas canvas;
+        canvas.resize(900, 600);
+        canvas.setPicture(picture);
+        canvas.show();
+        const double band = canvas.legendBand();
+        QVERIFY(band > 20);
+        // Fitted below the band: the graph starts under it.
+        QVERIFY(canvas.toWidget(QPointF(0, 0)).y() >= band - 1e-9);
+        const QRect bandRect(0, 0, canvas.width(), int(band));
+        const QImage fitted = canvas.grab(bandRect).toImage();
+        const double fitZoom = canvas.zoom();
+        for (int i = 0; i < 3; ++i)
+            QTest::keyClick(&canvas, Qt::Key_Minus, Qt::ControlModifier);
+        QVERIFY(canvas.zoom() < fitZoom * 0.6);
+        QCOMPARE(canvas.grab(bandRect).toImage(), fitted);
+        for (int i = 0; i < 8; ++i)
+            QTest::keyClick(&canvas, Qt::Key_Equal, Qt::ControlModifier);
+        QVERIFY(canvas.zoom() > fitZoom * 1.5);
+        QCOMPARE(canvas.grab(bandRect).toImage(), fitted);
+    }
+
+    void exportLegendKeepsItsSize()
+    {
+        // Scaled to a width, the graph scales and the legend band does not.
+        const auto model = sample();
+        QString error;
+        const std::optional<Drawing> drawing = linkMapDrawing(*model, LinkMapGrouping::Service, false, &error);
+        QVERIFY(drawing);
+        QVERIFY(drawing->toWidth);
+        auto picture = buildLinkMapPicture(*model, LinkMapGrouping::Service, false, &error);
+        const double band = picture->legendHeight();
+        const double graphHeight = drawing->size.height() - band;
+        QVERIFY(graphHeight > 50);
+        auto render = [](const Drawing &d) {
+            QImage image(d.size.toSize(), QImage::Format_ARGB32_Premultiplied);
+            image.fill(Qt::black);
+            QPainter p(&image);
+            d.paint(p);
+            return image;
+        };
+        const QImage whole = render(*drawing);
+        for (double k : {2.0, 0.25}) {
+            const Drawing scaled = scaledToWidth(*drawing, drawing->size.width() * k);
+            QCOMPARE(scaled.size.width(), drawing->size.width() * k);
+            QCOMPARE(scaled.size.height(), band + graphHeight * k);
+            const QImage image = render(scaled);
+            const int w = std::min(whole.width(), image.width());
+            if (k > 1) // wide enough for the whole legend: the very same pixels
+                QCOMPARE(image.copy(0, 0, w, int(band)), whole.copy(0, 0, w, int(band)));
+            // The lag scale row is never squeezed: its first swatches are where they were.
+            const int row = int(band) - 12;
+            const QImage swatches = whole.copy(0, row - 6, 120, 6);
+            QSet<QRgb> colours; // the region holds the swatches, not just background
+            for (int y = 0; y < swatches.height(); ++y)
+                for (int x = 0; x < swatches.width(); ++x)
+                    colours.insert(swatches.pixel(x, y));
+            QVERIFY(colours.size() > 3);
+            QCOMPARE(image.copy(0, row - 6, std::min(w, 120), 6), whole.copy(0, row - 6, std::min(w, 120), 6));
+        }
+    }
+
     void timingStripOnRetryChain()
     {
         // The sample's retry chain, downstream of attempt 1: three failed

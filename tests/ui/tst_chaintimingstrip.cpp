@@ -1,0 +1,169 @@
+// The chain timing strip's time axis: long waits between the chain's traces
+// are cut to fixed-width breaks that keep their real duration, the traces
+// share one scale and stay readable, short waits stay to scale; and the
+// strip over the bundled sample's retry chain.
+
+#include "ui/chaintimingstrip.h"
+#include "ui/session.h"
+
+#include "core/load.h"
+
+#include "common/modelbuilder.h"
+#include "common/testutil.h"
+
+#include <QtTest>
+
+using namespace causeway;
+using namespace causeway::ui;
+
+namespace {
+
+constexpr uint64_t kMs = 1'000'000;
+
+// Attempt 1 at 0 for 50 ms, then retries after 1 s, 2 s and 4 s of back-off,
+// 50 ms each; each retry links the attempt before it.
+std::shared_ptr<const Model> retryChain()
+{
+    test::TestModelBuilder b("payments");
+    uint64_t at = 0;
+    const uint64_t backOff[] = {0, 1000 * kMs, 2000 * kMs, 4000 * kMs};
+    for (uint32_t i = 0; i < 4; ++i) {
+        at += backOff[i];
+        test::TestModelBuilder::SpanSpec s{.trace = 1 + i, .span = 1 + i, .start = at, .duration = 50 * kMs, .name = "charge"};
+        if (i > 0)
+            s.links = {{i, i}};
+        b.add(s);
+        at += 50 * kMs;
+    }
+    return std::make_shared<Model>(b.finish());
+}
+
+ChainTiming timingFrom(const Model &model, uint32_t traceNumber)
+{
+    const uint32_t t = model.findTrace(test::TestModelBuilder::traceId(traceNumber));
+    return chainTiming(model, {t, kNone}, {Direction::Downstream});
+}
+
+} // namespace
+
+class TestChainTimingStrip : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void longWaitsBecomeBreaks()
+    {
+        const auto model = retryChain();
+        const ChainTiming timing = timingFrom(*model, 1);
+        QCOMPARE(timing.hops.size(), size_t(4));
+        QCOMPARE(timing.between, 7000 * kMs);
+        const double x0 = 8, x1 = 808;
+        const TimeMap map = chainTimeMap(timing, x0, x1);
+        // The whole chain across the width.
+        QCOMPARE(map.toX(timing.start), x0);
+        QCOMPARE(map.toX(timing.end), x1);
+        // Each back-off is a break of its own, holding exactly the time waited.
+        QCOMPARE(map.breakCount(), size_t(3));
+        std::vector<uint64_t> cut;
+        for (const TimeMap::Piece &p : map.pieces())
+            if (p.compressed) {
+                cut.push_back(p.t1 - p.t0);
+                QCOMPARE(p.x1 - p.x0, chainTimeMapOptions().breakWidth);
+            }
+        QCOMPARE(cut, (std::vector<uint64_t>{1000 * kMs, 2000 * kMs, 4000 * kMs}));
+        for (size_t i = 1; i < timing.hops.size(); ++i)
+            QCOMPARE(timing.hops[i].waitBefore, cut[i - 1]);
+        // The attempts share the rest at one scale: (800 - 3 x 64) / 4 = 152 px
+        // each, where to scale they would get 800 x 50 / 7200 = 5.6 px.
+        for (const ChainTimingHop &h : timing.hops)
+            QCOMPARE(map.toX(h.end) - map.toX(h.start), 152.0);
+        // Monotonic over the whole timeline.
+        double last = -1;
+        for (uint64_t t = timing.start; t <= timing.end; t += 7 * kMs) {
+            const double x = map.toX(t);
+            QVERIFY(x >= last);
+            last = x;
+        }
+    }
+
+    void shortWaitsStayToScale()
+    {
+        // Two traces of 100 ms, 10 ms apart: nothing to cut.
+        test::TestModelBuilder b("shop");
+        b.add({.trace = 1, .span = 1, .start = 0, .duration = 100 * kMs, .name = "publish"});
+        b.add({.trace = 2, .span = 2, .start = 110 * kMs, .duration = 100 * kMs, .name = "consume", .links = {{1, 1}}});
+        const auto model = std::make_shared<Model>(b.finish());
+        const ChainTiming timing = timingFrom(*model, 1);
+        QCOMPARE(timing.hops.size(), size_t(2));
+        const TimeMap map = chainTimeMap(timing, 0, 420);
+        QCOMPARE(map.breakCount(), size_t(0));
+        QCOMPARE(map.toX(timing.hops[1].start), 220.0);
+        QCOMPARE(map.toX(timing.end), 420.0);
+    }
+
+    void waitNarrowerThanABreakStaysToScale()
+    {
+        // A 10 s trace, then two of 50 ms 500 ms apart: that wait is ten times
+        // the traces beside it, but at the scale the 10 s trace sets it is
+        // about 40 px, narrower than a 64 px break: drawn to scale.
+        test::TestModelBuilder b("shop");
+        b.add({.trace = 1, .span = 1, .start = 0, .duration = 10'000 * kMs, .name = "import"});
+        b.add({.trace = 2, .span = 2, .start = 10'500 * kMs, .duration = 50 * kMs, .name = "index", .links = {{1, 1}}});
+        b.add({.trace = 3, .span = 3, .start = 11'050 * kMs, .duration = 50 * kMs, .name = "notify", .links = {{2, 2}}});
+        const auto model = std::make_shared<Model>(b.finish());
+        const ChainTiming timing = timingFrom(*model, 1);
+        QCOMPARE(timing.hops.size(), size_t(3));
+        const TimeMap map = chainTimeMap(timing, 0, 800);
+        QCOMPARE(map.breakCount(), size_t(0));
+        const double wait = map.toX(11'050 * kMs) - map.toX(10'550 * kMs);
+        QVERIFY(wait < chainTimeMapOptions().breakWidth);
+        QVERIFY(wait > 30);
+    }
+
+    void narrowStripShrinksBreaks()
+    {
+        // Breaks never take more than half the bar, however many there are.
+        const auto model = retryChain();
+        const ChainTiming timing = timingFrom(*model, 1);
+        const TimeMap map = chainTimeMap(timing, 0, 200);
+        QCOMPARE(map.breakCount(), size_t(3));
+        double breaks = 0;
+        for (const TimeMap::Piece &p : map.pieces())
+            if (p.compressed)
+                breaks += p.x1 - p.x0;
+        QVERIFY(breaks <= 100.0 + 1e-9);
+        for (const ChainTimingHop &h : timing.hops)
+            QVERIFY(map.toX(h.end) - map.toX(h.start) >= 24.9);
+    }
+
+    void stripOnBundledRetryChain()
+    {
+        // The sample's retry chain downstream of attempt 1: its back-offs are
+        // breaks on the bar, every attempt gets a readable stretch.
+        Session session;
+        auto model = std::make_shared<Model>();
+        QVERIFY(loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model).ok);
+        session.setModel(model);
+        ChainTimingStrip strip(&session);
+        strip.resize(1200, 80);
+        strip.show();
+        TraceId id;
+        QCOMPARE(parseId("da6f7dff4ba24091b92558d70fc6bf60", id), IdParse::Ok);
+        session.navigateTo(model->findTrace(id));
+        const ChainTiming &timing = strip.timing();
+        QCOMPARE(timing.hops.size(), size_t(4));
+        const TimeMap &map = strip.timeMap();
+        QCOMPARE(map.breakCount(), size_t(3)); // 1 s, 5 s and 30 s of back-off
+        uint64_t cut = 0;
+        for (const TimeMap::Piece &p : map.pieces())
+            if (p.compressed)
+                cut += p.t1 - p.t0;
+        QVERIFY(cut <= timing.between);
+        QCOMPARE(cut, timing.between); // every wait is cut
+        for (const ChainTimingHop &h : timing.hops)
+            QVERIFY2(map.toX(h.end) - map.toX(h.start) >= 20, qPrintable(QString::number(map.toX(h.end) - map.toX(h.start))));
+    }
+};
+
+QTEST_MAIN(TestChainTimingStrip)
+#include "tst_chaintimingstrip.moc"

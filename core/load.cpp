@@ -622,8 +622,11 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
         }
         Model fragment;
         const uint64_t size = file.bytes().size();
-        auto consumed = [&file, &perFile, size](uint64_t upTo) {
+        auto consumed = [&file, &perFile, &model, &fragment, &options, size](uint64_t upTo) {
             file.release(upTo);
+            // The readers report on the loading thread, after appending to the fragment.
+            if (options.spansRead)
+                options.spansRead->store(model.hot.size() + fragment.hot.size(), std::memory_order_relaxed);
             if (perFile.progress && size)
                 perFile.progress(double(upTo) / double(size));
         };
@@ -659,6 +662,8 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
     }
     model.finalize();
     model.shrinkToFit();
+    if (options.spansRead)
+        options.spansRead->store(model.hot.size(), std::memory_order_relaxed);
     if (options.progress)
         options.progress(1.0);
     return total;

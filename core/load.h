@@ -43,6 +43,9 @@ struct LoadOptions
     unsigned threads = 0;
     // Called now and then with the fraction done (0..1) of the whole load.
     std::function<void(double)> progress;
+    // When set, holds the number of spans read so far (all files) each time
+    // `progress` is called: a figure in spans for the user, not only percent.
+    std::atomic<uint64_t> *spansRead = nullptr;
     // Set to true from another thread to abandon the load.
     const std::atomic<bool> *cancel = nullptr;
     // The format when the caller knows it (a receiver told the content type):

@@ -1,7 +1,11 @@
 #include "core/model.h"
 
 #include <algorithm>
+#include <cstring>
+#include <exception>
 #include <numeric>
+#include <system_error>
+#include <thread>
 
 namespace causeway {
 
@@ -14,9 +18,67 @@ void reserveMore(Vector &v, size_t extra)
     if (v.size() + extra > v.capacity())
         v.reserve(std::max(v.size() + extra, v.capacity() * 2));
 }
+// Bytes i..i+7 of an id as a big-endian number: comparing these compares
+// the bytes in order, without a call to memcmp per comparison (the sort and
+// the lookups of finalize() make tens of millions).
+inline uint64_t word(const uint8_t *bytes)
+{
+    uint64_t w;
+    std::memcpy(&w, bytes, 8);
+    return __builtin_bswap64(w);
+}
 bool keyLess(const SpanKey &a, const SpanKey &b)
 {
-    return a.trace != b.trace ? a.trace < b.trace : a.span < b.span;
+    const uint64_t a0 = word(a.trace.bytes.data()), b0 = word(b.trace.bytes.data());
+    if (a0 != b0)
+        return a0 < b0;
+    const uint64_t a1 = word(a.trace.bytes.data() + 8), b1 = word(b.trace.bytes.data() + 8);
+    if (a1 != b1)
+        return a1 < b1;
+    return word(a.span.bytes.data()) < word(b.span.bytes.data());
+}
+bool keyEqual(const SpanKey &a, const SpanKey &b)
+{
+    return word(a.trace.bytes.data()) == word(b.trace.bytes.data())
+        && word(a.trace.bytes.data() + 8) == word(b.trace.bytes.data() + 8)
+        && word(a.span.bytes.data()) == word(b.span.bytes.data());
+}
+
+// Runs a and b, on two threads when there is enough work (`items`) to pay
+// for starting one. They must touch disjoint data.
+template<typename A, typename B>
+void inParallel(size_t items, A &&a, B &&b)
+{
+    constexpr size_t kParallelFrom = 200000;
+    if (items < kParallelFrom || std::thread::hardware_concurrency() < 2) {
+        a();
+        b();
+        return;
+    }
+    std::exception_ptr failed; // std::bad_alloc on the other thread, rethrown here
+    std::thread other;
+    try {
+        other = std::thread([&] {
+            try {
+                b();
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        });
+    } catch (const std::system_error &) {
+        a(); // no thread to be had: do both here
+        b();
+        return;
+    }
+    try {
+        a();
+    } catch (...) {
+        other.join();
+        throw;
+    }
+    other.join();
+    if (failed)
+        std::rethrow_exception(failed);
 }
 
 template<typename Vector>
@@ -123,7 +185,7 @@ uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
     const SpanKey key{t, s};
     auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), key,
         [](const SpanIndexEntry &e, const SpanKey &k) { return keyLess(e.key, k); });
-    if (it != m_spanIndex.end() && it->key == key)
+    if (it != m_spanIndex.end() && keyEqual(it->key, key))
         return it->span;
     if (m_appendedSpans.empty())
         return kNone;
@@ -140,9 +202,7 @@ void Model::merge(Model &&other)
         return;
     }
 
-    std::vector<StringId> map(other.strings.size());
-    for (size_t i = 0; i < map.size(); ++i)
-        map[i] = strings.intern(other.strings.view(StringId(i)));
+    const std::vector<StringId> map = strings.internAll(other.strings);
 
     const auto resourceBase = uint32_t(resources.size());
     const auto scopeBase = uint32_t(scopes.size());
@@ -265,12 +325,20 @@ void Model::finalize()
     m_spanIndex.resize(n);
     for (uint32_t i = 0; i < n; ++i)
         m_spanIndex[i] = {SpanKey{cold[i].traceId, cold[i].spanId}, i};
-    std::sort(m_spanIndex.begin(), m_spanIndex.end(), [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
-        return a.key == b.key ? a.span < b.span : keyLess(a.key, b.key);
-    });
+    {
+        // (key, span) is a total order, so the halves sorted apart and merged
+        // give exactly what one sort gives.
+        const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
+            return keyEqual(a.key, b.key) ? a.span < b.span : keyLess(a.key, b.key);
+        };
+        const auto middle = m_spanIndex.begin() + n / 2;
+        inParallel(n, [&] { std::sort(m_spanIndex.begin(), middle, less); },
+                   [&] { std::sort(middle, m_spanIndex.end(), less); });
+        std::inplace_merge(m_spanIndex.begin(), middle, m_spanIndex.end(), less);
+    }
     std::vector<uint32_t> remap;
     for (size_t k = 1; k < m_spanIndex.size(); ++k) {
-        if (!(m_spanIndex[k].key == m_spanIndex[k - 1].key))
+        if (!keyEqual(m_spanIndex[k].key, m_spanIndex[k - 1].key))
             continue;
         const uint32_t i = m_spanIndex[k].span; // a later copy: the earliest sorts first
         if (remap.empty()) {
@@ -341,26 +409,36 @@ void Model::finalize()
         hot[i].trace = it->second;
     }
 
-    // 3. Parents, with self-parents and missing parents made roots.
-    for (uint32_t i = 0; i < count; ++i) {
-        auto &h = hot[i];
-        const auto &c = cold[i];
-        h.parent = kNone;
-        if (c.parentSpanId.isZero())
-            continue;
-        if (c.parentSpanId == c.spanId) {
-            diagnostics.add(diag::SpanParentSelf,
-                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
-            continue;
+    // 3. Parents, with self-parents and missing parents made roots. The
+    // lookups run on two threads; the spans without a parent are noted in
+    // span order, and their diagnostics added in that order afterwards.
+    {
+        std::vector<uint32_t> orphans[2];
+        auto parents = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &noted) {
+            for (uint32_t i = from; i < to; ++i) {
+                auto &h = hot[i];
+                const auto &c = cold[i];
+                h.parent = kNone;
+                if (c.parentSpanId.isZero())
+                    continue;
+                h.parent = c.parentSpanId == c.spanId ? kNone : findSpan(c.traceId, c.parentSpanId);
+                if (h.parent == kNone)
+                    noted.push_back(i);
+            }
+        };
+        inParallel(count, [&] { parents(0, count / 2, orphans[0]); }, [&] { parents(count / 2, count, orphans[1]); });
+        for (const auto &noted : orphans) {
+            for (uint32_t i : noted) {
+                const auto &c = cold[i];
+                if (c.parentSpanId == c.spanId)
+                    diagnostics.add(diag::SpanParentSelf,
+                        "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
+                else
+                    diagnostics.add(diag::SpanParentMissing,
+                        "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has parent " + c.parentSpanId.hex()
+                            + ", which is not loaded; shown as a root");
+            }
         }
-        const uint32_t parent = findSpan(c.traceId, c.parentSpanId);
-        if (parent == kNone) {
-            diagnostics.add(diag::SpanParentMissing,
-                "span " + c.traceId.hex() + "/" + c.spanId.hex() + " has parent " + c.parentSpanId.hex()
-                    + ", which is not loaded; shown as a root");
-            continue;
-        }
-        h.parent = parent;
     }
 
     // 4. Depths; parent cycles are broken where they are found.
@@ -488,6 +566,7 @@ void Model::shrinkToFit()
     shrink(traces);
     shrink(traceServices);
     shrink(m_spanIndex);
+    strings.shrinkToFit();
 }
 
 size_t Model::memoryUsage() const

@@ -15,7 +15,7 @@ StringPool::StringPool()
     m_slots.assign(1024, 0);
     m_views.emplace_back();
     m_hashes.push_back(hashOf({}));
-    m_slots[slotOf({}, m_hashes[0])] = 1;
+    m_slots[slotOf({}, m_hashes[0])] = uint64_t(m_hashes[0]) << 32 | 1;
 }
 
 // A moved-from pool is an empty, usable pool again.
@@ -68,10 +68,34 @@ std::string_view StringPool::store(std::string_view s)
     return {p, s.size()};
 }
 
+// A multiply-mix hash over 8-byte words: several times cheaper than
+// std::hash's byte loop on the short keys and ids trace data is made of.
 uint32_t StringPool::hashOf(std::string_view s)
 {
-    const size_t h = std::hash<std::string_view>()(s);
-    return uint32_t(h ^ (h >> 32));
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
+    size_t n = s.size();
+    uint64_t h = uint64_t(n) * kMul;
+    while (n >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        h = (h ^ w) * kMul;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        std::memcpy(&w, p, n);
+        h = (h ^ w ^ (uint64_t(n) << 59)) * kMul;
+    }
+    // splitmix64's finaliser: every input bit reaches the low bits the table masks.
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    return uint32_t(h);
 }
 
 // The slot holding `s`, or the free slot where it would go.
@@ -79,53 +103,89 @@ size_t StringPool::slotOf(std::string_view s, uint32_t hash) const
 {
     const size_t mask = m_slots.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
-        const uint32_t slot = m_slots[i];
+        const uint64_t slot = m_slots[i];
         if (slot == 0)
             return i;
-        if (m_hashes[slot - 1] == hash && m_views[slot - 1] == s)
-            return i;
+        if (uint32_t(slot >> 32) == hash) {
+            const std::string_view v = m_views[uint32_t(slot) - 1];
+            if (v.size() == s.size() && (s.empty() || std::memcmp(v.data(), s.data(), s.size()) == 0))
+                return i;
+        }
     }
 }
 
-void StringPool::grow()
+void StringPool::grow(size_t size)
 {
-    std::vector<uint32_t> slots(m_slots.size() * 2, 0);
+    std::vector<uint64_t> slots(size, 0);
     const size_t mask = slots.size() - 1;
     for (uint32_t id = 0; id < m_views.size(); ++id) {
         size_t i = m_hashes[id] & mask;
         while (slots[i])
             i = (i + 1) & mask;
-        slots[i] = id + 1;
+        slots[i] = uint64_t(m_hashes[id]) << 32 | (id + 1);
     }
     m_slots = std::move(slots);
 }
 
-StringId StringPool::intern(std::string_view s)
+StringId StringPool::internHashed(std::string_view s, uint32_t hash)
 {
-    const uint32_t hash = hashOf(s);
     size_t slot = slotOf(s, hash);
     if (m_slots[slot])
-        return m_slots[slot] - 1;
+        return uint32_t(m_slots[slot]) - 1;
     std::string_view stored = store(s);
     auto id = StringId(m_views.size());
     m_views.push_back(stored);
     m_hashes.push_back(hash);
-    m_slots[slot] = id + 1;
+    m_slots[slot] = uint64_t(hash) << 32 | (id + 1);
     if (m_views.size() * 10 > m_slots.size() * 7) // linear probing stays short below 70% load
-        grow();
+        grow(m_slots.size() * 2);
     return id;
+}
+
+StringId StringPool::intern(std::string_view s)
+{
+    return internHashed(s, hashOf(s));
+}
+
+std::vector<StringId> StringPool::internAll(const StringPool &other)
+{
+    std::vector<StringId> map(other.m_views.size());
+    for (size_t i = 0; i < map.size(); ++i)
+        map[i] = internHashed(other.m_views[i], other.m_hashes[i]);
+    return map;
+}
+
+void StringPool::reserve(size_t strings)
+{
+    const size_t want = m_views.size() + strings;
+    m_views.reserve(want);
+    m_hashes.reserve(want);
+    size_t slots = m_slots.size();
+    while (want * 10 > slots * 7)
+        slots *= 2;
+    if (slots != m_slots.size())
+        grow(slots);
+}
+
+void StringPool::shrinkToFit()
+{
+    // Only where it pays: each shrink copies the table once.
+    if (m_views.capacity() - m_views.size() > m_views.capacity() / 8) {
+        m_views.shrink_to_fit();
+        m_hashes.shrink_to_fit();
+    }
 }
 
 StringId StringPool::find(std::string_view s) const
 {
-    const uint32_t slot = m_slots[slotOf(s, hashOf(s))];
-    return slot ? slot - 1 : kNotFound;
+    const uint64_t slot = m_slots[slotOf(s, hashOf(s))];
+    return slot ? uint32_t(slot) - 1 : kNotFound;
 }
 
 size_t StringPool::memoryUsage() const
 {
     return m_bytes + m_views.capacity() * sizeof(std::string_view) + m_hashes.capacity() * sizeof(uint32_t)
-        + m_slots.capacity() * sizeof(uint32_t);
+        + m_slots.capacity() * sizeof(uint64_t);
 }
 
 } // namespace causeway

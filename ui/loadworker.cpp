@@ -41,6 +41,7 @@ void LoadWorker::start(std::vector<std::string> files)
         auto model = std::make_shared<Model>();
         LoadOptions options;
         options.cancel = &job->cancel;
+        options.spansRead = &job->spans;
         options.progress = [self, job, hook](double f) {
             if (hook)
                 hook(f);
@@ -48,9 +49,10 @@ void LoadWorker::start(std::vector<std::string> files)
             if (permille <= job->reported.load())
                 return;
             job->reported = permille;
-            QMetaObject::invokeMethod(self.data(), [self, job, f] {
+            const quint64 spans = job->spans.load(std::memory_order_relaxed);
+            QMetaObject::invokeMethod(self.data(), [self, job, f, spans] {
                 if (self && self->m_job == job)
-                    emit self->progress(f);
+                    emit self->progress(f, spans);
             }, Qt::QueuedConnection);
         };
         LoadResult result = loadFiles(files, *model, options);

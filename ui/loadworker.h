@@ -46,13 +46,15 @@ public:
 
 signals:
     void started();
-    void progress(double fraction);
+    // `spans`: spans read so far.
+    void progress(double fraction, quint64 spans);
     void finished(const causeway::ui::LoadOutcome &outcome);
 
 private:
     struct Job
     {
         std::atomic<bool> cancel{false};
+        std::atomic<uint64_t> spans{0};  // spans read so far (LoadOptions::spansRead)
         std::atomic<int> reported{-1};  // last progress in per-mille, to avoid flooding the event loop
         QThread *thread = nullptr;
     };

@@ -585,7 +585,9 @@ void MainWindow::createStatusBar()
     connect(m_diagnosticsLink, &QLabel::linkActivated, this, &MainWindow::showDiagnostics);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(220);
+    // Wide enough for the span figure of a large file ("12,345,678 spans · 100%").
+    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(QStringLiteral("12,345,678 spans · 100%")) + 24);
+    m_progress->setMaximumWidth(m_progress->minimumWidth() + 40);
     m_progress->hide();
     m_cancelButton = new QToolButton(this);
     m_cancelButton->setText(QStringLiteral("Cancel"));
@@ -626,6 +628,7 @@ void MainWindow::openFiles(const QStringList &files, bool add)
     std::vector<std::string> paths;
     for (const QString &f : all)
         paths.push_back(QFile::encodeName(f).toStdString());
+    m_progress->setFormat(QStringLiteral("%p%"));
     m_progress->setValue(0);
     m_progress->show();
     m_cancelButton->show();
@@ -648,8 +651,11 @@ void MainWindow::cancelLoading()
     }
 }
 
-void MainWindow::onProgress(double fraction)
+void MainWindow::onProgress(double fraction, quint64 spans)
 {
+    // Spans read so far, then the share of the input: on a large file the
+    // count says more than a slowly moving percentage.
+    m_progress->setFormat(display::count(spans, "span", "spans") + QStringLiteral(" · %p%"));
     m_progress->setValue(int(fraction * 1000));
 }
 

@@ -134,7 +134,7 @@ private:
                        const QString &group = {});
 
     void onLoadFinished(const LoadOutcome &outcome);
-    void onProgress(double fraction);
+    void onProgress(double fraction, quint64 spans);
     void updateTitle();
     void updateHistoryActions();
     void updateSpanActions();

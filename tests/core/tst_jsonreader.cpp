@@ -545,6 +545,28 @@ private slots:
         QVERIFY(std::is_sorted(seen.begin(), seen.end()));
         QCOMPARE(seen.back(), 1.0);
     }
+
+    // The count of spans read goes up with the progress and ends at the model's.
+    void progressCountsSpans()
+    {
+        QTemporaryDir dir;
+        const std::string path = test::writeFile(dir, "big.json", generateDocument(6, 1500));
+        std::vector<uint64_t> spans;
+        std::atomic<uint64_t> read{0};
+        LoadOptions options;
+        options.threads = 2;
+        options.spansRead = &read;
+        options.progress = [&](double) { spans.push_back(read.load()); };
+        Model m;
+        LoadResult r = loadFiles({path}, m, options);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QVERIFY(spans.size() > 2);
+        QVERIFY(std::is_sorted(spans.begin(), spans.end()));
+        QVERIFY(spans[spans.size() / 2] > 0);
+        QVERIFY(spans[spans.size() / 2] < m.spanCount());
+        QCOMPARE(spans.back(), uint64_t(m.spanCount()));
+        QCOMPARE(m.spanCount(), size_t(6 * 1500));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJsonReader)

@@ -306,6 +306,58 @@ private slots:
         QVERIFY(!base64Decode("ab$d", out));
     }
 
+    // Past 200,000 spans finalize() sorts and resolves parents on two
+    // threads: the parents, duplicates and the order of the diagnostics'
+    // places must be those of span order.
+    void finalizeOfManySpansKeepsSpanOrder()
+    {
+        Model m;
+        m.resources.push_back({});
+        m.scopes.push_back({});
+        constexpr uint32_t kSpans = 250000;
+        auto id = [](uint64_t n, auto &out) {
+            for (size_t b = 0; b < out.bytes.size() && b < 8; ++b)
+                out.bytes[out.bytes.size() - 1 - b] = uint8_t(n >> (8 * b));
+        };
+        for (uint32_t i = 0; i < kSpans; ++i) {
+            SpanHot h;
+            h.start = i;
+            h.end = i + 1;
+            SpanCold c;
+            id(i / 5 + 1, c.traceId);  // traces of 5 spans
+            id(i + 1, c.spanId);
+            if (i % 5)
+                id(i, c.parentSpanId); // the span before
+            c.links = {uint32_t(m.links.size()), 0};
+            m.hot.push_back(h);
+            m.cold.push_back(c);
+        }
+        m.cold[7].parentSpanId = m.cold[7].spanId;            // itself: made a root, first half
+        id(999999999, m.cold[kSpans - 3].parentSpanId);       // not loaded: second half
+        id(999999998, m.cold[11].parentSpanId);               // not loaded: first half
+        m.hot.push_back(m.hot[3]);                            // a second copy of span 3
+        m.cold.push_back(m.cold[3]);
+        m.cold.back().links = {uint32_t(m.links.size()), 0};
+        m.finalize();
+        QCOMPARE(m.spanCount(), size_t(kSpans));
+        QCOMPARE(m.diagnostics.count(diag::SpanDuplicate), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::SpanParentSelf), uint64_t(1));
+        QCOMPARE(m.diagnostics.count(diag::SpanParentMissing), uint64_t(2));
+        const Diagnostic *missing = m.diagnostics.find(diag::SpanParentMissing);
+        QCOMPARE(missing->places.size(), size_t(2));
+        QVERIFY(missing->places[0].find(m.cold[11].spanId.hex()) != std::string::npos);
+        QVERIFY(missing->places[1].find(m.cold[kSpans - 3].spanId.hex()) != std::string::npos);
+        for (uint32_t i : {1u, 4u, 6u, 124999u, 125001u, kSpans - 1}) {
+            QCOMPARE(m.hot[i].parent, i - 1);
+            QCOMPARE(m.findSpan(m.cold[i].traceId, m.cold[i].spanId), i);
+        }
+        for (uint32_t i : {0u, 7u, 11u, kSpans - 3})
+            QCOMPARE(m.hot[i].parent, kNone);
+        QCOMPARE(m.hot[kSpans - 2].parent, kSpans - 3);
+        QCOMPARE(m.hot[kSpans - 2].depth, uint16_t(1));
+        QCOMPARE(m.traces.size(), size_t(kSpans / 5));
+    }
+
     void stringPoolKeepsViewsStable()
     {
         StringPool pool;
@@ -321,6 +373,35 @@ private slots:
         QCOMPARE(view.data(), pool.view(a).data()); // not moved by growth
         QCOMPARE(pool.find("s99999"), pool.intern("s99999"));
         QCOMPARE(pool.find("absent"), StringPool::kNotFound);
+    }
+
+    // Merging a fragment's pool maps each of its ids to the one string with
+    // the same text here, new or not, across growth and reservation; strings
+    // that differ only past the first word or in a zero byte stay apart.
+    void stringPoolInternsAnotherPool()
+    {
+        StringPool pool, fragment;
+        pool.reserve(50000);
+        std::vector<std::string> texts{"", std::string("\0", 1), std::string("\0\0", 2), "http.request.method",
+                                       "http.request.methoD", "12345678", "123456789", std::string(40, 'a')};
+        for (int i = 0; i < 30000; ++i)
+            texts.push_back("order-" + std::to_string(i));
+        for (size_t i = 0; i < texts.size(); i += 2)
+            pool.intern(texts[i]);
+        std::vector<StringId> ids;
+        for (const auto &t : texts)
+            ids.push_back(fragment.intern(t));
+        QCOMPARE(ids[0], 0u);
+        const std::vector<StringId> map = pool.internAll(fragment);
+        QCOMPARE(map.size(), fragment.size());
+        QCOMPARE(map[0], 0u);
+        for (size_t i = 0; i < texts.size(); ++i) {
+            QCOMPARE(pool.view(map[ids[i]]), std::string_view(texts[i]));
+            QCOMPARE(pool.find(texts[i]), map[ids[i]]);
+        }
+        QCOMPARE(pool.size(), texts.size());
+        pool.shrinkToFit();
+        QCOMPARE(pool.intern("http.request.methoD"), map[ids[4]]);
     }
 
     void sniffsFromBytesNotNames()

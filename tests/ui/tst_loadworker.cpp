@@ -70,6 +70,7 @@ private slots:
         QVERIFY(!worker.isRunning());
         QVERIFY(!progress.isEmpty());
         QCOMPARE(progress.last().at(0).toDouble(), 1.0);
+        QCOMPARE(progress.last().at(1).toULongLong(), quint64(shell.model->spanCount()));
     }
 
     void damageBecomesDiagnostics()

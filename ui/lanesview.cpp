@@ -169,6 +169,15 @@ public:
             m_fitPending = !isVisible();
             force = true;
         }
+        if (m_model && !m_layout.lanes.empty() && !force && width != m_layoutWidth && m_layoutWidth > 0 && m_zoom > 1) {
+            // A new width keeps the time at the left edge where it was: the
+            // axis's breaks have fixed widths, so the old pan in pixels
+            // would point at other times.
+            const double left = style().margin;
+            const uint64_t t = m_layout.time.toTime(left);
+            const TimeMap map = lanesTimeMap(*m_model, m_layout, width, style(), m_zoom, 0);
+            m_pan = map.toX(t) - left;
+        }
         if (m_model && !m_layout.lanes.empty() && (force || width != m_layoutWidth)) {
             layoutLanes(*m_model, m_layout, width, style(), m_zoom, clampPan(m_zoom, m_pan));
             m_pan = m_layout.pan;

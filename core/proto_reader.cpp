@@ -823,6 +823,7 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
 // share per thread; each thread decodes into its own model and the shares are
 // merged in input order, so the result is the one a single thread would give.
 constexpr size_t kParallelFrom = size_t(8) << 20;
+constexpr uint64_t kSampleBytes = uint64_t(2) << 20;
 
 bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error, bool &handled)
 {
@@ -872,7 +873,21 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         try {
             Decoder decoder(ctx, fragments[k], {}, false);
             try {
-                decoder.resourceSpansList(list.data() + cuts[k], list.data() + cuts[k + 1]);
+                // A first sample of the share sizes the pools for the rest in
+                // one step; the first share's model takes the others' records
+                // when they are merged, so it gets room for the whole input.
+                const ViewAt *it = list.data() + cuts[k], *last = list.data() + cuts[k + 1];
+                uint64_t sampled = 0, share = 0;
+                for (const ViewAt *v = it; v != last; ++v)
+                    share += v->bytes.size();
+                for (; it != last && sampled < kSampleBytes && !decoder.cancelled(); ++it) {
+                    decoder.resourceSpansList(it, it + 1);
+                    sampled += it->bytes.size();
+                }
+                const uint64_t rest = (k == 0 ? uint64_t(bytes.size()) : share) - sampled;
+                if (it != last && sampled)
+                    fragments[k].reserveLike({}, double(rest) / double(sampled) * 1.04);
+                decoder.resourceSpansList(it, last);
             } catch (const Malformed &m) {
                 failures[k] = m;
             }

@@ -167,6 +167,30 @@ void StringPool::reserve(size_t strings)
         grow(slots);
 }
 
+void StringPool::clear()
+{
+    // A table grown by one unusually large batch is not kept.
+    constexpr size_t kKeptSlots = size_t(1) << 16;
+    if (m_slots.size() > kKeptSlots)
+        m_slots.assign(kKeptSlots, 0);
+    else
+        std::fill(m_slots.begin(), m_slots.end(), 0);
+    if (m_chunkSize == 0) {
+        m_chunks.clear(); // only strings with chunks of their own
+    } else if (m_chunks.size() > 1) {
+        // Keep the newest (largest) chunk of small strings only; the large
+        // strings' own chunks are inserted before it.
+        std::unique_ptr<char[]> last = std::move(m_chunks.back());
+        m_chunks.clear();
+        m_chunks.push_back(std::move(last));
+    }
+    m_chunkUsed = 0;
+    m_bytes = m_chunks.empty() ? 0 : m_chunkSize;
+    m_views.resize(1);
+    m_hashes.resize(1);
+    m_slots[slotOf({}, m_hashes[0])] = uint64_t(m_hashes[0]) << 32 | 1;
+}
+
 void StringPool::shrinkToFit()
 {
     // Only where it pays: each shrink copies the table once.

@@ -1,5 +1,7 @@
 #include "core/stringpool.h"
 
+#include "core/sametext.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -108,7 +110,7 @@ size_t StringPool::slotOf(std::string_view s, uint32_t hash) const
             return i;
         if (uint32_t(slot >> 32) == hash) {
             const std::string_view v = m_views[uint32_t(slot) - 1];
-            if (v.size() == s.size() && (s.empty() || std::memcmp(v.data(), s.data(), s.size()) == 0))
+            if (sameText(v, s))
                 return i;
         }
     }

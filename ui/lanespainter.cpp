@@ -65,11 +65,14 @@ QPainterPath zigzag(double x, double y0, double y1)
     return path;
 }
 
-QString badgeText(const Lane &lane)
+// `brief`: the short form for a narrow lane ("↓ 1").
+QString badgeText(const Lane &lane, bool brief = false)
 {
     if (lane.kind == LaneKind::Focus)
-        return QStringLiteral("● focus");
+        return brief ? QStringLiteral("●") : QStringLiteral("● focus");
     const bool up = lane.kind == LaneKind::Upstream;
+    if (brief)
+        return (up ? QStringLiteral("↑ ") : QStringLiteral("↓ ")) + QString::number(lane.hops);
     return (up ? QStringLiteral("↑ upstream  ") : QStringLiteral("↓ downstream  ")) + QString::number(lane.hops)
         + (lane.hops > 1 ? QStringLiteral(" hops") : QStringLiteral(" hop"));
 }
@@ -163,19 +166,33 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
                               LaneHeaderCache::SmallMuted});
     }
 
-    const QString badge = badgeText(lane);
+    // The badge, then the text, then the failed chip, side by side: a
+    // narrow lane shortens the badge, then drops it, before the text goes.
+    QString badge = badgeText(lane);
     const QFontMetricsF smallMetrics(small);
-    const double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    if (badgeWidth + 8 + 80 > line.width()) {
+        badge = badgeText(lane, true);
+        badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    }
+    if (badgeWidth + 8 + 24 > line.width()) {
+        badge.clear();
+        badgeWidth = 0;
+    }
     cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
     cache->badgeText = staticText(badge, small);
     cache->small = small;
-    double x = cache->badge.right() + 8;
+    double x = badgeWidth > 0 ? cache->badge.right() + 8 : line.left();
     for (const Piece &piece : pieces) {
         const QFontMetricsF metrics(*piece.font);
         const double room = line.right() - x;
         if (room < 12)
             break;
         const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
+        // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
+        if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
+                                   || text.trimmed().size() <= 3))
+            break;
         const double w = metrics.horizontalAdvance(text);
         LaneHeaderCache::Piece placed;
         placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
@@ -188,7 +205,7 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
     }
     cache->right = x;
     if (!lane.errorChip.isEmpty()) {
-        const QString chip = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
+        const QString &chip = lane.errorChipText;
         cache->errorChipText = staticText(chip, small);
         const QRectF chipRect = lane.errorChip.translated(-lane.title.topLeft());
         cache->errorChipAt = QPointF(chipRect.center().x() - smallMetrics.horizontalAdvance(chip) / 2,
@@ -214,16 +231,18 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     p.setBrush(backing);
     p.drawRoundedRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), 3, 3);
 
-    const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
-    QColor badgeFill = badgeColor;
-    badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
-    p.setBrush(badgeFill);
-    p.drawRoundedRect(badgeRect, 3, 3);
-    p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
-    p.setFont(h.small);
-    const QSizeF badgeText = h.badgeText.size();
-    p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
-                     h.badgeText);
+    if (!badgeRect.isEmpty()) {
+        const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
+        QColor badgeFill = badgeColor;
+        badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
+        p.setBrush(badgeFill);
+        p.drawRoundedRect(badgeRect, 3, 3);
+        p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
+        p.setFont(h.small);
+        const QSizeF badgeText = h.badgeText.size();
+        p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
+                         h.badgeText);
+    }
     for (const LaneHeaderCache::Piece &piece : h.pieces) {
         QColor color = colors.mutedText;
         switch (piece.role) {
@@ -369,6 +388,20 @@ QString laneTitle(const Model &model, const Lane &lane)
     if (t.errorCount)
         text += kSep + display::count(t.errorCount, "error", "errors");
     return text;
+}
+
+std::vector<QRectF> laneHeaderBoxes(const Model &model, const LanesLayout &layout, const Lane &lane)
+{
+    const LaneHeaderCache &h = laneHeader(model, layout, lane);
+    const QPointF origin = lane.title.topLeft();
+    std::vector<QRectF> boxes;
+    if (!h.badge.isEmpty())
+        boxes.push_back(h.badge.translated(origin));
+    for (const LaneHeaderCache::Piece &piece : h.pieces)
+        boxes.emplace_back(origin + piece.at, QSizeF(piece.width, piece.text.size().height()));
+    if (!lane.errorChip.isEmpty())
+        boxes.push_back(lane.errorChip);
+    return boxes;
 }
 
 QString groupToolTip(const Model &model, const Lane &lane)
@@ -576,24 +609,35 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
                 p.drawEllipse(at, radius, radius);
                 return;
             }
-            const double d = off * (radius + 3);
+            // In the gutter: the tip at the window's edge, clear of the bodies.
+            const double d = off * (style.margin / 2 - 0.5);
             const QPointF head[3] = {at + QPointF(d, 0), at + QPointF(-d / 2, -radius - 2), at + QPointF(-d / 2, radius + 2)};
             p.drawPolygon(head, 3);
         };
         endMark(e.a, e.offA, r);
         endMark(e.b, e.offB, r + 0.6);
-        if (!e.countRect.isEmpty()) {
-            p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
-            p.setFont(countFont);
-            p.setPen(textColorOn(color));
-            p.drawText(e.countRect, Qt::AlignCenter, e.countText);
-        }
+    };
+    // A bundle's count, over every edge (edges share the gutters and gaps).
+    auto drawCount = [&](const LaneEdge &e, bool hover) {
+        if (e.countRect.isEmpty())
+            return;
+        const QColor color = hover ? colors.highlight : colors.link;
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
+        p.setFont(countFont);
+        p.setPen(textColorOn(color));
+        p.drawText(e.countRect, Qt::AlignCenter, e.countText);
     };
     for (int i = 0; i < int(layout.edges.size()); ++i) {
         const LaneEdge &e = layout.edges[i];
         if (i != state.hoverEdge && e.hitArea.boundingRect().united(e.countRect).intersects(exposed))
             drawEdge(e, false);
     }
+    for (int i = 0; i < int(layout.edges.size()); ++i)
+        if (i != state.hoverEdge && layout.edges[i].countRect.intersects(exposed))
+            drawCount(layout.edges[i], false);
 
     // Pass 4: headers read over the edges that cross them.
     for (int li : visible)
@@ -614,6 +658,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.drawRect(r.adjusted(-1.5, -1.5, 1.5, 1.5));
         }
         drawEdge(e, true);
+        drawCount(e, true);
     }
     if (state.hoverLane >= 0 && state.hoverLane < int(layout.lanes.size()) && layout.lanes[state.hoverLane].isGroup()) {
         p.setRenderHint(QPainter::Antialiasing, false);

@@ -277,7 +277,8 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
 }
 
 // Pass: a group lane's body, the density of member start times and a tick per failed member.
-void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, const QFont &countFont)
+void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
+                    const QFont &countFont)
 {
     const uint16_t most = lane.density.empty() ? 0 : *std::max_element(lane.density.begin(), lane.density.end());
     QColor fill = colors.link;
@@ -323,6 +324,28 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
         for (const auto &[rect, text] : counts)
             p.drawText(rect, Qt::AlignCenter, text);
         p.setPen(Qt::NoPen);
+    }
+    // Members off to either side: how many, so an empty strip does not read as none.
+    const auto &starts = lane.memberStarts;
+    if (!starts.empty()) {
+        const uint64_t t0 = layout.time.toTime(lane.body.left()), t1 = layout.time.toTime(lane.body.right());
+        const auto before = std::lower_bound(starts.begin(), starts.end(), t0) - starts.begin();
+        const auto after = starts.end() - std::upper_bound(starts.begin(), starts.end(), t1);
+        const QFontMetricsF small(countFont);
+        p.setFont(countFont);
+        auto note = [&](const QString &text, bool right) {
+            const double w = small.horizontalAdvance(text) + 8;
+            const QRectF box(right ? lane.body.right() - w : lane.body.left(), lane.body.top() + 2, w, small.height() + 2);
+            QColor backing = colors.laneBackground;
+            backing.setAlphaF(0.85f);
+            p.fillRect(box, backing);
+            p.setPen(colors.mutedText);
+            p.drawText(box, Qt::AlignCenter, text);
+        };
+        if (before > 0)
+            note(QStringLiteral("◂ %L1 earlier").arg(qlonglong(before)), false);
+        if (after > 0)
+            note(QStringLiteral("%L1 later ▸").arg(qlonglong(after)), true);
     }
 }
 
@@ -559,7 +582,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 2, lane.rect.height()), colors.link);
 
         if (lane.isGroup()) {
-            paintGroupBody(p, lane, colors, small);
+            paintGroupBody(p, layout, lane, colors, small);
             continue;
         }
         flameStyle.background = background;

@@ -22,6 +22,7 @@
 #include <QPointer>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QToolBar>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -705,16 +706,24 @@ LanesView::LanesView(Session *session, QWidget *parent)
     errorMenu->addAction(m_previousError);
     nextError->setMenu(errorMenu);
 
+    // A tool bar: in a narrow pane what does not fit moves behind its » button
+    // instead of the buttons squeezing over each other.
+    auto *tools = new QToolBar(this);
+    tools->setObjectName(QStringLiteral("lanesToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addWidget(depthLabel);
+    tools->addWidget(m_depthBox);
+    tools->addSeparator();
+    tools->addWidget(fitFocus);
+    tools->addWidget(showAll);
+    tools->addWidget(m_criticalPath);
+    tools->addWidget(nextError);
+    // The summary gives way first, elided (never cut mid-number).
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *bar = new QHBoxLayout;
-    bar->setContentsMargins(6, 4, 6, 4);
-    bar->addWidget(depthLabel);
-    bar->addWidget(m_depthBox);
+    bar->setContentsMargins(6, 0, 6, 0);
+    bar->addWidget(tools);
     bar->addSpacing(12);
-    bar->addWidget(fitFocus);
-    bar->addWidget(showAll);
-    bar->addWidget(m_criticalPath);
-    bar->addWidget(nextError);
-    bar->addSpacing(16);
     bar->addWidget(m_summary, 1);
     auto *box = new QVBoxLayout(this);
     box->setContentsMargins(0, 0, 0, 0);
@@ -834,15 +843,28 @@ void LanesView::stepError(int direction)
     emit statusMessage(text);
 }
 
+void LanesView::setSummary(const QString &text)
+{
+    m_summaryText = text;
+    m_summary->setToolTip(text);
+    m_summary->setText(m_summary->fontMetrics().elidedText(text, Qt::ElideRight, std::max(0, m_summary->width())));
+}
+
+void LanesView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    setSummary(m_summaryText);
+}
+
 void LanesView::updateSummary()
 {
     const LanesLayout &layout = m_canvas->m_layout;
     if (m_canvas->m_collecting) {
-        m_summary->setText(QStringLiteral("Collecting the linked traces…"));
+        setSummary(QStringLiteral("Collecting the linked traces…"));
         return;
     }
     if (layout.lanes.empty()) {
-        m_summary->clear();
+        setSummary({});
         return;
     }
     size_t up = 0, down = 0, links = 0;
@@ -858,7 +880,7 @@ void LanesView::updateSummary()
     for (const LaneEdge &e : layout.edges)
         links += e.links.size();
     const QLocale locale;
-    m_summary->setText(locale.toString(qulonglong(up)) + QStringLiteral(" upstream  ·  ")
+    setSummary(locale.toString(qulonglong(up)) + QStringLiteral(" upstream  ·  ")
                        + locale.toString(qulonglong(down)) + QStringLiteral(" downstream  ·  ")
                        + locale.toString(qulonglong(links)) + (links == 1 ? QStringLiteral(" link") : QStringLiteral(" links")));
 }

@@ -72,10 +72,14 @@ signals:
     // A link stub to a trace that is not loaded was clicked: its id (hex), to fetch.
     void missingTraceActivated(const QString &traceHex);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     class Canvas;
     friend class Canvas;
     void updateSummary();
+    void setSummary(const QString &text);
 
     // The failed traces around the trace stepping started from (`origin`):
     // while the focus is that trace or one of them, N and Shift+N walk this
@@ -94,6 +98,7 @@ private:
     QAction *m_previousError = nullptr;
     QSpinBox *m_depthBox = nullptr;
     QLabel *m_summary = nullptr;
+    QString m_summaryText;
     QToolButton *m_criticalPath = nullptr;
 };
 

@@ -171,7 +171,14 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
     QString badge = badgeText(lane);
     const QFontMetricsF smallMetrics(small);
     double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
-    if (badgeWidth + 8 + 80 > line.width()) {
+    // The name (and the marks before it) comes before the badge's words.
+    double named = 0;
+    for (const Piece &piece : pieces) {
+        named += QFontMetricsF(*piece.font).horizontalAdvance(piece.text);
+        if (piece.role == LaneHeaderCache::Strong)
+            break;
+    }
+    if (badgeWidth + 8 + std::max(80.0, named) > line.width()) {
         badge = badgeText(lane, true);
         badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
     }

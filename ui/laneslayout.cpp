@@ -446,19 +446,26 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
 int edgeAt(const LanesLayout &layout, QPointF pos)
 {
     int best = -1;
-    double bestDistance = 1e18;
+    double bestDistance = 1e18, bestLength = 1e18;
     for (int i = 0; i < int(layout.edges.size()); ++i) {
         const LaneEdge &e = layout.edges[i];
         if (!e.countRect.isEmpty() && e.countRect.contains(pos))
             return i;
         if (!e.hitArea.boundingRect().contains(pos) || !e.hitArea.contains(pos))
             continue;
-        // Several strokes can cover the point where edges fan out: the closest curve wins.
+        // Several strokes can cover the point where edges fan out: the closest wins.
         double d = 1e18;
         for (const QPointF &q : e.samples)
             d = std::min(d, (q.x() - pos.x()) * (q.x() - pos.x()) + (q.y() - pos.y()) * (q.y() - pos.y()));
-        if (d < bestDistance) {
-            bestDistance = d;
+        d = std::sqrt(d);
+        // Where edges share a run (a margin, a gap), the shortest of them: the
+        // one that turns off next, to the lane nearest along the run.
+        double length = 0;
+        for (size_t k = 1; k < e.route.size(); ++k)
+            length += std::abs(e.route[k].x() - e.route[k - 1].x()) + std::abs(e.route[k].y() - e.route[k - 1].y());
+        if (d < bestDistance - 1 || (d <= bestDistance + 1 && length < bestLength)) {
+            bestDistance = std::min(d, bestDistance);
+            bestLength = length;
             best = i;
         }
     }

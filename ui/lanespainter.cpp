@@ -233,8 +233,8 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     // A backing under badge and text keeps them legible where edges cross.
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(Qt::NoPen);
-    QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
-    backing.setAlphaF(0.9f);
+    // Opaque: only the lane's own edges reach its header (others keep to the gaps and margins).
+    const QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
     p.setBrush(backing);
     p.drawRoundedRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), 3, 3);
 
@@ -275,6 +275,9 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         QColor fill = errorColor();
         fill.setAlphaF(0.14f);
         p.setPen(Qt::NoPen);
+        // On the lane's own background: an edge ending in this lane never shows through the chip.
+        p.setBrush(backing);
+        p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setBrush(fill);
         p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setPen(errorColor());

@@ -28,6 +28,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -684,8 +685,17 @@ void TestLanesScale::edgesClearOfOtherHeaders()
             checkClearOfOtherHeaders(layout, &runs);
             if (QTest::currentTestFailed())
                 return;
-            for (const LaneEdge &e : layout.edges)
+            for (int i = 0; i < int(layout.edges.size()); ++i) {
+                const LaneEdge &e = layout.edges[size_t(i)];
                 offEnds += (e.offA ? 1 : 0) + (e.offB ? 1 : 0);
+                // Its run into the far lane picks this edge, though the
+                // margin it runs in carries the edges to lanes beyond.
+                const bool fromFocus = e.fromLane == layout.focusLane;
+                const QPointF p = fromFocus ? e.route[e.route.size() - 2] : e.route[1];
+                const QPointF q = fromFocus ? e.route.back() : e.route.front();
+                const double run = std::hypot(p.x() - q.x(), p.y() - q.y());
+                QCOMPARE(edgeAt(layout, q + (p - q) * (std::min(4.0, run / 2) / run)), i);
+            }
         }
     }
     // Edges between lanes that are not neighbours pass others: their routes are checked, not skipped.

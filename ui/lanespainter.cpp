@@ -691,7 +691,10 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.drawRect(r.adjusted(-1.5, -1.5, 1.5, 1.5));
         }
         drawEdge(e, true);
-        drawCount(e, true);
+        // The counts stay readable over it.
+        for (int i = 0; i < int(layout.edges.size()); ++i)
+            if (layout.edges[i].countRect.intersects(e.hitArea.boundingRect()))
+                drawCount(layout.edges[i], i == state.hoverEdge);
     }
     if (state.hoverLane >= 0 && state.hoverLane < int(layout.lanes.size()) && layout.lanes[state.hoverLane].isGroup()) {
         p.setRenderHint(QPainter::Antialiasing, false);

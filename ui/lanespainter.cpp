@@ -456,32 +456,50 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     const LanesStyle &style = layout.style;
     // The background only between the lanes: each lane fills its own
     // full-width rectangle, and filling twice is most of a frame's cost.
+    // What stays open between them is all the grid can show: opaque lanes
+    // cover the rest, and a translucent fill the height of the view costs
+    // more than the lanes themselves.
+    std::vector<std::pair<double, double>> open; // [top, bottom) bands not under an opaque lane
     {
+        const bool opaque = colors.laneBackground.alpha() == 255 && colors.focusBackground.alpha() == 255;
         double y = exposed.top();
         const int first = std::max(0, layout.laneAt(exposed.top()));
         for (int li = first; li < int(layout.lanes.size()) && y < exposed.bottom(); ++li) {
             const QRectF &r = layout.lanes[li].rect;
             if (r.bottom() <= y)
                 continue;
-            if (r.top() > y)
+            if (r.top() > y) {
                 p.fillRect(QRectF(exposed.left(), y, exposed.width(), std::min(r.top(), exposed.bottom()) - y), colors.background);
-            if (r.left() > exposed.left() || r.right() < exposed.right())
+                open.emplace_back(y, std::min(r.top(), exposed.bottom()));
+            }
+            const bool partial = r.left() > exposed.left() || r.right() < exposed.right();
+            if (partial)
                 p.fillRect(QRectF(exposed.left(), r.top(), exposed.width(), r.height()).intersected(exposed), colors.background);
+            if (partial || !opaque)
+                open.emplace_back(std::max(r.top(), y), std::min(r.bottom(), exposed.bottom()));
             y = r.bottom();
         }
-        if (y < exposed.bottom())
+        if (y < exposed.bottom()) {
             p.fillRect(QRectF(exposed.left(), y, exposed.width(), exposed.bottom() - y), colors.background);
+            open.emplace_back(y, exposed.bottom());
+        }
     }
 
     // Pass 1: grid lines at the ticks, one quiet band per break.
     const double contentTop = std::max(style.axisHeight, exposed.top());
+    // Only where no lane covers them (see `open`).
+    auto fillOpen = [&](double x, double w, const QColor &c) {
+        for (const auto &[y0, y1] : open)
+            if (std::max(y0, contentTop) < y1)
+                p.fillRect(QRectF(x, std::max(y0, contentTop), w, y1 - std::max(y0, contentTop)), c);
+    };
     for (const AxisTick &tick : layout.ticks) {
         if (tick.x < exposed.left() - 1 || tick.x > exposed.right() + 1)
             continue;
         QColor c = colors.grid;
         if (tick.origin)
             c.setAlphaF(std::min(1.0f, c.alphaF() * 2.5f));
-        p.fillRect(QRectF(tick.x, contentTop, 1, exposed.bottom() - contentTop), c);
+        fillOpen(tick.x, 1, c);
     }
     for (const auto &piece : layout.time.pieces()) {
         if (!piece.compressed)
@@ -491,7 +509,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             continue;
         QColor fill = colors.grid;
         fill.setAlphaF(fill.alphaF() * 0.35f);
-        p.fillRect(band, fill);
+        fillOpen(band.left(), band.width(), fill);
     }
 
     // Pass 2: lane backgrounds and bodies.

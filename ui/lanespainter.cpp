@@ -6,6 +6,7 @@
 #include "ui/theme.h"
 
 #include <QFontMetricsF>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPalette>
 #include <QRegion>
@@ -571,6 +572,15 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     QFont countFont = style.font;
     countFont.setPointSizeF(style.font.pointSizeF() * 0.8);
     countFont.setBold(true);
+    // The dots are most of an edge's cost. On screen (the raster engine,
+    // unscaled, whole-pixel offsets) they go as whole-pixel rectangles,
+    // rounded here as the engine rounds an unsmoothed QRectF, which spares
+    // it the per-rectangle float path and fills the same pixels.
+    const QTransform device = p.deviceTransform();
+    const bool pixelDots = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster
+        && device.type() <= QTransform::TxTranslate && device.dx() == std::round(device.dx())
+        && device.dy() == std::round(device.dy());
+    std::vector<QRect> dotPixels;
     auto drawEdge = [&](const LaneEdge &e, bool hover) {
         const QColor color = hover ? colors.highlight : colors.link;
         if (hover) {
@@ -582,7 +592,18 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.setRenderHint(QPainter::Antialiasing, false);
             p.setPen(Qt::NoPen);
             p.setBrush(color);
-            p.drawRects(e.dots.data(), int(e.dots.size()));
+            if (pixelDots) {
+                const double dx = device.dx(), dy = device.dy();
+                dotPixels.clear();
+                for (const QRectF &d : e.dots) {
+                    const int x0 = qRound(d.left() + dx), y0 = qRound(d.top() + dy);
+                    const int x1 = qRound(d.right() + dx), y1 = qRound(d.bottom() + dy);
+                    dotPixels.emplace_back(x0 - int(dx), y0 - int(dy), x1 - x0, y1 - y0);
+                }
+                p.drawRects(dotPixels.data(), int(dotPixels.size()));
+            } else {
+                p.drawRects(e.dots.data(), int(e.dots.size()));
+            }
         }
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setPen(Qt::NoPen);

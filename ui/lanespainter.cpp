@@ -258,6 +258,30 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     }
 }
 
+// Many small unsmoothed rectangles (edge dots, density bars). On screen
+// (the raster engine, unscaled, whole-pixel offsets) they go as whole-pixel
+// rectangles, rounded here as the engine rounds an unsmoothed QRectF: the
+// same pixels without the engine's per-rectangle float path, which is most
+// of their cost.
+void drawSmallRects(QPainter &p, const QRectF *rects, int count, std::vector<QRect> &scratch)
+{
+    const QTransform device = p.deviceTransform();
+    if (!p.paintEngine() || p.paintEngine()->type() != QPaintEngine::Raster || device.type() > QTransform::TxTranslate
+        || device.dx() != std::round(device.dx()) || device.dy() != std::round(device.dy())) {
+        p.drawRects(rects, count);
+        return;
+    }
+    const double dx = device.dx(), dy = device.dy();
+    scratch.clear();
+    for (int i = 0; i < count; ++i) {
+        const QRectF &r = rects[i];
+        const int x0 = qRound(r.left() + dx), y0 = qRound(r.top() + dy);
+        const int x1 = qRound(r.right() + dx), y1 = qRound(r.bottom() + dy);
+        scratch.emplace_back(x0 - int(dx), y0 - int(dy), x1 - x0, y1 - y0);
+    }
+    p.drawRects(scratch.data(), int(scratch.size()));
+}
+
 // Pass: a group lane's body, the density of member start times and a tick per failed member.
 void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, const QFont &countFont)
 {
@@ -275,7 +299,8 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
     }
     p.setPen(Qt::NoPen);
     p.setBrush(fill);
-    p.drawRects(bars.data(), int(bars.size()));
+    std::vector<QRect> pixels;
+    drawSmallRects(p, bars.data(), int(bars.size()), pixels);
     // One tick per failed member; ticks too close to click apart are one
     // cluster, drawn as a bar with its count where the count fits.
     p.setBrush(errorColor());
@@ -572,14 +597,6 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     QFont countFont = style.font;
     countFont.setPointSizeF(style.font.pointSizeF() * 0.8);
     countFont.setBold(true);
-    // The dots are most of an edge's cost. On screen (the raster engine,
-    // unscaled, whole-pixel offsets) they go as whole-pixel rectangles,
-    // rounded here as the engine rounds an unsmoothed QRectF, which spares
-    // it the per-rectangle float path and fills the same pixels.
-    const QTransform device = p.deviceTransform();
-    const bool pixelDots = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster
-        && device.type() <= QTransform::TxTranslate && device.dx() == std::round(device.dx())
-        && device.dy() == std::round(device.dy());
     std::vector<QRect> dotPixels;
     auto drawEdge = [&](const LaneEdge &e, bool hover) {
         const QColor color = hover ? colors.highlight : colors.link;
@@ -592,18 +609,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.setRenderHint(QPainter::Antialiasing, false);
             p.setPen(Qt::NoPen);
             p.setBrush(color);
-            if (pixelDots) {
-                const double dx = device.dx(), dy = device.dy();
-                dotPixels.clear();
-                for (const QRectF &d : e.dots) {
-                    const int x0 = qRound(d.left() + dx), y0 = qRound(d.top() + dy);
-                    const int x1 = qRound(d.right() + dx), y1 = qRound(d.bottom() + dy);
-                    dotPixels.emplace_back(x0 - int(dx), y0 - int(dy), x1 - x0, y1 - y0);
-                }
-                p.drawRects(dotPixels.data(), int(dotPixels.size()));
-            } else {
-                p.drawRects(e.dots.data(), int(e.dots.size()));
-            }
+            drawSmallRects(p, e.dots.data(), int(e.dots.size()), dotPixels); // most of an edge's cost
         }
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setPen(Qt::NoPen);

@@ -70,6 +70,22 @@ size_t countColour(const QImage &image, QRgb colour)
     return n;
 }
 
+// root 0-100 ms; "fetch" 0-30 (with "query" 2-12 inside it) overlaps "work"
+// 20-90, the child that finished last, so it does not bound the end: fetch
+// and query are off the path. With a consumer, a second trace links to "work".
+Model orderWithOverlap(bool consumer)
+{
+    test::TestModelBuilder b("shop");
+    const uint64_t ms = 1'000'000;
+    b.add({.trace = 1, .span = 1, .start = 0, .duration = 100 * ms, .name = "order"});
+    b.add({.trace = 1, .span = 2, .parent = 1, .start = 0, .duration = 30 * ms, .name = "fetch"});
+    b.add({.trace = 1, .span = 3, .parent = 2, .start = 2 * ms, .duration = 10 * ms, .name = "query"});
+    b.add({.trace = 1, .span = 4, .parent = 1, .start = 20 * ms, .duration = 70 * ms, .name = "work"});
+    if (consumer)
+        b.add({.trace = 2, .span = 10, .start = 120 * ms, .duration = 20 * ms, .name = "consume", .links = {{1, 4}}});
+    return b.finish();
+}
+
 } // namespace
 
 class TestLanesCriticalPath : public QObject
@@ -211,18 +227,8 @@ private slots:
 
     void spansOffThePathAreVeiled()
     {
-        // root 0-100 ms; "fetch" 0-30 (with "query" 2-12 inside it) overlaps
-        // "work" 20-90, the child that finished last, so it does not bound the
-        // end: fetch and query are off the path.
-        // A consumer trace links to "work" so the lanes have two lanes.
-        test::TestModelBuilder b("shop");
-        const uint64_t ms = 1'000'000;
-        b.add({.trace = 1, .span = 1, .start = 0, .duration = 100 * ms, .name = "order"});
-        b.add({.trace = 1, .span = 2, .parent = 1, .start = 0, .duration = 30 * ms, .name = "fetch"});
-        b.add({.trace = 1, .span = 3, .parent = 2, .start = 2 * ms, .duration = 10 * ms, .name = "query"});
-        b.add({.trace = 1, .span = 4, .parent = 1, .start = 20 * ms, .duration = 70 * ms, .name = "work"});
-        b.add({.trace = 2, .span = 10, .start = 120 * ms, .duration = 20 * ms, .name = "consume", .links = {{1, 4}}});
-        const auto model = std::make_shared<Model>(b.finish());
+        // Two lanes: the order trace and the consumer linking to "work".
+        const auto model = std::make_shared<Model>(orderWithOverlap(true));
         const uint32_t trace = model->findTrace(test::TestModelBuilder::traceId(1));
         const CriticalPath path = criticalPath(*model, trace);
         QCOMPARE(path.spans.size(), size_t(2)); // order, work
@@ -282,13 +288,7 @@ private slots:
     // widget: bars under the sections, the spans off the path veiled.
     void flameExportDrawsIt()
     {
-        test::TestModelBuilder b("shop");
-        const uint64_t ms = 1'000'000;
-        b.add({.trace = 1, .span = 1, .start = 0, .duration = 100 * ms, .name = "order"});
-        b.add({.trace = 1, .span = 2, .parent = 1, .start = 0, .duration = 30 * ms, .name = "fetch"});
-        b.add({.trace = 1, .span = 3, .parent = 2, .start = 2 * ms, .duration = 10 * ms, .name = "query"});
-        b.add({.trace = 1, .span = 4, .parent = 1, .start = 20 * ms, .duration = 70 * ms, .name = "work"});
-        const Model model = b.finish();
+        const Model model = orderWithOverlap(false);
         DrawingOptions options;
         options.trace = model.findTrace(test::TestModelBuilder::traceId(1));
         options.width = 1000;

@@ -95,6 +95,8 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
     connect(m_session, &Session::modelUpdated, this, [this](const ModelChanges &changes) {
         m_model->applyChanges(m_session->model(), changes);
     });
+    // Rows of a large refresh arrive in slices after it.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &TraceListPanel::updateCount);
     connect(m_session, &Session::modelChanged, this, &TraceListPanel::reload);
     connect(m_session, &Session::focusChanged, this, &TraceListPanel::followFocus);
     reload();

@@ -37,7 +37,7 @@ public:
     // trace r: the rows shown are the first rowCount() traces.
     void applyChanges(std::shared_ptr<const Model> model, const ModelChanges &changes);
     const std::shared_ptr<const Model> &model() const { return m_model; }
-    static constexpr int kRowsPerSlice = 1500;
+    static constexpr int kRowsPerSlice = 400;
     // Traces of the model not yet inserted as rows.
     int pendingRows() const { return m_model ? int(m_model->traces.size()) - m_rows : 0; }
     // Inserts the next slice of pending rows now; false when none is left.

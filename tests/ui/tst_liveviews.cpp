@@ -8,6 +8,7 @@
 #include "ui/flamegraph.h"
 #include "ui/flamepainter.h"
 #include "ui/session.h"
+#include "ui/tracelistpanel.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -118,6 +119,7 @@ private slots:
         live::LiveModel live;
         Session session;
         FlameGraphWidget flame(&session);
+        TraceListPanel list(&session); // its current row must not pick a new focus
         QSignalSpy evicted(&session, &Session::focusEvicted);
         auto refresh = [&](Model m) {
             live.add(std::move(m));

@@ -6,6 +6,7 @@
 #include "ui/theme.h"
 
 #include <QFontMetricsF>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPalette>
 #include <QRegion>
@@ -257,6 +258,30 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     }
 }
 
+// Many small unsmoothed rectangles (edge dots, density bars). On screen
+// (the raster engine, unscaled, whole-pixel offsets) they go as whole-pixel
+// rectangles, rounded here as the engine rounds an unsmoothed QRectF: the
+// same pixels without the engine's per-rectangle float path, which is most
+// of their cost.
+void drawSmallRects(QPainter &p, const QRectF *rects, int count, std::vector<QRect> &scratch)
+{
+    const QTransform device = p.deviceTransform();
+    if (!p.paintEngine() || p.paintEngine()->type() != QPaintEngine::Raster || device.type() > QTransform::TxTranslate
+        || device.dx() != std::round(device.dx()) || device.dy() != std::round(device.dy())) {
+        p.drawRects(rects, count);
+        return;
+    }
+    const double dx = device.dx(), dy = device.dy();
+    scratch.clear();
+    for (int i = 0; i < count; ++i) {
+        const QRectF &r = rects[i];
+        const int x0 = qRound(r.left() + dx), y0 = qRound(r.top() + dy);
+        const int x1 = qRound(r.right() + dx), y1 = qRound(r.bottom() + dy);
+        scratch.emplace_back(x0 - int(dx), y0 - int(dy), x1 - x0, y1 - y0);
+    }
+    p.drawRects(scratch.data(), int(scratch.size()));
+}
+
 // Pass: a group lane's body, the density of member start times and a tick per failed member.
 void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, const QFont &countFont)
 {
@@ -274,7 +299,8 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
     }
     p.setPen(Qt::NoPen);
     p.setBrush(fill);
-    p.drawRects(bars.data(), int(bars.size()));
+    std::vector<QRect> pixels;
+    drawSmallRects(p, bars.data(), int(bars.size()), pixels);
     // One tick per failed member; ticks too close to click apart are one
     // cluster, drawn as a bar with its count where the count fits.
     p.setBrush(errorColor());
@@ -456,32 +482,50 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     const LanesStyle &style = layout.style;
     // The background only between the lanes: each lane fills its own
     // full-width rectangle, and filling twice is most of a frame's cost.
+    // What stays open between them is all the grid can show: opaque lanes
+    // cover the rest, and a translucent fill the height of the view costs
+    // more than the lanes themselves.
+    std::vector<std::pair<double, double>> open; // [top, bottom) bands not under an opaque lane
     {
+        const bool opaque = colors.laneBackground.alpha() == 255 && colors.focusBackground.alpha() == 255;
         double y = exposed.top();
         const int first = std::max(0, layout.laneAt(exposed.top()));
         for (int li = first; li < int(layout.lanes.size()) && y < exposed.bottom(); ++li) {
             const QRectF &r = layout.lanes[li].rect;
             if (r.bottom() <= y)
                 continue;
-            if (r.top() > y)
+            if (r.top() > y) {
                 p.fillRect(QRectF(exposed.left(), y, exposed.width(), std::min(r.top(), exposed.bottom()) - y), colors.background);
-            if (r.left() > exposed.left() || r.right() < exposed.right())
+                open.emplace_back(y, std::min(r.top(), exposed.bottom()));
+            }
+            const bool partial = r.left() > exposed.left() || r.right() < exposed.right();
+            if (partial)
                 p.fillRect(QRectF(exposed.left(), r.top(), exposed.width(), r.height()).intersected(exposed), colors.background);
+            if (partial || !opaque)
+                open.emplace_back(std::max(r.top(), y), std::min(r.bottom(), exposed.bottom()));
             y = r.bottom();
         }
-        if (y < exposed.bottom())
+        if (y < exposed.bottom()) {
             p.fillRect(QRectF(exposed.left(), y, exposed.width(), exposed.bottom() - y), colors.background);
+            open.emplace_back(y, exposed.bottom());
+        }
     }
 
     // Pass 1: grid lines at the ticks, one quiet band per break.
     const double contentTop = std::max(style.axisHeight, exposed.top());
+    // Only where no lane covers them (see `open`).
+    auto fillOpen = [&](double x, double w, const QColor &c) {
+        for (const auto &[y0, y1] : open)
+            if (std::max(y0, contentTop) < y1)
+                p.fillRect(QRectF(x, std::max(y0, contentTop), w, y1 - std::max(y0, contentTop)), c);
+    };
     for (const AxisTick &tick : layout.ticks) {
         if (tick.x < exposed.left() - 1 || tick.x > exposed.right() + 1)
             continue;
         QColor c = colors.grid;
         if (tick.origin)
             c.setAlphaF(std::min(1.0f, c.alphaF() * 2.5f));
-        p.fillRect(QRectF(tick.x, contentTop, 1, exposed.bottom() - contentTop), c);
+        fillOpen(tick.x, 1, c);
     }
     for (const auto &piece : layout.time.pieces()) {
         if (!piece.compressed)
@@ -491,7 +535,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             continue;
         QColor fill = colors.grid;
         fill.setAlphaF(fill.alphaF() * 0.35f);
-        p.fillRect(band, fill);
+        fillOpen(band.left(), band.width(), fill);
     }
 
     // Pass 2: lane backgrounds and bodies.
@@ -553,6 +597,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     QFont countFont = style.font;
     countFont.setPointSizeF(style.font.pointSizeF() * 0.8);
     countFont.setBold(true);
+    std::vector<QRect> dotPixels;
     auto drawEdge = [&](const LaneEdge &e, bool hover) {
         const QColor color = hover ? colors.highlight : colors.link;
         if (hover) {
@@ -564,7 +609,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.setRenderHint(QPainter::Antialiasing, false);
             p.setPen(Qt::NoPen);
             p.setBrush(color);
-            p.drawRects(e.dots.data(), int(e.dots.size()));
+            drawSmallRects(p, e.dots.data(), int(e.dots.size()), dotPixels); // most of an edge's cost
         }
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setPen(Qt::NoPen);

@@ -1,13 +1,12 @@
 #include "ui/criticalpathoverlay.h"
 
+#include "ui/criticalpathpainter.h"
 #include "ui/displaytext.h"
 #include "ui/flamegraph.h"
-#include "ui/palette.h"
 #include "ui/session.h"
 
 #include <QEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QToolButton>
 
 namespace causeway::ui {
@@ -22,17 +21,19 @@ CriticalPathOverlay::CriticalPathOverlay(FlameGraphWidget *flame, Session *sessi
     setAttribute(Qt::WA_NoSystemBackground);
     m_toggle = new QToolButton(flame);
     m_toggle->setObjectName(QStringLiteral("criticalPathToggle"));
-    m_toggle->setText(tr("Critical path"));
-    m_toggle->setCheckable(true);
     m_toggle->setAutoRaise(false);
-    m_toggle->setToolTip(tr("Highlight the spans that bound the trace's end (walking back from the last-finishing "
-                            "child, as Jaeger and Grafana compute it)"));
     m_toggle->setFocusPolicy(Qt::NoFocus);
-    connect(m_toggle, &QToolButton::toggled, this, &CriticalPathOverlay::setShown);
     flame->installEventFilter(this);
     if (m_session) {
-        // The session holds the switch: the lanes' toggle and this one are one.
+        // The session holds the switch and its one action: the lanes' button and this one are the same control.
+        m_toggle->setDefaultAction(m_session->criticalPathAction());
         connect(m_session, &Session::criticalPathShownChanged, this, &CriticalPathOverlay::setShown);
+    } else {
+        m_toggle->setText(tr("Critical path"));
+        m_toggle->setCheckable(true);
+        connect(m_toggle, &QToolButton::toggled, this, &CriticalPathOverlay::setShown);
+    }
+    if (m_session) {
         connect(m_session, &Session::focusChanged, this, [this] { recompute(); });
         connect(m_session, &Session::modelChanged, this, [this] { recompute(); });
     }
@@ -45,7 +46,7 @@ CriticalPathOverlay::CriticalPathOverlay(FlameGraphWidget *flame, Session *sessi
 
 void CriticalPathOverlay::setShown(bool shown)
 {
-    if (m_toggle->isChecked() != shown)
+    if (!m_session && m_toggle->isChecked() != shown)
         m_toggle->setChecked(shown); // comes back here
     if (m_session)
         m_session->setCriticalPathShown(shown); // tells the other views; nothing when unchanged
@@ -61,7 +62,7 @@ void CriticalPathOverlay::recompute()
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     if (m_enabled && model && m_session->focusTrace() < model->traces.size()) {
         m_path = criticalPath(*model, m_session->focusTrace());
-        m_toggle->setToolTip(tr("Critical path: %1 in %2 sections over %3 spans")
+        m_toggle->setToolTip(tr("Critical path: %1 in %2 sections over %3 spans (Ctrl+Shift+P)")
                                  .arg(display::duration(m_path.total()))
                                  .arg(m_path.sections.size())
                                  .arg(m_path.spans.size()));
@@ -101,30 +102,12 @@ void CriticalPathOverlay::paintEvent(QPaintEvent *)
     if (!model || m_path.trace != m_session->focusTrace())
         return;
     QPainter p(this);
-    const QRectF area = m_flame->flameRect();
-    p.setClipRect(area);
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    // Veil the spans off the path, so the path reads as the lit part.
-    QPainterPath veil;
-    veil.addRect(area);
-    QPainterPath lit;
-    for (uint32_t span : m_path.spans)
-        if (auto r = m_flame->spanRect(span))
-            lit.addRect(*r);
-    QColor shade = dark ? QColor(0, 0, 0, 110) : QColor(255, 255, 255, 130);
-    p.fillPath(veil.subtracted(lit), shade);
-    // Each section: a bar along the bottom of its span's box, over the time it is on the path.
-    const QColor bar = criticalPathColor(dark);
-    for (const CriticalPathSection &s : m_path.sections) {
-        const auto r = m_flame->spanRect(s.span);
-        if (!r)
-            continue;
-        const SpanHot &h = model->hot[s.span];
-        const double length = std::max<double>(1, double(h.end - h.start));
-        const double x0 = r->left() + double(s.start - h.start) / length * r->width();
-        const double x1 = r->left() + double(s.end - h.start) / length * r->width();
-        p.fillRect(QRectF(x0, r->bottom() - 4, std::max(1.5, x1 - x0), 4), bar);
-    }
+    const FlameView view = m_flame->currentView();
+    CriticalPathGeometry geometry;
+    geometry.area = m_flame->flameRect();
+    geometry.boxOf = [this](uint32_t span) { return m_flame->spanRect(span); };
+    geometry.xOf = [&view](uint64_t t) { return view.xOf(t); };
+    paintCriticalPath(p, m_path, geometry, palette().color(QPalette::Window).lightness() < 128);
 }
 
 } // namespace causeway::ui

@@ -1,5 +1,6 @@
 #include "ui/lanespainter.h"
 
+#include "ui/criticalpathpainter.h"
 #include "ui/displaytext.h"
 #include "ui/drawing.h"
 #include "ui/palette.h"
@@ -66,11 +67,14 @@ QPainterPath zigzag(double x, double y0, double y1)
     return path;
 }
 
-QString badgeText(const Lane &lane)
+// `brief`: the short form for a narrow lane ("↓ 1").
+QString badgeText(const Lane &lane, bool brief = false)
 {
     if (lane.kind == LaneKind::Focus)
-        return QStringLiteral("● focus");
+        return brief ? QStringLiteral("●") : QStringLiteral("● focus");
     const bool up = lane.kind == LaneKind::Upstream;
+    if (brief)
+        return (up ? QStringLiteral("↑ ") : QStringLiteral("↓ ")) + QString::number(lane.hops);
     return (up ? QStringLiteral("↑ upstream  ") : QStringLiteral("↓ downstream  ")) + QString::number(lane.hops)
         + (lane.hops > 1 ? QStringLiteral(" hops") : QStringLiteral(" hop"));
 }
@@ -164,19 +168,40 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
                               LaneHeaderCache::SmallMuted});
     }
 
-    const QString badge = badgeText(lane);
+    // The badge, then the text, then the failed chip, side by side: a
+    // narrow lane shortens the badge, then drops it, before the text goes.
+    QString badge = badgeText(lane);
     const QFontMetricsF smallMetrics(small);
-    const double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    // The name (and the marks before it) comes before the badge's words.
+    double named = 0;
+    for (const Piece &piece : pieces) {
+        named += QFontMetricsF(*piece.font).horizontalAdvance(piece.text);
+        if (piece.role == LaneHeaderCache::Strong)
+            break;
+    }
+    if (badgeWidth + 8 + std::max(80.0, named) > line.width()) {
+        badge = badgeText(lane, true);
+        badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    }
+    if (badgeWidth + 8 + 24 > line.width()) {
+        badge.clear();
+        badgeWidth = 0;
+    }
     cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
     cache->badgeText = staticText(badge, small);
     cache->small = small;
-    double x = cache->badge.right() + 8;
+    double x = badgeWidth > 0 ? cache->badge.right() + 8 : line.left();
     for (const Piece &piece : pieces) {
         const QFontMetricsF metrics(*piece.font);
         const double room = line.right() - x;
         if (room < 12)
             break;
         const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
+        // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
+        if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
+                                   || text.trimmed().size() <= 3))
+            break;
         const double w = metrics.horizontalAdvance(text);
         LaneHeaderCache::Piece placed;
         placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
@@ -189,7 +214,7 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
     }
     cache->right = x;
     if (!lane.errorChip.isEmpty()) {
-        const QString chip = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
+        const QString &chip = lane.errorChipText;
         cache->errorChipText = staticText(chip, small);
         const QRectF chipRect = lane.errorChip.translated(-lane.title.topLeft());
         cache->errorChipAt = QPointF(chipRect.center().x() - smallMetrics.horizontalAdvance(chip) / 2,
@@ -210,21 +235,23 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     // A backing under badge and text keeps them legible where edges cross.
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(Qt::NoPen);
-    QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
-    backing.setAlphaF(0.9f);
+    // Opaque: only the lane's own edges reach its header (others keep to the gaps and margins).
+    const QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
     p.setBrush(backing);
     p.drawRoundedRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), 3, 3);
 
-    const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
-    QColor badgeFill = badgeColor;
-    badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
-    p.setBrush(badgeFill);
-    p.drawRoundedRect(badgeRect, 3, 3);
-    p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
-    p.setFont(h.small);
-    const QSizeF badgeText = h.badgeText.size();
-    p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
-                     h.badgeText);
+    if (!badgeRect.isEmpty()) {
+        const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
+        QColor badgeFill = badgeColor;
+        badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
+        p.setBrush(badgeFill);
+        p.drawRoundedRect(badgeRect, 3, 3);
+        p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
+        p.setFont(h.small);
+        const QSizeF badgeText = h.badgeText.size();
+        p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
+                         h.badgeText);
+    }
     for (const LaneHeaderCache::Piece &piece : h.pieces) {
         QColor color = colors.mutedText;
         switch (piece.role) {
@@ -250,6 +277,9 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         QColor fill = errorColor();
         fill.setAlphaF(0.14f);
         p.setPen(Qt::NoPen);
+        // On the lane's own background: an edge ending in this lane never shows through the chip.
+        p.setBrush(backing);
+        p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setBrush(fill);
         p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setPen(errorColor());
@@ -283,7 +313,8 @@ void drawSmallRects(QPainter &p, const QRectF *rects, int count, std::vector<QRe
 }
 
 // Pass: a group lane's body, the density of member start times and a tick per failed member.
-void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, const QFont &countFont)
+void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
+                    const QFont &countFont)
 {
     const uint16_t most = lane.density.empty() ? 0 : *std::max_element(lane.density.begin(), lane.density.end());
     QColor fill = colors.link;
@@ -331,6 +362,28 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
             p.drawText(rect, Qt::AlignCenter, text);
         p.setPen(Qt::NoPen);
     }
+    // Members off to either side: how many, so an empty strip does not read as none.
+    const auto &starts = lane.memberStarts;
+    if (!starts.empty()) {
+        const uint64_t t0 = layout.time.toTime(lane.body.left()), t1 = layout.time.toTime(lane.body.right());
+        const auto before = std::lower_bound(starts.begin(), starts.end(), t0) - starts.begin();
+        const auto after = starts.end() - std::upper_bound(starts.begin(), starts.end(), t1);
+        const QFontMetricsF small(countFont);
+        p.setFont(countFont);
+        auto note = [&](const QString &text, bool right) {
+            const double w = small.horizontalAdvance(text) + 8;
+            const QRectF box(right ? lane.body.right() - w : lane.body.left(), lane.body.top() + 2, w, small.height() + 2);
+            QColor backing = colors.laneBackground;
+            backing.setAlphaF(0.85f);
+            p.fillRect(box, backing);
+            p.setPen(colors.mutedText);
+            p.drawText(box, Qt::AlignCenter, text);
+        };
+        if (before > 0)
+            note(QStringLiteral("◂ %L1 earlier").arg(qlonglong(before)), false);
+        if (after > 0)
+            note(QStringLiteral("%L1 later ▸").arg(qlonglong(after)), true);
+    }
 }
 
 // Pass: the critical path in the focus lane, as the flame graph shows it:
@@ -338,35 +391,17 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
 // is on the path. Boxes come from the lane's flame rows (FlameRows::rowOf),
 // so a span sits in the row the flame graph gives it; a section deeper than
 // the rows shown is drawn on the last row, where the lane says "+N deeper".
-void paintCriticalPath(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane,
-                       const CriticalPath &path, const LanesColors &colors)
+void paintFocusCriticalPath(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane,
+                            const CriticalPath &path, const LanesColors &colors)
 {
-    if (lane.kind != LaneKind::Focus || lane.isGroup() || path.trace != lane.trace || lane.flameView.rect.width() <= 0
-        || path.sections.empty())
+    if (lane.kind != LaneKind::Focus || lane.isGroup() || path.trace != lane.trace || lane.flameView.rect.width() <= 0)
         return;
-    const QRectF area = lane.flameView.rect & lane.body;
-    p.save();
-    p.setClipRect(area);
-    p.setRenderHint(QPainter::Antialiasing, false);
-    QRegion veil(area.toAlignedRect());
-    for (uint32_t span : path.spans) {
-        const QRectF r = laneSpanRect(model, layout, lane, span);
-        if (r.intersects(area))
-            veil -= QRegion(r.toAlignedRect());
-    }
-    const QColor shade = colors.dark ? QColor(0, 0, 0, 110) : QColor(255, 255, 255, 130);
-    for (const QRect &r : veil)
-        p.fillRect(r, shade);
-    const QColor bar = criticalPathColor(colors.dark);
-    const double barHeight = std::min(4.0, std::max(2.0, lane.rowHeight / 4));
-    for (const CriticalPathSection &s : path.sections) {
-        const QRectF r = laneSpanRect(model, layout, lane, s.span);
-        const double x0 = lane.flameView.xOf(s.start), x1 = lane.flameView.xOf(s.end);
-        if (x1 < area.left() || x0 > area.right())
-            continue;
-        p.fillRect(QRectF(x0, r.bottom() - barHeight, std::max(1.5, x1 - x0), barHeight), bar);
-    }
-    p.restore();
+    CriticalPathGeometry geometry;
+    geometry.area = lane.flameView.rect & lane.body;
+    geometry.boxOf = [&](uint32_t span) { return std::optional<QRectF>(laneSpanRect(model, layout, lane, span)); };
+    geometry.xOf = [&lane](uint64_t t) { return lane.flameView.xOf(t); };
+    geometry.barHeight = std::min(4.0, std::max(2.0, lane.rowHeight / 4));
+    paintCriticalPath(p, path, geometry, colors.dark);
 }
 
 } // namespace
@@ -395,6 +430,20 @@ QString laneTitle(const Model &model, const Lane &lane)
     if (t.errorCount)
         text += kSep + display::count(t.errorCount, "error", "errors");
     return text;
+}
+
+std::vector<QRectF> laneHeaderBoxes(const Model &model, const LanesLayout &layout, const Lane &lane)
+{
+    const LaneHeaderCache &h = laneHeader(model, layout, lane);
+    const QPointF origin = lane.title.topLeft();
+    std::vector<QRectF> boxes;
+    if (!h.badge.isEmpty())
+        boxes.push_back(h.badge.translated(origin));
+    for (const LaneHeaderCache::Piece &piece : h.pieces)
+        boxes.emplace_back(origin + piece.at, QSizeF(piece.width, piece.text.size().height()));
+    if (!lane.errorChip.isEmpty())
+        boxes.push_back(lane.errorChip);
+    return boxes;
 }
 
 QString groupToolTip(const Model &model, const Lane &lane)
@@ -570,7 +619,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 2, lane.rect.height()), colors.link);
 
         if (lane.isGroup()) {
-            paintGroupBody(p, lane, colors, small);
+            paintGroupBody(p, layout, lane, colors, small);
             continue;
         }
         flameStyle.background = background;
@@ -591,7 +640,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     // Pass 2b: the critical path over the focus lane's body.
     if (state.criticalPath && layout.focusLane >= 0 && layout.focusLane < int(layout.lanes.size())
         && layout.lanes[size_t(layout.focusLane)].rect.intersects(exposed))
-        paintCriticalPath(p, model, layout, layout.lanes[size_t(layout.focusLane)], *state.criticalPath, colors);
+        paintFocusCriticalPath(p, model, layout, layout.lanes[size_t(layout.focusLane)], *state.criticalPath, colors);
 
     // Pass 3: edges over the bodies; a bundle's width grows with its links.
     QFont countFont = style.font;
@@ -621,24 +670,35 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
                 p.drawEllipse(at, radius, radius);
                 return;
             }
-            const double d = off * (radius + 3);
+            // In the gutter: the tip at the window's edge, clear of the bodies.
+            const double d = off * (style.margin / 2 - 0.5);
             const QPointF head[3] = {at + QPointF(d, 0), at + QPointF(-d / 2, -radius - 2), at + QPointF(-d / 2, radius + 2)};
             p.drawPolygon(head, 3);
         };
         endMark(e.a, e.offA, r);
         endMark(e.b, e.offB, r + 0.6);
-        if (!e.countRect.isEmpty()) {
-            p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
-            p.setFont(countFont);
-            p.setPen(textColorOn(color));
-            p.drawText(e.countRect, Qt::AlignCenter, e.countText);
-        }
+    };
+    // A bundle's count, over every edge (edges share the gutters and gaps).
+    auto drawCount = [&](const LaneEdge &e, bool hover) {
+        if (e.countRect.isEmpty())
+            return;
+        const QColor color = hover ? colors.highlight : colors.link;
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
+        p.setFont(countFont);
+        p.setPen(textColorOn(color));
+        p.drawText(e.countRect, Qt::AlignCenter, e.countText);
     };
     for (int i = 0; i < int(layout.edges.size()); ++i) {
         const LaneEdge &e = layout.edges[i];
         if (i != state.hoverEdge && e.hitArea.boundingRect().united(e.countRect).intersects(exposed))
             drawEdge(e, false);
     }
+    for (int i = 0; i < int(layout.edges.size()); ++i)
+        if (i != state.hoverEdge && layout.edges[i].countRect.intersects(exposed))
+            drawCount(layout.edges[i], false);
 
     // Pass 4: headers read over the edges that cross them.
     for (int li : visible)
@@ -659,6 +719,10 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.drawRect(r.adjusted(-1.5, -1.5, 1.5, 1.5));
         }
         drawEdge(e, true);
+        // The counts stay readable over it.
+        for (int i = 0; i < int(layout.edges.size()); ++i)
+            if (layout.edges[i].countRect.intersects(e.hitArea.boundingRect()))
+                drawCount(layout.edges[i], i == state.hoverEdge);
     }
     if (state.hoverLane >= 0 && state.hoverLane < int(layout.lanes.size()) && layout.lanes[state.hoverLane].isGroup()) {
         p.setRenderHint(QPainter::Antialiasing, false);

@@ -7,6 +7,8 @@
 
 #include <QObject>
 
+class QAction;
+
 #include <memory>
 #include <vector>
 
@@ -69,6 +71,9 @@ public:
     // critical path (the flame graph and the focus lane of the lanes).
     bool criticalPathShown() const { return m_criticalPathShown; }
     void setCriticalPathShown(bool shown);
+    // That switch as the one checkable action every view's button and the
+    // menu share: one label, one state, one shortcut (Ctrl+Shift+P).
+    QAction *criticalPathAction();
 
 signals:
     void modelChanged();
@@ -95,6 +100,7 @@ private:
     std::vector<ViewState> m_back;
     std::vector<ViewState> m_forward;
     bool m_criticalPathShown = false;
+    QAction *m_criticalPathAction = nullptr;
     // What the last replaceModel() changed, for traceUnchanged().
     bool m_updateKnown = false;
     uint32_t m_firstNewTrace = 0;

@@ -18,8 +18,16 @@
 //   RATE    spans/s the clients send together, 0: as fast as they can (default 0)
 //   RETAIN  the retention cap in spans, 0: none (default 0)
 //   BATCH   spans per refresh in the refresh-cost part, 0: skip it (default 40,000)
+//
+// Between the two, the receivers alone: the same bodies sent at full speed
+// by CLIENTS threads to the OTLP/HTTP receiver (keep-alive sockets) and to
+// the OTLP/gRPC receiver (the gRPC C++ client, one channel per thread),
+// each decoding into a live model; spans/s of both from the same run.
 
+#include "core/live/grpcreceiver.h"
+#include "core/live/httpreceiver.h"
 #include "core/live/livemodel.h"
+#include "core/proto/otlp_trace.grpc.pb.h"
 #include "core/load.h"
 #include "core/writer.h"
 #include "ui/livecontroller.h"
@@ -33,6 +41,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -44,6 +54,7 @@
 #include <vector>
 
 using namespace causeway;
+namespace otlp = opentelemetry::proto::collector::trace::v1;
 
 namespace {
 
@@ -124,6 +135,98 @@ std::vector<Model> decodedRequests(uint64_t first, uint64_t count)
 // the spare copy catching up, eviction when the cap is passed) and the
 // hand-over on the GUI thread (session and trace list). Retained 100k and
 // the large size are measured in the same run and compared.
+// Every body sent by `clients` threads through `send(thread, body)`;
+// seconds until all are answered and handed in.
+template<typename Send>
+double sendAll(const std::vector<std::string> &bodies, int clients, Send send, std::atomic<uint64_t> &failures)
+{
+    std::atomic<uint64_t> next{0};
+    std::vector<std::thread> threads;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int c = 0; c < clients; ++c)
+        threads.emplace_back([&, c] {
+            for (uint64_t r; (r = next++) < bodies.size();)
+                if (!send(c, bodies[r]))
+                    failures++;
+        });
+    for (auto &t : threads)
+        t.join();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// OTLP/HTTP against OTLP/gRPC: the receivers alone, into a LiveModel.
+void receiversCompared(const std::vector<std::string> &bodies, int clients, uint64_t total)
+{
+    std::atomic<uint64_t> failures{0};
+    double httpSeconds = 0, grpcSeconds = 0;
+    {
+        live::LiveModel model;
+        live::HttpOptions options;
+        options.port = 0;
+        live::HttpReceiver receiver(options, [&](Model &&m) { model.add(std::move(m)); });
+        std::string error;
+        if (!receiver.start(error)) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            return;
+        }
+        std::vector<int> fds(size_t(clients), -1);
+        std::vector<std::string> carry(static_cast<size_t>(clients), std::string());
+        for (auto &fd : fds)
+            fd = test::connectTo(receiver.port());
+        httpSeconds = sendAll(bodies, clients, [&](int c, const std::string &body) {
+            const std::string request = "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
+                + std::to_string(body.size()) + "\r\n\r\n" + body;
+            return test::sendAll(fds[size_t(c)], request) && test::readReply(fds[size_t(c)], 30000, &carry[size_t(c)]).status == 200;
+        }, failures);
+        for (int fd : fds)
+            ::close(fd);
+        if (model.stats().spansReceived != total)
+            std::fprintf(stderr, "HTTP receiver took %llu of %llu spans\n",
+                         static_cast<unsigned long long>(model.stats().spansReceived), static_cast<unsigned long long>(total));
+    }
+    {
+        live::LiveModel model;
+        live::GrpcOptions options;
+        options.port = 0;
+        live::GrpcReceiver receiver(options, [&](Model &&m) { model.add(std::move(m)); });
+        std::string error;
+        if (!receiver.start(error)) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            return;
+        }
+        // The requests parsed up front, as a client holds them before it exports.
+        std::vector<otlp::ExportTraceServiceRequest> requests(bodies.size());
+        for (size_t i = 0; i < bodies.size(); ++i)
+            requests[i].ParseFromString(bodies[i]);
+        std::vector<std::unique_ptr<otlp::TraceService::Stub>> stubs;
+        for (int c = 0; c < clients; ++c) {
+            grpc::ChannelArguments args;
+            args.SetInt("grpc.use_local_subchannel_pool", 1); // a connection per thread, as separate exporters have
+            stubs.push_back(otlp::TraceService::NewStub(
+                grpc::CreateCustomChannel(receiver.endpoint(), grpc::InsecureChannelCredentials(), args)));
+        }
+        std::atomic<uint64_t> index{0};
+        std::vector<const otlp::ExportTraceServiceRequest *> order;
+        for (const auto &r : requests)
+            order.push_back(&r);
+        grpcSeconds = sendAll(bodies, clients, [&](int c, const std::string &body) {
+            const auto &request = *order[size_t(index++)];
+            (void)body;
+            otlp::ExportTraceServiceResponse response;
+            grpc::ClientContext context;
+            context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+            return stubs[size_t(c)]->Export(&context, request, &response).ok();
+        }, failures);
+        if (model.stats().spansReceived != total)
+            std::fprintf(stderr, "gRPC receiver took %llu of %llu spans\n",
+                         static_cast<unsigned long long>(model.stats().spansReceived), static_cast<unsigned long long>(total));
+    }
+    std::printf("receivers alone   %d clients at full speed, decoded into a live model: OTLP/HTTP %.0f spans/s, "
+                "OTLP/gRPC %.0f spans/s (gRPC / HTTP = %.2f)%s\n",
+                clients, double(total) / httpSeconds, double(total) / grpcSeconds, httpSeconds / grpcSeconds,
+                failures ? ", SOME REQUESTS FAILED" : "");
+}
+
 double percentileOf(std::vector<double> v, double q)
 {
     if (v.empty())
@@ -158,12 +261,21 @@ void refreshCost(uint64_t batch, uint64_t large)
             if (traceList.model() != session.model())
                 traceList.setModel(session.model());
         });
+        // The hand-over, then the rows the trace list inserts in slices
+        // after it (each slice its own turn of the event loop).
+        std::vector<double> sliceMs;
         auto install = [&] {
             live::Published p = model.take();
             QElapsedTimer clock;
             clock.start();
             session.replaceModel(std::move(p.model), p.changes);
-            return double(clock.nsecsElapsed()) / 1e6;
+            const double ms = double(clock.nsecsElapsed()) / 1e6;
+            for (bool more = traceList.pendingRows() > 0; more;) {
+                clock.restart();
+                more = traceList.insertSlice();
+                sliceMs.push_back(double(clock.nsecsElapsed()) / 1e6);
+            }
+            return ms;
         };
         // Fill to the cap, untimed, in the same batches.
         uint64_t request = 0;
@@ -177,6 +289,7 @@ void refreshCost(uint64_t batch, uint64_t large)
             install();
         }
         std::vector<double> publishMs, installMs;
+        sliceMs.clear();
         double evictMs = 0;
         uint64_t evictions = 0;
         for (int i = 0; i < kRefreshes; ++i) {
@@ -202,10 +315,10 @@ void refreshCost(uint64_t batch, uint64_t large)
         const Result r{percentileOf(publishMs, 0.5), mean, percentileOf(publishMs, 0.95), percentileOf(installMs, 0.5),
                        percentileOf(installMs, 0.99), evictions ? evictMs / double(evictions) : 0.0, evictions};
         std::printf("  retained %7llu publish p50 %6.1f ms, mean %6.1f ms, p95 %6.1f ms (%llu with eviction, %.1f ms each); "
-                    "hand-over p50 %.2f ms, p99 %.2f ms; %llu whole copies\n",
+                    "hand-over p50 %.2f ms, p99 %.2f ms; later row slices p99 %.2f ms (%zu); %llu whole copies\n",
                     static_cast<unsigned long long>(retained), r.publishP50, r.publishMean, r.publishP95,
                     static_cast<unsigned long long>(evictions), r.evictMs, r.installP50, r.installP99,
-                    static_cast<unsigned long long>(model.stats().wholeCopies));
+                    percentileOf(sliceMs, 0.99), sliceMs.size(), static_cast<unsigned long long>(model.stats().wholeCopies));
         results.emplace_back(retained, r);
     }
     const Result &small = results[0].second, &big = results[1].second;
@@ -355,6 +468,8 @@ int main(int argc, char **argv)
                      static_cast<unsigned long long>(failures.load()));
         return 1;
     }
+    while (traceList.insertSlice()) {
+    }
     if (traceList.rowCount() != int(session.model()->traces.size())) {
         std::fprintf(stderr, "trace list has %d rows for %zu traces\n", traceList.rowCount(), session.model()->traces.size());
         return 1;
@@ -414,6 +529,7 @@ int main(int argc, char **argv)
     }
     session.setModel(nullptr);
     traceList.setModel(nullptr);
+    receiversCompared(bodies, clients, total);
     if (refreshBatch)
         refreshCost(refreshBatch, retain ? retain : 1'000'000);
     return 0;

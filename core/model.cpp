@@ -377,6 +377,8 @@ void Model::finalize()
     m_waitingBuilt = false;
     m_traceOrphans.clear();
     m_unusedTraceSpans = m_unusedServices = m_unusedIncoming = 0;
+    m_unusedAttributes = m_unusedEvents = 0;
+    m_scopeSpans.clear();
     // The diagnostics finalize() derives are recomputed on every call.
     for (const DiagnosticCode *code : {&diag::SpanParentSelf, &diag::SpanParentMissing, &diag::SpanParentCycle, &diag::SpanDepthCapped})
         diagnostics.remove(*code);

@@ -323,7 +323,9 @@ public:
     // Removes the traces `dropTraces` (ascending indices) and their spans in
     // place, keeping everything else in order: later traces and spans move
     // down, links into removed spans become unresolved (and wait for their
-    // target again), and the pools are compacted.
+    // target again). The cost is one pass over the span records after the
+    // first removed one; the hash tables are not rebuilt, and the attribute,
+    // event and string pools are compacted only once half of them is unused.
     void evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &changes);
     // The traces to remove, oldest start first, to bring the model down to
     // at most `maxSpans` spans and `maxTraces` traces (0: no limit).
@@ -351,29 +353,41 @@ private:
 
     // Kept while a finalized model grows (append); cleared by finalize().
     // Spans appended since the sorted index was built: open addressing with
-    // linear probing, no node per entry, so that looking up and renumbering
-    // after an eviction walk flat memory.
+    // linear probing, no node per entry. A slot holds a stable id, not the
+    // span index, and a flat array turns ids into indices: an eviction
+    // rewrites that array for the spans that moved (4 bytes each) and leaves
+    // the slots of removed spans behind as tombstones, so that it never
+    // rehashes; a rehash comes only when tombstones fill the table.
     class SpanTable
     {
     public:
-        void clear() { m_slots.clear(); m_size = 0; }
-        bool empty() const { return m_size == 0; }
-        size_t size() const { return m_size; }
-        size_t memoryUsage() const { return m_slots.capacity() * sizeof(Slot); }
-        void reserve(size_t n);
+        void clear();
+        bool empty() const { return m_live == 0; }
+        size_t size() const { return m_live; }
+        size_t memoryUsage() const;
+        // `span` is at least every span inserted before (spans are appended).
         void insert(const SpanKey &key, uint32_t span);
         uint32_t find(const SpanKey &key) const;
-        // Every entry's span through `map` (kNone: removed), rebuilt in one pass.
-        void renumber(const std::vector<uint32_t> &map);
+        // After an eviction: the span at index i >= from is now map[i]
+        // (kNone: removed); `kept` spans remain.
+        void renumber(const std::vector<uint32_t> &map, uint32_t from, uint32_t kept);
 
     private:
+        static constexpr uint64_t kNoId = ~uint64_t(0);
         struct Slot
         {
             SpanKey key;
-            uint32_t span = kNone;
+            uint64_t id = kNoId;
         };
+        uint32_t spanOf(uint64_t id) const { return id < m_firstId ? kNone : m_spanOfId[id - m_firstId]; }
+        void rehash(size_t live);
         std::vector<Slot> m_slots;
-        size_t m_size = 0;
+        size_t m_used = 0;                 // slots holding a key, live or removed
+        size_t m_live = 0;
+        std::vector<uint64_t> m_idOfSpan;  // per span index; kNoId: not in the table
+        std::vector<uint32_t> m_spanOfId;  // per id from m_firstId; kNone: removed
+        uint64_t m_firstId = 0;
+        uint64_t m_nextId = 0;
     };
     SpanTable m_appendedSpans;
     // Unresolved links by target: they resolve when the target arrives.
@@ -386,6 +400,13 @@ private:
     size_t m_unusedTraceSpans = 0;
     size_t m_unusedServices = 0;
     size_t m_unusedIncoming = 0;
+    // Pool entries only evicted records used; the pools are compacted once
+    // these pass half, so that an eviction does not copy what it keeps.
+    size_t m_unusedAttributes = 0;
+    size_t m_unusedEvents = 0;
+    // Per scope, how many spans use it: scopes (and resources) whose spans
+    // all went are removed with them.
+    std::vector<uint32_t> m_scopeSpans;
     // Strings in the pool when it was last compacted.
     size_t m_stringsAtCompaction = 0;
 
@@ -394,6 +415,7 @@ private:
     void summariseTrace(uint32_t trace);
     void addIncoming(uint32_t link);
     void compactLists();
+    void compactPools(bool strings);
 };
 
 } // namespace causeway

@@ -47,36 +47,71 @@ size_t slotHash(const SpanKey &key)
 }
 } // namespace
 
-void Model::SpanTable::reserve(size_t n)
+void Model::SpanTable::clear()
 {
-    // At most half full: probes stay short.
+    m_slots.clear();
+    m_used = m_live = 0;
+    m_idOfSpan.clear();
+    m_spanOfId.clear();
+    m_firstId = m_nextId = 0;
+}
+
+size_t Model::SpanTable::memoryUsage() const
+{
+    return m_slots.capacity() * sizeof(Slot) + m_idOfSpan.capacity() * sizeof(uint64_t)
+        + m_spanOfId.capacity() * sizeof(uint32_t);
+}
+
+void Model::SpanTable::rehash(size_t live)
+{
+    // A quarter full after the rehash: at least `live` more inserts (or
+    // tombstones) before the next one, so rehashing is O(1) per insert.
     size_t want = 16;
-    while (want < 2 * n)
+    while (want < 4 * live)
         want *= 2;
-    if (want <= m_slots.size())
-        return;
     std::vector<Slot> old = std::move(m_slots);
     m_slots.assign(want, Slot{});
-    m_size = 0;
-    for (const Slot &slot : old)
-        if (slot.span != kNone)
-            insert(slot.key, slot.span);
+    m_used = 0;
+    const size_t mask = want - 1;
+    for (const Slot &slot : old) {
+        if (slot.id == kNoId || spanOf(slot.id) == kNone)
+            continue;
+        size_t i = slotHash(slot.key) & mask;
+        while (m_slots[i].id != kNoId)
+            i = (i + 1) & mask;
+        m_slots[i] = slot;
+        ++m_used;
+    }
 }
 
 void Model::SpanTable::insert(const SpanKey &key, uint32_t span)
 {
-    if (2 * (m_size + 1) > m_slots.size())
-        reserve(std::max<size_t>(m_size + 1, m_slots.size()));
+    if (2 * (m_used + 1) > m_slots.size())
+        rehash(m_live + 1);
+    const uint64_t id = m_nextId++;
+    m_spanOfId.push_back(span);
+    if (m_idOfSpan.size() <= span)
+        m_idOfSpan.resize(span + 1, kNoId);
+    m_idOfSpan[span] = id;
     const size_t mask = m_slots.size() - 1;
     for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
         Slot &slot = m_slots[i];
-        if (slot.span == kNone) {
-            slot = {key, span};
-            ++m_size;
+        if (slot.id == kNoId) {
+            slot = {key, id};
+            ++m_used;
+            ++m_live;
             return;
         }
         if (slot.key == key) {
-            slot.span = span;
+            // A removed span's key comes back, or a later copy replaces it.
+            const uint32_t before = spanOf(slot.id);
+            if (before == kNone) {
+                ++m_live;
+            } else {
+                m_spanOfId[slot.id - m_firstId] = kNone;
+                m_idOfSpan[before] = kNoId;
+            }
+            slot.id = id;
             return;
         }
     }
@@ -89,23 +124,39 @@ uint32_t Model::SpanTable::find(const SpanKey &key) const
     const size_t mask = m_slots.size() - 1;
     for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
         const Slot &slot = m_slots[i];
-        if (slot.span == kNone)
+        if (slot.id == kNoId)
             return kNone;
         if (slot.key == key)
-            return slot.span;
+            return spanOf(slot.id);
     }
 }
 
-void Model::SpanTable::renumber(const std::vector<uint32_t> &map)
+void Model::SpanTable::renumber(const std::vector<uint32_t> &map, uint32_t from, uint32_t kept)
 {
-    std::vector<Slot> old = std::move(m_slots);
-    const size_t size = m_size;
-    m_slots.clear();
-    m_size = 0;
-    reserve(size);
-    for (const Slot &slot : old)
-        if (slot.span != kNone && map[slot.span] != kNone)
-            insert(slot.key, map[slot.span]);
+    // Spans keep their order, so map[i] <= i: writing at map[i] never
+    // overwrites what is still to be read.
+    const auto end = uint32_t(m_idOfSpan.size());
+    for (uint32_t i = from; i < end; ++i) {
+        const uint64_t id = m_idOfSpan[i];
+        const uint32_t to = map[i];
+        if (id != kNoId) {
+            m_spanOfId[id - m_firstId] = to;
+            if (to == kNone)
+                --m_live;
+        }
+        if (to != kNone)
+            m_idOfSpan[to] = id;
+    }
+    m_idOfSpan.resize(std::min<size_t>(m_idOfSpan.size(), kept));
+    // Ids of removed spans at the front are dropped; their slots read as
+    // tombstones (spanOf says kNone below m_firstId).
+    size_t dead = 0;
+    while (dead < m_spanOfId.size() && m_spanOfId[dead] == kNone)
+        ++dead;
+    if (dead) {
+        m_spanOfId.erase(m_spanOfId.begin(), m_spanOfId.begin() + std::ptrdiff_t(dead));
+        m_firstId += dead;
+    }
 }
 
 void ModelChanges::followBy(const ModelChanges &next)
@@ -165,6 +216,9 @@ Model Model::clone() const
     out.m_unusedTraceSpans = m_unusedTraceSpans;
     out.m_unusedServices = m_unusedServices;
     out.m_unusedIncoming = m_unusedIncoming;
+    out.m_unusedAttributes = m_unusedAttributes;
+    out.m_unusedEvents = m_unusedEvents;
+    out.m_scopeSpans = m_scopeSpans;
     out.m_stringsAtCompaction = m_stringsAtCompaction;
     return out;
 }
@@ -175,6 +229,9 @@ void Model::buildGrowthState()
     for (uint32_t l = 0; l < links.size(); ++l)
         if (links[l].target == kNone)
             m_waitingLinks.emplace(SpanKey{links[l].traceId, links[l].spanId}, l);
+    m_scopeSpans.assign(scopes.size(), 0);
+    for (const SpanCold &c : cold)
+        ++m_scopeSpans[c.scope];
     m_traceOrphans.assign(traces.size(), 0);
     m_orphans = 0;
     for (uint32_t s = 0; s < hot.size(); ++s)
@@ -362,6 +419,7 @@ void Model::append(const Model &batch, ModelChanges &changes)
         s.attributes = shift(s.attributes, attrBase);
         s.schemaUrl = map[s.schemaUrl];
         scopes.push_back(s);
+        m_scopeSpans.push_back(0);
     }
     reserveMore(events, batch.events.size());
     for (auto e : batch.events) {
@@ -443,6 +501,7 @@ void Model::append(const Model &batch, ModelChanges &changes)
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
         hot.push_back(h);
         cold.push_back(c);
+        ++m_scopeSpans[c.scope];
         indexSpan(self);
         touch(h.trace);
         newSpansOf[h.trace].push_back(self);
@@ -590,25 +649,239 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     }
     const auto traceCount = uint32_t(traces.size());
     const auto spanCount = uint32_t(hot.size());
-    std::vector<uint32_t> traceMap(traceCount, 0);
-    for (uint32_t t : dropTraces)
-        if (t < traceCount)
-            traceMap[t] = kNone;
-    uint32_t keptTraces = 0;
-    for (auto &m : traceMap)
-        m = m == kNone ? kNone : keptTraces++;
+    const auto linkCount = uint32_t(links.size());
+
+    // What goes, found from the dropped traces' own lists; nothing before
+    // the first removed trace and span moves.
+    std::vector<uint32_t> traceMap(traceCount);
+    std::iota(traceMap.begin(), traceMap.end(), 0u);
+    uint32_t firstTrace = traceCount, firstSpan = spanCount, droppedSpans = 0;
+    for (uint32_t t : dropTraces) {
+        if (t >= traceCount || traceMap[t] == kNone)
+            continue;
+        traceMap[t] = kNone;
+        firstTrace = std::min(firstTrace, t);
+        const Trace &tr = traces[t];
+        for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i) {
+            const uint32_t span = traceSpans[i];
+            firstSpan = std::min(firstSpan, span);
+            const SpanCold &c = cold[span];
+            --m_scopeSpans[c.scope];
+            m_unusedAttributes += c.attributes.count;
+            m_unusedEvents += c.events.count;
+            for (uint32_t e = c.events.first; e < c.events.end(); ++e)
+                m_unusedAttributes += events[e].attributes.count;
+            for (uint32_t l = c.links.first; l < c.links.end(); ++l)
+                m_unusedAttributes += links[l].attributes.count;
+            m_unusedIncoming += incomingRanges[span].count;
+        }
+        droppedSpans += tr.spans.count;
+        m_unusedTraceSpans += tr.spans.count;
+        m_unusedServices += tr.services.count;
+        changes.evictedTraces.push_back(t);
+    }
+    std::sort(changes.evictedTraces.begin(), changes.evictedTraces.end());
+    changes.evictedTraces.erase(std::unique(changes.evictedTraces.begin(), changes.evictedTraces.end()), changes.evictedTraces.end());
+    uint32_t keptTraces = firstTrace;
+    for (uint32_t t = firstTrace; t < traceCount; ++t)
+        traceMap[t] = traceMap[t] == kNone ? kNone : keptTraces++;
     std::vector<uint32_t> spanMap(spanCount);
-    uint32_t keptSpans = 0;
-    for (uint32_t s = 0; s < spanCount; ++s)
+    std::iota(spanMap.begin(), spanMap.begin() + firstSpan, 0u);
+    uint32_t keptSpans = firstSpan;
+    for (uint32_t s = firstSpan; s < spanCount; ++s)
         spanMap[s] = traceMap[hot[s].trace] == kNone ? kNone : keptSpans++;
     changes.evictedSpans += spanCount - keptSpans;
-    for (uint32_t t : dropTraces)
-        if (t < traceCount)
-            changes.evictedTraces.push_back(t);
 
+    // Scopes no kept span uses go, and resources no kept scope uses.
+    std::vector<uint32_t> scopeMap;
+    uint32_t firstScope = uint32_t(scopes.size());
+    {
+        std::vector<uint32_t> resourceMap(resources.size(), kNone);
+        for (uint32_t i = 0; i < scopes.size(); ++i)
+            if (m_scopeSpans[i])
+                resourceMap[scopes[i].resource] = 0;
+            else
+                firstScope = std::min(firstScope, i);
+        const bool resourceUnused = std::find(resourceMap.begin(), resourceMap.end(), kNone) != resourceMap.end();
+        if (firstScope < scopes.size() || resourceUnused) {
+            uint32_t out = 0;
+            for (uint32_t i = 0; i < resources.size(); ++i) {
+                if (resourceMap[i] == kNone) {
+                    m_unusedAttributes += resources[i].attributes.count;
+                    continue;
+                }
+                resources[out] = resources[i];
+                resourceMap[i] = out++;
+            }
+            resources.resize(out);
+            scopeMap.assign(scopes.size(), kNone);
+            out = 0;
+            for (uint32_t i = 0; i < scopes.size(); ++i) {
+                if (!m_scopeSpans[i]) {
+                    m_unusedAttributes += scopes[i].attributes.count;
+                    continue;
+                }
+                Scope sc = scopes[i];
+                sc.resource = resourceMap[sc.resource];
+                scopes[out] = sc;
+                m_scopeSpans[out] = m_scopeSpans[i];
+                scopeMap[i] = out++;
+            }
+            scopes.resize(out);
+            m_scopeSpans.resize(out);
+            for (uint32_t s = 0; s < firstSpan; ++s)
+                if (cold[s].scope >= firstScope)
+                    cold[s].scope = scopeMap[cold[s].scope];
+        }
+    }
+
+    // Spans and their links from the first removed span on, moved down in
+    // order. Links are stored in span order, so theirs start there too.
+    const uint32_t firstLink = firstSpan < spanCount ? cold[firstSpan].links.first : linkCount;
+    std::vector<uint32_t> linkMap(linkCount);
+    std::iota(linkMap.begin(), linkMap.begin() + firstLink, 0u);
+    uint32_t keptLinks = firstLink;
+    for (uint32_t s = firstSpan; s < spanCount; ++s) {
+        const uint32_t to = spanMap[s];
+        const Range lr = cold[s].links;
+        if (to == kNone) {
+            for (uint32_t l = lr.first; l < lr.end(); ++l)
+                linkMap[l] = kNone;
+            continue;
+        }
+        SpanHot h = hot[s];
+        h.trace = traceMap[h.trace];
+        h.parent = h.parent == kNone ? kNone : spanMap[h.parent];
+        const uint32_t linksAt = keptLinks;
+        for (uint32_t l = lr.first; l < lr.end(); ++l) {
+            linkMap[l] = keptLinks;
+            if (keptLinks != l)
+                links[keptLinks] = links[l];
+            links[keptLinks++].from = to;
+        }
+        hot[to] = h;
+        if (to != s) {
+            cold[to] = cold[s];
+            incomingRanges[to] = incomingRanges[s];
+        }
+        cold[to].links.first = linksAt;
+        if (cold[to].scope >= firstScope)
+            cold[to].scope = scopeMap[cold[to].scope];
+    }
+    hot.resize(keptSpans);
+    cold.resize(keptSpans);
+    incomingRanges.resize(keptSpans);
+    links.resize(keptLinks);
+
+    // Every kept link's target, and the links whose target went wait for it.
+    std::vector<uint32_t> nowWaiting;
+    for (uint32_t l = 0; l < keptLinks; ++l) {
+        Link &link = links[l];
+        if (link.target == kNone || link.target < firstSpan)
+            continue;
+        link.target = spanMap[link.target];
+        if (link.target == kNone)
+            nowWaiting.push_back(l);
+    }
+    for (auto it = m_waitingLinks.begin(); it != m_waitingLinks.end();) {
+        const uint32_t l = it->second < linkCount ? linkMap[it->second] : kNone;
+        if (l == kNone) {
+            it = m_waitingLinks.erase(it);
+        } else {
+            it->second = l;
+            ++it;
+        }
+    }
+    for (uint32_t l : nowWaiting)
+        m_waitingLinks.emplace(SpanKey{links[l].traceId, links[l].spanId}, l);
+
+    // Traces from the first removed one on, moved down.
+    for (uint32_t t = firstTrace; t < traceCount; ++t) {
+        const uint32_t to = traceMap[t];
+        if (to == kNone) {
+            m_traceIndex.erase(traces[t].id);
+            continue;
+        }
+        if (to != t) {
+            traces[to] = traces[t];
+            m_traceOrphans[to] = m_traceOrphans[t];
+        }
+    }
+    traces.resize(keptTraces);
+    m_traceOrphans.resize(keptTraces);
+    if (firstTrace < traceCount)
+        for (auto &entry : m_traceIndex)
+            if (entry.second > firstTrace)
+                entry.second = traceMap[entry.second];
+    m_orphans = 0;
+    for (uint32_t t = 0; t < keptTraces; ++t) {
+        Trace &tr = traces[t];
+        m_orphans += m_traceOrphans[t];
+        if (tr.root != kNone && tr.root >= firstSpan)
+            tr.root = spanMap[tr.root];
+        for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i)
+            if (traceSpans[i] >= firstSpan)
+                traceSpans[i] = spanMap[traceSpans[i]];
+    }
+
+    // Incoming lists: links from removed spans leave them, in place.
+    std::vector<uint32_t> lostLinks; // traces whose linksIn dropped
+    for (uint32_t s = 0; s < keptSpans; ++s) {
+        Range &r = incomingRanges[s];
+        uint32_t out = r.first;
+        for (uint32_t i = r.first; i < r.end(); ++i) {
+            const uint32_t l = incoming[i] < firstLink ? incoming[i] : linkMap[incoming[i]];
+            if (l != kNone)
+                incoming[out++] = l;
+        }
+        const uint32_t lost = r.end() - out;
+        if (!lost)
+            continue;
+        r.count -= lost;
+        m_unusedIncoming += lost;
+        if (r.count == 0)
+            hot[s].hasLinks &= 1;
+        Trace &tr = traces[hot[s].trace];
+        tr.linksIn -= lost;
+        lostLinks.push_back(hot[s].trace);
+    }
+    std::sort(lostLinks.begin(), lostLinks.end());
+    lostLinks.erase(std::unique(lostLinks.begin(), lostLinks.end()), lostLinks.end());
+    changes.changedTraces.insert(changes.changedTraces.end(), lostLinks.begin(), lostLinks.end());
+
+    // Sources: each starts at its first kept span.
+    for (auto &source : sources) {
+        uint32_t first = source.firstSpan;
+        while (first < spanCount && spanMap[first] == kNone)
+            ++first;
+        source.firstSpan = first < spanCount ? spanMap[first] : keptSpans;
+    }
+
+    // The span indexes, with kept spans renumbered.
+    if (!m_spanIndex.empty()) {
+        std::erase_if(m_spanIndex, [&spanMap](const SpanIndexEntry &e) { return spanMap[e.span] == kNone; });
+        for (auto &e : m_spanIndex)
+            e.span = spanMap[e.span];
+    }
+    m_appendedSpans.renumber(spanMap, firstSpan, keptSpans);
+
+    diagnostics.remove(diag::SpanParentMissing);
+    if (m_orphans)
+        diagnostics.add(diag::SpanParentMissing,
+            std::to_string(m_orphans) + " spans name a parent that is not loaded (yet); they are shown as roots", m_orphans);
+    compactLists();
     // Strings are compacted once the pool has doubled since the last time,
-    // so that the cost stays proportional to what arrived.
+    // the other pools once half of them is unused: the cost stays
+    // proportional to what arrived.
     const bool compactStrings = strings.size() > 2 * std::max<size_t>(m_stringsAtCompaction, 4096);
+    if (compactStrings || m_unusedAttributes > attributes.size() / 2 || m_unusedEvents > events.size() / 2)
+        compactPools(compactStrings);
+    changes.firstNewTrace = uint32_t(traces.size());
+    changes.firstNewSpan = uint32_t(hot.size());
+}
+
+void Model::compactPools(bool compactStrings)
+{
     StringPool newStrings;
     std::vector<StringId> stringMap;
     if (compactStrings)
@@ -624,15 +897,16 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     // Attribute and value pools: what kept records use, copied in order.
     std::vector<Attribute> newAttributes;
     std::vector<Value> newValues;
-    newAttributes.reserve(attributes.size() * keptSpans / std::max(spanCount, 1u) + 16);
-    newValues.reserve(values.size() * keptSpans / std::max(spanCount, 1u) + 16);
+    newAttributes.reserve(attributes.size() - std::min(attributes.size(), m_unusedAttributes) + 16);
+    newValues.reserve(values.size() + 16);
     std::function<Value(Value)> copyValue;
     auto copyAttributes = [&](Range r) {
         const auto at = uint32_t(newAttributes.size());
         newAttributes.resize(newAttributes.size() + r.count);
         for (uint32_t i = 0; i < r.count; ++i) {
             const Attribute &a = attributes[r.first + i];
-            const Value v = copyValue(a.value);
+            const Value v = a.value.type == ValueType::KvList || a.value.type == ValueType::Array || compactStrings
+                ? copyValue(a.value) : a.value;
             newAttributes[at + i] = {sid(a.key), v};
         }
         return Range{at, r.count};
@@ -665,9 +939,8 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
 
     // Scopes and resources the kept spans use.
     std::vector<uint32_t> scopeMap(scopes.size(), kNone), resourceMap(resources.size(), kNone);
-    for (uint32_t s = 0; s < spanCount; ++s)
-        if (spanMap[s] != kNone)
-            scopeMap[cold[s].scope] = 0;
+    for (const SpanCold &c : cold)
+        scopeMap[c.scope] = 0;
     for (uint32_t i = 0; i < scopes.size(); ++i)
         if (scopeMap[i] != kNone)
             resourceMap[scopes[i].resource] = 0;
@@ -699,23 +972,18 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
         }
         scopes.resize(out);
     }
+    m_scopeSpans.assign(scopes.size(), 0);
+    for (const SpanCold &c : cold)
+        ++m_scopeSpans[c.scope];
 
-    // Spans, their events and links, in order.
+    // Spans' attributes and events, links' attributes, in order.
     std::vector<Event> newEvents;
-    newEvents.reserve(events.size() * keptSpans / std::max(spanCount, 1u) + 16);
-    std::vector<uint32_t> linkMap(links.size(), kNone);
-    uint32_t keptLinks = 0;
-    for (uint32_t s = 0; s < spanCount; ++s) {
-        const uint32_t to = spanMap[s];
-        if (to == kNone)
-            continue;
-        SpanHot h = hot[s];
-        SpanCold c = cold[s];
-        h.trace = traceMap[h.trace];
-        h.parent = h.parent == kNone ? kNone : spanMap[h.parent];
+    newEvents.reserve(events.size() - std::min(events.size(), m_unusedEvents) + 16);
+    for (uint32_t s = 0; s < hot.size(); ++s) {
+        SpanHot &h = hot[s];
+        SpanCold &c = cold[s];
         h.name = sid(h.name);
         h.service = sid(h.service);
-        h.hasLinks &= 1;
         c.scope = scopeMap[c.scope];
         c.traceState = sid(c.traceState);
         c.statusMessage = sid(c.statusMessage);
@@ -728,23 +996,12 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
             newEvents.push_back(ev);
         }
         c.events.first = eventsAt;
-        const Range lr = c.links;
-        c.links.first = keptLinks;
-        for (uint32_t l = lr.first; l < lr.end(); ++l) {
-            Link link = links[l];
-            link.from = to;
+        for (uint32_t l = c.links.first; l < c.links.end(); ++l) {
+            Link &link = links[l];
             link.traceState = sid(link.traceState);
             link.attributes = copyAttributes(link.attributes);
-            link.target = link.target == kNone ? kNone : spanMap[link.target];
-            linkMap[l] = keptLinks;
-            links[keptLinks++] = link; // keptLinks <= l: writes only where it has read
         }
-        hot[to] = h;
-        cold[to] = c;
     }
-    hot.resize(keptSpans);
-    cold.resize(keptSpans);
-    links.resize(keptLinks);
     events = std::move(newEvents);
     attributes = std::move(newAttributes);
     values = std::move(newValues);
@@ -754,96 +1011,7 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
         strings = std::move(newStrings);
         m_stringsAtCompaction = strings.size();
     }
-
-    // Sources: each starts at its first kept span.
-    for (auto &source : sources) {
-        uint32_t first = source.firstSpan;
-        while (first < spanCount && spanMap[first] == kNone)
-            ++first;
-        source.firstSpan = first < spanCount ? spanMap[first] : keptSpans;
-    }
-
-    // Traces, with their span and service lists compacted.
-    std::vector<uint32_t> newTraceSpans;
-    std::vector<StringId> newServices;
-    newTraceSpans.reserve(keptSpans);
-    std::vector<uint32_t> newOrphans, linksInBefore;
-    newOrphans.reserve(keptTraces);
-    linksInBefore.reserve(keptTraces);
-    m_orphans = 0;
-    for (uint32_t t = 0; t < traceCount; ++t) {
-        if (traceMap[t] == kNone) {
-            m_traceIndex.erase(traces[t].id);
-            continue;
-        }
-        Trace tr = traces[t];
-        const auto at = uint32_t(newTraceSpans.size());
-        for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i)
-            newTraceSpans.push_back(spanMap[traceSpans[i]]);
-        tr.spans.first = at;
-        const auto servicesAt = uint32_t(newServices.size());
-        newServices.insert(newServices.end(), traceServices.begin() + tr.services.first, traceServices.begin() + tr.services.end());
-        tr.services.first = servicesAt;
-        tr.root = tr.root == kNone ? kNone : spanMap[tr.root];
-        linksInBefore.push_back(tr.linksIn);
-        tr.linksIn = 0;
-        traces[traceMap[t]] = tr;
-        newOrphans.push_back(m_traceOrphans[t]);
-        m_orphans += m_traceOrphans[t];
-    }
-    traces.resize(keptTraces);
-    traceSpans = std::move(newTraceSpans);
-    traceServices = std::move(newServices);
-    m_traceOrphans = std::move(newOrphans);
-    m_unusedTraceSpans = m_unusedServices = 0;
-    for (auto &entry : m_traceIndex)
-        entry.second = traceMap[entry.second];
-
-    // The span index, with kept spans renumbered.
-    std::erase_if(m_spanIndex, [&spanMap](const SpanIndexEntry &e) { return spanMap[e.span] == kNone; });
-    for (auto &e : m_spanIndex)
-        e.span = spanMap[e.span];
-    m_appendedSpans.renumber(spanMap);
-
-    // The link table indexed both ways again: incoming lists, linksIn, and
-    // links whose target went wait for it.
-    m_waitingLinks.clear();
-    incomingRanges.assign(keptSpans, Range{});
-    for (uint32_t l = 0; l < links.size(); ++l) {
-        const Link &link = links[l];
-        if (link.target == kNone) {
-            m_waitingLinks.emplace(SpanKey{link.traceId, link.spanId}, l);
-            continue;
-        }
-        ++incomingRanges[link.target].count;
-        hot[link.target].hasLinks |= 2;
-        ++traces[hot[link.target].trace].linksIn;
-    }
-    {
-        uint32_t at = 0;
-        for (auto &r : incomingRanges) {
-            r.first = at;
-            at += r.count;
-            r.count = 0;
-        }
-        incoming.assign(at, 0);
-        for (uint32_t l = 0; l < links.size(); ++l)
-            if (links[l].target != kNone) {
-                Range &r = incomingRanges[links[l].target];
-                incoming[r.first + r.count++] = l;
-            }
-        m_unusedIncoming = 0;
-    }
-    // Kept traces that lost incoming links from the evicted ones changed.
-    for (uint32_t t = 0; t < keptTraces; ++t)
-        if (traces[t].linksIn != linksInBefore[t])
-            changes.changedTraces.push_back(t);
-    diagnostics.remove(diag::SpanParentMissing);
-    if (m_orphans)
-        diagnostics.add(diag::SpanParentMissing,
-            std::to_string(m_orphans) + " spans name a parent that is not loaded (yet); they are shown as roots", m_orphans);
-    changes.firstNewTrace = uint32_t(traces.size());
-    changes.firstNewSpan = uint32_t(hot.size());
+    m_unusedAttributes = m_unusedEvents = 0;
 }
 
 } // namespace causeway

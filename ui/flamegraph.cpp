@@ -78,6 +78,10 @@ FlameGraphWidget::FlameGraphWidget(Session *session, QWidget *parent)
     updateStyle();
     connect(m_session, &Session::focusChanged, this, &FlameGraphWidget::onFocusChanged);
     connect(m_session, &Session::modelChanged, this, &FlameGraphWidget::onFocusChanged);
+    connect(m_session, &Session::focusEvicted, this, [this] {
+        m_focusEvicted = true;
+        update();
+    });
     connect(m_session, &Session::selectionChanged, this, &FlameGraphWidget::onSelectionChanged);
     connect(m_session, &Session::visibleRangeChanged, this, &FlameGraphWidget::onVisibleRangeChanged);
     onFocusChanged();
@@ -117,6 +121,20 @@ void FlameGraphWidget::onFocusChanged()
 {
     const auto &model = m_session->model();
     const uint32_t trace = m_session->focusTrace();
+    if (model != m_model && trace == m_trace && m_rows && m_rows->model() == m_model.get() && !m_preparing
+        && m_session->traceUnchanged(trace)) {
+        // Live data that did not touch the focus trace: the same rows, read
+        // from the new snapshot; zoom, scroll and hover stay.
+        m_model = model;
+        m_rows = std::make_shared<const FlameRows>(m_rows->reboundTo(*model));
+        m_painter.setRows(m_rows);
+        m_overview.setRows(m_rows);
+        m_painter.setMarked(m_highlighted);
+        update();
+        return;
+    }
+    if (trace != kNone)
+        m_focusEvicted = false;
     if (model != m_model || trace != m_trace) {
         m_model = model;
         m_trace = trace;
@@ -389,9 +407,11 @@ void FlameGraphWidget::paintEvent(QPaintEvent *)
         QString text = tr("No traces loaded");
         if (m_preparing)
             text = tr("Preparing the flame graph of %1 spans…").arg(QLocale().toString(m_model->traces[m_trace].spans.count));
+        else if (m_model && m_focusEvicted && m_trace == kNone)
+            text = tr("The trace in focus was removed to keep the newest spans (the retention cap); pick another in the trace list");
         else if (m_model)
             text = tr("No trace in focus");
-        p.drawText(all, Qt::AlignCenter, text);
+        p.drawText(all.adjusted(12, 0, -12, 0), Qt::AlignCenter | Qt::TextWordWrap, text);
         return;
     }
 

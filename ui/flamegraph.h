@@ -120,6 +120,7 @@ private:
     uint64_t m_generation = 0;   // of focus changes: late results of older ones are dropped
     bool m_preparing = false;
     std::shared_ptr<const FlameRows> m_rows;
+    bool m_focusEvicted = false;  // the focus went with live data's retention cap
     FlamePainter m_painter;
     FlamePainter m_overview;
     FlameStyle m_style;

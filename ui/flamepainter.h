@@ -42,6 +42,14 @@ public:
 
     const Model *model() const { return m_model; }
     uint32_t trace() const { return m_trace; }
+    // The same rows read from a newer snapshot in which the trace's spans
+    // are unchanged at the same indices (Session::traceUnchanged).
+    FlameRows reboundTo(const Model &model) const
+    {
+        FlameRows out = *this;
+        out.m_model = &model;
+        return out;
+    }
     int rowCount() const { return m_rowFirst.empty() ? 0 : int(m_rowFirst.size()) - 1; }
     uint64_t start() const { return m_start; }
     uint64_t end() const { return m_end; }

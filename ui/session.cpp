@@ -2,6 +2,8 @@
 
 #include <QAction>
 
+#include <algorithm>
+
 namespace causeway::ui {
 
 namespace {
@@ -13,8 +15,15 @@ Session::Session(QObject *parent)
 {
 }
 
+bool Session::traceUnchanged(uint32_t trace) const
+{
+    return m_updateKnown && trace < m_firstNewTrace
+        && !std::binary_search(m_changedTraces.begin(), m_changedTraces.end(), trace);
+}
+
 void Session::setModel(std::shared_ptr<const Model> model)
 {
+    m_updateKnown = false;
     m_model = std::move(model);
     m_back.clear();
     m_forward.clear();
@@ -68,8 +77,17 @@ void Session::replace(std::shared_ptr<const Model> model, const ModelChanges *ch
     for (auto *list : {&m_back, &m_forward})
         std::erase_if(*list, [&](ViewState &state) { return !remap(state); });
     const ViewState before = m_current;
-    if (!remap(m_current))
+    const bool evicted = !remap(m_current) && before.trace != kNone;
+    if (evicted)
         m_current = {};
+    // Evictions renumber spans: only a step without one leaves indices alone.
+    m_updateKnown = changes && !changes->reset && changes->evictedTraces.empty();
+    if (m_updateKnown) {
+        m_firstNewTrace = changes->firstNewTrace;
+        m_changedTraces = changes->changedTraces;
+    } else {
+        m_changedTraces.clear();
+    }
     if (changes && !changes->reset)
         emit modelUpdated(*changes);
     emit modelChanged();
@@ -80,6 +98,8 @@ void Session::replace(std::shared_ptr<const Model> model, const ModelChanges *ch
         emit selectionChanged(m_current.span);
     if (m_current.viewStart || m_current.viewEnd)
         emit visibleRangeChanged(m_current.viewStart, m_current.viewEnd);
+    if (evicted)
+        emit focusEvicted();
 }
 
 void Session::navigateTo(uint32_t trace, uint32_t span)

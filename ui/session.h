@@ -42,6 +42,11 @@ public:
     // modelChanged(), so that they can update instead of starting over.
     void replaceModel(std::shared_ptr<const Model> model, const ModelChanges &changes);
 
+    // Whether the last replaceModel() left trace `trace` (an index in the
+    // current model) as it was: its spans at the same indices, no new spans
+    // or links. Views keep what they built for it instead of starting over.
+    bool traceUnchanged(uint32_t trace) const;
+
     const ViewState &current() const { return m_current; }
     uint32_t focusTrace() const { return m_current.trace; }
     uint32_t selectedSpan() const { return m_current.span; }
@@ -75,6 +80,9 @@ signals:
     // Emitted just before modelChanged() when the new model grew from the
     // previous one (replaceModel with changes), with what changed.
     void modelUpdated(const causeway::ModelChanges &changes);
+    // The focus trace went from a newer version of the data (the retention
+    // cap removed it); the focus is cleared.
+    void focusEvicted();
     // The focus trace changed (navigation, back, forward, new model).
     void focusChanged(uint32_t trace, uint32_t span);
     void selectionChanged(uint32_t span);
@@ -93,6 +101,10 @@ private:
     std::vector<ViewState> m_forward;
     bool m_criticalPathShown = false;
     QAction *m_criticalPathAction = nullptr;
+    // What the last replaceModel() changed, for traceUnchanged().
+    bool m_updateKnown = false;
+    uint32_t m_firstNewTrace = 0;
+    std::vector<uint32_t> m_changedTraces;
 };
 
 } // namespace causeway::ui

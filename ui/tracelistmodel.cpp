@@ -3,7 +3,10 @@
 #include "ui/displaytext.h"
 #include "ui/palette.h"
 
+#include <algorithm>
+
 #include <QIcon>
+#include <QMetaObject>
 #include <QPainter>
 #include <QPixmap>
 #include <QPolygonF>
@@ -45,14 +48,17 @@ void TraceListModel::setModel(std::shared_ptr<const Model> model)
 
 void TraceListModel::applyChanges(std::shared_ptr<const Model> model, const ModelChanges &changes)
 {
-    if (changes.reset || !m_model || !model || int(changes.firstNewTrace) + int(changes.evictedTraces.size()) != m_rows
+    if (changes.reset || !m_model || !model
+        || size_t(changes.firstNewTrace) + changes.evictedTraces.size() != m_model->traces.size()
         || changes.firstNewTrace > model->traces.size()) {
         setModel(std::move(model));
         return;
     }
-    // Evicted rows, in runs from the back so the indices ahead stay valid.
+    // Evicted rows, in runs from the back so the indices ahead stay valid;
+    // evicted traces not shown yet have no row.
     const auto &gone = changes.evictedTraces;
-    for (size_t end = gone.size(); end > 0;) {
+    size_t end = std::lower_bound(gone.begin(), gone.end(), uint32_t(m_rows)) - gone.begin();
+    while (end > 0) {
         size_t begin = end - 1;
         while (begin > 0 && gone[begin - 1] + 1 == gone[begin])
             --begin;
@@ -63,20 +69,39 @@ void TraceListModel::applyChanges(std::shared_ptr<const Model> model, const Mode
     }
     m_model = std::move(model);
     const auto &changed = changes.changedTraces;
-    for (size_t begin = 0; begin < changed.size();) {
+    for (size_t begin = 0; begin < changed.size() && changed[begin] < uint32_t(m_rows);) {
         size_t end = begin + 1;
-        while (end < changed.size() && changed[end] == changed[end - 1] + 1)
+        while (end < changed.size() && changed[end] == changed[end - 1] + 1 && changed[end] < uint32_t(m_rows))
             ++end;
-        if (changed[end - 1] < uint32_t(m_rows))
-            emit dataChanged(index(int(changed[begin]), 0), index(int(changed[end - 1]), ColumnCount - 1));
+        emit dataChanged(index(int(changed[begin]), 0), index(int(changed[end - 1]), ColumnCount - 1));
         begin = end;
     }
-    const int rows = int(m_model->traces.size());
+    if (insertSlice())
+        queueSlice();
+}
+
+bool TraceListModel::insertSlice()
+{
+    const int rows = m_model ? int(m_model->traces.size()) : 0;
     if (rows > m_rows) {
-        beginInsertRows({}, m_rows, rows - 1);
-        m_rows = rows;
+        const int last = std::min(rows, m_rows + kRowsPerSlice) - 1;
+        beginInsertRows({}, m_rows, last);
+        m_rows = last + 1;
         endInsertRows();
     }
+    return rows > m_rows;
+}
+
+void TraceListModel::queueSlice()
+{
+    if (m_sliceQueued)
+        return;
+    m_sliceQueued = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_sliceQueued = false;
+        if (insertSlice())
+            queueSlice();
+    }, Qt::QueuedConnection);
 }
 
 int TraceListModel::rowCount(const QModelIndex &parent) const

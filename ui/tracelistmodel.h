@@ -30,8 +30,18 @@ public:
     // `model` grew from the one shown as `changes` says: rows of evicted
     // traces are removed, changed ones refreshed and new ones inserted,
     // without a reset (selection, scroll position and sorting stay).
+    // New rows are inserted kRowsPerSlice at a time: the first slice at
+    // once, the rest one slice per turn of the event loop, so that a
+    // refresh bringing many traces never holds the GUI thread for long (a
+    // sorted proxy places every row it is told about). Row r is still
+    // trace r: the rows shown are the first rowCount() traces.
     void applyChanges(std::shared_ptr<const Model> model, const ModelChanges &changes);
     const std::shared_ptr<const Model> &model() const { return m_model; }
+    static constexpr int kRowsPerSlice = 400;
+    // Traces of the model not yet inserted as rows.
+    int pendingRows() const { return m_model ? int(m_model->traces.size()) - m_rows : 0; }
+    // Inserts the next slice of pending rows now; false when none is left.
+    bool insertSlice();
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -41,8 +51,11 @@ public:
 private:
     QString services(const Trace &trace) const;
 
+    void queueSlice();
+
     std::shared_ptr<const Model> m_model;
     int m_rows = 0;
+    bool m_sliceQueued = false;
 };
 
 // Sorts by TraceListModel::SortRole and filters by text and "only traces with links".

@@ -92,9 +92,15 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
                     m_session->navigateTo(trace);
             });
     // Live data: rows come and go as the model grows, without a reset.
+    // Rows removed under the current one (the retention cap) move the
+    // current row to a neighbour: that is not the user choosing it.
     connect(m_session, &Session::modelUpdated, this, [this](const ModelChanges &changes) {
+        m_following = true;
         m_model->applyChanges(m_session->model(), changes);
+        m_following = false;
     });
+    // Rows of a large refresh arrive in slices after it.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &TraceListPanel::updateCount);
     connect(m_session, &Session::modelChanged, this, &TraceListPanel::reload);
     connect(m_session, &Session::focusChanged, this, &TraceListPanel::followFocus);
     reload();

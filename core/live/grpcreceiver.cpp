@@ -10,7 +10,11 @@ namespace {
 
 namespace otlp = opentelemetry::proto::collector::trace::v1;
 
-class TraceService final : public otlp::TraceService::Service
+// A raw-bytes method: gRPC hands over the request as it came off the wire
+// (decompressed), and the core's reader decodes it into the model, as for
+// OTLP/HTTP. Letting gRPC parse it into protobuf objects first, only to
+// serialize them back for the reader, cost more than the decoding itself.
+class TraceService final : public otlp::TraceService::WithRawCallbackMethod_Export<otlp::TraceService::Service>
 {
 public:
     TraceService(const GrpcOptions &options, const FragmentHandler &handler, ReceiverCounters &counters)
@@ -18,17 +22,27 @@ public:
     {
     }
 
-    grpc::Status Export(grpc::ServerContext *, const otlp::ExportTraceServiceRequest *request,
-                        otlp::ExportTraceServiceResponse *response) override
+    grpc::ServerUnaryReactor *Export(grpc::CallbackServerContext *context, const grpc::ByteBuffer *request,
+                                     grpc::ByteBuffer *response) override
+    {
+        grpc::ServerUnaryReactor *reactor = context->DefaultReactor();
+        reactor->Finish(exportBytes(request, response));
+        return reactor;
+    }
+
+private:
+    grpc::Status exportBytes(const grpc::ByteBuffer *request, grpc::ByteBuffer *response)
     {
         m_counters.requests++;
-        // The core's reader decodes into the model directly; going back to
-        // bytes keeps one decoder for both transports.
-        std::string bytes;
-        if (!request->SerializeToString(&bytes)) {
+        std::vector<grpc::Slice> slices;
+        if (!request || !request->Dump(&slices).ok()) {
             m_counters.failedRequests++;
-            return {grpc::StatusCode::INVALID_ARGUMENT, "cannot re-encode the request"};
+            return {grpc::StatusCode::INVALID_ARGUMENT, "cannot read the request"};
         }
+        std::string bytes;
+        bytes.reserve(request->Length());
+        for (const grpc::Slice &slice : slices)
+            bytes.append(reinterpret_cast<const char *>(slice.begin()), slice.size());
         Decoded d = decodeExport(bytes, Encoding::Protobuf, false, m_options.maxBody);
         if (!d.ok) {
             m_counters.failedRequests++;
@@ -41,12 +55,17 @@ public:
         }
         m_counters.spansAccepted += d.accepted;
         m_counters.spansRejected += d.rejected;
+        otlp::ExportTraceServiceResponse reply;
         if (d.rejected) {
-            auto *partial = response->mutable_partial_success();
+            auto *partial = reply.mutable_partial_success();
             partial->set_rejected_spans(int64_t(d.rejected));
             partial->set_error_message(d.rejectedMessage);
         }
-        return grpc::Status::OK;
+        bool own = false;
+        const grpc::Status status = grpc::SerializationTraits<otlp::ExportTraceServiceResponse>::Serialize(reply, response, &own);
+        if (!status.ok())
+            m_counters.failedRequests++;
+        return status;
     }
 
 private:

@@ -3,6 +3,8 @@
 
 #include "shellmodel.h"
 
+#include "core/live/livemodel.h"
+#include "core/load.h"
 #include "ui/session.h"
 #include "ui/tracelistmodel.h"
 #include "ui/tracelistpanel.h"
@@ -16,6 +18,24 @@
 
 using namespace causeway;
 using namespace causeway::ui;
+
+namespace {
+// One request of `count` one-span traces, trace n starting at n µs.
+Model tracesFragment(int first, int count)
+{
+    std::string json = "{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"scope\":{},\"spans\":[";
+    for (int n = first; n < first + count; ++n) {
+        char ids[80];
+        std::snprintf(ids, sizeof ids, "\"traceId\":\"%032x\",\"spanId\":\"%016x\"", n, n);
+        json += std::string(n > first ? "," : "") + "{" + ids + ",\"name\":\"op\",\"startTimeUnixNano\":\""
+            + std::to_string(uint64_t(n) * 1000) + "\",\"endTimeUnixNano\":\"" + std::to_string(uint64_t(n) * 1000 + 500) + "\"}";
+    }
+    json += "]}]}]}";
+    Model m;
+    loadBuffer("live", json, m);
+    return m;
+}
+} // namespace
 
 class TestTraceListModel : public QObject
 {
@@ -53,6 +73,51 @@ private slots:
         QCOMPARE(cell(shell.lone, TraceListModel::Spans), QStringLiteral("12"));
         QCOMPARE(cell(shell.consume, TraceListModel::Duration), QStringLiteral("100 µs"));
         QCOMPARE(cell(shell.checkout, TraceListModel::Start), QStringLiteral("01-01 00:00:01.000"));
+    }
+
+    void largeRefreshInsertsRowsInSlices()
+    {
+        // A refresh with thousands of new traces inserts one slice of rows at
+        // once and the rest on later turns of the event loop; a refresh that
+        // evicts traces not shown yet has no row to remove for them.
+        live::LiveModel live;
+        TraceListModel model;
+        TraceFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(TraceListModel::Start, Qt::DescendingOrder);
+        QAbstractItemModelTester sourceTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto refresh = [&](int first, int count) {
+            live.add(tracesFragment(first, count));
+            live.publish();
+            const live::Published p = live.take();
+            model.applyChanges(p.model, p.changes);
+            return p.model;
+        };
+        refresh(1, 10);
+        QCOMPARE(model.rowCount(), 10);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        auto shown = refresh(11, 4000);
+        QCOMPARE(model.rowCount(), 10 + TraceListModel::kRowsPerSlice);
+        QCOMPARE(model.pendingRows(), 4000 - TraceListModel::kRowsPerSlice);
+        QCOMPARE(proxy.rowCount(), model.rowCount());
+
+        // Keep 1000 traces: the oldest 3020 go, shown or not.
+        live.setRetention({0, 1000, 0.0});
+        shown = refresh(4011, 10);
+        QCOMPARE(shown->traces.size(), size_t(1000));
+        QVERIFY(model.rowCount() <= 1000);
+        QTRY_COMPARE(model.pendingRows(), 0);
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(model.rowCount(), 1000);
+        QCOMPARE(proxy.rowCount(), 1000);
+        for (int row = 0; row < model.rowCount(); ++row) {
+            QCOMPARE(model.index(row, 0).data(TraceListModel::TraceRole).toUInt(), uint32_t(row));
+            QCOMPARE(model.index(row, TraceListModel::Start).data(TraceListModel::SortRole).toULongLong(),
+                     qulonglong(shown->traces[uint32_t(row)].start));
+        }
+        // Newest first in the sorted view.
+        QCOMPARE(proxy.index(0, TraceListModel::Start).data(TraceListModel::SortRole).toULongLong(), qulonglong(4020 * 1000));
     }
 
     void sortsNumbersAsNumbers_data()

@@ -10,7 +10,8 @@
 // 100,000 links a frame within 4x the flame graph, layout within 50 ms.
 //
 // Times are thread CPU time. Run with QT_QPA_PLATFORM=offscreen. Options: --links N runs one size only;
-// --png FILE saves the last frame.
+// --png FILE saves the last frame; --profile collect|layout|paint repeats that step a few hundred
+// times more after measuring, for `perf record`.
 
 #include "core/modelbuilder.h"
 #include "ui/laneslayout.h"
@@ -134,11 +135,14 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     std::vector<uint32_t> sizes = {1000, 10000, 100000};
     QString png;
+    std::string profile;
     for (int i = 1; i + 1 < argc; ++i) {
         if (std::strcmp(argv[i], "--links") == 0)
             sizes = {uint32_t(std::stoul(argv[++i]))};
         else if (std::strcmp(argv[i], "--png") == 0)
             png = QString::fromLocal8Bit(argv[++i]);
+        else if (std::strcmp(argv[i], "--profile") == 0)
+            profile = argv[++i];
     }
     constexpr double kWidth = 1600;
     std::printf("%-8s %9s %11s %10s %10s %9s %12s %7s %10s %7s %9s %6s %6s\n", "links", "flame ms", "collect ms",
@@ -157,14 +161,25 @@ int main(int argc, char **argv)
         flameView.start = model.traces[focus].start;
         flameView.end = model.traces[focus].end;
         flameView.rowHeight = 18;
-        const double flame = timeMs(21, [&] {
-            FlamePainter painter(rows); // no cached geometry: a first frame
-            QPainter p(&flameImage);
-            painter.paint(p, flameView, flameStyle);
-        });
+        // Sampled between the lanes' steps, not once before them: on a shared
+        // machine the load drifts, and the ratio should compare like with like.
+        std::vector<double> flameTimes;
+        const auto sampleFlame = [&] {
+            for (int i = 0; i < 5; ++i)
+                flameTimes.push_back(timeMs(1, [&] {
+                    FlamePainter painter(rows); // no cached geometry: a first frame
+                    QPainter p(&flameImage);
+                    painter.paint(p, flameView, flameStyle);
+                }));
+        };
+        sampleFlame();
 
         LanesLayout layout;
-        const double collect = timeMs(7, [&] { layout = collectLanes(model, focus); });
+        const auto collectStep = [&] { layout = collectLanes(model, focus); };
+        const double collect = timeMs(7, collectStep);
+        if (profile == "collect")
+            timeMs(300, collectStep);
+        sampleFlame();
         LanesStyle style;
         LanesViewport view;
         const double lay = timeMs(7, [&] {
@@ -172,26 +187,37 @@ int main(int argc, char **argv)
             view = initialViewport(model, layout, kWidth, style);
             layoutLanes(model, layout, kWidth, style, view.zoom, view.pan);
         });
+        sampleFlame();
         // Zoom and pan frames: a new zoom and pan each time, the runs kept.
         int step = 0;
-        const double panLay = timeMs(21, [&] {
+        const auto panStep = [&] {
             ++step;
             layoutLanes(model, layout, kWidth, style, view.zoom * (1 + 0.01 * (step % 5)), view.pan + 3.0 * step);
-        });
+        };
+        const double panLay = timeMs(21, panStep);
+        if (profile == "layout")
+            timeMs(2000, panStep);
         layoutLanes(model, layout, kWidth, style, view.zoom, view.pan);
 
+        sampleFlame();
         QImage image(QSize(int(kWidth), int(std::ceil(layout.height))), QImage::Format_ARGB32_Premultiplied);
         const LanesColors colors = LanesColors::standard(false);
         LanesPaintState state;
         const QRectF all(0, 0, image.width(), image.height());
-        const double paint = timeMs(21, [&] {
+        const auto paintStep = [&] {
             for (Lane &lane : layout.lanes)
                 if (lane.flame)
                     lane.flame->invalidate(); // a first frame: geometry built too
             QPainter p(&image);
             paintLanes(p, model, layout, colors, state, all);
             paintTimeAxis(p, layout, colors, 0);
-        });
+        };
+        const double paint = timeMs(21, paintStep);
+        if (profile == "paint")
+            timeMs(2000, paintStep);
+        sampleFlame();
+        std::sort(flameTimes.begin(), flameTimes.end());
+        const double flame = flameTimes[flameTimes.size() / 2];
         const double frame = collect + lay + paint;
         const double panFrame = panLay + paint;
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <utility>
 #include <unordered_map>
 
 namespace causeway {
@@ -38,6 +39,59 @@ Spread spreadOf(std::vector<int64_t> &values)
     std::nth_element(values.begin(), values.begin() + long(median), values.begin() + long(p95) + 1);
     s.median = values[median];
     return s;
+}
+
+// What a group needs of a member, sorted by start: 24 bytes, so the sort
+// and every pass after it move little memory.
+struct MemberKey
+{
+    static constexpr uint32_t kFailed = 0x80000000u; // in index: the member has a failed span
+    uint64_t start, end;
+    uint32_t trace;
+    uint32_t index;                  // into the group's members as reached, | kFailed
+};
+
+// By start, ties by trace index. A stable radix sort on the start's offset
+// from the earliest (11 bits a pass, as many passes as the spread of starts
+// needs), then the rare runs of equal starts by trace: at 100,000 members
+// several times cheaper than a comparison sort.
+void sortByStart(std::vector<MemberKey> &keys)
+{
+    const auto less = [](const MemberKey &a, const MemberKey &b) {
+        return a.start != b.start ? a.start < b.start : a.trace < b.trace;
+    };
+    if (keys.size() < 512) {
+        std::sort(keys.begin(), keys.end(), less);
+        return;
+    }
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (const MemberKey &k : keys) {
+        lo = std::min(lo, k.start);
+        hi = std::max(hi, k.start);
+    }
+    constexpr int kBits = 11;
+    constexpr size_t kBuckets = size_t(1) << kBits;
+    std::vector<MemberKey> other(keys.size());
+    std::vector<uint32_t> count(kBuckets);
+    for (int shift = 0; shift < 64 && ((hi - lo) >> shift) != 0; shift += kBits) {
+        std::fill(count.begin(), count.end(), 0);
+        for (const MemberKey &k : keys)
+            ++count[((k.start - lo) >> shift) & (kBuckets - 1)];
+        uint32_t sum = 0;
+        for (uint32_t &c : count)
+            sum += std::exchange(c, sum);
+        for (const MemberKey &k : keys)
+            other[count[((k.start - lo) >> shift) & (kBuckets - 1)]++] = k;
+        keys.swap(other);
+    }
+    for (size_t i = 0; i < keys.size();) {
+        size_t j = i + 1;
+        while (j < keys.size() && keys[j].start == keys[i].start)
+            ++j;
+        if (j - i > 1)
+            std::sort(keys.begin() + long(i), keys.begin() + long(j), less);
+        i = j;
+    }
 }
 
 // A trace the walk reached, with what the grouping and the summaries need
@@ -145,7 +199,8 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         return model.hot[upstream ? l.from : l.target].trace;
     };
     std::vector<int64_t> scratch;
-    auto makeGroup = [&](LaneKind kind, uint32_t hops, StringId service, StringId name, std::vector<const Found *> members) {
+    auto makeGroup = [&](LaneKind kind, uint32_t hops, StringId service, StringId name,
+                         const std::vector<const Found *> &members) {
         Unit unit;
         LaneSpec &g = unit.lane;
         g.kind = kind;
@@ -153,86 +208,84 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         g.service = service;
         g.rootName = name;
         // One pass in the order reached (close to model order, so the cache
-        // serves it) copies what the rest needs; then sort the compact copy.
-        struct Info
-        {
-            uint64_t start, end;
-            uint32_t trace, errors;
-            const Found *found;
-        };
-        std::vector<Info> info;
-        info.reserve(members.size());
+        // serves it) copies what the rest needs into 24-byte keys; the keys
+        // are then sorted by start, and every later pass reads them in
+        // order, never the records they came from.
+        std::vector<MemberKey> order(members.size());
         scratch.clear();
         std::vector<int64_t> lags;
         lags.reserve(members.size());
         g.anchor = UINT64_MAX;
-        for (const Found *f : members) {
-            info.push_back({f->start, f->end, f->trace, f->errors, f});
+        for (size_t i = 0; i < members.size(); ++i) {
+            const Found *f = members[i];
+            order[i] = {f->start, f->end, f->trace, uint32_t(i) | (f->errors ? MemberKey::kFailed : 0)};
             scratch.push_back(int64_t(f->end - f->start));
             if (f->via != kNone)
                 lags.push_back(f->lag);
             g.anchor = std::min(g.anchor, f->anchor);
+            g.errorSpans += f->errors;
         }
         g.duration = spreadOf(scratch);
         g.lag = spreadOf(lags);
-        // Sort 16-byte keys, not the records: at 100,000 members this is
-        // the largest cost of the group.
-        struct Key
-        {
-            uint64_t start;
-            uint32_t trace, index;
-        };
-        std::vector<Key> order(info.size());
-        for (size_t i = 0; i < info.size(); ++i)
-            order[i] = {info[i].start, info[i].trace, uint32_t(i)};
-        std::sort(order.begin(), order.end(),
-                  [](const Key &a, const Key &b) { return a.start != b.start ? a.start < b.start : a.trace < b.trace; });
+        sortByStart(order);
         g.memberStart = UINT64_MAX;
-        g.members.reserve(info.size());
-        g.memberStarts.reserve(info.size());
-        const Info *slowestInfo = nullptr;
-        for (size_t i = 0; i < info.size(); ++i) {
-            const Info &m = info[order[i].index];
-            members[i] = m.found;
+        g.members.reserve(order.size());
+        g.memberStarts.reserve(order.size());
+        const MemberKey *slowest = nullptr;
+        for (const MemberKey &m : order) {
             g.members.push_back(m.trace);
             g.memberStarts.push_back(m.start);
-            if (m.errors) {
+            if (m.index & MemberKey::kFailed)
                 g.errorMembers.push_back(m.trace);
-                g.errorSpans += m.errors;
-            }
             g.memberStart = std::min(g.memberStart, m.start);
             g.memberEnd = std::max(g.memberEnd, m.end);
             if (!g.coverage.empty() && m.start <= g.coverage.back().second)
                 g.coverage.back().second = std::max(g.coverage.back().second, m.end);
             else
                 g.coverage.emplace_back(m.start, m.end);
-            if (!slowestInfo || m.end - m.start > slowestInfo->end - slowestInfo->start)
-                slowestInfo = &m;
+            if (!slowest || m.end - m.start > slowest->end - slowest->start)
+                slowest = &m;
         }
-        const Found *slowest = slowestInfo ? slowestInfo->found : nullptr;
 
-        // The members worth a look get lanes of their own next to the group.
-        std::map<uint32_t, uint8_t> marks;
-        for (size_t i = 0; i < g.errorMembers.size() && i < options.surfacedErrors; ++i)
-            marks[g.errorMembers[i]] |= MarkError;
+        // The members worth a look get lanes of their own next to the group:
+        // a handful, so a short list, not a lookup per member.
+        struct Marked
+        {
+            const Found *found;
+            uint8_t marks;
+        };
+        std::vector<Marked> marked;
+        auto mark = [&](const Found *f, uint8_t m) {
+            auto it = std::find_if(marked.begin(), marked.end(), [f](const Marked &x) { return x.found == f; });
+            if (it == marked.end())
+                marked.push_back({f, m});
+            else
+                it->marks |= m;
+        };
+        for (size_t i = 0, n = 0; n < g.errorMembers.size() && n < options.surfacedErrors; ++i)
+            if (order[i].index & MemberKey::kFailed) {
+                mark(members[order[i].index & ~MemberKey::kFailed], MarkError);
+                ++n;
+            }
         if (slowest && members.size() > 1)
-            marks[slowest->trace] |= MarkSlowest;
-        for (const Found *f : members) {
-            if (f->trace == options.cameFrom)
-                marks[f->trace] |= MarkCameFrom;
-            if (std::find(options.pinned.begin(), options.pinned.end(), f->trace) != options.pinned.end())
-                marks[f->trace] |= MarkPinned;
+            mark(members[slowest->index & ~MemberKey::kFailed], MarkSlowest);
+        if (options.cameFrom != kNone || !options.pinned.empty()) {
+            for (const Found *f : members) {
+                if (f->trace == options.cameFrom)
+                    mark(f, MarkCameFrom);
+                if (!options.pinned.empty()
+                    && std::find(options.pinned.begin(), options.pinned.end(), f->trace) != options.pinned.end())
+                    mark(f, MarkPinned);
+            }
         }
-        for (const Found *f : members) {
-            auto it = marks.find(f->trace);
-            if (it == marks.end())
-                continue;
+        for (const Marked &m : marked) {
+            const Found *f = m.found;
             LaneSpec own;
             own.kind = kind;
             own.trace = f->trace;
             own.hops = f->hops;
             own.anchor = f->anchor;
-            own.marks = it->second;
+            own.marks = m.marks;
             if (f->errors)
                 own.marks |= MarkError;
             unit.surfaced.push_back(std::move(own));
@@ -242,10 +295,11 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         if (hops <= 1) {
             unit.parent = focus;
         } else {
+            // By start time, as the members are listed: ties go the same way every time.
             std::unordered_map<uint32_t, uint32_t> votes;
             uint32_t best = 0;
-            for (const Found *f : members) {
-                const uint32_t parent = parentOf(*f, kind == LaneKind::Upstream);
+            for (const MemberKey &m : order) {
+                const uint32_t parent = parentOf(*members[m.index & ~MemberKey::kFailed], kind == LaneKind::Upstream);
                 const uint32_t n = ++votes[parent];
                 if (n > best || (n == best && parent < unit.parent)) {
                     best = n;
@@ -397,6 +451,16 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
     std::unordered_map<uint64_t, size_t> bundleOf;
     uint64_t lastKey = UINT64_MAX;
     size_t lastBundle = 0;
+    // What placing a bundle's ends needs, gathered while its links are
+    // read anyway: the earliest linking span from its linking lane, and at
+    // a group end every link's start there (for the median).
+    struct Ends
+    {
+        uint32_t first = kNone;
+        uint64_t firstStart = 0;
+        std::vector<uint64_t> starts[2]; // at the linking / the target end, when that end is a group
+    };
+    std::vector<Ends> ends;
     auto add = [&](int from, int to, uint32_t l) {
         const uint64_t key = uint64_t(std::min(from, to)) << 32 | uint32_t(std::max(from, to));
         if (key != lastKey) {
@@ -409,15 +473,29 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
                 b.lagMin = INT64_MAX;
                 b.lagMax = INT64_MIN;
                 out.edges.push_back(std::move(b));
+                ends.emplace_back();
             }
             lastKey = key;
             lastBundle = it->second;
         }
         LaneLinkBundle &b = out.edges[lastBundle];
+        Ends &e = ends[lastBundle];
         b.links.push_back(l);
-        const int64_t lag = linkLag(model, l);
+        const Link &link = model.links[l];
+        const uint64_t fromStart = model.hot[link.from].start, targetStart = model.hot[link.target].start;
+        const int64_t lag = int64_t(fromStart - targetStart); // linkLag()
         b.lagMin = std::min(b.lagMin, lag);
         b.lagMax = std::max(b.lagMax, lag);
+        // `from` is the lane of the linking span's trace: a link the other
+        // way round in a cycle does not place the linking end.
+        if (from == b.fromLane && (e.first == kNone || fromStart < e.firstStart)) {
+            e.first = l;
+            e.firstStart = fromStart;
+        }
+        if (out.lanes[b.fromLane].isGroup())
+            e.starts[0].push_back(fromStart);
+        if (out.lanes[b.toLane].isGroup())
+            e.starts[1].push_back(targetStart);
     };
     auto outgoing = [&](int li, uint32_t t, bool toGroupsOnly) {
         const Range spans = model.traces[t].spans;
@@ -481,25 +559,15 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
     }
     // Where each bundle's ends sit: at an own lane the earliest linking span
     // (and its target); at a group the median, so the bundle meets its crowd.
-    std::vector<uint64_t> starts;
-    for (LaneLinkBundle &b : out.edges) {
-        uint32_t first = kNone;
-        for (uint32_t l : b.links) {
-            const Link &link = model.links[l];
-            if (out.laneOf[model.hot[link.from].trace] != b.fromLane)
-                continue; // a link the other way round in a cycle
-            if (first == kNone || model.hot[link.from].start < model.hot[model.links[first].from].start)
-                first = l;
-        }
-        if (first == kNone)
-            first = b.links.front();
+    for (size_t k = 0; k < out.edges.size(); ++k) {
+        LaneLinkBundle &b = out.edges[k];
+        Ends &e = ends[k];
+        const uint32_t first = e.first != kNone ? e.first : b.links.front();
         auto endTime = [&](bool from) {
             const LaneSpec &lane = out.lanes[from ? b.fromLane : b.toLane];
             if (!lane.isGroup())
                 return model.hot[from ? model.links[first].from : model.links[first].target].start;
-            starts.clear();
-            for (uint32_t l : b.links)
-                starts.push_back(model.hot[from ? model.links[l].from : model.links[l].target].start);
+            std::vector<uint64_t> &starts = e.starts[from ? 0 : 1];
             std::nth_element(starts.begin(), starts.begin() + long(starts.size() / 2), starts.end());
             return starts[starts.size() / 2];
         };

@@ -22,17 +22,19 @@ CriticalPathOverlay::CriticalPathOverlay(FlameGraphWidget *flame, Session *sessi
     setAttribute(Qt::WA_NoSystemBackground);
     m_toggle = new QToolButton(flame);
     m_toggle->setObjectName(QStringLiteral("criticalPathToggle"));
-    m_toggle->setText(tr("Critical path"));
-    m_toggle->setCheckable(true);
     m_toggle->setAutoRaise(false);
-    m_toggle->setToolTip(tr("Highlight the spans that bound the trace's end (walking back from the last-finishing "
-                            "child, as Jaeger and Grafana compute it)"));
     m_toggle->setFocusPolicy(Qt::NoFocus);
-    connect(m_toggle, &QToolButton::toggled, this, &CriticalPathOverlay::setShown);
     flame->installEventFilter(this);
     if (m_session) {
-        // The session holds the switch: the lanes' toggle and this one are one.
+        // The session holds the switch and its one action: the lanes' button and this one are the same control.
+        m_toggle->setDefaultAction(m_session->criticalPathAction());
         connect(m_session, &Session::criticalPathShownChanged, this, &CriticalPathOverlay::setShown);
+    } else {
+        m_toggle->setText(tr("Critical path"));
+        m_toggle->setCheckable(true);
+        connect(m_toggle, &QToolButton::toggled, this, &CriticalPathOverlay::setShown);
+    }
+    if (m_session) {
         connect(m_session, &Session::focusChanged, this, [this] { recompute(); });
         connect(m_session, &Session::modelChanged, this, [this] { recompute(); });
     }
@@ -45,7 +47,7 @@ CriticalPathOverlay::CriticalPathOverlay(FlameGraphWidget *flame, Session *sessi
 
 void CriticalPathOverlay::setShown(bool shown)
 {
-    if (m_toggle->isChecked() != shown)
+    if (!m_session && m_toggle->isChecked() != shown)
         m_toggle->setChecked(shown); // comes back here
     if (m_session)
         m_session->setCriticalPathShown(shown); // tells the other views; nothing when unchanged
@@ -61,7 +63,7 @@ void CriticalPathOverlay::recompute()
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     if (m_enabled && model && m_session->focusTrace() < model->traces.size()) {
         m_path = criticalPath(*model, m_session->focusTrace());
-        m_toggle->setToolTip(tr("Critical path: %1 in %2 sections over %3 spans")
+        m_toggle->setToolTip(tr("Critical path: %1 in %2 sections over %3 spans (Ctrl+Shift+P)")
                                  .arg(display::duration(m_path.total()))
                                  .arg(m_path.sections.size())
                                  .arg(m_path.spans.size()));

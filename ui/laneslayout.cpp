@@ -17,30 +17,74 @@ double headerHeight(const LanesStyle &style)
     return std::ceil(QFontMetricsF(style.font).height()) + 7;
 }
 
-// Square dots every few pixels along a cubic Bézier, spaced by arc length.
-std::vector<QRectF> dotsAlong(QPointF p0, QPointF p1, QPointF p2, QPointF p3, double size)
+// Square dots every few pixels along a polyline, spaced by length.
+std::vector<QRectF> dotsAlong(const std::vector<QPointF> &points, double size)
 {
-    constexpr int kSteps = 96;
     const double spacing = 2.0 * size + 0.4;
     std::vector<QRectF> dots;
-    QPointF previous = p0;
+    if (points.empty())
+        return dots;
     double carried = 0;
-    dots.emplace_back(p0.x() - size / 2, p0.y() - size / 2, size, size);
-    for (int i = 1; i <= kSteps; ++i) {
-        const double t = double(i) / kSteps, u = 1 - t;
-        const QPointF q = u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3;
-        const QPointF d = q - previous;
+    dots.emplace_back(points.front().x() - size / 2, points.front().y() - size / 2, size, size);
+    for (size_t i = 1; i < points.size(); ++i) {
+        const QPointF d = points[i] - points[i - 1];
         const double length = std::hypot(d.x(), d.y());
         double along = spacing - carried;
         while (along <= length) {
-            const QPointF at = previous + d * (along / length);
+            const QPointF at = points[i - 1] + d * (along / length);
             dots.emplace_back(at.x() - size / 2, at.y() - size / 2, size, size);
             along += spacing;
         }
         carried = length - (along - spacing);
-        previous = q;
     }
     return dots;
+}
+
+// An edge's way from its linking end `a` to its target end `b`, in straight
+// runs that stay out of every other lane's header: down (or up) out of its
+// own lane into the gap beside it, along that gap, and where lanes lie
+// between the two, through the margin beside them (the gutter, where no
+// header reaches) to the gap beside the other lane, then into it. An end off
+// to a side sits in that side's gutter, level with its lane's body, so the
+// arrow pointing to it stays in its own lane's band.
+std::vector<QPointF> routeEdge(const LanesLayout &layout, const LaneEdge &e, double width)
+{
+    const LanesStyle &style = layout.style;
+    const Lane &from = layout.lanes[size_t(e.fromLane)];
+    const Lane &to = layout.lanes[size_t(e.toLane)];
+    const bool downward = e.fromLane < e.toLane;
+    const double yA = downward ? from.rect.bottom() + style.laneGap / 2 : from.rect.top() - style.laneGap / 2;
+    const double yB = downward ? to.rect.top() - style.laneGap / 2 : to.rect.bottom() + style.laneGap / 2;
+    const bool between = std::abs(e.fromLane - e.toLane) > 1;
+    auto gutter = [&](int side) { return side > 0 ? width - style.margin / 2 : style.margin / 2; };
+    std::vector<QPointF> points{e.a};
+    auto to_ = [&](double x, double y) {
+        if (points.back() != QPointF(x, y))
+            points.emplace_back(x, y);
+    };
+    if (e.offA && e.offB == e.offA) {
+        to_(e.b.x(), e.b.y());
+        return points;
+    }
+    double x = e.a.x();
+    if (!e.offA)
+        to_(x, yA);
+    if (between) {
+        int side = e.offA ? e.offA : e.offB;
+        if (!side)
+            side = std::abs(e.a.x() - style.margin) + std::abs(e.b.x() - style.margin)
+                    <= std::abs(width - style.margin - e.a.x()) + std::abs(width - style.margin - e.b.x())
+                ? -1
+                : 1;
+        x = gutter(side);
+        to_(x, e.offA ? e.a.y() : yA);
+        to_(x, yB);
+    } else {
+        to_(x, yB);
+    }
+    to_(e.b.x(), yB);
+    to_(e.b.x(), e.b.y());
+    return points;
 }
 
 } // namespace
@@ -282,8 +326,13 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
                 cluster.hit = QRectF(left, lane.body.top() - 2, right - left, lane.body.height() + 4);
             }
             if (!lane.errorMembers.empty()) {
-                const QString chip = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
-                const double w = smallMetrics.horizontalAdvance(chip) + 12;
+                // At most half the header: a narrow lane says just the count.
+                lane.errorChipText = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
+                double w = smallMetrics.horizontalAdvance(lane.errorChipText) + 12;
+                if (w > lane.title.width() / 2) {
+                    lane.errorChipText = QStringLiteral("%L1 ▸").arg(lane.errorMembers.size());
+                    w = std::min(smallMetrics.horizontalAdvance(lane.errorChipText) + 8, lane.title.width());
+                }
                 lane.errorChip = QRectF(lane.title.right() - w, lane.title.top(), w, lane.title.height());
             }
         } else {
@@ -328,42 +377,43 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
                 const double x = std::clamp(r.left() + 2, r.left(), r.right());
                 return QPointF(x, top ? r.top() : r.bottom());
             }
-            const double x = std::clamp(layout.time.toX(time), lane.body.left(), lane.body.right());
-            return QPointF(x, top ? lane.body.top() : lane.body.bottom());
+            // Not clamped here: an end beyond the body is off to a side.
+            return QPointF(layout.time.toX(time), top ? lane.body.top() : lane.body.bottom());
         };
         e.a = end(from, e.fromSpan, e.fromTime, upward);
         e.b = end(to, e.toSpan, e.toTime, !upward);
-        // An end off to a side (the view fits the focus) becomes a stub at
-        // the border pointing that way, so the edge still says where it goes.
-        auto stub = [&](QPointF &p) -> int8_t {
+        // An end off to a side (the view fits the focus) becomes an arrow in
+        // that side's gutter, level with its lane's body, pointing to it.
+        auto stub = [&](QPointF &p, const Lane &lane) -> int8_t {
             const double lo = style.margin, hi = width - style.margin;
-            if (p.x() < lo) {
-                p.setX(lo);
-                return -1;
-            }
-            if (p.x() > hi) {
-                p.setX(hi);
-                return 1;
-            }
-            return 0;
+            if (p.x() >= lo && p.x() <= hi)
+                return 0;
+            const int8_t side = p.x() < lo ? -1 : 1;
+            p.setX(side < 0 ? style.margin / 2 : width - style.margin / 2);
+            p.setY(lane.body.top() + std::min(lane.body.height() / 2, 6.0));
+            return side;
         };
-        e.offA = stub(e.a);
-        e.offB = stub(e.b);
+        e.offA = stub(e.a, from);
+        e.offB = stub(e.b, to);
         e.penWidth = 1.4 + std::min(4.0, 0.7 * std::log2(double(e.links.size())));
-        const double dy = e.b.y() - e.a.y();
-        const QPointF c1(e.a.x(), e.a.y() + dy * 0.55), c2(e.b.x(), e.b.y() - dy * 0.55);
-        QPainterPath path(e.a);
-        path.cubicTo(c1, c2, e.b);
+        e.route = routeEdge(layout, e, width);
+        QPainterPath path(e.route.front());
+        for (size_t k = 1; k < e.route.size(); ++k)
+            path.lineTo(e.route[k]);
         e.path = path;
         QPainterPathStroker stroker;
         stroker.setWidth(std::max(9.0, e.penWidth + 6));
         stroker.setCapStyle(Qt::RoundCap);
         e.hitArea = stroker.createStroke(path);
-        e.dots = dotsAlong(e.a, c1, c2, e.b, 1.2 + 0.3 * e.penWidth);
+        e.dots = dotsAlong(e.route, 1.2 + 0.3 * e.penWidth);
+        // Points every few pixels along the way: the nearest edge to the mouse wins.
         e.samples.clear();
-        for (int k = 0; k <= 48; ++k) {
-            const double t = k / 48.0, u = 1 - t;
-            e.samples.push_back(u * u * u * e.a + 3 * u * u * t * c1 + 3 * u * t * t * c2 + t * t * t * e.b);
+        e.samples.push_back(e.route.front());
+        for (size_t k = 1; k < e.route.size(); ++k) {
+            const QPointF d = e.route[k] - e.route[k - 1];
+            const int steps = std::max(1, int(std::ceil(std::hypot(d.x(), d.y()) / 4)));
+            for (int j = 1; j <= steps; ++j)
+                e.samples.push_back(e.route[k - 1] + d * (double(j) / steps));
         }
 
         // The count sits in the gap next to the linking end, clear of the
@@ -374,7 +424,12 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
             e.countText = QStringLiteral("×") + QStringLiteral("%L1").arg(e.links.size());
             const double w = countMetrics.horizontalAdvance(e.countText) + 10, h = countMetrics.height() + 2;
             const double gapCentre = upward ? from.rect.top() - style.laneGap / 2 : from.rect.bottom() + style.laneGap / 2;
-            QRectF pill(std::clamp(e.a.x() - w / 2, 1.0, std::max(1.0, width - w - 1)), gapCentre - h / 2, w, h);
+            // On the run along that gap: where it leaves the linking end, or
+            // for an end off to a side, where it turns towards the target.
+            double x = e.a.x();
+            if (e.offA && !e.offB && std::abs(e.fromLane - e.toLane) == 1)
+                x = e.b.x() + (e.offA > 0 ? 1 : -1) * (w / 2 + 6);
+            QRectF pill(std::clamp(x - w / 2, 1.0, std::max(1.0, width - w - 1)), gapCentre - h / 2, w, h);
             for (int guard = 0; guard < 64; ++guard) {
                 auto clash = std::find_if(pills.begin(), pills.end(), [&](const QRectF &o) { return o.adjusted(-3, 0, 3, 0).intersects(pill); });
                 if (clash == pills.end())
@@ -391,19 +446,26 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
 int edgeAt(const LanesLayout &layout, QPointF pos)
 {
     int best = -1;
-    double bestDistance = 1e18;
+    double bestDistance = 1e18, bestLength = 1e18;
     for (int i = 0; i < int(layout.edges.size()); ++i) {
         const LaneEdge &e = layout.edges[i];
         if (!e.countRect.isEmpty() && e.countRect.contains(pos))
             return i;
         if (!e.hitArea.boundingRect().contains(pos) || !e.hitArea.contains(pos))
             continue;
-        // Several strokes can cover the point where edges fan out: the closest curve wins.
+        // Several strokes can cover the point where edges fan out: the closest wins.
         double d = 1e18;
         for (const QPointF &q : e.samples)
             d = std::min(d, (q.x() - pos.x()) * (q.x() - pos.x()) + (q.y() - pos.y()) * (q.y() - pos.y()));
-        if (d < bestDistance) {
-            bestDistance = d;
+        d = std::sqrt(d);
+        // Where edges share a run (a margin, a gap), the shortest of them: the
+        // one that turns off next, to the lane nearest along the run.
+        double length = 0;
+        for (size_t k = 1; k < e.route.size(); ++k)
+            length += std::abs(e.route[k].x() - e.route[k - 1].x()) + std::abs(e.route[k].y() - e.route[k - 1].y());
+        if (d < bestDistance - 1 || (d <= bestDistance + 1 && length < bestLength)) {
+            bestDistance = std::min(d, bestDistance);
+            bestLength = length;
             best = i;
         }
     }

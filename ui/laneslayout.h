@@ -30,6 +30,7 @@ struct Lane : LaneSpec
     QRectF rect;                     // the whole lane
     QRectF title;                    // the header line: a click focuses the trace (group: lists the members)
     QRectF errorChip;                // group lane: "N failed" in the header, lists the failed members
+    QString errorChipText;
     QRectF body;                     // the compact flame graph (or the group's density strip)
     double rowHeight = 0;
     uint32_t rows = 0;               // rows drawn; depths >= rows are summarised as "+N deeper"
@@ -60,7 +61,8 @@ struct Lane : LaneSpec
 struct LaneEdge : LaneLinkBundle
 {
     QPointF a, b;                    // ends: at the linking side, at the target side
-    int8_t offA = 0, offB = 0;       // -1 / +1: that end lies off to the left / right; a is a stub at the border
+    int8_t offA = 0, offB = 0;       // -1 / +1: that end lies off to the left / right; it is an arrow in that side's gutter
+    std::vector<QPointF> route;      // a, the corners, b: straight runs clear of other lanes' headers
     QPainterPath path;
     QPainterPath hitArea;            // the path stroked a few pixels wider than the pen
     std::vector<QPointF> samples;    // points along the path: the nearest edge to the mouse wins

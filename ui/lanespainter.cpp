@@ -6,6 +6,7 @@
 #include "ui/theme.h"
 
 #include <QFontMetricsF>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPalette>
 #include <QRegion>
@@ -65,11 +66,14 @@ QPainterPath zigzag(double x, double y0, double y1)
     return path;
 }
 
-QString badgeText(const Lane &lane)
+// `brief`: the short form for a narrow lane ("↓ 1").
+QString badgeText(const Lane &lane, bool brief = false)
 {
     if (lane.kind == LaneKind::Focus)
-        return QStringLiteral("● focus");
+        return brief ? QStringLiteral("●") : QStringLiteral("● focus");
     const bool up = lane.kind == LaneKind::Upstream;
+    if (brief)
+        return (up ? QStringLiteral("↑ ") : QStringLiteral("↓ ")) + QString::number(lane.hops);
     return (up ? QStringLiteral("↑ upstream  ") : QStringLiteral("↓ downstream  ")) + QString::number(lane.hops)
         + (lane.hops > 1 ? QStringLiteral(" hops") : QStringLiteral(" hop"));
 }
@@ -163,19 +167,40 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
                               LaneHeaderCache::SmallMuted});
     }
 
-    const QString badge = badgeText(lane);
+    // The badge, then the text, then the failed chip, side by side: a
+    // narrow lane shortens the badge, then drops it, before the text goes.
+    QString badge = badgeText(lane);
     const QFontMetricsF smallMetrics(small);
-    const double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    // The name (and the marks before it) comes before the badge's words.
+    double named = 0;
+    for (const Piece &piece : pieces) {
+        named += QFontMetricsF(*piece.font).horizontalAdvance(piece.text);
+        if (piece.role == LaneHeaderCache::Strong)
+            break;
+    }
+    if (badgeWidth + 8 + std::max(80.0, named) > line.width()) {
+        badge = badgeText(lane, true);
+        badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    }
+    if (badgeWidth + 8 + 24 > line.width()) {
+        badge.clear();
+        badgeWidth = 0;
+    }
     cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
     cache->badgeText = staticText(badge, small);
     cache->small = small;
-    double x = cache->badge.right() + 8;
+    double x = badgeWidth > 0 ? cache->badge.right() + 8 : line.left();
     for (const Piece &piece : pieces) {
         const QFontMetricsF metrics(*piece.font);
         const double room = line.right() - x;
         if (room < 12)
             break;
         const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
+        // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
+        if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
+                                   || text.trimmed().size() <= 3))
+            break;
         const double w = metrics.horizontalAdvance(text);
         LaneHeaderCache::Piece placed;
         placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
@@ -188,7 +213,7 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
     }
     cache->right = x;
     if (!lane.errorChip.isEmpty()) {
-        const QString chip = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
+        const QString &chip = lane.errorChipText;
         cache->errorChipText = staticText(chip, small);
         const QRectF chipRect = lane.errorChip.translated(-lane.title.topLeft());
         cache->errorChipAt = QPointF(chipRect.center().x() - smallMetrics.horizontalAdvance(chip) / 2,
@@ -209,21 +234,23 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     // A backing under badge and text keeps them legible where edges cross.
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(Qt::NoPen);
-    QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
-    backing.setAlphaF(0.9f);
+    // Opaque: only the lane's own edges reach its header (others keep to the gaps and margins).
+    const QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
     p.setBrush(backing);
     p.drawRoundedRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), 3, 3);
 
-    const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
-    QColor badgeFill = badgeColor;
-    badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
-    p.setBrush(badgeFill);
-    p.drawRoundedRect(badgeRect, 3, 3);
-    p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
-    p.setFont(h.small);
-    const QSizeF badgeText = h.badgeText.size();
-    p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
-                     h.badgeText);
+    if (!badgeRect.isEmpty()) {
+        const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
+        QColor badgeFill = badgeColor;
+        badgeFill.setAlphaF(lane.kind == LaneKind::Focus ? 1.0f : 0.16f);
+        p.setBrush(badgeFill);
+        p.drawRoundedRect(badgeRect, 3, 3);
+        p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
+        p.setFont(h.small);
+        const QSizeF badgeText = h.badgeText.size();
+        p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
+                         h.badgeText);
+    }
     for (const LaneHeaderCache::Piece &piece : h.pieces) {
         QColor color = colors.mutedText;
         switch (piece.role) {
@@ -249,6 +276,9 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         QColor fill = errorColor();
         fill.setAlphaF(0.14f);
         p.setPen(Qt::NoPen);
+        // On the lane's own background: an edge ending in this lane never shows through the chip.
+        p.setBrush(backing);
+        p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setBrush(fill);
         p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setPen(errorColor());
@@ -257,8 +287,33 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     }
 }
 
+// Many small unsmoothed rectangles (edge dots, density bars). On screen
+// (the raster engine, unscaled, whole-pixel offsets) they go as whole-pixel
+// rectangles, rounded here as the engine rounds an unsmoothed QRectF: the
+// same pixels without the engine's per-rectangle float path, which is most
+// of their cost.
+void drawSmallRects(QPainter &p, const QRectF *rects, int count, std::vector<QRect> &scratch)
+{
+    const QTransform device = p.deviceTransform();
+    if (!p.paintEngine() || p.paintEngine()->type() != QPaintEngine::Raster || device.type() > QTransform::TxTranslate
+        || device.dx() != std::round(device.dx()) || device.dy() != std::round(device.dy())) {
+        p.drawRects(rects, count);
+        return;
+    }
+    const double dx = device.dx(), dy = device.dy();
+    scratch.clear();
+    for (int i = 0; i < count; ++i) {
+        const QRectF &r = rects[i];
+        const int x0 = qRound(r.left() + dx), y0 = qRound(r.top() + dy);
+        const int x1 = qRound(r.right() + dx), y1 = qRound(r.bottom() + dy);
+        scratch.emplace_back(x0 - int(dx), y0 - int(dy), x1 - x0, y1 - y0);
+    }
+    p.drawRects(scratch.data(), int(scratch.size()));
+}
+
 // Pass: a group lane's body, the density of member start times and a tick per failed member.
-void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, const QFont &countFont)
+void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
+                    const QFont &countFont)
 {
     const uint16_t most = lane.density.empty() ? 0 : *std::max_element(lane.density.begin(), lane.density.end());
     QColor fill = colors.link;
@@ -274,7 +329,8 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
     }
     p.setPen(Qt::NoPen);
     p.setBrush(fill);
-    p.drawRects(bars.data(), int(bars.size()));
+    std::vector<QRect> pixels;
+    drawSmallRects(p, bars.data(), int(bars.size()), pixels);
     // One tick per failed member; ticks too close to click apart are one
     // cluster, drawn as a bar with its count where the count fits.
     p.setBrush(errorColor());
@@ -304,6 +360,28 @@ void paintGroupBody(QPainter &p, const Lane &lane, const LanesColors &colors, co
         for (const auto &[rect, text] : counts)
             p.drawText(rect, Qt::AlignCenter, text);
         p.setPen(Qt::NoPen);
+    }
+    // Members off to either side: how many, so an empty strip does not read as none.
+    const auto &starts = lane.memberStarts;
+    if (!starts.empty()) {
+        const uint64_t t0 = layout.time.toTime(lane.body.left()), t1 = layout.time.toTime(lane.body.right());
+        const auto before = std::lower_bound(starts.begin(), starts.end(), t0) - starts.begin();
+        const auto after = starts.end() - std::upper_bound(starts.begin(), starts.end(), t1);
+        const QFontMetricsF small(countFont);
+        p.setFont(countFont);
+        auto note = [&](const QString &text, bool right) {
+            const double w = small.horizontalAdvance(text) + 8;
+            const QRectF box(right ? lane.body.right() - w : lane.body.left(), lane.body.top() + 2, w, small.height() + 2);
+            QColor backing = colors.laneBackground;
+            backing.setAlphaF(0.85f);
+            p.fillRect(box, backing);
+            p.setPen(colors.mutedText);
+            p.drawText(box, Qt::AlignCenter, text);
+        };
+        if (before > 0)
+            note(QStringLiteral("◂ %L1 earlier").arg(qlonglong(before)), false);
+        if (after > 0)
+            note(QStringLiteral("%L1 later ▸").arg(qlonglong(after)), true);
     }
 }
 
@@ -369,6 +447,20 @@ QString laneTitle(const Model &model, const Lane &lane)
     if (t.errorCount)
         text += kSep + display::count(t.errorCount, "error", "errors");
     return text;
+}
+
+std::vector<QRectF> laneHeaderBoxes(const Model &model, const LanesLayout &layout, const Lane &lane)
+{
+    const LaneHeaderCache &h = laneHeader(model, layout, lane);
+    const QPointF origin = lane.title.topLeft();
+    std::vector<QRectF> boxes;
+    if (!h.badge.isEmpty())
+        boxes.push_back(h.badge.translated(origin));
+    for (const LaneHeaderCache::Piece &piece : h.pieces)
+        boxes.emplace_back(origin + piece.at, QSizeF(piece.width, piece.text.size().height()));
+    if (!lane.errorChip.isEmpty())
+        boxes.push_back(lane.errorChip);
+    return boxes;
 }
 
 QString groupToolTip(const Model &model, const Lane &lane)
@@ -456,32 +548,50 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     const LanesStyle &style = layout.style;
     // The background only between the lanes: each lane fills its own
     // full-width rectangle, and filling twice is most of a frame's cost.
+    // What stays open between them is all the grid can show: opaque lanes
+    // cover the rest, and a translucent fill the height of the view costs
+    // more than the lanes themselves.
+    std::vector<std::pair<double, double>> open; // [top, bottom) bands not under an opaque lane
     {
+        const bool opaque = colors.laneBackground.alpha() == 255 && colors.focusBackground.alpha() == 255;
         double y = exposed.top();
         const int first = std::max(0, layout.laneAt(exposed.top()));
         for (int li = first; li < int(layout.lanes.size()) && y < exposed.bottom(); ++li) {
             const QRectF &r = layout.lanes[li].rect;
             if (r.bottom() <= y)
                 continue;
-            if (r.top() > y)
+            if (r.top() > y) {
                 p.fillRect(QRectF(exposed.left(), y, exposed.width(), std::min(r.top(), exposed.bottom()) - y), colors.background);
-            if (r.left() > exposed.left() || r.right() < exposed.right())
+                open.emplace_back(y, std::min(r.top(), exposed.bottom()));
+            }
+            const bool partial = r.left() > exposed.left() || r.right() < exposed.right();
+            if (partial)
                 p.fillRect(QRectF(exposed.left(), r.top(), exposed.width(), r.height()).intersected(exposed), colors.background);
+            if (partial || !opaque)
+                open.emplace_back(std::max(r.top(), y), std::min(r.bottom(), exposed.bottom()));
             y = r.bottom();
         }
-        if (y < exposed.bottom())
+        if (y < exposed.bottom()) {
             p.fillRect(QRectF(exposed.left(), y, exposed.width(), exposed.bottom() - y), colors.background);
+            open.emplace_back(y, exposed.bottom());
+        }
     }
 
     // Pass 1: grid lines at the ticks, one quiet band per break.
     const double contentTop = std::max(style.axisHeight, exposed.top());
+    // Only where no lane covers them (see `open`).
+    auto fillOpen = [&](double x, double w, const QColor &c) {
+        for (const auto &[y0, y1] : open)
+            if (std::max(y0, contentTop) < y1)
+                p.fillRect(QRectF(x, std::max(y0, contentTop), w, y1 - std::max(y0, contentTop)), c);
+    };
     for (const AxisTick &tick : layout.ticks) {
         if (tick.x < exposed.left() - 1 || tick.x > exposed.right() + 1)
             continue;
         QColor c = colors.grid;
         if (tick.origin)
             c.setAlphaF(std::min(1.0f, c.alphaF() * 2.5f));
-        p.fillRect(QRectF(tick.x, contentTop, 1, exposed.bottom() - contentTop), c);
+        fillOpen(tick.x, 1, c);
     }
     for (const auto &piece : layout.time.pieces()) {
         if (!piece.compressed)
@@ -491,7 +601,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             continue;
         QColor fill = colors.grid;
         fill.setAlphaF(fill.alphaF() * 0.35f);
-        p.fillRect(band, fill);
+        fillOpen(band.left(), band.width(), fill);
     }
 
     // Pass 2: lane backgrounds and bodies.
@@ -526,7 +636,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 2, lane.rect.height()), colors.link);
 
         if (lane.isGroup()) {
-            paintGroupBody(p, lane, colors, small);
+            paintGroupBody(p, layout, lane, colors, small);
             continue;
         }
         flameStyle.background = background;
@@ -553,6 +663,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     QFont countFont = style.font;
     countFont.setPointSizeF(style.font.pointSizeF() * 0.8);
     countFont.setBold(true);
+    std::vector<QRect> dotPixels;
     auto drawEdge = [&](const LaneEdge &e, bool hover) {
         const QColor color = hover ? colors.highlight : colors.link;
         if (hover) {
@@ -564,7 +675,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.setRenderHint(QPainter::Antialiasing, false);
             p.setPen(Qt::NoPen);
             p.setBrush(color);
-            p.drawRects(e.dots.data(), int(e.dots.size()));
+            drawSmallRects(p, e.dots.data(), int(e.dots.size()), dotPixels); // most of an edge's cost
         }
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setPen(Qt::NoPen);
@@ -576,24 +687,35 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
                 p.drawEllipse(at, radius, radius);
                 return;
             }
-            const double d = off * (radius + 3);
+            // In the gutter: the tip at the window's edge, clear of the bodies.
+            const double d = off * (style.margin / 2 - 0.5);
             const QPointF head[3] = {at + QPointF(d, 0), at + QPointF(-d / 2, -radius - 2), at + QPointF(-d / 2, radius + 2)};
             p.drawPolygon(head, 3);
         };
         endMark(e.a, e.offA, r);
         endMark(e.b, e.offB, r + 0.6);
-        if (!e.countRect.isEmpty()) {
-            p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
-            p.setFont(countFont);
-            p.setPen(textColorOn(color));
-            p.drawText(e.countRect, Qt::AlignCenter, e.countText);
-        }
+    };
+    // A bundle's count, over every edge (edges share the gutters and gaps).
+    auto drawCount = [&](const LaneEdge &e, bool hover) {
+        if (e.countRect.isEmpty())
+            return;
+        const QColor color = hover ? colors.highlight : colors.link;
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
+        p.setFont(countFont);
+        p.setPen(textColorOn(color));
+        p.drawText(e.countRect, Qt::AlignCenter, e.countText);
     };
     for (int i = 0; i < int(layout.edges.size()); ++i) {
         const LaneEdge &e = layout.edges[i];
         if (i != state.hoverEdge && e.hitArea.boundingRect().united(e.countRect).intersects(exposed))
             drawEdge(e, false);
     }
+    for (int i = 0; i < int(layout.edges.size()); ++i)
+        if (i != state.hoverEdge && layout.edges[i].countRect.intersects(exposed))
+            drawCount(layout.edges[i], false);
 
     // Pass 4: headers read over the edges that cross them.
     for (int li : visible)
@@ -614,6 +736,10 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.drawRect(r.adjusted(-1.5, -1.5, 1.5, 1.5));
         }
         drawEdge(e, true);
+        // The counts stay readable over it.
+        for (int i = 0; i < int(layout.edges.size()); ++i)
+            if (layout.edges[i].countRect.intersects(e.hitArea.boundingRect()))
+                drawCount(layout.edges[i], i == state.hoverEdge);
     }
     if (state.hoverLane >= 0 && state.hoverLane < int(layout.lanes.size()) && layout.lanes[state.hoverLane].isGroup()) {
         p.setRenderHint(QPainter::Antialiasing, false);

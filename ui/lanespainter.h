@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 class QPainter;
 class QPalette;
@@ -44,6 +45,9 @@ void paintTimeAxis(QPainter &painter, const LanesLayout &layout, const LanesColo
 // The lane's header line: "POST /orders · checkout · 3f2a9c1b · 42 spans · 2 errors";
 // a group's: "1,000 × process item · worker · 12 failed · duration … · lag …".
 QString laneTitle(const Model &model, const Lane &lane);
+// The boxes of a lane's header items (badge, each piece of text, the
+// failed chip), in layout coordinates: side by side, none overlapping.
+std::vector<QRectF> laneHeaderBoxes(const Model &model, const LanesLayout &layout, const Lane &lane);
 // Tooltips (rich text).
 QString edgeToolTip(const Model &model, const LanesLayout &layout, const LaneEdge &edge);
 QString groupToolTip(const Model &model, const Lane &lane);

@@ -7,6 +7,7 @@
 #include "ui/session.h"
 
 #include <QAbstractScrollArea>
+#include <QAction>
 #include <QCursor>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -15,22 +16,55 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPointer>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QToolBar>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace causeway::ui {
 
 namespace {
 constexpr int kMaxDepth = 6;
+
+// The failed traces a set of lanes shows, by start time: the lanes' own
+// (the focus aside) and their groups' failed members, each once.
+std::vector<uint32_t> failedTraces(const Model &model, const LanesLayout &layout)
+{
+    std::vector<uint32_t> out;
+    for (const Lane &lane : layout.lanes) {
+        if (lane.isGroup())
+            out.insert(out.end(), lane.errorMembers.begin(), lane.errorMembers.end());
+        else if (lane.trace != layout.focus && lane.trace < model.traces.size() && model.traces[lane.trace].errorCount)
+            out.push_back(lane.trace);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    std::stable_sort(out.begin(), out.end(), [&](uint32_t a, uint32_t b) { return model.traces[a].start < model.traces[b].start; });
+    return out;
+}
+
+// The span to show of a failed trace: its earliest failed span, else its root.
+uint32_t firstFailedSpan(const Model &model, uint32_t trace)
+{
+    const Trace &t = model.traces[trace];
+    uint32_t best = kNone;
+    for (uint32_t i = t.spans.first; i < t.spans.end(); ++i) {
+        const uint32_t span = model.traceSpans[i];
+        if (model.hot[span].status == StatusCode::Error && (best == kNone || model.hot[span].start < model.hot[best].start))
+            best = span;
+    }
+    return best != kNone ? best : t.root;
+}
 // A focus with this many links of its own is collected off the GUI thread
 // (measured: ~5 ms at 10,000 links, ~25 ms at 100,000).
 constexpr uint64_t kBackgroundCollectLinks = 20000;
@@ -641,22 +675,55 @@ LanesView::LanesView(Session *session, QWidget *parent)
     showAll->setText(QStringLiteral("Show all"));
     showAll->setToolTip(QStringLiteral("Fit every lane in the width (0). Ctrl+wheel zooms, dragging or Shift+wheel pans."));
 
+    // The flame graph's switch, the same action: one label, one state, one shortcut.
     m_criticalPath = new QToolButton(this);
     m_criticalPath->setObjectName(QStringLiteral("lanesCriticalPathToggle"));
-    m_criticalPath->setText(QStringLiteral("Critical path"));
-    m_criticalPath->setCheckable(true);
-    m_criticalPath->setChecked(session->criticalPathShown());
-    m_criticalPath->setToolTip(QStringLiteral("Highlight the focus trace's critical path in its lane, as in the flame graph"));
+    m_criticalPath->setDefaultAction(session->criticalPathAction());
 
+    // N / Shift+N while the lanes have the keyboard; the menu bar lists the same actions.
+    m_nextError = new QAction(QStringLiteral("Next Error"), this);
+    m_nextError->setObjectName(QStringLiteral("nextError"));
+    m_nextError->setShortcut(QKeySequence(Qt::Key_N));
+    m_nextError->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_nextError->setToolTip(QStringLiteral("Focus the next failed trace among these lanes and their groups' members, "
+                                           "by start time (N; Shift+N: the previous one)"));
+    m_previousError = new QAction(QStringLiteral("Previous Error"), this);
+    m_previousError->setObjectName(QStringLiteral("previousError"));
+    m_previousError->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_N));
+    m_previousError->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_previousError->setToolTip(QStringLiteral("Focus the previous failed trace among these lanes (Shift+N)"));
+    addAction(m_nextError);
+    addAction(m_previousError);
+    connect(m_nextError, &QAction::triggered, this, [this] { stepError(1); });
+    connect(m_previousError, &QAction::triggered, this, [this] { stepError(-1); });
+    auto *nextError = new QToolButton(this);
+    nextError->setObjectName(QStringLiteral("nextErrorButton"));
+    nextError->setDefaultAction(m_nextError);
+    nextError->setText(QStringLiteral("Next error"));
+    nextError->setPopupMode(QToolButton::MenuButtonPopup);
+    auto *errorMenu = new QMenu(nextError);
+    errorMenu->addAction(m_nextError);
+    errorMenu->addAction(m_previousError);
+    nextError->setMenu(errorMenu);
+
+    // A tool bar: in a narrow pane what does not fit moves behind its » button
+    // instead of the buttons squeezing over each other.
+    auto *tools = new QToolBar(this);
+    tools->setObjectName(QStringLiteral("lanesToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addWidget(depthLabel);
+    tools->addWidget(m_depthBox);
+    tools->addSeparator();
+    tools->addWidget(fitFocus);
+    tools->addWidget(showAll);
+    tools->addWidget(m_criticalPath);
+    tools->addWidget(nextError);
+    // The summary gives way first, elided (never cut mid-number).
+    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *bar = new QHBoxLayout;
-    bar->setContentsMargins(6, 4, 6, 4);
-    bar->addWidget(depthLabel);
-    bar->addWidget(m_depthBox);
+    bar->setContentsMargins(6, 0, 6, 0);
+    bar->addWidget(tools);
     bar->addSpacing(12);
-    bar->addWidget(fitFocus);
-    bar->addWidget(showAll);
-    bar->addWidget(m_criticalPath);
-    bar->addSpacing(16);
     bar->addWidget(m_summary, 1);
     auto *box = new QVBoxLayout(this);
     box->setContentsMargins(0, 0, 0, 0);
@@ -668,12 +735,7 @@ LanesView::LanesView(Session *session, QWidget *parent)
     connect(m_depthBox, &QSpinBox::valueChanged, this, &LanesView::setDepth);
     connect(fitFocus, &QToolButton::clicked, this, [this] { m_canvas->fitFocus(); });
     connect(showAll, &QToolButton::clicked, this, [this] { m_canvas->resetZoom(); });
-    // One switch with the flame graph's: the session holds it.
-    connect(m_criticalPath, &QToolButton::toggled, session, &Session::setCriticalPathShown);
-    connect(session, &Session::criticalPathShownChanged, this, [this](bool shown) {
-        m_criticalPath->setChecked(shown);
-        m_canvas->updateCriticalPath();
-    });
+    connect(session, &Session::criticalPathShownChanged, this, [this] { m_canvas->updateCriticalPath(); });
     // A new model is always followed by focusChanged: one rebuild covers both.
     connect(session, &Session::focusChanged, this, [this] {
         m_canvas->rebuild();
@@ -738,15 +800,71 @@ void LanesView::setDepth(int depth)
     emit depthChanged(depth);
 }
 
+void LanesView::stepError(int direction)
+{
+    Canvas &c = *m_canvas;
+    Session *session = c.m_session;
+    const std::shared_ptr<const Model> &model = c.m_model;
+    if (!model || c.m_collecting || c.m_layout.lanes.empty())
+        return;
+    const uint32_t focus = session->focusTrace();
+    const auto at = std::find(m_tour.traces.begin(), m_tour.traces.end(), focus);
+    const bool sameModel = !m_tour.model.owner_before(model) && !model.owner_before(m_tour.model) && !m_tour.model.expired();
+    if (!sameModel || (focus != m_tour.origin && at == m_tour.traces.end())) {
+        m_tour = {};
+        m_tour.model = model;
+        m_tour.origin = focus;
+        m_tour.traces = failedTraces(*model, c.m_layout);
+    }
+    const int n = int(m_tour.traces.size());
+    if (n == 0) {
+        emit statusMessage(QStringLiteral("No failed traces among these lanes"));
+        return;
+    }
+    const int from = focus == m_tour.origin ? m_tour.index : int(std::find(m_tour.traces.begin(), m_tour.traces.end(), focus) - m_tour.traces.begin());
+    int next = from + (direction > 0 ? 1 : -1);
+    bool wrapped = false;
+    if (from < 0 && direction < 0) {
+        next = n - 1;               // the first step back starts at the last
+    } else if (next >= n) {
+        next = 0;
+        wrapped = true;
+    } else if (next < 0) {
+        next = n - 1;
+        wrapped = true;
+    }
+    m_tour.index = next;
+    const uint32_t trace = m_tour.traces[size_t(next)];
+    QString text = QStringLiteral("error %L1 of %L2").arg(next + 1).arg(n);
+    if (wrapped)
+        text += direction > 0 ? QStringLiteral(" (from the first again)") : QStringLiteral(" (from the last again)");
+    text += QStringLiteral("  ·  ") + display::traceCaption(*model, trace);
+    session->navigateTo(trace, firstFailedSpan(*model, trace));
+    emit statusMessage(text);
+}
+
+void LanesView::setSummary(const QString &text)
+{
+    m_summaryText = text;
+    m_summary->setToolTip(text);
+    m_summary->setText(m_summary->fontMetrics().elidedText(text, Qt::ElideRight, std::max(0, m_summary->width())));
+}
+
+void LanesView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    setSummary(m_summaryText);
+}
+
 void LanesView::updateSummary()
 {
     const LanesLayout &layout = m_canvas->m_layout;
     if (m_canvas->m_collecting) {
-        m_summary->setText(QStringLiteral("Collecting the linked traces…"));
+        setSummary(QStringLiteral("Collecting the linked traces…"));
         return;
     }
     if (layout.lanes.empty()) {
-        m_summary->clear();
+        setSummary({});
         return;
     }
     size_t up = 0, down = 0, links = 0;
@@ -762,7 +880,7 @@ void LanesView::updateSummary()
     for (const LaneEdge &e : layout.edges)
         links += e.links.size();
     const QLocale locale;
-    m_summary->setText(locale.toString(qulonglong(up)) + QStringLiteral(" upstream  ·  ")
+    setSummary(locale.toString(qulonglong(up)) + QStringLiteral(" upstream  ·  ")
                        + locale.toString(qulonglong(down)) + QStringLiteral(" downstream  ·  ")
                        + locale.toString(qulonglong(links)) + (links == 1 ? QStringLiteral(" link") : QStringLiteral(" links")));
 }

@@ -5,11 +5,16 @@
 // Clicking an edge, a span or a lane's title makes its trace the focus
 // (through the session, so Back returns); a group lane lists the traces it
 // stands for, its failed members are one click away. Keys: + / -
-// link depth, F fit the focus trace, 0 show all, Left / Right pan; Ctrl+wheel
-// zooms the axis, dragging pans.
+// link depth, F fit the focus trace, 0 show all, Left / Right pan, N /
+// Shift+N the next / previous failed trace; Ctrl+wheel zooms the axis,
+// dragging pans.
 
 #include <QWidget>
 
+#include <memory>
+#include <vector>
+
+class QAction;
 class QLabel;
 class QSpinBox;
 class QToolButton;
@@ -46,23 +51,54 @@ public:
     // The critical path highlighted in the focus lane, null while the switch is off.
     const CriticalPath *criticalPath() const;
     QToolButton *criticalPathToggle() const;
+    // N / Shift+N (while the lanes have the keyboard): the next / previous
+    // failed trace among the lanes and their groups' members, by start time.
+    QAction *nextErrorAction() const { return m_nextError; }
+    QAction *previousErrorAction() const { return m_previousError; }
+    // The failed traces that stepping visits, by start time: those of the
+    // lanes around the trace the stepping started from.
+    const std::vector<uint32_t> &errorTour() const { return m_tour.traces; }
 
 public slots:
     void setDepth(int depth);
+    // Makes the next (direction > 0) or previous failed trace the focus,
+    // its first failed span selected, through the session (so Back
+    // returns), and says where it is: "error 3 of 104".
+    void stepError(int direction);
 
 signals:
+    void statusMessage(const QString &text);
     void depthChanged(int depth);
     // A link stub to a trace that is not loaded was clicked: its id (hex), to fetch.
     void missingTraceActivated(const QString &traceHex);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     class Canvas;
     friend class Canvas;
     void updateSummary();
+    void setSummary(const QString &text);
+
+    // The failed traces around the trace stepping started from (`origin`):
+    // while the focus is that trace or one of them, N and Shift+N walk this
+    // list; a focus elsewhere starts a new one from its lanes.
+    struct ErrorTour
+    {
+        std::weak_ptr<const void> model;
+        uint32_t origin = UINT32_MAX;
+        std::vector<uint32_t> traces;
+        int index = -1;                      // the last one visited
+    };
 
     Canvas *m_canvas = nullptr;              // owned as a child widget
+    ErrorTour m_tour;
+    QAction *m_nextError = nullptr;
+    QAction *m_previousError = nullptr;
     QSpinBox *m_depthBox = nullptr;
     QLabel *m_summary = nullptr;
+    QString m_summaryText;
     QToolButton *m_criticalPath = nullptr;
 };
 

@@ -382,6 +382,22 @@ void MainWindow::createActions()
     QAction *previousResult = addAction(QStringLiteral("previousResult"), QStringLiteral("Previous Chain Result"),
                                         QKeySequence(Qt::SHIFT | Qt::Key_F8), links);
     connect(previousResult, &QAction::triggered, this, [this] { m_chainList->step(-1); });
+    // The lanes' own: N / Shift+N while they have the keyboard (not window-wide, so
+    // typing in a list or a field keeps its letters). Listed with the rest.
+    for (QAction *a : {m_lanes->nextErrorAction(), m_lanes->previousErrorAction()}) {
+        m_actions[a->objectName()] = a;
+        m_actionOrder << a;
+        m_actionGroup[a] = links;
+    }
+    connect(m_lanes, &LanesView::statusMessage, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    // One switch for the flame graph and the lanes, held by the session: window-wide.
+    QAction *criticalPath = m_session->criticalPathAction();
+    QMainWindow::addAction(criticalPath);
+    criticalPath->setShortcutContext(Qt::WindowShortcut);
+    m_actions[criticalPath->objectName()] = criticalPath;
+    m_actionOrder << criticalPath;
+    m_actionGroup[criticalPath] = view;
+
     QAction *deeper = addAction(QStringLiteral("depthUp"), QStringLiteral("More Link Hops"),
                                 QKeySequence(Qt::CTRL | Qt::Key_BracketRight), links);
     connect(deeper, &QAction::triggered, this, [this] { setLinkDepth(linkDepth() + 1); });
@@ -486,6 +502,7 @@ void MainWindow::createMenus()
     view->addAction(action(QStringLiteral("zoomIn")));
     view->addAction(action(QStringLiteral("zoomOut")));
     view->addAction(action(QStringLiteral("fit")));
+    view->addAction(action(QStringLiteral("criticalPath")));
     view->addSeparator();
     QMenu *theme = view->addMenu(QStringLiteral("T&heme"));
     for (const char *name : {"themeSystem", "themeLight", "themeDark"})
@@ -509,6 +526,8 @@ void MainWindow::createMenus()
     links->addSeparator();
     links->addAction(action(QStringLiteral("nextResult")));
     links->addAction(action(QStringLiteral("previousResult")));
+    links->addAction(action(QStringLiteral("nextError")));
+    links->addAction(action(QStringLiteral("previousError")));
     links->addSeparator();
     links->addAction(action(QStringLiteral("depthUp")));
     links->addAction(action(QStringLiteral("depthDown")));
@@ -1231,6 +1250,10 @@ void MainWindow::showShortcuts()
     rows.append({flame, QStringLiteral("Parent / first child"), QStringLiteral("Up / Down")});
     rows.append({flame, QStringLiteral("Previous / next sibling"), QStringLiteral("Left / Right")});
     rows.append({flame, QStringLiteral("Zoom to the selected span"), QStringLiteral("Enter, double-click")});
+    const QString lanes = QStringLiteral("Lanes");
+    rows.append({lanes, QStringLiteral("More / fewer link hops"), QStringLiteral("+ / -")});
+    rows.append({lanes, QStringLiteral("Fit the focus trace / show all"), QStringLiteral("F / 0")});
+    rows.append({lanes, QStringLiteral("Pan / zoom the time axis"), QStringLiteral("Left / Right, drag, Shift+wheel / Ctrl+wheel")});
     rows.append({QStringLiteral("Trace graph"), QStringLiteral("Zoom / fit"), QStringLiteral("wheel, F")});
     rows.append({QStringLiteral("Span details"), QStringLiteral("Go to the linked span"),
                  QStringLiteral("click the link, Enter")});

@@ -1,5 +1,7 @@
 #include "ui/session.h"
 
+#include <QAction>
+
 namespace causeway::ui {
 
 namespace {
@@ -135,11 +137,29 @@ void Session::forward()
     restore(state);
 }
 
+QAction *Session::criticalPathAction()
+{
+    if (!m_criticalPathAction) {
+        m_criticalPathAction = new QAction(QStringLiteral("Critical path"), this);
+        m_criticalPathAction->setObjectName(QStringLiteral("criticalPath"));
+        m_criticalPathAction->setCheckable(true);
+        m_criticalPathAction->setChecked(m_criticalPathShown);
+        m_criticalPathAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+        m_criticalPathAction->setToolTip(
+            QStringLiteral("Highlight the spans that bound the focus trace's end, in the flame graph and the focus lane "
+                           "(as Jaeger and Grafana compute it) — Ctrl+Shift+P"));
+        connect(m_criticalPathAction, &QAction::toggled, this, &Session::setCriticalPathShown);
+    }
+    return m_criticalPathAction;
+}
+
 void Session::setCriticalPathShown(bool shown)
 {
     if (m_criticalPathShown == shown)
         return;
     m_criticalPathShown = shown;
+    if (m_criticalPathAction)
+        m_criticalPathAction->setChecked(shown); // comes back here, unchanged
     emit criticalPathShownChanged(shown);
 }
 

@@ -7,6 +7,8 @@
 
 #include <QObject>
 
+class QAction;
+
 #include <memory>
 #include <vector>
 
@@ -64,6 +66,9 @@ public:
     // critical path (the flame graph and the focus lane of the lanes).
     bool criticalPathShown() const { return m_criticalPathShown; }
     void setCriticalPathShown(bool shown);
+    // That switch as the one checkable action every view's button and the
+    // menu share: one label, one state, one shortcut (Ctrl+Shift+P).
+    QAction *criticalPathAction();
 
 signals:
     void modelChanged();
@@ -87,6 +92,7 @@ private:
     std::vector<ViewState> m_back;
     std::vector<ViewState> m_forward;
     bool m_criticalPathShown = false;
+    QAction *m_criticalPathAction = nullptr;
 };
 
 } // namespace causeway::ui

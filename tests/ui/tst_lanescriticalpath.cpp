@@ -19,6 +19,7 @@
 #include "common/modelbuilder.h"
 #include "common/testutil.h"
 
+#include <QAction>
 #include <QImage>
 #include <QPainter>
 #include <QToolButton>
@@ -87,6 +88,18 @@ private slots:
         lanes.show();
         QVERIFY(!lanes.criticalPath());
         QVERIFY(!lanes.criticalPathToggle()->isChecked());
+        // One control in two places: the same action, so one label, one state, one shortcut.
+        QAction *action = session.criticalPathAction();
+        QCOMPARE(lanes.criticalPathToggle()->defaultAction(), action);
+        QCOMPARE(overlay.toggle()->defaultAction(), action);
+        QCOMPARE(lanes.criticalPathToggle()->text(), overlay.toggle()->text());
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+        QVERIFY(action->isCheckable() && !action->isChecked());
+        action->trigger();
+        QVERIFY(session.criticalPathShown() && overlay.isShown() && lanes.criticalPath());
+        QVERIFY(lanes.criticalPathToggle()->isChecked() && overlay.toggle()->isChecked());
+        action->trigger();
+        QVERIFY(!session.criticalPathShown() && !overlay.isShown() && !lanes.criticalPath());
 
         // On in the lanes: on in the flame graph too, and the same path.
         lanes.criticalPathToggle()->click();

@@ -12,6 +12,7 @@
 #include "ui/laneslayout.h"
 #include "ui/lanemembersdialog.h"
 #include "ui/lanegroupmodel.h"
+#include "ui/lanespainter.h"
 #include "ui/lanesview.h"
 #include "ui/session.h"
 
@@ -22,13 +23,16 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QLineEdit>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <set>
+#include <tuple>
 #include <string>
 
 using namespace causeway;
@@ -194,13 +198,99 @@ std::shared_ptr<const Model> tree(uint32_t k, bool upstream)
     return std::make_shared<const Model>(b.finish());
 }
 
+// A straight run of an edge's route or a stub, as a box (at least 1 px thick).
+QRectF runBox(QPointF p, QPointF q)
+{
+    return QRectF(p, q).normalized().adjusted(-0.5, -0.5, 0.5, 0.5);
+}
+
+// Edges and link stubs stay off every header but their own lanes': each run
+// of an edge's route misses the title of every lane but its two ends; a stub
+// (line and marker) misses every other lane's title. Returns the number of
+// runs checked (added to `runs`).
+void checkClearOfOtherHeaders(const LanesLayout &layout, size_t *runCount = nullptr)
+{
+    size_t runs = 0;
+    for (const LaneEdge &e : layout.edges) {
+        QVERIFY(e.route.size() >= 2);
+        QCOMPARE(e.route.front(), e.a);
+        QCOMPARE(e.route.back(), e.b);
+        for (size_t k = 1; k < e.route.size(); ++k) {
+            const QRectF run = runBox(e.route[k - 1], e.route[k]);
+            // Straight runs only: across or down, never through a header at a slant.
+            QVERIFY2(e.route[k - 1].x() == e.route[k].x() || e.route[k - 1].y() == e.route[k].y(),
+                     qPrintable(QStringLiteral("edge %1->%2: slanted run").arg(e.fromLane).arg(e.toLane)));
+            ++runs;
+            for (int li = 0; li < int(layout.lanes.size()); ++li) {
+                if (li == e.fromLane || li == e.toLane)
+                    continue;
+                QVERIFY2(!run.intersects(layout.lanes[size_t(li)].title),
+                         qPrintable(QStringLiteral("edge %1->%2 run (%3,%4)-(%5,%6) crosses the title of lane %7 at width %8")
+                                        .arg(e.fromLane).arg(e.toLane).arg(e.route[k - 1].x()).arg(e.route[k - 1].y())
+                                        .arg(e.route[k].x()).arg(e.route[k].y()).arg(li).arg(layout.width)));
+            }
+        }
+        // An end off to a side is an arrow in that side's gutter, level with its lane's body.
+        for (auto [end, off, lane] : {std::tuple{e.a, e.offA, e.fromLane}, std::tuple{e.b, e.offB, e.toLane}}) {
+            if (!off)
+                continue;
+            const Lane &l = layout.lanes[size_t(lane)];
+            QVERIFY2((off < 0 ? end.x() < l.title.left() : end.x() > l.title.right()) && end.y() >= l.body.top()
+                         && end.y() <= l.body.bottom(),
+                     qPrintable(QStringLiteral("edge %1->%2: an end off to a side outside its lane's gutter").arg(e.fromLane).arg(e.toLane)));
+        }
+    }
+    for (const LaneStub &stub : layout.stubs) {
+        for (int li = 0; li < int(layout.lanes.size()); ++li) {
+            if (li == stub.lane)
+                continue;
+            const QRectF &title = layout.lanes[size_t(li)].title;
+            QVERIFY2(!runBox(stub.a, stub.b).intersects(title) && !stub.marker.intersects(title),
+                     qPrintable(QStringLiteral("stub of lane %1 crosses the title of lane %2").arg(stub.lane).arg(li)));
+        }
+        ++runs;
+    }
+    if (runCount)
+        *runCount += runs;
+}
+
+// The items of every lane's header (badge, text, failed chip) side by side
+// inside the header, none over another, and no edge count over any of them.
+void checkHeaders(const Model &m, const LanesLayout &layout)
+{
+    for (const Lane &lane : layout.lanes) {
+        const std::vector<QRectF> boxes = laneHeaderBoxes(m, layout, lane);
+        QVERIFY(!boxes.empty());
+        for (size_t i = 0; i < boxes.size(); ++i) {
+            QVERIFY2(lane.title.adjusted(-0.5, -1.5, 0.5, 1.5).contains(boxes[i]),
+                     qPrintable(QStringLiteral("header item %1 outside its header").arg(i)));
+            for (size_t j = i + 1; j < boxes.size(); ++j)
+                QVERIFY2(!boxes[i].adjusted(0.5, 0.5, -0.5, -0.5).intersects(boxes[j]),
+                         qPrintable(QStringLiteral("header items %1 and %2 overlap at width %3").arg(i).arg(j).arg(layout.width)));
+            for (const LaneEdge &e : layout.edges)
+                QVERIFY(e.countRect.isEmpty() || !e.countRect.intersects(boxes[i]));
+            for (const LaneStub &stub : layout.stubs)
+                QVERIFY(stub.marker.isEmpty() || !stub.marker.intersects(boxes[i]) || layout.lanes[size_t(stub.lane)].title == lane.title);
+        }
+        // A group with failed members keeps its chip, last, at any width.
+        if (lane.isGroup() && !lane.errorMembers.empty())
+            QVERIFY(boxes.back() == lane.errorChip && !lane.errorChipText.isEmpty());
+    }
+}
+
 // The checks every size must pass, on the first view (what the user sees).
-void checkReadable(const Model &m, uint32_t focus)
+void checkReadable(const Model &m, uint32_t focus, double width = kWidth)
 {
     LanesLayout layout = collectLanes(m, focus);
     const LanesStyle style;
-    const LanesViewport view = initialViewport(m, layout, kWidth, style);
-    layoutLanes(m, layout, kWidth, style, view.zoom, view.pan);
+    const LanesViewport view = initialViewport(m, layout, width, style);
+    layoutLanes(m, layout, width, style, view.zoom, view.pan);
+    checkHeaders(m, layout);
+    if (QTest::currentTestFailed())
+        return;
+    checkClearOfOtherHeaders(layout);
+    if (QTest::currentTestFailed())
+        return;
 
     // At most a few breaks.
     QVERIFY2(layout.time.breakCount() <= 3, qPrintable(QString::number(layout.time.breakCount())));
@@ -321,6 +411,10 @@ class TestLanesScale : public QObject
 private slots:
     void readable_data();
     void readable();
+    void edgesClearOfOtherHeaders_data();
+    void edgesClearOfOtherHeaders();
+    void nextErrorVisitsEveryFailedTrace_data();
+    void nextErrorVisitsEveryFailedTrace();
     void groupsBeforeOwnLanes_data();
     void groupsBeforeOwnLanes();
     void bundledSample();
@@ -460,13 +554,18 @@ void TestLanesScale::firstViewFitsFocus()
     const double focusWidth = layout.time.toX(hub.end) - layout.time.toX(hub.start);
     QVERIFY2(focusWidth >= 0.2 * inner, qPrintable(QString::number(focusWidth)));
     QVERIFY(layout.time.toX(hub.start) >= 0 && layout.time.toX(hub.end) <= kWidth);
-    // The linked traces lie off to the left: their edges end in stubs at the border.
+    // The linked traces lie off to the left: their edges end in arrows in
+    // the gutter beside the lanes, on screen.
     size_t stubs = 0;
     for (const LaneEdge &e : layout.edges) {
         for (auto [end, off] : {std::pair{e.a, e.offA}, std::pair{e.b, e.offB}}) {
-            QVERIFY(end.x() >= style.margin - 1e-6 && end.x() <= kWidth - style.margin + 1e-6);
-            if (off)
+            QVERIFY(end.x() >= 0 && end.x() <= kWidth);
+            if (off) {
+                QVERIFY(off < 0 ? end.x() < style.margin : end.x() > kWidth - style.margin);
                 ++stubs;
+            } else {
+                QVERIFY(end.x() >= style.margin - 1e-6 && end.x() <= kWidth - style.margin + 1e-6);
+            }
         }
     }
     QVERIFY(stubs > 0);
@@ -545,9 +644,156 @@ void TestLanesScale::readable()
     QFETCH(int, n);
     QFETCH(bool, fanIn);
     const Scenario s = generate(uint32_t(n), fanIn);
-    checkReadable(*s.model, s.hub);
-    // From a member too: the hub is its one neighbour, a lane of its own.
-    checkReadable(*s.model, s.members[uint32_t(n) / 3]);
+    // At full width and in a narrow window.
+    for (double width : {kWidth, 800.0}) {
+        checkReadable(*s.model, s.hub, width);
+        if (QTest::currentTestFailed())
+            return;
+        // From a member too: the hub is its one neighbour, a lane of its own.
+        checkReadable(*s.model, s.members[uint32_t(n) / 3], width);
+        if (QTest::currentTestFailed())
+            return;
+    }
+}
+
+void TestLanesScale::edgesClearOfOtherHeaders_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<bool>("fanIn");
+    for (int n : {3, 40, 1000, 10000})
+        for (bool fanIn : {false, true})
+            QTest::addRow("%s_%d", fanIn ? "fanin" : "fanout", n) << n << fanIn;
+}
+
+void TestLanesScale::edgesClearOfOtherHeaders()
+{
+    QFETCH(int, n);
+    QFETCH(bool, fanIn);
+    const Scenario s = generate(uint32_t(n), fanIn);
+    const Model &m = *s.model;
+    LanesLayout layout = collectLanes(m, s.hub);
+    const LanesStyle style;
+    size_t offEnds = 0, runs = 0;
+    for (double width : {kWidth, 1000.0, 800.0}) {
+        // The first view (ends off to the sides), all of it, and zoomed in on the focus.
+        const LanesViewport first = initialViewport(m, layout, width, style);
+        const Trace &hub = m.traces[s.hub];
+        const LanesViewport close = fitTimeRange(m, layout, width, style, hub.start, hub.end);
+        for (LanesViewport v : {first, LanesViewport{}, close}) {
+            layoutLanes(m, layout, width, style, v.zoom, v.pan);
+            QVERIFY(!layout.edges.empty());
+            checkClearOfOtherHeaders(layout, &runs);
+            if (QTest::currentTestFailed())
+                return;
+            for (int i = 0; i < int(layout.edges.size()); ++i) {
+                const LaneEdge &e = layout.edges[size_t(i)];
+                offEnds += (e.offA ? 1 : 0) + (e.offB ? 1 : 0);
+                // Its run into the far lane picks this edge, though the
+                // margin it runs in carries the edges to lanes beyond.
+                const bool fromFocus = e.fromLane == layout.focusLane;
+                const QPointF p = fromFocus ? e.route[e.route.size() - 2] : e.route[1];
+                const QPointF q = fromFocus ? e.route.back() : e.route.front();
+                const double run = std::hypot(p.x() - q.x(), p.y() - q.y());
+                QCOMPARE(edgeAt(layout, q + (p - q) * (std::min(4.0, run / 2) / run)), i);
+            }
+        }
+    }
+    // Edges between lanes that are not neighbours pass others: their routes are checked, not skipped.
+    QVERIFY(runs > layout.edges.size());
+    if (n >= 1000)
+        QVERIFY(offEnds > 0); // ends off to the sides were among them
+}
+
+void TestLanesScale::nextErrorVisitsEveryFailedTrace_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<bool>("fanIn");
+    for (int n : {1000, 10000})
+        for (bool fanIn : {false, true})
+            QTest::addRow("%s_%d", fanIn ? "fanin" : "fanout", n) << n << fanIn;
+}
+
+void TestLanesScale::nextErrorVisitsEveryFailedTrace()
+{
+    QFETCH(int, n);
+    QFETCH(bool, fanIn);
+    const Scenario s = generate(uint32_t(n), fanIn);
+    const Model &m = *s.model;
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(s.hub);
+    LanesView view(&session);
+    view.resize(1600, 1000);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy status(&view, &LanesView::statusMessage);
+
+    // Every 97th member fails: the failed members, whether grouped or surfaced in lanes of their own.
+    std::set<uint32_t> failed;
+    for (uint32_t i = 0; i < uint32_t(n); i += 97)
+        failed.insert(s.members[i]);
+    QVERIFY(failed.size() > 10);
+
+    // N, from the keyboard, with the lanes focused: the first failed trace by start time.
+    view.activateWindow();
+    view.canvas()->setFocus();
+    QVERIFY(QTest::qWaitForWindowActive(&view));
+    QTest::keyClick(view.canvas(), Qt::Key_N);
+    QCOMPARE(status.size(), 1);
+    QCOMPARE(view.errorTour().size(), failed.size());
+    const uint32_t first = session.focusTrace();
+    QVERIFY(failed.count(first));
+    QCOMPARE(status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0),
+             QStringLiteral("error 1 of %L1").arg(failed.size()));
+    // It is the focus, its failed span selected (the details show it), its lane in view.
+    QCOMPARE(m.hot[session.selectedSpan()].trace, first);
+    QCOMPARE(m.hot[session.selectedSpan()].status, StatusCode::Error);
+    QCOMPARE(view.lanesLayout().focus, first);
+    const QRectF focusLane = view.lanesLayout().lanes[size_t(view.lanesLayout().focusLane)].rect;
+    QVERIFY(focusLane.bottom() <= view.canvas()->height() + 1);
+
+    // The rest by action: each failed trace once, in time order, then round to the first.
+    std::set<uint32_t> visited{first};
+    uint64_t lastStart = m.traces[first].start;
+    for (size_t k = 1; k < failed.size(); ++k) {
+        view.nextErrorAction()->trigger();
+        const uint32_t t = session.focusTrace();
+        QVERIFY(failed.count(t));
+        QVERIFY(m.traces[t].start >= lastStart);
+        lastStart = m.traces[t].start;
+        visited.insert(t);
+        QCOMPARE(status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0),
+                 QStringLiteral("error %L1 of %L2").arg(k + 1).arg(failed.size()));
+    }
+    QCOMPARE(visited.size(), failed.size());
+    const uint32_t last = session.focusTrace();
+    view.nextErrorAction()->trigger();
+    QCOMPARE(session.focusTrace(), first);
+    QVERIFY(status.back().at(0).toString().startsWith(QStringLiteral("error 1 of %L1 (from the first again)").arg(failed.size())));
+    // Shift+N from the first wraps back to the last.
+    QTest::keyClick(view.canvas(), Qt::Key_N, Qt::ShiftModifier);
+    QCOMPARE(session.focusTrace(), last);
+
+    // Back retraces the steps like any other navigation: the first, then the
+    // one before the last, ... and finally the trace stepping started from.
+    session.back();
+    QCOMPARE(session.focusTrace(), first);
+    session.back();
+    QCOMPARE(session.focusTrace(), last);
+    session.back();
+    const uint32_t beforeLast = session.focusTrace();
+    QVERIFY(failed.count(beforeLast) && beforeLast != last);
+    // Stepping on from a place Back returned to continues from there.
+    view.nextErrorAction()->trigger();
+    QCOMPARE(session.focusTrace(), last);
+    QVERIFY(session.canGoBack());
+    while (session.canGoBack() && session.focusTrace() != s.hub)
+        session.back();
+    QCOMPARE(session.focusTrace(), s.hub);
+    // Back at the start, the walk goes on after the last one visited, by the same list.
+    view.previousErrorAction()->trigger();
+    QVERIFY(failed.count(session.focusTrace()));
+    QCOMPARE(view.errorTour().size(), failed.size());
 }
 
 void TestLanesScale::groupsBeforeOwnLanes_data()

@@ -22,6 +22,7 @@
 #include <QAction>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -404,6 +405,18 @@ private slots:
         QVERIFY(has(QStringLiteral("Open=Ctrl+O")));
         QVERIFY(has(QStringLiteral("Next Chain Result=F8")));
         QVERIFY(has(QStringLiteral("Export View=Ctrl+E")));
+        // The lanes' error stepping and the one critical path switch, each listed once with its keys.
+        QVERIFY(has(QStringLiteral("Next Error=N")));
+        QVERIFY(has(QStringLiteral("Previous Error=Shift+N")));
+        QCOMPARE(rows.count(QStringLiteral("Critical path=Ctrl+Shift+P")), 1);
+        // The Links menu offers error stepping, with its shortcut shown.
+        QAction *next = w.action(QStringLiteral("nextError"));
+        QVERIFY(next);
+        QCOMPARE(next->shortcut(), QKeySequence(Qt::Key_N));
+        bool inMenu = false;
+        for (QObject *o : next->associatedObjects())
+            inMenu |= qobject_cast<QMenu *>(o) != nullptr;
+        QVERIFY(inMenu);
     }
 };
 

@@ -49,7 +49,7 @@ constexpr const char *kUsage =
     "                    graph: the picture is scaled to this width\n"
     "  --scale S         device pixels per pixel for PNG (default 1)\n"
     "  --dark            the dark palette\n"
-    "  --critical-path   lanes: highlight the focus trace's critical path in its lane\n";
+    "  --critical-path   flame, lanes: highlight the focus trace's critical path\n";
 
 std::optional<std::string> formatFromName(const std::string &path)
 {
@@ -140,8 +140,8 @@ int exportView(const std::vector<std::string> &argvIn)
     options.depth = view == "graph" ? 2 : 1;
     options.dark = args.flag("--dark");
     options.criticalPath = args.flag("--critical-path");
-    if (options.criticalPath && view != "lanes")
-        return usageError("export", "--critical-path is for the lanes view only");
+    if (options.criticalPath && view != "lanes" && view != "flame")
+        return usageError("export", "--critical-path is for the flame and lanes views only");
     if (auto depth = args.value("--depth")) {
         uint64_t n = 0;
         if (!parseCount(*depth, n) || n > 1000)

@@ -1,10 +1,12 @@
 #include "core/ids.h"
 
+#include <array>
+
 namespace causeway {
 
 namespace {
 
-int hexDigit(char c)
+constexpr int hexDigit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -43,6 +45,24 @@ IdParse parseId(std::string_view text, Id<N> &out)
     if (text.empty())
         return IdParse::Empty;
     if (text.size() == 2 * N) {
+        // Ids are most of what a reader decodes: one table lookup per
+        // digit, and the bad-character check once at the end.
+        static constexpr auto kHex = [] {
+            std::array<uint8_t, 256> t{};
+            for (int c = 0; c < 256; ++c)
+                t[size_t(c)] = hexDigit(char(c)) < 0 ? 0x80 : uint8_t(hexDigit(char(c)));
+            return t;
+        }();
+        const auto *u = reinterpret_cast<const unsigned char *>(text.data());
+        uint8_t bad = 0;
+        for (size_t i = 0; i < N; ++i) {
+            const uint8_t hi = kHex[u[2 * i]], lo = kHex[u[2 * i + 1]];
+            bad |= hi | lo;
+            out.bytes[i] = uint8_t(hi << 4 | lo);
+        }
+        if (!(bad & 0x80))
+            return IdParse::Ok;
+        out = {};
         for (size_t i = 0; i < N; ++i) {
             int hi = hexDigit(text[2 * i]), lo = hexDigit(text[2 * i + 1]);
             if (hi < 0 || lo < 0)

@@ -1,5 +1,6 @@
 #include "core/json_otlp.h"
 #include "core/readers.h"
+#include "core/sametext.h"
 
 #include <algorithm>
 #include <charconv>
@@ -30,7 +31,7 @@ struct FieldName
 inline bool sameKey(std::string_view key, std::string_view name)
 {
     return key.size() == name.size() && !key.empty() && key.front() == name.front() && key.back() == name.back()
-        && std::memcmp(key.data(), name.data(), key.size()) == 0;
+        && sameText(key, name);
 }
 
 template<size_t N>

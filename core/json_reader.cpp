@@ -98,6 +98,29 @@ private:
     uint64_t m_last = 0;
 };
 
+// Once the first few MB of a large input are in the model, the pools get
+// room for the rest in one step, estimated from the bytes read so far:
+// growing by doubling would copy them ~once more and fault in each new
+// buffer. Untouched capacity costs address space, not resident memory.
+class GrowthReserve
+{
+public:
+    explicit GrowthReserve(const Model &out) : m_before(out.sizes()) {}
+    void reserveAfter(Model &out, uint64_t consumed, uint64_t total)
+    {
+        if (m_done || consumed < kSampleBytes)
+            return;
+        m_done = true;
+        if (total > consumed)
+            out.reserveLike(m_before, double(total - consumed) / double(consumed) * 1.04);
+    }
+
+private:
+    static constexpr uint64_t kSampleBytes = uint64_t(4) << 20;
+    Model::Sizes m_before;
+    bool m_done = false;
+};
+
 // A reusable copy of some input with the zeroed padding simdjson reads past the end.
 class PaddedBuffer
 {
@@ -138,10 +161,41 @@ private:
     size_t m_capacity = 0;
 };
 
+// Fragments the loading thread has merged, emptied with their capacity
+// kept: a worker fills one again instead of faulting in fresh pages for
+// every batch (and the loading thread no longer unmaps them).
+class FragmentCache
+{
+public:
+    Model take()
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_spare.empty())
+            return Model();
+        Model m = std::move(m_spare.back());
+        m_spare.pop_back();
+        return m;
+    }
+    // `fragment` has been merged (Model::mergeReusing): empty, capacity kept.
+    void give(Model &fragment)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_spare.size() < kMaxQueued + 2)
+            m_spare.push_back(std::move(fragment));
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<Model> m_spare;
+};
+
 struct WorkerState
 {
     simdjson::dom::parser parser;
     PaddedBuffer buffer;
+    FragmentCache *fragments = nullptr;
+
+    Model takeFragment() { return fragments ? fragments->take() : Model(); }
 
     // After an unusually large batch (one huge span, one huge line), let go
     // of what it needed rather than keep it for the rest of the load.
@@ -166,6 +220,7 @@ class WorkerPool
 public:
     explicit WorkerPool(unsigned workers)
     {
+        m_main.fragments = &m_fragments;
         for (unsigned i = 0; i < workers; ++i)
             m_threads.emplace_back([this] { loop(); });
     }
@@ -183,6 +238,7 @@ public:
     WorkerPool &operator=(const WorkerPool &) = delete;
 
     WorkerState &mainState() { return m_main; }
+    void recycle(Model &fragment) { m_fragments.give(fragment); }
 
     void submit(const std::shared_ptr<Job> &job)
     {
@@ -212,6 +268,7 @@ private:
     void loop()
     {
         WorkerState state;
+        state.fragments = &m_fragments;
         for (;;) {
             std::shared_ptr<Job> job;
             {
@@ -228,6 +285,7 @@ private:
             } catch (const std::bad_alloc &) {
                 outOfMemory = true;
                 state = WorkerState();
+                state.fragments = &m_fragments;
             }
             {
                 std::lock_guard lock(m_mutex);
@@ -238,6 +296,7 @@ private:
         }
     }
 
+    FragmentCache m_fragments; // before the threads, which use it
     std::vector<std::thread> m_threads;
     std::mutex m_mutex;
     std::condition_variable m_wake, m_finished;
@@ -334,6 +393,7 @@ struct SpanBatchJob final : Job
             cancelled = true;
             return;
         }
+        fragment = state.takeFragment();
         // One array of the batch's spans. Within one spans array the text
         // between spans is only commas; across arrays the spans are joined.
         size_t len = 0;
@@ -959,7 +1019,9 @@ private:
             if (job.failed)
                 return fail(job.error);
             size_t i = m_out.hot.size();
-            m_out.merge(std::move(job.fragment));
+            m_out.mergeReusing(job.fragment);
+            m_pool.recycle(job.fragment);
+            m_growth.reserveAfter(m_out, job.end - m_begin, m_input.size() - m_begin);
             for (const auto &segment : job.segments) {
                 const auto *scope = static_cast<const Slot *>(segment.scope);
                 const auto *resource = static_cast<const Slot *>(segment.resource);
@@ -985,6 +1047,7 @@ private:
     WorkerPool &m_pool;
     OtlpDomReader m_reader;
     DoneReporter m_done;
+    GrowthReserve m_growth{m_out};
 
     size_t m_depth = 0;
     std::deque<Slot> m_slots;          // stable addresses
@@ -1020,6 +1083,7 @@ struct LinesJob final : Job
 
     void run(WorkerState &state) override
     {
+        fragment = state.takeFragment();
         OtlpDomReader reader(fragment);
         for (size_t i = 0; i < lines.size(); ++i) {
             if (i % 64 == 0 && ctx->cancelled()) {
@@ -1148,7 +1212,9 @@ private:
                 m_firstBadLine = job->firstBadLine;
                 m_firstBadMessage = job->firstBadMessage;
             }
-            m_out.merge(std::move(job->fragment));
+            m_out.mergeReusing(job->fragment);
+            m_pool.recycle(job->fragment);
+            m_growth.reserveAfter(m_out, job->end() - m_from, m_input.size() - m_from);
             m_done.advance(job->end());
         }
         return true;
@@ -1181,6 +1247,7 @@ private:
     Model &m_out;
     WorkerPool &m_pool;
     DoneReporter m_done;
+    GrowthReserve m_growth{m_out};
     size_t m_from;
     uint64_t m_firstLine;
     std::deque<std::shared_ptr<LinesJob>> m_queue;

@@ -236,11 +236,71 @@ uint64_t Model::spanKeyHash(const TraceId &t, const SpanId &s)
 
 void Model::merge(Model &&other)
 {
+    mergeReusing(other);
+    other = Model();
+}
+
+void Model::clearKeepingCapacity()
+{
+    // Everything else (indexes a fragment never has, members added later)
+    // goes back to a fresh model's state.
+    auto keep = [](auto &v) { auto kept = std::move(v); kept.clear(); return kept; };
+    auto r = keep(resources);
+    auto sc = keep(scopes);
+    auto h = keep(hot);
+    auto c = keep(cold);
+    auto e = keep(events);
+    auto l = keep(links);
+    auto a = keep(attributes);
+    auto v = keep(values);
+    StringPool pool = std::move(strings);
+    pool.clear();
+    *this = Model();
+    resources = std::move(r);
+    scopes = std::move(sc);
+    hot = std::move(h);
+    cold = std::move(c);
+    events = std::move(e);
+    links = std::move(l);
+    attributes = std::move(a);
+    values = std::move(v);
+    strings = std::move(pool);
+}
+
+Model::Sizes Model::sizes() const
+{
+    return {resources.size(), scopes.size(), hot.size(), events.size(), links.size(), attributes.size(), values.size()};
+}
+
+void Model::reserveLike(const Sizes &before, double factor)
+{
+    auto room = [factor](auto &v, size_t was) {
+        const size_t added = v.size() > was ? v.size() - was : 0;
+        const auto want = size_t(double(v.size()) + double(added) * factor);
+        if (want > v.capacity())
+            v.reserve(want);
+    };
+    room(resources, before.resources);
+    room(scopes, before.scopes);
+    room(hot, before.spans);
+    room(cold, before.spans);
+    room(events, before.events);
+    room(links, before.links);
+    room(attributes, before.attributes);
+    room(values, before.values);
+    // Not the string index: repeated strings (keys, names) make the first
+    // part's count a poor guess of the rest's, and its table is touched
+    // whole, so an overestimate would cost resident memory.
+}
+
+void Model::mergeReusing(Model &other)
+{
     if (hot.empty() && resources.empty() && strings.size() == 1) {
         Diagnostics kept = std::move(diagnostics);
         *this = std::move(other);
         kept.merge(diagnostics);
         diagnostics = std::move(kept);
+        other = Model();
         return;
     }
 
@@ -333,7 +393,7 @@ void Model::merge(Model &&other)
         sources.push_back(std::move(source));
     }
     diagnostics.merge(other.diagnostics);
-    other = Model();
+    other.clearKeepingCapacity();
 }
 
 const SourceFile *Model::sourceOf(uint32_t span) const

@@ -306,6 +306,23 @@ public:
     // Append another model's records (re-interning its strings); the other
     // model's diagnostics are merged. Call finalize() afterwards.
     void merge(Model &&other);
+    // The same, but `other` is left empty with its pools' capacity kept, so
+    // a loader can fill it again without faulting fresh pages in.
+    void mergeReusing(Model &other);
+    // Empties the records, strings and diagnostics, keeping capacity.
+    void clearKeepingCapacity();
+
+    // How many records of each kind a model holds: a loader that has read
+    // part of its input reserves room for the rest in one step per pool
+    // (reserveLike), instead of doubling and copying the pools as it goes.
+    struct Sizes
+    {
+        size_t resources = 0, scopes = 0, spans = 0, events = 0, links = 0, attributes = 0, values = 0;
+    };
+    Sizes sizes() const;
+    // Room for `factor` times the records added since `before`, on top of
+    // them (the record pools; the string index grows as strings come).
+    void reserveLike(const Sizes &before, double factor);
 
     // Derive traces, parents, depths, link resolution and summaries. Repairs
     // and removes what cannot be kept (duplicates, cycles), with diagnostics.

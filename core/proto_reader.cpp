@@ -10,7 +10,10 @@
 #include "core/readers.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <thread>
@@ -823,6 +826,7 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
 // share per thread; each thread decodes into its own model and the shares are
 // merged in input order, so the result is the one a single thread would give.
 constexpr size_t kParallelFrom = size_t(8) << 20;
+constexpr uint64_t kSampleBytes = uint64_t(2) << 20;
 
 bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error, bool &handled)
 {
@@ -853,26 +857,53 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         return true;
     handled = true;
 
-    // Contiguous shares of about equal bytes.
+    // This thread decodes a first share into the model-to-be; the rest is
+    // cut into pieces that the other threads decode in turn and this thread
+    // merges in input order as they finish, so merging overlaps decoding
+    // instead of following it. The first share is smaller than the others'
+    // part by about what merging costs against decoding.
+    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.35 : 0.15));
     std::vector<size_t> cuts{0};
-    const size_t share = bytes.size() / threads;
-    size_t acc = 0;
-    for (size_t i = 0; i < list.size(); ++i) {
-        acc += list[i].bytes.size();
-        if (acc >= share * cuts.size() && cuts.size() < threads && i + 1 < list.size())
+    size_t i = 0, acc = 0;
+    while (i + 1 < list.size() && (i == 0 || acc < firstBytes))
+        acc += list[i++].bytes.size();
+    cuts.push_back(i);
+    const size_t pieceBytes = std::max<size_t>(kParallelFrom / 2, (bytes.size() - acc) / (8 * (threads - 1)));
+    for (size_t inPiece = 0; i < list.size(); ++i) {
+        inPiece += list[i].bytes.size();
+        if (inPiece >= pieceBytes && i + 1 < list.size()) {
             cuts.push_back(i + 1);
+            inPiece = 0;
+        }
     }
     cuts.push_back(list.size());
 
     const size_t parts = cuts.size() - 1;
     std::vector<Model> fragments(parts);
     std::vector<std::optional<Malformed>> failures(parts);
-    std::vector<char> cancelled(parts, 0), outOfMemory(parts, 0);
+    std::vector<char> cancelled(parts, 0), outOfMemory(parts, 0), ready(parts, 0);
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::atomic<size_t> next{1};
     auto work = [&](size_t k) {
         try {
             Decoder decoder(ctx, fragments[k], {}, false);
             try {
-                decoder.resourceSpansList(list.data() + cuts[k], list.data() + cuts[k + 1]);
+                // A first sample of the piece sizes the pools for the rest in
+                // one step; the first share's model takes the others' records
+                // when they are merged, so it gets room for the whole input.
+                const ViewAt *it = list.data() + cuts[k], *last = list.data() + cuts[k + 1];
+                uint64_t sampled = 0, share = 0;
+                for (const ViewAt *v = it; v != last; ++v)
+                    share += v->bytes.size();
+                for (; it != last && sampled < kSampleBytes && !decoder.cancelled(); ++it) {
+                    decoder.resourceSpansList(it, it + 1);
+                    sampled += it->bytes.size();
+                }
+                const uint64_t rest = (k == 0 ? uint64_t(bytes.size()) : share) - sampled;
+                if (it != last && sampled)
+                    fragments[k].reserveLike({}, double(rest) / double(sampled) * 1.04);
+                decoder.resourceSpansList(it, last);
             } catch (const Malformed &m) {
                 failures[k] = m;
             }
@@ -883,14 +914,39 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             outOfMemory[k] = 1;
         }
     };
+    auto worker = [&] {
+        for (size_t k; (k = next.fetch_add(1)) < parts;) {
+            work(k);
+            {
+                std::lock_guard lock(mutex);
+                ready[k] = 1;
+            }
+            finished.notify_all();
+        }
+    };
     std::vector<std::thread> pool;
-    for (size_t k = 1; k < parts; ++k)
-        pool.emplace_back(work, k);
-    work(0);
-    for (auto &t : pool)
-        t.join();
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
+    // Whatever happens here, the workers stop taking pieces and are joined.
+    struct Join
+    {
+        std::vector<std::thread> &pool;
+        std::atomic<size_t> &next;
+        size_t parts;
+        ~Join()
+        {
+            next.store(parts);
+            for (auto &t : pool)
+                t.join();
+        }
+    } join{pool, next, parts};
 
+    work(0);
     for (size_t k = 0; k < parts; ++k) {
+        if (k > 0) {
+            std::unique_lock lock(mutex);
+            finished.wait(lock, [&] { return ready[k] != 0; });
+        }
         if (outOfMemory[k])
             throw std::bad_alloc();
         if (failures[k]) {
@@ -898,12 +954,10 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             error.message = "malformed OTLP protobuf: " + failures[k]->message;
             return false;
         }
-        if (cancelled[k]) {
+        if (cancelled[k] || ctx.cancelled()) {
             error.message = "cancelled";
             return false;
         }
-    }
-    for (size_t k = 0; k < parts; ++k) {
         out.merge(std::move(fragments[k]));
         ctx.done(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
     }

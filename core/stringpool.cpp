@@ -1,5 +1,7 @@
 #include "core/stringpool.h"
 
+#include "core/sametext.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -108,7 +110,7 @@ size_t StringPool::slotOf(std::string_view s, uint32_t hash) const
             return i;
         if (uint32_t(slot >> 32) == hash) {
             const std::string_view v = m_views[uint32_t(slot) - 1];
-            if (v.size() == s.size() && (s.empty() || std::memcmp(v.data(), s.data(), s.size()) == 0))
+            if (sameText(v, s))
                 return i;
         }
     }
@@ -165,6 +167,30 @@ void StringPool::reserve(size_t strings)
         slots *= 2;
     if (slots != m_slots.size())
         grow(slots);
+}
+
+void StringPool::clear()
+{
+    // A table grown by one unusually large batch is not kept.
+    constexpr size_t kKeptSlots = size_t(1) << 16;
+    if (m_slots.size() > kKeptSlots)
+        m_slots.assign(kKeptSlots, 0);
+    else
+        std::fill(m_slots.begin(), m_slots.end(), 0);
+    if (m_chunkSize == 0) {
+        m_chunks.clear(); // only strings with chunks of their own
+    } else if (m_chunks.size() > 1) {
+        // Keep the newest (largest) chunk of small strings only; the large
+        // strings' own chunks are inserted before it.
+        std::unique_ptr<char[]> last = std::move(m_chunks.back());
+        m_chunks.clear();
+        m_chunks.push_back(std::move(last));
+    }
+    m_chunkUsed = 0;
+    m_bytes = m_chunks.empty() ? 0 : m_chunkSize;
+    m_views.resize(1);
+    m_hashes.resize(1);
+    m_slots[slotOf({}, m_hashes[0])] = uint64_t(m_hashes[0]) << 32 | 1;
 }
 
 void StringPool::shrinkToFit()

@@ -32,6 +32,9 @@ public:
     std::vector<StringId> internAll(const StringPool &other);
     // Room for `strings` more strings without growing the index.
     void reserve(size_t strings);
+    // Back to only the empty string, keeping the index and one chunk of text
+    // (a loader's fragment pool is filled again batch after batch).
+    void clear();
     // Returns spare capacity of the per-string tables (after a load).
     void shrinkToFit();
 

@@ -1,13 +1,12 @@
 #include "ui/criticalpathoverlay.h"
 
+#include "ui/criticalpathpainter.h"
 #include "ui/displaytext.h"
 #include "ui/flamegraph.h"
-#include "ui/palette.h"
 #include "ui/session.h"
 
 #include <QEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QToolButton>
 
 namespace causeway::ui {
@@ -103,30 +102,12 @@ void CriticalPathOverlay::paintEvent(QPaintEvent *)
     if (!model || m_path.trace != m_session->focusTrace())
         return;
     QPainter p(this);
-    const QRectF area = m_flame->flameRect();
-    p.setClipRect(area);
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    // Veil the spans off the path, so the path reads as the lit part.
-    QPainterPath veil;
-    veil.addRect(area);
-    QPainterPath lit;
-    for (uint32_t span : m_path.spans)
-        if (auto r = m_flame->spanRect(span))
-            lit.addRect(*r);
-    QColor shade = dark ? QColor(0, 0, 0, 110) : QColor(255, 255, 255, 130);
-    p.fillPath(veil.subtracted(lit), shade);
-    // Each section: a bar along the bottom of its span's box, over the time it is on the path.
-    const QColor bar = criticalPathColor(dark);
-    for (const CriticalPathSection &s : m_path.sections) {
-        const auto r = m_flame->spanRect(s.span);
-        if (!r)
-            continue;
-        const SpanHot &h = model->hot[s.span];
-        const double length = std::max<double>(1, double(h.end - h.start));
-        const double x0 = r->left() + double(s.start - h.start) / length * r->width();
-        const double x1 = r->left() + double(s.end - h.start) / length * r->width();
-        p.fillRect(QRectF(x0, r->bottom() - 4, std::max(1.5, x1 - x0), 4), bar);
-    }
+    const FlameView view = m_flame->currentView();
+    CriticalPathGeometry geometry;
+    geometry.area = m_flame->flameRect();
+    geometry.boxOf = [this](uint32_t span) { return m_flame->spanRect(span); };
+    geometry.xOf = [&view](uint64_t t) { return view.xOf(t); };
+    paintCriticalPath(p, m_path, geometry, palette().color(QPalette::Window).lightness() < 128);
 }
 
 } // namespace causeway::ui

@@ -37,7 +37,7 @@ struct DrawingOptions
     uint32_t depth = 1;           // link hops (lanes, graph)
     double width = 1600;          // logical width for views that flow to a width
     bool dark = false;            // dark palette
-    bool criticalPath = false;    // lanes: highlight the focus trace's critical path
+    bool criticalPath = false;    // flame, lanes: highlight the focus trace's critical path
 };
 
 // Writes `drawing` to `path`. PNG is rendered at `scale` device pixels per

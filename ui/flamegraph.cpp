@@ -1,5 +1,7 @@
 #include "ui/flamegraph.h"
 
+#include "core/criticalpath.h"
+#include "ui/criticalpathpainter.h"
 #include "ui/displaytext.h"
 #include "ui/drawing.h"
 #include "ui/session.h"
@@ -761,10 +763,14 @@ Drawing flameDrawing(const Model &model, const DrawingOptions &options)
     constexpr int kMaxDrawingRows = 1000;
     const double flameHeight = std::min(rows->rowCount(), kMaxDrawingRows) * rowHeight;
     const uint32_t selected = options.span;
+    std::shared_ptr<const CriticalPath> path;
+    if (options.criticalPath)
+        path = std::make_shared<const CriticalPath>(criticalPath(model, trace));
+    const bool dark = options.dark;
 
     Drawing drawing;
     drawing.size = QSizeF(width, TimeAxis::kHeight + flameHeight + legend);
-    drawing.paint = [rows, painter, style, width, rowHeight, legend, flameHeight, selected](QPainter &p) {
+    drawing.paint = [rows, painter, style, width, rowHeight, legend, flameHeight, selected, path, dark](QPainter &p) {
         p.save();
         p.setFont(style.font);
         const QRectF axis(0, 0, width, TimeAxis::kHeight);
@@ -779,6 +785,13 @@ Drawing flameDrawing(const Model &model, const DrawingOptions &options)
         view.end = rows->start() + uint64_t(length);
         view.rowHeight = rowHeight;
         painter->paint(p, view, style, selected);
+        if (path) {
+            CriticalPathGeometry geometry;
+            geometry.area = view.rect;
+            geometry.boxOf = [&](uint32_t span) { return painter->spanRect(view, span); };
+            geometry.xOf = [&view](uint64_t t) { return view.xOf(t); };
+            paintCriticalPath(p, *path, geometry, dark);
+        }
         paintFlameLegend(p, QRectF(0, TimeAxis::kHeight + flameHeight, width, legend), *rows, style, true);
         p.restore();
     };

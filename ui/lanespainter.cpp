@@ -1,5 +1,6 @@
 #include "ui/lanespainter.h"
 
+#include "ui/criticalpathpainter.h"
 #include "ui/displaytext.h"
 #include "ui/drawing.h"
 #include "ui/palette.h"
@@ -390,35 +391,17 @@ void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, co
 // is on the path. Boxes come from the lane's flame rows (FlameRows::rowOf),
 // so a span sits in the row the flame graph gives it; a section deeper than
 // the rows shown is drawn on the last row, where the lane says "+N deeper".
-void paintCriticalPath(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane,
-                       const CriticalPath &path, const LanesColors &colors)
+void paintFocusCriticalPath(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane,
+                            const CriticalPath &path, const LanesColors &colors)
 {
-    if (lane.kind != LaneKind::Focus || lane.isGroup() || path.trace != lane.trace || lane.flameView.rect.width() <= 0
-        || path.sections.empty())
+    if (lane.kind != LaneKind::Focus || lane.isGroup() || path.trace != lane.trace || lane.flameView.rect.width() <= 0)
         return;
-    const QRectF area = lane.flameView.rect & lane.body;
-    p.save();
-    p.setClipRect(area);
-    p.setRenderHint(QPainter::Antialiasing, false);
-    QRegion veil(area.toAlignedRect());
-    for (uint32_t span : path.spans) {
-        const QRectF r = laneSpanRect(model, layout, lane, span);
-        if (r.intersects(area))
-            veil -= QRegion(r.toAlignedRect());
-    }
-    const QColor shade = colors.dark ? QColor(0, 0, 0, 110) : QColor(255, 255, 255, 130);
-    for (const QRect &r : veil)
-        p.fillRect(r, shade);
-    const QColor bar = criticalPathColor(colors.dark);
-    const double barHeight = std::min(4.0, std::max(2.0, lane.rowHeight / 4));
-    for (const CriticalPathSection &s : path.sections) {
-        const QRectF r = laneSpanRect(model, layout, lane, s.span);
-        const double x0 = lane.flameView.xOf(s.start), x1 = lane.flameView.xOf(s.end);
-        if (x1 < area.left() || x0 > area.right())
-            continue;
-        p.fillRect(QRectF(x0, r.bottom() - barHeight, std::max(1.5, x1 - x0), barHeight), bar);
-    }
-    p.restore();
+    CriticalPathGeometry geometry;
+    geometry.area = lane.flameView.rect & lane.body;
+    geometry.boxOf = [&](uint32_t span) { return std::optional<QRectF>(laneSpanRect(model, layout, lane, span)); };
+    geometry.xOf = [&lane](uint64_t t) { return lane.flameView.xOf(t); };
+    geometry.barHeight = std::min(4.0, std::max(2.0, lane.rowHeight / 4));
+    paintCriticalPath(p, path, geometry, colors.dark);
 }
 
 } // namespace
@@ -657,7 +640,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     // Pass 2b: the critical path over the focus lane's body.
     if (state.criticalPath && layout.focusLane >= 0 && layout.focusLane < int(layout.lanes.size())
         && layout.lanes[size_t(layout.focusLane)].rect.intersects(exposed))
-        paintCriticalPath(p, model, layout, layout.lanes[size_t(layout.focusLane)], *state.criticalPath, colors);
+        paintFocusCriticalPath(p, model, layout, layout.lanes[size_t(layout.focusLane)], *state.criticalPath, colors);
 
     // Pass 3: edges over the bodies; a bundle's width grows with its links.
     QFont countFont = style.font;

@@ -1046,7 +1046,7 @@ bool MainWindow::exportView(const QString &path)
     options.span = m_session->selectedSpan();
     options.depth = uint32_t(linkDepth());
     options.dark = isDark();
-    options.criticalPath = m_session->criticalPathShown(); // as the lanes show it
+    options.criticalPath = m_session->criticalPathShown(); // as the flame graph and the lanes show it
     const View view = exportedView();
     options.width = view == View::Lanes ? std::max(800, m_lanes->canvas()->width())
                                         : std::max(800, m_flame->width());

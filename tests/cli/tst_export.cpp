@@ -317,9 +317,9 @@ private slots:
         QTest::newRow("dot for flame") << QStringList{QStringLiteral("--view"), QStringLiteral("flame"), QStringLiteral("--format"),
                                                       QStringLiteral("dot"), o, target, file}
                                        << 2 << QStringLiteral("graph and linkmap views only");
-        QTest::newRow("critical path for flame") << QStringList{QStringLiteral("--view"), QStringLiteral("flame"),
+        QTest::newRow("critical path for graph") << QStringList{QStringLiteral("--view"), QStringLiteral("graph"),
                                                                 QStringLiteral("--critical-path"), o, target, file}
-                                                 << 2 << QStringLiteral("--critical-path is for the lanes view only");
+                                                 << 2 << QStringLiteral("--critical-path is for the flame and lanes views only");
         QTest::newRow("bad scale") << QStringList{QStringLiteral("--scale"), QStringLiteral("0"), o, target, file} << 2
                                    << QStringLiteral("--scale");
         QTest::newRow("bad depth") << QStringList{QStringLiteral("--depth"), QStringLiteral("-1"), o, target, file} << 2

@@ -514,20 +514,28 @@ private slots:
         std::string bytes;
         for (unsigned seed = 100; bytes.size() < (size_t(12) << 20); ++seed)
             bytes += RandomTraces(seed).make(20, 60).SerializeAsString(); // concatenated TracesData is one TracesData
-        Model one, many;
+        Model one;
         LoadOptions sequential;
         sequential.threads = 1;
         LoadOptions parallel;
         parallel.threads = 4;
         LoadResult r = loadBuffer("big.pb", bytes, one, sequential);
         QVERIFY2(r.ok, r.error.text().c_str());
-        r = loadBuffer("big.pb", bytes, many, parallel);
-        QVERIFY2(r.ok, r.error.text().c_str());
         one.finalize();
-        many.finalize();
         QVERIFY(one.spanCount() > 10000);
-        const std::string diff = compareModels(one, many);
-        QVERIFY2(diff.empty(), diff.c_str());
+        // Two threads: a smaller first share and pieces merged as they come;
+        // four: three threads take the pieces in turn.
+        for (unsigned threads : {2u, 4u}) {
+            Model many;
+            LoadOptions options;
+            options.threads = threads;
+            r = loadBuffer("big.pb", bytes, many, options);
+            QVERIFY2(r.ok, r.error.text().c_str());
+            many.finalize();
+            const std::string diff = compareModels(one, many);
+            QVERIFY2(diff.empty(), (std::to_string(threads) + " threads: " + diff).c_str());
+            QCOMPARE(diagnosticsText(one), diagnosticsText(many));
+        }
 
         // Damage inside a late resource is still fatal, with its offset.
         std::string damaged = bytes;
@@ -537,6 +545,49 @@ private slots:
         r = loadBuffer("big.pb", damaged, broken, parallel);
         QVERIFY(!r.ok);
         QVERIFY2(r.error.message.find("malformed OTLP protobuf") == 0, r.error.message.c_str());
+    }
+
+    // A large JSON Lines file goes through worker fragments that are reused
+    // batch after batch and a model whose pools are reserved from the first
+    // part: the same model as one thread gives, nothing of one batch left in
+    // the next (strings, diagnostics), damaged lines reported where they are.
+    void threadedJsonLinesMatchSequential()
+    {
+        std::string lines;
+        for (unsigned seed = 300; lines.size() < (size_t(14) << 20); ++seed) {
+            Model part;
+            QVERIFY(load("part.pb", RandomTraces(seed).make(10, 40).SerializeAsString(), part).empty());
+            lines += write(part, OutputFormat::OtlpJsonLines);
+        }
+        // Damage a line early (inside the first batch), one in the middle and the last one.
+        auto lineStart = [&](size_t at) { return lines.rfind('\n', at) + 1; };
+        const size_t early = lineStart(lines.size() / 40), middle = lineStart(lines.size() / 2);
+        lines.insert(middle, "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz\"}]}]}]}\n");
+        lines.insert(early, "{\"resourceSpans\": [\n");
+        lines += "{\"resourceSpans\":[{";
+        Model one, two;
+        LoadOptions sequential;
+        sequential.threads = 1;
+        LoadOptions parallel;
+        parallel.threads = 2;
+        LoadResult r = loadBuffer("big.jsonl", lines, one, sequential);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        r = loadBuffer("big.jsonl", lines, two, parallel);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        one.finalize();
+        two.finalize();
+        QVERIFY(one.spanCount() > 10000);
+        const std::string diff = compareModels(one, two);
+        QVERIFY2(diff.empty(), diff.c_str());
+        QCOMPARE(one.strings.size(), two.strings.size());
+        QCOMPARE(diagnosticsText(one), diagnosticsText(two));
+        for (const Model *m : {&one, &two}) {
+            QCOMPARE(m->diagnostics.count(diag::JsonLineInvalid), uint64_t(2));
+            QCOMPARE(m->diagnostics.count(diag::SpanBadTraceId), uint64_t(1));
+            const Diagnostic *bad = m->diagnostics.find(diag::JsonLineInvalid);
+            const auto earlyLine = uint64_t(std::count(lines.begin(), lines.begin() + std::ptrdiff_t(early), '\n')) + 1;
+            QVERIFY2(bad->message.find("big.jsonl: line " + std::to_string(earlyLine) + ": ") == 0, bad->message.c_str());
+        }
     }
 
     // The comparison itself notices a change anywhere, down to a nested value.

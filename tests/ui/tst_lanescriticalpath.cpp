@@ -12,6 +12,7 @@
 #include "ui/lanesview.h"
 #include "ui/palette.h"
 #include "ui/session.h"
+#include "ui/timeaxis.h"
 
 #include "core/criticalpath.h"
 #include "core/load.h"
@@ -67,6 +68,22 @@ size_t countColour(const QImage &image, QRgb colour)
             n += (line[x] | 0xff000000u) == (colour | 0xff000000u);
     }
     return n;
+}
+
+// root 0-100 ms; "fetch" 0-30 (with "query" 2-12 inside it) overlaps "work"
+// 20-90, the child that finished last, so it does not bound the end: fetch
+// and query are off the path. With a consumer, a second trace links to "work".
+Model orderWithOverlap(bool consumer)
+{
+    test::TestModelBuilder b("shop");
+    const uint64_t ms = 1'000'000;
+    b.add({.trace = 1, .span = 1, .start = 0, .duration = 100 * ms, .name = "order"});
+    b.add({.trace = 1, .span = 2, .parent = 1, .start = 0, .duration = 30 * ms, .name = "fetch"});
+    b.add({.trace = 1, .span = 3, .parent = 2, .start = 2 * ms, .duration = 10 * ms, .name = "query"});
+    b.add({.trace = 1, .span = 4, .parent = 1, .start = 20 * ms, .duration = 70 * ms, .name = "work"});
+    if (consumer)
+        b.add({.trace = 2, .span = 10, .start = 120 * ms, .duration = 20 * ms, .name = "consume", .links = {{1, 4}}});
+    return b.finish();
 }
 
 } // namespace
@@ -210,18 +227,8 @@ private slots:
 
     void spansOffThePathAreVeiled()
     {
-        // root 0-100 ms; "fetch" 0-30 (with "query" 2-12 inside it) overlaps
-        // "work" 20-90, the child that finished last, so it does not bound the
-        // end: fetch and query are off the path.
-        // A consumer trace links to "work" so the lanes have two lanes.
-        test::TestModelBuilder b("shop");
-        const uint64_t ms = 1'000'000;
-        b.add({.trace = 1, .span = 1, .start = 0, .duration = 100 * ms, .name = "order"});
-        b.add({.trace = 1, .span = 2, .parent = 1, .start = 0, .duration = 30 * ms, .name = "fetch"});
-        b.add({.trace = 1, .span = 3, .parent = 2, .start = 2 * ms, .duration = 10 * ms, .name = "query"});
-        b.add({.trace = 1, .span = 4, .parent = 1, .start = 20 * ms, .duration = 70 * ms, .name = "work"});
-        b.add({.trace = 2, .span = 10, .start = 120 * ms, .duration = 20 * ms, .name = "consume", .links = {{1, 4}}});
-        const auto model = std::make_shared<Model>(b.finish());
+        // Two lanes: the order trace and the consumer linking to "work".
+        const auto model = std::make_shared<Model>(orderWithOverlap(true));
         const uint32_t trace = model->findTrace(test::TestModelBuilder::traceId(1));
         const CriticalPath path = criticalPath(*model, trace);
         QCOMPARE(path.spans.size(), size_t(2)); // order, work
@@ -275,6 +282,49 @@ private slots:
             else
                 QCOMPARE(countColour(image, bar), size_t(0));
         }
+    }
+
+    // The flame graph's export draws the path with the same pass as the
+    // widget: bars under the sections, the spans off the path veiled.
+    void flameExportDrawsIt()
+    {
+        const Model model = orderWithOverlap(false);
+        DrawingOptions options;
+        options.trace = model.findTrace(test::TestModelBuilder::traceId(1));
+        options.width = 1000;
+        const QRgb bar = criticalPathColor(false).rgb();
+        QImage images[2];
+        for (bool shown : {false, true}) {
+            options.criticalPath = shown;
+            const Drawing drawing = flameDrawing(model, options);
+            QImage image(drawing.size.toSize(), QImage::Format_ARGB32_Premultiplied);
+            image.fill(Qt::white);
+            QPainter p(&image);
+            drawing.paint(p);
+            p.end();
+            images[shown] = image;
+        }
+        QCOMPARE(countColour(images[0], bar), size_t(0));
+        QVERIFY(countColour(images[1], bar) > 100);
+        // The drawing maps 0-100 ms over 1000 px below the time axis. At 7 ms
+        // "fetch" and "query" are drawn, both off the path: veiled, so lighter.
+        const int x = 70; // 7 ms: inside query (2-12 ms), outside work (20-90 ms)
+        int lighter = 0;
+        for (int y = TimeAxis::kHeight; y < images[0].height(); ++y)
+            lighter += QColor(images[1].pixel(x, y)).lightness() > QColor(images[0].pixel(x, y)).lightness();
+        QVERIFY(lighter > 10);
+        // At 50 ms only order and work are drawn: both on the path, so nothing is veiled in their boxes.
+        const int onPath = 500;
+        int same = 0, boxes = 0;
+        for (int y = TimeAxis::kHeight; y < images[0].height(); ++y) {
+            const QRgb plain = images[0].pixel(onPath, y);
+            if (QColor(plain).lightness() > 240)
+                continue; // background
+            ++boxes;
+            same += plain == images[1].pixel(onPath, y) || images[1].pixel(onPath, y) == bar;
+        }
+        QVERIFY(boxes > 10);
+        QCOMPARE(same, boxes);
     }
 };
 

@@ -403,6 +403,16 @@ void checkReadable(const Model &m, uint32_t focus, double width = kWidth)
     }
 }
 
+// Data rows of a fan-out and a fan-in of each size: columns n and fanIn.
+void addFanRows(std::initializer_list<int> sizes)
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<bool>("fanIn");
+    for (int n : sizes)
+        for (bool fanIn : {false, true})
+            QTest::addRow("%s_%d", fanIn ? "fanin" : "fanout", n) << n << fanIn;
+}
+
 } // namespace
 
 class TestLanesScale : public QObject
@@ -632,11 +642,7 @@ void TestLanesScale::collectsOffTheGuiThread()
 
 void TestLanesScale::readable_data()
 {
-    QTest::addColumn<int>("n");
-    QTest::addColumn<bool>("fanIn");
-    for (int n : {3, 40, 1000, 10000, 100000})
-        for (bool fanIn : {false, true})
-            QTest::addRow("%s_%d", fanIn ? "fanin" : "fanout", n) << n << fanIn;
+    addFanRows({3, 40, 1000, 10000, 100000});
 }
 
 void TestLanesScale::readable()
@@ -658,11 +664,7 @@ void TestLanesScale::readable()
 
 void TestLanesScale::edgesClearOfOtherHeaders_data()
 {
-    QTest::addColumn<int>("n");
-    QTest::addColumn<bool>("fanIn");
-    for (int n : {3, 40, 1000, 10000})
-        for (bool fanIn : {false, true})
-            QTest::addRow("%s_%d", fanIn ? "fanin" : "fanout", n) << n << fanIn;
+    addFanRows({3, 40, 1000, 10000});
 }
 
 void TestLanesScale::edgesClearOfOtherHeaders()
@@ -706,11 +708,7 @@ void TestLanesScale::edgesClearOfOtherHeaders()
 
 void TestLanesScale::nextErrorVisitsEveryFailedTrace_data()
 {
-    QTest::addColumn<int>("n");
-    QTest::addColumn<bool>("fanIn");
-    for (int n : {1000, 10000})
-        for (bool fanIn : {false, true})
-            QTest::addRow("%s_%d", fanIn ? "fanin" : "fanout", n) << n << fanIn;
+    addFanRows({1000, 10000});
 }
 
 void TestLanesScale::nextErrorVisitsEveryFailedTrace()

@@ -58,6 +58,14 @@ struct Sample
     double seconds = 0;
     uint64_t spans = 0;
     uint64_t modelBytes = 0;
+    // Model::memoryBreakdown() of a load, passed through the pipe as plain bytes.
+    struct Part
+    {
+        char name[24];
+        uint64_t bytes;
+    };
+    Part parts[24] = {};
+    uint32_t partCount = 0;
     uint64_t peakRssBytes = 0; // filled by the parent from wait4
     double cpuSeconds = 0;     // user + system time of the child, from wait4
     bool ok = false;
@@ -363,6 +371,13 @@ void approachLoad(const std::string &path, unsigned threads, Sample &s)
         return setError(s, r.error.text());
     s.spans = model.spanCount();
     s.modelBytes = model.memoryUsage();
+    for (const auto &part : model.memoryBreakdown()) {
+        if (s.partCount == std::size(s.parts))
+            break;
+        Sample::Part &p = s.parts[s.partCount++];
+        std::snprintf(p.name, sizeof p.name, "%s", part.name);
+        p.bytes = part.bytes;
+    }
     s.ok = true;
 }
 
@@ -638,6 +653,20 @@ int main(int argc, char **argv)
                 "cpu s = least user+system CPU time of a run (less sensitive to a busy machine than wall time).\n"
                 "x cat = time / time of `cat FILE > /dev/null` (1.00 is the floor); x simd = time / simdjson-only time;\n"
                 "py x = Python json.load time / time (higher is faster); model/f = Model::memoryUsage() / file size.\n\n", spans);
+
+    // Where the model's bytes go, per span and as a share of the file.
+    for (const Row *row : {&lj, &lp}) {
+        if (!row->ok() || row->samples.front().partCount == 0)
+            continue;
+        const Sample &s = row->samples.front();
+        std::printf("model of %s: %.1f MB, %.1f bytes/span, %.3fx the file\n", row->name.c_str(),
+                    double(s.modelBytes) / MB, double(s.modelBytes) / double(s.spans),
+                    double(s.modelBytes) / double(row->fileBytes));
+        for (uint32_t i = 0; i < s.partCount; ++i)
+            std::printf("  %-16s %9.1f MB %8.1f B/span %7.3fx\n", s.parts[i].name, double(s.parts[i].bytes) / MB,
+                        double(s.parts[i].bytes) / double(s.spans), double(s.parts[i].bytes) / double(row->fileBytes));
+        std::printf("\n");
+    }
 
     // The targets.
     auto verdict = [](bool pass) { return pass ? "PASS" : "FAIL"; };

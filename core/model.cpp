@@ -1,6 +1,7 @@
 #include "core/model.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <numeric>
@@ -42,6 +43,29 @@ bool keyEqual(const SpanKey &a, const SpanKey &b)
     return word(a.trace.bytes.data()) == word(b.trace.bytes.data())
         && word(a.trace.bytes.data() + 8) == word(b.trace.bytes.data() + 8)
         && word(a.span.bytes.data()) == word(b.span.bytes.data());
+}
+
+// splitmix64's finaliser: one-to-one on 64-bit words, and every input bit
+// moves about half the output bits.
+inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+// Chosen once per process: without it, ids could be picked to land on one
+// hash and make every lookup among them a linear walk.
+uint64_t hashSeed()
+{
+    static const uint64_t seed = [] {
+        static int where;
+        return mix64(uint64_t(std::chrono::steady_clock::now().time_since_epoch().count())
+                     ^ uint64_t(reinterpret_cast<uintptr_t>(&where)));
+    }();
+    return seed;
 }
 
 // Runs a and b, on two threads when there is enough work (`items`) to pay
@@ -182,14 +206,32 @@ uint32_t Model::findTrace(const TraceId &id) const
 
 uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
 {
-    const SpanKey key{t, s};
-    auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), key,
-        [](const SpanIndexEntry &e, const SpanKey &k) { return keyLess(e.key, k); });
-    if (it != m_spanIndex.end() && keyEqual(it->key, key))
-        return it->span;
+    const uint64_t h = spanKeyHash(t, s);
+    auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), h,
+        [](const SpanIndexEntry &e, uint64_t hash) { return e.hash() < hash; });
+    for (; it != m_spanIndex.end() && it->hash() == h; ++it) {
+        const SpanCold &c = cold[it->span];
+        if (c.spanId == s && c.traceId == t)
+            return it->span;
+    }
     if (m_appendedSpans.empty())
         return kNone;
-    return m_appendedSpans.find(key);
+    return m_appendedSpans.find(SpanKey{t, s});
+}
+
+uint64_t Model::traceIdMix(const TraceId &t)
+{
+    uint64_t w0, w1;
+    std::memcpy(&w0, t.bytes.data(), 8);
+    std::memcpy(&w1, t.bytes.data() + 8, 8);
+    return mix64(mix64(w0 ^ hashSeed()) ^ w1);
+}
+
+uint64_t Model::spanKeyHash(const TraceId &t, const SpanId &s)
+{
+    uint64_t w;
+    std::memcpy(&w, s.bytes.data(), 8);
+    return mix64(traceIdMix(t) ^ w);
 }
 
 void Model::merge(Model &&other)
@@ -385,24 +427,46 @@ void Model::finalize()
 
     // 1. Identity: the first copy of a (trace id, span id) wins.
     m_spanIndex.resize(n);
-    for (uint32_t i = 0; i < n; ++i)
-        m_spanIndex[i] = {SpanKey{cold[i].traceId, cold[i].spanId}, i};
+    for (uint32_t i = 0; i < n; ++i) {
+        const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
+        m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+    }
     {
-        // (key, span) is a total order, so the halves sorted apart and merged
-        // give exactly what one sort gives.
+        // (hash, span) is a total order, so the halves sorted apart and
+        // merged give exactly what one sort gives.
         const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
-            return keyEqual(a.key, b.key) ? a.span < b.span : keyLess(a.key, b.key);
+            return a.hash() != b.hash() ? a.hash() < b.hash() : a.span < b.span;
         };
         const auto middle = m_spanIndex.begin() + n / 2;
         inParallel(n, [&] { std::sort(m_spanIndex.begin(), middle, less); },
                    [&] { std::sort(middle, m_spanIndex.end(), less); });
         std::inplace_merge(m_spanIndex.begin(), middle, m_spanIndex.end(), less);
     }
+    // Copies of one key share a hash, so they sit in one run of equal hashes
+    // (nearly always a single entry); within a run, ordering the spans by key
+    // puts copies side by side, the earliest first.
+    std::vector<std::pair<uint32_t, uint32_t>> duplicates; // (a later copy, the copy before it)
+    {
+        const auto keyOf = [this](uint32_t i) { return SpanKey{cold[i].traceId, cold[i].spanId}; };
+        std::vector<uint32_t> run;
+        for (size_t a = 0, b = 0; a < m_spanIndex.size(); a = b) {
+            b = a + 1;
+            while (b < m_spanIndex.size() && m_spanIndex[b].hash() == m_spanIndex[a].hash())
+                ++b;
+            if (b - a == 1)
+                continue;
+            run.clear();
+            for (size_t k = a; k < b; ++k)
+                run.push_back(m_spanIndex[k].span); // ascending
+            std::stable_sort(run.begin(), run.end(), [&](uint32_t x, uint32_t y) { return keyLess(keyOf(x), keyOf(y)); });
+            for (size_t k = 1; k < run.size(); ++k)
+                if (keyEqual(keyOf(run[k]), keyOf(run[k - 1])))
+                    duplicates.emplace_back(run[k], run[k - 1]);
+        }
+        std::sort(duplicates.begin(), duplicates.end()); // diagnostics in the order of the input
+    }
     std::vector<uint32_t> remap;
-    for (size_t k = 1; k < m_spanIndex.size(); ++k) {
-        if (!keyEqual(m_spanIndex[k].key, m_spanIndex[k - 1].key))
-            continue;
-        const uint32_t i = m_spanIndex[k].span; // a later copy: the earliest sorts first
+    for (const auto &[i, before] : duplicates) {
         if (remap.empty()) {
             remap.resize(n);
             std::iota(remap.begin(), remap.end(), 0u);
@@ -413,7 +477,7 @@ void Model::finalize()
             continue;
         }
         const std::string span = "span " + cold[i].traceId.hex() + "/" + cold[i].spanId.hex();
-        const SourceFile *a = sourceOf(m_spanIndex[k - 1].span), *b = sourceOf(i);
+        const SourceFile *a = sourceOf(before), *b = sourceOf(i);
         std::string message;
         if (a && b && a == b)
             message = span + " appears twice in " + a->name + "; the first copy is kept";
@@ -633,16 +697,35 @@ void Model::shrinkToFit()
 
 size_t Model::memoryUsage() const
 {
+    size_t total = 0;
+    for (const MemoryPart &part : memoryBreakdown())
+        total += part.bytes;
+    return total;
+}
+
+std::vector<Model::MemoryPart> Model::memoryBreakdown() const
+{
     auto bytes = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
-    return strings.memoryUsage() + bytes(resources) + bytes(scopes) + bytes(hot) + bytes(cold) + bytes(events)
-        + bytes(links) + bytes(attributes) + bytes(values) + bytes(traces) + bytes(traceSpans) + bytes(traceServices)
-        + bytes(incoming) + bytes(incomingRanges)
-        + bytes(m_spanIndex)
-        + m_appendedSpans.memoryUsage()
-        + m_waitingLinks.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *)) + m_waitingLinks.bucket_count() * sizeof(void *)
-        + bytes(m_traceOrphans)
-        + m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
-        + m_traceIndex.bucket_count() * sizeof(void *);
+    return {
+        {"strings", strings.memoryUsage()},
+        {"resources", bytes(resources)},
+        {"scopes", bytes(scopes)},
+        {"spans hot", bytes(hot)},
+        {"spans cold", bytes(cold)},
+        {"events", bytes(events)},
+        {"links", bytes(links)},
+        {"attributes", bytes(attributes)},
+        {"values", bytes(values)},
+        {"traces", bytes(traces)},
+        {"trace spans", bytes(traceSpans)},
+        {"trace services", bytes(traceServices)},
+        {"incoming links", bytes(incoming) + bytes(incomingRanges)},
+        {"span index", bytes(m_spanIndex) + m_appendedSpans.memoryUsage()},
+        {"trace index", m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
+                + m_traceIndex.bucket_count() * sizeof(void *)},
+        {"growth state", m_waitingLinks.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *))
+                + m_waitingLinks.bucket_count() * sizeof(void *) + bytes(m_traceOrphans)},
+    };
 }
 
 } // namespace causeway

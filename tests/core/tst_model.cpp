@@ -224,6 +224,60 @@ private slots:
         QCOMPARE(a.diagnostics.count(diag::SpanDuplicate), 1u);
     }
 
+    void spanIndexTellsCollidingKeysApart()
+    {
+        // Spans of four traces whose (trace id, span id) hash alike: the
+        // hash is one-to-one in the span id once the trace is fixed, so the
+        // span id that lands on a given hash can be computed.
+        auto colliding = [](const TraceId &from, const SpanId &span, const TraceId &to) {
+            uint64_t w;
+            std::memcpy(&w, span.bytes.data(), 8);
+            w ^= Model::traceIdMix(from) ^ Model::traceIdMix(to);
+            SpanId out;
+            std::memcpy(out.bytes.data(), &w, 8);
+            return out;
+        };
+        Model m;
+        addSpan(m, 1, 1, 0, 0, 10);              // 0: (T1, S1)
+        addSpan(m, 2, 9, 0, 0, 10);              // 1: (T2, colliding)
+        addSpan(m, 3, 9, 0, 0, 10);              // 2: (T3, colliding)
+        addSpan(m, 2, 9, 0, 0, 10);              // a second copy of 1
+        addSpan(m, 2, 5, 0, 1, 5);               // 3: child of 1
+        m.cold[1].spanId = colliding(traceId(1), spanId(1), traceId(2));
+        m.cold[2].spanId = colliding(traceId(1), spanId(1), traceId(3));
+        m.cold[3].spanId = m.cold[1].spanId;
+        m.cold[4].parentSpanId = m.cold[1].spanId;
+        const SpanId missing = colliding(traceId(1), spanId(1), traceId(4));
+        QCOMPARE(Model::spanKeyHash(traceId(2), m.cold[1].spanId), Model::spanKeyHash(traceId(1), spanId(1)));
+        QCOMPARE(Model::spanKeyHash(traceId(3), m.cold[2].spanId), Model::spanKeyHash(traceId(1), spanId(1)));
+        QCOMPARE(Model::spanKeyHash(traceId(4), missing), Model::spanKeyHash(traceId(1), spanId(1)));
+        // Links from the child to each colliding span and to one not loaded.
+        Link l;
+        l.from = 4;
+        for (auto [t, s] : {std::pair{traceId(3), m.cold[2].spanId}, {traceId(1), spanId(1)}, {traceId(4), missing}}) {
+            l.traceId = t;
+            l.spanId = s;
+            m.links.push_back(l);
+        }
+        m.cold[4].links = {0, 3};
+        m.finalize();
+
+        QCOMPARE(m.spanCount(), size_t(4)); // the copy went, nothing else
+        QCOMPARE(m.diagnostics.count(diag::SpanDuplicate), uint64_t(1));
+        QVERIFY(m.diagnostics.find(diag::SpanDuplicate)->message.find(m.cold[1].spanId.hex()) != std::string::npos);
+        QCOMPARE(m.findSpan(traceId(1), spanId(1)), 0u);
+        QCOMPARE(m.findSpan(traceId(2), m.cold[1].spanId), 1u);
+        QCOMPARE(m.findSpan(traceId(3), m.cold[2].spanId), 2u);
+        QCOMPARE(m.findSpan(traceId(2), m.cold[3].spanId), 3u);
+        QCOMPARE(m.findSpan(traceId(4), missing), kNone);
+        QCOMPARE(m.findSpan(traceId(3), m.cold[1].spanId), kNone); // right span id, other trace
+        QCOMPARE(m.hot[3].parent, 1u);
+        QCOMPARE(m.links[0].target, 2u);
+        QCOMPARE(m.links[1].target, 0u);
+        QCOMPARE(m.links[2].target, kNone);
+        QCOMPARE(m.traces.size(), size_t(3));
+    }
+
     void mergeReinternsStringsAndShiftsPools()
     {
         Model a, b;

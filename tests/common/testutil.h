@@ -4,11 +4,20 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 #include <string_view>
 
 namespace causeway::test {
+
+// `value` as `digits` lowercase hex digits, zero-padded: trace and span ids for hand-made OTLP/JSON.
+inline std::string hexId(int value, int digits)
+{
+    char text[40];
+    std::snprintf(text, sizeof text, "%0*x", digits, value);
+    return text;
+}
 
 inline std::string publicSample(const char *name)
 {

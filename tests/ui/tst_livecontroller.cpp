@@ -12,6 +12,8 @@
 #include "ui/tracelistmodel.h"
 #include "ui/tracelistpanel.h"
 
+#include "common/testutil.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -32,13 +34,6 @@ using namespace causeway::ui;
 using namespace causeway::test;
 
 namespace {
-
-std::string hexId(int value, int digits)
-{
-    char text[40];
-    std::snprintf(text, sizeof text, "%0*x", digits, value);
-    return text;
-}
 
 // One trace of two spans starting at `start` ns; the child may link elsewhere.
 std::string traceJson(int trace, uint64_t start, int linkTrace = 0)

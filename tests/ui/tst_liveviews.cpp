@@ -10,6 +10,8 @@
 #include "ui/session.h"
 #include "ui/tracelistpanel.h"
 
+#include "common/testutil.h"
+
 #include <QSignalSpy>
 #include <QTest>
 
@@ -18,15 +20,9 @@
 
 using namespace causeway;
 using namespace causeway::ui;
+using test::hexId;
 
 namespace {
-
-std::string hexId(int value, int digits)
-{
-    char text[40];
-    std::snprintf(text, sizeof text, "%0*x", digits, value);
-    return text;
-}
 
 // Spans `first`..`first + count - 1` of trace `trace` (span 1 the root,
 // the others its children); `linkTo` links the first of them to trace

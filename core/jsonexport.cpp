@@ -10,13 +10,13 @@ nlohmann::ordered_json valueToJson(const Model &model, const Value &v)
     case ValueType::Empty: return nullptr;
     case ValueType::String: return std::string(model.str(v.str));
     case ValueType::Bool: return v.b;
-    case ValueType::Int: return v.i;
+    case ValueType::Int: return int64_t(v.i); // a copy: the member is 4-byte aligned, json binds a reference
     case ValueType::Double:
         if (std::isnan(v.d))
             return "NaN";
         if (std::isinf(v.d))
             return v.d > 0 ? "Infinity" : "-Infinity";
-        return v.d;
+        return double(v.d);
     case ValueType::Bytes: return base64Encode(model.str(v.str));
     case ValueType::Array: {
         auto out = nlohmann::ordered_json::array();

@@ -86,7 +86,7 @@ private:
         case ValueType::Bool:
             return same(path, a.b, b.b);
         case ValueType::Int:
-            return same(path, a.i, b.i);
+            return same(path, int64_t(a.i), int64_t(b.i)); // copies: the members are 4-byte aligned
         case ValueType::Double: {
             if (std::isnan(a.d) && std::isnan(b.d))
                 return true;

@@ -3,6 +3,7 @@
 #include "core/linkgraph.h"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 namespace causeway {
@@ -647,19 +648,39 @@ std::shared_ptr<const LanesSummary> LanesSummaryCache::find(const Model &model, 
     std::lock_guard lock(m_mutex);
     bindLocked(model);
     auto it = m_summaries.find(keyOf(focus, options));
-    return it != m_summaries.end() ? it->second : nullptr;
+    if (it == m_summaries.end() || it->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+        return nullptr;
+    return it->second.get();
 }
 
 std::shared_ptr<const LanesSummary> LanesSummaryCache::get(const Model &model, uint32_t focus,
                                                            const LanesQueryOptions &options)
 {
-    if (auto found = find(model, focus, options))
-        return found;
-    auto built = summarizeLanes(model, focus, options);
-    std::lock_guard lock(m_mutex);
-    bindLocked(model);
-    auto [it, inserted] = m_summaries.try_emplace(keyOf(focus, options), std::move(built));
-    return it->second;
+    std::promise<std::shared_ptr<const LanesSummary>> promise;
+    std::shared_future<std::shared_ptr<const LanesSummary>> summary;
+    bool build = false;
+    {
+        std::lock_guard lock(m_mutex);
+        bindLocked(model);
+        auto [it, inserted] = m_summaries.try_emplace(keyOf(focus, options));
+        if (inserted)
+            it->second = promise.get_future().share();
+        summary = it->second;
+        build = inserted;
+    }
+    if (build) {
+        try {
+            promise.set_value(summarizeLanes(model, focus, options));
+        } catch (...) {
+            // Out of memory, say: whoever waits hears it too, and a later call tries again.
+            promise.set_exception(std::current_exception());
+            std::lock_guard lock(m_mutex);
+            if (m_model == &model)
+                m_summaries.erase(keyOf(focus, options));
+            throw;
+        }
+    }
+    return summary.get();
 }
 
 size_t LanesSummaryCache::warm(const Model &model, const LanesQueryOptions &options, uint64_t minLinks,

@@ -21,6 +21,7 @@
 #include "core/lanesquery.h"
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,8 +43,9 @@ LanesSelection selectLanes(const Model &model, const LanesSummary &summary, cons
 size_t summaryMemory(const LanesSummary &summary);
 
 // Summaries of one model, by focus and options. Safe to use from several
-// threads; a summary is built outside the lock (two threads asking for the
-// same one at once may both build it; one is kept).
+// threads; a summary is built outside the lock, once: a thread asking for
+// one that another is building waits for it (the view's collect and the
+// pass after a load meet on the busiest trace).
 class LanesSummaryCache
 {
 public:
@@ -54,7 +56,7 @@ public:
     // The summary, built now when missing. A different model (or the same
     // one grown) drops what was kept for the previous one.
     std::shared_ptr<const LanesSummary> get(const Model &model, uint32_t focus, const LanesQueryOptions &options);
-    // The summary if it is kept, else null.
+    // The summary if it is built, else null (also while it is being built).
     std::shared_ptr<const LanesSummary> find(const Model &model, uint32_t focus, const LanesQueryOptions &options) const;
     // Builds the summaries of the traces with at least `minLinks` links of
     // their own, the busiest first, until `cancel` is set. Returns how many
@@ -73,7 +75,7 @@ private:
     mutable std::mutex m_mutex;
     mutable const Model *m_model = nullptr;
     mutable std::tuple<size_t, size_t, size_t, size_t> m_shape{};
-    mutable std::map<Key, std::shared_ptr<const LanesSummary>> m_summaries;
+    mutable std::map<Key, std::shared_future<std::shared_ptr<const LanesSummary>>> m_summaries;
 };
 
 // selectLanes() through a cache: a focus with many links from its summary

@@ -18,6 +18,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace causeway;
@@ -277,6 +278,17 @@ private slots:
         depth1.cameFrom = b.model.traces.size() > 20 ? 20 : 0;
         QCOMPARE(difference(selectLanes(b.model, b.hubs[0], depth1, cache), selectLanes(b.model, b.hubs[0], depth1)),
                  std::string());
+        // Two threads asking at once get the one summary, built once.
+        LanesSummaryCache shared;
+        std::shared_ptr<const LanesSummary> fromA, fromB;
+        std::thread ta([&] { fromA = shared.get(a.model, a.hubs[0], depth1); });
+        std::thread tb([&] { fromB = shared.get(a.model, a.hubs[0], depth1); });
+        ta.join();
+        tb.join();
+        QVERIFY(fromA != nullptr);
+        QCOMPARE(fromA, fromB);
+        QCOMPARE(shared.size(), size_t(1));
+
         std::atomic<bool> cancel{true};
         LanesSummaryCache other;
         QCOMPARE(other.warm(b.model, depth1, 1, &cancel), size_t(0));

@@ -724,6 +724,19 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             if (layout.edges[i].countRect.intersects(e.hitArea.boundingRect()))
                 drawCount(layout.edges[i], i == state.hoverEdge);
     }
+    // The lane holding a selection outside the focus (a failed member that
+    // N stepped to): framed, so it reads as the one the details panel shows.
+    if (state.selectedSpan < model.hot.size() && model.hot[state.selectedSpan].trace != layout.focus) {
+        const int li = layout.laneOfTrace(model.hot[state.selectedSpan].trace);
+        if (li >= 0 && !layout.lanes[size_t(li)].isGroup() && layout.lanes[size_t(li)].rect.intersects(exposed)) {
+            const Lane &lane = layout.lanes[size_t(li)];
+            p.setRenderHint(QPainter::Antialiasing, false);
+            p.setBrush(Qt::NoBrush);
+            p.setPen(QPen(colors.highlight, 2));
+            p.drawRect(lane.rect.adjusted(1, 1, -1, -1));
+            p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 4, lane.rect.height()), colors.highlight);
+        }
+    }
     if (state.hoverLane >= 0 && state.hoverLane < int(layout.lanes.size()) && layout.lanes[state.hoverLane].isGroup()) {
         p.setRenderHint(QPainter::Antialiasing, false);
         p.setPen(QPen(colors.highlight, 1.5));

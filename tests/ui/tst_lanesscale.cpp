@@ -21,6 +21,8 @@
 #include "core/load.h"
 
 #include <QAbstractItemModel>
+#include <QAbstractScrollArea>
+#include <QScrollBar>
 #include <QApplication>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -434,6 +436,8 @@ private slots:
     void failedMembersOneClickShowingAll_data();
     void failedMembersOneClickShowingAll();
     void firstViewFitsFocus();
+    void firstViewShowsFocusLane_data();
+    void firstViewShowsFocusLane();
     void clusterClickListsItsMembers();
     void collectsOffTheGuiThread();
 };
@@ -582,6 +586,53 @@ void TestLanesScale::firstViewFitsFocus()
     // Show all (zoom 1) makes it the sliver the first view avoids.
     layoutLanes(m, layout, kWidth, style);
     QVERIFY(layout.time.toX(hub.end) - layout.time.toX(hub.start) < focusWidth / 4);
+}
+
+void TestLanesScale::firstViewShowsFocusLane_data()
+{
+    addFanRows({3, 40, 1000, 10000});
+}
+
+// A fan-in's upstream lanes come first: in a small window the focus lane
+// used to open below the fold, and a window made smaller after it opened
+// left it there.
+void TestLanesScale::firstViewShowsFocusLane()
+{
+    QFETCH(int, n);
+    QFETCH(bool, fanIn);
+    const Scenario s = generate(uint32_t(n), fanIn);
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(s.hub);
+    auto focusShown = [&](const LanesView &view) {
+        const LanesLayout &layout = view.lanesLayout();
+        if (layout.focusLane < 0)
+            return false;
+        const auto *area = qobject_cast<const QAbstractScrollArea *>(view.canvas()->parentWidget());
+        const QRectF lane = layout.lanes[size_t(layout.focusLane)].rect.translated(0, -area->verticalScrollBar()->value());
+        // Its header and the top of its flame graph below the axis, above the bottom edge.
+        return lane.top() >= layout.style.axisHeight - 1 && lane.top() + 40 <= view.canvas()->height();
+    };
+    // The lanes pane of a window of each size, and the narrow pane the main window leaves them.
+    const QSize sizes[] = {{1600, 1000}, {1000, 700}, {800, 600}, {1000, 420}, {800, 330}};
+    for (QSize size : sizes) {
+        LanesView view(&session);
+        view.resize(size);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY(!view.collecting());
+        QVERIFY2(focusShown(view), qPrintable(QStringLiteral("%1x%2").arg(size.width()).arg(size.height())));
+    }
+    // Opened large, then made smaller: the focus lane stays in sight, until the user scrolls.
+    LanesView view(&session);
+    view.resize(1600, 1000);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (QSize size : sizes) {
+        view.resize(size);
+        QTest::qWait(1);
+        QVERIFY2(focusShown(view), qPrintable(QStringLiteral("resized to %1x%2").arg(size.width()).arg(size.height())));
+    }
 }
 
 void TestLanesScale::clusterClickListsItsMembers()
@@ -739,58 +790,98 @@ void TestLanesScale::nextErrorVisitsEveryFailedTrace()
     QTest::keyClick(view.canvas(), Qt::Key_N);
     QCOMPARE(status.size(), 1);
     QCOMPARE(view.errorTour().size(), failed.size());
-    const uint32_t first = session.focusTrace();
+    auto statusHead = [&] { return status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0); };
+    QCOMPARE(statusHead(), QStringLiteral("error 1 of %L1").arg(failed.size()));
+    const QAbstractScrollArea *area = qobject_cast<const QAbstractScrollArea *>(view.canvas()->parentWidget());
+    QVERIFY(area);
+    // The batch stays the focus; the member is selected in place (the
+    // details show its failed span), in a lane of its own, framed, in view.
+    auto checkSelectedInPlace = [&]() -> uint32_t {
+        const uint32_t span = session.selectedSpan();
+        if (span >= m.hot.size())
+            return kNone;
+        const uint32_t t = m.hot[span].trace;
+        const LanesLayout &layout = view.lanesLayout();
+        const int lane = layout.laneOfTrace(t);
+        const bool ok = session.focusTrace() == s.hub && layout.focus == s.hub && m.hot[span].status == StatusCode::Error
+            && lane >= 0 && !layout.lanes[size_t(lane)].isGroup() && !(layout.lanes[size_t(lane)].marks & MarkPinned);
+        if (!ok) {
+            qWarning("selected %u trace %u focus %u/%u lane %d", span, t, session.focusTrace(), layout.focus, lane);
+            return kNone;
+        }
+        // Its lane and its failed span are on screen.
+        const int scroll = area->verticalScrollBar()->value();
+        const QRectF r = layout.lanes[size_t(lane)].rect.translated(0, -scroll);
+        const QRectF box = laneSpanRect(m, layout, layout.lanes[size_t(lane)], span);
+        if (r.top() < layout.style.axisHeight - 1 || r.bottom() > view.canvas()->height() + 1
+            || box.right() < 0 || box.left() > view.canvas()->width()) {
+            qWarning("lane %d at %g..%g, span at %g..%g: off screen", lane, r.top(), r.bottom(), box.left(), box.right());
+            return kNone;
+        }
+        return t;
+    };
+    const uint32_t first = checkSelectedInPlace();
     QVERIFY(failed.count(first));
-    QCOMPARE(status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0),
-             QStringLiteral("error 1 of %L1").arg(failed.size()));
-    // It is the focus, its failed span selected (the details show it), its lane in view.
-    QCOMPARE(m.hot[session.selectedSpan()].trace, first);
-    QCOMPARE(m.hot[session.selectedSpan()].status, StatusCode::Error);
-    QCOMPARE(view.lanesLayout().focus, first);
-    const QRectF focusLane = view.lanesLayout().lanes[size_t(view.lanesLayout().focusLane)].rect;
-    QVERIFY(focusLane.bottom() <= view.canvas()->height() + 1);
+    QVERIFY(!session.canGoBack() || session.previousTrace() != s.hub); // no history entry per step
 
-    // The rest by action: each failed trace once, in time order, then round to the first.
+    // The rest by action: each failed member once, in start order, then round to the first.
     std::set<uint32_t> visited{first};
     uint64_t lastStart = m.traces[first].start;
     for (size_t k = 1; k < failed.size(); ++k) {
         view.nextErrorAction()->trigger();
-        const uint32_t t = session.focusTrace();
-        QVERIFY(failed.count(t));
+        const uint32_t t = checkSelectedInPlace();
+        QVERIFY2(failed.count(t), qPrintable(QString::number(k)));
         QVERIFY(m.traces[t].start >= lastStart);
         lastStart = m.traces[t].start;
-        visited.insert(t);
-        QCOMPARE(status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0),
-                 QStringLiteral("error %L1 of %L2").arg(k + 1).arg(failed.size()));
+        QVERIFY(visited.insert(t).second);
+        QCOMPARE(statusHead(), QStringLiteral("error %L1 of %L2").arg(k + 1).arg(failed.size()));
     }
     QCOMPARE(visited.size(), failed.size());
-    const uint32_t last = session.focusTrace();
+    const uint32_t last = checkSelectedInPlace();
     view.nextErrorAction()->trigger();
-    QCOMPARE(session.focusTrace(), first);
+    QCOMPARE(checkSelectedInPlace(), first);
     QVERIFY(status.back().at(0).toString().startsWith(QStringLiteral("error 1 of %L1 (from the first again)").arg(failed.size())));
-    // Shift+N from the first wraps back to the last.
+    // Shift+N from the first wraps back to the last, then walks back in reverse start order.
     QTest::keyClick(view.canvas(), Qt::Key_N, Qt::ShiftModifier);
-    QCOMPARE(session.focusTrace(), last);
+    QCOMPARE(checkSelectedInPlace(), last);
+    std::set<uint32_t> back{last};
+    lastStart = m.traces[last].start;
+    for (size_t k = 1; k < failed.size(); ++k) {
+        view.previousErrorAction()->trigger();
+        const uint32_t t = checkSelectedInPlace();
+        QVERIFY(failed.count(t));
+        QVERIFY(m.traces[t].start <= lastStart);
+        lastStart = m.traces[t].start;
+        QVERIFY(back.insert(t).second);
+    }
+    QCOMPARE(back.size(), failed.size());
+    QCOMPARE(checkSelectedInPlace(), first);
+    QVERIFY(!session.canGoBack()); // stepping in place left no history
 
-    // Back retraces the steps like any other navigation: the first, then the
-    // one before the last, ... and finally the trace stepping started from.
-    session.back();
-    QCOMPARE(session.focusTrace(), first);
-    session.back();
-    QCOMPARE(session.focusTrace(), last);
-    session.back();
-    const uint32_t beforeLast = session.focusTrace();
-    QVERIFY(failed.count(beforeLast) && beforeLast != last);
-    // Stepping on from a place Back returned to continues from there.
+    // Enter focuses the selected member; Back returns to the batch with it
+    // still selected, and stepping goes on from it.
     view.nextErrorAction()->trigger();
-    QCOMPARE(session.focusTrace(), last);
-    QVERIFY(session.canGoBack());
-    while (session.canGoBack() && session.focusTrace() != s.hub)
-        session.back();
+    const uint32_t second = checkSelectedInPlace();
+    QVERIFY(failed.count(second) && second != first);
+    const uint32_t secondSpan = session.selectedSpan();
+    QTest::keyClick(view.canvas(), Qt::Key_Return);
+    QCOMPARE(session.focusTrace(), second);
+    QCOMPARE(session.selectedSpan(), secondSpan);
+    QCOMPARE(view.lanesLayout().focus, second);
+    session.back();
     QCOMPARE(session.focusTrace(), s.hub);
-    // Back at the start, the walk goes on after the last one visited, by the same list.
+    QCOMPARE(session.selectedSpan(), secondSpan);
+    QCOMPARE(checkSelectedInPlace(), second);
     view.previousErrorAction()->trigger();
-    QVERIFY(failed.count(session.focusTrace()));
+    QCOMPARE(checkSelectedInPlace(), first);
+    // From the member focused, N goes back to the batch with the next one selected.
+    view.nextErrorAction()->trigger();
+    QTest::keyClick(view.canvas(), Qt::Key_Return);
+    QCOMPARE(session.focusTrace(), second);
+    view.nextErrorAction()->trigger();
+    QCOMPARE(session.focusTrace(), s.hub);
+    const uint32_t third = checkSelectedInPlace();
+    QVERIFY(failed.count(third) && third != first && third != second);
     QCOMPARE(view.errorTour().size(), failed.size());
 }
 

@@ -101,6 +101,9 @@ struct LanesLayout
     std::vector<int> laneOf;         // per model trace: its lane (group members: the group's), or -1
     std::vector<int> groupOf;        // per model trace: its group lane, or -1
     std::vector<LaneStub> stubs;     // links to traces that are not loaded (layoutLanes)
+    // Edges between lanes that are not neighbours: they run down a margin
+    // beside the lanes, each on a track of its own, which widens the margin.
+    int gutterEdges = 0;
 
     // What the time axis has to show (the lanes' traces and the groups'
     // member coverage), gathered once per collect; and its runs and breaks,
@@ -140,6 +143,15 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
 // The time axis layoutLanes() would build for that zoom and pan.
 TimeMap lanesTimeMap(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style, double zoom,
                      double pan);
+
+// The margin beside the lanes: style.margin, wider (within limits) when
+// more edges than fit run down it, one track each. Every function here
+// places the lanes with it; a widget that works out pans uses it too.
+double lanesMargin(const LanesLayout &layout, const LanesStyle &style);
+// Where edges share a margin or a gap, each gets a track of its own a few
+// pixels from the next: a reader sees how many run there and where each
+// turns off. Routes are straight runs; this moves runs sideways.
+void separateEdgeRuns(LanesLayout &layout);
 
 // The zoom and pan that show the time range [t0, t1] across the width.
 struct LanesViewport

@@ -265,10 +265,12 @@ public:
         viewport()->update();
     }
 
+    // With the margin the lanes are placed with (wider where many edges run down it).
     LanesStyle style() const
     {
         LanesStyle style;
         style.font = font();
+        style.margin = lanesMargin(m_layout, style);
         return style;
     }
 

@@ -210,6 +210,60 @@ QRectF runBox(QPointF p, QPointF q)
 // of an edge's route misses the title of every lane but its two ends; a stub
 // (line and marker) misses every other lane's title. Returns the number of
 // runs checked (added to `runs`).
+// Where edges share a margin or a gap, each has a track of its own: no
+// two edges' runs lie on one line (within a pixel) for more than a pixel.
+// `shared`: how many runs had to be moved off a line another edge uses.
+void checkRunsApart(const LanesLayout &layout, size_t *shared = nullptr)
+{
+    struct Run
+    {
+        bool vertical;
+        double at, lo, hi;
+        int edge;
+    };
+    std::vector<Run> runs;
+    for (int i = 0; i < int(layout.edges.size()); ++i) {
+        const std::vector<QPointF> &r = layout.edges[size_t(i)].route;
+        for (size_t k = 1; k < r.size(); ++k) {
+            const QPointF p = r[k - 1], q = r[k];
+            const bool vertical = p.x() == q.x();
+            Run run{vertical, vertical ? p.x() : p.y(), vertical ? std::min(p.y(), q.y()) : std::min(p.x(), q.x()),
+                    vertical ? std::max(p.y(), q.y()) : std::max(p.x(), q.x()), i};
+            if (!vertical) { // only what is on screen
+                run.lo = std::max(run.lo, 0.0);
+                run.hi = std::min(run.hi, layout.width);
+            } else if (run.at < 0 || run.at > layout.width) {
+                continue;
+            }
+            if (run.hi - run.lo > 1)
+                runs.push_back(run);
+        }
+    }
+    for (size_t a = 0; a < runs.size(); ++a) {
+        for (size_t b = a + 1; b < runs.size(); ++b) {
+            const Run &x = runs[a], &y = runs[b];
+            if (x.edge == y.edge || x.vertical != y.vertical)
+                continue;
+            const double overlap = std::min(x.hi, y.hi) - std::max(x.lo, y.lo);
+            if (overlap <= 1)
+                continue;
+            if (shared && std::abs(x.at - y.at) < 4)
+                ++*shared;
+            if (std::abs(x.at - y.at) < 1)
+                for (int e : {x.edge, y.edge}) {
+                    QString t;
+                    for (QPointF p : layout.edges[size_t(e)].route)
+                        t += QStringLiteral(" (%1,%2)").arg(p.x()).arg(p.y());
+                    qWarning("edge %d %d->%d:%s margin %g", e, layout.edges[size_t(e)].fromLane, layout.edges[size_t(e)].toLane, qPrintable(t), layout.style.margin);
+                }
+            QVERIFY2(std::abs(x.at - y.at) >= 1,
+                     qPrintable(QStringLiteral("edges %1 and %2 share a %3 run at %4 (%5..%6) at width %7")
+                                    .arg(x.edge).arg(y.edge).arg(x.vertical ? QStringLiteral("vertical") : QStringLiteral("horizontal"))
+                                    .arg(x.at).arg(std::max(x.lo, y.lo)).arg(std::min(x.hi, y.hi)).arg(layout.width)));
+        }
+    }
+}
+
 void checkClearOfOtherHeaders(const LanesLayout &layout, size_t *runCount = nullptr)
 {
     size_t runs = 0;
@@ -564,7 +618,8 @@ void TestLanesScale::firstViewFitsFocus()
     const LanesViewport view = initialViewport(m, layout, kWidth, style);
     layoutLanes(m, layout, kWidth, style, view.zoom, view.pan);
     const Trace &hub = m.traces[s.hub];
-    const double inner = kWidth - 2 * style.margin;
+    const double margin = layout.style.margin; // as placed: wider where many edges run down it
+    const double inner = kWidth - 2 * margin;
     const double focusWidth = layout.time.toX(hub.end) - layout.time.toX(hub.start);
     QVERIFY2(focusWidth >= 0.2 * inner, qPrintable(QString::number(focusWidth)));
     QVERIFY(layout.time.toX(hub.start) >= 0 && layout.time.toX(hub.end) <= kWidth);
@@ -575,10 +630,10 @@ void TestLanesScale::firstViewFitsFocus()
         for (auto [end, off] : {std::pair{e.a, e.offA}, std::pair{e.b, e.offB}}) {
             QVERIFY(end.x() >= 0 && end.x() <= kWidth);
             if (off) {
-                QVERIFY(off < 0 ? end.x() < style.margin : end.x() > kWidth - style.margin);
+                QVERIFY(off < 0 ? end.x() < margin : end.x() > kWidth - margin);
                 ++stubs;
             } else {
-                QVERIFY(end.x() >= style.margin - 1e-6 && end.x() <= kWidth - style.margin + 1e-6);
+                QVERIFY(end.x() >= margin - 1e-6 && end.x() <= kWidth - margin + 1e-6);
             }
         }
     }
@@ -726,7 +781,7 @@ void TestLanesScale::edgesClearOfOtherHeaders()
     const Model &m = *s.model;
     LanesLayout layout = collectLanes(m, s.hub);
     const LanesStyle style;
-    size_t offEnds = 0, runs = 0;
+    size_t offEnds = 0, runs = 0, sideBySide = 0;
     for (double width : {kWidth, 1000.0, 800.0}) {
         // The first view (ends off to the sides), all of it, and zoomed in on the focus.
         const LanesViewport first = initialViewport(m, layout, width, style);
@@ -738,6 +793,11 @@ void TestLanesScale::edgesClearOfOtherHeaders()
             checkClearOfOtherHeaders(layout, &runs);
             if (QTest::currentTestFailed())
                 return;
+            checkRunsApart(layout, &sideBySide);
+            if (QTest::currentTestFailed())
+                return;
+            // The margin holds a track per edge that runs down it, within limits.
+            QVERIFY(layout.style.margin >= style.margin && layout.style.margin <= 2.5 * style.margin);
             for (int i = 0; i < int(layout.edges.size()); ++i) {
                 const LaneEdge &e = layout.edges[size_t(i)];
                 offEnds += (e.offA ? 1 : 0) + (e.offB ? 1 : 0);
@@ -755,6 +815,9 @@ void TestLanesScale::edgesClearOfOtherHeaders()
     QVERIFY(runs > layout.edges.size());
     if (n >= 1000)
         QVERIFY(offEnds > 0); // ends off to the sides were among them
+    // Edges did share margins and gaps: they were drawn side by side, not skipped.
+    if (n >= 40)
+        QVERIFY(sideBySide > 0);
 }
 
 void TestLanesScale::nextErrorVisitsEveryFailedTrace_data()

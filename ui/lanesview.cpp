@@ -230,7 +230,7 @@ public:
             verticalScrollBar()->setValue(0);
         }
         m_autoScrolling = false;
-        m_keepFocusInSight = true;
+        m_keepInSight = KeepInSight::Focus;
     }
 
     // The lane of the selected span in sight (scrolled to, panned to): a
@@ -260,7 +260,7 @@ public:
             verticalScrollBar()->setValue(int(std::floor(want)));
         }
         m_autoScrolling = false;
-        m_keepFocusInSight = false;
+        m_keepInSight = KeepInSight::Selection;
         refreshHover();
         viewport()->update();
     }
@@ -584,7 +584,8 @@ public:
     uint64_t m_generation = 0;              // bumped per rebuild: a late result of an older one is dropped
     bool m_fitPending = false;
     bool m_autoScrolling = false;           // the view scrolls itself, not the user
-    bool m_keepFocusInSight = false;        // revealed and not scrolled since: a resize reveals again
+    // What was last brought into view, while the user has not scrolled since: a resize reveals it again.
+    enum class KeepInSight { Nothing, Focus, Selection } m_keepInSight = KeepInSight::Nothing;
     std::vector<uint32_t> m_pinned;         // members pinned as lanes of their own
     uint32_t m_surfaced = kNone;            // a member given a lane of its own for the selection
     QPointer<LaneMembersDialog> m_groupDialog;
@@ -617,8 +618,10 @@ protected:
         if (m_revealPending && isVisible()) {
             m_revealPending = false;
             revealFirstView();
-        } else if (m_keepFocusInSight && isVisible()) {
+        } else if (m_keepInSight == KeepInSight::Focus && isVisible()) {
             revealFocus();
+        } else if (m_keepInSight == KeepInSight::Selection && isVisible()) {
+            revealSelection();
         }
     }
 
@@ -635,7 +638,7 @@ protected:
     void scrollContentsBy(int, int) override
     {
         if (!m_autoScrolling && isVisible())
-            m_keepFocusInSight = false; // the user scrolled: leave the view where they put it
+            m_keepInSight = KeepInSight::Nothing; // the user scrolled: leave the view where they put it
         viewport()->update();
     }
 

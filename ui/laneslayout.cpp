@@ -142,6 +142,20 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
     return out;
 }
 
+LanesLayout collectLanes(const Model &model, uint32_t focus, LanesOptions options, uint32_t selectedSpan)
+{
+    if (selectedSpan >= model.hot.size() || model.hot[selectedSpan].trace == focus)
+        return collectLanes(model, focus, options);
+    const uint32_t trace = model.hot[selectedSpan].trace;
+    const bool userPinned = std::find(options.pinned.begin(), options.pinned.end(), trace) != options.pinned.end();
+    if (!userPinned)
+        options.pinned.push_back(trace);
+    LanesLayout layout = collectLanes(model, focus, options);
+    if (const int lane = layout.laneOfTrace(trace); !userPinned && lane >= 0 && !layout.lanes[size_t(lane)].isGroup())
+        layout.lanes[size_t(lane)].marks &= uint8_t(~MarkPinned);
+    return layout;
+}
+
 QRectF laneSpanRect(const Model &model, const LanesLayout &layout, const Lane &lane, uint32_t span)
 {
     if (lane.isGroup() || span >= model.hot.size())

@@ -135,6 +135,10 @@ struct LanesLayout
 // Picks the lanes and edges around `focus` (core's selectLanes) and prepares
 // their flame rows.
 LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options = {});
+// The same with a span selected outside the focus (a batch's failed member
+// that N stepped to): its trace, a group's member, gets a lane of its own
+// next to the group, marked for why it matters (failed), not as pinned.
+LanesLayout collectLanes(const Model &model, uint32_t focus, LanesOptions options, uint32_t selectedSpan);
 // Places lanes, spans, edges and labels for `width` logical pixels. At zoom 1
 // the whole axis fits the width; zoomed in, `pan` pixels of it are scrolled
 // off to the left.

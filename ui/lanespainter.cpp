@@ -796,7 +796,7 @@ Drawing lanesDrawing(const Model &model, const DrawingOptions &options)
 {
     LanesOptions lanesOptions;
     lanesOptions.depth = options.depth;
-    auto layout = std::make_shared<LanesLayout>(collectLanes(model, options.trace, lanesOptions));
+    auto layout = std::make_shared<LanesLayout>(collectLanes(model, options.trace, lanesOptions, options.span));
     LanesStyle style;
     // The first view the screen shows: the focus and where its links attach.
     const LanesViewport view = initialViewport(model, *layout, options.width, style);

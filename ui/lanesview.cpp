@@ -112,34 +112,27 @@ public:
             // A selected span in a group's member (N steps through a
             // batch's failures in place): the member gets a lane of its
             // own next to its group, for as long as it is selected.
-            m_surfaced = kNone;
-            if (const uint32_t span = m_session->selectedSpan(); span < m_model->hot.size() && m_model->hot[span].trace != focus) {
-                m_surfaced = m_model->hot[span].trace;
-                if (std::find(options.pinned.begin(), options.pinned.end(), m_surfaced) == options.pinned.end())
-                    options.pinned.push_back(m_surfaced);
-            }
-            const uint32_t surfaced = std::find(m_pinned.begin(), m_pinned.end(), m_surfaced) == m_pinned.end() ? m_surfaced : kNone;
+            const uint32_t selected = m_session->selectedSpan();
+            m_surfaced = selected < m_model->hot.size() && m_model->hot[selected].trace != focus ? m_model->hot[selected].trace : kNone;
             if (directLinks(*m_model, focus) < kBackgroundCollectLinks) {
                 m_collecting = false;
-                m_layout = collectLanes(*m_model, focus, options);
-                unmarkSurfaced(m_layout, surfaced);
+                m_layout = collectLanes(*m_model, focus, options, selected);
             } else {
                 // Tens of milliseconds and more: collect on a worker while
                 // the previous lanes stay on screen; a newer focus wins.
                 m_collecting = true;
                 auto *watcher = new QFutureWatcher<LanesLayout>(this);
-                QObject::connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, surfaced, keepView] {
+                QObject::connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, keepView] {
                     watcher->deleteLater();
                     if (generation != m_generation)
                         return;
                     m_collecting = false;
                     m_layout = watcher->future().takeResult();
-                    unmarkSurfaced(m_layout, surfaced);
                     showCollected(keepView);
                     m_view->updateSummary();
                 });
                 watcher->setFuture(QtConcurrent::run(
-                    [model = m_model, focus, options] { return collectLanes(*model, focus, options); }));
+                    [model = m_model, focus, options, selected] { return collectLanes(*model, focus, options, selected); }));
                 return;
             }
         } else {
@@ -149,13 +142,6 @@ public:
         showCollected(keepView);
     }
 
-    // A member surfaced for the selection only is not one the user pinned:
-    // its lane says why it matters (failed), not "pinned".
-    static void unmarkSurfaced(LanesLayout &layout, uint32_t trace)
-    {
-        if (const int lane = layout.laneOfTrace(trace); lane >= 0 && !layout.lanes[size_t(lane)].isGroup())
-            layout.lanes[size_t(lane)].marks &= uint8_t(~MarkPinned);
-    }
 
     // Links into and out of the focus trace itself: what the first hop costs.
     static uint64_t directLinks(const Model &model, uint32_t trace)

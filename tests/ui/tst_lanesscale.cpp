@@ -9,6 +9,7 @@
 // their ticks crowd (clusters); a first view that keeps a batch's focus
 // readable however long its inputs span; and a collect off the GUI thread.
 
+#include "ui/drawing.h"
 #include "ui/laneslayout.h"
 #include "ui/lanemembersdialog.h"
 #include "ui/lanegroupmodel.h"
@@ -490,6 +491,7 @@ private slots:
     void failedMembersOneClickShowingAll_data();
     void failedMembersOneClickShowingAll();
     void firstViewFitsFocus();
+    void selectedMemberSurfaces();
     void firstViewShowsFocusLane_data();
     void firstViewShowsFocusLane();
     void clusterClickListsItsMembers();
@@ -641,6 +643,38 @@ void TestLanesScale::firstViewFitsFocus()
     // Show all (zoom 1) makes it the sliver the first view avoids.
     layoutLanes(m, layout, kWidth, style);
     QVERIFY(layout.time.toX(hub.end) - layout.time.toX(hub.start) < focusWidth / 4);
+}
+
+// A failed member selected outside the focus (what N selects) surfaces as a
+// lane of its own next to its group, as failed (not pinned), on screen and
+// in an export alike (one collect, one painter).
+void TestLanesScale::selectedMemberSurfaces()
+{
+    const Scenario s = generate(10000, false);
+    const Model &m = *s.model;
+    const LanesLayout plain = collectLanes(m, s.hub);
+    const uint32_t member = s.members[97 * 50];
+    QCOMPARE(plain.lanes[size_t(plain.laneOfTrace(member))].isGroup(), true);
+    const uint32_t span = m.traces[member].root;
+    QCOMPARE(m.hot[span].status, StatusCode::Error);
+    const LanesLayout with = collectLanes(m, s.hub, LanesOptions{}, span);
+    QCOMPARE(with.lanes.size(), plain.lanes.size() + 1);
+    const int lane = with.laneOfTrace(member);
+    QVERIFY(lane >= 0 && !with.lanes[size_t(lane)].isGroup());
+    QCOMPARE(with.lanes[size_t(lane)].group, with.laneOfTrace(s.members[1]));
+    QVERIFY(with.lanes[size_t(lane)].marks & MarkError);
+    QVERIFY(!(with.lanes[size_t(lane)].marks & MarkPinned));
+    // Pinned by the user as well: it stays marked pinned.
+    LanesOptions pinned;
+    pinned.pinned = {member};
+    const LanesLayout both = collectLanes(m, s.hub, pinned, span);
+    QVERIFY(both.lanes[size_t(both.laneOfTrace(member))].marks & MarkPinned);
+    // The export draws the same lanes: one more, so a taller drawing.
+    DrawingOptions options;
+    options.trace = s.hub;
+    const double plainHeight = lanesDrawing(m, options).size.height();
+    options.span = span;
+    QVERIFY(lanesDrawing(m, options).size.height() > plainHeight);
 }
 
 void TestLanesScale::firstViewShowsFocusLane_data()

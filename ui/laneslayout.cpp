@@ -184,11 +184,11 @@ const TimeRuns &LanesLayout::timeRuns(const TimeMapOptions &options) const
 
 double lanesMargin(const LanesLayout &layout, const LanesStyle &style)
 {
-    // A track every 3 px, a pixel and a half clear of the window's border
-    // and of the lanes; at most 2.5 times the usual margin (beyond that the
-    // tracks close up: they still never coincide).
-    const double need = 3.0 * std::max(0, layout.gutterEdges - 1) + 5;
-    return std::max(style.margin, std::min(2.5 * style.margin, need));
+    // A track every 4 px (dotted lines of 2 px dots stay apart), a pixel
+    // and a half clear of the window's border and of the lanes; at most 3
+    // times the usual margin (beyond that the tracks close up to 2 px).
+    const double need = 4.0 * std::max(0, layout.gutterEdges - 1) + 6;
+    return std::max(style.margin, std::min(3 * style.margin, need));
 }
 
 TimeMap lanesTimeMap(const Model &, const LanesLayout &layout, double width, const LanesStyle &baseStyle, double zoom,
@@ -520,8 +520,8 @@ void separateEdgeRuns(LanesLayout &layout)
                 run.max = width - 1.5;
             } else {
                 // An end's run in the body: its dot slides along the lane's edge.
-                run.min = std::max(left + 1.5, run.at - 12);
-                run.max = std::min(right - 1.5, run.at + 12);
+                run.min = std::max(left + 1.5, run.at - 20);
+                run.max = std::min(right - 1.5, run.at + 20);
             }
             return true;
         }
@@ -538,7 +538,7 @@ void separateEdgeRuns(LanesLayout &layout)
     };
     // Edge by edge, the longest first (it keeps the shared line), each run
     // on the nearest track clear of the runs already placed: the line
-    // itself, then alternately either side 3 px apart, then 1.5 px apart.
+    // itself, then alternately either side 4 px apart, then 2 px apart.
     // Runs that nearly meet count as sharing: a run moved aside lengthens
     // the runs next to it by as much.
     std::vector<size_t> order(layout.edges.size());
@@ -564,7 +564,7 @@ void separateEdgeRuns(LanesLayout &layout)
         for (size_t i = 0; i < placed.size(); ++i)
             if (i != edge)
                 for (const Run &o : placed[i])
-                    if (o.vertical == run.vertical && std::abs(o.at - at) < 1.5
+                    if (o.vertical == run.vertical && std::abs(o.at - at) < 2
                         && std::min(o.hi, run.hi) - std::max(o.lo, run.lo) > -reach)
                         return false;
         return true;
@@ -578,7 +578,7 @@ void separateEdgeRuns(LanesLayout &layout)
                 continue;
             double to = run.at;
             bool found = false;
-            for (double spacing : {3.0, 1.5}) {
+            for (double spacing : {4.0, 2.0}) {
                 for (int j = 1; j < 40 && !found; ++j)
                     for (double p : {run.at + j * spacing, run.at - j * spacing})
                         if (!found && p >= run.min - 1e-9 && p <= run.max + 1e-9 && clear(i, run, p, reach)) {

@@ -670,8 +670,9 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
                 p.drawEllipse(at, radius, radius);
                 return;
             }
-            // In the gutter: the tip at the window's edge, clear of the bodies.
-            const double d = off * (style.margin / 2 - 0.5);
+            // In the gutter, on its edge's track: as long as in the usual
+            // margin however wide it grew, clear of the bodies.
+            const double d = off * (std::min(style.margin, LanesStyle{}.margin) / 2 - 0.5);
             const QPointF head[3] = {at + QPointF(d, 0), at + QPointF(-d / 2, -radius - 2), at + QPointF(-d / 2, radius + 2)};
             p.drawPolygon(head, 3);
         };

@@ -142,7 +142,6 @@ public:
         showCollected(keepView);
     }
 
-
     // Links into and out of the focus trace itself: what the first hop costs.
     static uint64_t directLinks(const Model &model, uint32_t trace)
     {

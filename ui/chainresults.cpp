@@ -25,7 +25,9 @@ bool ChainResults::run(Query query, Start from_)
     const auto model = m_session->model();
     if (!model || m_session->focusTrace() == kNone)
         return false;
-    Reference start{m_session->focusTrace(), from_ == Start::Trace ? kNone : m_session->selectedSpan()};
+    // The selection may lie outside the focus (a batch's member selected in the lanes): start at its trace.
+    Reference start = from_ == Start::Trace ? Reference{m_session->focusTrace(), kNone}
+                                            : Reference{m_session->selectedTrace(), m_session->selectedSpan()};
     const QString from = start.span != kNone
         ? QStringLiteral("span “%1” in %2").arg(display::spanCaption(*model, start.span), display::traceCaption(*model, start.trace))
         : QStringLiteral("trace %1").arg(display::traceCaption(*model, start.trace));

@@ -138,9 +138,25 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
     for (LaneLinkBundle &bundle : selection.edges) {
         LaneEdge edge;
         static_cast<LaneLinkBundle &>(edge) = std::move(bundle);
+        out.gutterEdges += std::abs(edge.fromLane - edge.toLane) > 1 ? 1 : 0;
         out.edges.push_back(std::move(edge));
     }
     return out;
+}
+
+LanesLayout collectLanes(const Model &model, uint32_t focus, LanesOptions options, uint32_t selectedSpan,
+                         LanesSummaryCache *summaries)
+{
+    if (selectedSpan >= model.hot.size() || model.hot[selectedSpan].trace == focus)
+        return collectLanes(model, focus, options, summaries);
+    const uint32_t trace = model.hot[selectedSpan].trace;
+    const bool userPinned = std::find(options.pinned.begin(), options.pinned.end(), trace) != options.pinned.end();
+    if (!userPinned)
+        options.pinned.push_back(trace);
+    LanesLayout layout = collectLanes(model, focus, options, summaries);
+    if (const int lane = layout.laneOfTrace(trace); !userPinned && lane >= 0 && !layout.lanes[size_t(lane)].isGroup())
+        layout.lanes[size_t(lane)].marks &= uint8_t(~MarkPinned);
+    return layout;
 }
 
 QRectF laneSpanRect(const Model &model, const LanesLayout &layout, const Lane &lane, uint32_t span)
@@ -169,16 +185,29 @@ const TimeRuns &LanesLayout::timeRuns(const TimeMapOptions &options) const
     return runsCache.runs;
 }
 
-TimeMap lanesTimeMap(const Model &, const LanesLayout &layout, double width, const LanesStyle &style, double zoom,
+double lanesMargin(const LanesLayout &layout, const LanesStyle &style)
+{
+    // A track every 4 px (dotted lines of 2 px dots stay apart), a pixel
+    // and a half clear of the window's border and of the lanes; at most 3
+    // times the usual margin (beyond that the tracks close up to 2 px).
+    const double need = 4.0 * std::max(0, layout.gutterEdges - 1) + 6;
+    return std::max(style.margin, std::min(3 * style.margin, need));
+}
+
+TimeMap lanesTimeMap(const Model &, const LanesLayout &layout, double width, const LanesStyle &baseStyle, double zoom,
                      double pan)
 {
+    LanesStyle style = baseStyle;
+    style.margin = lanesMargin(layout, baseStyle);
     const double inner = std::max(1.0, width - 2 * style.margin) * std::max(1.0, zoom);
     return TimeMap(layout.timeRuns(style.time), style.margin - pan, style.margin - pan + inner, style.time);
 }
 
-LanesViewport fitTimeRange(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style,
+LanesViewport fitTimeRange(const Model &model, const LanesLayout &layout, double width, const LanesStyle &baseStyle,
                            uint64_t t0, uint64_t t1)
 {
+    LanesStyle style = baseStyle;
+    style.margin = lanesMargin(layout, baseStyle);
     LanesViewport v;
     if (layout.lanes.empty() || t1 <= t0)
         return v;
@@ -249,8 +278,10 @@ LanesViewport initialViewport(const Model &model, const LanesLayout &layout, dou
     return fitTimeRange(model, layout, width, style, t0, t1);
 }
 
-void layoutLanes(const Model &model, LanesLayout &layout, double width, const LanesStyle &style, double zoom, double pan)
+void layoutLanes(const Model &model, LanesLayout &layout, double width, const LanesStyle &baseStyle, double zoom, double pan)
 {
+    LanesStyle style = baseStyle;
+    style.margin = lanesMargin(layout, baseStyle);
     layout.style = style;
     layout.width = width;
     layout.zoom = std::max(1.0, zoom);
@@ -399,6 +430,11 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         e.offB = stub(e.b, to);
         e.penWidth = 1.4 + std::min(4.0, 0.7 * std::log2(double(e.links.size())));
         e.route = routeEdge(layout, e, width);
+    }
+    separateEdgeRuns(layout);
+    for (LaneEdge &e : layout.edges) {
+        const Lane &from = layout.lanes[e.fromLane];
+        const bool upward = e.fromLane > e.toLane;
         QPainterPath path(e.route.front());
         for (size_t k = 1; k < e.route.size(); ++k)
             path.lineTo(e.route[k]);
@@ -443,6 +479,138 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         }
     }
     layout.stubs = placeLaneStubs(model, layout);
+}
+
+void separateEdgeRuns(LanesLayout &layout)
+{
+    const LanesStyle &style = layout.style;
+    const double width = layout.width;
+    // A corner between two runs that go the same way is no corner: merged,
+    // so that moving a run sideways keeps every run straight.
+    for (LaneEdge &e : layout.edges) {
+        std::vector<QPointF> &r = e.route;
+        for (size_t k = 1; k + 1 < r.size();) {
+            const bool vertical = std::abs(r[k - 1].x() - r[k].x()) < 1e-6 && std::abs(r[k].x() - r[k + 1].x()) < 1e-6;
+            const bool horizontal = std::abs(r[k - 1].y() - r[k].y()) < 1e-6 && std::abs(r[k].y() - r[k + 1].y()) < 1e-6;
+            if (vertical || horizontal)
+                r.erase(r.begin() + std::ptrdiff_t(k));
+            else
+                ++k;
+        }
+    }
+    // A straight run: which way it goes, where (x of a vertical one, y of
+    // a horizontal one), its extent along the way, and how far sideways it
+    // may move (a margin, a gap, or a few pixels along the span an end sits on).
+    struct Run
+    {
+        bool vertical = false;
+        double at = 0, lo = 0, hi = 0;
+        double min = 0, max = 0;
+    };
+    const double left = style.margin, right = width - style.margin;
+    const double gapReach = std::max(0.0, style.laneGap / 2 - 2);
+    auto runOf = [&](QPointF p, QPointF q, Run &run) {
+        if (std::abs(p.x() - q.x()) < 1e-6) {
+            run.vertical = true;
+            run.at = p.x();
+            run.lo = std::min(p.y(), q.y());
+            run.hi = std::max(p.y(), q.y());
+            if (run.at < left) {
+                run.min = 1.5;
+                run.max = left - 1.5;
+            } else if (run.at > right) {
+                run.min = right + 1.5;
+                run.max = width - 1.5;
+            } else {
+                // An end's run in the body: its dot slides along the lane's edge.
+                run.min = std::max(left + 1.5, run.at - 20);
+                run.max = std::min(right - 1.5, run.at + 20);
+            }
+            return true;
+        }
+        if (std::abs(p.y() - q.y()) < 1e-6) {
+            run.vertical = false;
+            run.at = p.y();
+            run.lo = std::min(p.x(), q.x());
+            run.hi = std::max(p.x(), q.x());
+            run.min = run.at - gapReach;
+            run.max = run.at + gapReach;
+            return true;
+        }
+        return false; // a slanted stub: not shared
+    };
+    // Edge by edge, the longest first (it keeps the shared line), each run
+    // on the nearest track clear of the runs already placed: the line
+    // itself, then alternately either side 4 px apart, then 2 px apart.
+    // Runs that nearly meet count as sharing: a run moved aside lengthens
+    // the runs next to it by as much.
+    std::vector<size_t> order(layout.edges.size());
+    std::vector<double> length(layout.edges.size(), 0);
+    for (size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+        const std::vector<QPointF> &r = layout.edges[i].route;
+        for (size_t k = 1; k < r.size(); ++k)
+            length[i] += std::abs(r[k].x() - r[k - 1].x()) + std::abs(r[k].y() - r[k - 1].y());
+    }
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return length[a] > length[b]; });
+    // Per edge, its runs as placed (empty until it is).
+    std::vector<std::vector<Run>> placed(layout.edges.size());
+    auto runsOf = [&](size_t i) {
+        std::vector<Run> runs;
+        const std::vector<QPointF> &r = layout.edges[i].route;
+        for (size_t k = 1; k < r.size(); ++k)
+            if (Run run; runOf(r[k - 1], r[k], run))
+                runs.push_back(run);
+        return runs;
+    };
+    auto clear = [&](size_t edge, const Run &run, double at, double reach) {
+        for (size_t i = 0; i < placed.size(); ++i)
+            if (i != edge)
+                for (const Run &o : placed[i])
+                    if (o.vertical == run.vertical && std::abs(o.at - at) < 2
+                        && std::min(o.hi, run.hi) - std::max(o.lo, run.lo) > -reach)
+                        return false;
+        return true;
+    };
+    // `reach`: how near two runs' ends may come before they count as sharing.
+    auto place = [&](size_t i, double reach) {
+        std::vector<QPointF> &r = layout.edges[i].route;
+        for (size_t k = 1; k < r.size(); ++k) {
+            Run run;
+            if (!runOf(r[k - 1], r[k], run) || clear(i, run, run.at, reach))
+                continue;
+            double to = run.at;
+            bool found = false;
+            for (double spacing : {4.0, 2.0}) {
+                for (int j = 1; j < 40 && !found; ++j)
+                    for (double p : {run.at + j * spacing, run.at - j * spacing})
+                        if (!found && p >= run.min - 1e-9 && p <= run.max + 1e-9 && clear(i, run, p, reach)) {
+                            to = p;
+                            found = true;
+                        }
+                if (found)
+                    break;
+            }
+            for (size_t j : {k - 1, k}) {
+                if (run.vertical)
+                    r[j].setX(to);
+                else
+                    r[j].setY(to);
+            }
+        }
+        placed[i] = runsOf(i);
+    };
+    for (size_t i : order)
+        place(i, 8);
+    // An end slid along its lane lengthens the run next to it: where that
+    // now meets another edge's run, it moves once more.
+    for (int pass = 0; pass < 2; ++pass)
+        for (size_t i : order)
+            place(i, 1);
+    for (LaneEdge &e : layout.edges) {
+        e.a = e.route.front();
+        e.b = e.route.back();
+    }
 }
 
 int edgeAt(const LanesLayout &layout, QPointF pos)

@@ -105,6 +105,9 @@ struct LanesLayout
     std::vector<int> laneOf;         // per model trace: its lane (group members: the group's), or -1
     std::vector<int> groupOf;        // per model trace: its group lane, or -1
     std::vector<LaneStub> stubs;     // links to traces that are not loaded (layoutLanes)
+    // Edges between lanes that are not neighbours: they run down a margin
+    // beside the lanes, each on a track of its own, which widens the margin.
+    int gutterEdges = 0;
 
     // What the time axis has to show (the lanes' traces and the groups'
     // member coverage), gathered once per collect; and its runs and breaks,
@@ -138,6 +141,11 @@ struct LanesLayout
 // from its summary there (built on first use; core/lanessummary.h).
 LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options = {},
                          LanesSummaryCache *summaries = nullptr);
+// The same with a span selected outside the focus (a batch's failed member
+// that N stepped to): its trace, a group's member, gets a lane of its own
+// next to the group, marked for why it matters (failed), not as pinned.
+LanesLayout collectLanes(const Model &model, uint32_t focus, LanesOptions options, uint32_t selectedSpan,
+                         LanesSummaryCache *summaries = nullptr);
 // Places lanes, spans, edges and labels for `width` logical pixels. At zoom 1
 // the whole axis fits the width; zoomed in, `pan` pixels of it are scrolled
 // off to the left.
@@ -146,6 +154,15 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
 // The time axis layoutLanes() would build for that zoom and pan.
 TimeMap lanesTimeMap(const Model &model, const LanesLayout &layout, double width, const LanesStyle &style, double zoom,
                      double pan);
+
+// The margin beside the lanes: style.margin, wider (within limits) when
+// more edges than fit run down it, one track each. Every function here
+// places the lanes with it; a widget that works out pans uses it too.
+double lanesMargin(const LanesLayout &layout, const LanesStyle &style);
+// Where edges share a margin or a gap, each gets a track of its own a few
+// pixels from the next: a reader sees how many run there and where each
+// turns off. Routes are straight runs; this moves runs sideways.
+void separateEdgeRuns(LanesLayout &layout);
 
 // The zoom and pan that show the time range [t0, t1] across the width.
 struct LanesViewport

@@ -670,8 +670,9 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
                 p.drawEllipse(at, radius, radius);
                 return;
             }
-            // In the gutter: the tip at the window's edge, clear of the bodies.
-            const double d = off * (style.margin / 2 - 0.5);
+            // In the gutter, on its edge's track: as long as in the usual
+            // margin however wide it grew, clear of the bodies.
+            const double d = off * (std::min(style.margin, LanesStyle{}.margin) / 2 - 0.5);
             const QPointF head[3] = {at + QPointF(d, 0), at + QPointF(-d / 2, -radius - 2), at + QPointF(-d / 2, radius + 2)};
             p.drawPolygon(head, 3);
         };
@@ -723,6 +724,19 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         for (int i = 0; i < int(layout.edges.size()); ++i)
             if (layout.edges[i].countRect.intersects(e.hitArea.boundingRect()))
                 drawCount(layout.edges[i], i == state.hoverEdge);
+    }
+    // The lane holding a selection outside the focus (a failed member that
+    // N stepped to): framed, so it reads as the one the details panel shows.
+    if (state.selectedSpan < model.hot.size() && model.hot[state.selectedSpan].trace != layout.focus) {
+        const int li = layout.laneOfTrace(model.hot[state.selectedSpan].trace);
+        if (li >= 0 && !layout.lanes[size_t(li)].isGroup() && layout.lanes[size_t(li)].rect.intersects(exposed)) {
+            const Lane &lane = layout.lanes[size_t(li)];
+            p.setRenderHint(QPainter::Antialiasing, false);
+            p.setBrush(Qt::NoBrush);
+            p.setPen(QPen(colors.highlight, 2));
+            p.drawRect(lane.rect.adjusted(1, 1, -1, -1));
+            p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 4, lane.rect.height()), colors.highlight);
+        }
     }
     if (state.hoverLane >= 0 && state.hoverLane < int(layout.lanes.size()) && layout.lanes[state.hoverLane].isGroup()) {
         p.setRenderHint(QPainter::Antialiasing, false);
@@ -783,7 +797,7 @@ Drawing lanesDrawing(const Model &model, const DrawingOptions &options)
 {
     LanesOptions lanesOptions;
     lanesOptions.depth = options.depth;
-    auto layout = std::make_shared<LanesLayout>(collectLanes(model, options.trace, lanesOptions));
+    auto layout = std::make_shared<LanesLayout>(collectLanes(model, options.trace, lanesOptions, options.span));
     LanesStyle style;
     // The first view the screen shows: the focus and where its links attach.
     const LanesViewport view = initialViewport(model, *layout, options.width, style);

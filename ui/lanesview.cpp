@@ -90,13 +90,16 @@ public:
         verticalScrollBar()->setSingleStep(24);
     }
 
-    void rebuild(bool keepDialog = false)
+    // `keepView`: the same focus collected again (a member surfaced for the
+    // selection): zoom, pan and scroll stay, the selection is brought into view.
+    void rebuild(bool keepDialog = false, bool keepView = false)
     {
         if (m_model != m_session->model()) {
             m_pinned.clear();
             m_layout = {}; // its indices are the old model's: never shown against the new one
             m_model = m_session->model();
             summarise();
+            keepView = false;
         }
         m_state = {};
         m_state.selectedSpan = m_session->selectedSpan();
@@ -109,28 +112,33 @@ public:
             options.cameFrom = m_session->previousTrace();
             options.pinned = m_pinned;
             const uint32_t focus = m_session->focusTrace();
+            // A selected span in a group's member (N steps through a
+            // batch's failures in place): the member gets a lane of its
+            // own next to its group, for as long as it is selected.
+            const uint32_t selected = m_session->selectedSpan();
+            m_surfaced = selected < m_model->hot.size() && m_model->hot[selected].trace != focus ? m_model->hot[selected].trace : kNone;
             // A focus summarised already (after the load) is quick whatever its size.
             const bool summarised = m_summaries->find(*m_model, focus, options) != nullptr;
             if (summarised || directLinks(*m_model, focus) < kBackgroundCollectLinks) {
                 m_collecting = false;
-                m_layout = collectLanes(*m_model, focus, options, summarised ? m_summaries.get() : nullptr);
+                m_layout = collectLanes(*m_model, focus, options, selected, summarised ? m_summaries.get() : nullptr);
             } else {
                 // Tens of milliseconds and more: collect on a worker while
                 // the previous lanes stay on screen; a newer focus wins.
                 m_collecting = true;
                 auto *watcher = new QFutureWatcher<LanesLayout>(this);
-                QObject::connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+                QObject::connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, keepView] {
                     watcher->deleteLater();
                     if (generation != m_generation)
                         return;
                     m_collecting = false;
                     m_layout = watcher->future().takeResult();
-                    showCollected();
+                    showCollected(keepView);
                     m_view->updateSummary();
                 });
                 // The summary built there is kept: coming back is quick.
-                watcher->setFuture(QtConcurrent::run([model = m_model, focus, options, summaries = m_summaries] {
-                    return collectLanes(*model, focus, options, summaries.get());
+                watcher->setFuture(QtConcurrent::run([model = m_model, focus, options, selected, summaries = m_summaries] {
+                    return collectLanes(*model, focus, options, selected, summaries.get());
                 }));
                 return;
             }
@@ -138,7 +146,7 @@ public:
             m_collecting = false;
             m_layout = {};
         }
-        showCollected();
+        showCollected(keepView);
     }
 
     // A new model: new summaries, and on a worker those of the traces with
@@ -178,11 +186,19 @@ public:
         return n;
     }
 
-    // A fresh collect on screen: the first view fits it, the focus in sight.
-    void showCollected()
+    // A fresh collect on screen: the first view fits it, the focus in sight
+    // (and a selection outside it: Back to a member selected in a batch).
+    // `keepView`: the same focus again, the view stays where it was.
+    void showCollected(bool keepView = false)
     {
         updateCriticalPath();
         m_layoutWidth = -1;
+        if (keepView) {
+            relayout(true);
+            revealSelection();
+            viewport()->update();
+            return;
+        }
         m_zoom = 1;
         m_pan = 0;
         m_fitPending = true;
@@ -190,8 +206,15 @@ public:
         // Before the first show the viewport has no real size yet: reveal then.
         m_revealPending = !isVisible();
         if (!m_revealPending)
-            revealFocus();
+            revealFirstView();
         viewport()->update();
+    }
+
+    void revealFirstView()
+    {
+        revealFocus();
+        if (m_surfaced != kNone)
+            revealSelection();
     }
 
     // The focus trace's critical path while the session's switch is on.
@@ -203,23 +226,67 @@ public:
         viewport()->update();
     }
 
-    // Keep the focus lane in sight: it is what the user just chose.
+    // Keep the focus lane in sight: it is what the user just chose. Until
+    // the user scrolls, a resize keeps it in sight too (a window made
+    // smaller after it opened must not leave the focus below the fold).
     void revealFocus()
     {
         if (m_layout.focusLane < 0)
             return;
         const QRectF focus = m_layout.lanes[m_layout.focusLane].rect;
         const int visible = viewport()->height();
-        if (focus.bottom() > visible || focus.top() < m_layout.style.axisHeight)
-            verticalScrollBar()->setValue(int(focus.center().y() - visible / 2.0));
-        else
+        m_autoScrolling = true;
+        if (focus.bottom() > visible || focus.top() < m_layout.style.axisHeight) {
+            // As much of the focus lane as fits, its header first.
+            const double top = focus.height() + m_layout.style.axisHeight + m_layout.style.laneGap > visible
+                ? focus.top() - m_layout.style.axisHeight - m_layout.style.laneGap / 2
+                : focus.center().y() - (visible + m_layout.style.axisHeight) / 2.0;
+            verticalScrollBar()->setValue(int(std::floor(top)));
+        } else {
             verticalScrollBar()->setValue(0);
+        }
+        m_autoScrolling = false;
+        m_keepInSight = KeepInSight::Focus;
     }
 
+    // The lane of the selected span in sight (scrolled to, panned to): a
+    // member N selected in place, surfaced next to its group.
+    void revealSelection()
+    {
+        const uint32_t span = m_state.selectedSpan;
+        if (!m_model || span >= m_model->hot.size() || m_layout.lanes.empty())
+            return;
+        const int li = m_layout.laneOfTrace(m_model->hot[span].trace);
+        if (li < 0)
+            return;
+        const Lane &lane = m_layout.lanes[size_t(li)];
+        const double width = viewport()->width();
+        const QRectF box = laneSpanRect(*m_model, m_layout, lane, span);
+        if (!lane.isGroup() && m_zoom > 1 && (box.right() < style().margin || box.left() > width - style().margin)) {
+            m_pan += box.center().x() - width / 2;
+            relayout(true);
+        }
+        const int visible = viewport()->height();
+        const int scroll = verticalScrollBar()->value();
+        const double top = m_layout.style.axisHeight;
+        m_autoScrolling = true;
+        if (lane.rect.top() - scroll < top || lane.rect.bottom() - scroll > visible) {
+            const double want = lane.rect.height() + top > visible ? lane.rect.top() - top
+                                                                    : lane.rect.center().y() - (visible + top) / 2.0;
+            verticalScrollBar()->setValue(int(std::floor(want)));
+        }
+        m_autoScrolling = false;
+        m_keepInSight = KeepInSight::Selection;
+        refreshHover();
+        viewport()->update();
+    }
+
+    // With the margin the lanes are placed with (wider where many edges run down it).
     LanesStyle style() const
     {
         LanesStyle style;
         style.font = font();
+        style.margin = lanesMargin(m_layout, style);
         return style;
     }
 
@@ -249,8 +316,10 @@ public:
             m_layoutWidth = width;
         }
         const int contentHeight = int(std::ceil(m_layout.height));
+        const bool autoScrolling = std::exchange(m_autoScrolling, true); // a shorter range may clamp the value
         verticalScrollBar()->setRange(0, std::max(0, contentHeight - viewport()->height()));
         verticalScrollBar()->setPageStep(viewport()->height());
+        m_autoScrolling = autoScrolling;
     }
 
     // Pan limits: the axis may not leave a gap at either side.
@@ -334,6 +403,17 @@ public:
     void setSelected(uint32_t span)
     {
         m_state.selectedSpan = span;
+        if (m_model && !m_collecting && span < m_model->hot.size()) {
+            const uint32_t trace = m_model->hot[span].trace;
+            if (trace != m_layout.focus && m_layout.focus == m_session->focusTrace()) {
+                const int lane = m_layout.laneOfTrace(trace);
+                if (lane >= 0 && m_layout.lanes[size_t(lane)].isGroup())
+                    rebuild(true, true); // a member without a lane: surface it
+                else
+                    revealSelection();
+                return;
+            }
+        }
         viewport()->update();
     }
 
@@ -523,7 +603,11 @@ public:
     bool m_collecting = false;              // a collect runs on a worker; the lanes shown are the previous ones
     uint64_t m_generation = 0;              // bumped per rebuild: a late result of an older one is dropped
     bool m_fitPending = false;
+    bool m_autoScrolling = false;           // the view scrolls itself, not the user
+    // What was last brought into view, while the user has not scrolled since: a resize reveals it again.
+    enum class KeepInSight { Nothing, Focus, Selection } m_keepInSight = KeepInSight::Nothing;
     std::vector<uint32_t> m_pinned;         // members pinned as lanes of their own
+    uint32_t m_surfaced = kNone;            // a member given a lane of its own for the selection
     QPointer<LaneMembersDialog> m_groupDialog;
 
 protected:
@@ -553,7 +637,11 @@ protected:
         relayout();
         if (m_revealPending && isVisible()) {
             m_revealPending = false;
+            revealFirstView();
+        } else if (m_keepInSight == KeepInSight::Focus && isVisible()) {
             revealFocus();
+        } else if (m_keepInSight == KeepInSight::Selection && isVisible()) {
+            revealSelection();
         }
     }
 
@@ -563,11 +651,16 @@ protected:
         if (m_revealPending) {
             m_revealPending = false;
             relayout();
-            revealFocus();
+            revealFirstView();
         }
     }
 
-    void scrollContentsBy(int, int) override { viewport()->update(); }
+    void scrollContentsBy(int, int) override
+    {
+        if (!m_autoScrolling && isVisible())
+            m_keepInSight = KeepInSight::Nothing; // the user scrolled: leave the view where they put it
+        viewport()->update();
+    }
 
     void mouseMoveEvent(QMouseEvent *event) override
     {
@@ -673,6 +766,17 @@ protected:
         case Qt::Key_Right:
             panBy((event->key() == Qt::Key_Left ? -0.25 : 0.25) * viewport()->width());
             return;
+        case Qt::Key_Return:
+        case Qt::Key_Enter: {
+            // A span selected outside the focus (a member N surfaced): focus its trace.
+            const uint32_t span = m_session->selectedSpan();
+            if (m_model && span < m_model->hot.size() && m_model->hot[span].trace != m_session->focusTrace()) {
+                m_session->navigateTo(m_model->hot[span].trace, span);
+                return;
+            }
+            QAbstractScrollArea::keyPressEvent(event);
+            return;
+        }
         default:
             QAbstractScrollArea::keyPressEvent(event);
         }
@@ -720,13 +824,13 @@ LanesView::LanesView(Session *session, QWidget *parent)
     m_nextError->setObjectName(QStringLiteral("nextError"));
     m_nextError->setShortcut(QKeySequence(Qt::Key_N));
     m_nextError->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_nextError->setToolTip(QStringLiteral("Focus the next failed trace among these lanes and their groups' members, "
+    m_nextError->setToolTip(QStringLiteral("Select the next failed trace among these lanes and their groups' members, "
                                            "by start time (N; Shift+N: the previous one)"));
     m_previousError = new QAction(QStringLiteral("Previous Error"), this);
     m_previousError->setObjectName(QStringLiteral("previousError"));
     m_previousError->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_N));
     m_previousError->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_previousError->setToolTip(QStringLiteral("Focus the previous failed trace among these lanes (Shift+N)"));
+    m_previousError->setToolTip(QStringLiteral("Select the previous failed trace among these lanes (Shift+N)"));
     addAction(m_nextError);
     addAction(m_previousError);
     connect(m_nextError, &QAction::triggered, this, [this] { stepError(1); });
@@ -843,9 +947,12 @@ void LanesView::stepError(int direction)
     if (!model || c.m_collecting || c.m_layout.lanes.empty())
         return;
     const uint32_t focus = session->focusTrace();
-    const auto at = std::find(m_tour.traces.begin(), m_tour.traces.end(), focus);
+    auto indexOf = [this](uint32_t trace) {
+        const auto at = std::find(m_tour.traces.begin(), m_tour.traces.end(), trace);
+        return at == m_tour.traces.end() ? -1 : int(at - m_tour.traces.begin());
+    };
     const bool sameModel = !m_tour.model.owner_before(model) && !model.owner_before(m_tour.model) && !m_tour.model.expired();
-    if (!sameModel || (focus != m_tour.origin && at == m_tour.traces.end())) {
+    if (!sameModel || (focus != m_tour.origin && indexOf(focus) < 0)) {
         m_tour = {};
         m_tour.model = model;
         m_tour.origin = focus;
@@ -856,7 +963,11 @@ void LanesView::stepError(int direction)
         emit statusMessage(QStringLiteral("No failed traces among these lanes"));
         return;
     }
-    const int from = focus == m_tour.origin ? m_tour.index : int(std::find(m_tour.traces.begin(), m_tour.traces.end(), focus) - m_tour.traces.begin());
+    // From the failed member selected (stepped to, or clicked), else the one
+    // focused, else the last one visited from the batch.
+    int from = indexOf(session->selectedTrace());
+    if (from < 0)
+        from = focus == m_tour.origin ? m_tour.index : indexOf(focus);
     int next = from + (direction > 0 ? 1 : -1);
     bool wrapped = false;
     if (from < 0 && direction < 0) {
@@ -874,7 +985,14 @@ void LanesView::stepError(int direction)
     if (wrapped)
         text += direction > 0 ? QStringLiteral(" (from the first again)") : QStringLiteral(" (from the last again)");
     text += QStringLiteral("  ·  ") + display::traceCaption(*model, trace);
-    session->navigateTo(trace, firstFailedSpan(*model, trace));
+    // The batch stays the focus: the member is selected in place (its lane
+    // surfaces next to its group, the details show its failed span). From
+    // a member focused with Enter, the step returns to the batch.
+    const uint32_t span = firstFailedSpan(*model, trace);
+    if (focus == m_tour.origin)
+        session->select(span);
+    else
+        session->navigateTo(m_tour.origin, span);
     emit statusMessage(text);
 }
 

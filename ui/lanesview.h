@@ -6,8 +6,8 @@
 // (through the session, so Back returns); a group lane lists the traces it
 // stands for, its failed members are one click away. Keys: + / -
 // link depth, F fit the focus trace, 0 show all, Left / Right pan, N /
-// Shift+N the next / previous failed trace; Ctrl+wheel zooms the axis,
-// dragging pans.
+// Shift+N select the next / previous failed trace in place (the focus stays;
+// Enter focuses it); Ctrl+wheel zooms the axis, dragging pans.
 
 #include <QWidget>
 
@@ -52,7 +52,8 @@ public:
     const CriticalPath *criticalPath() const;
     QToolButton *criticalPathToggle() const;
     // N / Shift+N (while the lanes have the keyboard): the next / previous
-    // failed trace among the lanes and their groups' members, by start time.
+    // failed trace among the lanes and their groups' members, by start
+    // time, selected in place (the focus stays).
     QAction *nextErrorAction() const { return m_nextError; }
     QAction *previousErrorAction() const { return m_previousError; }
     // The failed traces that stepping visits, by start time: those of the
@@ -61,9 +62,11 @@ public:
 
 public slots:
     void setDepth(int depth);
-    // Makes the next (direction > 0) or previous failed trace the focus,
-    // its first failed span selected, through the session (so Back
-    // returns), and says where it is: "error 3 of 104".
+    // Selects the next (direction > 0) or previous failed trace's first
+    // failed span in place: the focus (the batch) stays, the member
+    // surfaces as a lane next to its group, in view, and the status says
+    // where it is: "error 3 of 104". Enter then focuses the member (Back
+    // returns to the batch, the member still selected).
     void stepError(int direction);
 
 signals:

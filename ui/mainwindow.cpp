@@ -1254,6 +1254,7 @@ void MainWindow::showShortcuts()
     rows.append({lanes, QStringLiteral("More / fewer link hops"), QStringLiteral("+ / -")});
     rows.append({lanes, QStringLiteral("Fit the focus trace / show all"), QStringLiteral("F / 0")});
     rows.append({lanes, QStringLiteral("Pan / zoom the time axis"), QStringLiteral("Left / Right, drag, Shift+wheel / Ctrl+wheel")});
+    rows.append({lanes, QStringLiteral("Focus the member Next Error selected"), QStringLiteral("Enter")});
     rows.append({QStringLiteral("Trace graph"), QStringLiteral("Zoom / fit"), QStringLiteral("wheel, F")});
     rows.append({QStringLiteral("Span details"), QStringLiteral("Go to the linked span"),
                  QStringLiteral("click the link, Enter")});

@@ -128,6 +128,13 @@ void Session::select(uint32_t span)
     emit selectionChanged(span);
 }
 
+uint32_t Session::selectedTrace() const
+{
+    if (m_model && m_current.span < m_model->hot.size())
+        return m_model->hot[m_current.span].trace;
+    return m_current.trace;
+}
+
 void Session::setVisibleRange(uint64_t start, uint64_t end)
 {
     if (start == m_current.viewStart && end == m_current.viewEnd)

@@ -55,8 +55,13 @@ public:
     // the back history and the forward history is cleared. Going to where
     // we already are only changes the selection.
     void navigateTo(uint32_t trace, uint32_t span = kNone);
-    // Select a span of the focus trace without a history entry.
+    // Select a span without a history entry: one of the focus trace, or of
+    // a trace the views show around it (the lanes select a batch's failed
+    // member in place, without leaving the batch).
     void select(uint32_t span);
+    // The trace of the selected span, else the focus trace: where a query
+    // "from the selection" starts.
+    uint32_t selectedTrace() const;
     // The views report zoom and pan here so Back can restore them.
     void setVisibleRange(uint64_t start, uint64_t end);
 

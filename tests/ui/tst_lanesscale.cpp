@@ -9,6 +9,7 @@
 // their ticks crowd (clusters); a first view that keeps a batch's focus
 // readable however long its inputs span; and a collect off the GUI thread.
 
+#include "ui/drawing.h"
 #include "ui/laneslayout.h"
 #include "ui/lanemembersdialog.h"
 #include "ui/lanegroupmodel.h"
@@ -21,6 +22,8 @@
 #include "core/load.h"
 
 #include <QAbstractItemModel>
+#include <QAbstractScrollArea>
+#include <QScrollBar>
 #include <QApplication>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -208,6 +211,60 @@ QRectF runBox(QPointF p, QPointF q)
 // of an edge's route misses the title of every lane but its two ends; a stub
 // (line and marker) misses every other lane's title. Returns the number of
 // runs checked (added to `runs`).
+// Where edges share a margin or a gap, each has a track of its own: no
+// two edges' runs lie within 2 px of one line for more than a pixel.
+// `shared`: how many runs had to be moved off a line another edge uses.
+void checkRunsApart(const LanesLayout &layout, size_t *shared = nullptr)
+{
+    struct Run
+    {
+        bool vertical;
+        double at, lo, hi;
+        int edge;
+    };
+    std::vector<Run> runs;
+    for (int i = 0; i < int(layout.edges.size()); ++i) {
+        const std::vector<QPointF> &r = layout.edges[size_t(i)].route;
+        for (size_t k = 1; k < r.size(); ++k) {
+            const QPointF p = r[k - 1], q = r[k];
+            const bool vertical = p.x() == q.x();
+            Run run{vertical, vertical ? p.x() : p.y(), vertical ? std::min(p.y(), q.y()) : std::min(p.x(), q.x()),
+                    vertical ? std::max(p.y(), q.y()) : std::max(p.x(), q.x()), i};
+            if (!vertical) { // only what is on screen
+                run.lo = std::max(run.lo, 0.0);
+                run.hi = std::min(run.hi, layout.width);
+            } else if (run.at < 0 || run.at > layout.width) {
+                continue;
+            }
+            if (run.hi - run.lo > 1)
+                runs.push_back(run);
+        }
+    }
+    for (size_t a = 0; a < runs.size(); ++a) {
+        for (size_t b = a + 1; b < runs.size(); ++b) {
+            const Run &x = runs[a], &y = runs[b];
+            if (x.edge == y.edge || x.vertical != y.vertical)
+                continue;
+            const double overlap = std::min(x.hi, y.hi) - std::max(x.lo, y.lo);
+            if (overlap <= 1)
+                continue;
+            if (shared && std::abs(x.at - y.at) < 5)
+                ++*shared;
+            if (std::abs(x.at - y.at) < 2)
+                for (int e : {x.edge, y.edge}) {
+                    QString t;
+                    for (QPointF p : layout.edges[size_t(e)].route)
+                        t += QStringLiteral(" (%1,%2)").arg(p.x()).arg(p.y());
+                    qWarning("edge %d %d->%d:%s margin %g", e, layout.edges[size_t(e)].fromLane, layout.edges[size_t(e)].toLane, qPrintable(t), layout.style.margin);
+                }
+            QVERIFY2(std::abs(x.at - y.at) >= 2,
+                     qPrintable(QStringLiteral("edges %1 and %2 share a %3 run at %4 (%5..%6) at width %7")
+                                    .arg(x.edge).arg(y.edge).arg(x.vertical ? QStringLiteral("vertical") : QStringLiteral("horizontal"))
+                                    .arg(x.at).arg(std::max(x.lo, y.lo)).arg(std::min(x.hi, y.hi)).arg(layout.width)));
+        }
+    }
+}
+
 void checkClearOfOtherHeaders(const LanesLayout &layout, size_t *runCount = nullptr)
 {
     size_t runs = 0;
@@ -434,6 +491,9 @@ private slots:
     void failedMembersOneClickShowingAll_data();
     void failedMembersOneClickShowingAll();
     void firstViewFitsFocus();
+    void selectedMemberSurfaces();
+    void firstViewShowsFocusLane_data();
+    void firstViewShowsFocusLane();
     void clusterClickListsItsMembers();
     void collectsOffTheGuiThread();
 };
@@ -560,7 +620,8 @@ void TestLanesScale::firstViewFitsFocus()
     const LanesViewport view = initialViewport(m, layout, kWidth, style);
     layoutLanes(m, layout, kWidth, style, view.zoom, view.pan);
     const Trace &hub = m.traces[s.hub];
-    const double inner = kWidth - 2 * style.margin;
+    const double margin = layout.style.margin; // as placed: wider where many edges run down it
+    const double inner = kWidth - 2 * margin;
     const double focusWidth = layout.time.toX(hub.end) - layout.time.toX(hub.start);
     QVERIFY2(focusWidth >= 0.2 * inner, qPrintable(QString::number(focusWidth)));
     QVERIFY(layout.time.toX(hub.start) >= 0 && layout.time.toX(hub.end) <= kWidth);
@@ -571,10 +632,10 @@ void TestLanesScale::firstViewFitsFocus()
         for (auto [end, off] : {std::pair{e.a, e.offA}, std::pair{e.b, e.offB}}) {
             QVERIFY(end.x() >= 0 && end.x() <= kWidth);
             if (off) {
-                QVERIFY(off < 0 ? end.x() < style.margin : end.x() > kWidth - style.margin);
+                QVERIFY(off < 0 ? end.x() < margin : end.x() > kWidth - margin);
                 ++stubs;
             } else {
-                QVERIFY(end.x() >= style.margin - 1e-6 && end.x() <= kWidth - style.margin + 1e-6);
+                QVERIFY(end.x() >= margin - 1e-6 && end.x() <= kWidth - margin + 1e-6);
             }
         }
     }
@@ -582,6 +643,85 @@ void TestLanesScale::firstViewFitsFocus()
     // Show all (zoom 1) makes it the sliver the first view avoids.
     layoutLanes(m, layout, kWidth, style);
     QVERIFY(layout.time.toX(hub.end) - layout.time.toX(hub.start) < focusWidth / 4);
+}
+
+// A failed member selected outside the focus (what N selects) surfaces as a
+// lane of its own next to its group, as failed (not pinned), on screen and
+// in an export alike (one collect, one painter).
+void TestLanesScale::selectedMemberSurfaces()
+{
+    const Scenario s = generate(10000, false);
+    const Model &m = *s.model;
+    const LanesLayout plain = collectLanes(m, s.hub);
+    const uint32_t member = s.members[97 * 50];
+    QCOMPARE(plain.lanes[size_t(plain.laneOfTrace(member))].isGroup(), true);
+    const uint32_t span = m.traces[member].root;
+    QCOMPARE(m.hot[span].status, StatusCode::Error);
+    const LanesLayout with = collectLanes(m, s.hub, LanesOptions{}, span);
+    QCOMPARE(with.lanes.size(), plain.lanes.size() + 1);
+    const int lane = with.laneOfTrace(member);
+    QVERIFY(lane >= 0 && !with.lanes[size_t(lane)].isGroup());
+    QCOMPARE(with.lanes[size_t(lane)].group, with.laneOfTrace(s.members[1]));
+    QVERIFY(with.lanes[size_t(lane)].marks & MarkError);
+    QVERIFY(!(with.lanes[size_t(lane)].marks & MarkPinned));
+    // Pinned by the user as well: it stays marked pinned.
+    LanesOptions pinned;
+    pinned.pinned = {member};
+    const LanesLayout both = collectLanes(m, s.hub, pinned, span);
+    QVERIFY(both.lanes[size_t(both.laneOfTrace(member))].marks & MarkPinned);
+    // The export draws the same lanes: one more, so a taller drawing.
+    DrawingOptions options;
+    options.trace = s.hub;
+    const double plainHeight = lanesDrawing(m, options).size.height();
+    options.span = span;
+    QVERIFY(lanesDrawing(m, options).size.height() > plainHeight);
+}
+
+void TestLanesScale::firstViewShowsFocusLane_data()
+{
+    addFanRows({3, 40, 1000, 10000});
+}
+
+// A fan-in's upstream lanes come first: in a small window the focus lane
+// used to open below the fold, and a window made smaller after it opened
+// left it there.
+void TestLanesScale::firstViewShowsFocusLane()
+{
+    QFETCH(int, n);
+    QFETCH(bool, fanIn);
+    const Scenario s = generate(uint32_t(n), fanIn);
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(s.hub);
+    auto focusShown = [&](const LanesView &view) {
+        const LanesLayout &layout = view.lanesLayout();
+        if (layout.focusLane < 0)
+            return false;
+        const auto *area = qobject_cast<const QAbstractScrollArea *>(view.canvas()->parentWidget());
+        const QRectF lane = layout.lanes[size_t(layout.focusLane)].rect.translated(0, -area->verticalScrollBar()->value());
+        // Its header and the top of its flame graph below the axis, above the bottom edge.
+        return lane.top() >= layout.style.axisHeight - 1 && lane.top() + 40 <= view.canvas()->height();
+    };
+    // The lanes pane of a window of each size, and the narrow pane the main window leaves them.
+    const QSize sizes[] = {{1600, 1000}, {1000, 700}, {800, 600}, {1000, 420}, {800, 330}};
+    for (QSize size : sizes) {
+        LanesView view(&session);
+        view.resize(size);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QTRY_VERIFY(!view.collecting());
+        QVERIFY2(focusShown(view), qPrintable(QStringLiteral("%1x%2").arg(size.width()).arg(size.height())));
+    }
+    // Opened large, then made smaller: the focus lane stays in sight, until the user scrolls.
+    LanesView view(&session);
+    view.resize(1600, 1000);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (QSize size : sizes) {
+        view.resize(size);
+        QTest::qWait(1);
+        QVERIFY2(focusShown(view), qPrintable(QStringLiteral("resized to %1x%2").arg(size.width()).arg(size.height())));
+    }
 }
 
 void TestLanesScale::clusterClickListsItsMembers()
@@ -675,7 +815,7 @@ void TestLanesScale::edgesClearOfOtherHeaders()
     const Model &m = *s.model;
     LanesLayout layout = collectLanes(m, s.hub);
     const LanesStyle style;
-    size_t offEnds = 0, runs = 0;
+    size_t offEnds = 0, runs = 0, sideBySide = 0;
     for (double width : {kWidth, 1000.0, 800.0}) {
         // The first view (ends off to the sides), all of it, and zoomed in on the focus.
         const LanesViewport first = initialViewport(m, layout, width, style);
@@ -687,6 +827,11 @@ void TestLanesScale::edgesClearOfOtherHeaders()
             checkClearOfOtherHeaders(layout, &runs);
             if (QTest::currentTestFailed())
                 return;
+            checkRunsApart(layout, &sideBySide);
+            if (QTest::currentTestFailed())
+                return;
+            // The margin holds a track per edge that runs down it, within limits.
+            QVERIFY(layout.style.margin >= style.margin && layout.style.margin <= 3 * style.margin);
             for (int i = 0; i < int(layout.edges.size()); ++i) {
                 const LaneEdge &e = layout.edges[size_t(i)];
                 offEnds += (e.offA ? 1 : 0) + (e.offB ? 1 : 0);
@@ -704,6 +849,9 @@ void TestLanesScale::edgesClearOfOtherHeaders()
     QVERIFY(runs > layout.edges.size());
     if (n >= 1000)
         QVERIFY(offEnds > 0); // ends off to the sides were among them
+    // Edges did share margins and gaps: they were drawn side by side, not skipped.
+    if (n >= 40)
+        QVERIFY(sideBySide > 0);
 }
 
 void TestLanesScale::nextErrorVisitsEveryFailedTrace_data()
@@ -739,58 +887,98 @@ void TestLanesScale::nextErrorVisitsEveryFailedTrace()
     QTest::keyClick(view.canvas(), Qt::Key_N);
     QCOMPARE(status.size(), 1);
     QCOMPARE(view.errorTour().size(), failed.size());
-    const uint32_t first = session.focusTrace();
+    auto statusHead = [&] { return status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0); };
+    QCOMPARE(statusHead(), QStringLiteral("error 1 of %L1").arg(failed.size()));
+    const QAbstractScrollArea *area = qobject_cast<const QAbstractScrollArea *>(view.canvas()->parentWidget());
+    QVERIFY(area);
+    // The batch stays the focus; the member is selected in place (the
+    // details show its failed span), in a lane of its own, framed, in view.
+    auto checkSelectedInPlace = [&]() -> uint32_t {
+        const uint32_t span = session.selectedSpan();
+        if (span >= m.hot.size())
+            return kNone;
+        const uint32_t t = m.hot[span].trace;
+        const LanesLayout &layout = view.lanesLayout();
+        const int lane = layout.laneOfTrace(t);
+        const bool ok = session.focusTrace() == s.hub && layout.focus == s.hub && m.hot[span].status == StatusCode::Error
+            && lane >= 0 && !layout.lanes[size_t(lane)].isGroup() && !(layout.lanes[size_t(lane)].marks & MarkPinned);
+        if (!ok) {
+            qWarning("selected %u trace %u focus %u/%u lane %d", span, t, session.focusTrace(), layout.focus, lane);
+            return kNone;
+        }
+        // Its lane and its failed span are on screen.
+        const int scroll = area->verticalScrollBar()->value();
+        const QRectF r = layout.lanes[size_t(lane)].rect.translated(0, -scroll);
+        const QRectF box = laneSpanRect(m, layout, layout.lanes[size_t(lane)], span);
+        if (r.top() < layout.style.axisHeight - 1 || r.bottom() > view.canvas()->height() + 1
+            || box.right() < 0 || box.left() > view.canvas()->width()) {
+            qWarning("lane %d at %g..%g, span at %g..%g: off screen", lane, r.top(), r.bottom(), box.left(), box.right());
+            return kNone;
+        }
+        return t;
+    };
+    const uint32_t first = checkSelectedInPlace();
     QVERIFY(failed.count(first));
-    QCOMPARE(status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0),
-             QStringLiteral("error 1 of %L1").arg(failed.size()));
-    // It is the focus, its failed span selected (the details show it), its lane in view.
-    QCOMPARE(m.hot[session.selectedSpan()].trace, first);
-    QCOMPARE(m.hot[session.selectedSpan()].status, StatusCode::Error);
-    QCOMPARE(view.lanesLayout().focus, first);
-    const QRectF focusLane = view.lanesLayout().lanes[size_t(view.lanesLayout().focusLane)].rect;
-    QVERIFY(focusLane.bottom() <= view.canvas()->height() + 1);
+    QVERIFY(!session.canGoBack() || session.previousTrace() != s.hub); // no history entry per step
 
-    // The rest by action: each failed trace once, in time order, then round to the first.
+    // The rest by action: each failed member once, in start order, then round to the first.
     std::set<uint32_t> visited{first};
     uint64_t lastStart = m.traces[first].start;
     for (size_t k = 1; k < failed.size(); ++k) {
         view.nextErrorAction()->trigger();
-        const uint32_t t = session.focusTrace();
-        QVERIFY(failed.count(t));
+        const uint32_t t = checkSelectedInPlace();
+        QVERIFY2(failed.count(t), qPrintable(QString::number(k)));
         QVERIFY(m.traces[t].start >= lastStart);
         lastStart = m.traces[t].start;
-        visited.insert(t);
-        QCOMPARE(status.back().at(0).toString().section(QStringLiteral("  ·  "), 0, 0),
-                 QStringLiteral("error %L1 of %L2").arg(k + 1).arg(failed.size()));
+        QVERIFY(visited.insert(t).second);
+        QCOMPARE(statusHead(), QStringLiteral("error %L1 of %L2").arg(k + 1).arg(failed.size()));
     }
     QCOMPARE(visited.size(), failed.size());
-    const uint32_t last = session.focusTrace();
+    const uint32_t last = checkSelectedInPlace();
     view.nextErrorAction()->trigger();
-    QCOMPARE(session.focusTrace(), first);
+    QCOMPARE(checkSelectedInPlace(), first);
     QVERIFY(status.back().at(0).toString().startsWith(QStringLiteral("error 1 of %L1 (from the first again)").arg(failed.size())));
-    // Shift+N from the first wraps back to the last.
+    // Shift+N from the first wraps back to the last, then walks back in reverse start order.
     QTest::keyClick(view.canvas(), Qt::Key_N, Qt::ShiftModifier);
-    QCOMPARE(session.focusTrace(), last);
+    QCOMPARE(checkSelectedInPlace(), last);
+    std::set<uint32_t> back{last};
+    lastStart = m.traces[last].start;
+    for (size_t k = 1; k < failed.size(); ++k) {
+        view.previousErrorAction()->trigger();
+        const uint32_t t = checkSelectedInPlace();
+        QVERIFY(failed.count(t));
+        QVERIFY(m.traces[t].start <= lastStart);
+        lastStart = m.traces[t].start;
+        QVERIFY(back.insert(t).second);
+    }
+    QCOMPARE(back.size(), failed.size());
+    QCOMPARE(checkSelectedInPlace(), first);
+    QVERIFY(!session.canGoBack()); // stepping in place left no history
 
-    // Back retraces the steps like any other navigation: the first, then the
-    // one before the last, ... and finally the trace stepping started from.
-    session.back();
-    QCOMPARE(session.focusTrace(), first);
-    session.back();
-    QCOMPARE(session.focusTrace(), last);
-    session.back();
-    const uint32_t beforeLast = session.focusTrace();
-    QVERIFY(failed.count(beforeLast) && beforeLast != last);
-    // Stepping on from a place Back returned to continues from there.
+    // Enter focuses the selected member; Back returns to the batch with it
+    // still selected, and stepping goes on from it.
     view.nextErrorAction()->trigger();
-    QCOMPARE(session.focusTrace(), last);
-    QVERIFY(session.canGoBack());
-    while (session.canGoBack() && session.focusTrace() != s.hub)
-        session.back();
+    const uint32_t second = checkSelectedInPlace();
+    QVERIFY(failed.count(second) && second != first);
+    const uint32_t secondSpan = session.selectedSpan();
+    QTest::keyClick(view.canvas(), Qt::Key_Return);
+    QCOMPARE(session.focusTrace(), second);
+    QCOMPARE(session.selectedSpan(), secondSpan);
+    QCOMPARE(view.lanesLayout().focus, second);
+    session.back();
     QCOMPARE(session.focusTrace(), s.hub);
-    // Back at the start, the walk goes on after the last one visited, by the same list.
+    QCOMPARE(session.selectedSpan(), secondSpan);
+    QCOMPARE(checkSelectedInPlace(), second);
     view.previousErrorAction()->trigger();
-    QVERIFY(failed.count(session.focusTrace()));
+    QCOMPARE(checkSelectedInPlace(), first);
+    // From the member focused, N goes back to the batch with the next one selected.
+    view.nextErrorAction()->trigger();
+    QTest::keyClick(view.canvas(), Qt::Key_Return);
+    QCOMPARE(session.focusTrace(), second);
+    view.nextErrorAction()->trigger();
+    QCOMPARE(session.focusTrace(), s.hub);
+    const uint32_t third = checkSelectedInPlace();
+    QVERIFY(failed.count(third) && third != first && third != second);
     QCOMPARE(view.errorTour().size(), failed.size());
 }
 

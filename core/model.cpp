@@ -207,9 +207,16 @@ uint32_t Model::findTrace(const TraceId &id) const
 uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
 {
     const uint64_t h = spanKeyHash(t, s);
-    auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), h,
-        [](const SpanIndexEntry &e, uint64_t hash) { return e.hash() < hash; });
-    for (; it != m_spanIndex.end() && it->hash() == h; ++it) {
+    auto it = m_spanIndex.begin(), last = m_spanIndex.end();
+    if (m_spanIndex.bucketsValid()) {
+        const size_t b = size_t(h >> m_spanIndex.shift);
+        last = m_spanIndex.begin() + m_spanIndex.buckets[b + 1];
+        for (it = m_spanIndex.begin() + m_spanIndex.buckets[b]; it != last && it->hash() < h; ++it) {
+        }
+    } else {
+        it = std::lower_bound(it, last, h, [](const SpanIndexEntry &e, uint64_t hash) { return e.hash() < hash; });
+    }
+    for (; it != last && it->hash() == h; ++it) {
         const SpanCold &c = cold[it->span];
         if (c.spanId == s && c.traceId == t)
             return it->span;
@@ -217,6 +224,23 @@ uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
     if (m_appendedSpans.empty())
         return kNone;
     return m_appendedSpans.find(SpanKey{t, s});
+}
+
+void Model::SpanIndex::buildBuckets()
+{
+    // Two to four entries per bucket: the directory costs one or two bytes per span.
+    uint32_t bits = 1;
+    while (bits < 40 && (size_t(1) << (bits + 2)) < size())
+        ++bits;
+    shift = 64 - bits;
+    buckets.assign((size_t(1) << bits) + 1, 0);
+    // Entries are sorted by hash, so each bucket's first entry is where the
+    // previous buckets' counts end.
+    for (const SpanIndexEntry &e : *this)
+        ++buckets[size_t(e.hash() >> shift) + 1];
+    for (size_t b = 1; b < buckets.size(); ++b)
+        buckets[b] += buckets[b - 1];
+    builtFor = size();
 }
 
 uint64_t Model::traceIdMix(const TraceId &t)
@@ -521,6 +545,7 @@ void Model::finalize()
         for (auto &e : m_spanIndex)
             e.span = remap[e.span];
     }
+    m_spanIndex.buildBuckets();
     const auto count = uint32_t(hot.size());
 
     // 2. Traces, in order of first appearance so indices stay stable as data arrives.
@@ -654,8 +679,16 @@ void Model::finalize()
     for (auto &h : hot)
         h.hasLinks = 0;
     incomingRanges.assign(count, Range{});
+    {
+        // The lookups on two threads; what they feed is counted in order below.
+        const auto linkCount = uint32_t(links.size());
+        auto resolve = [this](uint32_t from, uint32_t to) {
+            for (uint32_t i = from; i < to; ++i)
+                links[i].target = findSpan(links[i].traceId, links[i].spanId);
+        };
+        inParallel(linkCount, [&] { resolve(0, linkCount / 2); }, [&] { resolve(linkCount / 2, linkCount); });
+    }
     for (auto &l : links) {
-        l.target = findSpan(l.traceId, l.spanId);
         hot[l.from].hasLinks |= 1;
         if (l.target != kNone) {
             ++incomingRanges[l.target].count;
@@ -692,6 +725,7 @@ void Model::shrinkToFit()
     shrink(traces);
     shrink(traceServices);
     shrink(m_spanIndex);
+    shrink(m_spanIndex.buckets);
     strings.shrinkToFit();
 }
 
@@ -720,7 +754,7 @@ std::vector<Model::MemoryPart> Model::memoryBreakdown() const
         {"trace spans", bytes(traceSpans)},
         {"trace services", bytes(traceServices)},
         {"incoming links", bytes(incoming) + bytes(incomingRanges)},
-        {"span index", bytes(m_spanIndex) + m_appendedSpans.memoryUsage()},
+        {"span index", bytes(m_spanIndex) + bytes(m_spanIndex.buckets) + m_appendedSpans.memoryUsage()},
         {"trace index", m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
                 + m_traceIndex.bucket_count() * sizeof(void *)},
         {"growth state", m_waitingLinks.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *))

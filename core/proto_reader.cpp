@@ -862,7 +862,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     // merges in input order as they finish, so merging overlaps decoding
     // instead of following it. The first share is smaller than the others'
     // part by about what merging costs against decoding.
-    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.35 : 0.15));
+    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
     std::vector<size_t> cuts{0};
     size_t i = 0, acc = 0;
     while (i + 1 < list.size() && (i == 0 || acc < firstBytes))

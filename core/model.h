@@ -455,6 +455,13 @@ private:
     // Strings in the pool when it was last compacted.
     size_t m_stringsAtCompaction = 0;
 
+    // findSpan() for items [from, to) at once, each one's memory fetched
+    // ahead while earlier ones are looked up (finalize resolves every parent
+    // and link, each otherwise a chain of cache misses): `key(i, trace,
+    // span)` points at item i's ids or returns false (nothing to look up),
+    // `found(i, span)` takes the result (kNone: absent).
+    template<typename Key, typename Found>
+    void findSpans(uint32_t from, uint32_t to, const Key &key, const Found &found) const;
     void indexSpan(uint32_t span);
     void buildGrowthState();
     void summariseTrace(uint32_t trace);

@@ -207,9 +207,16 @@ uint32_t Model::findTrace(const TraceId &id) const
 uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
 {
     const uint64_t h = spanKeyHash(t, s);
-    auto it = std::lower_bound(m_spanIndex.begin(), m_spanIndex.end(), h,
-        [](const SpanIndexEntry &e, uint64_t hash) { return e.hash() < hash; });
-    for (; it != m_spanIndex.end() && it->hash() == h; ++it) {
+    auto it = m_spanIndex.begin(), last = m_spanIndex.end();
+    if (m_spanIndex.bucketsValid()) {
+        const size_t b = size_t(h >> m_spanIndex.shift);
+        last = m_spanIndex.begin() + m_spanIndex.buckets[b + 1];
+        for (it = m_spanIndex.begin() + m_spanIndex.buckets[b]; it != last && it->hash() < h; ++it) {
+        }
+    } else {
+        it = std::lower_bound(it, last, h, [](const SpanIndexEntry &e, uint64_t hash) { return e.hash() < hash; });
+    }
+    for (; it != last && it->hash() == h; ++it) {
         const SpanCold &c = cold[it->span];
         if (c.spanId == s && c.traceId == t)
             return it->span;
@@ -217,6 +224,85 @@ uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
     if (m_appendedSpans.empty())
         return kNone;
     return m_appendedSpans.find(SpanKey{t, s});
+}
+
+template<typename Key, typename Found>
+void Model::findSpans(uint32_t from, uint32_t to, const Key &key, const Found &found) const
+{
+    const TraceId *t = nullptr;
+    const SpanId *s = nullptr;
+    if (!m_spanIndex.bucketsValid() || !m_appendedSpans.empty()) {
+        for (uint32_t i = from; i < to; ++i)
+            if (key(i, t, s))
+                found(i, findSpan(*t, *s));
+        return;
+    }
+    // Three stages kAhead items apart: hash and fetch the bucket; read the
+    // bucket and fetch its entries; scan them and compare the ids.
+    constexpr uint64_t kAhead = 8, kRing = 4 * kAhead; // the ring holds every item in flight
+    struct Pending
+    {
+        uint64_t hash;
+        uint32_t first;
+        bool wanted;
+    };
+    Pending ring[kRing];
+    const uint32_t shift = m_spanIndex.shift;
+    const uint32_t *buckets = m_spanIndex.buckets.data();
+    const SpanIndexEntry *entries = m_spanIndex.data();
+    for (uint64_t i = from; i < uint64_t(to) + 2 * kAhead; ++i) {
+        if (i < to) {
+            Pending &p = ring[i % kRing];
+            p.wanted = key(uint32_t(i), t, s);
+            if (p.wanted) {
+                p.hash = spanKeyHash(*t, *s);
+                __builtin_prefetch(buckets + (p.hash >> shift));
+            }
+        }
+        if (i >= from + kAhead && i - kAhead < to) {
+            Pending &p = ring[(i - kAhead) % kRing];
+            if (p.wanted) {
+                p.first = buckets[p.hash >> shift];
+                __builtin_prefetch(entries + p.first);
+            }
+        }
+        if (i < from + 2 * kAhead)
+            continue;
+        const auto j = uint32_t(i - 2 * kAhead);
+        const Pending &p = ring[j % kRing];
+        if (!p.wanted)
+            continue;
+        key(j, t, s);
+        const SpanIndexEntry *e = entries + p.first, *last = entries + buckets[(p.hash >> shift) + 1];
+        while (e != last && e->hash() < p.hash)
+            ++e;
+        uint32_t span = kNone;
+        for (; e != last && e->hash() == p.hash; ++e) {
+            const SpanCold &c = cold[e->span];
+            if (c.spanId == *s && c.traceId == *t) {
+                span = e->span;
+                break;
+            }
+        }
+        found(j, span);
+    }
+}
+
+void Model::SpanIndex::buildBuckets()
+{
+    // Two to four entries per bucket: the directory costs one or two bytes per span.
+    uint32_t bits = 1;
+    while (bits < 40 && (size_t(1) << (bits + 2)) < size())
+        ++bits;
+    shift = 64 - bits;
+    buckets.assign((size_t(1) << bits) + 1, 0);
+    // Entries are sorted by hash, so each bucket's first entry is where the
+    // previous buckets' counts end.
+    for (const SpanIndexEntry &e : *this)
+        ++buckets[size_t(e.hash() >> shift) + 1];
+    for (size_t b = 1; b < buckets.size(); ++b)
+        buckets[b] += buckets[b - 1];
+    builtFor = size();
 }
 
 uint64_t Model::traceIdMix(const TraceId &t)
@@ -521,6 +607,7 @@ void Model::finalize()
         for (auto &e : m_spanIndex)
             e.span = remap[e.span];
     }
+    m_spanIndex.buildBuckets();
     const auto count = uint32_t(hot.size());
 
     // 2. Traces, in order of first appearance so indices stay stable as data arrives.
@@ -541,16 +628,29 @@ void Model::finalize()
     {
         std::vector<uint32_t> orphans[2];
         auto parents = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &noted) {
-            for (uint32_t i = from; i < to; ++i) {
-                auto &h = hot[i];
-                const auto &c = cold[i];
-                h.parent = kNone;
-                if (c.parentSpanId.isZero())
-                    continue;
-                h.parent = c.parentSpanId == c.spanId ? kNone : findSpan(c.traceId, c.parentSpanId);
-                if (h.parent == kNone)
-                    noted.push_back(i);
-            }
+            for (uint32_t i = from; i < to; ++i)
+                hot[i].parent = kNone;
+            findSpans(from, to,
+                [this, &noted](uint32_t i, const TraceId *&t, const SpanId *&s) {
+                    const auto &c = cold[i];
+                    if (c.parentSpanId.isZero())
+                        return false;
+                    if (c.parentSpanId == c.spanId) {
+                        noted.push_back(i);
+                        return false;
+                    }
+                    t = &c.traceId;
+                    s = &c.parentSpanId;
+                    return true;
+                },
+                [this, &noted](uint32_t i, uint32_t span) {
+                    hot[i].parent = span;
+                    if (span == kNone)
+                        noted.push_back(i);
+                });
+            // Self-parents are noted as they are read, missing parents as
+            // they are looked up a few spans later: back to span order.
+            std::sort(noted.begin(), noted.end());
         };
         inParallel(count, [&] { parents(0, count / 2, orphans[0]); }, [&] { parents(count / 2, count, orphans[1]); });
         for (const auto &noted : orphans) {
@@ -654,8 +754,21 @@ void Model::finalize()
     for (auto &h : hot)
         h.hasLinks = 0;
     incomingRanges.assign(count, Range{});
+    {
+        // The lookups on two threads; what they feed is counted in order below.
+        const auto linkCount = uint32_t(links.size());
+        auto resolve = [this](uint32_t from, uint32_t to) {
+            findSpans(from, to,
+                [this](uint32_t i, const TraceId *&t, const SpanId *&s) {
+                    t = &links[i].traceId;
+                    s = &links[i].spanId;
+                    return true;
+                },
+                [this](uint32_t i, uint32_t span) { links[i].target = span; });
+        };
+        inParallel(linkCount, [&] { resolve(0, linkCount / 2); }, [&] { resolve(linkCount / 2, linkCount); });
+    }
     for (auto &l : links) {
-        l.target = findSpan(l.traceId, l.spanId);
         hot[l.from].hasLinks |= 1;
         if (l.target != kNone) {
             ++incomingRanges[l.target].count;
@@ -692,6 +805,7 @@ void Model::shrinkToFit()
     shrink(traces);
     shrink(traceServices);
     shrink(m_spanIndex);
+    shrink(m_spanIndex.buckets);
     strings.shrinkToFit();
 }
 
@@ -720,7 +834,7 @@ std::vector<Model::MemoryPart> Model::memoryBreakdown() const
         {"trace spans", bytes(traceSpans)},
         {"trace services", bytes(traceServices)},
         {"incoming links", bytes(incoming) + bytes(incomingRanges)},
-        {"span index", bytes(m_spanIndex) + m_appendedSpans.memoryUsage()},
+        {"span index", bytes(m_spanIndex) + bytes(m_spanIndex.buckets) + m_appendedSpans.memoryUsage()},
         {"trace index", m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
                 + m_traceIndex.bucket_count() * sizeof(void *)},
         {"growth state", m_waitingLinks.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *))

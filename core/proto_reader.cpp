@@ -827,6 +827,7 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
 // merged in input order, so the result is the one a single thread would give.
 constexpr size_t kParallelFrom = size_t(8) << 20;
 constexpr uint64_t kSampleBytes = uint64_t(2) << 20;
+constexpr size_t kPieceBytes = size_t(4) << 20;
 
 bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error, bool &handled)
 {
@@ -862,13 +863,17 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     // merges in input order as they finish, so merging overlaps decoding
     // instead of following it. The first share is smaller than the others'
     // part by about what merging costs against decoding.
-    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.35 : 0.15));
+    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
     std::vector<size_t> cuts{0};
     size_t i = 0, acc = 0;
     while (i + 1 < list.size() && (i == 0 || acc < firstBytes))
         acc += list[i++].bytes.size();
     cuts.push_back(i);
-    const size_t pieceBytes = std::max<size_t>(kParallelFrom / 2, (bytes.size() - acc) / (8 * (threads - 1)));
+    // Pieces of a few MB: a piece's own string table then stays in the
+    // cache while it is decoded (one of tens of MB spilled it: most of the
+    // decoding threads' time went to probing it), and the merged pieces'
+    // models are handed back to be filled again.
+    const size_t pieceBytes = std::max<size_t>(kPieceBytes, (bytes.size() - acc) / (64 * (threads - 1)));
     for (size_t inPiece = 0; i < list.size(); ++i) {
         inPiece += list[i].bytes.size();
         if (inPiece >= pieceBytes && i + 1 < list.size()) {
@@ -885,7 +890,15 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     std::mutex mutex;
     std::condition_variable finished;
     std::atomic<size_t> next{1};
+    std::vector<Model> spare; // merged pieces' models, emptied with their capacity kept
     auto work = [&](size_t k) {
+        if (k > 0) {
+            std::lock_guard lock(mutex);
+            if (!spare.empty()) {
+                fragments[k] = std::move(spare.back());
+                spare.pop_back();
+            }
+        }
         try {
             Decoder decoder(ctx, fragments[k], {}, false);
             try {
@@ -958,7 +971,13 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             error.message = "cancelled";
             return false;
         }
-        out.merge(std::move(fragments[k]));
+        if (k == 0) {
+            out.merge(std::move(fragments[k]));
+        } else {
+            out.mergeReusing(fragments[k]);
+            std::lock_guard lock(mutex);
+            spare.push_back(std::move(fragments[k]));
+        }
         ctx.done(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
     }
     return true;

@@ -151,9 +151,25 @@ StringId StringPool::intern(std::string_view s)
 
 std::vector<StringId> StringPool::internAll(const StringPool &other)
 {
-    std::vector<StringId> map(other.m_views.size());
-    for (size_t i = 0; i < map.size(); ++i)
+    const size_t n = other.m_views.size();
+    // The table grows once, up front, for the case that every string is
+    // new: then no growth moves it during the loop, and the slot of the
+    // string kAhead places on can be fetched while this one is probed (a
+    // merged fragment's strings are mostly new to a table of millions of
+    // slots, each probe a cache miss).
+    size_t slots = m_slots.size();
+    while ((m_views.size() + n) * 10 > slots * 7)
+        slots *= 2;
+    if (slots != m_slots.size())
+        grow(slots);
+    constexpr size_t kAhead = 8;
+    const size_t mask = m_slots.size() - 1;
+    std::vector<StringId> map(n);
+    for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n)
+            __builtin_prefetch(&m_slots[other.m_hashes[i + kAhead] & mask]);
         map[i] = internHashed(other.m_views[i], other.m_hashes[i]);
+    }
     return map;
 }
 

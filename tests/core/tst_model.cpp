@@ -412,6 +412,77 @@ private slots:
         QCOMPARE(m.traces.size(), size_t(kSpans / 5));
     }
 
+    // Parents and link targets are looked up in batches through the span
+    // index's directory: every one of a large model must be the span with
+    // those ids, spans and links whose target is absent stay unresolved,
+    // and the orphans' diagnostics come in span order.
+    void finalizeResolvesEveryParentAndLinkOfALargeModel()
+    {
+        Model m;
+        m.resources.push_back({});
+        m.scopes.push_back({});
+        constexpr uint32_t kSpans = 240000;
+        auto id = [](uint64_t n, auto &out) {
+            for (size_t b = 0; b < out.bytes.size() && b < 8; ++b)
+                out.bytes[out.bytes.size() - 1 - b] = uint8_t(n >> (8 * b));
+        };
+        // Span i is in trace i / 8; its parent is a span up to 7 places
+        // before it in the same trace, chosen by a fixed mix of i.
+        auto parentOf = [](uint32_t i) -> uint32_t {
+            const uint32_t inTrace = i % 8;
+            return inTrace == 0 ? kNone : i - 1 - uint32_t((uint64_t(i) * 2654435761u >> 7) % inTrace);
+        };
+        auto targetOf = [](uint32_t i) { return uint32_t((uint64_t(i) * 40503u + 17u) % kSpans); };
+        for (uint32_t i = 0; i < kSpans; ++i) {
+            SpanHot h;
+            h.start = i;
+            h.end = i + 1;
+            SpanCold c;
+            id(i / 8 + 1, c.traceId);
+            id(uint64_t(i) * 7919 + 1, c.spanId);
+            if (parentOf(i) != kNone)
+                id(uint64_t(parentOf(i)) * 7919 + 1, c.parentSpanId);
+            c.links = {uint32_t(m.links.size()), i % 3 == 0 ? 1u : 0u};
+            if (i % 3 == 0) {
+                Link l;
+                l.from = i;
+                id(targetOf(i) / 8 + 1, l.traceId);
+                id(uint64_t(targetOf(i)) * 7919 + 1, l.spanId);
+                if (i % 1000 == 0)
+                    id(uint64_t(kSpans) * 7919 + 5, l.spanId); // no such span
+                m.links.push_back(l);
+            }
+            m.hot.push_back(h);
+            m.cold.push_back(c);
+        }
+        // Orphans on both threads' halves, a self-parent among them.
+        const std::vector<uint32_t> missing{9, 17, 130001, kSpans - 1};
+        for (uint32_t i : missing)
+            id(uint64_t(kSpans) * 7919 + 3, m.cold[i].parentSpanId);
+        m.cold[12].parentSpanId = m.cold[12].spanId;
+        m.finalize();
+        QCOMPARE(m.spanCount(), size_t(kSpans));
+        for (uint32_t i = 0; i < kSpans; ++i) {
+            const bool orphan = i == 12 || std::find(missing.begin(), missing.end(), i) != missing.end();
+            QCOMPARE(m.hot[i].parent, orphan ? kNone : parentOf(i));
+        }
+        for (const Link &l : m.links) {
+            const uint32_t want = l.from % 1000 == 0 ? kNone : targetOf(l.from);
+            QCOMPARE(l.target, want);
+            QCOMPARE(m.findSpan(l.traceId, l.spanId), want);
+        }
+        const Diagnostic *orphans = m.diagnostics.find(diag::SpanParentMissing);
+        QVERIFY(orphans);
+        QCOMPARE(orphans->places.size(), missing.size());
+        for (size_t k = 0; k < missing.size(); ++k)
+            QVERIFY(orphans->places[k].find(m.cold[missing[k]].spanId.hex()) != std::string::npos);
+        QCOMPARE(m.diagnostics.count(diag::SpanParentSelf), uint64_t(1));
+        // In span order: span 9's missing parent before span 12's self-parent.
+        QCOMPARE(m.diagnostics.items().size(), size_t(2));
+        QCOMPARE(m.diagnostics.items()[0].code, std::string(diag::SpanParentMissing.code));
+        QCOMPARE(m.diagnostics.items()[1].code, std::string(diag::SpanParentSelf.code));
+    }
+
     void stringPoolKeepsViewsStable()
     {
         StringPool pool;

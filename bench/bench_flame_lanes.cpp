@@ -10,9 +10,10 @@
 // 100,000 links a frame within 4x the flame graph, layout within 50 ms.
 //
 // Times are thread CPU time. Run with QT_QPA_PLATFORM=offscreen. Options: --links N runs one size only;
-// --png FILE saves the last frame; --profile collect|layout|paint repeats that step a few hundred
+// --png FILE saves the last frame; --profile collect|summary|layout|paint repeats that step a few hundred
 // times more after measuring, for `perf record`.
 
+#include "core/lanessummary.h"
 #include "core/modelbuilder.h"
 #include "ui/laneslayout.h"
 #include "ui/lanespainter.h"
@@ -23,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -145,11 +147,14 @@ int main(int argc, char **argv)
             profile = argv[++i];
     }
     constexpr double kWidth = 1600;
-    std::printf("%-8s %9s %11s %10s %10s %9s %12s %7s %10s %7s %9s %6s %6s\n", "links", "flame ms", "collect ms",
-                "1st lay ms", "pan lay ms", "paint ms", "1st frame ms", "ratio", "pan frame", "ratio", "hover us",
-                "lanes", "edges");
+    std::printf("%-8s %9s %11s %10s %10s %9s %12s %7s %10s %7s %9s %6s %6s %9s %9s %8s %10s %10s %7s %10s %11s %7s\n", "links", "flame ms",
+                "collect ms", "1st lay ms", "pan lay ms", "paint ms", "1st frame ms", "ratio", "pan frame", "ratio",
+                "hover us", "lanes", "edges", "model ms", "summ ms", "summ MB", "s-coll ms", "s-frame ms", "ratio",
+                "cf-coll ms", "cf-frame ms", "ratio");
     for (uint32_t links : sizes) {
+        const double modelStart = threadCpuMs();
         const Model model = fanOut(links);
+        const double modelMs = threadCpuMs() - modelStart; // building and finalizing the model: what a load costs at least
         const uint32_t focus = model.findTrace(traceId(1));
 
         // Baseline, same run: painting the focus trace's flame graph alone.
@@ -179,6 +184,26 @@ int main(int argc, char **argv)
         const double collect = timeMs(7, collectStep);
         if (profile == "collect")
             timeMs(300, collectStep);
+        sampleFlame();
+        // The same lanes from a summary built once per model (after the
+        // load), as a focus change finds them: the user came from one of the
+        // consumers, so it surfaces next to the group and its link leaves
+        // the bundle.
+        std::shared_ptr<const LanesSummary> summary;
+        const double summarize = timeMs(3, [&] { summary = summarizeLanes(model, focus, LanesOptions{}); });
+        LanesSummaryCache cache;
+        cache.warm(model, LanesOptions{}, LanesSummaryCache::kMinLinks);
+        // The same lanes as collected above (so the layout and paint below
+        // are theirs too), and with a came-from consumer.
+        const auto summaryStep = [&] { layout = collectLanes(model, focus, {}, &cache); };
+        const double summaryCollect = timeMs(21, summaryStep);
+        LanesOptions cameFrom;
+        cameFrom.cameFrom = model.findTrace(traceId(100 + links / 3));
+        const auto cameFromStep = [&] { layout = collectLanes(model, focus, cameFrom, &cache); };
+        const double cameFromCollect = timeMs(21, cameFromStep);
+        if (profile == "summary")
+            timeMs(3000, cameFromStep);
+        layout = collectLanes(model, focus);
         sampleFlame();
         LanesStyle style;
         LanesViewport view;
@@ -216,9 +241,30 @@ int main(int argc, char **argv)
         if (profile == "paint")
             timeMs(2000, paintStep);
         sampleFlame();
+        // The summary's first frame: its lanes (one more: the consumer the
+        // user came from) laid out and painted the same way.
+        LanesLayout fromSummary = collectLanes(model, focus, cameFrom, &cache);
+        LanesViewport summaryView;
+        const double summaryLay = timeMs(7, [&] {
+            fromSummary.runsCache = {};
+            summaryView = initialViewport(model, fromSummary, kWidth, style);
+            layoutLanes(model, fromSummary, kWidth, style, summaryView.zoom, summaryView.pan);
+        });
+        QImage summaryImage(QSize(int(kWidth), int(std::ceil(fromSummary.height))), QImage::Format_ARGB32_Premultiplied);
+        const double summaryPaint = timeMs(21, [&] {
+            for (Lane &lane : fromSummary.lanes)
+                if (lane.flame)
+                    lane.flame->invalidate();
+            QPainter p(&summaryImage);
+            paintLanes(p, model, fromSummary, colors, state, QRectF(summaryImage.rect()));
+            paintTimeAxis(p, fromSummary, colors, 0);
+        });
+        sampleFlame();
         std::sort(flameTimes.begin(), flameTimes.end());
         const double flame = flameTimes[flameTimes.size() / 2];
         const double frame = collect + lay + paint;
+        const double summaryFrame = summaryCollect + lay + paint;
+        const double cameFromFrame = cameFromCollect + summaryLay + summaryPaint;
         const double panFrame = panLay + paint;
 
         // Mouse moves over the whole area, as the view hit-tests them.
@@ -232,9 +278,14 @@ int main(int argc, char **argv)
                 sink += size_t(lanesHitTest(layout, pt).kind);
         }) * 1000.0 / double(points.size());
 
-        std::printf("%-8u %9.3f %11.3f %10.3f %10.3f %9.3f %12.3f %7.2f %10.3f %7.2f %9.2f %6zu %6zu\n", links, flame,
-                    collect, lay, panLay, paint, frame, frame / flame, panFrame, panFrame / flame, hover,
-                    layout.lanes.size(), layout.edges.size());
+        std::printf("%-8u %9.3f %11.3f %10.3f %10.3f %9.3f %12.3f %7.2f %10.3f %7.2f %9.2f %6zu %6zu %9.1f %9.2f %8.1f "
+                    "%10.3f %10.3f %7.2f %10.3f %11.3f %7.2f\n",
+                    links, flame, collect, lay, panLay, paint, frame, frame / flame, panFrame, panFrame / flame, hover,
+                    layout.lanes.size(), layout.edges.size(), modelMs, summarize, double(summaryMemory(*summary)) / 1e6,
+                    summaryCollect, summaryFrame, summaryFrame / flame, cameFromCollect, cameFromFrame,
+                    cameFromFrame / flame);
+        if (std::getenv("CAUSEWAY_BENCH_SPLIT"))
+            std::printf("  came-from frame: layout %.3f ms, paint %.3f ms\n", summaryLay, summaryPaint);
         if (!png.isEmpty()) {
             QPainter p(&image);
             paintLanes(p, model, layout, colors, state, all);

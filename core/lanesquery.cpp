@@ -229,23 +229,29 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         g.lag = spreadOf(lags);
         sortByStart(order);
         g.memberStart = UINT64_MAX;
-        g.members.reserve(order.size());
-        g.memberStarts.reserve(order.size());
+        std::vector<uint32_t> memberList;
+        std::vector<uint64_t> memberStarts;
+        std::vector<std::pair<uint64_t, uint64_t>> coverage;
+        memberList.reserve(order.size());
+        memberStarts.reserve(order.size());
         const MemberKey *slowest = nullptr;
         for (const MemberKey &m : order) {
-            g.members.push_back(m.trace);
-            g.memberStarts.push_back(m.start);
+            memberList.push_back(m.trace);
+            memberStarts.push_back(m.start);
             if (m.index & MemberKey::kFailed)
                 g.errorMembers.push_back(m.trace);
             g.memberStart = std::min(g.memberStart, m.start);
             g.memberEnd = std::max(g.memberEnd, m.end);
-            if (!g.coverage.empty() && m.start <= g.coverage.back().second)
-                g.coverage.back().second = std::max(g.coverage.back().second, m.end);
+            if (!coverage.empty() && m.start <= coverage.back().second)
+                coverage.back().second = std::max(coverage.back().second, m.end);
             else
-                g.coverage.emplace_back(m.start, m.end);
+                coverage.emplace_back(m.start, m.end);
             if (!slowest || m.end - m.start > slowest->end - slowest->start)
                 slowest = &m;
         }
+        g.members = std::move(memberList);
+        g.memberStarts = std::move(memberStarts);
+        g.coverage = std::move(coverage);
 
         // The members worth a look get lanes of their own next to the group:
         // a handful, so a short list, not a lookup per member.
@@ -533,15 +539,16 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
             }
         }
     };
-    size_t groups = 0;
+    const auto groups = size_t(std::count_if(out.lanes.begin(), out.lanes.end(), [](const LaneSpec &l) { return l.isGroup(); }));
     for (int li = 0; li < int(out.lanes.size()); ++li) {
         const LaneSpec &lane = out.lanes[li];
-        if (lane.isGroup()) {
-            ++groups;
+        if (lane.isGroup())
             continue;
-        }
         outgoing(li, lane.trace, false);
-        incomingFromGroups(li, lane.trace);
+        // Without groups there is nothing to find there: a consumer focused
+        // next to a producer of 100,000 links does not walk them all.
+        if (groups)
+            incomingFromGroups(li, lane.trace);
     }
     for (int li = 0; groups > 1 && li < int(out.lanes.size()); ++li) {
         const LaneSpec &lane = out.lanes[li];

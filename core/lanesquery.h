@@ -16,6 +16,7 @@
 // Plain C++ (no Qt): the GUI, the exporter and the tests share it.
 
 #include "core/model.h"
+#include "core/sharedarray.h"
 
 #include <string>
 #include <string_view>
@@ -51,14 +52,16 @@ struct LaneSpec
 
     // Group lanes.
     StringId service = 0, rootName = 0; // what the members look like
-    std::vector<uint32_t> members;   // by start time, the surfaced ones included
-    std::vector<uint64_t> memberStarts; // their start times, in the same order (sorted)
+    // Shared, not copied, between selections made from one summary
+    // (core/lanessummary.h): a group of 100,000 costs nothing to hand out.
+    SharedArray<uint32_t> members;   // by start time, the surfaced ones included
+    SharedArray<uint64_t> memberStarts; // their start times, in the same order (sorted)
     std::vector<uint32_t> errorMembers; // members with a failed span, by start time
     uint32_t errorSpans = 0;
     uint64_t memberStart = 0, memberEnd = 0;
     Spread duration, lag;
     // The members' time coverage, merged: what the time axis has to show.
-    std::vector<std::pair<uint64_t, uint64_t>> coverage;
+    SharedArray<std::pair<uint64_t, uint64_t>> coverage;
 
     bool isGroup() const { return trace == kNone; }
 };

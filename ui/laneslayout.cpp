@@ -2,6 +2,8 @@
 
 #include "ui/displaytext.h"
 
+#include "core/lanessummary.h"
+
 #include <QFontMetricsF>
 #include <QPainterPathStroker>
 
@@ -108,9 +110,9 @@ int LanesLayout::laneCount(LaneKind kind) const
     return int(std::count_if(lanes.begin(), lanes.end(), [kind](const Lane &l) { return l.kind == kind; }));
 }
 
-LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options)
+LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options, LanesSummaryCache *summaries)
 {
-    LanesSelection selection = selectLanes(model, focus, options);
+    LanesSelection selection = summaries ? selectLanes(model, focus, options, *summaries) : selectLanes(model, focus, options);
     LanesLayout out;
     out.focus = selection.focus;
     out.options = selection.options;

@@ -19,6 +19,10 @@
 #include <memory>
 #include <vector>
 
+namespace causeway {
+class LanesSummaryCache;
+}
+
 namespace causeway::ui {
 
 struct LaneHeaderCache;
@@ -130,8 +134,10 @@ struct LanesLayout
 };
 
 // Picks the lanes and edges around `focus` (core's selectLanes) and prepares
-// their flame rows.
-LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options = {});
+// their flame rows. With `summaries`, a focus with many links is selected
+// from its summary there (built on first use; core/lanessummary.h).
+LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options = {},
+                         LanesSummaryCache *summaries = nullptr);
 // Places lanes, spans, edges and labels for `width` logical pixels. At zoom 1
 // the whole axis fits the width; zoomed in, `pan` pixels of it are scrolled
 // off to the left.

@@ -6,6 +6,8 @@
 #include "ui/lanespainter.h"
 #include "ui/session.h"
 
+#include "core/lanessummary.h"
+
 #include <QAbstractScrollArea>
 #include <QAction>
 #include <QCursor>
@@ -100,8 +102,9 @@ public:
                         pinned.push_back(now);
             m_pinned = std::move(pinned);
             m_layout = {}; // its indices are the old model's: never shown against the new one
+            m_model = m_session->model();
+            summarise();
         }
-        m_model = m_session->model();
         m_state = {};
         m_state.selectedSpan = m_session->selectedSpan();
         if (m_groupDialog && !keepDialog)
@@ -113,9 +116,11 @@ public:
             options.cameFrom = m_session->previousTrace();
             options.pinned = m_pinned;
             const uint32_t focus = m_session->focusTrace();
-            if (directLinks(*m_model, focus) < kBackgroundCollectLinks) {
+            // A focus summarised already (after the load) is quick whatever its size.
+            const bool summarised = m_summaries->find(*m_model, focus, options) != nullptr;
+            if (summarised || directLinks(*m_model, focus) < kBackgroundCollectLinks) {
                 m_collecting = false;
-                m_layout = collectLanes(*m_model, focus, options);
+                m_layout = collectLanes(*m_model, focus, options, summarised ? m_summaries.get() : nullptr);
             } else {
                 // Tens of milliseconds and more: collect on a worker while
                 // the previous lanes stay on screen; a newer focus wins.
@@ -130,8 +135,10 @@ public:
                     showCollected();
                     m_view->updateSummary();
                 });
-                watcher->setFuture(QtConcurrent::run(
-                    [model = m_model, focus, options] { return collectLanes(*model, focus, options); }));
+                // The summary built there is kept: coming back is quick.
+                watcher->setFuture(QtConcurrent::run([model = m_model, focus, options, summaries = m_summaries] {
+                    return collectLanes(*model, focus, options, summaries.get());
+                }));
                 return;
             }
         } else {
@@ -139,6 +146,30 @@ public:
             m_layout = {};
         }
         showCollected();
+    }
+
+    // A new model: new summaries, and on a worker those of the traces with
+    // many links, busiest first, so that focusing one of them later shows
+    // its lanes at once. A newer model cancels the pass.
+    void summarise()
+    {
+        if (m_cancelSummaries)
+            m_cancelSummaries->store(true);
+        m_summaries = std::make_shared<LanesSummaryCache>();
+        m_cancelSummaries = std::make_shared<std::atomic<bool>>(false);
+        if (!m_model)
+            return;
+        LanesOptions options;
+        options.depth = uint32_t(m_depth);
+        m_summarising = QtConcurrent::run([model = m_model, summaries = m_summaries, cancel = m_cancelSummaries, options] {
+            summaries->warm(*model, options, LanesSummaryCache::kMinLinks, cancel.get());
+        });
+    }
+
+    ~Canvas() override
+    {
+        if (m_cancelSummaries)
+            m_cancelSummaries->store(true);
     }
 
     // Links into and out of the focus trace itself: what the first hop costs.
@@ -482,6 +513,10 @@ public:
     LanesView *m_view;
     Session *m_session;
     std::shared_ptr<const Model> m_model;
+    // Summaries of m_model's busy traces (core/lanessummary.h), replaced with the model.
+    std::shared_ptr<LanesSummaryCache> m_summaries = std::make_shared<LanesSummaryCache>();
+    std::shared_ptr<std::atomic<bool>> m_cancelSummaries;
+    QFuture<void> m_summarising;
     LanesLayout m_layout;
     LanesPaintState m_state;
     int m_depth = 1;

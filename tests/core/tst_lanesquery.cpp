@@ -72,7 +72,7 @@ private slots:
         std::sort(expected.begin(), expected.end(), [&](uint32_t a, uint32_t b) {
             return m.traces[a].start != m.traces[b].start ? m.traces[a].start < m.traces[b].start : a < b;
         });
-        QCOMPARE(g.members, expected);
+        QCOMPARE(g.members.vector(), expected);
         size_t ties = 0;
         for (size_t i = 0; i < g.members.size(); ++i) {
             QCOMPARE(g.memberStarts[i], m.traces[g.members[i]].start);

@@ -517,6 +517,15 @@ int main(int argc, char **argv)
                 double(model.memoryUsage()) / double(model.spanCount()),
                 double(rssAfter - std::min(rssAfter, rssBefore)) / double(model.spanCount()));
     {
+        // Where the model's bytes per span go.
+        std::string parts;
+        for (const Model::MemoryPart &part : model.memoryBreakdown())
+            if (part.bytes >= model.spanCount())
+                parts += std::string(parts.empty() ? "" : ", ") + part.name + " "
+                    + std::to_string(int(double(part.bytes) / double(model.spanCount()) + 0.5));
+        std::printf("memory by part    bytes/span: %s\n", parts.c_str());
+    }
+    {
         // What copying and finalizing the final model costs: what each refresh cost before it grew in place.
         const auto t0 = std::chrono::steady_clock::now();
         Model copy = model.clone();

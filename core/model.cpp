@@ -204,6 +204,20 @@ uint32_t Model::findTrace(const TraceId &id) const
     return it == m_traceIndex.end() ? kNone : it->second;
 }
 
+uint32_t Model::sameTrace(const Model &other, uint32_t index) const
+{
+    if (index >= other.traces.size())
+        return kNone;
+    return &other == this ? index : findTrace(other.traces[index].id);
+}
+
+uint32_t Model::sameSpan(const Model &other, uint32_t index) const
+{
+    if (index >= other.spanCount())
+        return kNone;
+    return &other == this ? index : findSpan(other.cold[index].traceId, other.cold[index].spanId);
+}
+
 uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
 {
     const uint64_t h = spanKeyHash(t, s);
@@ -223,7 +237,7 @@ uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
     }
     if (m_appendedSpans.empty())
         return kNone;
-    return m_appendedSpans.find(SpanKey{t, s});
+    return m_appendedSpans.find(h, [&](uint32_t span) { return cold[span].spanId == s && cold[span].traceId == t; });
 }
 
 template<typename Key, typename Found>

@@ -292,6 +292,11 @@ public:
     }
 
     uint32_t findTrace(const TraceId &id) const;             // kNone if absent
+    // The trace / span `other` (another version of the same data, e.g. the
+    // snapshot before a live refresh) has at `index`, found here by id;
+    // kNone if this model does not hold it.
+    uint32_t sameTrace(const Model &other, uint32_t index) const;
+    uint32_t sameSpan(const Model &other, uint32_t index) const;
     uint32_t findSpan(const TraceId &t, const SpanId &s) const; // kNone if absent
 
     // The span index keys spans by a 64-bit hash of (trace id, span id):
@@ -398,11 +403,13 @@ private:
 
     // Kept while a finalized model grows (append); cleared by finalize().
     // Spans appended since the sorted index was built: open addressing with
-    // linear probing, no node per entry. A slot holds a stable id, not the
-    // span index, and a flat array turns ids into indices: an eviction
-    // rewrites that array for the spans that moved (4 bytes each) and leaves
-    // the slots of removed spans behind as tombstones, so that it never
-    // rehashes; a rehash comes only when tombstones fill the table.
+    // linear probing, no node per entry. A slot holds the key's 64-bit hash
+    // (spanKeyHash) and a stable id, 16 bytes (the ids of a hash match are
+    // compared in `cold`), so that the table a lookup misses into stays
+    // small at a million spans. A flat array turns ids into indices: an
+    // eviction rewrites that array for the spans that moved (4 bytes each)
+    // and leaves the slots of removed spans behind as tombstones, so that it
+    // never rehashes; a rehash comes only when tombstones fill the table.
     class SpanTable
     {
     public:
@@ -410,9 +417,28 @@ private:
         bool empty() const { return m_live == 0; }
         size_t size() const { return m_live; }
         size_t memoryUsage() const;
-        // `span` is at least every span inserted before (spans are appended).
-        void insert(const SpanKey &key, uint32_t span);
-        uint32_t find(const SpanKey &key) const;
+        // `span` is at least every span inserted before (spans are appended),
+        // and no live span has its key.
+        void insert(uint64_t hash, uint32_t span);
+        // The live span whose hash is `hash` and for which `same(span)` says
+        // the ids match; kNone if none.
+        template<typename Same>
+        uint32_t find(uint64_t hash, Same same) const
+        {
+            if (m_slots.empty())
+                return kNone;
+            const size_t mask = m_slots.size() - 1;
+            for (size_t i = slotOf(hash) & mask;; i = (i + 1) & mask) {
+                const Slot &slot = m_slots[i];
+                if (slot.id == kNoId)
+                    return kNone;
+                if (slot.hash == hash) {
+                    const uint32_t span = spanOf(slot.id);
+                    if (span != kNone && same(span))
+                        return span;
+                }
+            }
+        }
         // After an eviction: the span at index i >= from is now map[i]
         // (kNone: removed); `kept` spans remain.
         void renumber(const std::vector<uint32_t> &map, uint32_t from, uint32_t kept);
@@ -421,9 +447,12 @@ private:
         static constexpr uint64_t kNoId = ~uint64_t(0);
         struct Slot
         {
-            SpanKey key;
+            uint64_t hash = 0;
             uint64_t id = kNoId;
         };
+        // spanKeyHash mixes the ids already; its high bits pick the slot so
+        // that they are independent of the low bits the hash compare sees first.
+        static size_t slotOf(uint64_t hash) { return size_t(hash >> 17 | hash << 47); }
         uint32_t spanOf(uint64_t id) const { return id < m_firstId ? kNone : m_spanOfId[id - m_firstId]; }
         void rehash(size_t live);
         std::vector<Slot> m_slots;
@@ -463,6 +492,10 @@ private:
     template<typename Key, typename Found>
     void findSpans(uint32_t from, uint32_t to, const Key &key, const Found &found) const;
     void indexSpan(uint32_t span);
+    // The span of trace `trace` with id `id` (kNone if none): small traces
+    // are searched in their own span list (and `more`, spans being added),
+    // which are near in memory, instead of the span table.
+    uint32_t findInTrace(uint32_t trace, const SpanId &id, const std::vector<uint32_t> *more = nullptr) const;
     void buildGrowthState();
     void summariseTrace(uint32_t trace);
     void addIncoming(uint32_t link);

@@ -35,18 +35,6 @@ void mergeSorted(std::vector<uint32_t> &into, const std::vector<uint32_t> &more)
 }
 } // namespace
 
-namespace {
-// Ids made by counters differ in a few bytes only: mix before masking.
-size_t slotHash(const SpanKey &key)
-{
-    uint64_t h = SpanKeyHash{}(key);
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return size_t(h);
-}
-} // namespace
-
 void Model::SpanTable::clear()
 {
     m_slots.clear();
@@ -76,7 +64,7 @@ void Model::SpanTable::rehash(size_t live)
     for (const Slot &slot : old) {
         if (slot.id == kNoId || spanOf(slot.id) == kNone)
             continue;
-        size_t i = slotHash(slot.key) & mask;
+        size_t i = slotOf(slot.hash) & mask;
         while (m_slots[i].id != kNoId)
             i = (i + 1) & mask;
         m_slots[i] = slot;
@@ -84,7 +72,7 @@ void Model::SpanTable::rehash(size_t live)
     }
 }
 
-void Model::SpanTable::insert(const SpanKey &key, uint32_t span)
+void Model::SpanTable::insert(uint64_t hash, uint32_t span)
 {
     if (2 * (m_used + 1) > m_slots.size())
         rehash(m_live + 1);
@@ -94,41 +82,12 @@ void Model::SpanTable::insert(const SpanKey &key, uint32_t span)
         m_idOfSpan.resize(span + 1, kNoId);
     m_idOfSpan[span] = id;
     const size_t mask = m_slots.size() - 1;
-    for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
-        Slot &slot = m_slots[i];
-        if (slot.id == kNoId) {
-            slot = {key, id};
-            ++m_used;
-            ++m_live;
-            return;
-        }
-        if (slot.key == key) {
-            // A removed span's key comes back, or a later copy replaces it.
-            const uint32_t before = spanOf(slot.id);
-            if (before == kNone) {
-                ++m_live;
-            } else {
-                m_spanOfId[slot.id - m_firstId] = kNone;
-                m_idOfSpan[before] = kNoId;
-            }
-            slot.id = id;
-            return;
-        }
-    }
-}
-
-uint32_t Model::SpanTable::find(const SpanKey &key) const
-{
-    if (m_slots.empty())
-        return kNone;
-    const size_t mask = m_slots.size() - 1;
-    for (size_t i = slotHash(key) & mask;; i = (i + 1) & mask) {
-        const Slot &slot = m_slots[i];
-        if (slot.id == kNoId)
-            return kNone;
-        if (slot.key == key)
-            return spanOf(slot.id);
-    }
+    size_t i = slotOf(hash) & mask;
+    while (m_slots[i].id != kNoId)
+        i = (i + 1) & mask;
+    m_slots[i] = {hash, id};
+    ++m_used;
+    ++m_live;
 }
 
 void Model::SpanTable::renumber(const std::vector<uint32_t> &map, uint32_t from, uint32_t kept)
@@ -247,7 +206,25 @@ void Model::buildGrowthState()
 
 void Model::indexSpan(uint32_t span)
 {
-    m_appendedSpans.insert(SpanKey{cold[span].traceId, cold[span].spanId}, span);
+    m_appendedSpans.insert(spanKeyHash(cold[span].traceId, cold[span].spanId), span);
+}
+
+uint32_t Model::findInTrace(uint32_t trace, const SpanId &id, const std::vector<uint32_t> *more) const
+{
+    // Up to this many spans a scan of the trace's own records beats a probe
+    // into the span table, whose slot is a cache miss at a million spans.
+    constexpr uint32_t kScanned = 64;
+    const Trace &tr = traces[trace];
+    if (tr.spans.count + (more ? more->size() : 0) > kScanned)
+        return findSpan(tr.id, id);
+    for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i)
+        if (cold[traceSpans[i]].spanId == id)
+            return traceSpans[i];
+    if (more)
+        for (uint32_t s : *more)
+            if (cold[s].spanId == id)
+                return s;
+    return kNone;
 }
 
 void Model::addIncoming(uint32_t link)
@@ -281,14 +258,15 @@ void Model::summariseTrace(uint32_t t)
     std::sort(begin, end, [this](uint32_t a, uint32_t b) {
         return hot[a].start != hot[b].start ? hot[a].start < hot[b].start : a < b;
     });
-    // Parents: spans shown as roots look for their parent again.
+    // Parents: spans shown as roots look for their parent again, among
+    // the trace's own spans (a parent is in the same trace).
     uint32_t orphans = 0;
     for (auto it = begin; it != end; ++it) {
         auto &h = hot[*it];
         const auto &c = cold[*it];
         if (h.parent != kNone || c.parentSpanId.isZero() || c.parentSpanId == c.spanId)
             continue;
-        h.parent = findSpan(c.traceId, c.parentSpanId);
+        h.parent = findInTrace(t, c.parentSpanId);
         if (h.parent == kNone)
             ++orphans;
     }
@@ -296,22 +274,36 @@ void Model::summariseTrace(uint32_t t)
     m_orphans -= m_traceOrphans[t];
     m_traceOrphans[t] = orphans;
 
-    // Depths, cutting parent cycles as finalize() does.
-    std::unordered_map<uint32_t, uint8_t> state; // 1 on the walk, 2 done
-    state.reserve(count * 2);
+    // Depths, cutting parent cycles as finalize() does. A span's place in
+    // the list is found by binary search over (span, place) pairs: no hash
+    // map, no allocation per trace.
+    thread_local std::vector<std::pair<uint32_t, uint32_t>> places;
+    thread_local std::vector<uint8_t> state; // 1 on the walk, 2 done
+    places.clear();
+    for (uint32_t i = 0; i < count; ++i)
+        places.emplace_back(begin[i], i);
+    std::sort(places.begin(), places.end());
+    auto placeOf = [&](uint32_t span) {
+        const auto at = std::lower_bound(places.begin(), places.end(), std::make_pair(span, 0u));
+        return at != places.end() && at->first == span ? at->second : kNone;
+    };
+    state.assign(count, 0);
     std::vector<uint32_t> walk;
-    for (auto it = begin; it != end; ++it) {
-        if (state[*it] == 2)
+    for (uint32_t start = 0; start < count; ++start) {
+        if (state[start] == 2)
             continue;
         walk.clear();
-        uint32_t cur = *it;
-        while (state[cur] == 0) {
-            state[cur] = 1;
+        uint32_t cur = begin[start], place = start;
+        while (state[place] == 0) {
+            state[place] = 1;
             walk.push_back(cur);
             const uint32_t p = hot[cur].parent;
             if (p == kNone)
                 break;
-            if (state.count(p) && state[p] == 1) {
+            const uint32_t parentPlace = placeOf(p);
+            if (parentPlace == kNone)
+                break; // not in this trace: cannot happen, a parent is looked up by this trace's id
+            if (state[parentPlace] == 1) {
                 diagnostics.add(diag::SpanParentCycle,
                     "span " + cold[cur].traceId.hex() + "/" + cold[cur].spanId.hex()
                         + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
@@ -319,6 +311,7 @@ void Model::summariseTrace(uint32_t t)
                 break;
             }
             cur = p;
+            place = parentPlace;
         }
         for (auto w = walk.rbegin(); w != walk.rend(); ++w) {
             auto &h = hot[*w];
@@ -328,7 +321,7 @@ void Model::summariseTrace(uint32_t t)
                 h.depth = UINT16_MAX;
             else
                 h.depth = uint16_t(hot[h.parent].depth + 1);
-            state[*w] = 2;
+            state[placeOf(*w)] = 2;
         }
     }
 
@@ -456,7 +449,15 @@ void Model::append(const Model &batch, ModelChanges &changes)
             ++nextSource;
         }
         const SpanCold &bc = batch.cold[i];
-        if (findSpan(bc.traceId, bc.spanId) != kNone) {
+        // A span of a trace not loaded yet is new; otherwise its trace's own
+        // spans say (a trace is small, the span table large).
+        const auto known = m_traceIndex.find(bc.traceId);
+        bool duplicate = false;
+        if (known != m_traceIndex.end()) {
+            const auto more = newSpansOf.find(known->second);
+            duplicate = findInTrace(known->second, bc.spanId, more == newSpansOf.end() ? nullptr : &more->second) != kNone;
+        }
+        if (duplicate) {
             ++changes.duplicateSpans;
             if (diagnostics.count(diag::SpanDuplicate))
                 diagnostics.add(diag::SpanDuplicate, {});
@@ -620,14 +621,33 @@ std::vector<uint32_t> Model::oldestTraces(uint64_t maxSpans, uint64_t maxTraces)
     const bool overTraces = maxTraces && traces.size() > maxTraces;
     if (!overSpans && !overTraces)
         return {};
-    std::vector<uint32_t> order(traces.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-        return traces[a].start != traces[b].start ? traces[a].start < traces[b].start : a < b;
-    });
+    // (start, index) pairs: the comparisons read no trace records. Only the
+    // oldest few are wanted, so they are selected (linear) and only they
+    // sorted; if the estimate falls short, everything is sorted.
+    std::vector<std::pair<uint64_t, uint32_t>> order(traces.size());
+    for (uint32_t t = 0; t < traces.size(); ++t)
+        order[t] = {traces[t].start, t};
+    const uint64_t spansOver = overSpans ? hot.size() - maxSpans : 0;
+    const uint64_t tracesOver = overTraces ? traces.size() - maxTraces : 0;
+    const double perTrace = double(hot.size()) / double(std::max<size_t>(1, traces.size()));
+    size_t wanted = size_t(1.25 * std::max(double(tracesOver), double(spansOver) / std::max(1.0, perTrace))) + 64;
+    auto covers = [&](size_t prefix) {
+        uint64_t spans = 0;
+        for (size_t i = 0; i < prefix; ++i)
+            spans += traces[order[i].second].spans.count;
+        return spans >= spansOver && prefix >= tracesOver;
+    };
+    if (wanted < order.size()) {
+        std::nth_element(order.begin(), order.begin() + std::ptrdiff_t(wanted), order.end());
+        std::sort(order.begin(), order.begin() + std::ptrdiff_t(wanted));
+        if (!covers(wanted))
+            wanted = order.size();
+    }
+    if (wanted >= order.size())
+        std::sort(order.begin(), order.end());
     uint64_t spans = hot.size(), count = traces.size();
     std::vector<uint32_t> drop;
-    for (uint32_t t : order) {
+    for (const auto &[start, t] : order) {
         if ((!maxSpans || spans <= maxSpans) && (!maxTraces || count <= maxTraces))
             break;
         drop.push_back(t);

@@ -94,7 +94,10 @@ SpanQuery SpanQuery::parse(std::string_view text)
     return q;
 }
 
-SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limit, const std::atomic<bool> *cancel)
+namespace {
+// Every span of `traces` (indices, or every trace when null) in trace order.
+SearchResult searchTraces(const Model &model, const SpanQuery &query, const std::vector<uint32_t> *traces, size_t limit,
+                          const std::atomic<bool> *cancel)
 {
     SearchResult result;
     if (query.kind == SpanQuery::Kind::Empty)
@@ -122,7 +125,12 @@ SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limi
             return result; // no attribute anywhere has this key
     }
 
-    for (const Trace &trace : model.traces) {
+    const size_t traceCount = traces ? traces->size() : model.traces.size();
+    for (size_t k = 0; k < traceCount; ++k) {
+        const uint32_t t = traces ? (*traces)[k] : uint32_t(k);
+        if (t >= model.traces.size())
+            continue;
+        const Trace &trace = model.traces[t];
         if (cancel && cancel->load(std::memory_order_relaxed)) {
             result.cancelled = true;
             return result;
@@ -152,6 +160,18 @@ SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limi
         }
     }
     return result;
+}
+} // namespace
+
+SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limit, const std::atomic<bool> *cancel)
+{
+    return searchTraces(model, query, nullptr, limit, cancel);
+}
+
+SearchResult searchSpansOf(const Model &model, const SpanQuery &query, const std::vector<uint32_t> &traces, size_t limit,
+                           const std::atomic<bool> *cancel)
+{
+    return searchTraces(model, query, &traces, limit, cancel);
 }
 
 std::string valueText(const Model &model, const Value &value)

@@ -35,6 +35,11 @@ struct SearchResult
 // Scans every span once. A cancelled search returns what it found so far.
 SearchResult searchSpans(const Model &model, const SpanQuery &query, size_t limit = 100000,
                          const std::atomic<bool> *cancel = nullptr);
+// The same over the spans of `traces` only (ascending trace indices): what a
+// live refresh changed, so that a search is brought up to date without
+// scanning the traces it left alone.
+SearchResult searchSpansOf(const Model &model, const SpanQuery &query, const std::vector<uint32_t> &traces,
+                           size_t limit = 100000, const std::atomic<bool> *cancel = nullptr);
 
 // The text a scalar value is matched against and shown as: strings as they
 // are, numbers in their shortest form, bools as true/false, bytes as hex.

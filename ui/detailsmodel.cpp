@@ -5,6 +5,9 @@
 
 #include <QFont>
 
+#include <algorithm>
+#include <utility>
+
 namespace causeway::ui {
 
 namespace {
@@ -48,6 +51,44 @@ void DetailsModel::setSpan(std::shared_ptr<const Model> model, uint32_t span)
     m_span = m_model && span < m_model->spanCount() ? span : kNone;
     build();
     endResetModel();
+}
+
+bool DetailsModel::carryOver(std::shared_ptr<const Model> model, uint32_t span)
+{
+    if (!m_model || !model || m_span == kNone || span >= model->spanCount()
+        || !(m_model->cold[m_span].spanId == model->cold[span].spanId)
+        || !(m_model->cold[m_span].traceId == model->cold[span].traceId)) {
+        setSpan(std::move(model), span);
+        return false;
+    }
+    // Built aside and compared: the details of one span are a few hundred rows.
+    std::vector<Node> before = std::move(m_nodes);
+    std::vector<int> beforeRoots = std::move(m_roots);
+    std::shared_ptr<const Model> beforeModel = std::exchange(m_model, std::move(model));
+    const uint32_t beforeSpan = std::exchange(m_span, span);
+    m_nodes.clear();
+    m_roots.clear();
+    build();
+    const bool same = beforeRoots == m_roots && before.size() == m_nodes.size()
+        && std::equal(before.begin(), before.end(), m_nodes.begin(), [](const Node &a, const Node &b) {
+               return a.name == b.name && a.value == b.value && a.parent == b.parent && a.children == b.children
+                   && a.missing == b.missing;
+           });
+    if (same)
+        return true;
+    // Rows differ (a link arrived or its target went): start over, with the
+    // rows before in place until the views were told.
+    std::vector<Node> after = std::exchange(m_nodes, std::move(before));
+    std::vector<int> afterRoots = std::exchange(m_roots, std::move(beforeRoots));
+    std::shared_ptr<const Model> afterModel = std::exchange(m_model, std::move(beforeModel));
+    m_span = beforeSpan;
+    beginResetModel();
+    m_nodes = std::move(after);
+    m_roots = std::move(afterRoots);
+    m_model = std::move(afterModel);
+    m_span = span;
+    endResetModel();
+    return false;
 }
 
 int DetailsModel::add(int parent, QString name, QString value)

@@ -26,6 +26,11 @@ public:
     explicit DetailsModel(QObject *parent = nullptr);
 
     void setSpan(std::shared_ptr<const Model> model, uint32_t span);
+    // The same span in a newer version of the data (a live refresh): when its
+    // rows read as before, they are kept (no reset: the view keeps what is
+    // expanded, current and scrolled to) and only the places they lead to
+    // are renumbered. Returns whether the rows were kept.
+    bool carryOver(std::shared_ptr<const Model> model, uint32_t span);
     uint32_t span() const { return m_span; }
     const std::shared_ptr<const Model> &model() const { return m_model; }
 

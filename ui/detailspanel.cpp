@@ -76,7 +76,14 @@ void DetailsPanel::refresh()
         span = model->traces[m_session->focusTrace()].root;
     if (model == m_model->model() && span == m_model->span() && m_model->rowCount() > 0)
         return;
-    m_model->setSpan(model, span);
+    // A live refresh that leaves the span's rows as they read keeps them:
+    // what the user expanded, the current row and the scroll position stay.
+    if (m_session->modelReplaced() && m_model->model() && model && m_model->span() != kNone) {
+        if (m_model->carryOver(model, span))
+            return;
+    } else {
+        m_model->setSpan(model, span);
+    }
     if (m_model->span() == kNone) {
         m_header->setText(model ? QStringLiteral("No span selected: click a span in the flame graph or the lanes.")
                                 : QStringLiteral("Nothing loaded."));

@@ -95,7 +95,14 @@ public:
     void rebuild(bool keepDialog = false, bool keepView = false)
     {
         if (m_model != m_session->model()) {
-            m_pinned.clear();
+            // A live refresh keeps the members the user pinned (by trace id;
+            // those the cap evicted go), anything else starts over.
+            std::vector<uint32_t> pinned;
+            if (m_session->modelReplaced() && m_model && m_session->model())
+                for (uint32_t t : m_pinned)
+                    if (const uint32_t now = m_session->model()->sameTrace(*m_model, t); now != kNone)
+                        pinned.push_back(now);
+            m_pinned = std::move(pinned);
             m_layout = {}; // its indices are the old model's: never shown against the new one
             m_model = m_session->model();
             summarise();

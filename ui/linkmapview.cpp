@@ -17,6 +17,8 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <cstring>
+
 namespace causeway::ui {
 
 namespace {
@@ -77,8 +79,19 @@ LinkMapView::LinkMapView(Session *session, QWidget *parent)
     if (m_session) {
         connect(m_session, &Session::modelChanged, this, [this] {
             m_stale = true;
-            if (isVisible())
+            if (!isVisible())
+                return;
+            if (!m_session->modelReplaced() || !m_picture) {
                 rebuild();
+                return;
+            }
+            // Live data: one map at a time, the newest data next (a newer
+            // request superseding the one in flight would never finish
+            // while spans keep coming).
+            if (m_busy)
+                m_refreshQueued = true;
+            else
+                rebuild(true);
         });
     }
 }
@@ -136,14 +149,28 @@ void LinkMapView::showEvent(QShowEvent *event)
         rebuild();
 }
 
-void LinkMapView::rebuild()
+QString LinkMapView::edgeKey(int edge) const
+{
+    if (!m_picture || edge < 0 || size_t(edge) >= m_picture->map().edges.size())
+        return {};
+    const LinkMap &map = m_picture->map();
+    const LinkMapEdge &e = map.edges[size_t(edge)];
+    return QString::fromStdString(map.nodes[e.from].label) + QLatin1Char('\n') + QString::fromStdString(map.nodes[e.to].label);
+}
+
+void LinkMapView::rebuild(bool keep)
 {
     m_stale = false;
+    m_refreshQueued = false;
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     const uint64_t request = ++m_request;
-    m_links->clear();
-    m_picture.reset();
-    m_canvas->setPicture(nullptr);
+    keep = keep && model && !model->links.empty();
+    if (!keep) {
+        m_links->clear();
+        m_selectedEdge.clear();
+        m_picture.reset();
+        m_canvas->setPicture(nullptr);
+    }
     if (!model || model->links.empty()) {
         m_busy = false;
         m_canvas->setMessage(model ? tr("The loaded traces have no span links.") : tr("No traces loaded"));
@@ -152,7 +179,8 @@ void LinkMapView::rebuild()
         return;
     }
     m_busy = true;
-    m_canvas->setMessage(tr("Aggregating %L1 links…").arg(model->links.size()));
+    if (!keep)
+        m_canvas->setMessage(tr("Aggregating %L1 links…").arg(model->links.size()));
     const LinkMapGrouping grouping = m_grouping;
     const bool dark = m_dark;
     // The aggregation reads every link: off the GUI thread. The model stays
@@ -170,7 +198,8 @@ void LinkMapView::rebuild()
                               .arg(model->links.size())
                               .arg(picture->map().nodes.size())
                               .arg(picture->map().edges.size()));
-        m_canvas->setMessage(tr("Laying out…"));
+        if (!m_picture)
+            m_canvas->setMessage(tr("Laying out…"));
         m_layout->submit(picture->layoutRequest(), [self, picture, request](uint64_t, LayoutResult result) {
             QMetaObject::invokeMethod(
                 self.data(),
@@ -179,6 +208,9 @@ void LinkMapView::rebuild()
                         return;
                     self->m_busy = false;
                     if (!result.ok) {
+                        self->m_picture.reset();
+                        self->m_canvas->setPicture(nullptr);
+                        self->m_links->clear();
                         self->m_canvas->setMessage(tr("Layout failed: %1").arg(QString::fromStdString(result.error)));
                         emit self->mapShown();
                         return;
@@ -186,7 +218,10 @@ void LinkMapView::rebuild()
                     picture->setLayout(result);
                     self->m_picture = picture;
                     self->m_canvas->setPicture(picture);
+                    self->reselect();
                     emit self->mapShown();
+                    if (self->m_refreshQueued)
+                        self->rebuild(true);
                 },
                 Qt::QueuedConnection);
         });
@@ -194,9 +229,35 @@ void LinkMapView::rebuild()
     watcher->setFuture(future);
 }
 
+void LinkMapView::reselect()
+{
+    const QString key = m_selectedEdge;
+    const QTreeWidgetItem *current = m_links->currentItem();
+    const QByteArray currentIds = current ? current->data(LinkingColumn, Qt::UserRole).toByteArray() : QByteArray();
+    if (key.isEmpty() || !m_picture) {
+        m_links->clear();
+        m_selectedEdge.clear();
+        return;
+    }
+    for (size_t e = 0; e < m_picture->map().edges.size(); ++e) {
+        if (edgeKey(int(e)) != key)
+            continue;
+        showEdge(int(e));
+        for (int r = 0; !currentIds.isEmpty() && r < m_links->topLevelItemCount(); ++r)
+            if (m_links->topLevelItem(r)->data(LinkingColumn, Qt::UserRole).toByteArray() == currentIds) {
+                m_links->setCurrentItem(m_links->topLevelItem(r));
+                break;
+            }
+        return;
+    }
+    m_links->clear(); // the edge went with the traces that made it
+    m_selectedEdge.clear();
+}
+
 void LinkMapView::showEdge(int edge)
 {
     m_links->clear();
+    m_selectedEdge = edgeKey(edge);
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     if (!model || !m_picture || edge < 0 || size_t(edge) >= m_picture->map().edges.size())
         return;
@@ -221,6 +282,11 @@ void LinkMapView::showEdge(int edge)
             item->setText(TargetTraceColumn, QString::fromStdString(link.traceId.hex()));
         }
         item->setData(LagColumn, Qt::UserRole, l);
+        // The linking span by id: the row outlives the snapshot it was made from.
+        const SpanCold &from = model->cold[link.from];
+        QByteArray ids(reinterpret_cast<const char *>(from.traceId.bytes.data()), qsizetype(from.traceId.bytes.size()));
+        ids.append(reinterpret_cast<const char *>(from.spanId.bytes.data()), qsizetype(from.spanId.bytes.size()));
+        item->setData(LinkingColumn, Qt::UserRole, ids);
         rows.append(item);
     }
     m_links->addTopLevelItems(rows);
@@ -239,10 +305,16 @@ void LinkMapView::onRowActivated(QTreeWidgetItem *item)
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     if (!item || !model || !item->data(LagColumn, Qt::UserRole).isValid())
         return;
-    const uint32_t l = item->data(LagColumn, Qt::UserRole).toUInt();
-    if (l >= model->links.size())
+    const QByteArray ids = item->data(LinkingColumn, Qt::UserRole).toByteArray();
+    TraceId traceId;
+    SpanId spanId;
+    if (ids.size() != int(traceId.bytes.size() + spanId.bytes.size()))
         return;
-    const uint32_t span = model->links[l].from;
+    std::memcpy(traceId.bytes.data(), ids.constData(), traceId.bytes.size());
+    std::memcpy(spanId.bytes.data(), ids.constData() + traceId.bytes.size(), spanId.bytes.size());
+    const uint32_t span = model->findSpan(traceId, spanId);
+    if (span == kNone)
+        return; // evicted since the row was listed
     const uint32_t trace = model->hot[span].trace;
     m_session->navigateTo(trace, span);
     emit linkActivated(trace, span);

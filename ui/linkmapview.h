@@ -55,8 +55,13 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void rebuild();
+    // `keep`: a live refresh, the map and the selected edge's links stay
+    // on screen until the new map is laid out, which selects the same edge
+    // (by its groups) and the same link row (by the linking span's ids).
+    void rebuild(bool keep = false);
     void onRowActivated(QTreeWidgetItem *item);
+    QString edgeKey(int edge) const;
+    void reselect();
 
     Session *m_session = nullptr;
     std::unique_ptr<AsyncLayout> m_layout;
@@ -65,6 +70,8 @@ private:
     bool m_stale = true;
     bool m_busy = false;
     uint64_t m_request = 0;            // newest rebuild; older results are dropped
+    bool m_refreshQueued = false;      // live data changed while a map was made: make it again after
+    QString m_selectedEdge;            // edgeKey() of the edge whose links are listed
     QComboBox *m_groupBox = nullptr;
     QLabel *m_status = nullptr;
     LinkMapCanvas *m_canvas = nullptr;

@@ -4,9 +4,13 @@
 #include "ui/session.h"
 
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QLabel>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
 
 namespace causeway::ui {
 
@@ -21,6 +25,45 @@ void ResultListModel::setEntries(std::shared_ptr<const Model> model, std::vector
     m_model = std::move(model);
     m_entries = m_model ? std::move(entries) : std::vector<ResultEntry>{};
     endResetModel();
+}
+
+void ResultListModel::carryOver(std::shared_ptr<const Model> model, bool sameIndices)
+{
+    if (!m_model || !model || m_entries.empty()) {
+        setEntries(std::move(model), {});
+        return;
+    }
+    const std::shared_ptr<const Model> from = std::exchange(m_model, std::move(model));
+    const Model &to = *m_model;
+    std::vector<char> gone(m_entries.size(), 0);
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        ResultEntry &e = m_entries[i];
+        const uint32_t trace = sameIndices ? e.trace : to.sameTrace(*from, e.trace);
+        const uint32_t span = e.span == kNone || sameIndices ? e.span : to.sameSpan(*from, e.span);
+        if (trace == kNone || (e.span != kNone && span == kNone)) {
+            gone[i] = 1;
+            e.trace = kNone; // data() shows nothing for it until its row goes
+            continue;
+        }
+        e.trace = trace;
+        e.span = span;
+    }
+    // Runs of removed rows, from the back so that the rows before stay put.
+    for (size_t end = m_entries.size(); end > 0;) {
+        if (!gone[end - 1]) {
+            --end;
+            continue;
+        }
+        size_t first = end - 1;
+        while (first > 0 && gone[first - 1])
+            --first;
+        beginRemoveRows({}, int(first), int(end) - 1);
+        m_entries.erase(m_entries.begin() + std::ptrdiff_t(first), m_entries.begin() + std::ptrdiff_t(end));
+        endRemoveRows();
+        end = first;
+    }
+    if (!m_entries.empty())
+        emit dataChanged(index(0, 0), index(int(m_entries.size()) - 1, ColumnCount - 1));
 }
 
 int ResultListModel::rowCount(const QModelIndex &parent) const
@@ -39,6 +82,8 @@ QVariant ResultListModel::data(const QModelIndex &index, int role) const
         return {};
     const ResultEntry &e = m_entries[size_t(index.row())];
     const Model &m = *m_model;
+    if (e.trace >= m.traces.size())
+        return {};
     const uint32_t span = e.span != kNone ? e.span : m.traces[e.trace].root;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
@@ -96,7 +141,18 @@ ResultList::ResultList(Session *session, QWidget *parent)
     layout->addWidget(m_view);
 
     connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &index) { goTo(index.row()); });
-    connect(m_session, &Session::modelChanged, this, &ResultList::clear);
+    // A newer version of the same data keeps the list (what it no longer
+    // holds leaves it); anything else starts over.
+    connect(m_session, &Session::modelUpdated, this, [this](const ModelChanges &changes) {
+        m_appendedOnly = !changes.reset && changes.evictedTraces.empty();
+    });
+    connect(m_session, &Session::modelChanged, this, [this] {
+        const bool appendedOnly = std::exchange(m_appendedOnly, false);
+        if (m_session->modelReplaced())
+            m_model->carryOver(m_session->model(), appendedOnly);
+        else
+            clear();
+    });
     clear();
 }
 
@@ -104,6 +160,25 @@ void ResultList::setResults(const QString &title, std::vector<ResultEntry> entri
 {
     m_title->setText(title);
     m_model->setEntries(m_session->model(), std::move(entries));
+}
+
+void ResultList::updateResults(const QString &title, std::vector<ResultEntry> entries)
+{
+    const int row = currentRow();
+    const ResultEntry current = row >= 0 ? m_model->entries()[size_t(row)] : ResultEntry{};
+    const int scrolled = m_view->verticalScrollBar()->value();
+    m_title->setText(title);
+    m_model->setEntries(m_session->model(), std::move(entries));
+    if (row >= 0) {
+        const auto &list = m_model->entries();
+        const auto it = std::find_if(list.begin(), list.end(), [&](const ResultEntry &e) {
+            return e.trace == current.trace && e.span == current.span;
+        });
+        if (it != list.end())
+            m_view->selectionModel()->setCurrentIndex(m_model->index(int(it - list.begin()), 0),
+                                                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+    m_view->verticalScrollBar()->setValue(scrolled);
 }
 
 void ResultList::setMessage(const QString &text)

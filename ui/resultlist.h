@@ -32,6 +32,12 @@ public:
 
     explicit ResultListModel(QObject *parent = nullptr);
     void setEntries(std::shared_ptr<const Model> model, std::vector<ResultEntry> entries);
+    // `model` is a newer version of the data (a live refresh): entries are
+    // carried over by id, and those whose trace or span it no longer holds
+    // are removed as rows, so that the view keeps its current row.
+    // `sameIndices`: the refresh only appended (no eviction), so every
+    // trace and span kept its index and nothing needs looking up.
+    void carryOver(std::shared_ptr<const Model> model, bool sameIndices);
     const std::vector<ResultEntry> &entries() const { return m_entries; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -51,6 +57,10 @@ public:
     explicit ResultList(Session *session, QWidget *parent = nullptr);
 
     void setResults(const QString &title, std::vector<ResultEntry> entries);
+    // The same list brought up to date (a live refresh found more or fewer
+    // matches): the current row stays on its entry and the list where it was
+    // scrolled to; nothing navigates.
+    void updateResults(const QString &title, std::vector<ResultEntry> entries);
     void setMessage(const QString &text);
     void clear();
     const std::vector<ResultEntry> &entries() const { return m_model->entries(); }
@@ -69,6 +79,7 @@ private:
     ResultListModel *m_model;
     QLabel *m_title;
     QTreeView *m_view;
+    bool m_appendedOnly = false; // the refresh being taken (modelUpdated) evicted nothing
 };
 
 } // namespace causeway::ui

@@ -3,6 +3,7 @@
 // resource attributes, across every loaded trace. Matches go to a result
 // list; the ones in the focus trace are highlighted in the flame graph.
 
+#include "core/model.h"
 #include "core/spansearch.h"
 
 #include <QWidget>
@@ -48,7 +49,13 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void deliver(const SearchResult &result, const QString &text);
+    void start(bool fresh);
+    void deliver(const SearchResult &result, const QString &text, bool fresh);
+    // A live refresh: the matches are carried over, and the traces the
+    // refresh changed or added are searched again (all of them when it
+    // cannot say which).
+    void bringUpToDate(const ModelChanges *changes);
+    void showMatches(const QString &text, bool truncated, bool fresh);
     void updateHighlight();
 
     Session *m_session;
@@ -61,6 +68,10 @@ private:
     QString m_doneText;
     std::shared_ptr<const Model> m_doneModel;
     std::vector<uint32_t> m_matches;
+    bool m_runningFresh = false;                  // the search in flight was asked for (it may go to a match)
+    QString m_shownTitle;                         // the result list's title while it shows our matches
+    ModelChanges m_changes;                       // of the refresh being taken (modelUpdated)
+    bool m_haveChanges = false;
 };
 
 } // namespace causeway::ui

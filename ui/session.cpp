@@ -24,6 +24,7 @@ bool Session::traceUnchanged(uint32_t trace) const
 void Session::setModel(std::shared_ptr<const Model> model)
 {
     m_updateKnown = false;
+    m_replaced = false;
     m_model = std::move(model);
     m_back.clear();
     m_forward.clear();
@@ -61,6 +62,7 @@ void Session::replace(std::shared_ptr<const Model> model, const ModelChanges *ch
     }
     const auto old = std::move(m_model);
     m_model = std::move(model);
+    m_replaced = true;
     auto remap = [&](ViewState &state) {
         if (state.trace >= old->traces.size())
             return false;

@@ -46,6 +46,11 @@ public:
     // current model) as it was: its spans at the same indices, no new spans
     // or links. Views keep what they built for it instead of starting over.
     bool traceUnchanged(uint32_t trace) const;
+    // Whether the model shown replaced the one before it as a newer version
+    // of the same data (replaceModel), so that views carry what they show
+    // over by trace and span id instead of starting over; false after
+    // setModel().
+    bool modelReplaced() const { return m_replaced; }
 
     const ViewState &current() const { return m_current; }
     uint32_t focusTrace() const { return m_current.trace; }
@@ -108,6 +113,7 @@ private:
     QAction *m_criticalPathAction = nullptr;
     // What the last replaceModel() changed, for traceUnchanged().
     bool m_updateKnown = false;
+    bool m_replaced = false;
     uint32_t m_firstNewTrace = 0;
     std::vector<uint32_t> m_changedTraces;
 };

@@ -300,6 +300,45 @@ private slots:
                  (std::vector<uint32_t>{2, 0, 1}));
     }
 
+    void duplicatesInSmallAndLargeTraces()
+    {
+        // Small traces are searched in their own span list, large ones in
+        // the span table, spans of the same batch in what the batch added:
+        // every copy after the first is a duplicate either way, and parents
+        // resolve alike.
+        for (uint32_t size : {5u, 64u, 65u, 300u}) {
+            TestModelBuilder spansOnce, lastAgain;
+            for (uint32_t s = 1; s <= size; ++s)
+                spansOnce.add({.trace = 9, .span = s, .parent = s > 1 ? s / 2 : 0, .start = s});
+            lastAgain.add({.trace = 9, .span = size, .parent = size > 1 ? size / 2 : 0, .start = size});
+            Model batch = spansOnce.finish();
+            batch.merge(lastAgain.finish()); // twice in one batch, as two requests merged
+            Model m = emptyModel();
+            ModelChanges first;
+            m.append(batch, first);
+            QCOMPARE(first.duplicateSpans, uint64_t(1));
+            TestModelBuilder again;
+            for (uint32_t s = 1; s <= size; s += 2)
+                again.add({.trace = 9, .span = s, .parent = s > 1 ? s / 2 : 0, .start = s});
+            again.add({.trace = 9, .span = size + 1, .parent = 1, .start = size + 1});
+            ModelChanges second;
+            m.append(again.finish(), second);
+            QCOMPARE(second.duplicateSpans, uint64_t((size + 1) / 2));
+            QCOMPARE(m.spanCount(), size_t(size + 1));
+            TestModelBuilder whole;
+            for (uint32_t s = 1; s <= size; ++s)
+                whole.add({.trace = 9, .span = s, .parent = s > 1 ? s / 2 : 0, .start = s});
+            whole.add({.trace = 9, .span = size + 1, .parent = 1, .start = size + 1});
+            Model expected = whole.finish();
+            expected.finalize();
+            QCOMPARE(derivedDifference(expected, m), QString());
+            for (uint32_t s = 0; s < m.spanCount(); ++s) {
+                QCOMPARE(m.hot[s].parent, expected.hot[s].parent);
+                QCOMPARE(m.hot[s].depth, expected.hot[s].depth);
+            }
+        }
+    }
+
     void evictionIsInPlaceAndKeepsLinksRight()
     {
         const std::vector<std::string> lines = generatedLines(6'000'000, 23);
@@ -348,6 +387,49 @@ private slots:
         QCOMPARE(QString::fromStdString(test::compareModels(expected, grown)), QString());
         QCOMPARE(derivedDifference(expected, grown), QString());
         QCOMPARE(linkIndexProblem(grown), QString());
+    }
+
+    void slidingWindowEqualsLoadOfWhatIsKept()
+    {
+        // Live data at a cap: every step appends the newest request and
+        // evicts the traces of the oldest, over and over, so that the span
+        // table renumbers and rehashes past its tombstones and the pools are
+        // compacted several times. After every step the model is the one a
+        // load of the kept requests gives, links (and links waiting for
+        // their targets) included.
+        const std::vector<std::string> lines = generatedLines(10'000'000, 41);
+        QVERIFY2(lines.size() > 12, qPrintable(QString::number(lines.size())));
+        const size_t window = lines.size() / 4;
+        Model grown = emptyModel();
+        size_t compared = 0;
+        for (size_t hi = 0; hi < lines.size(); ++hi) {
+            ModelChanges added;
+            grown.append(fragmentOf(lines[hi]), added);
+            if (hi + 1 <= window)
+                continue;
+            const size_t lo = hi + 1 - window; // keep [lo, hi]
+            std::set<TraceId> old;
+            for (const Trace &t : fullLoad(lines, lo - 1, lo).traces)
+                old.insert(t.id);
+            std::vector<uint32_t> drop;
+            for (uint32_t t = 0; t < grown.traces.size(); ++t)
+                if (old.count(grown.traces[t].id))
+                    drop.push_back(t);
+            ModelChanges evicted;
+            grown.evictTraces(drop, evicted);
+            if (hi % 2 && hi + 1 != lines.size())
+                continue; // a full load per step is slow; every other and the last
+            const Model expected = fullLoad(lines, lo, hi + 1);
+            QCOMPARE(QString::fromStdString(test::compareModels(expected, grown)), QString());
+            QCOMPARE(derivedDifference(expected, grown), QString());
+            QCOMPARE(linkIndexProblem(grown), QString());
+            ++compared;
+        }
+        QVERIFY(compared > 3);
+        // What the pools hold stays bounded by what is kept: compaction ran.
+        const Model last = fullLoad(lines, lines.size() - window, lines.size());
+        QVERIFY2(grown.attributes.size() <= 2 * last.attributes.size() + 64,
+                 qPrintable(QStringLiteral("%1 attributes for %2").arg(grown.attributes.size()).arg(last.attributes.size())));
     }
 
     void liveModelRetentionEvictsOldest()

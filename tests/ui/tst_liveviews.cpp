@@ -2,18 +2,31 @@
 // leaves the flame graph's rows as they were (no restart, zoom and scroll
 // stay), a refresh that gives the focus trace spans or links rebuilds them,
 // and a focus trace removed by the retention cap says so instead of failing.
+// The details panel, the search results and the link map keep what the user
+// picked across refreshes that leave it alone, and drop only what the cap
+// evicted.
 
 #include "core/live/livemodel.h"
 #include "core/load.h"
+#include "core/linkmap.h"
+#include "ui/detailsmodel.h"
+#include "ui/detailspanel.h"
 #include "ui/flamegraph.h"
 #include "ui/flamepainter.h"
+#include "ui/linkmappainter.h"
+#include "ui/linkmapview.h"
+#include "ui/resultlist.h"
+#include "ui/searchpanel.h"
 #include "ui/session.h"
 #include "ui/tracelistpanel.h"
 
 #include "common/testutil.h"
 
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTreeView>
+#include <QTreeWidget>
 
 #include <cstdio>
 #include <string>
@@ -52,6 +65,37 @@ TraceId traceId(int n)
     TraceId id;
     parseId(hexId(n, 32), id);
     return id;
+}
+
+SpanId spanId(int trace, int span)
+{
+    SpanId id;
+    parseId(hexId(trace * 256 + span, 16), id);
+    return id;
+}
+
+// A session fed by a live model, one refresh per call.
+struct LiveFeed
+{
+    live::LiveModel live;
+    Session session;
+    void refresh(std::vector<Model> fragments)
+    {
+        for (Model &f : fragments)
+            live.add(std::move(f));
+        live.publish();
+        live::Published p = live.take();
+        session.replaceModel(std::move(p.model), p.changes);
+    }
+    uint32_t span(int trace, int span) const { return session.model()->findSpan(traceId(trace), spanId(trace, span)); }
+};
+
+std::vector<Model> models(std::initializer_list<std::tuple<int, int, int, int>> list)
+{
+    std::vector<Model> out;
+    for (auto [trace, first, count, linkTo] : list)
+        out.push_back(spans(trace, first, count, linkTo));
+    return out;
 }
 
 } // namespace
@@ -139,6 +183,129 @@ private slots:
         // Going to another trace shows it.
         session.navigateTo(session.model()->findTrace(traceId(3)));
         QCOMPARE(flame.painter().rows()->entryCount(), size_t(3));
+    }
+
+    void detailsKeepTheirRows()
+    {
+        LiveFeed feed;
+        DetailsPanel details(&feed.session);
+        details.resize(500, 600);
+        details.show();
+        // Trace 3 links to trace 2; trace 1 is the oldest.
+        feed.refresh(models({{1, 1, 3, 0}, {2, 1, 3, 0}, {3, 1, 3, 2}}));
+        feed.session.navigateTo(feed.session.model()->findTrace(traceId(3)), feed.span(3, 1));
+        DetailsModel *rows = details.detailsModel();
+        QCOMPARE(rows->span(), feed.span(3, 1));
+        // The user collapses the attributes and puts the cursor on the link.
+        const QModelIndex linksTo = rows->section(QStringLiteral("Links to"));
+        QVERIFY(linksTo.isValid() && rows->rowCount(linksTo) == 1);
+        details.view()->collapse(rows->section(QStringLiteral("Span")));
+        details.view()->setCurrentIndex(rows->index(0, 0, linksTo));
+        QSignalSpy resets(rows, &QAbstractItemModel::modelReset);
+
+        // Another trace arrives: same rows, no reset, read from the new snapshot.
+        feed.refresh(models({{4, 1, 2, 0}}));
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(rows->model(), feed.session.model());
+        QVERIFY(!details.view()->isExpanded(rows->section(QStringLiteral("Span"))));
+        QCOMPARE(details.view()->currentIndex(), rows->index(0, 0, rows->section(QStringLiteral("Links to"))));
+
+        // The cap evicts trace 1: spans move down, the rows stay and lead to
+        // the linked span's new index.
+        feed.live.setRetention({0, 4, 0.0});
+        feed.refresh(models({{5, 1, 1, 0}}));
+        QVERIFY(feed.session.model()->findTrace(traceId(1)) == kNone);
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(rows->span(), feed.span(3, 1));
+        uint32_t trace = kNone, span = kNone;
+        QVERIFY(rows->navigationTarget(details.view()->currentIndex(), trace, span));
+        QCOMPARE(span, feed.span(2, 1));
+        QCOMPARE(trace, feed.session.model()->findTrace(traceId(2)));
+
+        // The linked trace goes: the link row says "not loaded", rows rebuilt.
+        feed.refresh(models({{6, 1, 1, 0}}));
+        QVERIFY(feed.session.model()->findTrace(traceId(2)) == kNone);
+        QCOMPARE(resets.count(), 1);
+        const QModelIndex link = rows->index(0, 0, rows->section(QStringLiteral("Links to")));
+        QCOMPARE(link.data().toString(), QStringLiteral("target not loaded"));
+        // Nothing still reads the snapshots before: no whole copies after the first.
+        QCOMPARE(feed.live.stats().wholeCopies, uint64_t(1));
+    }
+
+    void searchResultsFollowLiveData()
+    {
+        LiveFeed feed;
+        ResultList results(&feed.session);
+        SearchPanel search(&feed.session, &results);
+        search.show();
+        results.show();
+        feed.refresh(models({{1, 1, 3, 0}, {2, 1, 2, 0}, {3, 1, 4, 0}}));
+        search.lineEdit()->setText(QStringLiteral("op"));
+        QSignalSpy finished(&search, &SearchPanel::finished);
+        search.search();
+        QVERIFY(finished.count() > 0 || finished.wait(5000));
+        QCOMPARE(results.entries().size(), size_t(9));
+        // The user steps to the second span of trace 3.
+        const uint32_t pick = feed.span(3, 2);
+        int row = -1;
+        for (size_t i = 0; i < results.entries().size(); ++i)
+            if (results.entries()[i].span == pick)
+                row = int(i);
+        QVERIFY(row >= 0);
+        results.goTo(row);
+        const uint32_t focus = feed.session.focusTrace();
+
+        // New spans, in a new trace and in trace 1: found, the current row stays on its span.
+        feed.refresh(models({{4, 1, 2, 0}, {1, 4, 1, 0}}));
+        QCOMPARE(results.entries().size(), size_t(12));
+        QCOMPARE(search.matches().size(), size_t(12));
+        QCOMPARE(results.entries()[size_t(results.currentRow())].span, feed.span(3, 2));
+        QCOMPARE(feed.session.focusTrace(), focus); // nothing navigated
+        for (size_t i = 1; i < search.matches().size(); ++i)
+            QVERIFY(feed.session.model()->hot[search.matches()[i - 1]].trace
+                    <= feed.session.model()->hot[search.matches()[i]].trace);
+
+        // The cap evicts trace 1: its four matches go, the others are renumbered.
+        feed.live.setRetention({0, 4, 0.0});
+        feed.refresh(models({{5, 1, 1, 0}}));
+        QVERIFY(feed.session.model()->findTrace(traceId(1)) == kNone);
+        QCOMPARE(results.entries().size(), size_t(9));
+        QCOMPARE(results.entries()[size_t(results.currentRow())].span, feed.span(3, 2));
+        for (const ResultEntry &e : results.entries())
+            QCOMPARE(feed.session.model()->hot[e.span].trace, e.trace);
+        QCOMPARE(feed.live.stats().wholeCopies, uint64_t(1));
+    }
+
+    void linkMapKeepsTheSelectedEdge()
+    {
+        LiveFeed feed;
+        LinkMapView map(&feed.session);
+        map.resize(900, 700);
+        map.show();
+        // Traces 2..5 link to trace 1's root.
+        QSignalSpy shown(&map, &LinkMapView::mapShown);
+        feed.refresh(models({{1, 1, 2, 0}, {2, 1, 2, 1}, {3, 1, 2, 1}, {4, 1, 2, 1}}));
+        QVERIFY(shown.count() > 0 || shown.wait(30000));
+        QVERIFY(map.picture() && !map.picture()->map().edges.empty());
+        map.showEdge(0);
+        QTreeWidget *list = map.linkList();
+        QCOMPARE(list->topLevelItemCount(), 3);
+        list->setCurrentItem(list->topLevelItem(1));
+        const QString current = list->currentItem()->text(2);
+
+        // More links arrive: the same edge is selected in the new map, the
+        // same link row current, and the list grew.
+        shown.clear();
+        feed.refresh(models({{6, 1, 2, 1}}));
+        QVERIFY(shown.count() > 0 || shown.wait(30000));
+        QCOMPARE(map.picture()->selectedEdge(), 0);
+        QCOMPARE(list->topLevelItemCount(), 4);
+        QCOMPARE(list->currentItem()->text(2), current);
+        // A row made before the refresh still goes to its linking span.
+        QSignalSpy activated(&map, &LinkMapView::linkActivated);
+        emit list->itemActivated(list->currentItem(), 0);
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(feed.session.model()->hot[feed.session.selectedSpan()].trace, feed.session.focusTrace());
     }
 };
 

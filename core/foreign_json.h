@@ -101,6 +101,24 @@ protected:
         m_out.diagnostics.add(code, m_out.diagnostics.count(code) ? std::string() : place(offset) + message);
     }
 
+    // The trace and span id every foreign span starts with, named by the
+    // format's own keys in the diagnostic; false when the span is skipped.
+    bool readSpanIds(std::string_view traceText, std::string_view spanText, const char *traceKey, const char *spanKey,
+                     uint64_t offset, SpanCold &c)
+    {
+        IdParse r = parseHexId(traceText, c.traceId);
+        if (r != IdParse::Ok) {
+            diag(diag::SpanBadTraceId, offset, [&] { return "span " + std::string(traceKey) + " " + (traceText.empty() ? std::string() : quoted(traceText) + " ") + hexIdProblem(r) + "; span skipped"; });
+            return false;
+        }
+        r = parseHexId(spanText, c.spanId);
+        if (r != IdParse::Ok) {
+            diag(diag::SpanBadSpanId, offset, [&] { return "span " + std::string(spanKey) + " " + (spanText.empty() ? std::string() : quoted(spanText) + " ") + hexIdProblem(r) + " (trace " + c.traceId.hex() + "); span skipped"; });
+            return false;
+        }
+        return true;
+    }
+
     // Parses the record at [begin, end); on a syntax error counts `code` with
     // the error's offset and returns false.
     bool parseRecord(size_t begin, size_t end, simdjson::dom::element &out, const DiagnosticCode &code, const char *what)

@@ -386,16 +386,8 @@ private:
             else if (k == "duration") { duration = field.value; hasDuration = true; }
         }
         SpanCold c;
-        IdParse r = parseHexId(traceText, c.traceId);
-        if (r != IdParse::Ok) {
-            diag(diag::SpanBadTraceId, b, [&] { return "span traceID " + (traceText.empty() ? std::string() : quoted(traceText) + " ") + hexIdProblem(r) + "; span skipped"; });
+        if (!readSpanIds(traceText, spanText, "traceID", "spanID", b, c))
             return;
-        }
-        r = parseHexId(spanText, c.spanId);
-        if (r != IdParse::Ok) {
-            diag(diag::SpanBadSpanId, b, [&] { return "span spanID " + (spanText.empty() ? std::string() : quoted(spanText) + " ") + hexIdProblem(r) + " (trace " + c.traceId.hex() + "); span skipped"; });
-            return;
-        }
         const std::string self = c.traceId.hex() + "/" + c.spanId.hex();
 
         SpanHot h;

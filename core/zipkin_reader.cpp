@@ -135,19 +135,11 @@ private:
             else if (k == "remoteEndpoint") { remote = field.value; hasRemote = true; }
         }
         SpanCold c;
-        IdParse r = parseHexId(traceText, c.traceId);
-        if (r != IdParse::Ok) {
-            diag(diag::SpanBadTraceId, b, [&] { return "span traceId " + (traceText.empty() ? std::string() : quoted(traceText) + " ") + hexIdProblem(r) + "; span skipped"; });
+        if (!readSpanIds(traceText, idText, "traceId", "id", b, c))
             return;
-        }
-        r = parseHexId(idText, c.spanId);
-        if (r != IdParse::Ok) {
-            diag(diag::SpanBadSpanId, b, [&] { return "span id " + (idText.empty() ? std::string() : quoted(idText) + " ") + hexIdProblem(r) + " (trace " + c.traceId.hex() + "); span skipped"; });
-            return;
-        }
         const std::string self = c.traceId.hex() + "/" + c.spanId.hex();
         if (!parentText.empty()) {
-            r = parseHexId(parentText, c.parentSpanId);
+            const IdParse r = parseHexId(parentText, c.parentSpanId);
             if (r != IdParse::Ok) {
                 c.parentSpanId = {};
                 diag(diag::SpanBadParentId, b, [&] { return "span " + self + " parentId " + quoted(parentText) + " " + hexIdProblem(r) + "; shown as a root"; });

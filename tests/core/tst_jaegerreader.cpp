@@ -288,7 +288,9 @@ private slots:
         QTest::newRow("id of 33 hex digits") << QString::fromStdString(trace(good + "," + span("1234567890abcdef01234567890abcdef")))
                                              << QStringLiteral("span_bad_span_id") << 1 << QStringLiteral("is too long");
         QTest::newRow("id not hex") << QString::fromStdString(trace(good + "," + span("xxxxx")))
-                                    << QStringLiteral("span_bad_span_id") << 1 << QStringLiteral("'xxxxx'");
+                                    << QStringLiteral("span_bad_span_id") << 1 << QStringLiteral("span spanID 'xxxxx'");
+        QTest::newRow("trace id not hex") << QString::fromStdString(trace(good + "," + R"({"traceID":"g1","spanID":"00000000000000a2"})"))
+                                          << QStringLiteral("span_bad_trace_id") << 1 << QStringLiteral("span traceID 'g1'");
         QTest::newRow("span not an object") << QString::fromStdString(trace(good + ",42"))
                                             << QStringLiteral("span_not_object") << 1 << QStringLiteral("a number");
         QTest::newRow("tags not an array") << QString::fromStdString(trace(span("00000000000000a1", "[]", R"(,"tags":{"a":1})")))

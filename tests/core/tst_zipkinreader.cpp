@@ -226,9 +226,9 @@ private slots:
         QTest::addColumn<QString>("message");
         const std::string good = span("0000000000000001", "00000000000000a1");
         QTest::newRow("trace id of 40 digits") << QString::fromStdString("[" + good + "," + span("0123456789012345678901234567890123456789", "a2") + "]")
-                                               << QStringLiteral("span_bad_trace_id") << 1 << QStringLiteral("is too long");
+                                               << QStringLiteral("span_bad_trace_id") << 1 << QStringLiteral("span traceId '0123456789012345678901234567890123456789' is too long");
         QTest::newRow("redacted id") << QString::fromStdString("[" + good + "," + span("1", "xxxxx") + "]")
-                                     << QStringLiteral("span_bad_span_id") << 1 << QStringLiteral("'xxxxx'");
+                                     << QStringLiteral("span_bad_span_id") << 1 << QStringLiteral("span id 'xxxxx'");
         QTest::newRow("span a string") << QString::fromStdString("[" + good + ",\"span\"]")
                                        << QStringLiteral("span_not_object") << 1 << QStringLiteral("a string");
         QTest::newRow("tags an array") << QString::fromStdString("[" + span("1", "a1", R"(,"tags":["x"])") + "]")

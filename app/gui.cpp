@@ -51,7 +51,6 @@ int runGui(int argc, char **argv)
 
     ui::MainWindow window;
     window.setSampleFiles(sampleFiles());
-    window.show();
     // Qt's options are gone from argv now: the rest are files ("--" ends options).
     QStringList paths;
     bool onlyFiles = false;
@@ -65,8 +64,11 @@ int runGui(int argc, char **argv)
             continue; // a Qt option QApplication left in place (it already used it)
         paths << arg;
     }
+    // The load starts before the window is shown and laid out: the file is
+    // read meanwhile, as `causeway stats` would have started reading it.
     if (!paths.isEmpty())
         window.openFiles(paths);
+    window.show();
     return app.exec();
 }
 

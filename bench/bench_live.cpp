@@ -32,6 +32,7 @@
 #include "core/writer.h"
 #include "ui/livecontroller.h"
 #include "ui/session.h"
+#include "ui/tracefilterproxy.h"
 #include "ui/tracelistmodel.h"
 
 #include "tests/common/httpclient.h"

@@ -276,8 +276,8 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
             m_session->navigateTo(m_timing.hops[row].trace);
     });
     if (m_session) {
+        // A new model always comes with focusChanged (Session): one chain per model, not two.
         connect(m_session, &Session::focusChanged, this, [this] { recompute(); });
-        connect(m_session, &Session::modelChanged, this, [this] { recompute(); });
     }
     recompute();
 }

@@ -34,8 +34,8 @@ CriticalPathOverlay::CriticalPathOverlay(FlameGraphWidget *flame, Session *sessi
         connect(m_toggle, &QToolButton::toggled, this, &CriticalPathOverlay::setShown);
     }
     if (m_session) {
+        // A new model always comes with focusChanged (Session): one chain per model, not two.
         connect(m_session, &Session::focusChanged, this, [this] { recompute(); });
-        connect(m_session, &Session::modelChanged, this, [this] { recompute(); });
     }
     setGeometry(flame->rect());
     placeToggle();

@@ -4,6 +4,8 @@
 #include <QPointer>
 #include <QThread>
 
+#include <chrono>
+
 namespace causeway::ui {
 
 LoadWorker::LoadWorker(QObject *parent)
@@ -48,6 +50,11 @@ void LoadWorker::start(std::vector<std::string> files)
             const int permille = int(f * 1000);
             if (permille <= job->reported.load())
                 return;
+            const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::steady_clock::now().time_since_epoch()).count();
+            if (f < 1.0 && now < job->quietUntil.load())
+                return;
+            job->quietUntil = now + 100'000'000;
             job->reported = permille;
             const quint64 spans = job->spans.load(std::memory_order_relaxed);
             QMetaObject::invokeMethod(self.data(), [self, job, f, spans] {

@@ -56,6 +56,10 @@ private:
         std::atomic<bool> cancel{false};
         std::atomic<uint64_t> spans{0};  // spans read so far (LoadOptions::spansRead)
         std::atomic<int> reported{-1};  // last progress in per-mille, to avoid flooding the event loop
+        // Steady-clock time (ns) before which no progress is reported but the
+        // last: ten a second are enough to read, and each one repaints the
+        // status bar on the GUI thread while the load needs both cores.
+        std::atomic<int64_t> quietUntil{0};
         QThread *thread = nullptr;
     };
 

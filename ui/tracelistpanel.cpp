@@ -1,6 +1,7 @@
 #include "ui/tracelistpanel.h"
 
 #include "ui/session.h"
+#include "ui/tracefilterproxy.h"
 #include "ui/tracelistmodel.h"
 
 #include <QCheckBox>
@@ -71,11 +72,23 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
         updateCount();
         followFocus();
     });
-    // Sorting moves the selected row: keep it in view.
-    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] {
+    // Sorting moves the selected row (a long list once the worker is done): keep it in view.
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, [this] {
         const QModelIndex current = m_view->currentIndex();
         if (current.isValid())
             m_view->scrollTo(current, QAbstractItemView::PositionAtCenter);
+    });
+    // A new filter, or a long list's first order, resets the rows: the
+    // current row comes back on the focused trace, which is not navigating.
+    connect(m_proxy, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_following = true; });
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, [this] {
+        m_following = false;
+        updateCount();
+        followFocus();
+    });
+    connect(m_proxy, &TraceFilterProxy::busyChanged, this, [this](bool busy) {
+        m_view->viewport()->setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
+        updateCount();
     });
     // Columns share the width the dock has (see fitColumns) until the user sizes one.
     connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
@@ -164,7 +177,10 @@ void TraceListPanel::reload()
 
 void TraceListPanel::updateCount()
 {
-    m_count->setText(QStringLiteral("%1 of %2").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
+    if (m_proxy->isBusy())
+        m_count->setText(QStringLiteral("Sorting %L1 traces…").arg(m_model->rowCount()));
+    else
+        m_count->setText(QStringLiteral("%L1 of %L2").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
 }
 
 void TraceListPanel::followFocus()

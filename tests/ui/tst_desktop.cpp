@@ -21,6 +21,7 @@
 #include "ui/resultlist.h"
 #include "ui/session.h"
 #include "ui/theme.h"
+#include "ui/tracefilterproxy.h"
 #include "ui/tracelistmodel.h"
 #include "ui/tracelistpanel.h"
 

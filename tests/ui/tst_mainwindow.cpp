@@ -16,6 +16,7 @@
 #include "ui/searchpanel.h"
 #include "ui/session.h"
 #include "ui/shortcutsdialog.h"
+#include "ui/tracefilterproxy.h"
 #include "ui/tracelistmodel.h"
 #include "ui/tracelistpanel.h"
 

@@ -3,18 +3,25 @@
 
 #include "shellmodel.h"
 
+#include "tests/common/modelbuilder.h"
+
 #include "core/live/livemodel.h"
 #include "core/load.h"
 #include "ui/session.h"
+#include "ui/tracefilterproxy.h"
 #include "ui/tracelistmodel.h"
 #include "ui/tracelistpanel.h"
 
 #include <QAbstractItemModelTester>
+#include <QItemSelectionModel>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+
+#include <algorithm>
+#include <numeric>
 
 using namespace causeway;
 using namespace causeway::ui;
@@ -34,6 +41,61 @@ Model tracesFragment(int first, int count)
     Model m;
     loadBuffer("live", json, m);
     return m;
+}
+
+// `count` traces with few distinct root names (some differing only in
+// case), 1 to 5 spans, scattered starts and durations, every third linked
+// to the one before, a few with errors.
+std::shared_ptr<const Model> scaleModel(uint32_t count)
+{
+    test::TestModelBuilder b("checkout-api");
+    const std::string names[] = {"GET /cart", "get /cart", "POST /pay", "Reserve item", "ship", "Audit", "zeta"};
+    uint64_t x = 88172645463325252ull;
+    for (uint32_t t = 0; t < count; ++t) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const uint64_t start = (x % 1000) * 1000'000; // many equal starts: ties keep trace order
+        const uint32_t spans = 1 + t % 5;
+        for (uint32_t s = 1; s <= spans; ++s) {
+            test::TestModelBuilder::SpanSpec spec{.trace = t + 1, .span = s, .parent = s == 1 ? 0u : 1u,
+                                                  .start = start + s, .duration = 1000 + (x >> 20) % 50'000,
+                                                  .name = names[(t * 7 + (x & 3)) % 7],
+                                                  .status = s == 2 && t % 11 == 0 ? StatusCode::Error : StatusCode::Unset};
+            if (s == 1 && t % 3 == 2)
+                spec.links = {{.trace = t, .span = 1}};
+            b.add(spec);
+        }
+    }
+    return std::make_shared<const Model>(b.finish());
+}
+
+// The order QSortFilterProxyModel gave: a stable sort of source rows by
+// SortRole's values (text as lowercase text, numbers as numbers), kept when
+// FilterTextRole holds every word.
+QList<uint> expectedOrder(const TraceListModel &list, int column, Qt::SortOrder order, const QString &text)
+{
+    const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QList<uint> rows;
+    for (int r = 0; r < list.rowCount(); ++r) {
+        const QString hay = list.index(r, 0).data(TraceListModel::FilterTextRole).toString();
+        if (std::all_of(words.begin(), words.end(), [&](const QString &w) { return hay.contains(w, Qt::CaseInsensitive); }))
+            rows << uint(r);
+    }
+    auto value = [&](uint r) { return list.index(int(r), column).data(TraceListModel::SortRole); };
+    std::stable_sort(rows.begin(), rows.end(), [&](uint a, uint b) {
+        const QVariant va = value(a), vb = value(b);
+        const int c = va.typeId() == QMetaType::QString ? va.toString().compare(vb.toString())
+                                                        : (va.toULongLong() < vb.toULongLong() ? -1 : va.toULongLong() > vb.toULongLong());
+        return order == Qt::AscendingOrder ? c < 0 : c > 0;
+    });
+    return rows;
+}
+
+QList<uint> shownOrder(const TraceFilterProxy &proxy)
+{
+    QList<uint> rows;
+    for (int r = 0; r < proxy.rowCount(); ++r)
+        rows << proxy.traceAt(r);
+    return rows;
 }
 } // namespace
 
@@ -179,6 +241,122 @@ private slots:
         QVERIFY(proxy.rowForTrace(shell.checkout) >= 0); // linked to (incoming only)
         proxy.setOnlyLinked(false);
         QCOMPARE(proxy.rowCount(), 4);
+    }
+
+    void sortsFiltersAndKeepsSelectionAtScale_data()
+    {
+        QTest::addColumn<int>("traces");
+        QTest::addColumn<bool>("onWorker");
+        for (int n : {3, 40, 1000, 10'000}) {
+            QTest::addRow("%d traces, inline", n) << n << false;
+            QTest::addRow("%d traces, on a worker", n) << n << true;
+        }
+    }
+
+    void sortsFiltersAndKeepsSelectionAtScale()
+    {
+        // Every column both ways in the order the old per-row comparison
+        // gave; the selected trace stays selected; a filter keeps what
+        // FilterTextRole matches. On a worker (asyncRows 0) each request
+        // lands in one update and a newer one cancels an older.
+        QFETCH(int, traces);
+        QFETCH(bool, onWorker);
+        const auto model = scaleModel(uint32_t(traces));
+        TraceListModel list;
+        TraceFilterProxy proxy;
+        if (onWorker)
+            proxy.setAsyncRows(0);
+        proxy.setSourceModel(&list);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QItemSelectionModel selection(&proxy);
+        QSignalSpy busy(&proxy, &TraceFilterProxy::busyChanged);
+        proxy.sort(TraceListModel::Start);
+        list.setModel(model);
+        QTRY_VERIFY(!proxy.isBusy());
+        QCOMPARE(proxy.rowCount(), traces);
+        QCOMPARE(busy.isEmpty(), !onWorker);
+
+        const uint32_t chosen = uint32_t(traces / 2);
+        selection.setCurrentIndex(proxy.index(proxy.rowForTrace(chosen), 0),
+                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QSignalSpy layouts(&proxy, &QAbstractItemModel::layoutChanged);
+        QSignalSpy resets(&proxy, &QAbstractItemModel::modelReset);
+        for (int column = 0; column < TraceListModel::ColumnCount; ++column) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                layouts.clear();
+                proxy.sort(column, order);
+                QTRY_VERIFY(!proxy.isBusy());
+                QCOMPARE(layouts.count(), 1);
+                QCOMPARE(shownOrder(proxy), expectedOrder(list, column, order, {}));
+                QCOMPARE(proxy.traceAt(selection.currentIndex().row()), chosen);
+                QVERIFY(selection.isRowSelected(selection.currentIndex().row()));
+            }
+        }
+        QCOMPARE(resets.count(), 0);
+
+        // A newer sort cancels the one running: one update, in the newer order.
+        layouts.clear();
+        proxy.sort(TraceListModel::Spans, Qt::DescendingOrder);
+        proxy.sort(TraceListModel::Duration, Qt::AscendingOrder);
+        QTRY_VERIFY(!proxy.isBusy());
+        QCOMPARE(layouts.count(), onWorker ? 1 : 2);
+        QCOMPARE(shownOrder(proxy), expectedOrder(list, TraceListModel::Duration, Qt::AscendingOrder, {}));
+
+        // Filters: by root name (any case), by two words, by part of a trace id.
+        const QString idPart = QString::fromLatin1(model->traces[chosen].id.hex().substr(24));
+        for (const QString &text : {QStringLiteral("CART"), QStringLiteral("pay checkout"), QStringLiteral("/cart get"),
+                                    idPart, QStringLiteral("nothing-like-this")}) {
+            proxy.setText(text);
+            QTRY_VERIFY(!proxy.isBusy());
+            QCOMPARE(shownOrder(proxy), expectedOrder(list, TraceListModel::Duration, Qt::AscendingOrder, text));
+        }
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setText(idPart);
+        QTRY_VERIFY(!proxy.isBusy());
+        QVERIFY(proxy.rowForTrace(chosen) >= 0);
+        proxy.setText({});
+        proxy.setOnlyLinked(true);
+        QTRY_VERIFY(!proxy.isBusy());
+        for (int r = 0; r < proxy.rowCount(); ++r) {
+            const Trace &t = model->traces[proxy.traceAt(r)];
+            QVERIFY(t.linksIn + t.linksOut > 0);
+        }
+        QCOMPARE(proxy.rowCount(), int(std::count_if(model->traces.begin(), model->traces.end(),
+                                                     [](const Trace &t) { return t.linksIn + t.linksOut > 0; })));
+    }
+
+    void rowsArrivingDuringASortOnAWorker()
+    {
+        // Live data with every sort on a worker: rows that arrive while a
+        // sort runs are merged into its result; evicted rows leave; the
+        // source is never reset.
+        live::LiveModel live;
+        TraceListModel model;
+        TraceFilterProxy proxy;
+        proxy.setAsyncRows(0);
+        proxy.setSourceModel(&model);
+        proxy.sort(TraceListModel::Start, Qt::DescendingOrder);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        std::shared_ptr<const Model> shown;
+        auto refresh = [&](int first, int count) {
+            live.add(tracesFragment(first, count));
+            live.publish();
+            const live::Published p = live.take();
+            model.applyChanges(p.model, p.changes);
+            shown = p.model;
+        };
+        refresh(1, 10);
+        refresh(11, 3000); // the first slice lands while the first sort runs
+        QTRY_VERIFY(model.pendingRows() == 0 && !proxy.isBusy());
+        QCOMPARE(proxy.rowCount(), 3010);
+        live.setRetention({0, 1000, 0.0});
+        refresh(3011, 10);
+        QTRY_VERIFY(model.pendingRows() == 0 && !proxy.isBusy());
+        QCOMPARE(resets.count(), 1); // the first model only
+        QCOMPARE(proxy.rowCount(), 1000);
+        QCOMPARE(shownOrder(proxy), expectedOrder(model, TraceListModel::Start, Qt::DescendingOrder, {}));
+        QCOMPARE(proxy.index(0, TraceListModel::Start).data(TraceListModel::SortRole).toULongLong(), qulonglong(3020 * 1000));
     }
 
     void panelSelectionNavigatesAndFollowsFocus()

@@ -2,6 +2,7 @@
 
 #include "core/linkgraph.h"
 #include "core/spansearch.h"
+#include "core/tracelinks.h"
 
 #include <algorithm>
 #include <cctype>
@@ -504,40 +505,18 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
             e.starts[1].push_back(targetStart);
     };
     auto outgoing = [&](int li, uint32_t t, bool toGroupsOnly) {
-        const Range spans = model.traces[t].spans;
-        for (uint32_t i = spans.first; i < spans.end(); ++i) {
-            const uint32_t s = model.traceSpans[i];
-            if (!(model.hot[s].hasLinks & 1))
-                continue;
-            const Range links = model.outgoingLinks(s);
-            for (uint32_t l = links.first; l < links.end(); ++l) {
-                const Link &link = model.links[l];
-                if (!link.resolved())
-                    continue;
-                const uint32_t target = model.hot[link.target].trace;
-                const int lj = target == t ? -1 : out.laneOf[target];
-                if (lj < 0 || lj == li || (toGroupsOnly && !out.lanes[lj].isGroup()))
-                    continue;
+        forEachUpstream(model, t, kNone, [&](uint32_t target, uint32_t l) {
+            const int lj = out.laneOf[target];
+            if (lj >= 0 && lj != li && (!toGroupsOnly || out.lanes[lj].isGroup()))
                 add(li, lj, l);
-            }
-        }
+        });
     };
     auto incomingFromGroups = [&](int li, uint32_t t) {
-        const Range spans = model.traces[t].spans;
-        for (uint32_t i = spans.first; i < spans.end(); ++i) {
-            const uint32_t s = model.traceSpans[i];
-            if (!(model.hot[s].hasLinks & 2))
-                continue;
-            const Range in = model.incomingLinks(s);
-            for (uint32_t k = in.first; k < in.end(); ++k) {
-                const uint32_t l = model.incoming[k];
-                const uint32_t from = model.hot[model.links[l].from].trace;
-                const int lj = from == t ? -1 : out.laneOf[from];
-                if (lj < 0 || lj == li || !out.lanes[lj].isGroup())
-                    continue;
+        forEachDownstream(model, t, kNone, [&](uint32_t from, uint32_t l) {
+            const int lj = out.laneOf[from];
+            if (lj >= 0 && lj != li && out.lanes[lj].isGroup())
                 add(lj, li, l);
-            }
-        }
+        });
     };
     const auto groups = size_t(std::count_if(out.lanes.begin(), out.lanes.end(), [](const LaneSpec &l) { return l.isGroup(); }));
     for (int li = 0; li < int(out.lanes.size()); ++li) {

@@ -1,6 +1,7 @@
 #include "core/lanessummary.h"
 
 #include "core/linkgraph.h"
+#include "core/tracelinks.h"
 
 #include <algorithm>
 #include <chrono>
@@ -136,40 +137,18 @@ std::shared_ptr<const LanesSummary> summarizeLanes(const Model &model, uint32_t 
         ++s->runs.back().end;
     };
     auto outgoing = [&](int li, uint32_t t, bool toGroupsOnly) {
-        const Range spans = model.traces[t].spans;
-        for (uint32_t i = spans.first; i < spans.end(); ++i) {
-            const uint32_t sp = model.traceSpans[i];
-            if (!(model.hot[sp].hasLinks & 1))
-                continue;
-            const Range links = model.outgoingLinks(sp);
-            for (uint32_t l = links.first; l < links.end(); ++l) {
-                const Link &link = model.links[l];
-                if (!link.resolved())
-                    continue;
-                const uint32_t target = model.hot[link.target].trace;
-                const int lj = target == t ? -1 : base.laneOf[target];
-                if (lj < 0 || lj == li || (toGroupsOnly && !base.lanes[lj].isGroup()))
-                    continue;
+        forEachUpstream(model, t, kNone, [&](uint32_t target, uint32_t l) {
+            const int lj = base.laneOf[target];
+            if (lj >= 0 && lj != li && (!toGroupsOnly || base.lanes[lj].isGroup()))
                 record(li, lj, toGroupsOnly ? RunKind::Between : RunKind::Outgoing, l, t, target);
-            }
-        }
+        });
     };
     auto incomingFromGroups = [&](int li, uint32_t t) {
-        const Range spans = model.traces[t].spans;
-        for (uint32_t i = spans.first; i < spans.end(); ++i) {
-            const uint32_t sp = model.traceSpans[i];
-            if (!(model.hot[sp].hasLinks & 2))
-                continue;
-            const Range in = model.incomingLinks(sp);
-            for (uint32_t k = in.first; k < in.end(); ++k) {
-                const uint32_t l = model.incoming[k];
-                const uint32_t from = model.hot[model.links[l].from].trace;
-                const int lj = from == t ? -1 : base.laneOf[from];
-                if (lj < 0 || lj == li || !base.lanes[lj].isGroup())
-                    continue;
+        forEachDownstream(model, t, kNone, [&](uint32_t from, uint32_t l) {
+            const int lj = base.laneOf[from];
+            if (lj >= 0 && lj != li && base.lanes[lj].isGroup())
                 record(lj, li, RunKind::Incoming, l, from, t);
-            }
-        }
+        });
     };
     s->groups = size_t(std::count_if(base.lanes.begin(), base.lanes.end(), [](const LaneSpec &l) { return l.isGroup(); }));
     s->laneRuns.resize(base.lanes.size() + 1);
@@ -433,39 +412,18 @@ LanesSelection selectLanes(const Model &model, const LanesSummary &summary, cons
     // A fresh member's own links, walked as selectLanes() walks an own lane's.
     const size_t groups = summary.groups;
     auto walkOwn = [&](int li, uint32_t t) {
-        const Range spans = model.traces[t].spans;
-        for (uint32_t i = spans.first; i < spans.end(); ++i) {
-            const uint32_t sp = model.traceSpans[i];
-            if (!(model.hot[sp].hasLinks & 1))
-                continue;
-            const Range links = model.outgoingLinks(sp);
-            for (uint32_t l = links.first; l < links.end(); ++l) {
-                const Link &link = model.links[l];
-                if (!link.resolved())
-                    continue;
-                const uint32_t target = model.hot[link.target].trace;
-                const int lj = target == t ? -1 : out.laneOf[target];
-                if (lj < 0 || lj == li)
-                    continue;
+        forEachUpstream(model, t, kNone, [&](uint32_t target, uint32_t l) {
+            const int lj = out.laneOf[target];
+            if (lj >= 0 && lj != li)
                 add(li, lj, l);
-            }
-        }
+        });
         if (!groups)
             return;
-        for (uint32_t i = spans.first; i < spans.end(); ++i) {
-            const uint32_t sp = model.traceSpans[i];
-            if (!(model.hot[sp].hasLinks & 2))
-                continue;
-            const Range in = model.incomingLinks(sp);
-            for (uint32_t k = in.first; k < in.end(); ++k) {
-                const uint32_t l = model.incoming[k];
-                const uint32_t from = model.hot[model.links[l].from].trace;
-                const int lj = from == t ? -1 : out.laneOf[from];
-                if (lj < 0 || lj == li || !out.lanes[size_t(lj)].isGroup())
-                    continue;
+        forEachDownstream(model, t, kNone, [&](uint32_t from, uint32_t l) {
+            const int lj = out.laneOf[from];
+            if (lj >= 0 && lj != li && out.lanes[size_t(lj)].isGroup())
                 add(lj, li, l);
-            }
-        }
+        });
     };
 
     // The entries fresh members change, in plan order.

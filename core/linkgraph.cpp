@@ -1,6 +1,7 @@
 #include "core/linkgraph.h"
 
 #include "core/jsonexport.h"
+#include "core/tracelinks.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -12,61 +13,6 @@ namespace {
 // The attribute summary of an edge keeps only the few most common pairs: an
 // edge of 10,000 links with a unique message id each must not carry 10,000.
 constexpr size_t kAttributeSummaryLimit = 5;
-
-// Calls visit(span) for `onlySpan`, or for every span of `trace` when it is kNone.
-template<typename Visit>
-void forEachSpan(const Model &model, uint32_t trace, uint32_t onlySpan, Visit &&visit)
-{
-    if (onlySpan != kNone) {
-        visit(onlySpan);
-        return;
-    }
-    const Range spans = model.traces[trace].spans;
-    for (uint32_t i = spans.first; i < spans.end(); ++i)
-        visit(model.traceSpans[i]);
-}
-
-// Calls f(neighbourTrace, linkIndex) for every resolved link that leaves
-// `trace` towards a cause (upstream) in another trace. With `onlySpan` set,
-// only that span's links count (the first hop of a span reference).
-template<typename F>
-void forEachUpstream(const Model &model, uint32_t trace, uint32_t onlySpan, F &&f)
-{
-    auto visitSpan = [&](uint32_t span) {
-        // The flag in the hot record spares a cold-record read for the many
-        // spans without links.
-        if (!(model.hot[span].hasLinks & 1))
-            return;
-        const Range r = model.outgoingLinks(span);
-        for (uint32_t l = r.first; l < r.end(); ++l) {
-            const uint32_t target = model.links[l].target;
-            if (target == kNone)
-                continue;
-            const uint32_t other = model.hot[target].trace;
-            if (other != trace)
-                f(other, l);
-        }
-    };
-    forEachSpan(model, trace, onlySpan, visitSpan);
-}
-
-// As forEachUpstream, towards the effects: traces whose spans link into `trace`.
-template<typename F>
-void forEachDownstream(const Model &model, uint32_t trace, uint32_t onlySpan, F &&f)
-{
-    auto visitSpan = [&](uint32_t span) {
-        if (!(model.hot[span].hasLinks & 2))
-            return;
-        const Range r = model.incomingLinks(span);
-        for (uint32_t i = r.first; i < r.end(); ++i) {
-            const uint32_t l = model.incoming[i];
-            const uint32_t other = model.hot[model.links[l].from].trace;
-            if (other != trace)
-                f(other, l);
-        }
-    };
-    forEachSpan(model, trace, onlySpan, visitSpan);
-}
 
 struct LagStats
 {

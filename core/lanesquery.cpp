@@ -152,6 +152,18 @@ bool isHex(std::string_view text)
 
 } // namespace
 
+std::vector<uint32_t> LanesSelection::groupedMembersInModelOrder(int lane) const
+{
+    const LaneSpec &group = lanes[size_t(lane)];
+    std::vector<uint32_t> inOrder;
+    inOrder.reserve(group.members.size());
+    for (uint32_t m : group.members)
+        if (laneOf[m] == lane)
+            inOrder.push_back(m);
+    std::sort(inOrder.begin(), inOrder.end());
+    return inOrder;
+}
+
 int LanesSelection::laneCount(LaneKind kind) const
 {
     return int(std::count_if(lanes.begin(), lanes.end(), [kind](const LaneSpec &l) { return l.kind == kind; }));
@@ -533,14 +545,7 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
         const LaneSpec &lane = out.lanes[li];
         if (!lane.isGroup())
             continue;
-        // In model order: the spans and links of neighbouring traces sit together in memory.
-        std::vector<uint32_t> inOrder;
-        inOrder.reserve(lane.members.size());
-        for (uint32_t m : lane.members)
-            if (out.laneOf[m] == li)
-                inOrder.push_back(m);
-        std::sort(inOrder.begin(), inOrder.end());
-        for (uint32_t m : inOrder)
+        for (uint32_t m : out.groupedMembersInModelOrder(li))
             outgoing(li, m, true);
     }
     // Where each bundle's ends sit: at an own lane the earliest linking span

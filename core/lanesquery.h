@@ -101,6 +101,10 @@ struct LanesSelection
 
     int laneOfTrace(uint32_t trace) const { return trace < laneOf.size() ? laneOf[trace] : -1; }
     int laneCount(LaneKind kind) const;
+    // The members of group lane `lane` that have no lane of their own, in
+    // model order: the spans and links of neighbouring traces sit together
+    // in memory, so walking their links in this order reads memory in turn.
+    std::vector<uint32_t> groupedMembersInModelOrder(int lane) const;
 };
 
 LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryOptions &options = {});

@@ -168,13 +168,7 @@ std::shared_ptr<const LanesSummary> summarizeLanes(const Model &model, uint32_t 
         const LaneSpec &lane = base.lanes[size_t(li)];
         if (!lane.isGroup())
             continue;
-        std::vector<uint32_t> inOrder;
-        inOrder.reserve(lane.members.size());
-        for (uint32_t m : lane.members)
-            if (base.laneOf[m] == li)
-                inOrder.push_back(m);
-        std::sort(inOrder.begin(), inOrder.end());
-        for (uint32_t m : inOrder)
+        for (uint32_t m : base.groupedMembersInModelOrder(li))
             outgoing(li, m, true);
     }
 

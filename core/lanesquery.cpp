@@ -486,12 +486,7 @@ LanesSelection selectLanes(const Model &model, uint32_t focus, const LanesQueryO
             // Neighbouring links mostly share a bundle: hash only on a change.
             auto [it, inserted] = bundleOf.try_emplace(key, out.edges.size());
             if (inserted) {
-                LaneLinkBundle b;
-                b.fromLane = from;
-                b.toLane = to;
-                b.lagMin = INT64_MAX;
-                b.lagMax = INT64_MIN;
-                out.edges.push_back(std::move(b));
+                out.edges.push_back(LaneLinkBundle::between(from, to));
                 ends.emplace_back();
             }
             lastKey = key;

@@ -76,6 +76,17 @@ struct LaneLinkBundle
     uint32_t toSpan = kNone;         // its target (kNone at a group end)
     uint64_t fromTime = 0, toTime = 0; // where the ends sit on the time axis
     int64_t lagMin = 0, lagMax = 0;  // target start -> linking span start
+
+    // An empty bundle between two lanes whose lag range takes the first link's.
+    static LaneLinkBundle between(int from, int to)
+    {
+        LaneLinkBundle b;
+        b.fromLane = from;
+        b.toLane = to;
+        b.lagMin = INT64_MAX;
+        b.lagMax = INT64_MIN;
+        return b;
+    }
 };
 
 struct LanesQueryOptions

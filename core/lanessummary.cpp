@@ -375,12 +375,7 @@ LanesSelection selectLanes(const Model &model, const LanesSummary &summary, cons
         const uint64_t key = uint64_t(std::min(from, to)) << 32 | uint32_t(std::max(from, to));
         auto [it, inserted] = bundleOf.try_emplace(key, out.edges.size());
         if (inserted) {
-            LaneLinkBundle b;
-            b.fromLane = from;
-            b.toLane = to;
-            b.lagMin = INT64_MAX;
-            b.lagMax = INT64_MIN;
-            out.edges.push_back(std::move(b));
+            out.edges.push_back(LaneLinkBundle::between(from, to));
             ends.emplace_back();
         }
         return it->second;

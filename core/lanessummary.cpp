@@ -641,7 +641,7 @@ std::shared_ptr<const LanesSummary> LanesSummaryCache::get(const Model &model, u
 }
 
 size_t LanesSummaryCache::warm(const Model &model, const LanesQueryOptions &options, uint64_t minLinks,
-                               const std::atomic<bool> *cancel)
+                               const std::atomic<bool> *cancel, uint32_t first)
 {
     std::vector<std::pair<uint64_t, uint32_t>> busy; // (links, trace)
     for (uint32_t t = 0; t < model.traces.size(); ++t) {
@@ -652,6 +652,8 @@ size_t LanesSummaryCache::warm(const Model &model, const LanesQueryOptions &opti
     std::sort(busy.begin(), busy.end(), [](const auto &a, const auto &b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
+    if (first != kNone)
+        std::stable_partition(busy.begin(), busy.end(), [first](const auto &b) { return b.second == first; });
     size_t built = 0;
     for (const auto &[links, t] : busy) {
         if (cancel && cancel->load(std::memory_order_relaxed))

@@ -62,10 +62,11 @@ public:
     // The summary if it is built, else null (also while it is being built).
     std::shared_ptr<const LanesSummary> find(const Model &model, uint32_t focus, const LanesQueryOptions &options) const;
     // Builds the summaries of the traces with at least `minLinks` links of
-    // their own, the busiest first, until `cancel` is set. Returns how many
-    // it built. Meant for a worker after a load.
+    // their own, `first` first (the focus, when it is one of them), then
+    // the busiest first, until `cancel` is set. Returns how many it built.
+    // Meant for a worker after a load, or a change of depth.
     size_t warm(const Model &model, const LanesQueryOptions &options, uint64_t minLinks,
-                const std::atomic<bool> *cancel = nullptr);
+                const std::atomic<bool> *cancel = nullptr, uint32_t first = kNone);
     // Takes over from `previous`, whose model `model` grew from by
     // `changes` (one or more Model::append steps, as live data publishes
     // them): the summaries built there that no touched trace is part of

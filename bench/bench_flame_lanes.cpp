@@ -235,6 +235,8 @@ int main(int argc, char **argv)
         // headers' text (the titles' widths stay) and rebuilds the flame
         // geometry (the view moved).
         const auto paintFrame = [&](bool first) {
+            if (first)
+                layout.texts.reset();
             for (Lane &lane : layout.lanes) {
                 if (lane.flame)
                     lane.flame->invalidate();
@@ -261,6 +263,7 @@ int main(int argc, char **argv)
         });
         QImage summaryImage(QSize(int(kWidth), int(std::ceil(fromSummary.height))), QImage::Format_ARGB32_Premultiplied);
         const double summaryPaint = timeMs(21, [&] {
+            fromSummary.texts.reset();
             for (Lane &lane : fromSummary.lanes) {
                 if (lane.flame)
                     lane.flame->invalidate();

@@ -106,6 +106,20 @@ struct LaneHeaderCache
     QPointF errorChipAt;
 };
 
+// Header pieces shaped once per layout: member lanes repeat their badge,
+// name, marks and error count, and shaping is most of a header's cost.
+struct LaneTextCache
+{
+    struct Shaped
+    {
+        QString text;
+        QFont font;
+        double width = 0;
+        QStaticText prepared;        // made on first use: a piece too wide is elided first
+    };
+    std::vector<std::shared_ptr<Shaped>> shaped; // a few dozen at most
+};
+
 namespace {
 
 QStaticText staticText(const QString &text, const QFont &font)
@@ -115,6 +129,29 @@ QStaticText staticText(const QString &text, const QFont &font)
     t.setPerformanceHint(QStaticText::AggressiveCaching);
     t.prepare(QTransform(), font);
     return t;
+}
+
+std::shared_ptr<LaneTextCache::Shaped> shaped(const LanesLayout &layout, const QString &text, const QFont &font)
+{
+    if (!layout.texts)
+        layout.texts = std::make_shared<LaneTextCache>();
+    auto &all = layout.texts->shaped;
+    for (const auto &s : all)
+        if (s->text == text && s->font == font)
+            return s;
+    // Unique texts (a trace's id, counts) would only grow the list: keep it short.
+    if (all.size() >= 64)
+        all.erase(all.begin());
+    all.push_back(std::make_shared<LaneTextCache::Shaped>(
+        LaneTextCache::Shaped{text, font, QFontMetricsF(font).horizontalAdvance(text), {}}));
+    return all.back();
+}
+
+const QStaticText &prepared(LaneTextCache::Shaped &s)
+{
+    if (s.prepared.text().isEmpty() && !s.text.isEmpty())
+        s.prepared = staticText(s.text, s.font);
+    return s.prepared;
 }
 
 const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout, const Lane &lane)
@@ -167,58 +204,69 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
             pieces.push_back({QStringLiteral("   +") + QString::number(lane.hiddenDepths) + QStringLiteral(" deeper"), &small,
                               LaneHeaderCache::SmallMuted});
     }
+    // Each piece measured (and later shaped) once.
+    std::vector<std::shared_ptr<LaneTextCache::Shaped>> whole;
+    whole.reserve(pieces.size());
+    for (const Piece &piece : pieces)
+        whole.push_back(shaped(layout, piece.text, *piece.font));
 
     // The badge, then the text, then the failed chip, side by side: a
     // narrow lane shortens the badge, then drops it, before the text goes.
-    QString badge = badgeText(lane);
-    const QFontMetricsF smallMetrics(small);
-    double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    std::shared_ptr<LaneTextCache::Shaped> badge = shaped(layout, badgeText(lane), small);
+    double badgeWidth = badge->width + 10;
     // The name (and the marks before it) comes before the badge's words.
     double named = 0;
-    for (const Piece &piece : pieces) {
-        named += QFontMetricsF(*piece.font).horizontalAdvance(piece.text);
-        if (piece.role == LaneHeaderCache::Strong)
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        named += whole[i]->width;
+        if (pieces[i].role == LaneHeaderCache::Strong)
             break;
     }
     if (badgeWidth + 8 + std::max(80.0, named) > line.width()) {
-        badge = badgeText(lane, true);
-        badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+        badge = shaped(layout, badgeText(lane, true), small);
+        badgeWidth = badge->width + 10;
     }
     if (badgeWidth + 8 + 24 > line.width()) {
-        badge.clear();
+        badge = nullptr;
         badgeWidth = 0;
     }
     cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
-    cache->badgeText = staticText(badge, small);
+    cache->badgeText = badge ? prepared(*badge) : staticText(QString(), small);
     cache->small = small;
+    const QFontMetricsF smallMetrics(small);
     double x = badgeWidth > 0 ? cache->badge.right() + 8 : line.left();
-    for (const Piece &piece : pieces) {
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        const Piece &piece = pieces[i];
         const QFontMetricsF metrics(*piece.font);
         const double room = line.right() - x;
         if (room < 12)
             break;
-        const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
-        // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
-        if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
-                                   || text.trimmed().size() <= 3))
-            break;
-        const double w = metrics.horizontalAdvance(text);
         LaneHeaderCache::Piece placed;
         placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
-        placed.width = w;
-        placed.text = staticText(text, *piece.font);
         placed.font = *piece.font;
         placed.role = piece.role;
+        // elidedText leaves a piece that fits as it is: measure, shape and
+        // place the whole piece without asking.
+        if (whole[i]->width <= room) {
+            placed.width = whole[i]->width;
+            placed.text = prepared(*whole[i]);
+        } else {
+            const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
+            // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
+            if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
+                                       || text.trimmed().size() <= 3))
+                break;
+            placed.width = metrics.horizontalAdvance(text);
+            placed.text = staticText(text, *piece.font);
+        }
+        x += placed.width;
         cache->pieces.push_back(std::move(placed));
-        x += w;
     }
     cache->right = x;
     if (!lane.errorChip.isEmpty()) {
-        const QString &chip = lane.errorChipText;
-        cache->errorChipText = staticText(chip, small);
+        const auto chip = shaped(layout, lane.errorChipText, small);
+        cache->errorChipText = prepared(*chip);
         const QRectF chipRect = lane.errorChip.translated(-lane.title.topLeft());
-        cache->errorChipAt = QPointF(chipRect.center().x() - smallMetrics.horizontalAdvance(chip) / 2,
-                                     chipRect.center().y() - smallMetrics.height() / 2);
+        cache->errorChipAt = QPointF(chipRect.center().x() - chip->width / 2, chipRect.center().y() - smallMetrics.height() / 2);
     }
     lane.header = std::move(cache);
     return *lane.header;

@@ -16,9 +16,12 @@
 #include "core/lanessummary.h"
 #include "core/modelbuilder.h"
 #include "ui/laneslayout.h"
+#include "ui/lanemembersdialog.h"
 #include "ui/lanespainter.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QImage>
 #include <QPainter>
 
@@ -126,6 +129,56 @@ double timeMs(int reps, const std::function<void()> &work)
     }
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
+}
+
+// The members list of the largest group: what opening it costs the GUI
+// thread now (the rows are listed on a worker) and what it cost when the
+// rows were listed before it opened, against a collect of the same lanes.
+void membersListCost(const Model &model, const LanesLayout &layout, double collect)
+{
+    const auto group = std::max_element(layout.lanes.begin(), layout.lanes.end(), [](const Lane &a, const Lane &b) {
+        return a.members.size() < b.members.size();
+    });
+    if (group == layout.lanes.end() || !group->isGroup())
+        return;
+    LanesSelection selection;
+    selection.focus = layout.focus;
+    selection.origin = layout.origin;
+    selection.options = layout.options;
+    for (const Lane &l : layout.lanes) {
+        LaneSpec spec;
+        spec.kind = l.kind;
+        spec.trace = l.trace;
+        if (l.isGroup())
+            spec.members = l.members;
+        selection.lanes.push_back(std::move(spec));
+    }
+    const int lane = int(group - layout.lanes.begin());
+    const std::shared_ptr<const Model> shared(&model, [](const Model *) {});
+    const double before = timeMs(3, [&] {
+        LaneMembersDialog dialog(shared, laneMembers(model, selection, lane), QStringLiteral("members"));
+    });
+    double open = 0, ready = 0, fill = 0;
+    for (int i = 0; i < 3; ++i) {
+        QElapsedTimer wall;
+        wall.start();
+        const double t0 = threadCpuMs();
+        auto *dialog = new LaneMembersDialog(shared, LaneMembersDialog::MemberList([&model, selection, lane] {
+                                                 return laneMembers(model, selection, lane);
+                                             }),
+                                             QStringLiteral("members"));
+        open += (threadCpuMs() - t0) / 3;
+        QEventLoop loop;
+        QObject::connect(dialog, &LaneMembersDialog::listed, &loop, &QEventLoop::quit);
+        const double t1 = threadCpuMs();
+        loop.exec(); // waits without CPU; then the rows go into the table here
+        fill += (threadCpuMs() - t1) / 3;
+        ready += double(wall.nsecsElapsed()) / 1e6 / 3;
+        delete dialog;
+    }
+    std::printf("  members list of %zu: opening costs the GUI thread %.3f ms (listing first: %.3f ms, ratio %.4f; "
+                "a collect: %.3f ms); rows ready after %.1f ms (wall, worker), taking them in costs the GUI thread %.3f ms\n",
+                group->members.size(), open, before, open / before, collect, ready, fill);
 }
 
 } // namespace
@@ -286,6 +339,7 @@ int main(int argc, char **argv)
                     cameFromFrame / flame);
         if (std::getenv("CAUSEWAY_BENCH_SPLIT"))
             std::printf("  came-from frame: layout %.3f ms, paint %.3f ms\n", summaryLay, summaryPaint);
+        membersListCost(model, layout, collect);
         if (!png.isEmpty()) {
             QPainter p(&image);
             paintLanes(p, model, layout, colors, state, all);

@@ -5,6 +5,7 @@
 #include "ui/session.h"
 
 #include <QComboBox>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QHelpEvent>
@@ -15,6 +16,7 @@
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -309,10 +311,47 @@ void ChainTimingStrip::setTableShown(bool shown)
 
 void ChainTimingStrip::recompute()
 {
-    m_timing = {};
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
-    if (model && m_session->focusTrace() < model->traces.size())
-        m_timing = chainTiming(*model, {m_session->focusTrace(), kNone}, {m_direction});
+    const uint64_t generation = ++m_generation;
+    if (!model || m_session->focusTrace() >= model->traces.size()) {
+        m_computing = false;
+        showTiming({});
+        return;
+    }
+    const Reference start{m_session->focusTrace(), kNone};
+    ChainOptions options;
+    options.direction = m_direction;
+    if (model->spanCount() < m_asyncSpans) {
+        m_computing = false;
+        showTiming(chainTiming(*model, start, options));
+        return;
+    }
+    // On a large model the chain from a busy trace reaches thousands of
+    // traces: worked out off the GUI thread (after a load this is the first
+    // thing the window would otherwise do). The bar stays in place, empty:
+    // the chain it showed belongs to another focus or model.
+    m_computing = true;
+    m_timing = {};
+    m_bar->invalidate();
+    m_bar->update();
+    if (m_table->isVisible())
+        m_table->clear();
+    m_summary->setText(tr("Working out the chain…"));
+    auto *watcher = new QFutureWatcher<ChainTiming>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return;
+        m_computing = false;
+        showTiming(watcher->future().takeResult());
+    });
+    watcher->setFuture(QtConcurrent::run([model, start, options] { return chainTiming(*model, start, options); }));
+}
+
+void ChainTimingStrip::showTiming(ChainTiming timing)
+{
+    m_timing = std::move(timing);
+    const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     if (m_timing.hops.size() < 2) {
         // Name the direction: a batch with many traces upstream has none downstream.
         const QString none = m_direction == Direction::Downstream ? tr("no linked traces downstream of the focus trace")
@@ -330,6 +369,7 @@ void ChainTimingStrip::recompute()
     m_bar->update();
     if (m_table->isVisible())
         fillTable();
+    emit timingReady();
 }
 
 void ChainTimingStrip::fillTable()

@@ -44,14 +44,27 @@ public:
     // The bar's time axis as last laid out for its width.
     const TimeMap &timeMap() const;
     void setTableShown(bool shown);
+    // Whether the chain is being worked out on a worker (large models).
+    bool isComputing() const { return m_computing; }
+    // Models with fewer spans than this get their chain on the GUI thread,
+    // at once; larger ones on a worker (tests lower it).
+    void setAsyncSpans(size_t spans) { m_asyncSpans = spans; }
+
+signals:
+    // The chain of the current focus and direction is shown.
+    void timingReady();
 
 private:
     void recompute();
+    void showTiming(ChainTiming timing);
     void fillTable();
 
     Session *m_session;
     Direction m_direction = Direction::Downstream;
     ChainTiming m_timing;
+    uint64_t m_generation = 0; // a newer request drops a worker's older answer
+    bool m_computing = false;
+    size_t m_asyncSpans = 100'000;
     QComboBox *m_directionBox = nullptr;
     QLabel *m_summary = nullptr;
     QToolButton *m_tableButton = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/lanesview.h"
 
+#include "ui/backgroundpool.h"
 #include "ui/displaytext.h"
 #include "ui/lanemembersdialog.h"
 #include "ui/laneslayout.h"
@@ -193,7 +194,8 @@ public:
         LanesOptions options;
         options.depth = uint32_t(m_depth);
         const uint32_t focus = m_session->focusTrace();
-        m_summarising = QtConcurrent::run([model = m_model, summaries = m_summaries, cancel = m_cancelSummaries, options, focus] {
+        // Nobody waits for this pass: it runs at a lower priority than the window.
+        m_summarising = runInBackground([model = m_model, summaries = m_summaries, cancel = m_cancelSummaries, options, focus] {
             summaries->warm(*model, options, LanesSummaryCache::kMinLinks, cancel.get(), focus);
         });
     }

@@ -1,5 +1,7 @@
 #include "ui/loadworker.h"
 
+#include "ui/session.h"
+
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QThread>
@@ -74,6 +76,9 @@ void LoadWorker::start(std::vector<std::string> files)
             outcome.status = LoadOutcome::Status::Failed;
             outcome.error = QString::fromStdString(result.error.text());
         } else {
+            outcome.startTrace = Session::busiestTrace(*model);
+            for (const Link &l : model->links)
+                outcome.resolvedLinks += l.resolved();
             outcome.model = std::move(model);
         }
         QMetaObject::invokeMethod(self.data(), [self, job, outcome] {

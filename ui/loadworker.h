@@ -26,6 +26,11 @@ struct LoadOutcome
     QString error;                        // LoadError::text() when Failed
     uint64_t bytesRead = 0;
     qint64 milliseconds = 0;
+    // Found on the loading thread, so that showing the model takes the GUI
+    // thread no pass over its traces or links: where the views start
+    // (Session::busiestTrace) and how many links resolved (status bar).
+    uint32_t startTrace = kNone;
+    uint64_t resolvedLinks = 0;
 };
 
 class LoadWorker : public QObject

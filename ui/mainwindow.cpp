@@ -698,7 +698,7 @@ void MainWindow::onLoadFinished(const LoadOutcome &outcome)
     }
     const QStringList previous = m_files;
     m_files = m_loadingFiles;
-    m_session->setModel(outcome.model);
+    m_session->setModel(outcome.model, outcome.startTrace);
     const Model &m = *outcome.model;
     QStringList added;
     for (const QString &f : m_files)
@@ -708,6 +708,7 @@ void MainWindow::onLoadFinished(const LoadOutcome &outcome)
     updateTitle();
 
     m_loadedModel = outcome.model;
+    m_loadedResolvedLinks = outcome.resolvedLinks;
     m_loadNote = QStringLiteral(" · %1 MB read in %2 ms").arg(double(outcome.bytesRead) / 1e6, 0, 'f', 1).arg(outcome.milliseconds);
     updateStatusCounts();
 
@@ -740,9 +741,14 @@ void MainWindow::updateStatusCounts()
     const auto model = m_session->model();
     if (!model || (model->traces.empty() && !m_loadedModel))
         return;
+    // The loaded model's count came with it from the loading thread; live
+    // models are counted here.
     uint64_t resolved = 0;
-    for (const Link &l : model->links)
-        resolved += l.resolved();
+    if (model == m_loadedModel)
+        resolved = m_loadedResolvedLinks;
+    else
+        for (const Link &l : model->links)
+            resolved += l.resolved();
     // The load's size and time describe the loaded model only, not what live data made of it.
     m_statusLabel->setText(QStringLiteral("%L1 traces, %L2 spans, %L3 links (%L4 resolved)")
                                .arg(model->traces.size())

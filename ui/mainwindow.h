@@ -195,6 +195,7 @@ private:
     QMenu *m_fileMenu = nullptr;
 
     std::shared_ptr<const Model> m_loadedModel; // what the last load gave; live data replaces it
+    uint64_t m_loadedResolvedLinks = 0;          // its resolved links, counted by the load worker
     QString m_loadNote;                          // " · 12.3 MB read in 40 ms" for that model
     // The side docks' share of the window width, kept across window resizes.
     double m_traceDockFraction = 0.36, m_detailsDockFraction = 0.28;

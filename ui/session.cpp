@@ -21,7 +21,26 @@ bool Session::traceUnchanged(uint32_t trace) const
         && !std::binary_search(m_changedTraces.begin(), m_changedTraces.end(), trace);
 }
 
+uint32_t Session::busiestTrace(const Model &model)
+{
+    if (model.traces.empty())
+        return kNone;
+    uint32_t best = 0;
+    for (uint32_t t = 1; t < model.traces.size(); ++t) {
+        const auto &a = model.traces[t], &b = model.traces[best];
+        if (a.linksIn + a.linksOut > b.linksIn + b.linksOut)
+            best = t;
+    }
+    return best;
+}
+
 void Session::setModel(std::shared_ptr<const Model> model)
+{
+    const uint32_t start = model ? busiestTrace(*model) : kNone;
+    setModel(std::move(model), start);
+}
+
+void Session::setModel(std::shared_ptr<const Model> model, uint32_t startTrace)
 {
     m_updateKnown = false;
     m_replaced = false;
@@ -29,16 +48,8 @@ void Session::setModel(std::shared_ptr<const Model> model)
     m_back.clear();
     m_forward.clear();
     m_current = {};
-    if (m_model && !m_model->traces.empty()) {
-        // Start on the trace with the most links: it is where the story is.
-        uint32_t best = 0;
-        for (uint32_t t = 1; t < m_model->traces.size(); ++t) {
-            const auto &a = m_model->traces[t], &b = m_model->traces[best];
-            if (a.linksIn + a.linksOut > b.linksIn + b.linksOut)
-                best = t;
-        }
-        m_current.trace = best;
-    }
+    if (m_model && startTrace < m_model->traces.size())
+        m_current.trace = startTrace;
     emit modelChanged();
     emit historyChanged();
     emit focusChanged(m_current.trace, m_current.span);

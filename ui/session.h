@@ -33,6 +33,14 @@ public:
     // The model is immutable while shown; a new load replaces it whole.
     const std::shared_ptr<const Model> &model() const { return m_model; }
     void setModel(std::shared_ptr<const Model> model);
+    // The same, starting on `startTrace` (kNone: none), found beforehand
+    // with busiestTrace() off the GUI thread, as the load worker does: the
+    // hand-over of a large model then costs the GUI thread nothing in the
+    // model's size.
+    void setModel(std::shared_ptr<const Model> model, uint32_t startTrace);
+    // The trace a new model is shown at first: the one with the most links,
+    // where the story is (the first of them on a tie; kNone when empty).
+    static uint32_t busiestTrace(const Model &model);
     // A newer version of the same data (live receiving): focus, selection,
     // visible range and history are carried over by trace and span id, so
     // the view does not jump. Places whose trace is gone are dropped.

@@ -11,6 +11,7 @@
 #include "common/modelbuilder.h"
 #include "common/testutil.h"
 
+#include <QLabel>
 #include <QtTest>
 
 using namespace causeway;
@@ -162,6 +163,48 @@ private slots:
         QCOMPARE(cut, timing.between); // every wait is cut
         for (const ChainTimingHop &h : timing.hops)
             QVERIFY2(map.toX(h.end) - map.toX(h.start) >= 20, qPrintable(QString::number(map.toX(h.end) - map.toX(h.start))));
+    }
+
+    void largeModelChainOnWorker()
+    {
+        // Above the strip's size threshold (lowered here to every model) a
+        // new focus costs the GUI thread no chain: it is worked out on a
+        // worker, the bar stays empty meanwhile, and the answer is the one
+        // worked out inline. Of two focuses asked in a row the last wins.
+        Session session;
+        auto model = std::make_shared<Model>();
+        QVERIFY(loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model).ok);
+        session.setModel(model);
+        TraceId id;
+        QCOMPARE(parseId("da6f7dff4ba24091b92558d70fc6bf60", id), IdParse::Ok);
+        const uint32_t attempt = model->findTrace(id);
+        ChainOptions downstream;
+        downstream.direction = Direction::Downstream;
+        const ChainTiming expected = chainTiming(*model, {attempt, kNone}, downstream);
+        QCOMPARE(expected.hops.size(), size_t(4));
+
+        ChainTimingStrip strip(&session);
+        strip.setAsyncSpans(0);
+        strip.resize(1200, 80);
+        strip.show();
+        QSignalSpy ready(&strip, &ChainTimingStrip::timingReady);
+        session.navigateTo(expected.hops.back().trace); // the dead letter: nothing downstream
+        QVERIFY(strip.isComputing());
+        QVERIFY(strip.timing().hops.empty());
+        session.navigateTo(attempt);
+        QVERIFY(strip.isComputing());
+        QVERIFY(strip.timing().hops.empty());
+        QVERIFY(ready.wait(10000));
+        QTRY_VERIFY(!strip.isComputing());
+        QCOMPARE(ready.count(), 1); // the first answer was dropped
+        const ChainTiming &timing = strip.timing();
+        QCOMPARE(timing.hops.size(), expected.hops.size());
+        for (size_t i = 0; i < timing.hops.size(); ++i) {
+            QCOMPARE(timing.hops[i].trace, expected.hops[i].trace);
+            QCOMPARE(timing.hops[i].waitBefore, expected.hops[i].waitBefore);
+        }
+        QCOMPARE(timing.between, expected.between);
+        QVERIFY(strip.summary()->text().contains(QStringLiteral("between them")));
     }
 };
 

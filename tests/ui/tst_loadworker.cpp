@@ -6,6 +6,7 @@
 #include "common/testutil.h"
 #include "core/writer.h"
 #include "ui/loadworker.h"
+#include "ui/session.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -71,6 +72,33 @@ private slots:
         QVERIFY(!progress.isEmpty());
         QCOMPARE(progress.last().at(0).toDouble(), 1.0);
         QCOMPARE(progress.last().at(1).toULongLong(), quint64(shell.model->spanCount()));
+    }
+
+    void outcomeCarriesWhatTheWindowShowsFirst()
+    {
+        // The start trace and the resolved link count come with the model,
+        // counted on the loading thread: the same as counting on the GUI
+        // thread would give, so that the hand-over needs no pass over it.
+        const std::string sample = test::bundledSample("causeway-sample.jsonl");
+        LoadWorker worker;
+        QSignalSpy done(&worker, &LoadWorker::finished);
+        worker.start({sample});
+        const LoadOutcome outcome = waitFor(done);
+        QCOMPARE(int(outcome.status), int(LoadOutcome::Status::Loaded));
+        const Model &model = *outcome.model;
+        QVERIFY(model.links.size() > 10);
+        uint64_t resolved = 0;
+        for (const Link &l : model.links)
+            resolved += l.resolved();
+        QVERIFY(resolved > 0 && resolved <= model.links.size());
+        QCOMPARE(outcome.resolvedLinks, resolved);
+        QCOMPARE(outcome.startTrace, Session::busiestTrace(model));
+        const Trace &start = model.traces[outcome.startTrace];
+        for (const Trace &t : model.traces)
+            QVERIFY(t.linksIn + t.linksOut <= start.linksIn + start.linksOut);
+        Session session;
+        session.setModel(outcome.model, outcome.startTrace);
+        QCOMPARE(session.focusTrace(), outcome.startTrace);
     }
 
     void damageBecomesDiagnostics()

@@ -220,6 +220,24 @@ uint32_t Model::sameSpan(const Model &other, uint32_t index) const
 
 uint32_t Model::findSpan(const TraceId &t, const SpanId &s) const
 {
+    const uint32_t found = findIndexed(t, s);
+    if (found != kNone || m_spanIndex.size() >= hot.size())
+        return found;
+    // Spans appended since finalize(): those of a large trace are in the
+    // span table (a miss there is a miss), a small trace is searched in its
+    // own list.
+    const uint32_t trace = findTrace(t);
+    if (trace == kNone || traces[trace].spans.count > kScannedSpans)
+        return kNone;
+    const Trace &tr = traces[trace];
+    for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i)
+        if (cold[traceSpans[i]].spanId == s)
+            return traceSpans[i];
+    return kNone;
+}
+
+uint32_t Model::findIndexed(const TraceId &t, const SpanId &s) const
+{
     const uint64_t h = spanKeyHash(t, s);
     auto it = m_spanIndex.begin(), last = m_spanIndex.end();
     if (m_spanIndex.bucketsValid()) {
@@ -245,7 +263,7 @@ void Model::findSpans(uint32_t from, uint32_t to, const Key &key, const Found &f
 {
     const TraceId *t = nullptr;
     const SpanId *s = nullptr;
-    if (!m_spanIndex.bucketsValid() || !m_appendedSpans.empty()) {
+    if (!m_spanIndex.bucketsValid() || m_spanIndex.size() < hot.size()) {
         for (uint32_t i = from; i < to; ++i)
             if (key(i, t, s))
                 found(i, findSpan(*t, *s));

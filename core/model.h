@@ -415,10 +415,10 @@ private:
     public:
         void clear();
         bool empty() const { return m_live == 0; }
+        bool contains(uint32_t span) const { return span < m_idOfSpan.size() && m_idOfSpan[span] != kNoId; }
         size_t size() const { return m_live; }
         size_t memoryUsage() const;
-        // `span` is at least every span inserted before (spans are appended),
-        // and no live span has its key.
+        // No live span has `span`'s key, and `span` is not in the table.
         void insert(uint64_t hash, uint32_t span);
         // The live span whose hash is `hash` and for which `same(span)` says
         // the ids match; kNone if none.
@@ -491,7 +491,14 @@ private:
     // `found(i, span)` takes the result (kNone: absent).
     template<typename Key, typename Found>
     void findSpans(uint32_t from, uint32_t to, const Key &key, const Found &found) const;
+    // A growing model keeps the spans of traces with more than this many
+    // spans in its span table; smaller traces are scanned instead (their
+    // records sit together; a table slot is a cache miss at a million spans).
+    static constexpr uint32_t kScannedSpans = 64;
+    // The span table entry of a span (if it has none yet).
     void indexSpan(uint32_t span);
+    // findSpan() in the sorted index and the span table only.
+    uint32_t findIndexed(const TraceId &t, const SpanId &s) const;
     // The span of trace `trace` with id `id` (kNone if none): small traces
     // are searched in their own span list (and `more`, spans being added),
     // which are near in memory, instead of the span table.

@@ -90,11 +90,12 @@ void Model::SpanTable::insert(uint64_t hash, uint32_t span)
     ++m_live;
 }
 
-void Model::SpanTable::renumber(const std::vector<uint32_t> &map, uint32_t from, uint32_t kept)
+void Model::SpanTable::renumber(const std::vector<uint32_t> &map, uint32_t from, uint32_t /*kept*/)
 {
     // Spans keep their order, so map[i] <= i: writing at map[i] never
     // overwrites what is still to be read.
     const auto end = uint32_t(m_idOfSpan.size());
+    uint32_t written = from;
     for (uint32_t i = from; i < end; ++i) {
         const uint64_t id = m_idOfSpan[i];
         const uint32_t to = map[i];
@@ -103,10 +104,15 @@ void Model::SpanTable::renumber(const std::vector<uint32_t> &map, uint32_t from,
             if (to == kNone)
                 --m_live;
         }
-        if (to != kNone)
+        if (to != kNone) {
             m_idOfSpan[to] = id;
+            written = to + 1;
+        }
     }
-    m_idOfSpan.resize(std::min<size_t>(m_idOfSpan.size(), kept));
+    // Only spans of large traces have ids: past the last kept span that
+    // was written, entries would name spans that moved away.
+    if (from < end)
+        m_idOfSpan.resize(written);
     // Ids of removed spans at the front are dropped; their slots read as
     // tombstones (spanOf says kNone below m_firstId).
     size_t dead = 0;
@@ -206,17 +212,17 @@ void Model::buildGrowthState()
 
 void Model::indexSpan(uint32_t span)
 {
-    m_appendedSpans.insert(spanKeyHash(cold[span].traceId, cold[span].spanId), span);
+    if (!m_appendedSpans.contains(span))
+        m_appendedSpans.insert(spanKeyHash(cold[span].traceId, cold[span].spanId), span);
 }
 
 uint32_t Model::findInTrace(uint32_t trace, const SpanId &id, const std::vector<uint32_t> *more) const
 {
     // Up to this many spans a scan of the trace's own records beats a probe
     // into the span table, whose slot is a cache miss at a million spans.
-    constexpr uint32_t kScanned = 64;
     const Trace &tr = traces[trace];
-    if (tr.spans.count + (more ? more->size() : 0) > kScanned)
-        return findSpan(tr.id, id);
+    if (tr.spans.count + (more ? more->size() : 0) > kScannedSpans)
+        return findIndexed(tr.id, id);
     for (uint32_t i = tr.spans.first; i < tr.spans.end(); ++i)
         if (cold[traceSpans[i]].spanId == id)
             return traceSpans[i];
@@ -503,9 +509,22 @@ void Model::append(const Model &batch, ModelChanges &changes)
         hot.push_back(h);
         cold.push_back(c);
         ++m_scopeSpans[c.scope];
-        indexSpan(self);
         touch(h.trace);
-        newSpansOf[h.trace].push_back(self);
+        auto &added = newSpansOf[h.trace];
+        added.push_back(self);
+        // Only spans of large traces go into the span table; a small trace
+        // is searched in its own list (findInTrace). One that grows large
+        // now puts all its spans there.
+        const Trace &tr = traces[h.trace];
+        const size_t count = tr.spans.count + added.size();
+        if (count == kScannedSpans + 1) {
+            for (uint32_t k = tr.spans.first; k < tr.spans.end(); ++k)
+                indexSpan(traceSpans[k]);
+            for (uint32_t span : added)
+                indexSpan(span);
+        } else if (count > kScannedSpans) {
+            indexSpan(self);
+        }
     }
     while (nextSource < batch.sources.size())
         sources.push_back({batch.sources[nextSource++].name, uint32_t(hot.size())});

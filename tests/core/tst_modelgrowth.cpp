@@ -432,6 +432,121 @@ private slots:
                  qPrintable(QStringLiteral("%1 attributes for %2").arg(grown.attributes.size()).arg(last.attributes.size())));
     }
 
+    void largeTracesAcrossBatchesAndEvictions()
+    {
+        // Traces that grow past the size up to which a growing model scans
+        // a trace's own spans (64, Model::kScannedSpans) while their spans come
+        // over four batches, children before parents, with links to traces
+        // not loaded yet and to traces already evicted; the oldest traces are
+        // evicted as the window moves on. After every step the model is the
+        // one a load of the kept spans gives (findSpan of every span and
+        // link included); evicted traces sent again resolve the links that
+        // waited for them.
+        using Spec = TestModelBuilder::SpanSpec;
+        constexpr uint32_t kTraces = 30;
+        const uint32_t big = 64; // Model::kScannedSpans
+        auto spansOf = [big](uint32_t t) { return t % 3 == 0 ? 10u : t % 3 == 1 ? big + 1 : 3 * big + 8; };
+        auto firstBatchOf = [](uint32_t t) { return (t - 1) / 2; };
+        std::vector<std::vector<Spec>> batches(firstBatchOf(kTraces) + 4);
+        std::vector<std::vector<Spec>> specsOf(kTraces + 1);
+        for (uint32_t t = 1; t <= kTraces; ++t) {
+            const uint32_t n = spansOf(t);
+            for (uint32_t k = 0; k < n; ++k) {
+                const uint32_t span = (k * 37) % n + 1; // a permutation: 37 shares no factor with n
+                Spec spec{.trace = t, .span = span, .parent = span > 1 ? span / 2 : 0, .start = uint64_t(t) * 1'000'000 + span};
+                if (span % 16 == 1) {
+                    spec.links.push_back({.trace = t + 2, .span = 3});  // arrives later
+                    if (t > 4)
+                        spec.links.push_back({.trace = t - 4, .span = 5}); // evicted by then, or soon
+                }
+                batches[firstBatchOf(t) + k % 4].push_back(spec);
+                specsOf[t].push_back(spec);
+            }
+        }
+        std::vector<std::vector<Spec>> sent; // the batches the model took
+        std::set<uint32_t> evicted;
+        // A load of the kept spans: one resource per batch, as each batch has its own.
+        auto expectedOf = [&](const std::vector<std::vector<Spec>> &parts) {
+            Model all;
+            for (const auto &part : parts) {
+                TestModelBuilder b;
+                bool any = false;
+                for (const Spec &spec : part)
+                    if (!evicted.count(spec.trace)) {
+                        b.add(spec);
+                        any = true;
+                    }
+                if (any)
+                    all.merge(b.finish());
+            }
+            all.finalize();
+            return all;
+        };
+        auto batchOf = [](const std::vector<Spec> &specs) {
+            TestModelBuilder b;
+            for (const Spec &spec : specs)
+                b.add(spec);
+            return b.finish();
+        };
+        Model grown = emptyModel();
+        uint64_t evictions = 0;
+        for (size_t b = 0; b < batches.size(); ++b) {
+            ModelChanges added;
+            grown.append(batchOf(batches[b]), added);
+            QCOMPARE(added.addedSpans, uint64_t(batches[b].size()));
+            sent.push_back(batches[b]);
+            // Traces whose last spans came two batches ago go, oldest first.
+            std::vector<uint32_t> drop;
+            for (uint32_t t = 1; t <= kTraces; ++t)
+                if (!evicted.count(t) && firstBatchOf(t) + 3 + 2 <= b) {
+                    drop.push_back(grown.findTrace(TestModelBuilder::traceId(t)));
+                    QVERIFY(drop.back() != kNone);
+                    evicted.insert(t);
+                }
+            std::sort(drop.begin(), drop.end());
+            ModelChanges gone;
+            grown.evictTraces(drop, gone);
+            QCOMPARE(gone.evictedTraces, drop);
+            evictions += !drop.empty();
+            const Model expected = expectedOf(sent);
+            QCOMPARE(QString::fromStdString(test::compareModels(expected, grown)), QString());
+            QCOMPARE(derivedDifference(expected, grown), QString());
+            QCOMPARE(linkIndexProblem(grown), QString());
+            for (uint32_t t : evicted)
+                QCOMPARE(grown.findTrace(TestModelBuilder::traceId(t)), kNone);
+        }
+        QVERIFY(evictions > 5);
+        QVERIFY(grown.traces.size() > 0);
+
+        // Every span again: those kept are duplicates, the evicted traces
+        // come back (at the end) and links waiting for them resolve.
+        std::vector<Spec> again;
+        for (uint32_t t = 1; t <= kTraces; ++t)
+            again.insert(again.end(), specsOf[t].begin(), specsOf[t].end());
+        const size_t keptSpans = grown.spanCount();
+        ModelChanges back;
+        grown.append(batchOf(again), back);
+        QCOMPARE(back.duplicateSpans, uint64_t(keptSpans));
+        QVERIFY(back.resolvedLinks > 0);
+        // The kept spans as they came, then the evicted traces in `again`.
+        std::vector<std::vector<Spec>> kept;
+        for (const auto &part : sent) {
+            kept.emplace_back();
+            for (const Spec &spec : part)
+                if (!evicted.count(spec.trace))
+                    kept.back().push_back(spec);
+        }
+        kept.emplace_back();
+        for (const Spec &spec : again)
+            if (evicted.count(spec.trace))
+                kept.back().push_back(spec);
+        evicted.clear();
+        const Model expected = expectedOf(kept);
+        QCOMPARE(QString::fromStdString(test::compareModels(expected, grown)), QString());
+        QCOMPARE(derivedDifference(expected, grown), QString());
+        QCOMPARE(linkIndexProblem(grown), QString());
+    }
+
     void liveModelRetentionEvictsOldest()
     {
         const std::vector<std::string> lines = generatedLines(12'000'000, 5);

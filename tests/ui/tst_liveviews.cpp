@@ -22,6 +22,8 @@
 #include "ui/resultlist.h"
 #include "ui/searchpanel.h"
 #include "ui/session.h"
+#include "ui/tracefilterproxy.h"
+#include "ui/tracelistmodel.h"
 #include "ui/tracelistpanel.h"
 
 #include "common/testutil.h"
@@ -33,6 +35,7 @@
 #include <QTreeWidget>
 
 #include <cstdio>
+#include <set>
 #include <string>
 
 using namespace causeway;
@@ -320,6 +323,84 @@ private slots:
         for (const ResultEntry &e : results.entries())
             QCOMPARE(feed.session.model()->hot[e.span].trace, e.trace);
         QCOMPARE(feed.live.stats().wholeCopies, uint64_t(1));
+    }
+
+    void viewsAgreeAfterManyEvictions()
+    {
+        // Sixty refreshes at a cap of 12 traces: each brings new traces,
+        // spans for a kept trace and links to traces still to come and to
+        // traces already gone. After each, the search results, the trace
+        // list and its sorted view say what the snapshot holds, and links
+        // into evicted traces are unresolved until those come back.
+        LiveFeed feed;
+        feed.live.setRetention({0, 12, 0.0});
+        ResultList results(&feed.session);
+        SearchPanel search(&feed.session, &results);
+        TraceListModel list;
+        TraceFilterProxy sorted;
+        sorted.setSourceModel(&list);
+        sorted.sort(TraceListModel::Start, Qt::DescendingOrder);
+        search.show();
+        results.show();
+        connect(&feed.session, &Session::modelUpdated, &list,
+                [&](const ModelChanges &changes) { list.applyChanges(feed.session.model(), changes); });
+        connect(&feed.session, &Session::modelChanged, &list, [&] {
+            if (list.model() != feed.session.model())
+                list.setModel(feed.session.model());
+        });
+        feed.refresh(models({{1, 1, 3, 0}}));
+        search.lineEdit()->setText(QStringLiteral("op"));
+        QSignalSpy finished(&search, &SearchPanel::finished);
+        search.search();
+        QVERIFY(finished.count() > 0 || finished.wait(5000));
+        uint64_t evicted = 0;
+        for (int step = 2; step <= 60; ++step) {
+            // Trace `step` links to the trace two steps ahead (not loaded
+            // yet) and to the trace ten steps back (kept, then evicted
+            // two steps later while this one stays).
+            std::vector<Model> fragments = models({{step, 1, 3, step + 2}, {step, 4, 1, step > 10 ? step - 10 : 0}});
+            if (step > 3)
+                fragments.push_back(spans(step - 2, 10 + step, 1)); // a kept trace gets a span
+            feed.refresh(std::move(fragments));
+            while (list.insertSlice()) {
+            }
+            const Model &m = *feed.session.model();
+            evicted = feed.live.stats().droppedTraces;
+            QVERIFY(m.traces.size() <= 12);
+            QCOMPARE(list.rowCount(), int(m.traces.size()));
+            QCOMPARE(sorted.rowCount(), int(m.traces.size()));
+            for (int r = 1; r < sorted.rowCount(); ++r) {
+                const auto above = uint32_t(sorted.mapToSource(sorted.index(r - 1, 0)).row());
+                const auto below = uint32_t(sorted.mapToSource(sorted.index(r, 0)).row());
+                QVERIFY(m.traces[above].start >= m.traces[below].start);
+            }
+            // Every span is named "op"; new traces may be searched on a worker.
+            QTRY_COMPARE(results.entries().size(), m.spanCount());
+            std::set<uint32_t> shown;
+            for (const ResultEntry &e : results.entries()) {
+                QVERIFY(e.span < m.spanCount());
+                QCOMPARE(m.hot[e.span].trace, e.trace);
+                shown.insert(e.span);
+            }
+            QCOMPARE(shown.size(), m.spanCount());
+            for (const Link &l : m.links) {
+                const uint32_t target = m.findSpan(l.traceId, l.spanId);
+                QCOMPARE(l.target, target);
+            }
+            if (step == 50) // trace 40 is still kept
+                QVERIFY(m.links[m.cold[feed.span(50, 4)].links.first].target != kNone);
+        }
+        QVERIFY(evicted >= 45);
+        // Trace 60 links to 62, never loaded; trace 50 linked to 40 when it
+        // came, and 40 has gone since. Both resolve when their targets come.
+        const Model &m = *feed.session.model();
+        QCOMPARE(m.findTrace(traceId(40)), kNone);
+        QCOMPARE(m.links[m.cold[feed.span(50, 4)].links.first].target, kNone);
+        feed.live.setRetention({0, 0, 0.0});
+        feed.refresh(models({{62, 1, 1, 0}, {40, 1, 1, 0}}));
+        const Model &after = *feed.session.model();
+        QCOMPARE(after.links[after.cold[feed.span(60, 1)].links.first].target, feed.span(62, 1));
+        QCOMPARE(after.links[after.cold[feed.span(50, 4)].links.first].target, feed.span(40, 1));
     }
 
     void linkMapKeepsTheSelectedEdge()

@@ -171,9 +171,16 @@ public:
     {
         std::lock_guard lock(m_mutex);
         if (m_spare.empty())
-            return Model();
+            return fresh();
         Model m = std::move(m_spare.back());
         m_spare.pop_back();
+        return m;
+    }
+    // A batch's model: its strings are folded when the loading thread merges it.
+    static Model fresh()
+    {
+        Model m;
+        m.strings.foldRecentOnly();
         return m;
     }
     // `fragment` has been merged (Model::mergeReusing): empty, capacity kept.
@@ -195,7 +202,7 @@ struct WorkerState
     PaddedBuffer buffer;
     FragmentCache *fragments = nullptr;
 
-    Model takeFragment() { return fragments ? fragments->take() : Model(); }
+    Model takeFragment() { return fragments ? fragments->take() : FragmentCache::fresh(); }
 
     // After an unusually large batch (one huge span, one huge line), let go
     // of what it needed rather than keep it for the rest of the load.

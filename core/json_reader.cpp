@@ -171,16 +171,9 @@ public:
     {
         std::lock_guard lock(m_mutex);
         if (m_spare.empty())
-            return fresh();
+            return Model();
         Model m = std::move(m_spare.back());
         m_spare.pop_back();
-        return m;
-    }
-    // A batch's model: its strings are folded when the loading thread merges it.
-    static Model fresh()
-    {
-        Model m;
-        m.strings.foldRecentOnly();
         return m;
     }
     // `fragment` has been merged (Model::mergeReusing): empty, capacity kept.
@@ -202,7 +195,7 @@ struct WorkerState
     PaddedBuffer buffer;
     FragmentCache *fragments = nullptr;
 
-    Model takeFragment() { return fragments ? fragments->take() : FragmentCache::fresh(); }
+    Model takeFragment() { return fragments ? fragments->take() : Model(); }
 
     // After an unusually large batch (one huge span, one huge line), let go
     // of what it needed rather than keep it for the rest of the load.

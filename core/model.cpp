@@ -395,9 +395,7 @@ void Model::reserveLike(const Sizes &before, double factor)
 
 void Model::mergeReusing(Model &other)
 {
-    // A fragment pool (StringPool::foldRecentOnly) may hold a text twice: it
-    // is folded below, never taken as the model's pool.
-    if (hot.empty() && resources.empty() && strings.size() == 1 && other.strings.exact()) {
+    if (hot.empty() && resources.empty() && strings.size() == 1) {
         Diagnostics kept = std::move(diagnostics);
         *this = std::move(other);
         kept.merge(diagnostics);

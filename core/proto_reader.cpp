@@ -898,9 +898,6 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 fragments[k] = std::move(spare.back());
                 spare.pop_back();
             }
-            // The pieces' strings are folded when this thread merges them;
-            // the first share becomes the model and interns exactly.
-            fragments[k].strings.foldRecentOnly();
         }
         try {
             Decoder decoder(ctx, fragments[k], {}, false);

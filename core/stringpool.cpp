@@ -10,10 +10,6 @@ namespace causeway {
 namespace {
 constexpr size_t kMinChunk = 64 * 1024;
 constexpr size_t kMaxChunk = 4 * 1024 * 1024;
-// 4,096 two-way buckets, 64 KB: a fragment's keys, names, services and
-// other repeated strings (a few thousand at most) stay while its new
-// strings stream past them.
-constexpr size_t kRecentBuckets = 4096;
 }
 
 StringPool::StringPool()
@@ -41,8 +37,6 @@ StringPool &StringPool::operator=(StringPool &&other)
         m_views = std::move(other.m_views);
         m_slots = std::move(other.m_slots);
         m_hashes = std::move(other.m_hashes);
-        m_recent = std::move(other.m_recent);
-        other.m_recent = std::vector<uint64_t>();
         StringPool fresh;
         other.m_chunks.clear();
         other.m_chunkUsed = other.m_chunkSize = other.m_bytes = 0;
@@ -135,58 +129,24 @@ void StringPool::grow(size_t size)
     m_slots = std::move(slots);
 }
 
-StringId StringPool::append(std::string_view s, uint32_t hash)
-{
-    std::string_view stored = store(s);
-    auto id = StringId(m_views.size());
-    m_views.push_back(stored);
-    m_hashes.push_back(hash);
-    return id;
-}
-
 StringId StringPool::internHashed(std::string_view s, uint32_t hash)
 {
     size_t slot = slotOf(s, hash);
     if (m_slots[slot])
         return uint32_t(m_slots[slot]) - 1;
-    const StringId id = append(s, hash);
+    std::string_view stored = store(s);
+    auto id = StringId(m_views.size());
+    m_views.push_back(stored);
+    m_hashes.push_back(hash);
     m_slots[slot] = uint64_t(hash) << 32 | (id + 1);
     if (m_views.size() * 10 > m_slots.size() * 7) // linear probing stays short below 70% load
         grow(m_slots.size() * 2);
     return id;
 }
 
-StringId StringPool::internRecent(std::string_view s, uint32_t hash)
-{
-    if (s.empty())
-        return 0;
-    // The bucket comes from the hash's high bits: the low ones pick the slot
-    // of the exact table the fragment is merged into.
-    uint64_t *bucket = &m_recent[size_t(hash >> 20) % kRecentBuckets * 2];
-    for (int way = 0; way < 2; ++way) {
-        const uint64_t slot = bucket[way];
-        if (uint32_t(slot >> 32) == hash && slot && sameText(m_views[uint32_t(slot) - 1], s)) {
-            if (way == 1)
-                std::swap(bucket[0], bucket[1]);
-            return uint32_t(slot) - 1;
-        }
-    }
-    const StringId id = append(s, hash);
-    bucket[1] = bucket[0];
-    bucket[0] = uint64_t(hash) << 32 | (id + 1);
-    return id;
-}
-
 StringId StringPool::intern(std::string_view s)
 {
-    const uint32_t hash = hashOf(s);
-    return m_recent.empty() ? internHashed(s, hash) : internRecent(s, hash);
-}
-
-void StringPool::foldRecentOnly()
-{
-    if (m_views.size() == 1 && m_recent.empty())
-        m_recent.assign(kRecentBuckets * 2, 0);
+    return internHashed(s, hashOf(s));
 }
 
 std::vector<StringId> StringPool::internAll(const StringPool &other)
@@ -246,7 +206,6 @@ void StringPool::clear()
     m_bytes = m_chunks.empty() ? 0 : m_chunkSize;
     m_views.resize(1);
     m_hashes.resize(1);
-    std::fill(m_recent.begin(), m_recent.end(), 0);
     m_slots[slotOf({}, m_hashes[0])] = uint64_t(m_hashes[0]) << 32 | 1;
 }
 
@@ -268,7 +227,7 @@ StringId StringPool::find(std::string_view s) const
 size_t StringPool::memoryUsage() const
 {
     return m_bytes + m_views.capacity() * sizeof(std::string_view) + m_hashes.capacity() * sizeof(uint32_t)
-        + m_slots.capacity() * sizeof(uint64_t) + m_recent.capacity() * sizeof(uint64_t);
+        + m_slots.capacity() * sizeof(uint64_t);
 }
 
 } // namespace causeway

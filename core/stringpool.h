@@ -38,25 +38,11 @@ public:
     // Returns spare capacity of the per-string tables (after a load).
     void shrinkToFit();
 
-    // Makes an empty pool a fragment's (a piece of input decoded on another
-    // thread, to be merged with internAll): intern() then folds a repeat only
-    // while the string is among the recently interned ones, in a small table
-    // that stays in the cache, so one text may get several ids here. Most
-    // strings of trace data are new (ids, high-cardinality values), and an
-    // exact fragment table paid a miss per string only for internAll to look
-    // each one up again; internAll folds the repeats, in first-occurrence
-    // order, so the merged pool is the one exact interning gives. find() is
-    // not available on such a pool. Kept by clear() and moves.
-    void foldRecentOnly();
-    bool exact() const { return m_recent.empty(); }
-
 private:
     std::string_view store(std::string_view s);
     static uint32_t hashOf(std::string_view s);
     size_t slotOf(std::string_view s, uint32_t hash) const;
     StringId internHashed(std::string_view s, uint32_t hash);
-    StringId internRecent(std::string_view s, uint32_t hash);
-    StringId append(std::string_view s, uint32_t hash);
     void grow(size_t slots);
 
     std::vector<std::unique_ptr<char[]>> m_chunks;
@@ -70,9 +56,6 @@ private:
     // of every string is kept by id too, so growth and merges never rehash text.
     std::vector<uint64_t> m_slots;
     std::vector<uint32_t> m_hashes;
-    // A fragment pool's recent strings: two-way buckets of (hash << 32 | id + 1),
-    // the more recently used first. Empty for an exact pool.
-    std::vector<uint64_t> m_recent;
 };
 
 } // namespace causeway

@@ -529,58 +529,6 @@ private slots:
         QCOMPARE(pool.intern("http.request.methoD"), map[ids[4]]);
     }
 
-    // A fragment's pool folds repeats only among its recent strings, so a
-    // text seen again after many others may get a second id there; merged
-    // into an exact pool, every id lands on its text and the exact pool is,
-    // id by id, the one that interning the same sequence directly gives.
-    void stringPoolFragmentFoldsRepeatsWhenMerged()
-    {
-        std::vector<std::string> sequence;
-        for (int i = 0; i < 60000; ++i) {
-            sequence.push_back("http.request.method"); // a key, repeated every time
-            sequence.push_back("order-" + std::to_string(i)); // new every time
-            if (i % 7 == 0)
-                sequence.push_back("order-" + std::to_string(i / 2)); // seen long ago
-            if (i % 11 == 0)
-                sequence.push_back("");
-        }
-        StringPool exact;
-        exact.intern("already here");
-        exact.intern("order-5");
-        StringPool direct;
-        direct.intern("already here");
-        direct.intern("order-5");
-        for (const auto &s : sequence)
-            direct.intern(s);
-
-        StringPool fragment;
-        fragment.foldRecentOnly();
-        QVERIFY(!fragment.exact());
-        for (int round = 0; round < 2; ++round) { // the second time after clear(), as a reused fragment
-            std::vector<StringId> ids;
-            for (const auto &s : sequence)
-                ids.push_back(fragment.intern(s));
-            QCOMPARE(ids[1], ids[2]); // a recent repeat keeps its id
-            QCOMPARE(ids[0], ids[4]);
-            QCOMPARE(fragment.intern(""), 0u);
-            QVERIFY(fragment.size() > direct.size()); // old orders came back as new ids
-            QVERIFY(fragment.size() < sequence.size());
-            const std::vector<StringId> map = exact.internAll(fragment);
-            for (size_t i = 0; i < sequence.size(); ++i)
-                QCOMPARE(exact.view(map[ids[i]]), std::string_view(sequence[i]));
-            QCOMPARE(exact.size(), direct.size());
-            for (StringId id = 0; id < direct.size(); ++id)
-                QCOMPARE(exact.view(id), direct.view(id));
-            fragment.clear();
-            QVERIFY(!fragment.exact());
-            QCOMPARE(fragment.size(), size_t(1));
-        }
-        // Moving takes the mode along and leaves an exact pool behind.
-        StringPool moved = std::move(fragment);
-        QVERIFY(!moved.exact());
-        QVERIFY(fragment.exact());
-    }
-
     void sniffsFromBytesNotNames()
     {
         QCOMPARE(sniffFormat("\x1f\x8b\x08"), Format::Gzip);

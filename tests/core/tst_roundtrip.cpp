@@ -593,8 +593,8 @@ private slots:
             const std::string diff = compareModels(one, *many);
             QVERIFY2(diff.empty(), diff.c_str());
             QCOMPARE(diagnosticsText(one), diagnosticsText(*many));
-            // The same string ids too: the workers' pools fold repeats only
-            // among recent strings, the merge folds the rest in input order.
+            // The same string ids too: the fragments are merged in input
+            // order whatever thread parsed them.
             QCOMPARE(many->strings.size(), one.strings.size());
             for (StringId id = 0; id < one.strings.size(); ++id)
                 QVERIFY2(one.str(id) == many->str(id), ("string " + std::to_string(id)).c_str());

@@ -5,8 +5,9 @@
 // frame and hit-testing a mouse move. Two frames are reported as ratios
 // against painting the focus trace's flame graph alone, measured in the same
 // run: the first frame after a focus change (collect + first layout + paint,
-// nothing cached) and a zoom or pan frame (layout + paint over the collected
-// lanes, which the view keeps while the focus and options stay). Targets: at
+// nothing cached: neither flame geometry nor shaped header text) and a zoom
+// or pan frame (layout + paint over the collected lanes, which the view
+// keeps while the focus and options stay, with their header text). Targets: at
 // 100,000 links a frame within 4x the flame graph, layout within 50 ms.
 //
 // Times are thread CPU time. Run with QT_QPA_PLATFORM=offscreen. Options: --links N runs one size only;
@@ -16,9 +17,12 @@
 #include "core/lanessummary.h"
 #include "core/modelbuilder.h"
 #include "ui/laneslayout.h"
+#include "ui/lanemembersdialog.h"
 #include "ui/lanespainter.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QImage>
 #include <QPainter>
 
@@ -128,6 +132,56 @@ double timeMs(int reps, const std::function<void()> &work)
     return times[times.size() / 2];
 }
 
+// The members list of the largest group: what opening it costs the GUI
+// thread now (the rows are listed on a worker) and what it cost when the
+// rows were listed before it opened, against a collect of the same lanes.
+void membersListCost(const Model &model, const LanesLayout &layout, double collect)
+{
+    const auto group = std::max_element(layout.lanes.begin(), layout.lanes.end(), [](const Lane &a, const Lane &b) {
+        return a.members.size() < b.members.size();
+    });
+    if (group == layout.lanes.end() || !group->isGroup())
+        return;
+    LanesSelection selection;
+    selection.focus = layout.focus;
+    selection.origin = layout.origin;
+    selection.options = layout.options;
+    for (const Lane &l : layout.lanes) {
+        LaneSpec spec;
+        spec.kind = l.kind;
+        spec.trace = l.trace;
+        if (l.isGroup())
+            spec.members = l.members;
+        selection.lanes.push_back(std::move(spec));
+    }
+    const int lane = int(group - layout.lanes.begin());
+    const std::shared_ptr<const Model> shared(&model, [](const Model *) {});
+    const double before = timeMs(3, [&] {
+        LaneMembersDialog dialog(shared, laneMembers(model, selection, lane), QStringLiteral("members"));
+    });
+    double open = 0, ready = 0, fill = 0;
+    for (int i = 0; i < 3; ++i) {
+        QElapsedTimer wall;
+        wall.start();
+        const double t0 = threadCpuMs();
+        auto *dialog = new LaneMembersDialog(shared, LaneMembersDialog::MemberList([&model, selection, lane] {
+                                                 return laneMembers(model, selection, lane);
+                                             }),
+                                             QStringLiteral("members"));
+        open += (threadCpuMs() - t0) / 3;
+        QEventLoop loop;
+        QObject::connect(dialog, &LaneMembersDialog::listed, &loop, &QEventLoop::quit);
+        const double t1 = threadCpuMs();
+        loop.exec(); // waits without CPU; then the rows go into the table here
+        fill += (threadCpuMs() - t1) / 3;
+        ready += double(wall.nsecsElapsed()) / 1e6 / 3;
+        delete dialog;
+    }
+    std::printf("  members list of %zu: opening costs the GUI thread %.3f ms (listing first: %.3f ms, ratio %.4f; "
+                "a collect: %.3f ms); rows ready after %.1f ms (wall, worker), taking them in costs the GUI thread %.3f ms\n",
+                group->members.size(), open, before, open / before, collect, ready, fill);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -229,17 +283,27 @@ int main(int argc, char **argv)
         const LanesColors colors = LanesColors::standard(false);
         LanesPaintState state;
         const QRectF all(0, 0, image.width(), image.height());
-        const auto paintStep = [&] {
-            for (Lane &lane : layout.lanes)
+        // A first frame draws with nothing prepared (the flame geometry and
+        // the headers' shaped text built too); a zoom or pan frame keeps the
+        // headers' text (the titles' widths stay) and rebuilds the flame
+        // geometry (the view moved).
+        const auto paintFrame = [&](bool first) {
+            if (first)
+                layout.texts.reset();
+            for (Lane &lane : layout.lanes) {
                 if (lane.flame)
-                    lane.flame->invalidate(); // a first frame: geometry built too
+                    lane.flame->invalidate();
+                if (first)
+                    lane.header.reset();
+            }
             QPainter p(&image);
             paintLanes(p, model, layout, colors, state, all);
             paintTimeAxis(p, layout, colors, 0);
         };
-        const double paint = timeMs(21, paintStep);
+        const double paint = timeMs(21, [&] { paintFrame(true); });
+        const double panPaint = timeMs(21, [&] { paintFrame(false); });
         if (profile == "paint")
-            timeMs(2000, paintStep);
+            timeMs(2000, [&] { paintFrame(true); });
         sampleFlame();
         // The summary's first frame: its lanes (one more: the consumer the
         // user came from) laid out and painted the same way.
@@ -252,9 +316,12 @@ int main(int argc, char **argv)
         });
         QImage summaryImage(QSize(int(kWidth), int(std::ceil(fromSummary.height))), QImage::Format_ARGB32_Premultiplied);
         const double summaryPaint = timeMs(21, [&] {
-            for (Lane &lane : fromSummary.lanes)
+            fromSummary.texts.reset();
+            for (Lane &lane : fromSummary.lanes) {
                 if (lane.flame)
                     lane.flame->invalidate();
+                lane.header.reset();
+            }
             QPainter p(&summaryImage);
             paintLanes(p, model, fromSummary, colors, state, QRectF(summaryImage.rect()));
             paintTimeAxis(p, fromSummary, colors, 0);
@@ -265,7 +332,7 @@ int main(int argc, char **argv)
         const double frame = collect + lay + paint;
         const double summaryFrame = summaryCollect + lay + paint;
         const double cameFromFrame = cameFromCollect + summaryLay + summaryPaint;
-        const double panFrame = panLay + paint;
+        const double panFrame = panLay + panPaint;
 
         // Mouse moves over the whole area, as the view hit-tests them.
         std::mt19937 rng(3);
@@ -285,7 +352,9 @@ int main(int argc, char **argv)
                     summaryCollect, summaryFrame, summaryFrame / flame, cameFromCollect, cameFromFrame,
                     cameFromFrame / flame);
         if (std::getenv("CAUSEWAY_BENCH_SPLIT"))
-            std::printf("  came-from frame: layout %.3f ms, paint %.3f ms\n", summaryLay, summaryPaint);
+            std::printf("  first frame paint %.3f ms, pan frame paint %.3f ms; came-from frame: layout %.3f ms, paint %.3f ms\n",
+                        paint, panPaint, summaryLay, summaryPaint);
+        membersListCost(model, layout, collect);
         if (!png.isEmpty()) {
             QPainter p(&image);
             paintLanes(p, model, layout, colors, state, all);

@@ -19,6 +19,13 @@
 //   RETAIN  the retention cap in spans, 0: none (default 0)
 //   BATCH   spans per refresh in the refresh-cost part, 0: skip it (default 40,000)
 //
+// `bench_live --lanes [LINKS]`: only the lanes summaries a refresh costs.
+// Two busy traces with LINKS traces linking to each (default 100,000); a
+// refresh appends 200 traces, linking to one of them, or to neither. Per
+// refresh, what the lanes view's pass after it costs when it summarises
+// every busy trace again (as before) and when it keeps the summaries the
+// refresh did not touch (LanesSummaryCache::carryOver), same run.
+//
 // Between the two, the receivers alone: the same bodies sent at full speed
 // by CLIENTS threads to the OTLP/HTTP receiver (keep-alive sockets) and to
 // the OTLP/gRPC receiver (the gRPC C++ client, one channel per thread),
@@ -26,6 +33,7 @@
 
 #include "core/live/grpcreceiver.h"
 #include "core/live/httpreceiver.h"
+#include "core/lanessummary.h"
 #include "core/live/livemodel.h"
 #include "core/proto/otlp_trace.grpc.pb.h"
 #include "core/load.h"
@@ -36,6 +44,7 @@
 #include "ui/tracelistmodel.h"
 
 #include "tests/common/httpclient.h"
+#include "tests/common/modelbuilder.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -330,8 +339,64 @@ void refreshCost(uint64_t batch, uint64_t large)
 
 } // namespace
 
+// Trace numbers: 1 and 2 the busy traces, then their fans, then the refreshes' traces.
+void addLinked(test::TestModelBuilder &b, uint32_t trace, uint32_t to, uint64_t start)
+{
+    std::vector<test::TestModelBuilder::LinkSpec> links;
+    if (to)
+        links.push_back({to, to});
+    b.add({.trace = trace, .span = trace, .start = start, .duration = 2'000'000, .name = "process item",
+           .links = links, .status = trace % 97 ? StatusCode::Unset : StatusCode::Error});
+}
+
+void lanesRefreshCost(uint32_t links)
+{
+    constexpr uint64_t kBase = 1700000000ull * 1'000'000'000ull;
+    test::TestModelBuilder b("shop");
+    b.add({.trace = 1, .span = 1, .start = kBase, .duration = 100'000'000, .name = "settle batch"});
+    b.add({.trace = 2, .span = 2, .start = kBase, .duration = 100'000'000, .name = "nightly export"});
+    uint32_t next = 10;
+    for (uint32_t i = 0; i < 2 * links; ++i, ++next)
+        addLinked(b, next, 1 + i % 2, kBase + uint64_t(i) * 1'000'000);
+    Model model = b.finish();
+    const LanesQueryOptions options;
+    auto previous = std::make_unique<LanesSummaryCache>();
+    previous->warm(model, options, LanesSummaryCache::kMinLinks);
+    std::printf("\nlanes summaries per refresh: 2 busy traces of %u links each, refreshes of 200 traces\n", links);
+    std::printf("%-22s %12s %12s %8s %6s\n", "refresh", "all again ms", "carried ms", "ratio", "kept");
+    for (const char *kind : {"links to one", "links to neither", "links to one", "links to neither"}) {
+        test::TestModelBuilder batch("shop");
+        const bool touches = kind[9] == 'o';
+        for (int i = 0; i < 200; ++i, ++next)
+            addLinked(batch, next, touches && i % 4 == 0 ? 1 : 0, kBase + uint64_t(next) * 1'000'000);
+        ModelChanges changes;
+        model.append(batch.finish(), changes);
+        auto wall = [](auto &&f) {
+            const auto t0 = std::chrono::steady_clock::now();
+            f();
+            return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        };
+        const double all = wall([&] {
+            LanesSummaryCache fresh;
+            fresh.warm(model, options, LanesSummaryCache::kMinLinks);
+        });
+        size_t kept = 0;
+        auto carried = std::make_unique<LanesSummaryCache>();
+        const double some = wall([&] {
+            kept = carried->carryOver(*previous, model, changes);
+            carried->warm(model, options, LanesSummaryCache::kMinLinks);
+        });
+        previous = std::move(carried);
+        std::printf("%-22s %12.1f %12.1f %8.3f %6zu\n", kind, all, some, some / all, kept);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && std::string(argv[1]) == "--lanes") {
+        lanesRefreshCost(argc > 2 ? uint32_t(std::stoul(argv[2])) : 100'000);
+        return 0;
+    }
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
     QApplication app(argc, argv);
     const uint64_t wanted = argc > 1 ? std::stoull(argv[1]) : 1'000'000;

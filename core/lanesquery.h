@@ -96,7 +96,7 @@ struct LanesQueryOptions
     uint32_t maxLanes = 14;          // own lanes per direction before look-alikes group more loosely
     uint32_t surfacedErrors = 3;     // failed members per group that get lanes of their own
     uint32_t cameFrom = kNone;       // the trace the user came from: surfaced and marked
-    std::vector<uint32_t> pinned;    // members the user pinned as lanes of their own
+    std::vector<uint32_t> pinned {}; // members the user pinned as lanes of their own
 };
 
 struct LanesSelection

@@ -231,7 +231,10 @@ LanesSelection selectLanes(const Model &model, const LanesSummary &summary, cons
     out.focus = base.focus;
     out.origin = base.origin;
     out.options = options;
-    if (base.focus >= model.traces.size() || base.laneOf.size() != model.traces.size())
+    // A summary carried over to a model that grew (LanesSummaryCache::
+    // carryOver) has no entries for the traces that came after it: none of
+    // them is in reach.
+    if (base.focus >= model.traces.size() || base.laneOf.size() > model.traces.size())
         return out;
 
     // What came-from and the pins change: marks on lanes the summary has,
@@ -336,15 +339,17 @@ LanesSelection selectLanes(const Model &model, const LanesSummary &summary, cons
     out.focusLane = base.focusLane >= 0 ? laneMap[size_t(base.focusLane)] : -1;
 
     // Per trace: the summary's tables with the lanes renumbered.
-    out.laneOf.resize(base.laneOf.size());
-    out.groupOf.resize(base.groupOf.size());
     bool identity = true;
     for (size_t i = 0; i < laneMap.size(); ++i)
         identity &= laneMap[i] == int(i);
     if (identity) {
         out.laneOf = base.laneOf;
         out.groupOf = base.groupOf;
+        out.laneOf.resize(model.traces.size(), -1);
+        out.groupOf.resize(model.traces.size(), -1);
     } else {
+        out.laneOf.resize(model.traces.size(), -1);
+        out.groupOf.resize(model.traces.size(), -1);
         for (size_t t = 0; t < base.laneOf.size(); ++t) {
             const int l = base.laneOf[t], g = base.groupOf[t];
             out.laneOf[t] = l < 0 ? -1 : laneMap[size_t(l)];
@@ -579,9 +584,14 @@ LanesSummaryCache::Key LanesSummaryCache::keyOf(uint32_t focus, const LanesQuery
     return {focus, options.depth, options.groupMin, options.maxLanes, options.surfacedErrors};
 }
 
+LanesSummaryCache::Shape LanesSummaryCache::shapeOf(const Model &model)
+{
+    return {model.traces.size(), model.spanCount(), model.links.size(), model.incoming.size()};
+}
+
 void LanesSummaryCache::bindLocked(const Model &model) const
 {
-    const auto shape = std::make_tuple(model.traces.size(), model.spanCount(), model.links.size(), model.incoming.size());
+    const Shape shape = shapeOf(model);
     if (m_model != &model || m_shape != shape) {
         m_summaries.clear();
         m_model = &model;
@@ -631,7 +641,7 @@ std::shared_ptr<const LanesSummary> LanesSummaryCache::get(const Model &model, u
 }
 
 size_t LanesSummaryCache::warm(const Model &model, const LanesQueryOptions &options, uint64_t minLinks,
-                               const std::atomic<bool> *cancel)
+                               const std::atomic<bool> *cancel, uint32_t first)
 {
     std::vector<std::pair<uint64_t, uint32_t>> busy; // (links, trace)
     for (uint32_t t = 0; t < model.traces.size(); ++t) {
@@ -642,6 +652,8 @@ size_t LanesSummaryCache::warm(const Model &model, const LanesQueryOptions &opti
     std::sort(busy.begin(), busy.end(), [](const auto &a, const auto &b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
+    if (first != kNone)
+        std::stable_partition(busy.begin(), busy.end(), [first](const auto &b) { return b.second == first; });
     size_t built = 0;
     for (const auto &[links, t] : busy) {
         if (cancel && cancel->load(std::memory_order_relaxed))
@@ -652,6 +664,66 @@ size_t LanesSummaryCache::warm(const Model &model, const LanesQueryOptions &opti
         }
     }
     return built;
+}
+
+size_t LanesSummaryCache::carryOver(const LanesSummaryCache &previous, const Model &model, const ModelChanges &changes)
+{
+    std::vector<std::pair<Key, std::shared_ptr<const LanesSummary>>> ready;
+    {
+        std::lock_guard lock(previous.m_mutex);
+        // Appending keeps every index; the model before the step had
+        // exactly the traces and spans before the new ones.
+        const bool appended = previous.m_model && !changes.reset && changes.evictedTraces.empty()
+            && std::get<0>(previous.m_shape) == changes.firstNewTrace && std::get<1>(previous.m_shape) == changes.firstNewSpan
+            && changes.firstNewTrace <= model.traces.size() && changes.firstNewSpan <= model.spanCount()
+            && std::get<2>(previous.m_shape) <= model.links.size();
+        if (appended)
+            for (const auto &[key, summary] : previous.m_summaries)
+                if (summary.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+                    ready.emplace_back(key, summary.get());
+    }
+    std::lock_guard lock(m_mutex);
+    m_summaries.clear();
+    m_model = &model;
+    m_shape = shapeOf(model);
+    if (ready.empty())
+        return 0;
+
+    // The traces the step touched: those that got spans or incoming links
+    // (changes.changedTraces), and those at the other end of any link of a
+    // new span, whichever way it goes (a link waiting for its target that
+    // found it now marks no trace of its own in the changes).
+    std::vector<uint32_t> touched = changes.changedTraces;
+    for (uint32_t s = changes.firstNewSpan; s < model.spanCount(); ++s) {
+        if (model.hot[s].trace < changes.firstNewTrace)
+            touched.push_back(model.hot[s].trace);
+        forEachUpstream(model, model.hot[s].trace, s, [&](uint32_t other, uint32_t) {
+            if (other < changes.firstNewTrace)
+                touched.push_back(other);
+        });
+        forEachDownstream(model, model.hot[s].trace, s, [&](uint32_t other, uint32_t) {
+            if (other < changes.firstNewTrace)
+                touched.push_back(other);
+        });
+    }
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+
+    // A summary reads the traces its chain walks reached, and their links
+    // among each other: one untouched trace of them all keeps it true.
+    size_t kept = 0;
+    for (auto &[key, summary] : ready) {
+        const bool affected = std::any_of(touched.begin(), touched.end(), [&](uint32_t t) {
+            return t == summary->focus || (t < summary->via.size() && summary->via[t] != kNone);
+        });
+        if (affected)
+            continue;
+        std::promise<std::shared_ptr<const LanesSummary>> promise;
+        promise.set_value(std::move(summary));
+        m_summaries.emplace(key, promise.get_future().share());
+        ++kept;
+    }
+    return kept;
 }
 
 size_t LanesSummaryCache::size() const

@@ -15,8 +15,11 @@
 // is the selection selectLanes() makes from the model itself, lane for lane
 // and link for link (tests/core/tst_lanessummary).
 //
-// A summary belongs to one model state: a model that changes (live data,
-// another file) needs new ones. LanesSummaryCache keeps them per model.
+// A summary belongs to one model state. A model that grew by appending
+// (live data, Model::append) keeps the summaries none of whose traces the
+// step touched: their traces, links and times are where they were
+// (LanesSummaryCache::carryOver); any other change needs new ones.
+// LanesSummaryCache keeps them per model.
 
 #include "core/lanesquery.h"
 
@@ -59,10 +62,19 @@ public:
     // The summary if it is built, else null (also while it is being built).
     std::shared_ptr<const LanesSummary> find(const Model &model, uint32_t focus, const LanesQueryOptions &options) const;
     // Builds the summaries of the traces with at least `minLinks` links of
-    // their own, the busiest first, until `cancel` is set. Returns how many
-    // it built. Meant for a worker after a load.
+    // their own, `first` first (the focus, when it is one of them), then
+    // the busiest first, until `cancel` is set. Returns how many it built.
+    // Meant for a worker after a load, or a change of depth.
     size_t warm(const Model &model, const LanesQueryOptions &options, uint64_t minLinks,
-                const std::atomic<bool> *cancel = nullptr);
+                const std::atomic<bool> *cancel = nullptr, uint32_t first = kNone);
+    // Takes over from `previous`, whose model `model` grew from by
+    // `changes` (one or more Model::append steps, as live data publishes
+    // them): the summaries built there that no touched trace is part of
+    // are kept for `model` as they are (a trace is touched when it got
+    // spans or links, or a link of its found a new span); the others are
+    // left to build again. An eviction or a reset renumbers the model: then
+    // nothing is kept. Returns how many summaries were kept.
+    size_t carryOver(const LanesSummaryCache &previous, const Model &model, const ModelChanges &changes);
     size_t size() const;
     void clear();
 
@@ -74,7 +86,9 @@ private:
 
     mutable std::mutex m_mutex;
     mutable const Model *m_model = nullptr;
-    mutable std::tuple<size_t, size_t, size_t, size_t> m_shape{};
+    using Shape = std::tuple<size_t, size_t, size_t, size_t>;
+    static Shape shapeOf(const Model &model);
+    mutable Shape m_shape{};
     mutable std::map<Key, std::shared_future<std::shared_ptr<const LanesSummary>>> m_summaries;
 };
 

@@ -535,7 +535,8 @@ void FlamePainter::paint(QPainter &painter, const FlameView &view, const FlameSt
 {
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, false);
-    painter.fillRect(view.rect, style.background);
+    if (style.fillBackground)
+        painter.fillRect(view.rect, style.background);
     if (!m_rows) {
         painter.restore();
         return;

@@ -139,6 +139,9 @@ struct FlameStyle
     QColor link;
     QColor error;
     QFont font;
+    // Off where the caller has already filled view.rect with `background`
+    // (a lane's body): every pixel filled once.
+    bool fillBackground = true;
 
     static FlameStyle fromPalette(const QPalette &palette, const QFont &font);
     static FlameStyle standard(bool dark);

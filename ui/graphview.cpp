@@ -2,13 +2,8 @@
 
 #include "ui/session.h"
 
-#include <QHelpEvent>
-#include <QKeyEvent>
-#include <QMouseEvent>
 #include <QPainter>
 #include <QTimer>
-#include <QToolTip>
-#include <QWheelEvent>
 
 #include <algorithm>
 
@@ -30,14 +25,10 @@ int strength(int placement)
 } // namespace
 
 GraphView::GraphView(Session *session, QWidget *parent)
-    : QWidget(parent)
+    : ZoomPanCanvas(parent)
     , m_session(session)
     , m_layout(std::make_unique<AsyncLayout>())
 {
-    setFocusPolicy(Qt::StrongFocus);
-    setMouseTracking(true);
-    setAttribute(Qt::WA_OpaquePaintEvent);
-    setMinimumSize(200, 150);
     if (m_session) {
         connect(m_session, &Session::modelChanged, this, &GraphView::onModelChanged);
         connect(m_session, &Session::focusChanged, this, [this](uint32_t trace, uint32_t) { onFocusChanged(trace); });
@@ -287,32 +278,11 @@ void GraphView::paintEvent(QPaintEvent *)
     }
 }
 
-void GraphView::resizeEvent(QResizeEvent *event)
+void GraphView::hoverAt(QPointF widgetPos)
 {
-    QWidget::resizeEvent(event);
-    if (m_picture && m_view.autoFit())
-        fit();
-}
-
-void GraphView::wheelEvent(QWheelEvent *event)
-{
-    m_view.wheel(event);
-}
-
-void GraphView::mousePressEvent(QMouseEvent *event)
-{
-    if (!m_view.press(event))
-        QWidget::mousePressEvent(event);
-}
-
-void GraphView::mouseMoveEvent(QMouseEvent *event)
-{
-    const QPointF pos = event->position();
-    if (m_view.move(pos))
-        return;
     if (!m_picture)
         return;
-    const QPointF at = toPicture(pos);
+    const QPointF at = toPicture(widgetPos);
     const int node = m_picture->nodeAt(at);
     const int edge = node < 0 ? m_picture->edgeAt(at) : -1;
     const bool clickable = node >= 0
@@ -325,16 +295,20 @@ void GraphView::mouseMoveEvent(QMouseEvent *event)
     }
 }
 
-void GraphView::mouseReleaseEvent(QMouseEvent *event)
+void GraphView::hoverLeft()
 {
-    bool click = false;
-    if (!m_view.release(event, &click)) {
-        QWidget::mouseReleaseEvent(event);
-        return;
+    if (m_picture && m_picture->hoveredEdge() >= 0) {
+        m_picture->setHoveredEdge(-1);
+        update();
     }
-    if (!click || !m_picture)
+}
+
+void GraphView::clickAt(QPointF widgetPos)
+{
+    if (!m_picture)
         return;
-    const int node = m_picture->nodeAt(toPicture(event->position()));
+    const QPointF at = toPicture(widgetPos);
+    const int node = m_picture->nodeAt(at);
     if (node < 0)
         return;
     const GraphNode &n = m_picture->graph().nodes[size_t(node)];
@@ -343,7 +317,6 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
         return;
     }
     if (n.expanded) {
-        const QPointF at = toPicture(event->position());
         if (m_picture->isCollapseButton(node, at)) {
             std::erase(m_expandedGroups, n.groupKey);
             scheduleRelayout(Placement::Fit);
@@ -362,44 +335,18 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
     }
 }
 
-void GraphView::leaveEvent(QEvent *event)
+QString GraphView::toolTipAt(QPointF widgetPos) const
 {
-    if (m_picture && m_picture->hoveredEdge() >= 0) {
-        m_picture->setHoveredEdge(-1);
-        update();
-    }
-    QWidget::leaveEvent(event);
-}
-
-void GraphView::keyPressEvent(QKeyEvent *event)
-{
-    if (!m_view.key(event, [this] { fit(); }))
-        QWidget::keyPressEvent(event);
-}
-
-bool GraphView::event(QEvent *event)
-{
-    if (event->type() == QEvent::ToolTip) {
-        auto *help = static_cast<QHelpEvent *>(event);
-        QString text;
-        if (m_picture) {
-            const QPointF at = toPicture(help->pos());
-            const int node = m_picture->nodeAt(at);
-            text = node >= 0 ? m_picture->nodeToolTip(node) : m_picture->edgeToolTip(m_picture->edgeAt(at));
-            if (node >= 0 && m_picture->graph().nodes[size_t(node)].expanded) {
-                text = m_picture->isCollapseButton(node, at) ? tr("Show these traces as one node again")
-                                                             : m_picture->memberToolTip(node, at);
-            }
-        }
-        if (text.isEmpty()) {
-            QToolTip::hideText();
-            event->ignore();
-        } else {
-            QToolTip::showText(help->globalPos(), text, this);
-        }
-        return true;
-    }
-    return QWidget::event(event);
+    if (!m_picture)
+        return {};
+    const QPointF at = toPicture(widgetPos);
+    const int node = m_picture->nodeAt(at);
+    if (node < 0)
+        return m_picture->edgeToolTip(m_picture->edgeAt(at));
+    if (m_picture->graph().nodes[size_t(node)].expanded)
+        return m_picture->isCollapseButton(node, at) ? tr("Show these traces as one node again")
+                                                     : m_picture->memberToolTip(node, at);
+    return m_picture->nodeToolTip(node);
 }
 
 } // namespace causeway::ui

@@ -8,10 +8,9 @@
 // moved again) supersedes the one in flight.
 
 #include "ui/graphpainter.h"
-#include "ui/zoompan.h"
+#include "ui/zoompancanvas.h"
 
 #include <QPointF>
-#include <QWidget>
 
 #include <memory>
 #include <vector>
@@ -20,7 +19,7 @@ namespace causeway::ui {
 
 class Session;
 
-class GraphView : public QWidget
+class GraphView : public ZoomPanCanvas
 {
     Q_OBJECT
 public:
@@ -37,14 +36,11 @@ public:
     bool isLayingOut() const { return m_pendingGeneration != 0; }
     QString message() const { return m_message; }
 
-    double zoom() const { return m_view.zoom(); }
     // The least zoom Fit uses: the smallest node text stays readable.
     double minimumFitZoom() const;
-    QPointF toWidget(QPointF picturePos) const { return m_view.toWidget(picturePos); }
-    QPointF toPicture(QPointF widgetPos) const { return m_view.toPicture(widgetPos); }
 
 public slots:
-    void fit();
+    void fit() override;
     void zoomIn();
     void zoomOut();
     // Rebuilds the graph around the focus trace and lays it out again.
@@ -58,15 +54,11 @@ signals:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
-    void resizeEvent(QResizeEvent *event) override;
     void showEvent(QShowEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void leaveEvent(QEvent *event) override;
-    void keyPressEvent(QKeyEvent *event) override;
-    bool event(QEvent *event) override;
+    void hoverAt(QPointF widgetPos) override;
+    void hoverLeft() override;
+    void clickAt(QPointF widgetPos) override;
+    QString toolTipAt(QPointF widgetPos) const override;
 
 private:
     enum class Placement { Fit, CentreOnFocus, KeepCentreNode };
@@ -94,8 +86,6 @@ private:
     std::vector<uint32_t> m_expandedGroups;
     uint32_t m_anchorTrace = kNone; // KeepCentreNode: this trace stays where it was on screen
     QPointF m_anchorWidgetPos;
-
-    ZoomPan m_view{this};
 };
 
 } // namespace causeway::ui

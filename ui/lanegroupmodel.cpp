@@ -9,21 +9,42 @@
 
 namespace causeway::ui {
 
+LaneGroupModel::Rows LaneGroupModel::prepare(const Model &model, std::vector<LaneMember> members)
+{
+    Rows rows;
+    rows.members = std::move(members);
+    rows.keys = memberAttributeKeys(model, rows.members);
+    rows.values.resize(rows.members.size());
+    if (!rows.keys.empty())
+        for (size_t i = 0; i < rows.members.size(); ++i)
+            rows.values[i] = memberAttribute(model, rows.members[i], rows.keys.front());
+    return rows;
+}
+
 LaneGroupModel::LaneGroupModel(std::shared_ptr<const Model> model, std::vector<LaneMember> members, QObject *parent)
+    : LaneGroupModel(model, parent)
+{
+    if (m_model)
+        setRows(prepare(*m_model, std::move(members)));
+}
+
+LaneGroupModel::LaneGroupModel(std::shared_ptr<const Model> model, QObject *parent)
     : QAbstractTableModel(parent)
     , m_model(std::move(model))
-    , m_members(std::move(members))
 {
-    if (m_model) {
-        m_keys = memberAttributeKeys(*m_model, m_members);
-        if (!m_keys.empty())
-            m_key = m_keys.front();
-    }
+}
+
+void LaneGroupModel::setRows(Rows rows)
+{
+    beginResetModel();
+    m_members = std::move(rows.members);
+    m_keys = std::move(rows.keys);
+    m_values = std::move(rows.values);
     m_values.resize(m_members.size());
-    if (m_model && !m_key.empty())
-        for (size_t i = 0; i < m_members.size(); ++i)
-            m_values[i] = memberAttribute(*m_model, m_members[i], m_key);
+    m_key = m_keys.empty() ? std::string() : m_keys.front();
     applyFilterAndSort();
+    endResetModel();
+    emit headerDataChanged(Qt::Horizontal, AttributeColumn, AttributeColumn);
 }
 
 int LaneGroupModel::rowCount(const QModelIndex &parent) const

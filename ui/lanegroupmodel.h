@@ -26,7 +26,22 @@ public:
     static constexpr int TraceRole = Qt::UserRole;
     static constexpr int SortRole = Qt::UserRole + 1;
 
+    // What the table holds, worked out from the model alone (no Qt
+    // objects): a worker prepares it for 100,000 members while the
+    // members list is already open.
+    struct Rows
+    {
+        std::vector<LaneMember> members;
+        std::vector<std::string> keys;   // memberAttributeKeys()
+        std::vector<std::string> values; // per member: the first key's value
+    };
+    static Rows prepare(const Model &model, std::vector<LaneMember> members);
+
     LaneGroupModel(std::shared_ptr<const Model> model, std::vector<LaneMember> members, QObject *parent = nullptr);
+    // Empty until setRows().
+    explicit LaneGroupModel(std::shared_ptr<const Model> model, QObject *parent = nullptr);
+    // The rows prepare() made for this model; the filter and sort set so far apply.
+    void setRows(Rows rows);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -4,11 +4,14 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -19,8 +22,57 @@ LaneMembersDialog::LaneMembersDialog(std::shared_ptr<const Model> model, std::ve
                                      const QString &title, QWidget *parent)
     : QDialog(parent)
 {
-    setWindowTitle(title);
     m_members = new LaneGroupModel(std::move(model), std::move(members), this);
+    setUp(title);
+}
+
+LaneMembersDialog::LaneMembersDialog(std::shared_ptr<const Model> model, MemberList list, const QString &title,
+                                     QWidget *parent)
+    : QDialog(parent)
+{
+    m_members = new LaneGroupModel(model, this);
+    setUp(title);
+    m_listing = true;
+    m_progress->show();
+    updateCount();
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    auto *watcher = new QFutureWatcher<LaneGroupModel::Rows>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        LaneGroupModel::Rows rows = watcher->future().takeResult();
+        // The filter typed meanwhile applies; the first key shows without
+        // working out its values again.
+        m_attribute->blockSignals(true);
+        for (const std::string &key : rows.keys)
+            m_attribute->addItem(QString::fromStdString(key));
+        m_attribute->blockSignals(false);
+        m_members->setRows(std::move(rows));
+        m_listing = false;
+        m_progress->hide();
+        updateCount();
+        if (m_members->rowCount() > 0)
+            m_table->setCurrentIndex(m_members->index(0, 0));
+        emit listed();
+    });
+    watcher->setFuture(QtConcurrent::run([model = std::move(model), list = std::move(list), cancel = m_cancel] {
+        if (cancel->load())
+            return LaneGroupModel::Rows{};
+        std::vector<LaneMember> members = list();
+        if (cancel->load())
+            return LaneGroupModel::Rows{};
+        return LaneGroupModel::prepare(*model, std::move(members));
+    }));
+}
+
+LaneMembersDialog::~LaneMembersDialog()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+}
+
+void LaneMembersDialog::setUp(const QString &title)
+{
+    setWindowTitle(title);
 
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(QStringLiteral("Filter: name, trace id prefix, key=value, error"));
@@ -30,6 +82,11 @@ LaneMembersDialog::LaneMembersDialog(std::shared_ptr<const Model> model, std::ve
     m_attribute->addItems(m_members->attributeKeys());
     m_attribute->setToolTip(QStringLiteral("The attribute shown in its own column"));
     m_count = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 0); // busy: the worker cannot tell how far it is
+    m_progress->setMaximumWidth(160);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
 
     m_table = new QTableView(this);
     m_table->setModel(m_members);
@@ -61,6 +118,7 @@ LaneMembersDialog::LaneMembersDialog(std::shared_ptr<const Model> model, std::ve
     box->addLayout(top);
     box->addWidget(m_table, 1);
     auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_progress);
     bottom->addWidget(m_count, 1);
     bottom->addWidget(buttons);
     box->addLayout(bottom);
@@ -92,6 +150,10 @@ void LaneMembersDialog::setFilter(const QString &text)
 
 void LaneMembersDialog::updateCount()
 {
+    if (m_listing) {
+        m_count->setText(QStringLiteral("Listing the members…"));
+        return;
+    }
     m_count->setText(QStringLiteral("%L1 of %L2 traces").arg(m_members->rowCount()).arg(m_members->totalCount()));
 }
 

@@ -19,21 +19,31 @@ double headerHeight(const LanesStyle &style)
     return std::ceil(QFontMetricsF(style.font).height()) + 7;
 }
 
-// Square dots every few pixels along a polyline, spaced by length.
+// Square dots every few pixels along a polyline, spaced by length. The
+// spacing is whole pixels, so along a straight run the dots land on the
+// screen as one pattern repeating (the painter fills such a run at once,
+// and no gap is a pixel wider than the next); so is the size, so every dot
+// of a line is as big as the next.
 std::vector<QRectF> dotsAlong(const std::vector<QPointF> &points, double size)
 {
-    const double spacing = 2.0 * size + 0.4;
+    size = std::max(1.0, std::round(size));
+    const double spacing = std::round(2.0 * size + 0.4);
     std::vector<QRectF> dots;
     if (points.empty())
         return dots;
     double carried = 0;
     dots.emplace_back(points.front().x() - size / 2, points.front().y() - size / 2, size, size);
     for (size_t i = 1; i < points.size(); ++i) {
-        const QPointF d = points[i] - points[i - 1];
+        const QPointF from = points[i - 1];
+        const QPointF d = points[i] - from;
         const double length = std::hypot(d.x(), d.y());
+        // Along an axis, whole steps from the corner: no rounding drift between dots.
+        const QPointF unit = d.y() == 0 ? QPointF(d.x() < 0 ? -1 : 1, 0)
+            : d.x() == 0                ? QPointF(0, d.y() < 0 ? -1 : 1)
+                                        : d / length;
         double along = spacing - carried;
         while (along <= length) {
-            const QPointF at = points[i - 1] + d * (along / length);
+            const QPointF at = from + unit * along;
             dots.emplace_back(at.x() - size / 2, at.y() - size / 2, size, size);
             along += spacing;
         }

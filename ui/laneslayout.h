@@ -26,6 +26,7 @@ class LanesSummaryCache;
 namespace causeway::ui {
 
 struct LaneHeaderCache;
+struct LaneTextCache;
 using LanesOptions = LanesQueryOptions;
 
 // A lane: what it shows (LaneSpec) and where.
@@ -130,6 +131,10 @@ struct LanesLayout
     LanesStyle style;
     double width = 0, height = 0;
     double zoom = 1, pan = 0;
+    // The painter's shaped header pieces by text and font
+    // (ui/lanespainter.cpp): lanes of one layout share their badges, names
+    // and marks. A new collect starts without it.
+    mutable std::shared_ptr<LaneTextCache> texts;
 
     int laneAt(double y) const;
     int laneOfTrace(uint32_t trace) const;

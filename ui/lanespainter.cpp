@@ -106,6 +106,20 @@ struct LaneHeaderCache
     QPointF errorChipAt;
 };
 
+// Header pieces shaped once per layout: member lanes repeat their badge,
+// name, marks and error count, and shaping is most of a header's cost.
+struct LaneTextCache
+{
+    struct Shaped
+    {
+        QString text;
+        QFont font;
+        double width = 0;
+        QStaticText prepared;        // made on first use: a piece too wide is elided first
+    };
+    std::vector<std::shared_ptr<Shaped>> shaped; // a few dozen at most
+};
+
 namespace {
 
 QStaticText staticText(const QString &text, const QFont &font)
@@ -115,6 +129,29 @@ QStaticText staticText(const QString &text, const QFont &font)
     t.setPerformanceHint(QStaticText::AggressiveCaching);
     t.prepare(QTransform(), font);
     return t;
+}
+
+std::shared_ptr<LaneTextCache::Shaped> shaped(const LanesLayout &layout, const QString &text, const QFont &font)
+{
+    if (!layout.texts)
+        layout.texts = std::make_shared<LaneTextCache>();
+    auto &all = layout.texts->shaped;
+    for (const auto &s : all)
+        if (s->text == text && s->font == font)
+            return s;
+    // Unique texts (a trace's id, counts) would only grow the list: keep it short.
+    if (all.size() >= 64)
+        all.erase(all.begin());
+    all.push_back(std::make_shared<LaneTextCache::Shaped>(
+        LaneTextCache::Shaped{text, font, QFontMetricsF(font).horizontalAdvance(text), {}}));
+    return all.back();
+}
+
+const QStaticText &prepared(LaneTextCache::Shaped &s)
+{
+    if (s.prepared.text().isEmpty() && !s.text.isEmpty())
+        s.prepared = staticText(s.text, s.font);
+    return s.prepared;
 }
 
 const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout, const Lane &lane)
@@ -167,58 +204,69 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
             pieces.push_back({QStringLiteral("   +") + QString::number(lane.hiddenDepths) + QStringLiteral(" deeper"), &small,
                               LaneHeaderCache::SmallMuted});
     }
+    // Each piece measured (and later shaped) once.
+    std::vector<std::shared_ptr<LaneTextCache::Shaped>> whole;
+    whole.reserve(pieces.size());
+    for (const Piece &piece : pieces)
+        whole.push_back(shaped(layout, piece.text, *piece.font));
 
     // The badge, then the text, then the failed chip, side by side: a
     // narrow lane shortens the badge, then drops it, before the text goes.
-    QString badge = badgeText(lane);
-    const QFontMetricsF smallMetrics(small);
-    double badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+    std::shared_ptr<LaneTextCache::Shaped> badge = shaped(layout, badgeText(lane), small);
+    double badgeWidth = badge->width + 10;
     // The name (and the marks before it) comes before the badge's words.
     double named = 0;
-    for (const Piece &piece : pieces) {
-        named += QFontMetricsF(*piece.font).horizontalAdvance(piece.text);
-        if (piece.role == LaneHeaderCache::Strong)
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        named += whole[i]->width;
+        if (pieces[i].role == LaneHeaderCache::Strong)
             break;
     }
     if (badgeWidth + 8 + std::max(80.0, named) > line.width()) {
-        badge = badgeText(lane, true);
-        badgeWidth = smallMetrics.horizontalAdvance(badge) + 10;
+        badge = shaped(layout, badgeText(lane, true), small);
+        badgeWidth = badge->width + 10;
     }
     if (badgeWidth + 8 + 24 > line.width()) {
-        badge.clear();
+        badge = nullptr;
         badgeWidth = 0;
     }
     cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
-    cache->badgeText = staticText(badge, small);
+    cache->badgeText = badge ? prepared(*badge) : staticText(QString(), small);
     cache->small = small;
+    const QFontMetricsF smallMetrics(small);
     double x = badgeWidth > 0 ? cache->badge.right() + 8 : line.left();
-    for (const Piece &piece : pieces) {
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        const Piece &piece = pieces[i];
         const QFontMetricsF metrics(*piece.font);
         const double room = line.right() - x;
         if (room < 12)
             break;
-        const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
-        // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
-        if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
-                                   || text.trimmed().size() <= 3))
-            break;
-        const double w = metrics.horizontalAdvance(text);
         LaneHeaderCache::Piece placed;
         placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
-        placed.width = w;
-        placed.text = staticText(text, *piece.font);
         placed.font = *piece.font;
         placed.role = piece.role;
+        // elidedText leaves a piece that fits as it is: measure, shape and
+        // place the whole piece without asking.
+        if (whole[i]->width <= room) {
+            placed.width = whole[i]->width;
+            placed.text = prepared(*whole[i]);
+        } else {
+            const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
+            // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
+            if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
+                                       || text.trimmed().size() <= 3))
+                break;
+            placed.width = metrics.horizontalAdvance(text);
+            placed.text = staticText(text, *piece.font);
+        }
+        x += placed.width;
         cache->pieces.push_back(std::move(placed));
-        x += w;
     }
     cache->right = x;
     if (!lane.errorChip.isEmpty()) {
-        const QString &chip = lane.errorChipText;
-        cache->errorChipText = staticText(chip, small);
+        const auto chip = shaped(layout, lane.errorChipText, small);
+        cache->errorChipText = prepared(*chip);
         const QRectF chipRect = lane.errorChip.translated(-lane.title.topLeft());
-        cache->errorChipAt = QPointF(chipRect.center().x() - smallMetrics.horizontalAdvance(chip) / 2,
-                                     chipRect.center().y() - smallMetrics.height() / 2);
+        cache->errorChipAt = QPointF(chipRect.center().x() - chip->width / 2, chipRect.center().y() - smallMetrics.height() / 2);
     }
     lane.header = std::move(cache);
     return *lane.header;
@@ -291,30 +339,161 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
 // Many small unsmoothed rectangles (edge dots, density bars). On screen
 // (the raster engine, unscaled, whole-pixel offsets) they go as whole-pixel
 // rectangles, rounded here as the engine rounds an unsmoothed QRectF: the
-// same pixels without the engine's per-rectangle float path, which is most
-// of their cost.
-void drawSmallRects(QPainter &p, const QRectF *rects, int count, std::vector<QRect> &scratch)
+// same pixels without the engine's per-rectangle float path. Returns false
+// (and leaves `pixels` empty) where that does not hold: a vector export, a
+// scaled printer, which take the rectangles as they are.
+bool toPixels(const QPainter &p, const QRectF *rects, int count, std::vector<QRect> &pixels, bool fast)
 {
+    pixels.clear();
     const QTransform device = p.deviceTransform();
-    if (!p.paintEngine() || p.paintEngine()->type() != QPaintEngine::Raster || device.type() > QTransform::TxTranslate
-        || device.dx() != std::round(device.dx()) || device.dy() != std::round(device.dy())) {
-        p.drawRects(rects, count);
-        return;
-    }
+    if (!fast || !p.paintEngine() || p.paintEngine()->type() != QPaintEngine::Raster || device.type() > QTransform::TxTranslate
+        || device.dx() != std::round(device.dx()) || device.dy() != std::round(device.dy()))
+        return false;
     const double dx = device.dx(), dy = device.dy();
-    scratch.clear();
+    pixels.reserve(size_t(count));
     for (int i = 0; i < count; ++i) {
         const QRectF &r = rects[i];
         const int x0 = qRound(r.left() + dx), y0 = qRound(r.top() + dy);
         const int x1 = qRound(r.right() + dx), y1 = qRound(r.bottom() + dy);
-        scratch.emplace_back(x0 - int(dx), y0 - int(dy), x1 - x0, y1 - y0);
+        pixels.emplace_back(x0 - int(dx), y0 - int(dy), x1 - x0, y1 - y0);
     }
-    p.drawRects(scratch.data(), int(scratch.size()));
+    return true;
+}
+
+// The 32-bit pixel the raster engine blends for a solid colour (it
+// premultiplies at 16 bits per channel, then narrows).
+uint32_t solidPixel(const QColor &color)
+{
+    return qPremultiply(color.rgba64()).toArgb32();
+}
+
+// Reused within a frame: the pixel rectangles and the strips of dotted runs.
+struct SmallRectScratch
+{
+    std::vector<QRect> pixels, singles;
+    struct Strip
+    {
+        int period, dotW, dotH;
+        bool horizontal;
+        QRgb color;
+        QImage image;
+    };
+    std::vector<Strip> strips;
+};
+
+// A dotted run along one axis, at least `length` pixels long: a dot of
+// dotW x dotH at the start of every `period` pixels, the rest transparent.
+const QImage &dotStrip(SmallRectScratch &scratch, int period, int dotW, int dotH, bool horizontal, QRgb color, int length)
+{
+    SmallRectScratch::Strip *strip = nullptr;
+    for (SmallRectScratch::Strip &s : scratch.strips)
+        if (s.period == period && s.dotW == dotW && s.dotH == dotH && s.horizontal == horizontal && s.color == color)
+            strip = &s;
+    if (strip && (horizontal ? strip->image.width() : strip->image.height()) >= length)
+        return strip->image;
+    if (!strip) {
+        scratch.strips.push_back({period, dotW, dotH, horizontal, color, {}});
+        strip = &scratch.strips.back();
+    }
+    length = std::max(length, 256);
+    QImage &image = strip->image;
+    image = QImage(horizontal ? QSize(length, dotH) : QSize(dotW, length), QImage::Format_ARGB32_Premultiplied);
+    image.fill(0);
+    for (int at = 0; at < length; at += period)
+        for (int y = 0; y < (horizontal ? dotH : std::min(dotH, length - at)); ++y) {
+            QRgb *line = reinterpret_cast<QRgb *>(image.scanLine(horizontal ? y : at + y));
+            std::fill_n(line + (horizontal ? at : 0), horizontal ? std::min(dotW, length - at) : dotW, color);
+        }
+    return image;
+}
+
+// An edge's dotted line. The layout spaces dots by whole pixels, so on
+// screen a straight stretch of them is one pattern repeating: each such run
+// is blitted from a strip of that pattern, the same pixels as a rectangle
+// per dot at a fraction of the cost (a dot every few pixels across the
+// width was most of an edge's cost). A texture brush would do the same, but
+// the engine splits a tall textured fill across threads, which costs more
+// than the fill.
+void drawDots(QPainter &p, const std::vector<QRectF> &dots, const QColor &color, SmallRectScratch &scratch, bool fast)
+{
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    std::vector<QRect> &px = scratch.pixels;
+    if (!toPixels(p, dots.data(), int(dots.size()), px, fast)) {
+        p.drawRects(dots.data(), int(dots.size()));
+        return;
+    }
+    if (color.alpha() != 255) { // a strip blends a translucent colour as the solid fill does, but that is not proven here
+        p.drawRects(px.data(), int(px.size()));
+        return;
+    }
+    constexpr size_t kMinRun = 4;
+    std::vector<QRect> &singles = scratch.singles;
+    singles.clear();
+    const QRgb pixel = solidPixel(color);
+    size_t i = 0;
+    while (i < px.size()) {
+        size_t j = i + 1;
+        const QPoint step = j < px.size() ? px[j].topLeft() - px[i].topLeft() : QPoint();
+        const bool straight = (step.x() == 0) != (step.y() == 0);
+        while (straight && j < px.size() && px[j].size() == px[i].size() && px[j].topLeft() - px[j - 1].topLeft() == step)
+            ++j;
+        if (!straight || j - i < kMinRun || px[i].isEmpty()) {
+            singles.insert(singles.end(), px.begin() + i, px.begin() + j);
+            i = j;
+            continue;
+        }
+        const bool horizontal = step.y() == 0;
+        const int period = std::abs(horizontal ? step.x() : step.y());
+        const QRect dot = px[i];
+        const QRect run = px[i].united(px[j - 1]);
+        if ((horizontal ? dot.width() : dot.height()) >= period) {
+            p.fillRect(run, color); // dots touching: one solid stretch
+        } else {
+            const int length = horizontal ? run.width() : run.height();
+            const QImage &strip = dotStrip(scratch, period, dot.width(), dot.height(), horizontal, pixel, length);
+            p.drawImage(run.topLeft(), strip, QRect(QPoint(0, 0), run.size()));
+        }
+        i = j;
+    }
+    if (!singles.empty())
+        p.drawRects(singles.data(), int(singles.size()));
+}
+
+// Columns of one colour (a density strip): on screen, written into one
+// image and drawn once, the same pixels as a rectangle per column.
+void drawColumns(QPainter &p, const std::vector<QRectF> &bars, const QColor &color, SmallRectScratch &scratch, bool fast)
+{
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    std::vector<QRect> &px = scratch.pixels;
+    if (!toPixels(p, bars.data(), int(bars.size()), px, fast)) {
+        p.drawRects(bars.data(), int(bars.size()));
+        return;
+    }
+    QRect box;
+    bool apart = true; // no two columns share a pixel (a translucent colour would blend twice there)
+    for (size_t i = 0; i < px.size(); ++i) {
+        box |= px[i];
+        if (i && px[i].left() < px[i - 1].right() + 1)
+            apart = false;
+    }
+    if (box.isEmpty() || !apart) {
+        p.drawRects(px.data(), int(px.size()));
+        return;
+    }
+    QImage image(box.size(), QImage::Format_ARGB32_Premultiplied);
+    image.fill(0);
+    const QRgb pixel = solidPixel(color);
+    for (const QRect &r : px)
+        for (int y = r.top(); y <= r.bottom(); ++y)
+            std::fill_n(reinterpret_cast<QRgb *>(image.scanLine(y - box.top())) + (r.left() - box.left()), r.width(), pixel);
+    p.drawImage(box.topLeft(), image);
 }
 
 // Pass: a group lane's body, the density of member start times and a tick per failed member.
 void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
-                    const QFont &countFont)
+                    const QFont &countFont, bool fast)
 {
     const uint16_t most = lane.density.empty() ? 0 : *std::max_element(lane.density.begin(), lane.density.end());
     QColor fill = colors.link;
@@ -328,10 +507,8 @@ void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, co
         const double h = std::max(2.0, (lane.body.height() - 4) * std::sqrt(double(lane.density[c]) / most));
         bars.emplace_back(lane.body.left() + double(c), lane.body.bottom() - h, 1, h);
     }
-    p.setPen(Qt::NoPen);
-    p.setBrush(fill);
-    std::vector<QRect> pixels;
-    drawSmallRects(p, bars.data(), int(bars.size()), pixels);
+    SmallRectScratch scratch;
+    drawColumns(p, bars, fill, scratch, fast);
     // One tick per failed member; ticks too close to click apart are one
     // cluster, drawn as a bar with its count where the count fits.
     p.setBrush(errorColor());
@@ -596,6 +773,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     flameStyle.mark = colors.dark ? QColor(0xff, 0xe0, 0x4d) : QColor(0xe0, 0x9a, 0x00);
     flameStyle.font = style.font;
     flameStyle.font.setPointSizeF(style.font.pointSizeF() * 0.8);
+    flameStyle.fillBackground = false; // the lane's fill below is the flame's background
     QFont small = style.font;
     small.setPointSizeF(style.font.pointSizeF() * 0.86);
 
@@ -619,7 +797,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.fillRect(QRectF(lane.rect.left(), lane.rect.top(), 2, lane.rect.height()), colors.link);
 
         if (lane.isGroup()) {
-            paintGroupBody(p, layout, lane, colors, small);
+            paintGroupBody(p, layout, lane, colors, small, state.fastRects);
             continue;
         }
         flameStyle.background = background;
@@ -646,7 +824,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
     QFont countFont = style.font;
     countFont.setPointSizeF(style.font.pointSizeF() * 0.8);
     countFont.setBold(true);
-    std::vector<QRect> dotPixels;
+    SmallRectScratch dotScratch;
     auto drawEdge = [&](const LaneEdge &e, bool hover) {
         const QColor color = hover ? colors.highlight : colors.link;
         if (hover) {
@@ -656,9 +834,7 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
             p.drawPath(e.path);
         } else {
             p.setRenderHint(QPainter::Antialiasing, false);
-            p.setPen(Qt::NoPen);
-            p.setBrush(color);
-            drawSmallRects(p, e.dots.data(), int(e.dots.size()), dotPixels); // most of an edge's cost
+            drawDots(p, e.dots, color, dotScratch, state.fastRects);
         }
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setPen(Qt::NoPen);

@@ -34,6 +34,10 @@ struct LanesPaintState
     uint32_t selectedSpan = kNone;
     // The focus trace's critical path, highlighted in the focus lane; null when off.
     std::shared_ptr<const CriticalPath> criticalPath;
+    // On the raster engine, runs of edge dots and the density strips go as
+    // a few image blits instead of a rectangle each: the same pixels, which
+    // tests check by painting once with this off.
+    bool fastRects = true;
 };
 
 // Paints the lanes and edges that meet `exposed` (layout coordinates).

@@ -104,8 +104,13 @@ public:
                         pinned.push_back(now);
             m_pinned = std::move(pinned);
             m_layout = {}; // its indices are the old model's: never shown against the new one
+            // A live refresh that only appended (Session::modelUpdated just
+            // before): the summaries it left alone carry over.
+            const bool grown = m_changesModel && m_changesModel == m_session->model().get() && m_model;
             m_model = m_session->model();
-            summarise();
+            summarise(grown ? &m_changes : nullptr);
+            m_changesModel = nullptr;
+            m_changes = {};
             keepView = false;
         }
         m_state = {};
@@ -126,7 +131,12 @@ public:
             m_surfaced = selected < m_model->hot.size() && m_model->hot[selected].trace != focus ? m_model->hot[selected].trace : kNone;
             // A focus summarised already (after the load) is quick whatever its size.
             const bool summarised = m_summaries->find(*m_model, focus, options) != nullptr;
-            if (summarised || directLinks(*m_model, focus) < kBackgroundCollectLinks) {
+            // Beyond one hop a busy focus reaches many more traces than its
+            // own links say: its summary is built on the worker (and kept
+            // for the next visit at this depth).
+            const uint64_t links = directLinks(*m_model, focus);
+            const bool quick = links < (options.depth > 1 ? LanesSummaryCache::kMinLinks : kBackgroundCollectLinks);
+            if (summarised || quick) {
                 m_collecting = false;
                 m_layout = collectLanes(*m_model, focus, options, selected, summarised ? m_summaries.get() : nullptr);
             } else {
@@ -158,19 +168,33 @@ public:
 
     // A new model: new summaries, and on a worker those of the traces with
     // many links, busiest first, so that focusing one of them later shows
-    // its lanes at once. A newer model cancels the pass.
-    void summarise()
+    // its lanes at once. A newer model cancels the pass. A model that grew
+    // from the one before by `changes` keeps the summaries the step left
+    // alone: the pass builds only those of the busy traces it touched.
+    void summarise(const ModelChanges *changes = nullptr)
+    {
+        const std::shared_ptr<LanesSummaryCache> previous = m_summaries;
+        m_summaries = std::make_shared<LanesSummaryCache>();
+        if (m_model && changes && previous)
+            m_summaries->carryOver(*previous, *m_model, *changes);
+        warmSummaries();
+    }
+
+    // Builds the summaries of the busy traces at the current depth on a
+    // worker, the focus first, in place of a pass still running (at
+    // another depth, or for the model before): what that one built stays.
+    void warmSummaries()
     {
         if (m_cancelSummaries)
             m_cancelSummaries->store(true);
-        m_summaries = std::make_shared<LanesSummaryCache>();
         m_cancelSummaries = std::make_shared<std::atomic<bool>>(false);
         if (!m_model)
             return;
         LanesOptions options;
         options.depth = uint32_t(m_depth);
-        m_summarising = QtConcurrent::run([model = m_model, summaries = m_summaries, cancel = m_cancelSummaries, options] {
-            summaries->warm(*model, options, LanesSummaryCache::kMinLinks, cancel.get());
+        const uint32_t focus = m_session->focusTrace();
+        m_summarising = QtConcurrent::run([model = m_model, summaries = m_summaries, cancel = m_cancelSummaries, options, focus] {
+            summaries->warm(*model, options, LanesSummaryCache::kMinLinks, cancel.get(), focus);
         });
     }
 
@@ -507,14 +531,23 @@ public:
             m_groupDialog->close();
         const Lane &lane = m_layout.lanes[laneIndex];
         QString title = laneTitle(*m_model, lane);
-        std::vector<LaneMember> members = laneMembers(*m_model, toSelectionView(), laneIndex);
+        std::vector<uint32_t> wanted;
         if (only) {
-            std::vector<uint32_t> wanted = *only;
+            wanted = *only;
             std::sort(wanted.begin(), wanted.end());
-            std::erase_if(members, [&](const LaneMember &m) { return !std::binary_search(wanted.begin(), wanted.end(), m.trace); });
-            title = display::count(members.size(), "failed member", "failed members") + QStringLiteral(" of ") + title;
+            wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+            title = display::count(wanted.size(), "failed member", "failed members") + QStringLiteral(" of ") + title;
         }
-        auto *dialog = new LaneMembersDialog(m_model, std::move(members), title, m_view);
+        // The rows walk the chain again (hops, the link to each member): at
+        // 100,000 members that is a collect's worth, done on a worker while
+        // the dialog is already open.
+        auto list = [model = m_model, selection = toSelectionView(), laneIndex, wanted = std::move(wanted), only = only != nullptr] {
+            std::vector<LaneMember> members = laneMembers(*model, selection, laneIndex);
+            if (only)
+                std::erase_if(members, [&](const LaneMember &m) { return !std::binary_search(wanted.begin(), wanted.end(), m.trace); });
+            return members;
+        };
+        auto *dialog = new LaneMembersDialog(m_model, LaneMembersDialog::MemberList(std::move(list)), title, m_view);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         Session *session = m_session;
         QObject::connect(dialog, &LaneMembersDialog::focusRequested, m_view,
@@ -597,6 +630,9 @@ public:
     std::shared_ptr<LanesSummaryCache> m_summaries = std::make_shared<LanesSummaryCache>();
     std::shared_ptr<std::atomic<bool>> m_cancelSummaries;
     QFuture<void> m_summarising;
+    // What the coming model (Session::modelUpdated) changed, and that model.
+    ModelChanges m_changes;
+    const Model *m_changesModel = nullptr;
     LanesLayout m_layout;
     LanesPaintState m_state;
     int m_depth = 1;
@@ -888,6 +924,10 @@ LanesView::LanesView(Session *session, QWidget *parent)
         updateSummary();
     });
     connect(session, &Session::selectionChanged, this, [this](uint32_t span) { m_canvas->setSelected(span); });
+    connect(session, &Session::modelUpdated, this, [this, session](const ModelChanges &changes) {
+        m_canvas->m_changes = changes;
+        m_canvas->m_changesModel = session->model().get();
+    });
     m_canvas->rebuild();
     updateSummary();
 }
@@ -912,6 +952,11 @@ QWidget *LanesView::canvas() const
 LaneMembersDialog *LanesView::membersDialog() const
 {
     return m_canvas->m_groupDialog.data();
+}
+
+const LanesSummaryCache &LanesView::summaries() const
+{
+    return *m_canvas->m_summaries;
 }
 
 bool LanesView::collecting() const
@@ -941,6 +986,9 @@ void LanesView::setDepth(int depth)
         return;
     m_canvas->m_depth = depth;
     m_depthBox->setValue(depth);
+    // The busy traces' summaries at this depth: the focus's first (the
+    // collect below meets it there if it needs it), the rest after.
+    m_canvas->warmSummaries();
     m_canvas->rebuild();
     updateSummary();
     emit depthChanged(depth);

@@ -21,6 +21,7 @@ class QToolButton;
 
 namespace causeway {
 struct CriticalPath;
+class LanesSummaryCache;
 }
 
 namespace causeway::ui {
@@ -44,6 +45,9 @@ public:
     // A collect runs off the GUI thread (a focus with very many links);
     // lanesLayout() still holds the previous lanes until it lands.
     bool collecting() const;
+    // The summaries of the busy traces of the model shown (built on
+    // workers after a load, a live refresh or a change of depth).
+    const LanesSummaryCache &summaries() const;
     // Index into lanesLayout().edges of the edge under the mouse, or -1.
     int hoveredEdge() const;
     // The members list of a group lane while it is open, else null.

@@ -1,11 +1,6 @@
 #include "ui/linkmapcanvas.h"
 
-#include <QHelpEvent>
-#include <QKeyEvent>
-#include <QMouseEvent>
 #include <QPainter>
-#include <QToolTip>
-#include <QWheelEvent>
 
 #include <algorithm>
 
@@ -18,12 +13,8 @@ constexpr double kMaxFitZoom = 1.5;
 } // namespace
 
 LinkMapCanvas::LinkMapCanvas(QWidget *parent)
-    : QWidget(parent)
+    : ZoomPanCanvas(parent)
 {
-    setFocusPolicy(Qt::StrongFocus);
-    setMouseTracking(true);
-    setAttribute(Qt::WA_OpaquePaintEvent);
-    setMinimumSize(200, 150);
 }
 
 void LinkMapCanvas::setPicture(std::shared_ptr<LinkMapPicture> picture)
@@ -89,80 +80,40 @@ void LinkMapCanvas::paintEvent(QPaintEvent *)
     }
 }
 
-void LinkMapCanvas::resizeEvent(QResizeEvent *event)
+int LinkMapCanvas::edgeAt(QPointF widgetPos) const
 {
-    QWidget::resizeEvent(event);
-    if (m_view.autoFit())
-        fit();
+    if (!m_picture || !m_picture->hasLayout() || widgetPos.y() < legendBand())
+        return -1;
+    const QPointF at = toPicture(widgetPos);
+    return m_picture->nodeAt(at) < 0 ? m_picture->edgeAt(at) : -1;
 }
 
-void LinkMapCanvas::wheelEvent(QWheelEvent *event)
+void LinkMapCanvas::hoverAt(QPointF widgetPos)
 {
-    m_view.wheel(event);
-}
-
-void LinkMapCanvas::mousePressEvent(QMouseEvent *event)
-{
-    if (!m_view.press(event))
-        QWidget::mousePressEvent(event);
-}
-
-void LinkMapCanvas::mouseMoveEvent(QMouseEvent *event)
-{
-    const QPointF pos = event->position();
-    if (m_view.move(pos))
-        return;
     if (!m_picture || !m_picture->hasLayout())
         return;
-    const QPointF at = toPicture(pos);
-    const int edge = pos.y() < legendBand() ? -1 : m_picture->nodeAt(at) < 0 ? m_picture->edgeAt(at) : -1;
+    const int edge = edgeAt(widgetPos);
     setCursor(edge >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
     m_picture->setHoveredEdge(edge);
     update();
 }
 
-void LinkMapCanvas::mouseReleaseEvent(QMouseEvent *event)
+void LinkMapCanvas::clickAt(QPointF widgetPos)
 {
-    bool click = false;
-    if (!m_view.release(event, &click)) {
-        QWidget::mouseReleaseEvent(event);
-        return;
-    }
-    if (!click || !m_picture || !m_picture->hasLayout())
-        return;
-    const QPointF at = toPicture(event->position());
-    const int edge = event->position().y() < legendBand() ? -1 : m_picture->nodeAt(at) < 0 ? m_picture->edgeAt(at) : -1;
+    const int edge = edgeAt(widgetPos);
     if (edge >= 0) {
         setSelectedEdge(edge);
         emit edgeClicked(edge);
     }
 }
 
-void LinkMapCanvas::keyPressEvent(QKeyEvent *event)
+QString LinkMapCanvas::toolTipAt(QPointF widgetPos) const
 {
-    if (!m_view.key(event, [this] { fit(); }))
-        QWidget::keyPressEvent(event);
-}
-
-bool LinkMapCanvas::event(QEvent *event)
-{
-    if (event->type() == QEvent::ToolTip) {
-        auto *help = static_cast<QHelpEvent *>(event);
-        QString text;
-        if (m_picture && m_picture->hasLayout() && help->pos().y() >= legendBand()) {
-            const QPointF at = toPicture(help->pos());
-            const int node = m_picture->nodeAt(at);
-            text = node >= 0 ? m_picture->nodeToolTip(node) : m_picture->edgeToolTip(m_picture->edgeAt(at));
-        }
-        if (text.isEmpty()) {
-            QToolTip::hideText();
-            event->ignore();
-        } else {
-            QToolTip::showText(help->globalPos(), text, this);
-        }
-        return true;
-    }
-    return QWidget::event(event);
+    if (!m_picture || !m_picture->hasLayout() || widgetPos.y() < legendBand())
+        return {};
+    const QPointF at = toPicture(widgetPos);
+    const int node = m_picture->nodeAt(at);
+    return node >= 0 ? m_picture->nodeToolTip(node) : m_picture->edgeToolTip(m_picture->edgeAt(at));
 }
 
 } // namespace causeway::ui

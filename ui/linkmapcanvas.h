@@ -5,15 +5,13 @@
 // stays legible however far the picture is zoomed out.
 
 #include "ui/linkmappainter.h"
-#include "ui/zoompan.h"
-
-#include <QWidget>
+#include "ui/zoompancanvas.h"
 
 #include <memory>
 
 namespace causeway::ui {
 
-class LinkMapCanvas : public QWidget
+class LinkMapCanvas : public ZoomPanCanvas
 {
     Q_OBJECT
 public:
@@ -24,32 +22,27 @@ public:
     void setMessage(const QString &message);
     void setSelectedEdge(int edge);
 
-    QPointF toWidget(QPointF picturePos) const { return m_view.toWidget(picturePos); }
-    QPointF toPicture(QPointF widgetPos) const { return m_view.toPicture(widgetPos); }
-    double zoom() const { return m_view.zoom(); }
     // Height of the legend across the top of the widget, the same at any zoom.
     double legendBand() const;
 
 public slots:
-    void fit();
+    void fit() override;
 
 signals:
     void edgeClicked(int edge);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
-    void resizeEvent(QResizeEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void keyPressEvent(QKeyEvent *event) override;
-    bool event(QEvent *event) override;
+    void hoverAt(QPointF widgetPos) override;
+    void clickAt(QPointF widgetPos) override;
+    QString toolTipAt(QPointF widgetPos) const override;
 
 private:
+    // The edge under `widgetPos` (not under the legend nor a node), or -1.
+    int edgeAt(QPointF widgetPos) const;
+
     std::shared_ptr<LinkMapPicture> m_picture;
     QString m_message;
-    ZoomPan m_view{this};
 };
 
 } // namespace causeway::ui

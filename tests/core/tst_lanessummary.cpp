@@ -33,6 +33,10 @@ struct Graph
 {
     Model model;
     std::vector<uint32_t> hubs;      // model trace indices of the traces most links meet
+    // Trace n's spans as given to the builder (spans[0] is empty): to feed
+    // the same graph in batches, as live data arrives.
+    std::vector<std::vector<TestModelBuilder::SpanSpec>> spans;
+    uint32_t hubCount = 0;
 };
 
 // A random graph: a few hubs, each with a fan of traces linking to it or
@@ -83,19 +87,22 @@ Graph randomGraph(uint32_t seed)
     for (uint32_t h = 1; h < hubCount; ++h)
         if (pick(2))
             link(h, h + 1);
+    std::vector<std::vector<TestModelBuilder::SpanSpec>> specs(traces + 1);
     for (uint32_t t = 1; t <= traces; ++t) {
         const uint64_t start = kBase + pick(uint32_t(spread)) * kMs;
         const uint64_t duration = (1 + pick(50)) * kMs;
         const StatusCode status = pick(12) == 0 ? StatusCode::Error : StatusCode::Unset;
         const std::string_view name = t <= hubCount ? "hub" : names[pick(nameCount)];
-        b.add({.trace = t, .span = 10 * t, .start = start, .duration = duration, .name = name,
-               .links = pending[t].links[0], .status = status});
+        specs[t].push_back({.trace = t, .span = 10 * t, .start = start, .duration = duration, .name = name,
+                            .links = pending[t].links[0], .status = status});
         for (uint32_t k = 1; k < spanCount[t]; ++k)
-            b.add({.trace = t, .span = 10 * t + k, .parent = 10 * t, .start = start + k * kMs / 2,
-                   .duration = duration / 2, .name = "step", .links = pending[t].links[k],
-                   .status = pick(30) == 0 ? StatusCode::Error : StatusCode::Unset});
+            specs[t].push_back({.trace = t, .span = 10 * t + k, .parent = 10 * t, .start = start + k * kMs / 2,
+                                .duration = duration / 2, .name = "step", .links = pending[t].links[k],
+                                .status = pick(30) == 0 ? StatusCode::Error : StatusCode::Unset});
+        for (const auto &spec : specs[t])
+            b.add(spec);
     }
-    Graph g{b.finish(), {}};
+    Graph g{b.finish(), {}, std::move(specs), hubCount};
     for (uint32_t h = 1; h <= hubCount; ++h)
         g.hubs.push_back(g.model.findTrace(TestModelBuilder::traceId(h)));
     return g;
@@ -292,6 +299,200 @@ private slots:
         std::atomic<bool> cancel{true};
         LanesSummaryCache other;
         QCOMPARE(other.warm(b.model, depth1, 1, &cancel), size_t(0));
+    }
+
+    // Live data: the graph arrives in batches (new members of the hubs,
+    // members that fail later, links whose target comes later) and the
+    // retention cap evicts the oldest traces. After each step the cache
+    // carried over from the one before gives, for every focus and options
+    // it had summaries of, exactly the selection made from the model; the
+    // summaries no touched trace is part of are the same objects, the
+    // others built again.
+    void carriedOverAcrossLiveSteps()
+    {
+        size_t compared = 0, kept = 0, rebuilt = 0, steps = 0, evictions = 0;
+        for (uint32_t seed = 1; seed <= 24; ++seed) {
+            const Graph g = randomGraph(seed);
+            std::mt19937 rng(seed * 104729);
+            const uint32_t traces = uint32_t(g.spans.size() - 1);
+            // The hubs and half the others first; the rest in batches.
+            uint32_t next = g.hubCount + 1 + (traces - g.hubCount) / 2;
+            TestModelBuilder first("shop");
+            for (uint32_t t = 1; t < next; ++t)
+                for (const auto &spec : g.spans[t])
+                    first.add(spec);
+            Model model = first.finish();
+            uint32_t nextSpan = 10 * (traces + 200); // span ids of spans added later
+            std::vector<std::pair<uint32_t, LanesQueryOptions>> asked; // (trace number, options)
+            auto options = [&](uint32_t depth) {
+                LanesQueryOptions o;
+                o.depth = depth;
+                o.groupMin = 2 + rng() % 4;
+                o.maxLanes = rng() % 2 ? 14 : 4;
+                o.surfacedErrors = rng() % 4;
+                return o;
+            };
+            for (uint32_t h = 1; h <= g.hubCount; ++h)
+                for (uint32_t depth = 1; depth <= 3; ++depth)
+                    asked.emplace_back(h, options(depth));
+            for (int k = 0; k < 3; ++k)
+                asked.emplace_back(g.hubCount + 1 + rng() % (traces - g.hubCount), options(1 + rng() % 2));
+
+            auto cache = std::make_unique<LanesSummaryCache>();
+            auto check = [&](LanesSummaryCache &c, const std::string &where) {
+                for (const auto &[number, o] : asked) {
+                    const uint32_t focus = model.findTrace(TestModelBuilder::traceId(number));
+                    if (focus == kNone)
+                        continue;
+                    LanesQueryOptions with = o;
+                    if (model.traces.size() > 1)
+                        with.cameFrom = uint32_t(rng() % model.traces.size());
+                    for (const LanesQueryOptions &variant : {o, with}) {
+                        const auto summary = c.get(model, focus, variant);
+                        const std::string diff = difference(selectLanes(model, focus, variant), selectLanes(model, *summary, variant));
+                        QVERIFY2(diff.empty(), ("seed " + std::to_string(seed) + ", " + where + ", trace " + std::to_string(number)
+                                                + ", depth " + std::to_string(o.depth) + ": " + diff)
+                                                   .c_str());
+                        ++compared;
+                    }
+                }
+            };
+            check(*cache, "first load");
+            if (QTest::currentTestFailed())
+                return;
+            for (int step = 0; next <= traces || step < 6; ++step) {
+                // What the previous cache holds, to tell kept from rebuilt.
+                std::vector<std::shared_ptr<const LanesSummary>> before;
+                for (const auto &[number, o] : asked) {
+                    const uint32_t focus = model.findTrace(TestModelBuilder::traceId(number));
+                    before.push_back(focus == kNone ? nullptr : cache->find(model, focus, o));
+                }
+                ModelChanges changes;
+                std::string what;
+                const int kind = int(rng() % 10);
+                if (kind == 0 && model.traces.size() > 8) {
+                    // The cap: the oldest few go.
+                    const std::vector<uint32_t> drop = model.oldestTraces(0, model.traces.size() - 1 - rng() % 4);
+                    model.evictTraces(drop, changes);
+                    what = "eviction";
+                    ++evictions;
+                } else {
+                    TestModelBuilder batch("shop");
+                    // A member that fails later: a failed span joins a trace already loaded.
+                    if (kind <= 3) {
+                        const uint32_t number = g.hubCount + 1 + rng() % (next - g.hubCount - 1);
+                        const auto &root = g.spans[number].front();
+                        if (model.findTrace(TestModelBuilder::traceId(number)) != kNone)
+                            batch.add({.trace = number, .span = nextSpan++, .parent = root.span, .start = root.start + kMs / 4,
+                                       .duration = kMs, .name = "step", .status = StatusCode::Error});
+                    }
+                    // New traces: members arriving at the hubs, chains, links to traces still to come.
+                    const uint32_t count = std::min(next <= traces ? traces + 1 - next : 0u, 1 + uint32_t(rng() % 40));
+                    for (uint32_t t = next; t < next + count; ++t)
+                        for (const auto &spec : g.spans[t])
+                            batch.add(spec);
+                    next += count;
+                    Model fragment = batch.finish();
+                    model.append(fragment, changes);
+                    what = "append";
+                }
+                ++steps;
+                auto carried = std::make_unique<LanesSummaryCache>();
+                const size_t n = carried->carryOver(*cache, model, changes);
+                if (!changes.evictedTraces.empty())
+                    QCOMPARE(n, size_t(0)); // evictions renumber: nothing is kept
+                // Kept ones are the same objects; what is not kept is built again on demand.
+                for (size_t i = 0; i < asked.size(); ++i) {
+                    const uint32_t focus = model.findTrace(TestModelBuilder::traceId(asked[i].first));
+                    if (focus == kNone || !before[i])
+                        continue;
+                    const auto now = carried->find(model, focus, asked[i].second);
+                    if (now) {
+                        QCOMPARE(now, before[i]);
+                        ++kept;
+                    } else {
+                        ++rebuilt;
+                    }
+                }
+                cache = std::move(carried);
+                check(*cache, what + " step " + std::to_string(step));
+                if (QTest::currentTestFailed())
+                    return;
+            }
+        }
+        // Both ways were taken, often.
+        QVERIFY(compared > 2000);
+        QVERIFY(kept > 200);
+        QVERIFY(rebuilt > 200);
+        QVERIFY(evictions > 20);
+        qInfo("%zu live steps (%zu evictions): %zu summaries kept, %zu built again, %zu selections compared", steps,
+              evictions, kept, rebuilt, compared);
+    }
+
+    // One refresh that touches one hub: the other hub's summary is kept,
+    // the touched one's is not. A link of a kept trace that waited for its
+    // target and found it touches that trace.
+    void carryOverKeepsUntouchedHubs()
+    {
+        // Hubs 1 and 2, each with 30 members linking to it; hub 2 links to
+        // trace 99, not loaded yet.
+        auto member = [](TestModelBuilder &b, uint32_t t, uint32_t hub) {
+            b.add({.trace = t, .span = 10 * t, .start = kBase + t * kMs, .duration = kMs, .name = "process item",
+                   .links = {{hub, 10 * hub}}});
+        };
+        TestModelBuilder b("shop");
+        b.add({.trace = 1, .span = 10, .start = kBase, .duration = 100 * kMs, .name = "hub"});
+        b.add({.trace = 2, .span = 20, .start = kBase, .duration = 100 * kMs, .name = "hub", .links = {{99, 990}}});
+        for (uint32_t t = 10; t < 40; ++t)
+            member(b, t, 1);
+        for (uint32_t t = 40; t < 70; ++t)
+            member(b, t, 2);
+        Model model = b.finish();
+        const uint32_t hub1 = model.findTrace(TestModelBuilder::traceId(1));
+        const uint32_t hub2 = model.findTrace(TestModelBuilder::traceId(2));
+        LanesQueryOptions depth1, depth2;
+        depth2.depth = 2;
+        LanesSummaryCache cache;
+        const auto s1 = cache.get(model, hub1, depth1), s2 = cache.get(model, hub2, depth1), s2deep = cache.get(model, hub2, depth2);
+
+        // A new member of hub 1.
+        TestModelBuilder more("shop");
+        member(more, 80, 1);
+        ModelChanges changes;
+        model.append(more.finish(), changes);
+        LanesSummaryCache next;
+        QCOMPARE(next.carryOver(cache, model, changes), size_t(2));
+        QVERIFY(next.find(model, hub1, depth1) == nullptr);
+        QCOMPARE(next.find(model, hub2, depth1), s2);
+        QCOMPARE(next.find(model, hub2, depth2), s2deep);
+        // (Small hubs: selectLanes(..., cache) would not use a summary; ask for them.)
+        QCOMPARE(difference(selectLanes(model, *next.get(model, hub2, depth2), depth2), selectLanes(model, hub2, depth2)),
+                 std::string());
+        const LanesSelection grown = selectLanes(model, *next.get(model, hub1, depth1), depth1);
+        QCOMPARE(difference(grown, selectLanes(model, hub1, depth1)), std::string());
+        QVERIFY(next.find(model, hub1, depth1) != s1);
+        const auto group = std::find_if(grown.lanes.begin(), grown.lanes.end(), [](const LaneSpec &l) { return l.isGroup(); });
+        QVERIFY(group != grown.lanes.end());
+        QCOMPARE(group->members.size(), size_t(31));
+
+        // Trace 99 arrives: hub 2's waiting link finds it, and the change
+        // lists no trace of hub 2's. Its summaries are built again: 99 is
+        // an upstream lane now.
+        TestModelBuilder target("shop");
+        target.add({.trace = 99, .span = 990, .start = kBase, .duration = kMs, .name = "upstream"});
+        ModelChanges found;
+        model.append(target.finish(), found);
+        QCOMPARE(found.resolvedLinks, uint64_t(1));
+        LanesSummaryCache after;
+        QCOMPARE(after.carryOver(next, model, found), size_t(1)); // hub 1's, built above
+        QVERIFY(!std::binary_search(found.changedTraces.begin(), found.changedTraces.end(), hub2));
+        QVERIFY(after.find(model, hub2, depth1) == nullptr);
+        QVERIFY(after.find(model, hub2, depth2) == nullptr);
+        const LanesSelection now = selectLanes(model, *after.get(model, hub2, depth1), depth1);
+        QCOMPARE(difference(now, selectLanes(model, hub2, depth1)), std::string());
+        const int lane = now.laneOfTrace(model.findTrace(TestModelBuilder::traceId(99)));
+        QVERIFY(lane >= 0);
+        QCOMPARE(now.lanes[size_t(lane)].kind, LaneKind::Upstream);
     }
 };
 

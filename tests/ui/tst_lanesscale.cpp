@@ -19,6 +19,7 @@
 
 #include "common/modelbuilder.h"
 #include "common/testutil.h"
+#include "core/lanessummary.h"
 #include "core/load.h"
 
 #include <QAbstractItemModel>
@@ -496,6 +497,8 @@ private slots:
     void firstViewShowsFocusLane();
     void clusterClickListsItsMembers();
     void collectsOffTheGuiThread();
+    void membersListFillsFromAWorker();
+    void otherDepthSummarisedOnTheWorker();
 };
 
 void TestLanesScale::edgesCrossNoUnrelatedLane_data()
@@ -746,6 +749,7 @@ void TestLanesScale::clusterClickListsItsMembers()
     QVERIFY(group->rect.bottom() < view.canvas()->height());
     QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, cluster->hit.center().toPoint());
     QTRY_VERIFY(view.membersDialog());
+    QTRY_VERIFY(!view.membersDialog()->listing());
     QAbstractItemModel *list = view.membersDialog()->table()->model();
     QCOMPARE(list->rowCount(), int(expected.size()));
     QCOMPARE(session.focusTrace(), s.hub); // listing never navigates
@@ -778,6 +782,108 @@ void TestLanesScale::collectsOffTheGuiThread()
     QTRY_VERIFY_WITH_TIMEOUT(!view.collecting(), 20000);
     QTest::qWait(50);
     QCOMPARE(view.lanesLayout().focus, s.members[5]);
+}
+
+void TestLanesScale::membersListFillsFromAWorker()
+{
+    // 100,000 members: the list opens at once, the rows (a chain walk and
+    // every member's attribute) come from a worker, and they are the rows
+    // laneMembers() gives.
+    const Scenario s = generate(100000, false);
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(s.hub);
+    LanesView view(&session);
+    view.resize(int(kWidth), 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.collecting(), 20000);
+    const LanesLayout &layout = view.lanesLayout();
+    const auto group = std::find_if(layout.lanes.begin(), layout.lanes.end(), [](const Lane &l) { return l.isGroup(); });
+    QVERIFY(group != layout.lanes.end());
+    QVERIFY(group->members.size() > 99000);
+    const int lane = int(group - layout.lanes.begin());
+    QPointF at(group->title.left() + 200, group->title.center().y());
+    while (edgeAt(layout, at) >= 0 && at.x() < group->errorChip.left() - 10)
+        at.rx() += 8;
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, at.toPoint());
+    LaneMembersDialog *dialog = view.membersDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->listing()); // open, the rows not yet there: nothing was listed on this thread
+    QCOMPARE(dialog->membersModel()->rowCount(), 0);
+    QSignalSpy listed(dialog, &LaneMembersDialog::listed);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->listing(), 20000);
+    QCOMPARE(listed.count(), 1);
+
+    LanesSelection selection;
+    selection.focus = layout.focus;
+    selection.origin = layout.origin;
+    selection.options = layout.options;
+    for (const Lane &l : layout.lanes) {
+        LaneSpec spec;
+        spec.kind = l.kind;
+        spec.trace = l.trace;
+        if (l.isGroup())
+            spec.members = l.members;
+        selection.lanes.push_back(std::move(spec));
+    }
+    std::vector<LaneMember> expected = laneMembers(*s.model, selection, lane);
+    LaneGroupModel *rows = dialog->membersModel();
+    QCOMPARE(rows->totalCount(), int(expected.size()));
+    QCOMPARE(rows->rowCount(), int(group->members.size()));
+    // Sorted by start, as the members are: row i is member i, with its hop and link.
+    for (int i = 0; i < rows->rowCount(); i += 997) {
+        QCOMPARE(rows->traceAt(i), expected[size_t(i)].trace);
+        QCOMPARE(rows->index(i, LaneGroupModel::HopsColumn).data(LaneGroupModel::SortRole).toUInt(), expected[size_t(i)].hops);
+        QCOMPARE(rows->index(i, LaneGroupModel::LagColumn).data(LaneGroupModel::SortRole).toLongLong(), expected[size_t(i)].lag);
+    }
+    // The attribute column shows the key that tells them apart.
+    QCOMPARE(rows->attributeKey(), QStringLiteral("item.sku"));
+    QCOMPARE(rows->index(0, LaneGroupModel::AttributeColumn).data().toString(), QStringLiteral("SKU-00000"));
+
+    // Closed while listing: the late rows go nowhere.
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, at.toPoint());
+    QVERIFY(view.membersDialog() && view.membersDialog()->listing());
+    view.membersDialog()->close();
+    QTRY_VERIFY(!view.membersDialog());
+    QTest::qWait(200);
+}
+
+void TestLanesScale::otherDepthSummarisedOnTheWorker()
+{
+    // 2,000 links: at depth 1 collected at once; another depth builds its
+    // summary on a worker (the previous lanes stay meanwhile), and keeps it:
+    // going back and forth between depths is then immediate.
+    const Scenario s = generate(2000, false);
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(s.hub);
+    LanesView view(&session);
+    view.resize(int(kWidth), 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY(!view.collecting());
+    QCOMPARE(view.lanesLayout().options.depth, 1u);
+    LanesOptions deep;
+    deep.depth = 2;
+    QVERIFY(view.summaries().find(*s.model, s.hub, deep) == nullptr);
+    view.setDepth(2);
+    QTRY_VERIFY_WITH_TIMEOUT(!view.collecting(), 20000);
+    QCOMPARE(view.lanesLayout().options.depth, 2u);
+    QVERIFY(view.summaries().find(*s.model, s.hub, deep) != nullptr);
+    deep.cameFrom = session.previousTrace();
+    const LanesLayout plain = collectLanes(*s.model, s.hub, deep);
+    QCOMPARE(view.lanesLayout().lanes.size(), plain.lanes.size());
+    QCOMPARE(view.lanesLayout().edges.size(), plain.edges.size());
+    for (int round = 0; round < 2; ++round) {
+        view.setDepth(1);
+        QVERIFY(!view.collecting());
+        QCOMPARE(view.lanesLayout().options.depth, 1u);
+        view.setDepth(2);
+        QVERIFY(!view.collecting()); // summarised at depth 2 already
+        QCOMPARE(view.lanesLayout().options.depth, 2u);
+        QCOMPARE(view.lanesLayout().lanes.size(), plain.lanes.size());
+    }
 }
 
 void TestLanesScale::readable_data()
@@ -1121,6 +1227,7 @@ void TestLanesScale::journeyThroughABatch()
     QVERIFY(dialog->filterBox()->hasFocus() || dialog->filterBox()->isVisible());
     QTest::keyClicks(dialog->filterBox(), QStringLiteral("item.sku=SKU-05000"));
     ++actions;
+    QTRY_VERIFY(!dialog->listing()); // typed while the rows were listed: the filter applies to them
     QCOMPARE(dialog->membersModel()->rowCount(), 1);
     QTest::keyClick(dialog->filterBox(), Qt::Key_Return);
     ++actions;

@@ -4,8 +4,10 @@
 // and a focus trace removed by the retention cap says so instead of failing.
 // The details panel, the search results and the link map keep what the user
 // picked across refreshes that leave it alone, and drop only what the cap
-// evicted.
+// evicted. The lanes keep the summaries of busy traces a refresh did not
+// touch, and build again those it did.
 
+#include "core/lanessummary.h"
 #include "core/live/livemodel.h"
 #include "core/load.h"
 #include "core/linkmap.h"
@@ -13,6 +15,8 @@
 #include "ui/detailspanel.h"
 #include "ui/flamegraph.h"
 #include "ui/flamepainter.h"
+#include "ui/laneslayout.h"
+#include "ui/lanesview.h"
 #include "ui/linkmappainter.h"
 #include "ui/linkmapview.h"
 #include "ui/resultlist.h"
@@ -105,6 +109,48 @@ class TestLiveViews : public QObject
     Q_OBJECT
 
 private slots:
+    void lanesKeepUntouchedSummaries()
+    {
+        // Two busy traces, 1 and 2, each with 1,000 traces linking to it.
+        LiveFeed feed;
+        std::vector<Model> first = models({{1, 1, 2, 0}, {2, 1, 2, 0}});
+        for (int t = 0; t < 1000; ++t) {
+            first.push_back(spans(1000 + t, 1, 1, 1));
+            first.push_back(spans(3000 + t, 1, 1, 2));
+        }
+        feed.refresh(std::move(first));
+        Session &session = feed.session;
+        const uint32_t one = session.model()->findTrace(traceId(1));
+        session.navigateTo(one);
+        LanesView view(&session);
+        view.resize(1200, 800);
+        LanesOptions depth1;
+        auto summaryOf = [&](int trace) {
+            return view.summaries().find(*session.model(), session.model()->findTrace(traceId(trace)), depth1);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(summaryOf(1) && summaryOf(2), 20000); // built on a worker after the load
+        const auto oneBefore = summaryOf(1), twoBefore = summaryOf(2);
+
+        // A new trace links to trace 1: its summary is built again, trace 2's is the same one.
+        feed.refresh(models({{5000, 1, 1, 1}}));
+        QCOMPARE(summaryOf(2), twoBefore);
+        QTRY_VERIFY_WITH_TIMEOUT(summaryOf(1) != nullptr, 20000);
+        QVERIFY(summaryOf(1) != oneBefore);
+        QTRY_VERIFY(!view.collecting());
+        const LanesLayout &layout = view.lanesLayout();
+        QCOMPARE(layout.focus, session.model()->findTrace(traceId(1)));
+        size_t members = 0;
+        for (const Lane &lane : layout.lanes)
+            members += lane.isGroup() ? lane.members.size() : 0;
+        QCOMPARE(members, size_t(1001));
+
+        // A refresh that touches neither keeps both.
+        const auto oneNow = summaryOf(1);
+        feed.refresh(models({{7000, 1, 3, 0}}));
+        QCOMPARE(summaryOf(1), oneNow);
+        QCOMPARE(summaryOf(2), twoBefore);
+    }
+
     void flameGraphUpdatesFromWhatChanged()
     {
         live::LiveModel live;

@@ -646,6 +646,12 @@ void Model::finalize()
     m_traceIndex.clear();
     traces.clear();
     for (uint32_t i = 0; i < count; ++i) {
+        // A trace's spans mostly come one after another: only a change of
+        // trace id costs a lookup.
+        if (i > 0 && cold[i].traceId == cold[i - 1].traceId) {
+            hot[i].trace = hot[i - 1].trace;
+            continue;
+        }
         auto [it, inserted] = m_traceIndex.try_emplace(cold[i].traceId, uint32_t(traces.size()));
         if (inserted) {
             traces.emplace_back();
@@ -742,8 +748,12 @@ void Model::finalize()
 
     // 5. Per-trace span lists sorted by start.
     std::vector<uint32_t> offsets(traces.size() + 1, 0);
-    for (uint32_t i = 0; i < count; ++i)
+    for (uint32_t i = 0; i < count; ++i) {
         ++offsets[hot[i].trace + 1];
+        // Here, in span order, rather than per trace below: there every
+        // span's cold record would be a cache miss.
+        traces[hot[i].trace].linksOut += cold[i].links.count;
+    }
     std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
     traceSpans.assign(count, 0);
     {
@@ -751,36 +761,50 @@ void Model::finalize()
         for (uint32_t i = 0; i < count; ++i)
             traceSpans[fill[hot[i].trace]++] = i;
     }
-    traceServices.clear();
-    for (uint32_t t = 0; t < traces.size(); ++t) {
-        auto &tr = traces[t];
-        tr.spans = {offsets[t], offsets[t + 1] - offsets[t]};
-        auto first = traceSpans.begin() + tr.spans.first, last = first + tr.spans.count;
-        std::sort(first, last, [this](uint32_t a, uint32_t b) {
-            return hot[a].start != hot[b].start ? hot[a].start < hot[b].start : a < b;
-        });
-        tr.start = UINT64_MAX;
-        tr.end = 0;
-        tr.root = kNone;
-        auto servicesFirst = uint32_t(traceServices.size());
-        for (auto it = first; it != last; ++it) {
-            const auto &h = hot[*it];
-            tr.start = std::min(tr.start, h.start);
-            tr.end = std::max(tr.end, h.end);
-            if (h.parent == kNone) {
-                ++tr.rootCount;
-                if (tr.root == kNone)
-                    tr.root = *it;
+    // Sorting and summarising a trace reads only its own spans: two threads
+    // take a half of the spans each, by whole traces, each listing services
+    // apart; the second half's lists are appended after the first's.
+    std::vector<StringId> servicesOf[2];
+    auto summarise = [this, &offsets](uint32_t from, uint32_t to, std::vector<StringId> &services) {
+        for (uint32_t t = from; t < to; ++t) {
+            auto &tr = traces[t];
+            tr.spans = {offsets[t], offsets[t + 1] - offsets[t]};
+            auto first = traceSpans.begin() + tr.spans.first, last = first + tr.spans.count;
+            std::sort(first, last, [this](uint32_t a, uint32_t b) {
+                return hot[a].start != hot[b].start ? hot[a].start < hot[b].start : a < b;
+            });
+            tr.start = UINT64_MAX;
+            tr.end = 0;
+            tr.root = kNone;
+            const auto servicesFirst = uint32_t(services.size());
+            for (auto it = first; it != last; ++it) {
+                const auto &h = hot[*it];
+                tr.start = std::min(tr.start, h.start);
+                tr.end = std::max(tr.end, h.end);
+                if (h.parent == kNone) {
+                    ++tr.rootCount;
+                    if (tr.root == kNone)
+                        tr.root = *it;
+                }
+                if (h.status == StatusCode::Error)
+                    ++tr.errorCount;
+                tr.maxDepth = std::max(tr.maxDepth, h.depth);
+                if (h.service && std::find(services.begin() + servicesFirst, services.end(), h.service) == services.end())
+                    services.push_back(h.service);
             }
-            if (h.status == StatusCode::Error)
-                ++tr.errorCount;
-            tr.maxDepth = std::max(tr.maxDepth, h.depth);
-            tr.linksOut += cold[*it].links.count;
-            if (h.service && std::find(traceServices.begin() + servicesFirst, traceServices.end(), h.service) == traceServices.end())
-                traceServices.push_back(h.service);
+            tr.services = {servicesFirst, uint32_t(services.size()) - servicesFirst};
         }
-        tr.services = {servicesFirst, uint32_t(traceServices.size()) - servicesFirst};
-    }
+    };
+    const auto traceCount = uint32_t(traces.size());
+    // The first trace whose spans start past the middle.
+    const auto middleTrace = uint32_t(std::upper_bound(offsets.begin(), offsets.begin() + traceCount, count / 2) - offsets.begin());
+    inParallel(count, [&] { summarise(0, middleTrace, servicesOf[0]); },
+               [&] { summarise(middleTrace, traceCount, servicesOf[1]); });
+    traceServices = std::move(servicesOf[0]);
+    const auto shift = uint32_t(traceServices.size());
+    traceServices.insert(traceServices.end(), servicesOf[1].begin(), servicesOf[1].end());
+    for (uint32_t t = middleTrace; t < traceCount; ++t)
+        traces[t].services.first += shift;
 
     // 6. The link table, resolved and indexed by target.
     for (auto &h : hot)

@@ -572,23 +572,34 @@ private slots:
         lines.insert(middle, "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz\"}]}]}]}\n");
         lines.insert(early, "{\"resourceSpans\": [\n");
         lines += "{\"resourceSpans\":[{";
-        Model one, two;
+        Model one, two, four;
         LoadOptions sequential;
         sequential.threads = 1;
         LoadOptions parallel;
         parallel.threads = 2;
+        LoadOptions wider;
+        wider.threads = 4;
         LoadResult r = loadBuffer("big.jsonl", lines, one, sequential);
         QVERIFY2(r.ok, r.error.text().c_str());
         r = loadBuffer("big.jsonl", lines, two, parallel);
         QVERIFY2(r.ok, r.error.text().c_str());
+        r = loadBuffer("big.jsonl", lines, four, wider);
+        QVERIFY2(r.ok, r.error.text().c_str());
         one.finalize();
         two.finalize();
+        four.finalize();
         QVERIFY(one.spanCount() > 10000);
-        const std::string diff = compareModels(one, two);
-        QVERIFY2(diff.empty(), diff.c_str());
-        QCOMPARE(one.strings.size(), two.strings.size());
-        QCOMPARE(diagnosticsText(one), diagnosticsText(two));
-        for (const Model *m : {&one, &two}) {
+        for (const Model *many : {&two, &four}) {
+            const std::string diff = compareModels(one, *many);
+            QVERIFY2(diff.empty(), diff.c_str());
+            QCOMPARE(diagnosticsText(one), diagnosticsText(*many));
+            // The same string ids too: the fragments are merged in input
+            // order whatever thread parsed them.
+            QCOMPARE(many->strings.size(), one.strings.size());
+            for (StringId id = 0; id < one.strings.size(); ++id)
+                QVERIFY2(one.str(id) == many->str(id), ("string " + std::to_string(id)).c_str());
+        }
+        for (const Model *m : {&one, &two, &four}) {
             QCOMPARE(m->diagnostics.count(diag::JsonLineInvalid), uint64_t(2));
             QCOMPARE(m->diagnostics.count(diag::SpanBadTraceId), uint64_t(1));
             const Diagnostic *bad = m->diagnostics.find(diag::JsonLineInvalid);

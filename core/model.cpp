@@ -1,4 +1,5 @@
 #include "core/model.h"
+#include "core/tracesummary.h"
 
 #include <algorithm>
 #include <chrono>
@@ -773,26 +774,8 @@ void Model::finalize()
             std::sort(first, last, [this](uint32_t a, uint32_t b) {
                 return hot[a].start != hot[b].start ? hot[a].start < hot[b].start : a < b;
             });
-            tr.start = UINT64_MAX;
-            tr.end = 0;
-            tr.root = kNone;
-            const auto servicesFirst = uint32_t(services.size());
-            for (auto it = first; it != last; ++it) {
-                const auto &h = hot[*it];
-                tr.start = std::min(tr.start, h.start);
-                tr.end = std::max(tr.end, h.end);
-                if (h.parent == kNone) {
-                    ++tr.rootCount;
-                    if (tr.root == kNone)
-                        tr.root = *it;
-                }
-                if (h.status == StatusCode::Error)
-                    ++tr.errorCount;
-                tr.maxDepth = std::max(tr.maxDepth, h.depth);
-                if (h.service && std::find(services.begin() + servicesFirst, services.end(), h.service) == services.end())
-                    services.push_back(h.service);
-            }
-            tr.services = {servicesFirst, uint32_t(services.size()) - servicesFirst};
+            const uint32_t *spans = traceSpans.data() + tr.spans.first;
+            detail::summariseTraceSpans(tr, hot, spans, spans + tr.spans.count, services);
         }
     };
     const auto traceCount = uint32_t(traces.size());

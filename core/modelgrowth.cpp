@@ -3,6 +3,7 @@
 // touches), not on how much is already loaded.
 
 #include "core/model.h"
+#include "core/tracesummary.h"
 
 #include <algorithm>
 #include <functional>
@@ -331,32 +332,11 @@ void Model::summariseTrace(uint32_t t)
         }
     }
 
-    tr.start = UINT64_MAX;
-    tr.end = 0;
-    tr.root = kNone;
-    tr.rootCount = 0;
-    tr.errorCount = 0;
-    tr.maxDepth = 0;
-    tr.linksOut = 0;
     m_unusedServices += tr.services.count;
-    const auto servicesFirst = uint32_t(traceServices.size());
-    for (auto it = begin; it != end; ++it) {
-        const auto &h = hot[*it];
-        tr.start = std::min(tr.start, h.start);
-        tr.end = std::max(tr.end, h.end);
-        if (h.parent == kNone) {
-            ++tr.rootCount;
-            if (tr.root == kNone)
-                tr.root = *it;
-        }
-        if (h.status == StatusCode::Error)
-            ++tr.errorCount;
-        tr.maxDepth = std::max(tr.maxDepth, h.depth);
+    detail::summariseTraceSpans(tr, hot, traceSpans.data() + first, traceSpans.data() + first + count, traceServices);
+    tr.linksOut = 0;
+    for (auto it = begin; it != end; ++it)
         tr.linksOut += cold[*it].links.count;
-        if (h.service && std::find(traceServices.begin() + servicesFirst, traceServices.end(), h.service) == traceServices.end())
-            traceServices.push_back(h.service);
-    }
-    tr.services = {servicesFirst, uint32_t(traceServices.size()) - servicesFirst};
 }
 
 void Model::append(const Model &batch, ModelChanges &changes)

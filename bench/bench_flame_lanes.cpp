@@ -142,18 +142,7 @@ void membersListCost(const Model &model, const LanesLayout &layout, double colle
     });
     if (group == layout.lanes.end() || !group->isGroup())
         return;
-    LanesSelection selection;
-    selection.focus = layout.focus;
-    selection.origin = layout.origin;
-    selection.options = layout.options;
-    for (const Lane &l : layout.lanes) {
-        LaneSpec spec;
-        spec.kind = l.kind;
-        spec.trace = l.trace;
-        if (l.isGroup())
-            spec.members = l.members;
-        selection.lanes.push_back(std::move(spec));
-    }
+    const LanesSelection selection = selectionOf(layout);
     const int lane = int(group - layout.lanes.begin());
     const std::shared_ptr<const Model> shared(&model, [](const Model *) {});
     const double before = timeMs(3, [&] {

@@ -120,6 +120,24 @@ int LanesLayout::laneCount(LaneKind kind) const
     return int(std::count_if(lanes.begin(), lanes.end(), [kind](const Lane &l) { return l.kind == kind; }));
 }
 
+LanesSelection selectionOf(const LanesLayout &layout)
+{
+    LanesSelection selection;
+    selection.focus = layout.focus;
+    selection.origin = layout.origin;
+    selection.options = layout.options;
+    selection.lanes.reserve(layout.lanes.size());
+    for (const Lane &lane : layout.lanes) {
+        LaneSpec spec;
+        spec.kind = lane.kind;
+        spec.trace = lane.trace;
+        if (lane.isGroup())
+            spec.members = lane.members;
+        selection.lanes.push_back(std::move(spec));
+    }
+    return selection;
+}
+
 LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions &options, LanesSummaryCache *summaries)
 {
     LanesSelection selection = summaries ? selectLanes(model, focus, options, *summaries) : selectLanes(model, focus, options);

@@ -151,6 +151,9 @@ LanesLayout collectLanes(const Model &model, uint32_t focus, const LanesOptions 
 // next to the group, marked for why it matters (failed), not as pinned.
 LanesLayout collectLanes(const Model &model, uint32_t focus, LanesOptions options, uint32_t selectedSpan,
                          LanesSummaryCache *summaries = nullptr);
+// The selection a collected layout shows (focus, origin, options, lanes and
+// their members), for core queries over it such as a group's members list.
+LanesSelection selectionOf(const LanesLayout &layout);
 // Places lanes, spans, edges and labels for `width` logical pixels. At zoom 1
 // the whole axis fits the width; zoomed in, `pan` pixels of it are scrolled
 // off to the left.

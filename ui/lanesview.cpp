@@ -543,7 +543,7 @@ public:
         // The rows walk the chain again (hops, the link to each member): at
         // 100,000 members that is a collect's worth, done on a worker while
         // the dialog is already open.
-        auto list = [model = m_model, selection = toSelectionView(), laneIndex, wanted = std::move(wanted), only = only != nullptr] {
+        auto list = [model = m_model, selection = selectionOf(m_layout), laneIndex, wanted = std::move(wanted), only = only != nullptr] {
             std::vector<LaneMember> members = laneMembers(*model, selection, laneIndex);
             if (only)
                 std::erase_if(members, [&](const LaneMember &m) { return !std::binary_search(wanted.begin(), wanted.end(), m.trace); });
@@ -567,24 +567,6 @@ public:
     }
 
     // What laneMembers() needs of the selection: the focus, origin, depth and lanes.
-    LanesSelection toSelectionView() const
-    {
-        LanesSelection s;
-        s.focus = m_layout.focus;
-        s.origin = m_layout.origin;
-        s.options = m_layout.options;
-        s.lanes.reserve(m_layout.lanes.size());
-        for (const Lane &lane : m_layout.lanes) {
-            LaneSpec spec;
-            spec.kind = lane.kind;
-            spec.trace = lane.trace;
-            if (lane.isGroup())
-                spec.members = lane.members;
-            s.lanes.push_back(std::move(spec));
-        }
-        return s;
-    }
-
     QString toolTipAt(QPointF pos) const
     {
         if (!m_model || m_layout.lanes.empty() || inAxis(pos))

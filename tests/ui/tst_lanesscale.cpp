@@ -815,18 +815,7 @@ void TestLanesScale::membersListFillsFromAWorker()
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->listing(), 20000);
     QCOMPARE(listed.count(), 1);
 
-    LanesSelection selection;
-    selection.focus = layout.focus;
-    selection.origin = layout.origin;
-    selection.options = layout.options;
-    for (const Lane &l : layout.lanes) {
-        LaneSpec spec;
-        spec.kind = l.kind;
-        spec.trace = l.trace;
-        if (l.isGroup())
-            spec.members = l.members;
-        selection.lanes.push_back(std::move(spec));
-    }
+    const LanesSelection selection = selectionOf(layout);
     std::vector<LaneMember> expected = laneMembers(*s.model, selection, lane);
     LaneGroupModel *rows = dialog->membersModel();
     QCOMPARE(rows->totalCount(), int(expected.size()));

@@ -712,15 +712,16 @@ size_t LanesSummaryCache::carryOver(const LanesSummaryCache &previous, const Mod
     // A summary reads the traces its chain walks reached, and their links
     // among each other: one untouched trace of them all keeps it true.
     size_t kept = 0;
-    for (auto &[key, summary] : ready) {
-        const bool affected = std::any_of(touched.begin(), touched.end(), [&](uint32_t t) {
-            return t == summary->focus || (t < summary->via.size() && summary->via[t] != kNone);
+    for (auto &entry : ready) {
+        const LanesSummary &summary = *entry.second;
+        const bool affected = std::any_of(touched.begin(), touched.end(), [&summary](uint32_t t) {
+            return t == summary.focus || (t < summary.via.size() && summary.via[t] != kNone);
         });
         if (affected)
             continue;
         std::promise<std::shared_ptr<const LanesSummary>> promise;
-        promise.set_value(std::move(summary));
-        m_summaries.emplace(key, promise.get_future().share());
+        promise.set_value(std::move(entry.second));
+        m_summaries.emplace(entry.first, promise.get_future().share());
         ++kept;
     }
     return kept;

@@ -1,5 +1,6 @@
 #include "ui/receivedialog.h"
 
+#include "core/live/livemodel.h"
 #include "core/live/otlpdecode.h"
 
 #include <QCheckBox>
@@ -10,6 +11,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace causeway::ui {
 
@@ -52,7 +55,12 @@ ReceiveDialog::ReceiveDialog(const ReceiveSettings &settings, QWidget *parent)
     m_maxTraces->setSpecialValueText(QStringLiteral("no limit"));
     m_maxTraces->setValue(int(settings.maxTraces));
     form->addRow(QStringLiteral("and at most"), m_maxTraces);
-    auto *note = new QLabel(QStringLiteral("Past either limit the oldest traces are dropped first."), this);
+    // The low watermark the live model drops down to (live::Retention).
+    const int keptPercent = int(std::lround(100.0 * (1.0 - live::Retention{}.headroom)));
+    auto *note = new QLabel(QStringLiteral("Past either limit the oldest traces are dropped, down to %1% of it, "
+                                           "so that dropping happens now and then rather than on every refresh.")
+                                .arg(keptPercent),
+                            this);
     note->setWordWrap(true);
     form->addRow(QString(), note);
 

@@ -8,7 +8,7 @@
 namespace causeway::live {
 
 namespace {
-// What the cap leaves after dropping: the cap less the headroom.
+// The low watermark: what the cap leaves after dropping, the cap less the headroom.
 uint64_t target(uint64_t cap, double headroom)
 {
     return cap ? std::max<uint64_t>(1, uint64_t(double(cap) * (1.0 - std::clamp(headroom, 0.0, 0.9)))) : 0;

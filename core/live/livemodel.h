@@ -23,13 +23,20 @@ namespace causeway::live {
 
 struct Retention
 {
-    // 0 means no cap. When either is passed, the oldest traces (by start
-    // time) are dropped until the model is back under the cap with some
-    // headroom, so that dropping (which compacts the model) is not repeated
-    // on every publish.
+    // 0 means no cap. The caps are a high watermark: no published snapshot
+    // holds more. When a publish would pass either, the oldest traces (by
+    // start time) are dropped until the model is at the low watermark, the
+    // cap less `headroom` of it (clamped to 0..0.9), and new traces then fill
+    // it up again without anything dropped. Dropping moves every record after
+    // the first dropped span (Model::evictTraces: O(retained)), so it happens
+    // in batches of a fifth of the cap: about once per fifth of the cap of new
+    // spans, which keeps its cost per new span the same at any cap (about 4
+    // records moved per span that arrives). Once the cap is reached, between
+    // 80% and 100% of it is kept. A refresh that brings more than the
+    // headroom evicts in every publish, down to the low watermark.
     uint64_t maxSpans = 0;
     uint64_t maxTraces = 0;
-    double headroom = 0.1;
+    double headroom = 0.2;
 };
 
 struct LiveStats

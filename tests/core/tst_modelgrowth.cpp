@@ -599,6 +599,143 @@ private slots:
         }
     }
 
+    void liveRetentionDropsInBatchesToTheLowWatermark_data()
+    {
+        QTest::addColumn<uint64_t>("maxSpans");
+        QTest::addColumn<uint64_t>("maxTraces");
+        QTest::addColumn<uint32_t>("tracesPerRefresh");
+        // 40 spans a refresh, a fifth of the cap is 80: a drop every other refresh or so.
+        QTest::newRow("span cap") << uint64_t(400) << uint64_t(0) << 5u;
+        // A refresh brings more than a fifth of the cap: a drop in every one.
+        QTest::newRow("refresh larger than the headroom") << uint64_t(150) << uint64_t(0) << 5u;
+        QTest::newRow("trace cap") << uint64_t(0) << uint64_t(60) << 3u;
+    }
+
+    void liveRetentionDropsInBatchesToTheLowWatermark()
+    {
+        // The cap is a high watermark: no snapshot holds more. A publish that
+        // would pass it drops the oldest traces down to the low watermark
+        // (the cap less a fifth) and the next ones fill up again without
+        // dropping, so the O(retained) move of an eviction comes in batches.
+        // Every snapshot, from either of the live model's two copies, is the
+        // model a load of the kept traces gives.
+        QFETCH(uint64_t, maxSpans);
+        QFETCH(uint64_t, maxTraces);
+        QFETCH(uint32_t, tracesPerRefresh);
+        using Spec = TestModelBuilder::SpanSpec;
+        constexpr uint32_t kSpansPerTrace = 8;
+        constexpr uint32_t kRefreshes = 60;
+        live::LiveModel live;
+        live::Retention retention;
+        retention.maxSpans = maxSpans;
+        retention.maxTraces = maxTraces;
+        QCOMPARE(retention.headroom, 0.2);
+        live.setRetention(retention);
+        const uint64_t spanLow = maxSpans - maxSpans / 5, traceLow = maxTraces - maxTraces / 5;
+
+        std::vector<std::vector<Spec>> sent;
+        uint32_t nextTrace = 1;
+        uint64_t evictions = 0, evictedTraces = 0;
+        size_t previousSpans = 0, previousTraces = 0;
+        for (uint32_t r = 0; r < kRefreshes; ++r) {
+            // Traces in start order, each linking to one two traces back
+            // (evicted by then, or not) and to one not sent yet.
+            std::vector<Spec> specs;
+            for (uint32_t k = 0; k < tracesPerRefresh; ++k, ++nextTrace)
+                for (uint32_t span = 1; span <= kSpansPerTrace; ++span) {
+                    Spec spec{.trace = nextTrace, .span = span, .parent = span > 1 ? span / 2 : 0,
+                              .start = uint64_t(nextTrace) * 1'000'000 + span};
+                    if (span == 2) {
+                        spec.links.push_back({.trace = nextTrace + tracesPerRefresh, .span = 1});
+                        if (nextTrace > 2)
+                            spec.links.push_back({.trace = nextTrace - 2, .span = 3});
+                    }
+                    specs.push_back(spec);
+                }
+            TestModelBuilder b;
+            for (const Spec &spec : specs)
+                b.add(spec);
+            live.add(b.finish());
+            sent.push_back(std::move(specs));
+            live.publish();
+            const live::Published p = live.take();
+            const Model &m = *p.model;
+            const uint64_t batchSpans = uint64_t(tracesPerRefresh) * kSpansPerTrace;
+
+            // Never above the cap.
+            if (maxSpans)
+                QVERIFY2(m.spanCount() <= maxSpans, qPrintable(QString::number(m.spanCount())));
+            if (maxTraces)
+                QVERIFY2(m.traces.size() <= maxTraces, qPrintable(QString::number(m.traces.size())));
+            const bool wouldPass = (maxSpans && previousSpans + batchSpans > maxSpans)
+                || (maxTraces && previousTraces + tracesPerRefresh > maxTraces);
+            if (p.changes.evictedTraces.empty()) {
+                // Below the cap nothing goes.
+                QVERIFY(!wouldPass);
+                QCOMPARE(m.spanCount(), previousSpans + batchSpans);
+            } else {
+                // Only when the cap would be passed, and then down to the low watermark.
+                QVERIFY(wouldPass);
+                ++evictions;
+                evictedTraces += p.changes.evictedTraces.size();
+                if (maxSpans) {
+                    QVERIFY2(m.spanCount() <= spanLow, qPrintable(QString::number(m.spanCount())));
+                    QVERIFY(m.spanCount() + kSpansPerTrace > spanLow); // not a trace more than needed
+                }
+                if (maxTraces) {
+                    QVERIFY2(m.traces.size() <= traceLow, qPrintable(QString::number(m.traces.size())));
+                    QVERIFY(m.traces.size() + 1 > traceLow);
+                }
+            }
+            previousSpans = m.spanCount();
+            previousTraces = m.traces.size();
+
+            // The oldest traces went: the kept ones are the newest, in a row.
+            uint32_t oldestKept = nextTrace;
+            for (uint32_t t = 1; t < nextTrace; ++t)
+                if (m.findTrace(TestModelBuilder::traceId(t)) != kNone) {
+                    oldestKept = t;
+                    break;
+                }
+            QCOMPARE(size_t(nextTrace - oldestKept), m.traces.size());
+            // A load of the kept traces, batch by batch as they came.
+            Model expected;
+            for (const auto &part : sent) {
+                TestModelBuilder kept;
+                bool any = false;
+                for (const Spec &spec : part)
+                    if (spec.trace >= oldestKept) {
+                        kept.add(spec);
+                        any = true;
+                    }
+                if (any)
+                    expected.merge(kept.finish());
+            }
+            expected.finalize();
+            QCOMPARE(QString::fromStdString(test::compareModels(expected, m)), QString());
+            QCOMPARE(derivedDifference(expected, m), QString());
+            QCOMPARE(linkIndexProblem(m), QString());
+        }
+        const uint64_t gap = maxSpans ? maxSpans / 5 : (maxTraces / 5) * kSpansPerTrace;
+        const uint64_t batchSpans = uint64_t(tracesPerRefresh) * kSpansPerTrace;
+        const uint64_t total = uint64_t(kRefreshes) * batchSpans;
+        const uint64_t cap = maxSpans ? maxSpans : maxTraces * kSpansPerTrace;
+        QVERIFY(evictions >= 5);
+        if (batchSpans < gap) {
+            // In batches: after a drop more than the gap must arrive before the next.
+            QVERIFY2(evictions <= (total - cap) / gap + 1,
+                     qPrintable(QStringLiteral("%1 drops").arg(evictions)));
+            QVERIFY(evictions < kRefreshes / 2);
+        } else {
+            // Every refresh past the cap drops.
+            QVERIFY(evictions >= kRefreshes - cap / batchSpans - 1);
+        }
+        const auto stats = live.stats();
+        QCOMPARE(stats.droppedTraces, evictedTraces);
+        QCOMPARE(stats.droppedSpans + stats.retainedSpans, total);
+        QVERIFY2(stats.wholeCopies <= 1, qPrintable(QString::number(stats.wholeCopies)));
+    }
+
     void spareCopyBusyMeansWholeCopy()
     {
         // A worker still reading the snapshot before last: publish must not

@@ -201,8 +201,53 @@ uint64_t Diagnostics::count(Loss loss, std::string *firstMessage) const
 
 uint32_t Model::findTrace(const TraceId &id) const
 {
-    auto it = m_traceIndex.find(id);
-    return it == m_traceIndex.end() ? kNone : it->second;
+    return m_traceIndex.find(id, traces);
+}
+
+void Model::TraceTable::clear()
+{
+    m_slots.clear();
+    m_size = 0;
+    m_shift = 64;
+}
+
+void Model::TraceTable::place(uint64_t hash, uint32_t trace)
+{
+    const size_t mask = m_slots.size() - 1;
+    size_t i = slotOf(hash);
+    while (m_slots[i].trace != kNone)
+        i = (i + 1) & mask;
+    m_slots[i] = {tagOf(hash), trace};
+}
+
+void Model::TraceTable::addLast(const std::vector<Trace> &traces)
+{
+    if (2 * traces.size() > m_slots.size()) {
+        rebuild(traces);
+        return;
+    }
+    place(traces.back().id.hash(), uint32_t(traces.size() - 1));
+    ++m_size;
+}
+
+void Model::TraceTable::rebuild(const std::vector<Trace> &traces)
+{
+    // At most half full after a growth, a quarter full after a rebuild
+    // from scratch: room for as many traces again before the next one.
+    size_t want = 16;
+    unsigned bits = 4;
+    while (want < 4 * traces.size()) {
+        want *= 2;
+        ++bits;
+    }
+    if (m_slots.size() == want)
+        std::fill(m_slots.begin(), m_slots.end(), Slot{});
+    else
+        m_slots.assign(want, Slot{});
+    m_shift = 64 - bits;
+    for (uint32_t t = 0; t < traces.size(); ++t)
+        place(traces[t].id.hash(), t);
+    m_size = traces.size();
 }
 
 uint32_t Model::sameTrace(const Model &other, uint32_t index) const
@@ -653,12 +698,14 @@ void Model::finalize()
             hot[i].trace = hot[i - 1].trace;
             continue;
         }
-        auto [it, inserted] = m_traceIndex.try_emplace(cold[i].traceId, uint32_t(traces.size()));
-        if (inserted) {
+        uint32_t t = m_traceIndex.find(cold[i].traceId, traces);
+        if (t == kNone) {
+            t = uint32_t(traces.size());
             traces.emplace_back();
             traces.back().id = cold[i].traceId;
+            m_traceIndex.addLast(traces);
         }
-        hot[i].trace = it->second;
+        hot[i].trace = t;
     }
 
     // 3. Parents, with self-parents and missing parents made roots. The
@@ -874,8 +921,7 @@ std::vector<Model::MemoryPart> Model::memoryBreakdown() const
         {"trace services", bytes(traceServices)},
         {"incoming links", bytes(incoming) + bytes(incomingRanges)},
         {"span index", bytes(m_spanIndex) + bytes(m_spanIndex.buckets) + m_appendedSpans.memoryUsage()},
-        {"trace index", m_traceIndex.size() * (sizeof(TraceId) + sizeof(uint32_t) + 2 * sizeof(void *))
-                + m_traceIndex.bucket_count() * sizeof(void *)},
+        {"trace index", m_traceIndex.memoryUsage()},
         {"growth state", m_waitingLinks.size() * (sizeof(SpanKey) + sizeof(uint32_t) + 2 * sizeof(void *))
                 + m_waitingLinks.bucket_count() * sizeof(void *) + bytes(m_traceOrphans)},
     };

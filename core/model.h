@@ -373,7 +373,56 @@ public:
     void shrinkToFit();
 
 private:
-    std::unordered_map<TraceId, uint32_t, TraceIdHash> m_traceIndex;
+    // Trace id -> trace index: open addressing with linear probing, 8 bytes a
+    // slot (a tag from the id's hash and the trace index; the ids of a tag
+    // match are compared in `traces`), kept at most half full. No node per
+    // trace: a lookup is one probe into flat memory, and an eviction rebuilds
+    // the table from the kept traces in one pass (O(traces), where walking
+    // the nodes of a hash map to renumber them was a cache miss per trace).
+    class TraceTable
+    {
+    public:
+        void clear();
+        size_t size() const { return m_size; }
+        size_t memoryUsage() const { return m_slots.capacity() * sizeof(Slot); }
+        uint32_t find(const TraceId &id, const std::vector<Trace> &traces) const
+        {
+            if (m_slots.empty())
+                return kNone;
+            const uint64_t h = id.hash();
+            const uint32_t tag = tagOf(h);
+            const size_t mask = m_slots.size() - 1;
+            for (size_t i = slotOf(h);; i = (i + 1) & mask) {
+                const Slot slot = m_slots[i];
+                if (slot.trace == kNone)
+                    return kNone;
+                if (slot.tag == tag && slot.trace < traces.size() && traces[slot.trace].id == id)
+                    return slot.trace;
+            }
+        }
+        // The table holds traces [0, traces.size() - 1): indexes the last one
+        // (its id not in the table yet). Grows by rebuilding, O(1) amortised.
+        void addLast(const std::vector<Trace> &traces);
+        // Every trace of `traces` (ids distinct), nothing else.
+        void rebuild(const std::vector<Trace> &traces);
+
+    private:
+        struct Slot
+        {
+            uint32_t tag = 0;
+            uint32_t trace = kNone;
+        };
+        // Trace ids are mostly random, but not always (tests, hand-made
+        // ids vary in a few bytes): the top bits of a multiply (Fibonacci
+        // hashing) depend on every bit of the hash.
+        size_t slotOf(uint64_t hash) const { return size_t((hash * 0x9e3779b97f4a7c15ULL) >> m_shift); }
+        static uint32_t tagOf(uint64_t hash) { return uint32_t(hash ^ hash >> 32); }
+        void place(uint64_t hash, uint32_t trace);
+        std::vector<Slot> m_slots;
+        size_t m_size = 0;
+        unsigned m_shift = 64;              // 64 - log2(slots)
+    };
+    TraceTable m_traceIndex;
     // (trace id, span id) -> span as spanKeyHash and span, sorted by (hash,
     // span): 12 bytes per span where the key itself takes 24. Entries with
     // equal hashes are told apart by the ids in `cold`.

@@ -427,6 +427,7 @@ void Model::append(const Model &batch, ModelChanges &changes)
     if (!sources.empty() && !sources.back().name.empty() && (batch.sources.empty() || batch.sources.front().firstSpan != 0))
         sources.push_back({std::string(), spanBase}); // spans of no named source (live data)
     size_t nextSource = 0;
+    uint32_t known = kNone; // the trace of the batch's span before, if loaded
     for (uint32_t i = 0; i < batch.spanCount(); ++i) {
         while (nextSource < batch.sources.size() && batch.sources[nextSource].firstSpan <= i) {
             SourceFile source = batch.sources[nextSource]; // with where it was fetched from, if it was
@@ -437,11 +438,14 @@ void Model::append(const Model &batch, ModelChanges &changes)
         const SpanCold &bc = batch.cold[i];
         // A span of a trace not loaded yet is new; otherwise its trace's own
         // spans say (a trace is small, the span table large).
-        const auto known = m_traceIndex.find(bc.traceId);
+        // Spans of a trace mostly come one after another: only a change of
+        // trace id costs a lookup.
+        if (i == 0 || !(bc.traceId == batch.cold[i - 1].traceId))
+            known = m_traceIndex.find(bc.traceId, traces);
         bool duplicate = false;
-        if (known != m_traceIndex.end()) {
-            const auto more = newSpansOf.find(known->second);
-            duplicate = findInTrace(known->second, bc.spanId, more == newSpansOf.end() ? nullptr : &more->second) != kNone;
+        if (known != kNone) {
+            const auto more = newSpansOf.find(known);
+            duplicate = findInTrace(known, bc.spanId, more == newSpansOf.end() ? nullptr : &more->second) != kNone;
         }
         if (duplicate) {
             ++changes.duplicateSpans;
@@ -474,15 +478,17 @@ void Model::append(const Model &batch, ModelChanges &changes)
             link.target = kNone;
             links.push_back(link);
         }
-        auto [it, inserted] = m_traceIndex.try_emplace(c.traceId, uint32_t(traces.size()));
-        if (inserted) {
+        if (known == kNone) {
+            // The first span of a new trace: later spans of it find it.
+            known = uint32_t(traces.size());
             traces.emplace_back();
             traces.back().id = c.traceId;
             traces.back().spans = {uint32_t(traceSpans.size()), 0};
             traces.back().services = {uint32_t(traceServices.size()), 0};
             m_traceOrphans.push_back(0);
+            m_traceIndex.addLast(traces);
         }
-        h.trace = it->second;
+        h.trace = known;
         if (c.parentSpanId == c.spanId && !c.spanId.isZero())
             diagnostics.add(diag::SpanParentSelf,
                 "span " + c.traceId.hex() + "/" + c.spanId.hex() + " names itself as its parent; shown as a root");
@@ -817,11 +823,7 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     // Traces from the first removed one on, moved down.
     for (uint32_t t = firstTrace; t < traceCount; ++t) {
         const uint32_t to = traceMap[t];
-        if (to == kNone) {
-            m_traceIndex.erase(traces[t].id);
-            continue;
-        }
-        if (to != t) {
+        if (to != kNone && to != t) {
             traces[to] = traces[t];
             m_traceOrphans[to] = m_traceOrphans[t];
         }
@@ -829,9 +831,7 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     traces.resize(keptTraces);
     m_traceOrphans.resize(keptTraces);
     if (firstTrace < traceCount)
-        for (auto &entry : m_traceIndex)
-            if (entry.second > firstTrace)
-                entry.second = traceMap[entry.second];
+        m_traceIndex.rebuild(traces);
     m_orphans = 0;
     for (uint32_t t = 0; t < keptTraces; ++t) {
         Trace &tr = traces[t];

@@ -89,6 +89,9 @@ public:
             m_p += n;
         } else if (f.wire == Varint) {
             f.varint = varint();
+        } else if (f.wire == Fixed64 && m_end - m_p >= 8) { // span start and end times
+            std::memcpy(&f.varint, m_p, 8); // little-endian host
+            m_p += 8;
         } else {
             rest(f);
         }

@@ -1,4 +1,5 @@
 #include "core/model.h"
+#include "core/hugepages.h"
 #include "core/tracesummary.h"
 
 #include <algorithm>
@@ -396,8 +397,10 @@ void Model::reserveLike(const Sizes &before, double factor)
     auto room = [factor](auto &v, size_t was) {
         const size_t added = v.size() > was ? v.size() - was : 0;
         const auto want = size_t(double(v.size()) + double(added) * factor);
-        if (want > v.capacity())
+        if (want > v.capacity()) {
             v.reserve(want);
+            adviseHugeCapacity(v);
+        }
     };
     room(resources, before.resources);
     room(scopes, before.scopes);

@@ -1039,7 +1039,8 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     // cut into pieces that the other threads decode in turn and this thread
     // merges in input order as they finish, so merging overlaps decoding
     // instead of following it. The first share is smaller than the others'
-    // part by about what merging costs against decoding.
+    // part by about what merging costs against decoding; when the piece to
+    // merge next is not ready, this thread decodes an untaken piece itself.
     const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
     std::vector<size_t> cuts{0};
     size_t i = 0, acc = 0;
@@ -1135,7 +1136,22 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     for (size_t k = 0; k < parts; ++k) {
         if (k > 0) {
             std::unique_lock lock(mutex);
-            finished.wait(lock, [&] { return ready[k] != 0; });
+            // Rather than wait for the piece to merge next, this thread
+            // decodes a piece no thread has taken yet: how much it decodes
+            // then follows how fast the others are (the machine may be
+            // shared), not a fixed share.
+            while (!ready[k]) {
+                lock.unlock();
+                const size_t j = next.fetch_add(1);
+                if (j < parts) {
+                    work(j);
+                    lock.lock();
+                    ready[j] = 1;
+                    continue;
+                }
+                lock.lock();
+                finished.wait(lock, [&] { return ready[k] != 0; });
+            }
         }
         if (outOfMemory[k])
             throw std::bad_alloc();

@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <memory>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -127,7 +127,8 @@ private:
 
     [[noreturn]] CAUSEWAY_COLD void fieldZero(const Field &f) { throw Malformed{f.offset, "invalid protobuf field number 0"}; }
 
-    // The length was read: its offset is that of the bytes before the tag's end.
+    // A length that runs past the end of its message; the offset named is
+    // where the length starts.
     [[noreturn]] CAUSEWAY_COLD void pastEnd(const Field &f, uint64_t n)
     {
         const uint64_t lengthAt = lengthOffset(f);
@@ -145,8 +146,8 @@ private:
         return m_base + uint64_t(p + 1 - m_begin);
     }
 
-    // Every field after a tag that was not one byte, and every wire type
-    // but Len and Varint after one that was.
+    // Every field after a tag that was not one byte, and after one that
+    // was, every wire type but Len, Varint and a whole Fixed64.
     CAUSEWAY_COLD void rest(Field &f)
     {
         switch (f.wire) {

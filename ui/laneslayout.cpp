@@ -242,11 +242,11 @@ LanesViewport fitTimeRange(const Model &model, const LanesLayout &layout, double
     const double inner = std::max(1.0, width - 2 * style.margin);
     // Breaks keep their width while the rest scales: converge in a few steps.
     for (int i = 0; i < 5; ++i) {
-        const TimeMap map = lanesTimeMap(model, layout, width, style, v.zoom, 0);
+        const TimeMap map = lanesTimeMap(model, layout, width, baseStyle, v.zoom, 0);
         const double w = std::max(1e-3, map.toX(t1) - map.toX(t0));
         v.zoom = std::clamp(v.zoom * (inner / w), 1.0, 1e7);
     }
-    const TimeMap map = lanesTimeMap(model, layout, width, style, v.zoom, 0);
+    const TimeMap map = lanesTimeMap(model, layout, width, baseStyle, v.zoom, 0);
     v.pan = std::max(0.0, map.toX(t0) - style.margin);
     const double overflow = map.empty() ? 0 : map.pieces().back().x1 - (width - style.margin);
     v.pan = std::min(v.pan, std::max(0.0, overflow));
@@ -314,7 +314,7 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
     layout.width = width;
     layout.zoom = std::max(1.0, zoom);
     layout.pan = pan;
-    layout.time = lanesTimeMap(model, layout, width, style, layout.zoom, pan);
+    layout.time = lanesTimeMap(model, layout, width, baseStyle, layout.zoom, pan);
     layout.ticks = axisTicks(layout.time, layout.origin, width);
     QFont axisFont = style.font;
     axisFont.setPointSizeF(style.font.pointSizeF() * 0.86);

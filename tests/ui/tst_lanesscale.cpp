@@ -202,6 +202,35 @@ std::shared_ptr<const Model> tree(uint32_t k, bool upstream)
     return std::make_shared<const Model>(b.finish());
 }
 
+// A consumer trace (1) at the centre of a star of traces that each differ
+// (own service, own name), so each keeps a lane: it links to `up` producers
+// seconds before it, from spans at several depths, and `down` traces seconds
+// after it link to it; every third of those also links to a producer. So
+// most edges run down a margin, many more than its tracks hold, and the
+// first view (the focus and the ends nearest it) leaves the far ends off to
+// the sides, as a generated 1 GB export's busiest consumer does.
+std::shared_ptr<const Model> star(uint32_t up, uint32_t down)
+{
+    TestModelBuilder b("inventory-api");
+    using Link = TestModelBuilder::LinkSpec;
+    const uint64_t focusStart = kBase + 10000 * kMs;
+    b.add({.trace = 1, .span = 1, .start = focusStart, .duration = 28 * kMs, .name = "user-events process"});
+    for (uint32_t i = 0; i < up; ++i) {
+        b.add({.trace = 1, .span = 2 + i, .parent = i < 4 ? 1 : 2 + i % 4, .start = focusStart + (1 + i) * kMs,
+               .duration = 3 * kMs, .name = "step " + std::to_string(i), .links = {Link{100 + i, 1}}});
+        b.add({.trace = 100 + i, .span = 1, .start = focusStart - (700 + 230 * i) * kMs, .duration = (30 + 20 * i) * kMs,
+               .name = "publish " + std::to_string(i)});
+    }
+    for (uint32_t i = 0; i < down; ++i) {
+        std::vector<Link> links{{1, 2 + i % std::max<uint32_t>(up, 1)}};
+        if (i % 3 == 0 && up > 0)
+            links.push_back({100 + (i * 5) % up, 1});
+        b.add({.trace = 200 + i, .span = 1, .start = focusStart + (500 + 1700 * i) * kMs, .duration = (20 + 15 * i) * kMs,
+               .name = "handle " + std::to_string(i), .links = links});
+    }
+    return std::make_shared<const Model>(b.finish());
+}
+
 // A straight run of an edge's route or a stub, as a box (at least 1 px thick).
 QRectF runBox(QPointF p, QPointF q)
 {
@@ -495,6 +524,7 @@ private slots:
     void selectedMemberSurfaces();
     void firstViewShowsFocusLane_data();
     void firstViewShowsFocusLane();
+    void resizeKeepsTheTimeInView();
     void clusterClickListsItsMembers();
     void collectsOffTheGuiThread();
     void membersListFillsFromAWorker();
@@ -724,6 +754,63 @@ void TestLanesScale::firstViewShowsFocusLane()
         view.resize(size);
         QTest::qWait(1);
         QVERIFY2(focusShown(view), qPrintable(QStringLiteral("resized to %1x%2").arg(size.width()).arg(size.height())));
+    }
+}
+
+// With more edges down a margin than its tracks hold, the margin is widened
+// once: the axis starts where the lane bodies do, and a resize keeps the
+// time at the left edge (widened twice, each resize moved the view seconds
+// away from the focus).
+void TestLanesScale::resizeKeepsTheTimeInView()
+{
+    const auto model = star(12, 14);
+    const Model &m = *model;
+    const uint32_t focus = m.findTrace(TestModelBuilder::traceId(1));
+    LanesLayout layout = collectLanes(m, focus);
+    const LanesStyle style;
+    QVERIFY(std::none_of(layout.lanes.begin(), layout.lanes.end(), [](const Lane &l) { return l.isGroup(); }));
+    QVERIFY2(layout.gutterEdges > 8, qPrintable(QString::number(layout.gutterEdges)));
+    for (double width : {kWidth, 900.0}) {
+        const LanesViewport first = initialViewport(m, layout, width, style);
+        for (LanesViewport v : {LanesViewport{}, first}) {
+            layoutLanes(m, layout, width, style, v.zoom, v.pan);
+            QCOMPARE(layout.style.margin, 3 * style.margin);
+            const Lane &f = layout.lanes[size_t(layout.focusLane)];
+            QCOMPARE(f.body.left(), layout.style.margin);
+            if (v.zoom == 1) {
+                QCOMPARE(layout.time.pieces().front().x0, layout.style.margin);
+                QCOMPARE(layout.time.pieces().back().x1, width - layout.style.margin);
+            } else {
+                // The first view shows the focus trace whole.
+                QVERIFY(layout.time.toX(m.traces[focus].start) >= layout.style.margin - 0.5);
+                QVERIFY(layout.time.toX(m.traces[focus].end) <= width - layout.style.margin + 0.5);
+            }
+        }
+    }
+
+    Session session;
+    session.setModel(model);
+    session.navigateTo(focus);
+    LanesView view(&session);
+    view.resize(1000, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY(!view.collecting());
+    const Trace &t = m.traces[focus];
+    auto leftTime = [&] { return view.lanesLayout().time.toTime(view.lanesLayout().style.margin); };
+    const uint64_t left = leftTime();
+    QVERIFY(view.lanesLayout().zoom > 1);
+    QVERIFY(left <= t.start);
+    for (int width : {980, 1210, 900, 1000, 760, 1000}) {
+        view.resize(width, 700);
+        QTest::qWait(1);
+        const LanesLayout &now = view.lanesLayout();
+        QCOMPARE(now.width, double(view.canvas()->width()));
+        // Within a pixel's time of where it was.
+        const double pixel = double(now.time.toTime(now.style.margin + 100) - now.time.toTime(now.style.margin)) / 100;
+        QVERIFY2(std::abs(double(int64_t(leftTime() - left))) <= 2 * pixel,
+                 qPrintable(QStringLiteral("width %1: left edge moved by %2 ns").arg(width).arg(int64_t(leftTime() - left))));
+        QVERIFY(now.time.toX(t.start) < now.width - now.style.margin);
     }
 }
 

@@ -7,7 +7,9 @@
 // Then a user's journey through a 10,000-item batch; two-hop trees whose
 // edges cross only what no order avoids; failed members one click away when
 // their ticks crowd (clusters); a first view that keeps a batch's focus
-// readable however long its inputs span; and a collect off the GUI thread.
+// readable however long its inputs span; a collect off the GUI thread; and
+// a consumer tied to two dozen different traces, whose crowded margins each
+// carry one trunk and whose view survives resizing.
 
 #include "ui/drawing.h"
 #include "ui/laneslayout.h"
@@ -34,6 +36,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -525,6 +528,7 @@ private slots:
     void firstViewShowsFocusLane_data();
     void firstViewShowsFocusLane();
     void resizeKeepsTheTimeInView();
+    void crowdedMarginIsOneTrunk();
     void clusterClickListsItsMembers();
     void collectsOffTheGuiThread();
     void membersListFillsFromAWorker();
@@ -812,6 +816,76 @@ void TestLanesScale::resizeKeepsTheTimeInView()
                  qPrintable(QStringLiteral("width %1: left edge moved by %2 ns").arg(width).arg(int64_t(leftTime() - left))));
         QVERIFY(now.time.toX(t.start) < now.width - now.style.margin);
     }
+}
+
+// More edges down a margin than it has tracks for: one trunk per margin
+// (not a band of dotted lines 2 px apart), its dots on one grid so the
+// edges sharing it draw one dotted line, and every edge still picked by the
+// mouse somewhere along its way. Runs through the focus lane's body stay
+// apart, and so do runs in the gaps of edges that meet at no lane.
+void TestLanesScale::crowdedMarginIsOneTrunk()
+{
+    const auto model = star(12, 14);
+    const Model &m = *model;
+    const uint32_t focus = m.findTrace(TestModelBuilder::traceId(1));
+    LanesLayout layout = collectLanes(m, focus);
+    const LanesStyle style;
+    int crowded = 0;
+    for (double width : {kWidth, 1000.0}) {
+        const LanesViewport first = initialViewport(m, layout, width, style);
+        for (LanesViewport v : {first, LanesViewport{}}) {
+            layoutLanes(m, layout, width, style, v.zoom, v.pan);
+            const double left = layout.style.margin, right = width - layout.style.margin;
+            std::set<double> trunks[2];
+            size_t sideEdges[2] = {0, 0};
+            std::map<double, std::set<double>> phases; // per trunk x: dot y modulo the spacing
+            for (const LaneEdge &e : layout.edges) {
+                bool counted[2] = {false, false};
+                for (size_t k = 1; k < e.route.size(); ++k) {
+                    const QPointF p = e.route[k - 1], q = e.route[k];
+                    if (p.x() != q.x() || (p.x() >= left && p.x() <= right) || std::abs(p.y() - q.y()) <= 1)
+                        continue;
+                    trunks[p.x() > right].insert(p.x());
+                    if (!std::exchange(counted[p.x() > right], true))
+                        ++sideEdges[p.x() > right];
+                }
+                // Dots on the edge's own runs down a margin (not where a run along a gap crosses one).
+                for (const QRectF &d : e.dots) {
+                    const QPointF c = d.center();
+                    if (c.x() >= left && c.x() <= right)
+                        continue;
+                    for (size_t k = 1; k < e.route.size(); ++k)
+                        if (e.route[k - 1].x() == c.x() && e.route[k].x() == c.x()
+                            && c.y() >= std::min(e.route[k - 1].y(), e.route[k].y()) && c.y() <= std::max(e.route[k - 1].y(), e.route[k].y())) {
+                            phases[c.x()].insert(std::fmod(c.y(), 4.0));
+                            break;
+                        }
+                }
+            }
+            // A 30 px margin has 7 tracks 4 px apart; beyond that, one line.
+            for (int side : {0, 1}) {
+                if (sideEdges[side] <= 7)
+                    continue;
+                ++crowded;
+                QVERIFY2(trunks[side].size() == 1, qPrintable(QStringLiteral("side %1: %2 lines").arg(side).arg(trunks[side].size())));
+            }
+            for (const auto &[x, ys] : phases)
+                QVERIFY2(ys.size() == 1, qPrintable(QStringLiteral("dots at x %1 on %2 grids").arg(x).arg(ys.size())));
+            // Every edge is the one the mouse picks somewhere along its way.
+            for (int i = 0; i < int(layout.edges.size()); ++i) {
+                const LaneEdge &e = layout.edges[size_t(i)];
+                const bool picked = std::any_of(e.samples.begin(), e.samples.end(), [&](QPointF p) {
+                    return p.x() >= 0 && p.x() <= width && edgeAt(layout, p) == i;
+                });
+                QVERIFY2(picked, qPrintable(QStringLiteral("edge %1 (%2 -> %3)").arg(i).arg(e.fromLane).arg(e.toLane)));
+            }
+            checkClearOfOtherHeaders(layout);
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+    // Both margins of the first views are crowded.
+    QVERIFY2(crowded >= 4, qPrintable(QString::number(crowded)));
 }
 
 void TestLanesScale::clusterClickListsItsMembers()

@@ -79,12 +79,10 @@ std::vector<QRectF> dotsAlong(const std::vector<QPointF> &points, double size)
             // A slanted stretch: spaced along its length from the last dot.
             const QPointF d = to - from;
             const double length = std::hypot(d.x(), d.y());
-            double along = spacing;
+            double along = 0;
             if (!dots.empty()) {
                 const QPointF last = dots.back().center();
                 along = std::max(0.0, spacing - std::hypot(from.x() - last.x(), from.y() - last.y()));
-            } else {
-                along = 0;
             }
             for (; along <= length + 1e-9; along += spacing)
                 add(from + d * (along / length));

@@ -212,7 +212,7 @@ std::shared_ptr<const Model> tree(uint32_t k, bool upstream)
 // most edges run down a margin, many more than its tracks hold, and the
 // first view (the focus and the ends nearest it) leaves the far ends off to
 // the sides, as a generated 1 GB export's busiest consumer does.
-std::shared_ptr<const Model> star(uint32_t up, uint32_t down)
+Scenario star(uint32_t up, uint32_t down)
 {
     TestModelBuilder b("inventory-api");
     using Link = TestModelBuilder::LinkSpec;
@@ -231,7 +231,10 @@ std::shared_ptr<const Model> star(uint32_t up, uint32_t down)
         b.add({.trace = 200 + i, .span = 1, .start = focusStart + (500 + 1700 * i) * kMs, .duration = (20 + 15 * i) * kMs,
                .name = "handle " + std::to_string(i), .links = links});
     }
-    return std::make_shared<const Model>(b.finish());
+    Scenario s;
+    s.model = std::make_shared<const Model>(b.finish());
+    s.hub = s.model->findTrace(TestModelBuilder::traceId(1));
+    return s;
 }
 
 // A straight run of an edge's route or a stub, as a box (at least 1 px thick).
@@ -767,9 +770,9 @@ void TestLanesScale::firstViewShowsFocusLane()
 // away from the focus).
 void TestLanesScale::resizeKeepsTheTimeInView()
 {
-    const auto model = star(12, 14);
-    const Model &m = *model;
-    const uint32_t focus = m.findTrace(TestModelBuilder::traceId(1));
+    const Scenario s = star(12, 14);
+    const Model &m = *s.model;
+    const uint32_t focus = s.hub;
     LanesLayout layout = collectLanes(m, focus);
     const LanesStyle style;
     QVERIFY(std::none_of(layout.lanes.begin(), layout.lanes.end(), [](const Lane &l) { return l.isGroup(); }));
@@ -793,7 +796,7 @@ void TestLanesScale::resizeKeepsTheTimeInView()
     }
 
     Session session;
-    session.setModel(model);
+    session.setModel(s.model);
     session.navigateTo(focus);
     LanesView view(&session);
     view.resize(1000, 700);
@@ -825,9 +828,9 @@ void TestLanesScale::resizeKeepsTheTimeInView()
 // apart, and so do runs in the gaps of edges that meet at no lane.
 void TestLanesScale::crowdedMarginIsOneTrunk()
 {
-    const auto model = star(12, 14);
-    const Model &m = *model;
-    const uint32_t focus = m.findTrace(TestModelBuilder::traceId(1));
+    const Scenario s = star(12, 14);
+    const Model &m = *s.model;
+    const uint32_t focus = s.hub;
     LanesLayout layout = collectLanes(m, focus);
     const LanesStyle style;
     int crowded = 0;

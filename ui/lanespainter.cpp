@@ -936,10 +936,10 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
             p.setBrush(colors.background);
             p.drawRoundedRect(box, 3, 3);
             p.setPen(colors.text);
-            p.drawText(box, Qt::AlignCenter, label.text);
+            label.shaped.draw(p, box, Qt::AlignCenter);
         } else {
             p.setPen(label.origin ? colors.text : colors.mutedText);
-            p.drawText(box, Qt::AlignLeft | Qt::AlignBottom, label.text);
+            label.shaped.draw(p, box, Qt::AlignLeft | Qt::AlignBottom);
         }
     }
     p.restore();

@@ -1045,10 +1045,10 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
             p.setBrush(colors.background);
             p.drawRoundedRect(box, 3, 3);
             p.setPen(colors.text);
-            label.shaped.draw(p, box, Qt::AlignCenter);
+            p.drawText(box, Qt::AlignCenter, label.text);
         } else {
             p.setPen(label.origin ? colors.text : colors.mutedText);
-            label.shaped.draw(p, box, Qt::AlignLeft | Qt::AlignBottom);
+            p.drawText(box, Qt::AlignLeft | Qt::AlignBottom, label.text);
         }
     }
     p.restore();

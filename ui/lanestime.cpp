@@ -3,6 +3,7 @@
 #include "ui/displaytext.h"
 #include "ui/timeaxis.h"
 
+#include <QFontMetricsF>
 
 #include <algorithm>
 #include <cmath>
@@ -212,6 +213,7 @@ std::vector<AxisTick> axisTicks(const TimeMap &time, uint64_t focusOrigin, doubl
 std::vector<AxisLabel> placeAxisLabels(const TimeMap &time, const std::vector<AxisTick> &ticks, const QFont &font,
                                        double width, double height)
 {
+    const QFontMetricsF metrics(font);
     std::vector<AxisLabel> labels;
     auto free = [&labels](const QRectF &r) {
         return std::none_of(labels.begin(), labels.end(),
@@ -226,8 +228,7 @@ std::vector<AxisLabel> placeAxisLabels(const TimeMap &time, const std::vector<Ax
                      [](const TimeMap::Piece *a, const TimeMap::Piece *b) { return a->t1 - a->t0 > b->t1 - b->t0; });
     for (const TimeMap::Piece *piece : breaks) {
         const QString text = display::offset(int64_t(piece->t1 - piece->t0));
-        ShapedText shaped(text, font);
-        const double w = shaped.width() + 6;
+        const double w = metrics.horizontalAdvance(text) + 6;
         const double left = std::clamp((piece->x0 + piece->x1 - w) / 2, 0.0, std::max(0.0, width - w));
         const QRectF box(left, 3, w, height - 8);
         // A break partly off screen (zoomed in) pushes its label over the
@@ -236,17 +237,16 @@ std::vector<AxisLabel> placeAxisLabels(const TimeMap &time, const std::vector<Ax
             return box.intersects(QRectF(tick.x, height - 7, 1, 6));
         });
         if (free(box) && !coversTick)
-            labels.push_back({box, text, true, false, std::move(shaped)});
+            labels.push_back({box, text, true, false});
     }
     for (const AxisTick &tick : ticks) {
-        ShapedText shaped(tick.label, font);
-        const double w = shaped.width() + 2;
+        const double w = metrics.horizontalAdvance(tick.label) + 2;
         // A label sits right of its tick mark; the mark itself (the bottom
         // 6 px) is kept clear of other labels by the 6 px margin in free().
         const QRectF box(tick.x + 3, 2, w, height - 8);
         if (box.left() < 0 || box.right() > width || !free(box))
             continue;
-        labels.push_back({box, tick.label, false, tick.origin, std::move(shaped)});
+        labels.push_back({box, tick.label, false, tick.origin});
     }
     return labels;
 }

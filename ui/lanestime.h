@@ -3,8 +3,6 @@
 // x with at most a few breaks, its ticks, and where the axis labels go so
 // that none overlaps another.
 
-#include "ui/shapedtext.h"
-
 #include <QFont>
 #include <QRectF>
 #include <QString>
@@ -93,7 +91,6 @@ struct AxisLabel
     QString text;
     bool isBreak = false;
     bool origin = false;
-    ShapedText shaped;               // measured for its place and drawn from one shaping
 };
 
 // Ticks for the part of `time` inside [0, width]; labels are offsets from `origin`.

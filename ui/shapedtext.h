@@ -13,7 +13,6 @@
 #include <QGlyphRun>
 #include <QList>
 #include <QPointF>
-#include <QRectF>
 #include <QSizeF>
 #include <QString>
 
@@ -38,15 +37,12 @@ public:
     QSizeF size() const { return m_size; }
     // With the painter's pen, whatever its font: the text's own font is in the glyphs.
     void draw(QPainter &painter, QPointF topLeft) const;
-    // As QPainter::drawText(box, alignment, text) places one line of plain text.
-    void draw(QPainter &painter, const QRectF &box, Qt::Alignment alignment) const;
 
 private:
     QString m_text;
     QFont m_font;
     double m_width = 0;
     QSizeF m_size;
-    double m_lineHeight = 0;
     QList<QGlyphRun> m_runs;
     mutable std::shared_ptr<QStaticText> m_fallback;
 };

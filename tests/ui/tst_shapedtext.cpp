@@ -140,46 +140,6 @@ private slots:
         QVERIFY(drawn > 100);
     }
 
-    // Placed in a box as drawText places it: the time axis's tick labels
-    // (left, bottom) and break labels (centred), at fractional positions.
-    void drawsInBoxAsDrawText()
-    {
-        const QStringList labels = {QStringLiteral("0"), QStringLiteral("+12.5 ms"), QStringLiteral("−3 µs"),
-                                    QStringLiteral("+2 h 14 min"), QStringLiteral("+840 ms")};
-        const QList<std::pair<Qt::Alignment, double>> placements = {{Qt::AlignLeft | Qt::AlignBottom, 2},
-                                                                   {Qt::AlignCenter, 6}};
-        int drawn = 0;
-        for (const QFont &font : fonts()) {
-            for (const QString &text : labels) {
-                const ShapedText shaped(text, font);
-                for (const auto &[alignment, pad] : placements) {
-                    for (const double x : {0.0, 3.0, 17.25, 41.6, 103.37}) {
-                        const QRectF box(x, alignment & Qt::AlignBottom ? 2 : 3, shaped.width() + pad, 22);
-                        QImage a(QSize(int(box.right()) + 20, 30), QImage::Format_ARGB32_Premultiplied);
-                        a.fill(QColor(0xfa, 0xfa, 0xfb));
-                        QImage b = a.copy();
-                        const QImage blank = a.copy();
-                        {
-                            QPainter p(&a);
-                            p.setPen(QColor(0x20, 0x20, 0x28, 0x9e));
-                            shaped.draw(p, box, alignment);
-                        }
-                        {
-                            QPainter p(&b);
-                            p.setPen(QColor(0x20, 0x20, 0x28, 0x9e));
-                            p.setFont(font);
-                            p.drawText(box, int(alignment), text);
-                        }
-                        QCOMPARE(a, b);
-                        QVERIFY(a != blank);
-                        ++drawn;
-                    }
-                }
-            }
-        }
-        QCOMPARE(drawn, 4 * 5 * 2 * 5);
-    }
-
     // A vector export keeps the characters (a reader can search and copy
     // them), as QStaticText did, not outlines of glyphs.
     void vectorExportKeepsCharacters()

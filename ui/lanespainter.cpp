@@ -14,7 +14,6 @@
 #include <QRegion>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <memory>
 
@@ -253,51 +252,9 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
     return *lane.header;
 }
 
-// The rounded backing under a header's badge and text, in layout coordinates.
-QRectF headerBacking(const LaneHeaderCache &h, const Lane &lane)
-{
-    const QRectF badgeRect = h.badge.translated(lane.title.topLeft());
-    return QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2);
-}
-
-uint32_t solidPixel(const QColor &color);
-
-// Whether an opaque colour drawn over itself with any partial coverage
-// leaves every pixel as it was, in the raster engine's 8-bit blend (either
-// of its roundings): then a backing of the lane's own colour changes only
-// the pixels something else was drawn on.
-bool blendsOntoItself(const QColor &color)
-{
-    if (color.alpha() != 255)
-        return false;
-    static const std::array<bool, 256> exact = [] {
-        std::array<bool, 256> table{};
-        for (uint32_t c = 0; c < 256; ++c) {
-            bool ok = true;
-            for (uint32_t a = 1; a < 255 && ok; ++a) {
-                auto approx = [](uint32_t x, uint32_t alpha) {
-                    const uint32_t t = x * alpha;
-                    return (t + (t >> 8) + 0x80) >> 8;
-                };
-                auto rounded = [](uint32_t x, uint32_t alpha) {
-                    const uint32_t t = x * alpha + 0x80;
-                    return (t + (t >> 8)) >> 8;
-                };
-                ok = approx(c, a) + approx(c, 255 - a) == c && rounded(c, a) + rounded(c, 255 - a) == c;
-            }
-            table[c] = ok;
-        }
-        return table;
-    }();
-    const QRgb pixel = solidPixel(color);
-    return exact[qRed(pixel)] && exact[qGreen(pixel)] && exact[qBlue(pixel)];
-}
-
-// Pass: the header line of a lane. `crossed`: if not null, the only pixel
-// columns where something was drawn under the backing; elsewhere the
-// backing, the lane's own colour over the lane, would change no pixel.
+// Pass: the header line of a lane.
 void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, const Lane &lane, const LanesColors &colors,
-                 bool hover, const std::vector<std::pair<int, int>> *crossed = nullptr)
+                 bool hover)
 {
     const LaneHeaderCache &h = laneHeader(model, layout, lane);
     const QPointF origin = lane.title.topLeft();
@@ -309,19 +266,7 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     // Opaque: only the lane's own edges reach its header (others keep to the gaps and margins).
     const QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
     p.setBrush(backing);
-    const QRectF backingRect = headerBacking(h, lane);
-    if (!crossed) {
-        p.drawRoundedRect(backingRect, 3, 3);
-    } else {
-        // The same rounded rectangle, rasterised the same way, kept to those columns.
-        const QRect rows = backingRect.toAlignedRect().adjusted(0, -1, 0, 1);
-        for (const auto &[x0, x1] : *crossed) {
-            p.save();
-            p.setClipRect(QRect(x0, rows.top(), x1 - x0, rows.height()), Qt::IntersectClip);
-            p.drawRoundedRect(backingRect, 3, 3);
-            p.restore();
-        }
-    }
+    p.drawRoundedRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), 3, 3);
 
     if (!badgeRect.isEmpty()) {
         const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;
@@ -908,63 +853,9 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         if (i != state.hoverEdge && layout.edges[i].countRect.intersects(exposed))
             drawCount(layout.edges[i], false);
 
-    // Pass 4: headers read over the edges that cross them. On screen, a
-    // header's backing goes only where pass 3 drew under it (an
-    // antialiased rectangle the width of the lane is most of a header's
-    // cost otherwise); `open` bands (grid lines, a partial lane) and
-    // colours that do not blend onto themselves exactly keep it whole.
-    std::vector<std::vector<std::pair<int, int>>> crossed(visible.size());
-    std::vector<bool> trimmed(visible.size(), false);
-    const QTransform device = p.deviceTransform();
-    if (state.fastRects && p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster
-        && device.type() <= QTransform::TxTranslate && device.dx() == std::round(device.dx())
-        && device.dy() == std::round(device.dy())) {
-        std::vector<QRectF> backings(visible.size());
-        for (size_t v = 0; v < visible.size(); ++v) {
-            const Lane &lane = layout.lanes[size_t(visible[v])];
-            const QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
-            backings[v] = headerBacking(laneHeader(model, layout, lane), lane).adjusted(-1, -1, 1, 1);
-            trimmed[v] = blendsOntoItself(backing) && std::none_of(open.begin(), open.end(), [&](const auto &band) {
-                             return band.first < backings[v].bottom() && band.second > backings[v].top();
-                         });
-        }
-        // Whole pixel columns around anything pass 3 drew that meets a backing.
-        auto mark = [&](const QRectF &box) {
-            for (size_t v = 0; v < visible.size(); ++v)
-                if (trimmed[v] && box.intersects(backings[v]))
-                    crossed[v].emplace_back(int(std::floor(box.left())) - 1, int(std::ceil(box.right())) + 1);
-        };
-        for (int i = 0; i < int(layout.edges.size()); ++i) {
-            const LaneEdge &e = layout.edges[i];
-            if (i == state.hoverEdge)
-                continue;
-            const QRectF bounds = e.hitArea.boundingRect().united(e.countRect);
-            if (std::none_of(backings.begin(), backings.end(), [&](const QRectF &b) { return b.intersects(bounds); }))
-                continue;
-            for (const QRectF &dot : e.dots)
-                mark(dot);
-            // End marks (a dot or an arrowhead reaching into the gutter) and the count.
-            const double reach = std::max(style.margin, LanesStyle{}.margin) + 4 + e.penWidth;
-            mark(QRectF(e.a.x() - reach, e.a.y() - reach, 2 * reach, 2 * reach));
-            mark(QRectF(e.b.x() - reach, e.b.y() - reach, 2 * reach, 2 * reach));
-            if (!e.countRect.isEmpty())
-                mark(e.countRect);
-        }
-        for (auto &spans : crossed) {
-            std::sort(spans.begin(), spans.end());
-            size_t out = 0;
-            for (const auto &span : spans) {
-                if (out && span.first <= spans[out - 1].second)
-                    spans[out - 1].second = std::max(spans[out - 1].second, span.second);
-                else
-                    spans[out++] = span;
-            }
-            spans.resize(out);
-        }
-    }
-    for (size_t v = 0; v < visible.size(); ++v)
-        paintHeader(p, model, layout, layout.lanes[size_t(visible[v])], colors, visible[v] == state.hoverLane,
-                    trimmed[v] ? &crossed[v] : nullptr);
+    // Pass 4: headers read over the edges that cross them.
+    for (int li : visible)
+        paintHeader(p, model, layout, layout.lanes[li], colors, li == state.hoverLane);
 
     // Links to traces that are not loaded: over the headers, they are what a click fetches.
     paintLaneStubs(p, layout.stubs, layout, colors, exposed);

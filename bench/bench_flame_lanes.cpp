@@ -11,8 +11,8 @@
 // 100,000 links a frame within 4x the flame graph, layout within 50 ms.
 //
 // Times are thread CPU time. Run with QT_QPA_PLATFORM=offscreen. Options: --links N runs one size only;
-// --png FILE saves the last frame; --profile collect|summary|layout|paint repeats that step a few hundred
-// times more after measuring, for `perf record`.
+// --png FILE saves the last frame; --profile collect|summary|layout|paint|camefrom repeats that step (camefrom:
+// the whole came-from frame) a few hundred times more after measuring, for `perf record`.
 
 #include "core/lanessummary.h"
 #include "core/modelbuilder.h"
@@ -304,7 +304,7 @@ int main(int argc, char **argv)
             layoutLanes(model, fromSummary, kWidth, style, summaryView.zoom, summaryView.pan);
         });
         QImage summaryImage(QSize(int(kWidth), int(std::ceil(fromSummary.height))), QImage::Format_ARGB32_Premultiplied);
-        const double summaryPaint = timeMs(21, [&] {
+        const auto cameFromPaint = [&] {
             fromSummary.texts.reset();
             for (Lane &lane : fromSummary.lanes) {
                 if (lane.flame)
@@ -314,7 +314,15 @@ int main(int argc, char **argv)
             QPainter p(&summaryImage);
             paintLanes(p, model, fromSummary, colors, state, QRectF(summaryImage.rect()));
             paintTimeAxis(p, fromSummary, colors, 0);
-        });
+        };
+        const double summaryPaint = timeMs(21, cameFromPaint);
+        if (profile == "camefrom")
+            timeMs(2000, [&] {
+                fromSummary = collectLanes(model, focus, cameFrom, &cache);
+                summaryView = initialViewport(model, fromSummary, kWidth, style);
+                layoutLanes(model, fromSummary, kWidth, style, summaryView.zoom, summaryView.pan);
+                cameFromPaint();
+            });
         sampleFlame();
         std::sort(flameTimes.begin(), flameTimes.end());
         const double flame = flameTimes[flameTimes.size() / 2];

@@ -1,4 +1,5 @@
 #include "core/model.h"
+#include "core/hugepages.h"
 #include "core/tracesummary.h"
 
 #include <algorithm>
@@ -441,8 +442,10 @@ void Model::reserveLike(const Sizes &before, double factor)
     auto room = [factor](auto &v, size_t was) {
         const size_t added = v.size() > was ? v.size() - was : 0;
         const auto want = size_t(double(v.size()) + double(added) * factor);
-        if (want > v.capacity())
+        if (want > v.capacity()) {
             v.reserve(want);
+            adviseHugeCapacity(v);
+        }
     };
     room(resources, before.resources);
     room(scopes, before.scopes);
@@ -591,20 +594,22 @@ void Model::finalize()
 
     // 1. Identity: the first copy of a (trace id, span id) wins.
     m_spanIndex.resize(n);
-    for (uint32_t i = 0; i < n; ++i) {
-        const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
-        m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
-    }
     {
         // (hash, span) is a total order, so the halves sorted apart and
-        // merged give exactly what one sort gives.
+        // merged give exactly what one sort gives. Each half's thread
+        // hashes its keys too.
         const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
             return a.hash() != b.hash() ? a.hash() < b.hash() : a.span < b.span;
         };
-        const auto middle = m_spanIndex.begin() + n / 2;
-        inParallel(n, [&] { std::sort(m_spanIndex.begin(), middle, less); },
-                   [&] { std::sort(middle, m_spanIndex.end(), less); });
-        std::inplace_merge(m_spanIndex.begin(), middle, m_spanIndex.end(), less);
+        const auto hashAndSort = [this, &less](uint32_t from, uint32_t to) {
+            for (uint32_t i = from; i < to; ++i) {
+                const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
+                m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+            }
+            std::sort(m_spanIndex.begin() + from, m_spanIndex.begin() + to, less);
+        };
+        inParallel(n, [&] { hashAndSort(0, n / 2); }, [&] { hashAndSort(n / 2, n); });
+        std::inplace_merge(m_spanIndex.begin(), m_spanIndex.begin() + n / 2, m_spanIndex.end(), less);
     }
     // Copies of one key share a hash, so they sit in one run of equal hashes
     // (nearly always a single entry); within a run, ordering the spans by key

@@ -8,11 +8,13 @@
 
 #include "core/modelbuilder.h"
 #include "core/readers.h"
+#include "core/sametext.h"
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -45,7 +47,13 @@ struct Field
     uint64_t offset = 0;     // of the tag, in the input
 };
 
-// Reads the fields of one message in sequence.
+#define CAUSEWAY_INLINE inline __attribute__((always_inline))
+#define CAUSEWAY_COLD __attribute__((noinline, cold))
+
+// Reads the fields of one message in sequence. next() and varint() are
+// inlined into every decoding loop with the common case first (a one-byte
+// tag, a length of one or two bytes); everything rarer and every error is
+// out of line, so the loops stay small.
 class Reader
 {
 public:
@@ -56,14 +64,92 @@ public:
     // Offset of a view that points into this reader's data.
     uint64_t offsetOf(std::string_view v) const { return m_base + uint64_t(v.data() - m_begin); }
 
-    void next(Field &f)
+    CAUSEWAY_INLINE void next(Field &f)
     {
         f.offset = offset();
-        const uint64_t tag = varint();
-        f.number = uint32_t(tag >> 3);
-        f.wire = uint32_t(tag & 7);
+        if (m_p >= m_end || (uint8_t(*m_p) & 0x80)) {
+            const uint64_t wide = varintSlow();
+            f.number = uint32_t(wide >> 3);
+            f.wire = uint32_t(wide & 7);
+            if (f.number == 0)
+                fieldZero(f);
+            rest(f);
+            return;
+        }
+        const uint32_t tag = uint8_t(*m_p++);
+        f.number = tag >> 3;
+        f.wire = tag & 7;
         if (f.number == 0)
-            throw Malformed{f.offset, "invalid protobuf field number 0"};
+            fieldZero(f);
+        if (f.wire == Len) {
+            const uint64_t n = varint();
+            if (n > uint64_t(m_end - m_p))
+                pastEnd(f, n);
+            f.bytes = std::string_view(m_p, size_t(n));
+            m_p += n;
+        } else if (f.wire == Varint) {
+            f.varint = varint();
+        } else if (f.wire == Fixed64 && m_end - m_p >= 8) { // span start and end times
+            std::memcpy(&f.varint, m_p, 8); // little-endian host
+            m_p += 8;
+        } else {
+            rest(f);
+        }
+    }
+
+private:
+    CAUSEWAY_INLINE uint64_t varint()
+    {
+        if (m_p < m_end && !(uint8_t(*m_p) & 0x80))
+            return uint8_t(*m_p++);
+        if (m_end - m_p >= 2 && !(uint8_t(m_p[1]) & 0x80)) {
+            const uint64_t v = uint64_t(uint8_t(m_p[0]) & 0x7f) | uint64_t(uint8_t(m_p[1])) << 7;
+            m_p += 2;
+            return v;
+        }
+        return varintSlow();
+    }
+
+    CAUSEWAY_COLD uint64_t varintSlow()
+    {
+        const uint64_t at = offset();
+        uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (m_p >= m_end)
+                throw Malformed{at, "truncated varint"};
+            const uint8_t b = uint8_t(*m_p++);
+            v |= uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                return v;
+        }
+        throw Malformed{at, "varint longer than 10 bytes"};
+    }
+
+    [[noreturn]] CAUSEWAY_COLD void fieldZero(const Field &f) { throw Malformed{f.offset, "invalid protobuf field number 0"}; }
+
+    // A length that runs past the end of its message; the offset named is
+    // where the length starts.
+    [[noreturn]] CAUSEWAY_COLD void pastEnd(const Field &f, uint64_t n)
+    {
+        const uint64_t lengthAt = lengthOffset(f);
+        throw Malformed{lengthAt, "length " + std::to_string(n) + " of field " + std::to_string(f.number)
+                                      + " runs past the end of its message (" + std::to_string(m_end - m_p)
+                                      + " bytes left)"};
+    }
+
+    // Where the length of a Len field starts: right after its tag.
+    uint64_t lengthOffset(const Field &f) const
+    {
+        const char *p = m_begin + (f.offset - m_base);
+        while (uint8_t(*p) & 0x80)
+            ++p;
+        return m_base + uint64_t(p + 1 - m_begin);
+    }
+
+    // Every field after a tag that was not one byte, and after one that
+    // was, every wire type but Len, Varint and a whole Fixed64.
+    CAUSEWAY_COLD void rest(Field &f)
+    {
         switch (f.wire) {
         case Varint:
             f.varint = varint();
@@ -82,12 +168,9 @@ public:
             break;
         }
         case Len: {
-            const uint64_t lengthAt = offset();
             const uint64_t n = varint();
             if (n > uint64_t(m_end - m_p))
-                throw Malformed{lengthAt, "length " + std::to_string(n) + " of field " + std::to_string(f.number)
-                                              + " runs past the end of its message (" + std::to_string(m_end - m_p)
-                                              + " bytes left)"};
+                pastEnd(f, n);
             f.bytes = std::string_view(m_p, size_t(n));
             m_p += n;
             break;
@@ -101,29 +184,10 @@ public:
         }
     }
 
-private:
     void need(uint64_t n, const char *what)
     {
         if (uint64_t(m_end - m_p) < n)
             throw Malformed{offset(), std::string("truncated input: ") + what + " runs past the end"};
-    }
-
-    uint64_t varint()
-    {
-        // Fast path: one byte.
-        if (m_p < m_end && !(uint8_t(*m_p) & 0x80))
-            return uint8_t(*m_p++);
-        const uint64_t at = offset();
-        uint64_t v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (m_p >= m_end)
-                throw Malformed{at, "truncated varint"};
-            const uint8_t b = uint8_t(*m_p++);
-            v |= uint64_t(b & 0x7f) << shift;
-            if (!(b & 0x80))
-                return v;
-        }
-        throw Malformed{at, "varint longer than 10 bytes"};
     }
 
     void skipGroup(uint32_t number, int depth)
@@ -214,17 +278,81 @@ private:
         m_out.diagnostics.add(code, place(offset) + ": " + what);
     }
 
-    bool expect(const Field &f, uint32_t wire, const char *name)
+    CAUSEWAY_INLINE bool expect(const Field &f, uint32_t wire, const char *name)
     {
         if (f.wire == wire)
             return true;
-        diag(diag::ProtoWrongWireType, f.offset,
-            std::string(name) + " (field " + std::to_string(f.number) + ") has wire type " + std::to_string(f.wire)
-                + " instead of " + std::to_string(wire) + "; the field is skipped");
+        wrongWire(f, wire, name);
         return false;
     }
 
+    CAUSEWAY_COLD void wrongWire(const Field &f, uint32_t wire, const char *name)
+    {
+        diag(diag::ProtoWrongWireType, f.offset,
+            std::string(name) + " (field " + std::to_string(f.number) + ") has wire type " + std::to_string(f.wire)
+                + " instead of " + std::to_string(wire) + "; the field is skipped");
+    }
+
     StringId intern(std::string_view s) { return s.empty() ? 0 : m_out.strings.intern(s); }
+
+    // Most strings of a span are repeats (attribute keys, span and event
+    // names, low-cardinality values such as methods and status texts). A
+    // small direct-mapped table remembers the id the pool gave each recent
+    // text, found by a cheap index of its length and its first and last
+    // bytes: a repeat then costs one comparison instead of hashing the text
+    // and probing the pool's table (a cache miss). A miss interns as
+    // before, so ids do not change. The stored views point into the pool,
+    // which keeps its text for as long as this decoder lives.
+    struct Recent
+    {
+        const char *text = nullptr;
+        uint32_t size = 0;
+        StringId id = 0;
+    };
+    static constexpr size_t kRecent = 1024;
+
+    CAUSEWAY_INLINE static size_t recentIndex(std::string_view s)
+    {
+        const size_t n = s.size();
+        const char *p = s.data();
+        uint64_t a, b;
+        if (n >= 8) {
+            std::memcpy(&a, p, 8);
+            std::memcpy(&b, p + n - 8, 8);
+        } else if (n >= 4) {
+            uint32_t x, y;
+            std::memcpy(&x, p, 4);
+            std::memcpy(&y, p + n - 4, 4);
+            a = x;
+            b = y;
+        } else {
+            a = uint8_t(p[0]);
+            b = uint64_t(uint8_t(p[n / 2])) << 8 | uint8_t(p[n - 1]);
+        }
+        return size_t(((a ^ (b << 1) ^ n) * 0x9E3779B97F4A7C15ull) >> 54) & (kRecent - 1);
+    }
+
+    CAUSEWAY_INLINE StringId internRecent(Recent *table, std::string_view s)
+    {
+        if (s.empty())
+            return 0;
+        Recent &r = table[recentIndex(s)];
+        if (r.size == s.size() && sameText(std::string_view(r.text, r.size), s))
+            return r.id;
+        return internMissed(r, s);
+    }
+
+    StringId internMissed(Recent &r, std::string_view s)
+    {
+        const StringId id = m_out.strings.intern(s);
+        r = {m_out.strings.view(id).data(), uint32_t(s.size()), id};
+        return id;
+    }
+
+    // Keys and names, and string values: apart, so that the values' many
+    // one-off texts do not push out the keys.
+    StringId internName(std::string_view s) { return internRecent(m_recentNames.get(), s); }
+    StringId internValue(std::string_view s) { return internRecent(m_recentValues.get(), s); }
 
     // ---- values ----
 
@@ -239,7 +367,7 @@ private:
             switch (f.number) {
             case 1:
                 if (expect(f, Len, "AnyValue.string_value"))
-                    v = Value::makeString(intern(f.bytes));
+                    v = Value::makeString(internValue(f.bytes));
                 break;
             case 2:
                 if (expect(f, Varint, "AnyValue.bool_value"))
@@ -326,17 +454,66 @@ private:
 
     void keyValue(std::string_view data, uint64_t base, int depth)
     {
+        if (keyValueAsWritten(data))
+            return;
         Attribute a;
         Reader r(data, base);
         Field f;
         while (!r.atEnd()) {
             r.next(f);
             if (f.number == 1 && expect(f, Len, "KeyValue.key"))
-                a.key = intern(f.bytes);
+                a.key = internName(f.bytes);
             else if (f.number == 2 && expect(f, Len, "KeyValue.value"))
                 a.value = anyValue(f.bytes, r.offsetOf(f.bytes), depth);
         }
         m_build.addAttribute(a.key, a.value);
+    }
+
+    // A KeyValue as every OTLP exporter writes it: the key (field 1), then
+    // the value (field 2) holding one scalar field, each length in one byte.
+    // Read straight from the bytes; anything else (other order, repeated
+    // or unknown fields, nested values, long lengths, damage) returns false
+    // and goes through the general reader, which gives the same result for
+    // these bytes.
+    CAUSEWAY_INLINE bool keyValueAsWritten(std::string_view data)
+    {
+        const auto *p = reinterpret_cast<const uint8_t *>(data.data());
+        const size_t n = data.size();
+        if (n < 4 || p[0] != 0x0a || p[1] >= 0x80)
+            return false;
+        const size_t keyEnd = 2 + size_t(p[1]);
+        if (keyEnd + 2 > n || p[keyEnd] != 0x12 || p[keyEnd + 1] >= 0x80 || keyEnd + 2 + p[keyEnd + 1] != n)
+            return false;
+        const uint8_t *v = p + keyEnd + 2;
+        const size_t vn = n - keyEnd - 2;
+        Value value;
+        if (vn == 0) {
+            // An empty AnyValue: no value.
+        } else if (v[0] == 0x0a) { // string_value
+            if (vn < 2 || v[1] >= 0x80 || size_t(v[1]) + 2 != vn)
+                return false;
+            value = Value::makeString(internValue(std::string_view(reinterpret_cast<const char *>(v + 2), vn - 2)));
+        } else if (v[0] == 0x18) { // int_value: a varint filling the rest
+            if (vn < 2 || vn > 11)
+                return false;
+            uint64_t x = 0;
+            for (size_t i = 1; i < vn; ++i) {
+                if ((v[i] & 0x80) != (i + 1 < vn ? 0x80 : 0))
+                    return false;
+                x |= uint64_t(v[i] & 0x7f) << (7 * (i - 1));
+            }
+            value = Value::makeInt(int64_t(x));
+        } else if (v[0] == 0x10 && vn == 2 && v[1] < 0x80) { // bool_value
+            value = Value::makeBool(v[1] != 0);
+        } else if (v[0] == 0x21 && vn == 9) { // double_value
+            double d;
+            std::memcpy(&d, v + 1, 8);
+            value = Value::makeDouble(d);
+        } else {
+            return false;
+        }
+        m_build.addAttribute(internName(std::string_view(data.data() + 2, keyEnd - 2)), value);
+        return true;
     }
 
     // ---- resource and scope ----
@@ -498,7 +675,7 @@ private:
                 break;
             case 5:
                 if (expect(f, Len, "Span.name"))
-                    h.name = intern(f.bytes);
+                    h.name = internName(f.bytes);
                 break;
             case 6:
                 if (expect(f, Varint, "Span.kind"))
@@ -615,7 +792,7 @@ private:
                 break;
             case 2:
                 if (expect(f, Len, "Event.name"))
-                    e.name = intern(f.bytes);
+                    e.name = internName(f.bytes);
                 break;
             case 3:
                 if (expect(f, Len, "Event.attributes"))
@@ -700,6 +877,7 @@ private:
 
     std::vector<ViewAt> m_resourceAttrs, m_scopeAttrs, m_spanAttrs, m_events, m_links, m_nestedAttrs;
     ModelBuilder m_build;
+    std::unique_ptr<Recent[]> m_recentNames{new Recent[kRecent]}, m_recentValues{new Recent[kRecent]};
 };
 
 // Sizes of the model's tables, to drop a damaged framed message entirely.
@@ -862,7 +1040,8 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     // cut into pieces that the other threads decode in turn and this thread
     // merges in input order as they finish, so merging overlaps decoding
     // instead of following it. The first share is smaller than the others'
-    // part by about what merging costs against decoding.
+    // part by about what merging costs against decoding; when the piece to
+    // merge next is not ready, this thread decodes an untaken piece itself.
     const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
     std::vector<size_t> cuts{0};
     size_t i = 0, acc = 0;
@@ -958,7 +1137,22 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     for (size_t k = 0; k < parts; ++k) {
         if (k > 0) {
             std::unique_lock lock(mutex);
-            finished.wait(lock, [&] { return ready[k] != 0; });
+            // Rather than wait for the piece to merge next, this thread
+            // decodes a piece no thread has taken yet: how much it decodes
+            // then follows how fast the others are (the machine may be
+            // shared), not a fixed share.
+            while (!ready[k]) {
+                lock.unlock();
+                const size_t j = next.fetch_add(1);
+                if (j < parts) {
+                    work(j);
+                    lock.lock();
+                    ready[j] = 1;
+                    continue;
+                }
+                lock.lock();
+                finished.wait(lock, [&] { return ready[k] != 0; });
+            }
         }
         if (outOfMemory[k])
             throw std::bad_alloc();

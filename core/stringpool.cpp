@@ -1,5 +1,6 @@
 #include "core/stringpool.h"
 
+#include "core/hugepages.h"
 #include "core/sametext.h"
 
 #include <algorithm>
@@ -51,7 +52,7 @@ std::string_view StringPool::store(std::string_view s)
 {
     if (s.size() > kMinChunk / 4) {
         // A large string gets a chunk of its own, so the current chunk keeps packing small ones.
-        auto chunk = std::make_unique<char[]>(s.size());
+        std::unique_ptr<char[]> chunk(new char[s.size()]); // not zeroed: written whole below
         std::memcpy(chunk.get(), s.data(), s.size());
         std::string_view stored(chunk.get(), s.size());
         m_bytes += s.size();
@@ -60,7 +61,9 @@ std::string_view StringPool::store(std::string_view s)
     }
     if (m_chunks.empty() || s.size() > m_chunkSize - m_chunkUsed) {
         m_chunkSize = std::min<size_t>(std::max(kMinChunk, m_chunkSize * 2), kMaxChunk);
-        m_chunks.push_back(std::make_unique<char[]>(m_chunkSize));
+        // Not zeroed: only the bytes stored are ever read.
+        m_chunks.emplace_back(new char[m_chunkSize]);
+        adviseHugePages(m_chunks.back().get(), m_chunkSize);
         m_chunkUsed = 0;
         m_bytes += m_chunkSize;
     }
@@ -118,7 +121,10 @@ size_t StringPool::slotOf(std::string_view s, uint32_t hash) const
 
 void StringPool::grow(size_t size)
 {
-    std::vector<uint64_t> slots(size, 0);
+    std::vector<uint64_t> slots;
+    slots.reserve(size);
+    adviseHugeCapacity(slots);
+    slots.resize(size, 0);
     const size_t mask = slots.size() - 1;
     for (uint32_t id = 0; id < m_views.size(); ++id) {
         size_t i = m_hashes[id] & mask;

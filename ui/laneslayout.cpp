@@ -19,11 +19,15 @@ double headerHeight(const LanesStyle &style)
     return std::ceil(QFontMetricsF(style.font).height()) + 7;
 }
 
-// Square dots every few pixels along a polyline, spaced by length. The
-// spacing is whole pixels, so along a straight run the dots land on the
-// screen as one pattern repeating (the painter fills such a run at once,
-// and no gap is a pixel wider than the next); so is the size, so every dot
-// of a line is as big as the next.
+// Square dots every few pixels along a polyline. The spacing is whole
+// pixels, and so is the size, so every dot of a line is as big as the next
+// and no gap is a pixel wider than the next. Along a straight run the dots
+// sit on a grid fixed to the canvas (every `spacing` px), so a run lands on
+// the screen as one pattern repeating (the painter fills it at once), and
+// edges that share a run (a bus in a crowded margin) put their dots on the
+// same pixels instead of smearing into a solid line. A dot on a corner is
+// kept only where both runs' grids meet; one that would touch the last dot
+// around a corner is left out.
 std::vector<QRectF> dotsAlong(const std::vector<QPointF> &points, double size)
 {
     size = std::max(1.0, std::round(size));
@@ -31,23 +35,58 @@ std::vector<QRectF> dotsAlong(const std::vector<QPointF> &points, double size)
     std::vector<QRectF> dots;
     if (points.empty())
         return dots;
-    double carried = 0;
-    dots.emplace_back(points.front().x() - size / 2, points.front().y() - size / 2, size, size);
-    for (size_t i = 1; i < points.size(); ++i) {
-        const QPointF from = points[i - 1];
-        const QPointF d = points[i] - from;
-        const double length = std::hypot(d.x(), d.y());
-        // Along an axis, whole steps from the corner: no rounding drift between dots.
-        const QPointF unit = d.y() == 0 ? QPointF(d.x() < 0 ? -1 : 1, 0)
-            : d.x() == 0                ? QPointF(0, d.y() < 0 ? -1 : 1)
-                                        : d / length;
-        double along = spacing - carried;
-        while (along <= length) {
-            const QPointF at = from + unit * along;
-            dots.emplace_back(at.x() - size / 2, at.y() - size / 2, size, size);
-            along += spacing;
+    auto onGrid = [&](double v) {
+        const double k = (v - size / 2) / spacing;
+        return std::abs(k - std::round(k)) < 1e-6;
+    };
+    auto add = [&](QPointF at) {
+        if (!dots.empty()) {
+            const QPointF last = dots.back().center();
+            const double dx = std::abs(at.x() - last.x()), dy = std::abs(at.y() - last.y());
+            if (dx > 1e-6 && dy > 1e-6 && std::max(dx, dy) < size + 1)
+                return;
         }
-        carried = length - (along - spacing);
+        dots.emplace_back(at.x() - size / 2, at.y() - size / 2, size, size);
+    };
+    auto straight = [](QPointF a, QPointF b) { return a.x() == b.x() || a.y() == b.y(); };
+    if (points.size() == 1)
+        add(points.front());
+    for (size_t i = 1; i < points.size(); ++i) {
+        const QPointF from = points[i - 1], to = points[i];
+        if (from == to)
+            continue;
+        if (straight(from, to)) {
+            const bool horizontal = from.y() == to.y();
+            const double a = horizontal ? from.x() : from.y(), b = horizontal ? to.x() : to.y();
+            const double dir = b > a ? 1 : -1;
+            const double k0 = dir > 0 ? std::ceil((a - size / 2) / spacing - 1e-9) : std::floor((a - size / 2) / spacing + 1e-9);
+            // Where this run ends at a corner, the next run's coordinate there decides whether its dot stays.
+            const bool corner = i + 1 < points.size() && straight(to, points[i + 1]) && points[i + 1] != to;
+            const bool cornerOnGrid = corner && onGrid(points[i + 1].y() == to.y() ? to.x() : to.y());
+            const bool startCorner = i > 1 && straight(points[i - 2], from) && points[i - 2] != from;
+            const bool startOnGrid = startCorner && onGrid(points[i - 2].y() == from.y() ? from.x() : from.y());
+            for (double v = k0 * spacing + size / 2; dir > 0 ? v <= b + 1e-9 : v >= b - 1e-9; v += dir * spacing) {
+                const bool atStart = std::abs(v - a) < 1e-9, atEnd = std::abs(v - b) < 1e-9;
+                if (atStart && !dots.empty() && dots.back().center() == from)
+                    continue;
+                if (atStart && startCorner && !startOnGrid)
+                    continue;
+                if (atEnd && corner && !cornerOnGrid)
+                    continue;
+                add(horizontal ? QPointF(v, from.y()) : QPointF(from.x(), v));
+            }
+        } else {
+            // A slanted stretch: spaced along its length from the last dot.
+            const QPointF d = to - from;
+            const double length = std::hypot(d.x(), d.y());
+            double along = 0;
+            if (!dots.empty()) {
+                const QPointF last = dots.back().center();
+                along = std::max(0.0, spacing - std::hypot(from.x() - last.x(), from.y() - last.y()));
+            }
+            for (; along <= length + 1e-9; along += spacing)
+                add(from + d * (along / length));
+        }
     }
     return dots;
 }
@@ -242,11 +281,11 @@ LanesViewport fitTimeRange(const Model &model, const LanesLayout &layout, double
     const double inner = std::max(1.0, width - 2 * style.margin);
     // Breaks keep their width while the rest scales: converge in a few steps.
     for (int i = 0; i < 5; ++i) {
-        const TimeMap map = lanesTimeMap(model, layout, width, style, v.zoom, 0);
+        const TimeMap map = lanesTimeMap(model, layout, width, baseStyle, v.zoom, 0);
         const double w = std::max(1e-3, map.toX(t1) - map.toX(t0));
         v.zoom = std::clamp(v.zoom * (inner / w), 1.0, 1e7);
     }
-    const TimeMap map = lanesTimeMap(model, layout, width, style, v.zoom, 0);
+    const TimeMap map = lanesTimeMap(model, layout, width, baseStyle, v.zoom, 0);
     v.pan = std::max(0.0, map.toX(t0) - style.margin);
     const double overflow = map.empty() ? 0 : map.pieces().back().x1 - (width - style.margin);
     v.pan = std::min(v.pan, std::max(0.0, overflow));
@@ -314,7 +353,7 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
     layout.width = width;
     layout.zoom = std::max(1.0, zoom);
     layout.pan = pan;
-    layout.time = lanesTimeMap(model, layout, width, style, layout.zoom, pan);
+    layout.time = lanesTimeMap(model, layout, width, baseStyle, layout.zoom, pan);
     layout.ticks = axisTicks(layout.time, layout.origin, width);
     QFont axisFont = style.font;
     axisFont.setPointSizeF(style.font.pointSizeF() * 0.86);
@@ -591,12 +630,42 @@ void separateEdgeRuns(LanesLayout &layout)
                 runs.push_back(run);
         return runs;
     };
+    // A margin holds a track every 4 px. Where more edges run down one than
+    // it has tracks for, they would close up to 2 px and read as one grey
+    // band: there they share one line down the margin instead, a dotted
+    // trunk with a branch to each lane (a bus; hovering an edge lights up
+    // its whole way), and edges that meet at a lane share their runs along
+    // the gaps too. Runs through a lane's body stay apart: they tell which
+    // span links.
+    std::vector<int8_t> side(layout.edges.size(), 0);
+    int down[2] = {0, 0};
+    for (size_t i = 0; i < layout.edges.size(); ++i) {
+        for (const QPointF &p : layout.edges[i].route)
+            if (p.x() < left || p.x() > right) {
+                side[i] = p.x() < left ? -1 : 1;
+                break;
+            }
+        if (side[i] && std::abs(layout.edges[i].fromLane - layout.edges[i].toLane) > 1)
+            ++down[side[i] > 0];
+    }
+    const int tracks = int(std::floor((style.margin - 3) / 4)) + 1;
+    const bool bus[2] = {down[0] > tracks, down[1] > tracks};
+    auto siblings = [&](size_t i, size_t j) {
+        if (!side[i] || side[i] != side[j] || !bus[side[i] > 0])
+            return false;
+        const LaneEdge &a = layout.edges[i], &b = layout.edges[j];
+        return a.fromLane == b.fromLane || a.fromLane == b.toLane || a.toLane == b.fromLane || a.toLane == b.toLane;
+    };
+    auto inBody = [&](const Run &run, double at) { return run.vertical && at >= left && at <= right; };
+    auto onBus = [&](double x) { return (x < left && bus[0]) || (x > right && bus[1]); };
     auto clear = [&](size_t edge, const Run &run, double at, double reach) {
         for (size_t i = 0; i < placed.size(); ++i)
             if (i != edge)
                 for (const Run &o : placed[i])
                     if (o.vertical == run.vertical && std::abs(o.at - at) < 2
-                        && std::min(o.hi, run.hi) - std::max(o.lo, run.lo) > -reach)
+                        && std::min(o.hi, run.hi) - std::max(o.lo, run.lo) > -reach
+                        && !(std::abs(o.at - at) < 1e-6 && !inBody(run, at) && !inBody(o, o.at)
+                             && (siblings(edge, i) || (run.vertical && onBus(at)))))
                         return false;
         return true;
     };

@@ -4,6 +4,7 @@
 #include "ui/displaytext.h"
 #include "ui/drawing.h"
 #include "ui/palette.h"
+#include "ui/shapedtext.h"
 #include "ui/theme.h"
 
 #include <QFontMetricsF>
@@ -11,7 +12,6 @@
 #include <QPainter>
 #include <QPalette>
 #include <QRegion>
-#include <QStaticText>
 
 #include <algorithm>
 #include <cmath>
@@ -90,19 +90,17 @@ struct LaneHeaderCache
     {
         QPointF at;                  // relative to the title's top left
         double width = 0;
-        QStaticText text;
-        QFont font;                  // the painter draws static text in its current font
+        ShapedText text;
         Role role = Muted;
     };
     double titleWidth = -1;
     QFont font;
     uint8_t marks = 0;
     QRectF badge;                    // relative to the title's top left
-    QStaticText badgeText;
-    QFont small;
+    ShapedText badgeText;
     std::vector<Piece> pieces;
     double right = 0;                // where the text ends (relative)
-    QStaticText errorChipText;
+    ShapedText errorChipText;
     QPointF errorChipAt;
 };
 
@@ -112,46 +110,27 @@ struct LaneTextCache
 {
     struct Shaped
     {
-        QString text;
         QFont font;
-        double width = 0;
-        QStaticText prepared;        // made on first use: a piece too wide is elided first
+        ShapedText text;             // its width and glyphs from one shaping
     };
-    std::vector<std::shared_ptr<Shaped>> shaped; // a few dozen at most
+    std::vector<Shaped> shaped;      // a few dozen at most
 };
 
 namespace {
 
-QStaticText staticText(const QString &text, const QFont &font)
-{
-    QStaticText t(text);
-    t.setTextFormat(Qt::PlainText);
-    t.setPerformanceHint(QStaticText::AggressiveCaching);
-    t.prepare(QTransform(), font);
-    return t;
-}
-
-std::shared_ptr<LaneTextCache::Shaped> shaped(const LanesLayout &layout, const QString &text, const QFont &font)
+ShapedText shaped(const LanesLayout &layout, const QString &text, const QFont &font)
 {
     if (!layout.texts)
         layout.texts = std::make_shared<LaneTextCache>();
     auto &all = layout.texts->shaped;
     for (const auto &s : all)
-        if (s->text == text && s->font == font)
-            return s;
+        if (s.text.text() == text && s.font == font)
+            return s.text;
     // Unique texts (a trace's id, counts) would only grow the list: keep it short.
     if (all.size() >= 64)
         all.erase(all.begin());
-    all.push_back(std::make_shared<LaneTextCache::Shaped>(
-        LaneTextCache::Shaped{text, font, QFontMetricsF(font).horizontalAdvance(text), {}}));
-    return all.back();
-}
-
-const QStaticText &prepared(LaneTextCache::Shaped &s)
-{
-    if (s.prepared.text().isEmpty() && !s.text.isEmpty())
-        s.prepared = staticText(s.text, s.font);
-    return s.prepared;
+    all.push_back({font, ShapedText(text, font)});
+    return all.back().text;
 }
 
 const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout, const Lane &lane)
@@ -204,69 +183,70 @@ const LaneHeaderCache &laneHeader(const Model &model, const LanesLayout &layout,
             pieces.push_back({QStringLiteral("   +") + QString::number(lane.hiddenDepths) + QStringLiteral(" deeper"), &small,
                               LaneHeaderCache::SmallMuted});
     }
-    // Each piece measured (and later shaped) once.
-    std::vector<std::shared_ptr<LaneTextCache::Shaped>> whole;
+    // Each piece shaped once: its width and its glyphs.
+    std::vector<ShapedText> whole;
     whole.reserve(pieces.size());
     for (const Piece &piece : pieces)
         whole.push_back(shaped(layout, piece.text, *piece.font));
+    // The line height of each of the three fonts, asked once.
+    const QFontMetricsF smallMetrics(small), boldMetrics(bold), plainMetrics(style.font);
+    auto metricsOf = [&](const QFont *font) -> const QFontMetricsF & {
+        return font == &small ? smallMetrics : font == &bold ? boldMetrics : plainMetrics;
+    };
 
     // The badge, then the text, then the failed chip, side by side: a
     // narrow lane shortens the badge, then drops it, before the text goes.
-    std::shared_ptr<LaneTextCache::Shaped> badge = shaped(layout, badgeText(lane), small);
-    double badgeWidth = badge->width + 10;
+    ShapedText badge = shaped(layout, badgeText(lane), small);
+    double badgeWidth = badge.width() + 10;
     // The name (and the marks before it) comes before the badge's words.
     double named = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {
-        named += whole[i]->width;
+        named += whole[i].width();
         if (pieces[i].role == LaneHeaderCache::Strong)
             break;
     }
     if (badgeWidth + 8 + std::max(80.0, named) > line.width()) {
         badge = shaped(layout, badgeText(lane, true), small);
-        badgeWidth = badge->width + 10;
+        badgeWidth = badge.width() + 10;
     }
     if (badgeWidth + 8 + 24 > line.width()) {
-        badge = nullptr;
+        badge = ShapedText();
         badgeWidth = 0;
     }
     cache->badge = QRectF(line.left(), line.top(), badgeWidth, line.height());
-    cache->badgeText = badge ? prepared(*badge) : staticText(QString(), small);
-    cache->small = small;
-    const QFontMetricsF smallMetrics(small);
+    cache->badgeText = badge;
     double x = badgeWidth > 0 ? cache->badge.right() + 8 : line.left();
     for (size_t i = 0; i < pieces.size(); ++i) {
         const Piece &piece = pieces[i];
-        const QFontMetricsF metrics(*piece.font);
+        const QFontMetricsF &metrics = metricsOf(piece.font);
         const double room = line.right() - x;
         if (room < 12)
             break;
         LaneHeaderCache::Piece placed;
         placed.at = QPointF(x, line.top() + (line.height() - metrics.height()) / 2);
-        placed.font = *piece.font;
         placed.role = piece.role;
-        // elidedText leaves a piece that fits as it is: measure, shape and
-        // place the whole piece without asking.
-        if (whole[i]->width <= room) {
-            placed.width = whole[i]->width;
-            placed.text = prepared(*whole[i]);
+        // elidedText leaves a piece that fits as it is: place the whole
+        // piece without asking.
+        if (whole[i].width() <= room) {
+            placed.text = whole[i];
         } else {
             const QString text = metrics.elidedText(piece.text, Qt::ElideRight, room);
             // A count or a note says nothing cut short ("· 1 …"): whole or not at all.
             if (text != piece.text && (piece.role == LaneHeaderCache::Error || piece.role == LaneHeaderCache::SmallMuted
                                        || text.trimmed().size() <= 3))
                 break;
-            placed.width = metrics.horizontalAdvance(text);
-            placed.text = staticText(text, *piece.font);
+            placed.text = text == piece.text ? whole[i] : ShapedText(text, *piece.font);
         }
+        placed.width = placed.text.width();
         x += placed.width;
         cache->pieces.push_back(std::move(placed));
     }
     cache->right = x;
     if (!lane.errorChip.isEmpty()) {
-        const auto chip = shaped(layout, lane.errorChipText, small);
-        cache->errorChipText = prepared(*chip);
+        cache->errorChipText = shaped(layout, lane.errorChipText, small);
         const QRectF chipRect = lane.errorChip.translated(-lane.title.topLeft());
-        cache->errorChipAt = QPointF(chipRect.center().x() - chip->width / 2, chipRect.center().y() - smallMetrics.height() / 2);
+        cache->errorChipAt = QPointF(chipRect.center().x() - cache->errorChipText.width() / 2,
+                                     chipRect.center().y() - smallMetrics.height() / 2);
     }
     lane.header = std::move(cache);
     return *lane.header;
@@ -295,10 +275,8 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         p.setBrush(badgeFill);
         p.drawRoundedRect(badgeRect, 3, 3);
         p.setPen(lane.kind == LaneKind::Focus ? textColorOn(badgeColor) : (colors.dark ? badgeColor.lighter(120) : badgeColor));
-        p.setFont(h.small);
         const QSizeF badgeText = h.badgeText.size();
-        p.drawStaticText(QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2),
-                         h.badgeText);
+        h.badgeText.draw(p, QPointF(badgeRect.center().x() - badgeText.width() / 2, badgeRect.center().y() - badgeText.height() / 2));
     }
     for (const LaneHeaderCache::Piece &piece : h.pieces) {
         QColor color = colors.mutedText;
@@ -312,9 +290,8 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         case LaneHeaderCache::SmallMuted: break;
         }
         p.setPen(color);
-        p.setFont(piece.font);
         const QPointF at = origin + piece.at;
-        p.drawStaticText(at, piece.text);
+        piece.text.draw(p, at);
         if (hover && piece.role == LaneHeaderCache::Strong) {
             // Hovered: the name reads as a link.
             const double y = std::floor(at.y() + piece.text.size().height() - 2) + 0.5;
@@ -331,8 +308,7 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
         p.setBrush(fill);
         p.drawRoundedRect(lane.errorChip, 3, 3);
         p.setPen(errorColor());
-        p.setFont(h.small);
-        p.drawStaticText(origin + h.errorChipAt, h.errorChipText);
+        h.errorChipText.draw(p, origin + h.errorChipAt);
     }
 }
 

@@ -295,7 +295,7 @@ public:
         const Lane &lane = m_layout.lanes[size_t(li)];
         const double width = viewport()->width();
         const QRectF box = laneSpanRect(*m_model, m_layout, lane, span);
-        if (!lane.isGroup() && m_zoom > 1 && (box.right() < style().margin || box.left() > width - style().margin)) {
+        if (!lane.isGroup() && m_zoom > 1 && (box.right() < margin() || box.left() > width - margin())) {
             m_pan += box.center().x() - width / 2;
             relayout(true);
         }
@@ -314,14 +314,18 @@ public:
         viewport()->update();
     }
 
-    // With the margin the lanes are placed with (wider where many edges run down it).
+    // The style the lanes are laid out from. The functions that place them
+    // widen its margin where many edges run down it; passing them a style
+    // widened already would widen it twice.
     LanesStyle style() const
     {
         LanesStyle style;
         style.font = font();
-        style.margin = lanesMargin(m_layout, style);
         return style;
     }
+
+    // The margin the lanes are placed with (wider where many edges run down it).
+    double margin() const { return lanesMargin(m_layout, style()); }
 
     void relayout(bool force = false)
     {
@@ -338,7 +342,7 @@ public:
             // A new width keeps the time at the left edge where it was: the
             // axis's breaks have fixed widths, so the old pan in pixels
             // would point at other times.
-            const double left = style().margin;
+            const double left = margin();
             const uint64_t t = m_layout.time.toTime(left);
             const TimeMap map = lanesTimeMap(*m_model, m_layout, width, style(), m_zoom, 0);
             m_pan = map.toX(t) - left;
@@ -362,7 +366,7 @@ public:
             return 0;
         const double width = viewport()->width();
         const TimeMap map = lanesTimeMap(*m_model, m_layout, width, style(), zoom, 0);
-        const double overflow = map.empty() ? 0 : map.pieces().back().x1 - (width - style().margin);
+        const double overflow = map.empty() ? 0 : map.pieces().back().x1 - (width - margin());
         return std::clamp(pan, 0.0, std::max(0.0, overflow));
     }
 
@@ -410,7 +414,7 @@ public:
             return;
         const Trace &t = m_model->traces[m_layout.lanes[m_layout.focusLane].trace];
         const double width = viewport()->width();
-        const double inner = std::max(1.0, width - 2 * style().margin);
+        const double inner = std::max(1.0, width - 2 * margin());
         double zoom = 1;
         // Breaks keep their width while the rest scales: converge in a few steps.
         for (int i = 0; i < 4; ++i) {
@@ -420,7 +424,7 @@ public:
         }
         const TimeMap map = lanesTimeMap(*m_model, m_layout, width, style(), zoom, 0);
         m_zoom = zoom;
-        m_pan = map.toX(t.start) - (style().margin + 0.15 * inner);
+        m_pan = map.toX(t.start) - (margin() + 0.15 * inner);
         relayout(true);
         refreshHover();
         viewport()->update();

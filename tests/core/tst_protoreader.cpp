@@ -12,7 +12,10 @@
 #include <zstd.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <map>
+#include <vector>
 
 using namespace causeway;
 using namespace causeway::test;
@@ -44,6 +47,18 @@ std::string lenField(int tag, const std::string &payload)
     out.push_back(char(payload.size()));
     out.append(payload);
     return out;
+}
+
+// A length-delimited field with a one-byte tag and a varint length.
+std::string field(int tag, const std::string &payload)
+{
+    std::string out(1, char(tag));
+    for (uint64_t n = payload.size(); ; n >>= 7) {
+        out.push_back(char(n < 0x80 ? n : (n & 0x7f) | 0x80));
+        if (n < 0x80)
+            break;
+    }
+    return out + payload;
 }
 
 std::string frame(const std::string &message)
@@ -361,6 +376,142 @@ private slots:
 
     // A known field with the wrong wire type is skipped with a diagnostic;
     // the rest of the span is kept.
+    // KeyValues as exporters write them are read straight from their bytes;
+    // every other encoding of the same message must read the same as
+    // libprotobuf reads it: fields in another order or repeated (the last
+    // wins), long lengths, multi-byte and negative varints, empty or
+    // missing values, unknown fields, values with two fields set.
+    void keyValuesInEveryEncoding()
+    {
+        const std::string longText(200, 'v'), longKey(130, 'k');
+        const std::string doubleBits = [] {
+            const double d = -2.5;
+            std::string b(8, '\0');
+            std::memcpy(b.data(), &d, 8);
+            return b;
+        }();
+        const std::vector<std::string> keyValues = {
+            field(0x0a, "plain") + field(0x12, field(0x0a, "text")),
+            field(0x12, field(0x0a, "value first")) + field(0x0a, "swapped"),
+            field(0x0a, "first key") + field(0x0a, "second key") + field(0x12, field(0x0a, "x")),
+            field(0x0a, "int 1") + field(0x12, bytesOf({0x18, 0x01})),
+            field(0x0a, "int 300") + field(0x12, bytesOf({0x18, 0xac, 0x02})),
+            field(0x0a, "int -1") + field(0x12, bytesOf({0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})),
+            field(0x0a, "bool true") + field(0x12, bytesOf({0x10, 0x01})),
+            field(0x0a, "bool 2") + field(0x12, bytesOf({0x10, 0x02})),
+            field(0x0a, "bool two bytes") + field(0x12, bytesOf({0x10, 0x81, 0x00})),
+            field(0x0a, "bool false") + field(0x12, bytesOf({0x10, 0x00})),
+            field(0x0a, "double") + field(0x12, "\x21" + doubleBits),
+            field(0x0a, "empty value") + field(0x12, ""),
+            field(0x0a, "no value"),
+            field(0x0a, "two values") + field(0x12, field(0x0a, "s") + bytesOf({0x18, 0x07})),
+            field(0x0a, "two value fields") + field(0x12, field(0x0a, "old")) + field(0x12, bytesOf({0x18, 0x05})),
+            field(0x0a, "long text") + field(0x12, field(0x0a, longText)),
+            field(0x0a, longKey) + field(0x12, field(0x0a, "short")),
+            field(0x0a, "unknown only") + field(0x12, bytesOf({0x48, 0x01})),
+            field(0x0a, "text then unknown") + field(0x12, field(0x0a, "kept") + bytesOf({0x48, 0x01})),
+            field(0x0a, "unknown in pair") + field(0x12, field(0x0a, "y")) + bytesOf({0x18, 0x09}),
+            field(0x0a, "bytes") + field(0x12, field(0x3a, bytesOf({0x00, 0xff, 0x10}))),
+            field(0x0a, "") + field(0x12, field(0x0a, "empty key")),
+            field(0x0a, "empty text") + field(0x12, field(0x0a, "")),
+        };
+        pb::Span base;
+        base.set_trace_id(traceIdBytes(2));
+        base.set_span_id(spanIdBytes(2));
+        base.set_name("attributes");
+        std::string spanBytes = base.SerializeAsString();
+        for (const std::string &kv : keyValues)
+            spanBytes += field(0x4a, kv); // Span.attributes
+        const std::string data = field(0x0a, field(0x12, field(0x12, spanBytes)));
+
+        pb::TracesData parsed;
+        QVERIFY(parsed.ParseFromString(data));
+        const pb::Span &want = parsed.resource_spans(0).scope_spans(0).spans(0);
+        QCOMPARE(want.attributes_size(), int(keyValues.size()));
+
+        Model m;
+        const LoadResult r = load(data, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QVERIFY2(m.diagnostics.empty(), diagnosticsText(m).c_str());
+        QCOMPARE(m.spanCount(), size_t(1));
+        QCOMPARE(m.cold[0].attributes.count, uint32_t(keyValues.size()));
+        for (int i = 0; i < want.attributes_size(); ++i) {
+            const pb::KeyValue &kv = want.attributes(i);
+            const Attribute &a = m.attributes[m.cold[0].attributes.first + uint32_t(i)];
+            const std::string what = "attribute " + std::to_string(i) + " (" + kv.key().substr(0, 20) + ")";
+            QVERIFY2(str(m, a.key) == kv.key(), what.c_str());
+            const pb::AnyValue &v = kv.value();
+            switch (v.value_case()) {
+            case pb::AnyValue::kStringValue:
+                QVERIFY2(a.value.type == ValueType::String && str(m, a.value.str) == v.string_value(), what.c_str());
+                break;
+            case pb::AnyValue::kBytesValue:
+                QVERIFY2(a.value.type == ValueType::Bytes && str(m, a.value.str) == v.bytes_value(), what.c_str());
+                break;
+            case pb::AnyValue::kIntValue:
+                QVERIFY2(a.value.type == ValueType::Int && a.value.i == v.int_value(), what.c_str());
+                break;
+            case pb::AnyValue::kBoolValue:
+                QVERIFY2(a.value.type == ValueType::Bool && a.value.b == v.bool_value(), what.c_str());
+                break;
+            case pb::AnyValue::kDoubleValue:
+                QVERIFY2(a.value.type == ValueType::Double && a.value.d == v.double_value(), what.c_str());
+                break;
+            case pb::AnyValue::VALUE_NOT_SET:
+                QVERIFY2(a.value.type == ValueType::Empty, what.c_str());
+                break;
+            default:
+                QFAIL(what.c_str());
+            }
+        }
+        // The cases above cover what they claim to.
+        QCOMPARE(want.attributes(1).key(), std::string("swapped"));
+        QCOMPARE(want.attributes(2).key(), std::string("second key"));
+        QCOMPARE(want.attributes(5).value().int_value(), int64_t(-1));
+        QCOMPARE(want.attributes(13).value().int_value(), int64_t(7));
+        QCOMPARE(want.attributes(14).value().int_value(), int64_t(5));
+        QCOMPARE(want.attributes(18).value().string_value(), std::string("kept"));
+    }
+
+    // Repeated strings are found again through a small table indexed by
+    // their length and first and last bytes: texts that agree there and
+    // differ only in the middle share a slot and must still come out as
+    // themselves, each with one string id however often it repeats.
+    void textsAlikeAtBothEndsStayApart()
+    {
+        pb::TracesData data;
+        auto *scope = data.add_resource_spans()->add_scope_spans();
+        auto middle = [](int i) { return std::string(i % 2 ? "odd" : "evn") + std::to_string(1000 + i % 37); };
+        for (int n = 1; n <= 60; ++n) {
+            auto *span = scope->add_spans();
+            span->set_trace_id(traceIdBytes(3));
+            span->set_span_id(spanIdBytes(n));
+            span->set_name("operation--" + middle(n) + "--operation");
+            for (int a = 0; a < 5; ++a)
+                setString(span->add_attributes(), ("attribute--" + middle(n + a) + "--attribute").c_str(),
+                    "value--" + middle(n * a) + "--value");
+        }
+        Model m;
+        const LoadResult r = load(data.SerializeAsString(), m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(60));
+        std::map<std::string, StringId> ids;
+        auto same = [&](StringId id, const std::string &want) {
+            if (str(m, id) != want)
+                return false;
+            return ids.emplace(want, id).first->second == id; // one id per text
+        };
+        for (int n = 1; n <= 60; ++n) {
+            const uint32_t i = uint32_t(n - 1);
+            QVERIFY(same(m.hot[i].name, "operation--" + middle(n) + "--operation"));
+            for (int a = 0; a < 5; ++a) {
+                const Attribute &at = m.attributes[m.cold[i].attributes.first + uint32_t(a)];
+                QVERIFY(same(at.key, "attribute--" + middle(n + a) + "--attribute"));
+                QVERIFY(same(at.value.str, "value--" + middle(n * a) + "--value"));
+            }
+        }
+    }
+
     void wrongWireType()
     {
         pb::Span span;

@@ -7,7 +7,9 @@
 // Then a user's journey through a 10,000-item batch; two-hop trees whose
 // edges cross only what no order avoids; failed members one click away when
 // their ticks crowd (clusters); a first view that keeps a batch's focus
-// readable however long its inputs span; and a collect off the GUI thread.
+// readable however long its inputs span; a collect off the GUI thread; and
+// a consumer tied to two dozen different traces, whose crowded margins each
+// carry one trunk and whose view survives resizing.
 
 #include "ui/drawing.h"
 #include "ui/laneslayout.h"
@@ -34,6 +36,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -200,6 +203,38 @@ std::shared_ptr<const Model> tree(uint32_t k, bool upstream)
     b.add({.trace = 1, .span = 2, .parent = 1, .start = focusStart + 10 * kMs, .duration = 50 * kMs, .name = "hub step",
            .links = focusLinks});
     return std::make_shared<const Model>(b.finish());
+}
+
+// A consumer trace (1) at the centre of a star of traces that each differ
+// (own service, own name), so each keeps a lane: it links to `up` producers
+// seconds before it, from spans at several depths, and `down` traces seconds
+// after it link to it; every third of those also links to a producer. So
+// most edges run down a margin, many more than its tracks hold, and the
+// first view (the focus and the ends nearest it) leaves the far ends off to
+// the sides, as a generated 1 GB export's busiest consumer does.
+Scenario star(uint32_t up, uint32_t down)
+{
+    TestModelBuilder b("inventory-api");
+    using Link = TestModelBuilder::LinkSpec;
+    const uint64_t focusStart = kBase + 10000 * kMs;
+    b.add({.trace = 1, .span = 1, .start = focusStart, .duration = 28 * kMs, .name = "user-events process"});
+    for (uint32_t i = 0; i < up; ++i) {
+        b.add({.trace = 1, .span = 2 + i, .parent = i < 4 ? 1 : 2 + i % 4, .start = focusStart + (1 + i) * kMs,
+               .duration = 3 * kMs, .name = "step " + std::to_string(i), .links = {Link{100 + i, 1}}});
+        b.add({.trace = 100 + i, .span = 1, .start = focusStart - (700 + 230 * i) * kMs, .duration = (30 + 20 * i) * kMs,
+               .name = "publish " + std::to_string(i)});
+    }
+    for (uint32_t i = 0; i < down; ++i) {
+        std::vector<Link> links{{1, 2 + i % std::max<uint32_t>(up, 1)}};
+        if (i % 3 == 0 && up > 0)
+            links.push_back({100 + (i * 5) % up, 1});
+        b.add({.trace = 200 + i, .span = 1, .start = focusStart + (500 + 1700 * i) * kMs, .duration = (20 + 15 * i) * kMs,
+               .name = "handle " + std::to_string(i), .links = links});
+    }
+    Scenario s;
+    s.model = std::make_shared<const Model>(b.finish());
+    s.hub = s.model->findTrace(TestModelBuilder::traceId(1));
+    return s;
 }
 
 // A straight run of an edge's route or a stub, as a box (at least 1 px thick).
@@ -495,6 +530,8 @@ private slots:
     void selectedMemberSurfaces();
     void firstViewShowsFocusLane_data();
     void firstViewShowsFocusLane();
+    void resizeKeepsTheTimeInView();
+    void crowdedMarginIsOneTrunk();
     void clusterClickListsItsMembers();
     void collectsOffTheGuiThread();
     void membersListFillsFromAWorker();
@@ -725,6 +762,133 @@ void TestLanesScale::firstViewShowsFocusLane()
         QTest::qWait(1);
         QVERIFY2(focusShown(view), qPrintable(QStringLiteral("resized to %1x%2").arg(size.width()).arg(size.height())));
     }
+}
+
+// With more edges down a margin than its tracks hold, the margin is widened
+// once: the axis starts where the lane bodies do, and a resize keeps the
+// time at the left edge (widened twice, each resize moved the view seconds
+// away from the focus).
+void TestLanesScale::resizeKeepsTheTimeInView()
+{
+    const Scenario s = star(12, 14);
+    const Model &m = *s.model;
+    const uint32_t focus = s.hub;
+    LanesLayout layout = collectLanes(m, focus);
+    const LanesStyle style;
+    QVERIFY(std::none_of(layout.lanes.begin(), layout.lanes.end(), [](const Lane &l) { return l.isGroup(); }));
+    QVERIFY2(layout.gutterEdges > 8, qPrintable(QString::number(layout.gutterEdges)));
+    for (double width : {kWidth, 900.0}) {
+        const LanesViewport first = initialViewport(m, layout, width, style);
+        for (LanesViewport v : {LanesViewport{}, first}) {
+            layoutLanes(m, layout, width, style, v.zoom, v.pan);
+            QCOMPARE(layout.style.margin, 3 * style.margin);
+            const Lane &f = layout.lanes[size_t(layout.focusLane)];
+            QCOMPARE(f.body.left(), layout.style.margin);
+            if (v.zoom == 1) {
+                QCOMPARE(layout.time.pieces().front().x0, layout.style.margin);
+                QCOMPARE(layout.time.pieces().back().x1, width - layout.style.margin);
+            } else {
+                // The first view shows the focus trace whole.
+                QVERIFY(layout.time.toX(m.traces[focus].start) >= layout.style.margin - 0.5);
+                QVERIFY(layout.time.toX(m.traces[focus].end) <= width - layout.style.margin + 0.5);
+            }
+        }
+    }
+
+    Session session;
+    session.setModel(s.model);
+    session.navigateTo(focus);
+    LanesView view(&session);
+    view.resize(1000, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTRY_VERIFY(!view.collecting());
+    const Trace &t = m.traces[focus];
+    auto leftTime = [&] { return view.lanesLayout().time.toTime(view.lanesLayout().style.margin); };
+    const uint64_t left = leftTime();
+    QVERIFY(view.lanesLayout().zoom > 1);
+    QVERIFY(left <= t.start);
+    for (int width : {980, 1210, 900, 1000, 760, 1000}) {
+        view.resize(width, 700);
+        QTest::qWait(1);
+        const LanesLayout &now = view.lanesLayout();
+        QCOMPARE(now.width, double(view.canvas()->width()));
+        // Within a pixel's time of where it was.
+        const double pixel = double(now.time.toTime(now.style.margin + 100) - now.time.toTime(now.style.margin)) / 100;
+        QVERIFY2(std::abs(double(int64_t(leftTime() - left))) <= 2 * pixel,
+                 qPrintable(QStringLiteral("width %1: left edge moved by %2 ns").arg(width).arg(int64_t(leftTime() - left))));
+        QVERIFY(now.time.toX(t.start) < now.width - now.style.margin);
+    }
+}
+
+// More edges down a margin than it has tracks for: one trunk per margin
+// (not a band of dotted lines 2 px apart), its dots on one grid so the
+// edges sharing it draw one dotted line, and every edge still picked by the
+// mouse somewhere along its way. Runs through the focus lane's body stay
+// apart, and so do runs in the gaps of edges that meet at no lane.
+void TestLanesScale::crowdedMarginIsOneTrunk()
+{
+    const Scenario s = star(12, 14);
+    const Model &m = *s.model;
+    const uint32_t focus = s.hub;
+    LanesLayout layout = collectLanes(m, focus);
+    const LanesStyle style;
+    int crowded = 0;
+    for (double width : {kWidth, 1000.0}) {
+        const LanesViewport first = initialViewport(m, layout, width, style);
+        for (LanesViewport v : {first, LanesViewport{}}) {
+            layoutLanes(m, layout, width, style, v.zoom, v.pan);
+            const double left = layout.style.margin, right = width - layout.style.margin;
+            std::set<double> trunks[2];
+            size_t sideEdges[2] = {0, 0};
+            std::map<double, std::set<double>> phases; // per trunk x: dot y modulo the spacing
+            for (const LaneEdge &e : layout.edges) {
+                bool counted[2] = {false, false};
+                for (size_t k = 1; k < e.route.size(); ++k) {
+                    const QPointF p = e.route[k - 1], q = e.route[k];
+                    if (p.x() != q.x() || (p.x() >= left && p.x() <= right) || std::abs(p.y() - q.y()) <= 1)
+                        continue;
+                    trunks[p.x() > right].insert(p.x());
+                    if (!std::exchange(counted[p.x() > right], true))
+                        ++sideEdges[p.x() > right];
+                }
+                // Dots on the edge's own runs down a margin (not where a run along a gap crosses one).
+                for (const QRectF &d : e.dots) {
+                    const QPointF c = d.center();
+                    if (c.x() >= left && c.x() <= right)
+                        continue;
+                    for (size_t k = 1; k < e.route.size(); ++k)
+                        if (e.route[k - 1].x() == c.x() && e.route[k].x() == c.x()
+                            && c.y() >= std::min(e.route[k - 1].y(), e.route[k].y()) && c.y() <= std::max(e.route[k - 1].y(), e.route[k].y())) {
+                            phases[c.x()].insert(std::fmod(c.y(), 4.0));
+                            break;
+                        }
+                }
+            }
+            // A 30 px margin has 7 tracks 4 px apart; beyond that, one line.
+            for (int side : {0, 1}) {
+                if (sideEdges[side] <= 7)
+                    continue;
+                ++crowded;
+                QVERIFY2(trunks[side].size() == 1, qPrintable(QStringLiteral("side %1: %2 lines").arg(side).arg(trunks[side].size())));
+            }
+            for (const auto &[x, ys] : phases)
+                QVERIFY2(ys.size() == 1, qPrintable(QStringLiteral("dots at x %1 on %2 grids").arg(x).arg(ys.size())));
+            // Every edge is the one the mouse picks somewhere along its way.
+            for (int i = 0; i < int(layout.edges.size()); ++i) {
+                const LaneEdge &e = layout.edges[size_t(i)];
+                const bool picked = std::any_of(e.samples.begin(), e.samples.end(), [&](QPointF p) {
+                    return p.x() >= 0 && p.x() <= width && edgeAt(layout, p) == i;
+                });
+                QVERIFY2(picked, qPrintable(QStringLiteral("edge %1 (%2 -> %3)").arg(i).arg(e.fromLane).arg(e.toLane)));
+            }
+            checkClearOfOtherHeaders(layout);
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+    // Both margins of the first views are crowded.
+    QVERIFY2(crowded >= 4, qPrintable(QString::number(crowded)));
 }
 
 void TestLanesScale::clusterClickListsItsMembers()

@@ -122,6 +122,24 @@ std::shared_ptr<const Model> bundledModel()
     return model;
 }
 
+// A session at `focus` (and `span`) with its lanes view, shown at `size`:
+// what the tests that drive the widget start from. The caller waits for
+// the window to be exposed.
+struct LanesWindow
+{
+    Session session;
+    std::unique_ptr<LanesView> view;
+    LanesWindow(std::shared_ptr<const Model> model, uint32_t focus, QSize size = QSize(int(kWidth), 900),
+                uint32_t span = kNone)
+    {
+        session.setModel(std::move(model));
+        session.navigateTo(focus, span);
+        view = std::make_unique<LanesView>(&session);
+        view->resize(size);
+        view->show();
+    }
+};
+
 // A point on a lane's title that no edge crosses.
 QPointF titlePoint(const LanesLayout &layout, const Lane &lane)
 {
@@ -795,12 +813,8 @@ void TestLanesScale::resizeKeepsTheTimeInView()
         }
     }
 
-    Session session;
-    session.setModel(s.model);
-    session.navigateTo(focus);
-    LanesView view(&session);
-    view.resize(1000, 700);
-    view.show();
+    LanesWindow window(s.model, focus, QSize(1000, 700));
+    LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QTRY_VERIFY(!view.collecting());
     const Trace &t = m.traces[focus];
@@ -894,12 +908,9 @@ void TestLanesScale::crowdedMarginIsOneTrunk()
 void TestLanesScale::clusterClickListsItsMembers()
 {
     const Scenario s = generate(100000 / 4, false);
-    Session session;
-    session.setModel(s.model);
-    session.navigateTo(s.hub);
-    LanesView view(&session);
-    view.resize(int(kWidth), 900);
-    view.show();
+    LanesWindow window(s.model, s.hub);
+    Session &session = window.session;
+    LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QTRY_VERIFY(!view.collecting());
     QTest::keyClick(view.canvas()->parentWidget(), Qt::Key_0); // show all
@@ -924,12 +935,9 @@ void TestLanesScale::collectsOffTheGuiThread()
     // 30,000 links into the hub: collected on a worker, the previous lanes
     // stay until it lands, and a newer focus wins over a late result.
     const Scenario s = generate(30000, false);
-    Session session;
-    session.setModel(s.model);
-    session.navigateTo(s.follower);
-    LanesView view(&session);
-    view.resize(int(kWidth), 900);
-    view.show();
+    LanesWindow window(s.model, s.follower);
+    Session &session = window.session;
+    LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QVERIFY(!view.collecting());
     QCOMPARE(view.lanesLayout().focus, s.follower);
@@ -954,12 +962,8 @@ void TestLanesScale::membersListFillsFromAWorker()
     // every member's attribute) come from a worker, and they are the rows
     // laneMembers() gives.
     const Scenario s = generate(100000, false);
-    Session session;
-    session.setModel(s.model);
-    session.navigateTo(s.hub);
-    LanesView view(&session);
-    view.resize(int(kWidth), 900);
-    view.show();
+    LanesWindow window(s.model, s.hub);
+    LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QTRY_VERIFY_WITH_TIMEOUT(!view.collecting(), 20000);
     const LanesLayout &layout = view.lanesLayout();
@@ -1008,12 +1012,9 @@ void TestLanesScale::otherDepthSummarisedOnTheWorker()
     // summary on a worker (the previous lanes stay meanwhile), and keeps it:
     // going back and forth between depths is then immediate.
     const Scenario s = generate(2000, false);
-    Session session;
-    session.setModel(s.model);
-    session.navigateTo(s.hub);
-    LanesView view(&session);
-    view.resize(int(kWidth), 900);
-    view.show();
+    LanesWindow window(s.model, s.hub);
+    Session &session = window.session;
+    LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QTRY_VERIFY(!view.collecting());
     QCOMPARE(view.lanesLayout().options.depth, 1u);
@@ -1124,12 +1125,9 @@ void TestLanesScale::nextErrorVisitsEveryFailedTrace()
     QFETCH(bool, fanIn);
     const Scenario s = generate(uint32_t(n), fanIn);
     const Model &m = *s.model;
-    Session session;
-    session.setModel(s.model);
-    session.navigateTo(s.hub);
-    LanesView view(&session);
-    view.resize(1600, 1000);
-    view.show();
+    LanesWindow window(s.model, s.hub, QSize(1600, 1000));
+    Session &session = window.session;
+    LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QSignalSpy status(&view, &LanesView::statusMessage);
 
@@ -1321,14 +1319,11 @@ void TestLanesScale::journeyThroughABatch()
 {
     const Scenario s = generate(10000, true);
     const Model &m = *s.model;
-    Session session;
-    session.setModel(s.model);
     const uint32_t item = s.members[42];
     const uint32_t itemSpan = m.traces[item].root;
-    session.navigateTo(item, itemSpan);
-    LanesView view(&session);
-    view.resize(1600, 1000);
-    view.show();
+    LanesWindow window(s.model, item, QSize(1600, 1000), itemSpan);
+    Session &session = window.session;
+    LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     auto clickTitleOf = [&](uint32_t trace) {
         const LanesLayout &layout = view.lanesLayout();

@@ -909,7 +909,9 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
     p.fillRect(QRectF(0, top + h - 1, layout.width, 1), colors.grid);
     QFont font = style.font;
     font.setPointSizeF(style.font.pointSizeF() * 0.86);
-    p.setFont(font);
+    // Aligned in their boxes as drawText aligns a line: by the font's
+    // height, not the line box's (which is rounded up).
+    const double textHeight = QFontMetricsF(font).height();
 
     for (const AxisTick &tick : layout.ticks)
         p.fillRect(QRectF(tick.x, top + h - 7, 1, 6), tick.origin ? colors.text : colors.mutedText);
@@ -936,10 +938,11 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
             p.setBrush(colors.background);
             p.drawRoundedRect(box, 3, 3);
             p.setPen(colors.text);
-            p.drawText(box, Qt::AlignCenter, label.text);
+            label.text.draw(p, QPointF(box.left() + (box.width() - label.text.size().width()) / 2,
+                                       box.top() + (box.height() - textHeight) / 2));
         } else {
             p.setPen(label.origin ? colors.text : colors.mutedText);
-            p.drawText(box, Qt::AlignLeft | Qt::AlignBottom, label.text);
+            label.text.draw(p, QPointF(box.left(), box.bottom() - textHeight));
         }
     }
     p.restore();

@@ -202,6 +202,30 @@ bool ShapedText::fromTable()
     return true;
 }
 
+void ShapedText::draw(QPainter &painter, const QRectF &box, Qt::Alignment alignment) const
+{
+    if (m_text.isEmpty())
+        return;
+    const double height = QFontMetricsF(m_font).height();
+    double x = box.left(), y = box.top();
+    if (alignment & Qt::AlignRight)
+        x = box.right() - m_size.width();
+    else if (alignment & Qt::AlignHCenter)
+        x = box.left() + (box.width() - m_size.width()) / 2;
+    if (alignment & Qt::AlignBottom)
+        y = box.bottom() - height;
+    else if (alignment & Qt::AlignVCenter)
+        y = box.top() + (box.height() - height) / 2;
+    if (m_size.width() <= box.width() && height <= box.height()) {
+        draw(painter, QPointF(x, y));
+        return;
+    }
+    painter.save();
+    painter.setClipRect(box, Qt::IntersectClip);
+    draw(painter, QPointF(x, y));
+    painter.restore();
+}
+
 void ShapedText::draw(QPainter &painter, QPointF topLeft) const
 {
     if (painter.paintEngine() && painter.paintEngine()->type() == QPaintEngine::Raster

@@ -14,6 +14,7 @@
 #include <QGlyphRun>
 #include <QList>
 #include <QPointF>
+#include <QRectF>
 #include <QSizeF>
 #include <QString>
 
@@ -38,6 +39,9 @@ public:
     QSizeF size() const { return m_size; }
     // With the painter's pen, whatever its font: the text's own font is in the glyphs.
     void draw(QPainter &painter, QPointF topLeft) const;
+    // Aligned in `box` as QPainter::drawText(box, alignment, text) aligns a
+    // line (by the font's height), and clipped to it only where it does not fit.
+    void draw(QPainter &painter, const QRectF &box, Qt::Alignment alignment) const;
     // Shaped from the font's table of character pairs (ASCII and the
     // symbols on-screen text uses), not by a text layout.
     bool isFromTable() const { return m_fromTable; }

@@ -178,6 +178,46 @@ private slots:
         QVERIFY2(tabled > drawn / 3, qPrintable(QStringLiteral("%1 of %2").arg(tabled).arg(drawn)));
     }
 
+    // In a box, as drawText aligns a line in it: centred, left or right and
+    // at the bottom or the middle, and clipped where the box is too small.
+    void drawsInABoxAsDrawText()
+    {
+        const QList<Qt::Alignment> alignments = {Qt::AlignCenter, Qt::AlignLeft | Qt::AlignBottom,
+                                                 Qt::AlignRight | Qt::AlignVCenter, Qt::AlignLeft | Qt::AlignVCenter};
+        const QList<QRectF> boxes = {{4, 3, 160, 22}, {10.5, 2.25, 90, 17.5}, {6, 4, 30, 9}}; // the last one too small
+        int drawn = 0;
+        for (const QFont &font : fonts()) {
+            for (const QString &text : {QStringLiteral("×9,996"), QStringLiteral("9,846 later ▸"), QStringLiteral("◂  −7.42 s"), QStringLiteral("+27 ms")}) {
+                const ShapedText full(text, font);
+                for (const ShapedText &shaped : {full, ShapedText(text, font)}) {
+                    for (const Qt::Alignment alignment : alignments) {
+                        for (const QRectF &box : boxes) {
+                            QImage a(QSize(200, 30), QImage::Format_ARGB32_Premultiplied);
+                            a.fill(Qt::white);
+                            QImage b = a.copy();
+                            const QImage blank = a.copy();
+                            {
+                                QPainter p(&a);
+                                p.setPen(QColor(0x55, 0x22, 0x99));
+                                shaped.draw(p, box, alignment);
+                            }
+                            {
+                                QPainter p(&b);
+                                p.setPen(QColor(0x55, 0x22, 0x99));
+                                p.setFont(font);
+                                p.drawText(box, int(alignment), text);
+                            }
+                            QVERIFY2(a == b, qPrintable(text));
+                            QVERIFY(a != blank);
+                            ++drawn;
+                        }
+                    }
+                }
+            }
+        }
+        QCOMPARE(drawn, 4 * 4 * 2 * 4 * 3);
+    }
+
     // A vector export keeps the characters (a reader can search and copy
     // them), as QStaticText did, not outlines of glyphs.
     void vectorExportKeepsCharacters()

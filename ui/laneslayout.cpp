@@ -428,10 +428,10 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
             if (!lane.errorMembers.empty()) {
                 // At most half the header: a narrow lane says just the count.
                 lane.errorChipText = display::count(lane.errorMembers.size(), "failed", "failed") + QStringLiteral("  ▸");
-                double w = smallMetrics.horizontalAdvance(lane.errorChipText) + 12;
+                double w = ShapedText(lane.errorChipText, small).width() + 12;
                 if (w > lane.title.width() / 2) {
                     lane.errorChipText = QStringLiteral("%L1 ▸").arg(lane.errorMembers.size());
-                    w = std::min(smallMetrics.horizontalAdvance(lane.errorChipText) + 8, lane.title.width());
+                    w = std::min(ShapedText(lane.errorChipText, small).width() + 8, lane.title.width());
                 }
                 lane.errorChip = QRectF(lane.title.right() - w, lane.title.top(), w, lane.title.height());
             }
@@ -524,10 +524,10 @@ void layoutLanes(const Model &model, LanesLayout &layout, double width, const La
         // The count sits in the gap next to the linking end, clear of the
         // headers and of the other counts.
         e.countRect = {};
-        e.countText.clear();
+        e.countText = {};
         if (e.links.size() > 1) {
-            e.countText = QStringLiteral("×") + QStringLiteral("%L1").arg(e.links.size());
-            const double w = countMetrics.horizontalAdvance(e.countText) + 10, h = countMetrics.height() + 2;
+            e.countText = ShapedText(QStringLiteral("×") + QStringLiteral("%L1").arg(e.links.size()), countFont);
+            const double w = e.countText.width() + 10, h = countMetrics.height() + 2;
             const double gapCentre = upward ? from.rect.top() - style.laneGap / 2 : from.rect.bottom() + style.laneGap / 2;
             // On the run along that gap: where it leaves the linking end, or
             // for an end off to a side, where it turns towards the target.

@@ -9,6 +9,7 @@
 #include "ui/flamepainter.h"
 #include "ui/lanestime.h"
 #include "ui/lanestubs.h"
+#include "ui/shapedtext.h"
 
 #include <QFont>
 #include <QPainterPath>
@@ -74,7 +75,7 @@ struct LaneEdge : LaneLinkBundle
     std::vector<QRectF> dots;        // the dotted line, placed once: a dashed pen costs milliseconds per edge and frame
     double penWidth = 1.4;           // grows with the number of links
     QRectF countRect;                // "×N" on a bundle of several links (empty for one)
-    QString countText;
+    ShapedText countText;
 };
 
 struct LanesStyle

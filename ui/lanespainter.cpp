@@ -491,7 +491,7 @@ void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, co
     std::vector<QRectF> ticks;
     ticks.reserve(lane.errorClusters.size());
     const QFontMetricsF metrics(countFont);
-    std::vector<std::pair<QRectF, QString>> counts;
+    std::vector<std::pair<QRectF, ShapedText>> counts;
     for (const Lane::ErrorCluster &c : lane.errorClusters) {
         if (c.members.size() == 1) {
             ticks.emplace_back(std::floor(c.x0), lane.body.top(), 1.5, lane.body.height());
@@ -501,18 +501,17 @@ void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, co
         ticks.push_back(bar);
         ticks.emplace_back(std::floor(c.x0), lane.body.top(), 1.5, lane.body.height());
         ticks.emplace_back(std::floor(c.x1), lane.body.top(), 1.5, lane.body.height());
-        const QString text = QString::number(c.members.size());
-        const double w = metrics.horizontalAdvance(text) + 4;
+        ShapedText text(QString::number(c.members.size()), countFont);
+        const double w = text.width() + 4;
         const QRectF label(bar.center().x() - w / 2, bar.bottom(), w, metrics.height());
         if (w <= bar.width() + 6 && (counts.empty() || counts.back().first.right() + 2 < label.left()))
-            counts.emplace_back(label, text);
+            counts.emplace_back(label, std::move(text));
     }
     p.drawRects(ticks.data(), int(ticks.size()));
     if (!counts.empty()) {
-        p.setFont(countFont);
         p.setPen(errorColor());
         for (const auto &[rect, text] : counts)
-            p.drawText(rect, Qt::AlignCenter, text);
+            text.draw(p, rect, Qt::AlignCenter);
         p.setPen(Qt::NoPen);
     }
     // Members off to either side: how many, so an empty strip does not read as none.
@@ -522,15 +521,15 @@ void paintGroupBody(QPainter &p, const LanesLayout &layout, const Lane &lane, co
         const auto before = std::lower_bound(starts.begin(), starts.end(), t0) - starts.begin();
         const auto after = starts.end() - std::upper_bound(starts.begin(), starts.end(), t1);
         const QFontMetricsF small(countFont);
-        p.setFont(countFont);
-        auto note = [&](const QString &text, bool right) {
-            const double w = small.horizontalAdvance(text) + 8;
+        auto note = [&](const QString &note, bool right) {
+            const ShapedText text(note, countFont);
+            const double w = text.width() + 8;
             const QRectF box(right ? lane.body.right() - w : lane.body.left(), lane.body.top() + 2, w, small.height() + 2);
             QColor backing = colors.laneBackground;
             backing.setAlphaF(0.85f);
             p.fillRect(box, backing);
             p.setPen(colors.mutedText);
-            p.drawText(box, Qt::AlignCenter, text);
+            text.draw(p, box, Qt::AlignCenter);
         };
         if (before > 0)
             note(QStringLiteral("◂ %L1 earlier").arg(qlonglong(before)), false);
@@ -786,9 +785,8 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         const bool right = lane.flameView.rect.left() >= layout.width / 2;
         const QString text = right ? display::offset(signedDiff(t.start, layout.time.toTime(layout.width))) + QStringLiteral("  ▸")
                                    : QStringLiteral("◂  ") + display::offset(signedDiff(t.end, layout.time.toTime(0)));
-        p.setFont(small);
         p.setPen(colors.mutedText);
-        p.drawText(lane.body.adjusted(4, 0, -4, 0), Qt::AlignVCenter | (right ? Qt::AlignRight : Qt::AlignLeft), text);
+        ShapedText(text, small).draw(p, lane.body.adjusted(4, 0, -4, 0), Qt::AlignVCenter | (right ? Qt::AlignRight : Qt::AlignLeft));
     }
 
     // Pass 2b: the critical path over the focus lane's body.
@@ -840,9 +838,8 @@ void paintLanes(QPainter &p, const Model &model, const LanesLayout &layout, cons
         p.setPen(Qt::NoPen);
         p.setBrush(color);
         p.drawRoundedRect(e.countRect, e.countRect.height() / 2, e.countRect.height() / 2);
-        p.setFont(countFont);
         p.setPen(textColorOn(color));
-        p.drawText(e.countRect, Qt::AlignCenter, e.countText);
+        e.countText.draw(p, e.countRect, Qt::AlignCenter);
     };
     for (int i = 0; i < int(layout.edges.size()); ++i) {
         const LaneEdge &e = layout.edges[i];
@@ -909,7 +906,9 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
     p.fillRect(QRectF(0, top + h - 1, layout.width, 1), colors.grid);
     QFont font = style.font;
     font.setPointSizeF(style.font.pointSizeF() * 0.86);
-    p.setFont(font);
+    // Aligned in their boxes as drawText aligns a line: by the font's
+    // height, not the line box's (which is rounded up).
+    const double textHeight = QFontMetricsF(font).height();
 
     for (const AxisTick &tick : layout.ticks)
         p.fillRect(QRectF(tick.x, top + h - 7, 1, 6), tick.origin ? colors.text : colors.mutedText);
@@ -936,10 +935,11 @@ void paintTimeAxis(QPainter &p, const LanesLayout &layout, const LanesColors &co
             p.setBrush(colors.background);
             p.drawRoundedRect(box, 3, 3);
             p.setPen(colors.text);
-            p.drawText(box, Qt::AlignCenter, label.text);
+            label.text.draw(p, QPointF(box.left() + (box.width() - label.text.size().width()) / 2,
+                                       box.top() + (box.height() - textHeight) / 2));
         } else {
             p.setPen(label.origin ? colors.text : colors.mutedText);
-            p.drawText(box, Qt::AlignLeft | Qt::AlignBottom, label.text);
+            label.text.draw(p, QPointF(box.left(), box.bottom() - textHeight));
         }
     }
     p.restore();

@@ -213,7 +213,6 @@ std::vector<AxisTick> axisTicks(const TimeMap &time, uint64_t focusOrigin, doubl
 std::vector<AxisLabel> placeAxisLabels(const TimeMap &time, const std::vector<AxisTick> &ticks, const QFont &font,
                                        double width, double height)
 {
-    const QFontMetricsF metrics(font);
     std::vector<AxisLabel> labels;
     auto free = [&labels](const QRectF &r) {
         return std::none_of(labels.begin(), labels.end(),
@@ -227,8 +226,8 @@ std::vector<AxisLabel> placeAxisLabels(const TimeMap &time, const std::vector<Ax
     std::stable_sort(breaks.begin(), breaks.end(),
                      [](const TimeMap::Piece *a, const TimeMap::Piece *b) { return a->t1 - a->t0 > b->t1 - b->t0; });
     for (const TimeMap::Piece *piece : breaks) {
-        const QString text = display::offset(int64_t(piece->t1 - piece->t0));
-        const double w = metrics.horizontalAdvance(text) + 6;
+        ShapedText text(display::offset(int64_t(piece->t1 - piece->t0)), font);
+        const double w = text.width() + 6;
         const double left = std::clamp((piece->x0 + piece->x1 - w) / 2, 0.0, std::max(0.0, width - w));
         const QRectF box(left, 3, w, height - 8);
         // A break partly off screen (zoomed in) pushes its label over the
@@ -237,16 +236,17 @@ std::vector<AxisLabel> placeAxisLabels(const TimeMap &time, const std::vector<Ax
             return box.intersects(QRectF(tick.x, height - 7, 1, 6));
         });
         if (free(box) && !coversTick)
-            labels.push_back({box, text, true, false});
+            labels.push_back({box, std::move(text), true, false});
     }
     for (const AxisTick &tick : ticks) {
-        const double w = metrics.horizontalAdvance(tick.label) + 2;
+        ShapedText text(tick.label, font);
+        const double w = text.width() + 2;
         // A label sits right of its tick mark; the mark itself (the bottom
         // 6 px) is kept clear of other labels by the 6 px margin in free().
         const QRectF box(tick.x + 3, 2, w, height - 8);
         if (box.left() < 0 || box.right() > width || !free(box))
             continue;
-        labels.push_back({box, tick.label, false, tick.origin});
+        labels.push_back({box, std::move(text), false, tick.origin});
     }
     return labels;
 }

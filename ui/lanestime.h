@@ -7,6 +7,8 @@
 #include <QRectF>
 #include <QString>
 
+#include "ui/shapedtext.h"
+
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -88,7 +90,7 @@ struct AxisTick
 struct AxisLabel
 {
     QRectF rect;                     // in axis coordinates (top of the axis band is 0)
-    QString text;
+    ShapedText text;                 // in the axis font
     bool isBreak = false;
     bool origin = false;
 };

@@ -472,7 +472,7 @@ void checkReadable(const Model &m, uint32_t focus, double width = kWidth)
             const QRectF mark(tick.x, h - 7, 1, 6);
             if (qAbs(layout.axisLabels[i].rect.left() - 3 - tick.x) < 0.5)
                 continue; // its own tick
-            QVERIFY2(!layout.axisLabels[i].rect.intersects(mark), qPrintable(layout.axisLabels[i].text));
+            QVERIFY2(!layout.axisLabels[i].rect.intersects(mark), qPrintable(layout.axisLabels[i].text.text()));
         }
     }
     for (size_t i = 0; i < layout.edges.size(); ++i) {

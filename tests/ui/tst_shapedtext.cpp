@@ -74,10 +74,41 @@ private slots:
                 const ShapedText shaped(text, font);
                 QCOMPARE(shaped.text(), text);
                 QCOMPARE(shaped.width(), metrics.horizontalAdvance(text));
-                QCOMPARE(shaped.size(), staticText(text, font).size());
+                QVERIFY2(shaped.size() == staticText(text, font).size(), qPrintable(text));
                 QVERIFY(shaped.width() > 0);
             }
         }
+        // Every character the table holds, alone, last in a line (where
+        // its box may reach past its advance) and between two others
+        // (kerning): shaped in full the first time (unless known), from what the font's
+        // table learnt the second, the same both times.
+        const QString symbols = QStringLiteral("·×…↓↑→←●▸◂◀▶−µ");
+        QString every;
+        for (char16_t c = 0x20; c < 0x7f; ++c)
+            every.append(QChar(c));
+        every += symbols;
+        for (const QFont &font : fonts()) {
+            const QFontMetricsF metrics(font);
+            for (const QChar c : every) {
+                for (const QString &text : QStringList{QString(c), QStringLiteral("Ta") + c, QStringLiteral("A") + c + QStringLiteral("vo")}) {
+                    for (int pass = 0; pass < 2; ++pass) {
+                        const ShapedText shaped(text, font);
+                        QVERIFY2(shaped.isFromTable() || pass == 0, qPrintable(text));
+                        QVERIFY2(shaped.width() == metrics.horizontalAdvance(text), qPrintable(text));
+                        QVERIFY2(shaped.size() == staticText(text, font).size(), qPrintable(text));
+                    }
+                }
+            }
+            // A line never seen, of pairs that were: from the table.
+            const QString unseen = QStringLiteral("Ta×vo"); // T a, a ×, × v, v o: each learnt above
+            const ShapedText shaped(unseen, font);
+            QVERIFY(shaped.isFromTable());
+            QCOMPARE(shaped.width(), metrics.horizontalAdvance(unseen));
+            QCOMPARE(shaped.size(), staticText(unseen, font).size());
+        }
+        // Text outside the table's characters is shaped in full, every time.
+        for (int pass = 0; pass < 2; ++pass)
+            QVERIFY(!ShapedText(QStringLiteral("日本語 ✓"), QFont()).isFromTable());
         const ShapedText empty{QString(), QFont()};
         QVERIFY(empty.isEmpty());
         QCOMPARE(empty.width(), 0.0);
@@ -103,9 +134,13 @@ private slots:
         QFETCH(double, pixelRatio);
         const QList<QPointF> positions = {{0, 0}, {3, 7}, {10.5, 4.25}, {21.37, 13.81}, {7.9, 2.49}};
         int drawn = 0;
+        int tabled = 0;
         for (const QFont &font : fonts()) {
             for (const QString &text : samples()) {
-                const ShapedText shaped(text, font);
+              // Shaped in full, then (but for text a ligature or a character
+              // outside the table keeps out) from the font's table.
+              const ShapedText full(text, font);
+              for (const ShapedText &shaped : {full, ShapedText(text, font)}) {
                 const QStaticText reference = staticText(text, font);
                 for (const QPointF &at : positions) {
                     const QSize size = (QSizeF(shaped.width() + 40, 40) * scale * pixelRatio).toSize();
@@ -133,11 +168,54 @@ private slots:
                     if (!text.trimmed().isEmpty()) {
                         QVERIFY(a != blank);
                         ++drawn;
+                        tabled += shaped.isFromTable() ? 1 : 0;
+                    }
+                }
+              }
+            }
+        }
+        QVERIFY(drawn > 100);
+        QVERIFY2(tabled > drawn / 3, qPrintable(QStringLiteral("%1 of %2").arg(tabled).arg(drawn)));
+    }
+
+    // In a box, as drawText aligns a line in it: centred, left or right and
+    // at the bottom or the middle, and clipped where the box is too small.
+    void drawsInABoxAsDrawText()
+    {
+        const QList<Qt::Alignment> alignments = {Qt::AlignCenter, Qt::AlignLeft | Qt::AlignBottom,
+                                                 Qt::AlignRight | Qt::AlignVCenter, Qt::AlignLeft | Qt::AlignVCenter};
+        const QList<QRectF> boxes = {{4, 3, 160, 22}, {10.5, 2.25, 90, 17.5}, {6, 4, 30, 9}}; // the last one too small
+        int drawn = 0;
+        for (const QFont &font : fonts()) {
+            for (const QString &text : {QStringLiteral("×9,996"), QStringLiteral("9,846 later ▸"), QStringLiteral("◂  −7.42 s"), QStringLiteral("+27 ms")}) {
+                const ShapedText full(text, font);
+                for (const ShapedText &shaped : {full, ShapedText(text, font)}) {
+                    for (const Qt::Alignment alignment : alignments) {
+                        for (const QRectF &box : boxes) {
+                            QImage a(QSize(200, 30), QImage::Format_ARGB32_Premultiplied);
+                            a.fill(Qt::white);
+                            QImage b = a.copy();
+                            const QImage blank = a.copy();
+                            {
+                                QPainter p(&a);
+                                p.setPen(QColor(0x55, 0x22, 0x99));
+                                shaped.draw(p, box, alignment);
+                            }
+                            {
+                                QPainter p(&b);
+                                p.setPen(QColor(0x55, 0x22, 0x99));
+                                p.setFont(font);
+                                p.drawText(box, int(alignment), text);
+                            }
+                            QVERIFY2(a == b, qPrintable(text));
+                            QVERIFY(a != blank);
+                            ++drawn;
+                        }
                     }
                 }
             }
         }
-        QVERIFY(drawn > 100);
+        QCOMPARE(drawn, 4 * 4 * 2 * 4 * 3);
     }
 
     // A vector export keeps the characters (a reader can search and copy

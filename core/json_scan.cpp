@@ -428,14 +428,15 @@ long escapedUnit(const char *p, const char *end)
 
 } // namespace
 
-size_t repairLoneSurrogates(char *text, size_t size, size_t &first)
+namespace {
+
+// The next \u escape at or after p that is a lone UTF-16 surrogate, or end.
+const char *nextLoneSurrogate(const char *p, const char *end)
 {
-    size_t repaired = 0;
-    const char *end = text + size;
-    for (char *p = text; p < end;) {
-        p = static_cast<char *>(std::memchr(p, '\\', size_t(end - p)));
+    while (p < end) {
+        p = static_cast<const char *>(std::memchr(p, '\\', size_t(end - p)));
         if (!p)
-            break;
+            return end;
         const long unit = escapedUnit(p, end);
         if (unit < 0) {
             p += 2; // another escape (or a broken one, which the parser reports)
@@ -451,10 +452,27 @@ size_t repairLoneSurrogates(char *text, size_t size, size_t &first)
             p += 6;
             continue;
         }
+        return p;
+    }
+    return end;
+}
+
+} // namespace
+
+bool hasLoneSurrogate(std::string_view text)
+{
+    return nextLoneSurrogate(text.data(), text.data() + text.size()) != text.data() + text.size();
+}
+
+size_t repairLoneSurrogates(char *text, size_t size, size_t &first)
+{
+    size_t repaired = 0;
+    const char *end = text + size;
+    for (const char *p = nextLoneSurrogate(text, end); p < end; p = nextLoneSurrogate(p + 6, end)) {
+        char *at = text + (p - text);
         if (!repaired++)
             first = size_t(p - text);
-        std::memcpy(p + 2, "fffd", 4);
-        p += 6;
+        std::memcpy(at + 2, "fffd", 4);
     }
     return repaired;
 }

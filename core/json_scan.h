@@ -43,6 +43,8 @@ bool findJsonError(std::string_view text, size_t maxDepth, JsonScanError &error)
 // replacement character: same length, so offsets stay valid. Returns how many
 // were rewritten and the offset of the first in `first`.
 size_t repairLoneSurrogates(char *text, size_t size, size_t &first);
+// Whether repairLoneSurrogates would rewrite anything in `text`.
+bool hasLoneSurrogate(std::string_view text);
 
 // Empties, in place, every object or array that opens deeper than maxDepth:
 // what lies between its brackets becomes spaces, so the text keeps its length

@@ -452,6 +452,30 @@ private slots:
         QVERIFY(depth >= 32 && depth < 200);
     }
 
+    // A JSON Lines line with more text after it is parsed where it lies; one
+    // too deep must still be copied and cut, not lost.
+    void deepValuesAreCappedInJsonLines()
+    {
+        std::string value = R"({"stringValue":"leaf"})";
+        for (int i = 0; i < 200; ++i)
+            value = R"({"arrayValue":{"values":[)" + value + "]}}";
+        auto line = [](const std::string &spanId, const std::string &v) {
+            return "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\""
+                + spanId + "\",\"attributes\":[{\"key\":\"deep\",\"value\":" + v + "}]}]}]}]}\n";
+        };
+        const std::string text = line("b7ad6b7169203331", value) + line("b7ad6b7169203332", R"({"intValue":"7"})");
+        Model m;
+        auto r = loadText(text, m, 0, "deep.jsonl");
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        QCOMPARE(m.diagnostics.count(diag::ValueTooDeep), uint64_t(1));
+        const Diagnostic &d = m.diagnostics.items().front();
+        QVERIFY2(d.message.rfind("deep.jsonl: line 1: ", 0) == 0, d.message.c_str());
+        const Value &v = attr(m, m.cold[0].attributes, "deep")->value;
+        QCOMPARE(v.type, ValueType::Array);
+        QCOMPARE(attr(m, m.cold[1].attributes, "deep")->value.i, int64_t(7));
+    }
+
     void threadedMatchesSingleThreaded()
     {
         // About 4 MB: several batches, so the worker threads and the ordered merge are exercised.

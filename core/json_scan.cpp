@@ -63,6 +63,16 @@ inline uint64_t prefixXor(uint64_t x)
     return x;
 }
 
+// std::popcount without the POPCNT instruction (this build targets plain
+// x86-64) is a call into libgcc's table loop; this is a dozen inline operations.
+inline uint64_t bitCount(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (x * 0x0101010101010101ull) >> 56;
+}
+
 bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 bool isDelimiter(char c) { return isWs(c) || c == ',' || c == '}' || c == ']' || c == ':'; }
 
@@ -326,7 +336,7 @@ bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &e
         const uint64_t inside = prefixXor(m.quote & ~escaped) ^ inString;
         inString = uint64_t(int64_t(inside) >> 63);
         const uint64_t opens = m.open & ~inside, closes = m.close & ~inside;
-        const auto openCount = uint64_t(std::popcount(opens)), closeCount = uint64_t(std::popcount(closes));
+        const uint64_t openCount = bitCount(opens), closeCount = bitCount(closes);
         // Most blocks neither close the value nor get near the depth limit.
         if (closeCount < depth && depth + openCount <= maxDepth) {
             depth = depth + openCount - closeCount;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace causeway::detail {
 
@@ -124,6 +125,27 @@ bool parseInteger(std::string_view s, T &out)
 {
     if (!s.empty() && s.front() == '+')
         s.remove_prefix(1);
+    // Timestamps and intValues are decimal strings of up to 19 digits, which
+    // cannot overflow 64 bits unsigned (18 signed): a plain digit loop, a
+    // third of std::from_chars' per-digit overflow checks. Anything else
+    // (a sign, other characters, longer text) goes to from_chars as before.
+    constexpr size_t kSafeDigits = std::is_signed_v<T> ? 18 : 19;
+    if constexpr (sizeof(T) == 8) {
+        if (!s.empty() && s.size() <= kSafeDigits) {
+            uint64_t v = 0;
+            size_t i = 0;
+            for (; i < s.size(); ++i) {
+                const unsigned d = unsigned(static_cast<unsigned char>(s[i])) - unsigned('0');
+                if (d > 9)
+                    break;
+                v = v * 10 + d;
+            }
+            if (i == s.size()) {
+                out = T(v);
+                return true;
+            }
+        }
+    }
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }

@@ -452,6 +452,41 @@ private slots:
         QVERIFY(depth >= 32 && depth < 200);
     }
 
+    // Decimal strings at the edges of 64 bits: up to 19 digits (18 signed)
+    // take the short path, longer or signed ones std::from_chars; both agree.
+    void integerStringsAtTheEdges()
+    {
+        auto intAttr = [](const std::string &key, const std::string &text) {
+            return "{\"key\":\"" + key + "\",\"value\":{\"intValue\":\"" + text + "\"}}";
+        };
+        const std::string attrs = intAttr("max", "9223372036854775807") + "," + intAttr("min", "-9223372036854775808")
+            + "," + intAttr("d18", "999999999999999999") + "," + intAttr("zeros", "007") + ","
+            + intAttr("plus", "+12") + "," + intAttr("over", "9223372036854775808") + "," + intAttr("junk", "12a");
+        const std::string doc = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+                                "\"spanId\":\"b7ad6b7169203331\",\"startTimeUnixNano\":\"9999999999999999999\","
+                                "\"endTimeUnixNano\":\"18446744073709551615\",\"attributes\":["
+            + attrs + "]},{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"b7ad6b7169203332\","
+                      "\"startTimeUnixNano\":\"18446744073709551616\",\"endTimeUnixNano\":\"+5\"}]}]}]}";
+        Model m;
+        auto r = loadText(doc, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        QCOMPARE(m.hot[0].start, uint64_t(9999999999999999999ull));
+        QCOMPARE(m.hot[0].end, uint64_t(18446744073709551615ull));
+        const Range a = m.cold[0].attributes;
+        QCOMPARE(int64_t(attr(m, a, "max")->value.i), std::numeric_limits<int64_t>::max());
+        QCOMPARE(int64_t(attr(m, a, "min")->value.i), std::numeric_limits<int64_t>::min());
+        QCOMPARE(int64_t(attr(m, a, "d18")->value.i), int64_t(999999999999999999));
+        QCOMPARE(int64_t(attr(m, a, "zeros")->value.i), int64_t(7));
+        QCOMPARE(int64_t(attr(m, a, "plus")->value.i), int64_t(12));
+        QCOMPARE(attr(m, a, "over")->value.type, ValueType::Empty);
+        QCOMPARE(attr(m, a, "junk")->value.type, ValueType::Empty);
+        // 2^64 is refused (the start falls back to the end), "+5" is read as 5.
+        QCOMPARE(m.hot[1].start, uint64_t(5));
+        QCOMPARE(m.hot[1].end, uint64_t(5));
+        QCOMPARE(m.diagnostics.count(diag::JsonBadNumber), uint64_t(3));
+    }
+
     // A JSON Lines line with more text after it is parsed where it lies; one
     // too deep must still be copied and cut, not lost.
     void deepValuesAreCappedInJsonLines()

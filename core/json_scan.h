@@ -25,6 +25,9 @@ struct JsonScanError
 // Nesting deeper than maxDepth (counting the first bracket as 1) is an error.
 // Does not validate what lies between: it only tracks strings and brackets.
 bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &end, JsonScanError &error);
+// skipContainer as CPUs without AVX2 run it (skipContainer chooses at run
+// time); tests compare the two.
+bool skipContainerPortable(std::string_view text, size_t pos, size_t maxDepth, size_t &end, JsonScanError &error);
 
 // `pos` is at '"'. On success `end` is one past the closing quote.
 bool skipString(std::string_view text, size_t pos, size_t &end, JsonScanError &error);

@@ -3,6 +3,7 @@
 // and the multi-threaded path giving the same model as the single-threaded one.
 
 #include "common/testutil.h"
+#include "core/json_scan.h"
 #include "core/load.h"
 #include "core/model.h"
 
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <random>
 #include <sstream>
 
 using namespace causeway;
@@ -450,6 +452,42 @@ private slots:
         }
         QCOMPARE(v->type, ValueType::Empty);
         QVERIFY(depth >= 32 && depth < 200);
+    }
+
+    // The document scan finds each span's end 64 bytes at a time, with AVX2
+    // where the CPU has it: both ways must agree on every text, whatever
+    // straddles a block (escapes, quotes, brackets inside strings, depth).
+    void containerScanAgreesWithAndWithoutAvx2()
+    {
+        std::mt19937 rng(7);
+        const char pieces[][8] = {"{", "}", "[", "]", "\"", "\\", "\\\"", "\\\\", "a", "  ", ",", ":", "\"{\"", "\"]\""};
+        size_t agreed = 0, closed = 0;
+        for (int round = 0; round < 3000; ++round) {
+            std::string text = "{";
+            const size_t len = 1 + rng() % 400;
+            while (text.size() < len)
+                text += pieces[rng() % std::size(pieces)];
+            if (round % 3 == 0)
+                text += std::string(rng() % 8, '}');
+            for (size_t maxDepth : {size_t(3), size_t(1000)}) {
+                size_t end1 = 0, end2 = 0;
+                detail::JsonScanError e1, e2;
+                const bool ok1 = detail::skipContainer(text, 0, maxDepth, end1, e1);
+                const bool ok2 = detail::skipContainerPortable(text, 0, maxDepth, end2, e2);
+                QCOMPARE(ok1, ok2);
+                if (ok1) {
+                    QCOMPARE(end1, end2);
+                    ++closed;
+                } else {
+                    QCOMPARE(e1.offset, e2.offset);
+                    QCOMPARE(e1.truncated, e2.truncated);
+                    QCOMPARE(e1.message, e2.message);
+                }
+                ++agreed;
+            }
+        }
+        QCOMPARE(agreed, size_t(6000));
+        QVERIFY(closed > 300); // both outcomes were exercised
     }
 
     // Decimal strings at the edges of 64 bits: up to 19 digits (18 signed)

@@ -23,7 +23,7 @@ PACKAGES=(
   libgraphviz-dev graphviz
   libsimdjson-dev nlohmann-json3-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
-  libzstd-dev zlib1g-dev
+  libzstd-dev zlib1g-dev libxxhash-dev
   libcurl4-openssl-dev qtkeychain-qt6-dev
   xvfb xauth fonts-dejavu-core
   # the package test: validators, MIME lookup, compressed test files

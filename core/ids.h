@@ -16,15 +16,39 @@ struct Id
 {
     std::array<uint8_t, N> bytes{};
 
+    // In 8-byte words: the defaulted comparison called memcmp, once per
+    // parent and link lookup of finalize() and per span read.
     bool isZero() const
     {
+        if constexpr (N % 8 == 0) {
+            uint64_t any = 0;
+            for (size_t i = 0; i < N; i += 8)
+                any |= word(i);
+            return any == 0;
+        }
         for (uint8_t b : bytes)
             if (b)
                 return false;
         return true;
     }
-    bool operator==(const Id &) const = default;
+    bool operator==(const Id &o) const
+    {
+        if constexpr (N % 8 == 0) {
+            uint64_t diff = 0;
+            for (size_t i = 0; i < N; i += 8)
+                diff |= word(i) ^ o.word(i);
+            return diff == 0;
+        }
+        return bytes == o.bytes;
+    }
     auto operator<=>(const Id &) const = default;
+
+    uint64_t word(size_t i) const
+    {
+        uint64_t w;
+        std::memcpy(&w, bytes.data() + i, 8);
+        return w;
+    }
 
     // Lowercase hex, 2*N characters.
     std::string hex() const

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace causeway::detail {
 
@@ -124,6 +125,27 @@ bool parseInteger(std::string_view s, T &out)
 {
     if (!s.empty() && s.front() == '+')
         s.remove_prefix(1);
+    // Timestamps and intValues are decimal strings of up to 19 digits, which
+    // cannot overflow 64 bits unsigned (18 signed): a plain digit loop, a
+    // third of std::from_chars' per-digit overflow checks. Anything else
+    // (a sign, other characters, longer text) goes to from_chars as before.
+    constexpr size_t kSafeDigits = std::is_signed_v<T> ? 18 : 19;
+    if constexpr (sizeof(T) == 8) {
+        if (!s.empty() && s.size() <= kSafeDigits) {
+            uint64_t v = 0;
+            size_t i = 0;
+            for (; i < s.size(); ++i) {
+                const unsigned d = unsigned(static_cast<unsigned char>(s[i])) - unsigned('0');
+                if (d > 9)
+                    break;
+                v = v * 10 + d;
+            }
+            if (i == s.size()) {
+                out = T(v);
+                return true;
+            }
+        }
+    }
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }
@@ -403,7 +425,7 @@ Value OtlpDomReader::readValue(element v, size_t depth)
         case VString: {
             std::string_view s;
             if (string(e, "stringValue", s))
-                return Value::makeString(m_out.strings.intern(s));
+                return Value::makeString(m_recentValues.intern(s));
             return {};
         }
         case VBool: {
@@ -429,12 +451,12 @@ Value OtlpDomReader::readValue(element v, size_t depth)
             if (!string(e, "bytesValue", s))
                 return {};
             if (base64Decode(s, m_bytes))
-                return Value::makeBytes(m_out.strings.intern(m_bytes));
+                return Value::makeBytes(m_recentValues.intern(m_bytes));
             // Keep what was written rather than lose it.
             diag(diag::BytesBadBase64, [&] {
                 return "bytesValue " + excerpt(s) + " is not base64; kept as a string";
             });
-            return Value::makeString(m_out.strings.intern(s));
+            return Value::makeString(m_recentValues.intern(s));
         }
         case VArray:
         case VKvList: {
@@ -496,7 +518,7 @@ Range OtlpDomReader::readAttributes(element list, std::string_view owner, size_t
             if (sameKey(field.key, "key")) {
                 std::string_view k;
                 if (string(field.value, "attribute key", k))
-                    key = m_out.strings.intern(k);
+                    key = m_recentNames.intern(k);
             } else if (sameKey(field.key, "value")) {
                 value = readValue(field.value, depth);
             }
@@ -536,11 +558,11 @@ uint32_t OtlpDomReader::readScope(const element *scope, uint32_t resource)
             switch (fieldIndex(kScopeFields, field.key)) {
             case ScName:
                 if (string(field.value, "scope name", text))
-                    s.name = m_out.strings.intern(text);
+                    s.name = m_recentNames.intern(text);
                 break;
             case ScVersion:
                 if (string(field.value, "scope version", text))
-                    s.version = m_out.strings.intern(text);
+                    s.version = m_recentNames.intern(text);
                 break;
             case ScAttributes:
                 s.attributes = readAttributes(field.value, "scope", 0);
@@ -624,9 +646,9 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
     h.service = service;
     c.scope = scope;
     if (has[SpName] && string(f[SpName], "span name", text))
-        h.name = m_out.strings.intern(text);
+        h.name = m_recentNames.intern(text);
     if (has[SpTraceState] && string(f[SpTraceState], "traceState", text))
-        c.traceState = m_out.strings.intern(text);
+        c.traceState = m_recentValues.intern(text);
     if (has[SpFlags])
         u32(f[SpFlags], "span flags", c.flags);
     if (has[SpKind] && enumValue(f[SpKind], "span kind", kKindNames, std::size(kKindNames), "SPAN_KIND_", c.rawKind))
@@ -652,7 +674,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
                         h.status = c.rawStatusCode <= uint32_t(StatusCode::Error) ? StatusCode(c.rawStatusCode) : StatusCode::Unset;
                 } else if (sameKey(field.key, "message")) {
                     if (string(field.value, "status message", text))
-                        c.statusMessage = m_out.strings.intern(text);
+                        c.statusMessage = m_recentValues.intern(text);
                 }
             }
         } else if (!isNull(f[SpStatus])) {
@@ -686,7 +708,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
                     break;
                 case EvName:
                     if (string(field.value, "event name", text))
-                        e.name = m_out.strings.intern(text);
+                        e.name = m_recentNames.intern(text);
                     break;
                 case EvAttributes:
                     e.attributes = readAttributes(field.value, "event", 0);
@@ -743,7 +765,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
                 continue;
             }
             if (lhas[LkTraceState] && string(lf[LkTraceState], "link traceState", text))
-                l.traceState = m_out.strings.intern(text);
+                l.traceState = m_recentValues.intern(text);
             if (lhas[LkFlags])
                 u32(lf[LkFlags], "link flags", l.flags);
             if (lhas[LkDropped])

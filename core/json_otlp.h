@@ -6,6 +6,7 @@
 // Internal to the OTLP/JSON reader; one instance per thread.
 
 #include "core/modelbuilder.h"
+#include "core/recentstrings.h"
 
 #include <simdjson.h>
 
@@ -85,6 +86,9 @@ private:
     Model &m_out;
     ModelBuilder m_build;
     std::string m_bytes;
+    // Keys and names apart from string values, so that the values' many
+    // one-off texts do not push out the keys.
+    RecentStrings m_recentNames{m_out.strings}, m_recentValues{m_out.strings};
 };
 
 } // namespace causeway::detail

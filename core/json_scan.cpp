@@ -7,6 +7,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace causeway::detail {
 
@@ -61,6 +64,16 @@ inline uint64_t prefixXor(uint64_t x)
     x ^= x << 16;
     x ^= x << 32;
     return x;
+}
+
+// std::popcount without the POPCNT instruction (this build targets plain
+// x86-64) is a call into libgcc's table loop; this is a dozen inline operations.
+inline uint64_t bitCount(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (x * 0x0101010101010101ull) >> 56;
 }
 
 bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
@@ -290,9 +303,54 @@ private:
     size_t m_maxDepth;
 };
 
-} // namespace
+// The scan's block steps on any x86-64 (SSE2) or elsewhere: classify(),
+// prefixXor() and bitCount() above.
+struct PortableBlocks
+{
+    static inline __attribute__((always_inline)) BlockMasks classify(const char *p) { return causeway::detail::classify(p); }
+    static inline __attribute__((always_inline)) uint64_t prefixXor(uint64_t x) { return causeway::detail::prefixXor(x); }
+    static inline __attribute__((always_inline)) uint64_t count(uint64_t x) { return bitCount(x); }
+};
 
-bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &end, JsonScanError &error)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CAUSEWAY_SCAN_AVX2 1
+// The same steps with AVX2 (32 bytes a compare), a carry-less multiply for
+// the prefix parity and POPCNT, on CPUs that have them (chosen at run time:
+// the build itself targets plain x86-64). The document scan runs over every
+// span on the loading thread.
+#define CAUSEWAY_AVX2_TARGET __attribute__((target("avx2,pclmul,popcnt")))
+struct Avx2Blocks
+{
+    static inline CAUSEWAY_AVX2_TARGET BlockMasks classify(const char *p)
+    {
+        BlockMasks m;
+        const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+        const __m256i bit20 = _mm256_set1_epi8(0x20), open = _mm256_set1_epi8('{'), close = _mm256_set1_epi8('}');
+        for (int i = 0; i < 2; ++i) {
+            const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 32 * i));
+            const __m256i folded = _mm256_or_si256(v, bit20);
+            const int shift = 32 * i;
+            m.quote |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)))) << shift;
+            m.backslash |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash)))) << shift;
+            m.open |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(folded, open)))) << shift;
+            m.close |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(folded, close)))) << shift;
+        }
+        return m;
+    }
+    static inline CAUSEWAY_AVX2_TARGET uint64_t prefixXor(uint64_t x)
+    {
+        return uint64_t(_mm_cvtsi128_si64(_mm_clmulepi64_si128(_mm_set_epi64x(0, int64_t(x)), _mm_set1_epi8(char(0xFF)), 0)));
+    }
+    static inline CAUSEWAY_AVX2_TARGET uint64_t count(uint64_t x)
+    {
+        return uint64_t(_mm_popcnt_u64(x));
+    }
+};
+#endif
+
+template<typename Blocks>
+inline bool skipContainerWith(std::string_view text, size_t pos, size_t maxDepth,
+                                                              size_t &end, JsonScanError &error)
 {
     const size_t n = text.size();
     uint64_t depth = 0;
@@ -306,7 +364,7 @@ bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &e
             std::memcpy(tail, p, n - i);
             p = tail;
         }
-        const BlockMasks m = classify(p);
+        const BlockMasks m = Blocks::classify(p);
         uint64_t escaped = escapeCarry;
         escapeCarry = 0;
         if (m.backslash) {
@@ -323,10 +381,10 @@ bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &e
                     escaped |= uint64_t(1) << (b + 1);
             }
         }
-        const uint64_t inside = prefixXor(m.quote & ~escaped) ^ inString;
+        const uint64_t inside = Blocks::prefixXor(m.quote & ~escaped) ^ inString;
         inString = uint64_t(int64_t(inside) >> 63);
         const uint64_t opens = m.open & ~inside, closes = m.close & ~inside;
-        const auto openCount = uint64_t(std::popcount(opens)), closeCount = uint64_t(std::popcount(closes));
+        const uint64_t openCount = Blocks::count(opens), closeCount = Blocks::count(closes);
         // Most blocks neither close the value nor get near the depth limit.
         if (closeCount < depth && depth + openCount <= maxDepth) {
             depth = depth + openCount - closeCount;
@@ -353,6 +411,33 @@ bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &e
     error.truncated = true;
     error.message = "inside an unfinished object or array";
     return false;
+}
+
+#ifdef CAUSEWAY_SCAN_AVX2
+// flatten: the template and the block steps are inlined here, under this target.
+CAUSEWAY_AVX2_TARGET __attribute__((flatten)) bool skipContainerAvx2(std::string_view text, size_t pos, size_t maxDepth, size_t &end,
+                                             JsonScanError &error)
+{
+    return skipContainerWith<Avx2Blocks>(text, pos, maxDepth, end, error);
+}
+#endif
+
+} // namespace
+
+bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &end, JsonScanError &error)
+{
+#ifdef CAUSEWAY_SCAN_AVX2
+    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul")
+        && __builtin_cpu_supports("popcnt");
+    if (avx2)
+        return skipContainerAvx2(text, pos, maxDepth, end, error);
+#endif
+    return skipContainerWith<PortableBlocks>(text, pos, maxDepth, end, error);
+}
+
+bool skipContainerPortable(std::string_view text, size_t pos, size_t maxDepth, size_t &end, JsonScanError &error)
+{
+    return skipContainerWith<PortableBlocks>(text, pos, maxDepth, end, error);
 }
 
 bool skipString(std::string_view text, size_t pos, size_t &end, JsonScanError &error)
@@ -428,14 +513,15 @@ long escapedUnit(const char *p, const char *end)
 
 } // namespace
 
-size_t repairLoneSurrogates(char *text, size_t size, size_t &first)
+namespace {
+
+// The next \u escape at or after p that is a lone UTF-16 surrogate, or end.
+const char *nextLoneSurrogate(const char *p, const char *end)
 {
-    size_t repaired = 0;
-    const char *end = text + size;
-    for (char *p = text; p < end;) {
-        p = static_cast<char *>(std::memchr(p, '\\', size_t(end - p)));
+    while (p < end) {
+        p = static_cast<const char *>(std::memchr(p, '\\', size_t(end - p)));
         if (!p)
-            break;
+            return end;
         const long unit = escapedUnit(p, end);
         if (unit < 0) {
             p += 2; // another escape (or a broken one, which the parser reports)
@@ -451,10 +537,27 @@ size_t repairLoneSurrogates(char *text, size_t size, size_t &first)
             p += 6;
             continue;
         }
+        return p;
+    }
+    return end;
+}
+
+} // namespace
+
+bool hasLoneSurrogate(std::string_view text)
+{
+    return nextLoneSurrogate(text.data(), text.data() + text.size()) != text.data() + text.size();
+}
+
+size_t repairLoneSurrogates(char *text, size_t size, size_t &first)
+{
+    size_t repaired = 0;
+    const char *end = text + size;
+    for (const char *p = nextLoneSurrogate(text, end); p < end; p = nextLoneSurrogate(p + 6, end)) {
+        char *at = text + (p - text);
         if (!repaired++)
             first = size_t(p - text);
-        std::memcpy(p + 2, "fffd", 4);
-        p += 6;
+        std::memcpy(at + 2, "fffd", 4);
     }
     return repaired;
 }

@@ -25,6 +25,9 @@ struct JsonScanError
 // Nesting deeper than maxDepth (counting the first bracket as 1) is an error.
 // Does not validate what lies between: it only tracks strings and brackets.
 bool skipContainer(std::string_view text, size_t pos, size_t maxDepth, size_t &end, JsonScanError &error);
+// skipContainer as CPUs without AVX2 run it (skipContainer chooses at run
+// time); tests compare the two.
+bool skipContainerPortable(std::string_view text, size_t pos, size_t maxDepth, size_t &end, JsonScanError &error);
 
 // `pos` is at '"'. On success `end` is one past the closing quote.
 bool skipString(std::string_view text, size_t pos, size_t &end, JsonScanError &error);
@@ -43,6 +46,8 @@ bool findJsonError(std::string_view text, size_t maxDepth, JsonScanError &error)
 // replacement character: same length, so offsets stay valid. Returns how many
 // were rewritten and the offset of the first in `first`.
 size_t repairLoneSurrogates(char *text, size_t size, size_t &first);
+// Whether repairLoneSurrogates would rewrite anything in `text`.
+bool hasLoneSurrogate(std::string_view text);
 
 // Empties, in place, every object or array that opens deeper than maxDepth:
 // what lies between its brackets becomes spaces, so the text keeps its length

@@ -3,9 +3,11 @@
 #include "core/tracesummary.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <numeric>
 #include <system_error>
 #include <thread>
@@ -601,12 +603,38 @@ void Model::finalize()
         const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
             return a.hash() != b.hash() ? a.hash() < b.hash() : a.span < b.span;
         };
+        // The hashes are uniform, so one counting pass by their top bits
+        // leaves buckets of a few entries, each sorted on its own: a third
+        // of the work of sorting the whole range. Each bucket is filled in
+        // span order and sorted with the same order, so the result is the same.
         const auto hashAndSort = [this, &less](uint32_t from, uint32_t to) {
+            const uint32_t count = to - from;
+            const int bits = count < 4096 ? 0 : std::min(16, int(std::bit_width(count / 8)));
+            if (bits == 0) {
+                for (uint32_t i = from; i < to; ++i) {
+                    const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
+                    m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+                }
+                std::sort(m_spanIndex.begin() + from, m_spanIndex.begin() + to, less);
+                return;
+            }
+            const int shift = 64 - bits;
+            std::unique_ptr<SpanIndexEntry[]> hashed(new SpanIndexEntry[count]); // written whole below
+            std::vector<uint32_t> starts((size_t(1) << bits) + 1, 0);
             for (uint32_t i = from; i < to; ++i) {
                 const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
-                m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+                hashed[i - from] = {uint32_t(h >> 32), uint32_t(h), i};
+                ++starts[size_t(h >> shift) + 1];
             }
-            std::sort(m_spanIndex.begin() + from, m_spanIndex.begin() + to, less);
+            for (size_t b = 1; b < starts.size(); ++b)
+                starts[b] += starts[b - 1];
+            std::vector<uint32_t> next(starts.begin(), starts.end() - 1);
+            SpanIndexEntry *out = m_spanIndex.data() + from;
+            for (uint32_t k = 0; k < count; ++k)
+                out[next[size_t(hashed[k].hash() >> shift)]++] = hashed[k];
+            for (size_t b = 0; b + 1 < starts.size(); ++b)
+                if (starts[b + 1] - starts[b] > 1)
+                    std::sort(out + starts[b], out + starts[b + 1], less);
         };
         inParallel(n, [&] { hashAndSort(0, n / 2); }, [&] { hashAndSort(n / 2, n); });
         std::inplace_merge(m_spanIndex.begin(), m_spanIndex.begin() + n / 2, m_spanIndex.end(), less);

@@ -8,6 +8,7 @@
 
 #include "core/modelbuilder.h"
 #include "core/readers.h"
+#include "core/recentstrings.h"
 #include "core/sametext.h"
 
 #include <algorithm>
@@ -295,64 +296,11 @@ private:
 
     StringId intern(std::string_view s) { return s.empty() ? 0 : m_out.strings.intern(s); }
 
-    // Most strings of a span are repeats (attribute keys, span and event
-    // names, low-cardinality values such as methods and status texts). A
-    // small direct-mapped table remembers the id the pool gave each recent
-    // text, found by a cheap index of its length and its first and last
-    // bytes: a repeat then costs one comparison instead of hashing the text
-    // and probing the pool's table (a cache miss). A miss interns as
-    // before, so ids do not change. The stored views point into the pool,
-    // which keeps its text for as long as this decoder lives.
-    struct Recent
-    {
-        const char *text = nullptr;
-        uint32_t size = 0;
-        StringId id = 0;
-    };
-    static constexpr size_t kRecent = 1024;
-
-    CAUSEWAY_INLINE static size_t recentIndex(std::string_view s)
-    {
-        const size_t n = s.size();
-        const char *p = s.data();
-        uint64_t a, b;
-        if (n >= 8) {
-            std::memcpy(&a, p, 8);
-            std::memcpy(&b, p + n - 8, 8);
-        } else if (n >= 4) {
-            uint32_t x, y;
-            std::memcpy(&x, p, 4);
-            std::memcpy(&y, p + n - 4, 4);
-            a = x;
-            b = y;
-        } else {
-            a = uint8_t(p[0]);
-            b = uint64_t(uint8_t(p[n / 2])) << 8 | uint8_t(p[n - 1]);
-        }
-        return size_t(((a ^ (b << 1) ^ n) * 0x9E3779B97F4A7C15ull) >> 54) & (kRecent - 1);
-    }
-
-    CAUSEWAY_INLINE StringId internRecent(Recent *table, std::string_view s)
-    {
-        if (s.empty())
-            return 0;
-        Recent &r = table[recentIndex(s)];
-        if (r.size == s.size() && sameText(std::string_view(r.text, r.size), s))
-            return r.id;
-        return internMissed(r, s);
-    }
-
-    StringId internMissed(Recent &r, std::string_view s)
-    {
-        const StringId id = m_out.strings.intern(s);
-        r = {m_out.strings.view(id).data(), uint32_t(s.size()), id};
-        return id;
-    }
-
     // Keys and names, and string values: apart, so that the values' many
     // one-off texts do not push out the keys.
-    StringId internName(std::string_view s) { return internRecent(m_recentNames.get(), s); }
-    StringId internValue(std::string_view s) { return internRecent(m_recentValues.get(), s); }
+    // (core/recentstrings.h: a repeat costs one comparison, not a hash and a probe.)
+    CAUSEWAY_INLINE StringId internName(std::string_view s) { return m_recentNames.intern(s); }
+    CAUSEWAY_INLINE StringId internValue(std::string_view s) { return m_recentValues.intern(s); }
 
     // ---- values ----
 
@@ -877,7 +825,7 @@ private:
 
     std::vector<ViewAt> m_resourceAttrs, m_scopeAttrs, m_spanAttrs, m_events, m_links, m_nestedAttrs;
     ModelBuilder m_build;
-    std::unique_ptr<Recent[]> m_recentNames{new Recent[kRecent]}, m_recentValues{new Recent[kRecent]};
+    RecentStrings m_recentNames{m_out.strings}, m_recentValues{m_out.strings};
 };
 
 // Sizes of the model's tables, to drop a damaged framed message entirely.

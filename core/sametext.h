@@ -11,7 +11,9 @@ namespace causeway {
 // strings trace data is made of (keys, names, ids): with overlapping loads,
 // 4 to 16 bytes take two comparisons, 17 to 32 four. The pool's probes and the JSON
 // readers' key matching call it once per string read.
-inline bool sameText(std::string_view a, std::string_view b)
+// Always inlined: against a constant name (the readers' field tables) most
+// of it folds away, and a call cost as much as a short comparison.
+inline __attribute__((always_inline)) bool sameText(std::string_view a, std::string_view b)
 {
     const size_t n = a.size();
     if (n != b.size())

@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <cstring>
 
+// Inlined: a call per string would cost as much as hashing a short key.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace causeway {
 
 namespace {
@@ -73,34 +77,13 @@ std::string_view StringPool::store(std::string_view s)
     return {p, s.size()};
 }
 
-// A multiply-mix hash over 8-byte words: several times cheaper than
-// std::hash's byte loop on the short keys and ids trace data is made of.
+// XXH3: short keys and ids hash in a few instructions, and long values
+// (URLs, stack traces, SQL) go through its vectorised loop instead of one
+// dependent multiply per 8 bytes. Its low 32 bits are well mixed, which is
+// what the table masks.
 uint32_t StringPool::hashOf(std::string_view s)
 {
-    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
-    size_t n = s.size();
-    uint64_t h = uint64_t(n) * kMul;
-    while (n >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        h = (h ^ w) * kMul;
-        h ^= h >> 29;
-        p += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        h = (h ^ w ^ (uint64_t(n) << 59)) * kMul;
-    }
-    // splitmix64's finaliser: every input bit reaches the low bits the table masks.
-    h ^= h >> 31;
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 27;
-    h *= 0x94D049BB133111EBull;
-    h ^= h >> 31;
-    return uint32_t(h);
+    return uint32_t(XXH3_64bits(s.data(), s.size()));
 }
 
 // The slot holding `s`, or the free slot where it would go.

@@ -107,6 +107,17 @@ private slots:
             QTest::newRow("second resource") << QByteArray::fromStdString(two) << QByteArray("yes");
         }
         QTest::newRow("bad resource") << QByteArray("{\"resourceSpans\":[{\"resource\":{\"attributes\":[}}]}") << QByteArray("}}]}");
+        // Resources and scopes are parsed when their spans are merged: a fault
+        // in one still fails the document at its own byte.
+        QTest::newRow("bad resource before spans")
+            << QByteArray::fromStdString("{\"resourceSpans\":[{\"resource\":{\"attributes\":[}},\"scopeSpans\":[{\"spans\":[" + good + "]}]}]}")
+            << QByteArray("}},");
+        QTest::newRow("bad scope before spans")
+            << QByteArray::fromStdString("{\"resourceSpans\":[{\"scopeSpans\":[{\"scope\":{\"name\":\"s\",},\"spans\":[" + good + "]}]}]}")
+            << QByteArray(",}");
+        QTest::newRow("bad scope after spans")
+            << QByteArray::fromStdString("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[" + good + "],\"scope\":{\"name\":tru}}]}]}")
+            << QByteArray("tru}");
     }
     void invalidJsonAtKnownOffset()
     {

@@ -3,6 +3,7 @@
 // and the multi-threaded path giving the same model as the single-threaded one.
 
 #include "common/testutil.h"
+#include "core/json_scan.h"
 #include "core/load.h"
 #include "core/model.h"
 
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <random>
 #include <sstream>
 
 using namespace causeway;
@@ -450,6 +452,101 @@ private slots:
         }
         QCOMPARE(v->type, ValueType::Empty);
         QVERIFY(depth >= 32 && depth < 200);
+    }
+
+    // The document scan finds each span's end 64 bytes at a time, with AVX2
+    // where the CPU has it: both ways must agree on every text, whatever
+    // straddles a block (escapes, quotes, brackets inside strings, depth).
+    void containerScanAgreesWithAndWithoutAvx2()
+    {
+        std::mt19937 rng(7);
+        const char pieces[][8] = {"{", "}", "[", "]", "\"", "\\", "\\\"", "\\\\", "a", "  ", ",", ":", "\"{\"", "\"]\""};
+        size_t agreed = 0, closed = 0;
+        for (int round = 0; round < 3000; ++round) {
+            std::string text = "{";
+            const size_t len = 1 + rng() % 400;
+            while (text.size() < len)
+                text += pieces[rng() % std::size(pieces)];
+            if (round % 3 == 0)
+                text += std::string(rng() % 8, '}');
+            for (size_t maxDepth : {size_t(3), size_t(1000)}) {
+                size_t end1 = 0, end2 = 0;
+                detail::JsonScanError e1, e2;
+                const bool ok1 = detail::skipContainer(text, 0, maxDepth, end1, e1);
+                const bool ok2 = detail::skipContainerPortable(text, 0, maxDepth, end2, e2);
+                QCOMPARE(ok1, ok2);
+                if (ok1) {
+                    QCOMPARE(end1, end2);
+                    ++closed;
+                } else {
+                    QCOMPARE(e1.offset, e2.offset);
+                    QCOMPARE(e1.truncated, e2.truncated);
+                    QCOMPARE(e1.message, e2.message);
+                }
+                ++agreed;
+            }
+        }
+        QCOMPARE(agreed, size_t(6000));
+        QVERIFY(closed > 300); // both outcomes were exercised
+    }
+
+    // Decimal strings at the edges of 64 bits: up to 19 digits (18 signed)
+    // take the short path, longer or signed ones std::from_chars; both agree.
+    void integerStringsAtTheEdges()
+    {
+        auto intAttr = [](const std::string &key, const std::string &text) {
+            return "{\"key\":\"" + key + "\",\"value\":{\"intValue\":\"" + text + "\"}}";
+        };
+        const std::string attrs = intAttr("max", "9223372036854775807") + "," + intAttr("min", "-9223372036854775808")
+            + "," + intAttr("d18", "999999999999999999") + "," + intAttr("zeros", "007") + ","
+            + intAttr("plus", "+12") + "," + intAttr("over", "9223372036854775808") + "," + intAttr("junk", "12a");
+        const std::string doc = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+                                "\"spanId\":\"b7ad6b7169203331\",\"startTimeUnixNano\":\"9999999999999999999\","
+                                "\"endTimeUnixNano\":\"18446744073709551615\",\"attributes\":["
+            + attrs + "]},{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"b7ad6b7169203332\","
+                      "\"startTimeUnixNano\":\"18446744073709551616\",\"endTimeUnixNano\":\"+5\"}]}]}]}";
+        Model m;
+        auto r = loadText(doc, m);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        QCOMPARE(m.hot[0].start, uint64_t(9999999999999999999ull));
+        QCOMPARE(m.hot[0].end, uint64_t(18446744073709551615ull));
+        const Range a = m.cold[0].attributes;
+        QCOMPARE(int64_t(attr(m, a, "max")->value.i), std::numeric_limits<int64_t>::max());
+        QCOMPARE(int64_t(attr(m, a, "min")->value.i), std::numeric_limits<int64_t>::min());
+        QCOMPARE(int64_t(attr(m, a, "d18")->value.i), int64_t(999999999999999999));
+        QCOMPARE(int64_t(attr(m, a, "zeros")->value.i), int64_t(7));
+        QCOMPARE(int64_t(attr(m, a, "plus")->value.i), int64_t(12));
+        QCOMPARE(attr(m, a, "over")->value.type, ValueType::Empty);
+        QCOMPARE(attr(m, a, "junk")->value.type, ValueType::Empty);
+        // 2^64 is refused (the start falls back to the end), "+5" is read as 5.
+        QCOMPARE(m.hot[1].start, uint64_t(5));
+        QCOMPARE(m.hot[1].end, uint64_t(5));
+        QCOMPARE(m.diagnostics.count(diag::JsonBadNumber), uint64_t(3));
+    }
+
+    // A JSON Lines line with more text after it is parsed where it lies; one
+    // too deep must still be copied and cut, not lost.
+    void deepValuesAreCappedInJsonLines()
+    {
+        std::string value = R"({"stringValue":"leaf"})";
+        for (int i = 0; i < 200; ++i)
+            value = R"({"arrayValue":{"values":[)" + value + "]}}";
+        auto line = [](const std::string &spanId, const std::string &v) {
+            return "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\""
+                + spanId + "\",\"attributes\":[{\"key\":\"deep\",\"value\":" + v + "}]}]}]}]}\n";
+        };
+        const std::string text = line("b7ad6b7169203331", value) + line("b7ad6b7169203332", R"({"intValue":"7"})");
+        Model m;
+        auto r = loadText(text, m, 0, "deep.jsonl");
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), size_t(2));
+        QCOMPARE(m.diagnostics.count(diag::ValueTooDeep), uint64_t(1));
+        const Diagnostic &d = m.diagnostics.items().front();
+        QVERIFY2(d.message.rfind("deep.jsonl: line 1: ", 0) == 0, d.message.c_str());
+        const Value &v = attr(m, m.cold[0].attributes, "deep")->value;
+        QCOMPARE(v.type, ValueType::Array);
+        QCOMPARE(attr(m, m.cold[1].attributes, "deep")->value.i, int64_t(7));
     }
 
     void threadedMatchesSingleThreaded()

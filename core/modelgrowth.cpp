@@ -186,7 +186,62 @@ Model Model::clone() const
     out.m_unusedEvents = m_unusedEvents;
     out.m_scopeSpans = m_scopeSpans;
     out.m_stringsAtCompaction = m_stringsAtCompaction;
+    out.m_poolCompactions = m_poolCompactions;
+    out.m_stringCompactions = m_stringCompactions;
     return out;
+}
+
+void Model::catchUpWith(const Model &ahead)
+{
+    // A pool that neither model compacted since they were equal only grew
+    // at its end: this one holds a prefix of `ahead`'s.
+    const bool poolsPrefix = m_poolCompactions == ahead.m_poolCompactions;
+    auto catchUp = [poolsPrefix](auto &mine, const auto &theirs) {
+        if (poolsPrefix && mine.size() <= theirs.size()) {
+            reserveMore(mine, theirs.size() - mine.size());
+            mine.insert(mine.end(), theirs.begin() + std::ptrdiff_t(mine.size()), theirs.end());
+        } else {
+            mine = theirs;
+        }
+    };
+    if (m_stringCompactions != ahead.m_stringCompactions || strings.size() > ahead.strings.size())
+        strings = StringPool();
+    // Interning in id order gives every string its id in `ahead`.
+    for (auto id = StringId(strings.size()); id < ahead.strings.size(); ++id)
+        strings.intern(ahead.strings.view(id));
+    catchUp(attributes, ahead.attributes);
+    catchUp(values, ahead.values);
+    catchUp(events, ahead.events);
+    // What an eviction moves and renumbers: copied whole, into the storage
+    // these vectors already have.
+    resources = ahead.resources;
+    scopes = ahead.scopes;
+    hot = ahead.hot;
+    cold = ahead.cold;
+    links = ahead.links;
+    traces = ahead.traces;
+    traceSpans = ahead.traceSpans;
+    traceServices = ahead.traceServices;
+    incoming = ahead.incoming;
+    incomingRanges = ahead.incomingRanges;
+    diagnostics = ahead.diagnostics;
+    sources = ahead.sources;
+    m_traceIndex = ahead.m_traceIndex;
+    m_spanIndex = ahead.m_spanIndex;
+    m_appendedSpans = ahead.m_appendedSpans;
+    m_waitingLinks = ahead.m_waitingLinks;
+    m_waitingBuilt = ahead.m_waitingBuilt;
+    m_traceOrphans = ahead.m_traceOrphans;
+    m_orphans = ahead.m_orphans;
+    m_unusedTraceSpans = ahead.m_unusedTraceSpans;
+    m_unusedServices = ahead.m_unusedServices;
+    m_unusedIncoming = ahead.m_unusedIncoming;
+    m_unusedAttributes = ahead.m_unusedAttributes;
+    m_unusedEvents = ahead.m_unusedEvents;
+    m_scopeSpans = ahead.m_scopeSpans;
+    m_stringsAtCompaction = ahead.m_stringsAtCompaction;
+    m_poolCompactions = ahead.m_poolCompactions;
+    m_stringCompactions = ahead.m_stringCompactions;
 }
 
 void Model::buildGrowthState()
@@ -1029,7 +1084,9 @@ void Model::compactPools(bool compactStrings)
             id = sid(id);
         strings = std::move(newStrings);
         m_stringsAtCompaction = strings.size();
+        ++m_stringCompactions;
     }
+    ++m_poolCompactions;
     m_unusedAttributes = m_unusedEvents = 0;
 }
 

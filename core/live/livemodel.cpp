@@ -153,8 +153,19 @@ std::shared_ptr<const Model> LiveModel::publish()
         // Whoever held it last released it before we saw the count drop:
         // their reads happen before our writes.
         std::atomic_thread_fence(std::memory_order_acquire);
-        for (const Step &step : m_spareBehind)
-            replay(*next, step);
+        // An eviction moves and renumbers nearly every record it keeps;
+        // taking it again costs as much as it did on the published copy.
+        // That copy already holds the result and is only read while
+        // published (by us too): copying its arrays is a memcpy each.
+        const bool evicted = std::any_of(m_spareBehind.begin(), m_spareBehind.end(), [](const Step &step) {
+            return !step.evictBefore.empty() || !step.evictAfter.empty();
+        });
+        if (evicted && previous == m_front) {
+            next->catchUpWith(*previous);
+        } else {
+            for (const Step &step : m_spareBehind)
+                replay(*next, step);
+        }
     } else {
         next = std::make_shared<Model>(previous->clone());
         copied = true;

@@ -147,7 +147,7 @@ std::shared_ptr<const Model> LiveModel::publish()
     pending.clear();
 
     // The copy to change: the spare, brought up to date, when nobody reads it.
-    bool copied = false;
+    bool copied = false, caughtUp = false;
     std::shared_ptr<Model> next = std::move(m_spare);
     if (next && next.use_count() == 1) {
         // Whoever held it last released it before we saw the count drop:
@@ -162,6 +162,7 @@ std::shared_ptr<const Model> LiveModel::publish()
         });
         if (evicted && previous == m_front) {
             next->catchUpWith(*previous);
+            caughtUp = true;
         } else {
             for (const Step &step : m_spareBehind)
                 replay(*next, step);
@@ -230,6 +231,7 @@ std::shared_ptr<const Model> LiveModel::publish()
     m_stats.modelBytes = next->memoryUsage();
     m_stats.publishes += 1;
     m_stats.wholeCopies += copied;
+    m_stats.spareCatchUps += caughtUp;
     m_stats.lastPublishMs = ms;
     if (m_haveChanges)
         m_changes.followBy(changes);

@@ -969,14 +969,15 @@ void Model::compactPools(bool compactStrings)
     };
 
     // Attribute and value pools: what kept records use, copied in order.
-    // The new pools keep the old ones' capacity: the model fills them to
-    // the same size again before the next compaction, and growing them in
-    // the next refresh would copy again what was just compacted (at a
-    // million spans that doubled the append after a compaction).
+    // The new pools get room for twice what is kept (at most the old
+    // capacity): the next append would otherwise grow them to that at once,
+    // copying again what was just compacted (at a million spans that
+    // doubled the cost of the append after a compaction).
+    auto room = [](size_t kept, size_t capacity) { return std::max(kept + 16, std::min(capacity, 2 * kept)); };
     std::vector<Attribute> newAttributes;
     std::vector<Value> newValues;
-    newAttributes.reserve(std::max(attributes.size() - std::min(attributes.size(), m_unusedAttributes) + 16, attributes.capacity()));
-    newValues.reserve(std::max(values.size() + 16, values.capacity()));
+    newAttributes.reserve(room(attributes.size() - std::min(attributes.size(), m_unusedAttributes), attributes.capacity()));
+    newValues.reserve(room(values.size(), values.capacity()));
     std::function<Value(Value)> copyValue;
     auto copyAttributes = [&](Range r) {
         const auto at = uint32_t(newAttributes.size());
@@ -1056,7 +1057,7 @@ void Model::compactPools(bool compactStrings)
 
     // Spans' attributes and events, links' attributes, in order.
     std::vector<Event> newEvents;
-    newEvents.reserve(std::max(events.size() - std::min(events.size(), m_unusedEvents) + 16, events.capacity()));
+    newEvents.reserve(room(events.size() - std::min(events.size(), m_unusedEvents), events.capacity()));
     for (uint32_t s = 0; s < hot.size(); ++s) {
         SpanHot &h = hot[s];
         SpanCold &c = cold[s];

@@ -356,6 +356,14 @@ public:
     std::vector<uint32_t> oldestTraces(uint64_t maxSpans, uint64_t maxTraces) const;
     // A deep copy, indexes included: ready for findTrace()/findSpan() and append().
     Model clone() const;
+    // Makes this model equal to `ahead`, a copy of it that has taken more
+    // steps (append, evictTraces) since the two were equal: the records are
+    // copied into this model's storage (a memcpy per array, no allocation
+    // when they fit), the strings and the attribute, value and event pools
+    // only from where this one ends unless `ahead` compacted them since.
+    // Cheaper than taking again an eviction, which moves and renumbers what
+    // it keeps. Only reads `ahead`.
+    void catchUpWith(const Model &ahead);
 
     // Approximate heap bytes held by the model.
     size_t memoryUsage() const;
@@ -532,6 +540,11 @@ private:
     std::vector<uint32_t> m_scopeSpans;
     // Strings in the pool when it was last compacted.
     size_t m_stringsAtCompaction = 0;
+    // Times the pools (attributes, values, events) and the strings were
+    // compacted: until they change, a pool only grows at its end, so that a
+    // copy behind another holds a prefix of the other's (catchUpWith).
+    uint64_t m_poolCompactions = 0;
+    uint64_t m_stringCompactions = 0;
 
     // findSpan() for items [from, to) at once, each one's memory fetched
     // ahead while earlier ones are looked up (finalize resolves every parent

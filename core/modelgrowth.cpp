@@ -186,7 +186,62 @@ Model Model::clone() const
     out.m_unusedEvents = m_unusedEvents;
     out.m_scopeSpans = m_scopeSpans;
     out.m_stringsAtCompaction = m_stringsAtCompaction;
+    out.m_poolCompactions = m_poolCompactions;
+    out.m_stringCompactions = m_stringCompactions;
     return out;
+}
+
+void Model::catchUpWith(const Model &ahead)
+{
+    // A pool that neither model compacted since they were equal only grew
+    // at its end: this one holds a prefix of `ahead`'s.
+    const bool poolsPrefix = m_poolCompactions == ahead.m_poolCompactions;
+    auto catchUp = [poolsPrefix](auto &mine, const auto &theirs) {
+        if (poolsPrefix && mine.size() <= theirs.size()) {
+            reserveMore(mine, theirs.size() - mine.size());
+            mine.insert(mine.end(), theirs.begin() + std::ptrdiff_t(mine.size()), theirs.end());
+        } else {
+            mine = theirs;
+        }
+    };
+    if (m_stringCompactions != ahead.m_stringCompactions || strings.size() > ahead.strings.size())
+        strings = StringPool();
+    // Interning in id order gives every string its id in `ahead`.
+    for (auto id = StringId(strings.size()); id < ahead.strings.size(); ++id)
+        strings.intern(ahead.strings.view(id));
+    catchUp(attributes, ahead.attributes);
+    catchUp(values, ahead.values);
+    catchUp(events, ahead.events);
+    // What an eviction moves and renumbers: copied whole, into the storage
+    // these vectors already have.
+    resources = ahead.resources;
+    scopes = ahead.scopes;
+    hot = ahead.hot;
+    cold = ahead.cold;
+    links = ahead.links;
+    traces = ahead.traces;
+    traceSpans = ahead.traceSpans;
+    traceServices = ahead.traceServices;
+    incoming = ahead.incoming;
+    incomingRanges = ahead.incomingRanges;
+    diagnostics = ahead.diagnostics;
+    sources = ahead.sources;
+    m_traceIndex = ahead.m_traceIndex;
+    m_spanIndex = ahead.m_spanIndex;
+    m_appendedSpans = ahead.m_appendedSpans;
+    m_waitingLinks = ahead.m_waitingLinks;
+    m_waitingBuilt = ahead.m_waitingBuilt;
+    m_traceOrphans = ahead.m_traceOrphans;
+    m_orphans = ahead.m_orphans;
+    m_unusedTraceSpans = ahead.m_unusedTraceSpans;
+    m_unusedServices = ahead.m_unusedServices;
+    m_unusedIncoming = ahead.m_unusedIncoming;
+    m_unusedAttributes = ahead.m_unusedAttributes;
+    m_unusedEvents = ahead.m_unusedEvents;
+    m_scopeSpans = ahead.m_scopeSpans;
+    m_stringsAtCompaction = ahead.m_stringsAtCompaction;
+    m_poolCompactions = ahead.m_poolCompactions;
+    m_stringCompactions = ahead.m_stringCompactions;
 }
 
 void Model::buildGrowthState()
@@ -914,10 +969,15 @@ void Model::compactPools(bool compactStrings)
     };
 
     // Attribute and value pools: what kept records use, copied in order.
+    // The new pools get room for twice what is kept (at most the old
+    // capacity): the next append would otherwise grow them to that at once,
+    // copying again what was just compacted (at a million spans that
+    // doubled the cost of the append after a compaction).
+    auto room = [](size_t kept, size_t capacity) { return std::max(kept + 16, std::min(capacity, 2 * kept)); };
     std::vector<Attribute> newAttributes;
     std::vector<Value> newValues;
-    newAttributes.reserve(attributes.size() - std::min(attributes.size(), m_unusedAttributes) + 16);
-    newValues.reserve(values.size() + 16);
+    newAttributes.reserve(room(attributes.size() - std::min(attributes.size(), m_unusedAttributes), attributes.capacity()));
+    newValues.reserve(room(values.size(), values.capacity()));
     std::function<Value(Value)> copyValue;
     auto copyAttributes = [&](Range r) {
         const auto at = uint32_t(newAttributes.size());
@@ -997,7 +1057,7 @@ void Model::compactPools(bool compactStrings)
 
     // Spans' attributes and events, links' attributes, in order.
     std::vector<Event> newEvents;
-    newEvents.reserve(events.size() - std::min(events.size(), m_unusedEvents) + 16);
+    newEvents.reserve(room(events.size() - std::min(events.size(), m_unusedEvents), events.capacity()));
     for (uint32_t s = 0; s < hot.size(); ++s) {
         SpanHot &h = hot[s];
         SpanCold &c = cold[s];
@@ -1029,7 +1089,9 @@ void Model::compactPools(bool compactStrings)
             id = sid(id);
         strings = std::move(newStrings);
         m_stringsAtCompaction = strings.size();
+        ++m_stringCompactions;
     }
+    ++m_poolCompactions;
     m_unusedAttributes = m_unusedEvents = 0;
 }
 

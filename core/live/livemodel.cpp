@@ -147,14 +147,26 @@ std::shared_ptr<const Model> LiveModel::publish()
     pending.clear();
 
     // The copy to change: the spare, brought up to date, when nobody reads it.
-    bool copied = false;
+    bool copied = false, caughtUp = false;
     std::shared_ptr<Model> next = std::move(m_spare);
     if (next && next.use_count() == 1) {
         // Whoever held it last released it before we saw the count drop:
         // their reads happen before our writes.
         std::atomic_thread_fence(std::memory_order_acquire);
-        for (const Step &step : m_spareBehind)
-            replay(*next, step);
+        // An eviction moves and renumbers nearly every record it keeps;
+        // taking it again costs as much as it did on the published copy.
+        // That copy already holds the result and is only read while
+        // published (by us too): copying its arrays is a memcpy each.
+        const bool evicted = std::any_of(m_spareBehind.begin(), m_spareBehind.end(), [](const Step &step) {
+            return !step.evictBefore.empty() || !step.evictAfter.empty();
+        });
+        if (evicted && previous == m_front) {
+            next->catchUpWith(*previous);
+            caughtUp = true;
+        } else {
+            for (const Step &step : m_spareBehind)
+                replay(*next, step);
+        }
     } else {
         next = std::make_shared<Model>(previous->clone());
         copied = true;
@@ -219,6 +231,7 @@ std::shared_ptr<const Model> LiveModel::publish()
     m_stats.modelBytes = next->memoryUsage();
     m_stats.publishes += 1;
     m_stats.wholeCopies += copied;
+    m_stats.spareCatchUps += caughtUp;
     m_stats.lastPublishMs = ms;
     if (m_haveChanges)
         m_changes.followBy(changes);

@@ -10,7 +10,9 @@
 // and a spare one that catches up with the steps it missed once nobody reads
 // it any more (a worker still holding it makes publish() copy the published
 // one whole instead). Each publish therefore costs about twice the batch,
-// never the whole model.
+// never the whole model. A step that evicted is not taken again: the spare
+// copies the published copy's arrays instead (Model::catchUpWith), a memcpy
+// of what the eviction moved and renumbered record by record.
 
 #include "core/model.h"
 
@@ -50,6 +52,7 @@ struct LiveStats
     uint64_t modelBytes = 0;      // Model::memoryUsage() of the last snapshot
     uint64_t publishes = 0;
     uint64_t wholeCopies = 0;     // publishes that copied the model (the spare was still read)
+    uint64_t spareCatchUps = 0;   // publishes whose spare copy took an eviction by copying the published arrays
     double lastPublishMs = 0;     // wall time of the last publish
 };
 

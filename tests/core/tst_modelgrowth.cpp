@@ -734,6 +734,110 @@ private slots:
         QCOMPARE(stats.droppedTraces, evictedTraces);
         QCOMPARE(stats.droppedSpans + stats.retainedSpans, total);
         QVERIFY2(stats.wholeCopies <= 1, qPrintable(QString::number(stats.wholeCopies)));
+        // The spare copy took every drop but the last by copying the
+        // published arrays (the snapshots it then published were checked above).
+        QVERIFY2(stats.spareCatchUps + 1 >= evictions, qPrintable(QString::number(stats.spareCatchUps)));
+    }
+
+    void catchUpWithEqualsTakingTheSteps()
+    {
+        // A copy left behind while another takes steps (appends, evictions
+        // that are not a prefix, pool and string compactions) and then
+        // catches up by copying equals a copy that took the same steps, and
+        // stays equal over the steps both take afterwards (so the state no
+        // view reads, waiting links, span table and counters, came along).
+        // Generated requests bring many distinct strings and attributes, so
+        // that evictions compact the pools and the strings; small batches
+        // add spans to traces of earlier batches (children after their
+        // trace moved on), links to evicted traces and links waiting for
+        // traces not sent yet.
+        using Spec = TestModelBuilder::SpanSpec;
+        const std::vector<std::string> lines = generatedLines(16'000'000, 11);
+        QVERIFY2(lines.size() >= 12, qPrintable(QString::number(lines.size())));
+        Model ahead = emptyModel(), stepped = emptyModel(), behind = emptyModel();
+        auto lateBatch = [](uint32_t i) {
+            TestModelBuilder b;
+            b.add(Spec{.trace = i + 1, .span = 1, .start = uint64_t(i + 1) * 1'000'000,
+                       .links = {{.trace = i + 3, .span = 1}}});
+            if (i >= 1)
+                b.add(Spec{.trace = i, .span = 2, .parent = 1, .start = uint64_t(i) * 1'000'000 + 5,
+                           .links = {{.trace = i > 4 ? i - 4 : 1, .span = 1}}});
+            return b.finish();
+        };
+        // Drops two of every three of the older half of the traces: the kept
+        // ones sit between dropped ones.
+        auto dropOf = [](const Model &m) {
+            std::vector<uint32_t> drop;
+            for (uint32_t t = 0; t < m.traces.size() * 2 / 3; ++t)
+                if (t % 3 != 1)
+                    drop.push_back(t);
+            return drop;
+        };
+        // Spans links wait for: trace i + 2 (linked from batch i - 1) and
+        // the first traces, evicted by then (linked from the batches after).
+        auto step = [&lateBatch](Model &m, uint32_t i) {
+            ModelChanges changes;
+            m.append(lateBatch(i + 1), changes);
+            for (uint32_t k : {0u, 1u, 2u}) {
+                ModelChanges more;
+                m.append(lateBatch(k), more);
+                changes.resolvedLinks += more.resolvedLinks;
+            }
+            ModelChanges gone;
+            std::vector<uint32_t> drop;
+            for (uint32_t t = 0; t < m.traces.size() / 2; t += 2)
+                drop.push_back(t);
+            m.evictTraces(drop, gone);
+            return changes.resolvedLinks;
+        };
+        // Catch-ups after steps that compacted the pools (copied whole) or not
+        // (only their ends copied), and after a string compaction.
+        uint32_t afterCompaction = 0, withoutCompaction = 0, afterStringCompaction = 0;
+        bool poolsCompacted = false, stringsCompacted = false;
+        for (uint32_t i = 0; i < lines.size(); ++i) {
+            const Model fragment = fragmentOf(lines[i]);
+            const Model late = lateBatch(i);
+            const bool evict = i % 2 == 1;
+            const size_t strings = ahead.strings.size(), attributes = ahead.attributes.size();
+            std::vector<uint32_t> drop;
+            {
+                ModelChanges changes;
+                ahead.append(fragment, changes);
+                ahead.append(late, changes);
+                if (evict)
+                    drop = dropOf(ahead);
+                ahead.evictTraces(drop, changes);
+            }
+            stringsCompacted |= ahead.strings.size() < strings;
+            poolsCompacted |= ahead.attributes.size() < attributes || ahead.strings.size() < strings;
+            {
+                ModelChanges changes;
+                stepped.append(fragment, changes);
+                stepped.append(late, changes);
+                stepped.evictTraces(drop, changes);
+            }
+            // Behind by three steps, then caught up.
+            if (i % 3 == 2) {
+                behind.catchUpWith(ahead);
+                afterCompaction += poolsCompacted;
+                withoutCompaction += !poolsCompacted;
+                afterStringCompaction += stringsCompacted;
+                poolsCompacted = stringsCompacted = false;
+                QCOMPARE(QString::fromStdString(test::compareModels(stepped, behind)), QString());
+                QCOMPARE(derivedDifference(stepped, behind), QString());
+                QCOMPARE(linkIndexProblem(behind), QString());
+                // The same next step on both keeps them equal.
+                Model one = stepped.clone(), other = behind.clone();
+                const uint64_t resolved = step(one, i);
+                QVERIFY(resolved > 0);
+                QCOMPARE(step(other, i), resolved);
+                QCOMPARE(QString::fromStdString(test::compareModels(one, other)), QString());
+                QCOMPARE(derivedDifference(one, other), QString());
+                QCOMPARE(linkIndexProblem(other), QString());
+            }
+        }
+        QVERIFY2(afterCompaction >= 1 && withoutCompaction >= 1 && afterStringCompaction >= 1,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(afterCompaction).arg(withoutCompaction).arg(afterStringCompaction)));
     }
 
     void spareCopyBusyMeansWholeCopy()

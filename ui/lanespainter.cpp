@@ -261,12 +261,14 @@ void paintHeader(QPainter &p, const Model &model, const LanesLayout &layout, con
     const QRectF badgeRect = h.badge.translated(origin);
 
     // A backing under badge and text keeps them legible where edges cross.
+    // Opaque: only the lane's own edges reach its header (others keep to the
+    // gaps and margins). In the lane's own colour it shows only where it
+    // hides an edge, so it is a plain fill: a rounded one cost as much as
+    // the header's glyphs.
+    const QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
+    p.fillRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), backing);
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(Qt::NoPen);
-    // Opaque: only the lane's own edges reach its header (others keep to the gaps and margins).
-    const QColor backing = lane.kind == LaneKind::Focus ? colors.focusBackground : colors.laneBackground;
-    p.setBrush(backing);
-    p.drawRoundedRect(QRectF(badgeRect.left() - 2, badgeRect.top() - 1, h.right - h.badge.left() + 6, badgeRect.height() + 2), 3, 3);
 
     if (!badgeRect.isEmpty()) {
         const QColor badgeColor = lane.kind == LaneKind::Focus ? colors.focusAccent : colors.link;

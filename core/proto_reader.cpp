@@ -7,6 +7,7 @@
 // message tree: strings go straight from the input into the string pool.
 
 #include "core/modelbuilder.h"
+#include "core/poolprefault.h"
 #include "core/readers.h"
 #include "core/recentstrings.h"
 #include "core/sametext.h"
@@ -954,6 +955,9 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
 constexpr size_t kParallelFrom = size_t(8) << 20;
 constexpr uint64_t kSampleBytes = uint64_t(2) << 20;
 constexpr size_t kPieceBytes = size_t(4) << 20;
+// How far ahead of the merges the first share's room is faulted in, as a
+// share of the room: a few pieces.
+constexpr double kPrefaultLead = 0.03;
 
 bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error, bool &handled)
 {
@@ -1018,6 +1022,15 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     std::condition_variable finished;
     std::atomic<size_t> next{1};
     std::vector<Model> spare; // merged pieces' models, emptied with their capacity kept
+    // The first share's model gets room for the whole input; the decoding
+    // threads fault it in ahead of this thread's writes (PoolPrefaulter),
+    // as far as the input decoded into it and merged so far, plus a lead.
+    PoolPrefaulter prefaulter;
+    uint64_t trackedFrom = 0;
+    auto allowUpTo = [&](uint64_t offset) {
+        if (trackedFrom && bytes.size() > trackedFrom && offset > trackedFrom)
+            prefaulter.allow(double(offset - trackedFrom) / double(bytes.size() - trackedFrom) + kPrefaultLead);
+    };
     auto work = [&](size_t k) {
         if (k > 0) {
             std::lock_guard lock(mutex);
@@ -1041,8 +1054,14 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                     sampled += it->bytes.size();
                 }
                 const uint64_t rest = (k == 0 ? uint64_t(bytes.size()) : share) - sampled;
-                if (it != last && sampled)
+                if (it != last && sampled) {
                     fragments[k].reserveLike({}, double(rest) / double(sampled) * 1.04);
+                    if (k == 0) {
+                        prefaulter.track(fragments[0]);
+                        trackedFrom = sampled;
+                        allowUpTo(cuts[1] < list.size() ? uint64_t(list[cuts[1]].offset) : bytes.size());
+                    }
+                }
                 decoder.resourceSpansList(it, last);
             } catch (const Malformed &m) {
                 failures[k] = m;
@@ -1062,6 +1081,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 ready[k] = 1;
             }
             finished.notify_all();
+            prefaulter.run();
         }
     };
     std::vector<std::thread> pool;
@@ -1117,6 +1137,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             out.merge(std::move(fragments[k]));
         } else {
             out.mergeReusing(fragments[k]);
+            allowUpTo(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
             std::lock_guard lock(mutex);
             spare.push_back(std::move(fragments[k]));
         }

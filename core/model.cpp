@@ -792,48 +792,8 @@ void Model::finalize()
         }
     }
 
-    // 4. Depths; parent cycles are broken where they are found.
-    std::vector<uint8_t> state(count, 0); // 0 new, 1 on the walk, 2 done
-    std::vector<uint32_t> walk;
-    uint64_t capped = 0;
-    for (uint32_t s = 0; s < count; ++s) {
-        if (state[s] == 2)
-            continue;
-        walk.clear();
-        uint32_t cur = s;
-        while (state[cur] == 0) {
-            state[cur] = 1;
-            walk.push_back(cur);
-            uint32_t p = hot[cur].parent;
-            if (p == kNone)
-                break;
-            if (state[p] == 1) {
-                diagnostics.add(diag::SpanParentCycle,
-                    "span " + cold[cur].traceId.hex() + "/" + cold[cur].spanId.hex()
-                        + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
-                hot[cur].parent = kNone;
-                break;
-            }
-            cur = p;
-        }
-        for (auto it = walk.rbegin(); it != walk.rend(); ++it) {
-            auto &h = hot[*it];
-            if (h.parent == kNone) {
-                h.depth = 0;
-            } else if (hot[h.parent].depth == UINT16_MAX) {
-                h.depth = UINT16_MAX;
-                ++capped;
-            } else {
-                h.depth = uint16_t(hot[h.parent].depth + 1);
-            }
-            state[*it] = 2;
-        }
-    }
-    if (capped)
-        diagnostics.add(diag::SpanDepthCapped,
-            "spans nested deeper than 65535 levels are drawn at the last level", capped);
-
-    // 5. Per-trace span lists sorted by start.
+    // 4. Per-trace span lists: in span order first (for the depths), then
+    // sorted by start.
     std::vector<uint32_t> offsets(traces.size() + 1, 0);
     for (uint32_t i = 0; i < count; ++i) {
         ++offsets[hot[i].trace + 1];
@@ -848,7 +808,76 @@ void Model::finalize()
         for (uint32_t i = 0; i < count; ++i)
             traceSpans[fill[hot[i].trace]++] = i;
     }
-    // Sorting and summarising a trace reads only its own spans: two threads
+    const auto traceCount = uint32_t(traces.size());
+    // The first trace whose spans start past the middle.
+    const auto middleTrace = uint32_t(std::upper_bound(offsets.begin(), offsets.begin() + traceCount, count / 2) - offsets.begin());
+
+    // 5. Depths; parent cycles are broken where they are found. A parent is
+    // in its child's trace, so every walk stays inside one trace: two
+    // threads take a half of the traces each, walking from each span of a
+    // trace in span order (traceSpans is still in span order here), which
+    // gives what one walk over all spans in span order gives. Cycles are
+    // noted with the span the walk started from and reported in that order.
+    {
+        std::vector<uint8_t> state(count, 0); // 0 new, 1 on the walk, 2 done
+        struct Cut
+        {
+            uint32_t from, span;
+        };
+        std::vector<Cut> cuts[2];
+        uint64_t capped[2] = {0, 0};
+        auto depths = [&](uint32_t fromTrace, uint32_t toTrace, std::vector<Cut> &cutsHere, uint64_t &cappedHere) {
+            std::vector<uint32_t> walk;
+            for (uint32_t t = fromTrace; t < toTrace; ++t) {
+                for (uint32_t k = offsets[t]; k < offsets[t + 1]; ++k) {
+                    const uint32_t s = traceSpans[k];
+                    if (state[s] == 2)
+                        continue;
+                    walk.clear();
+                    uint32_t cur = s;
+                    while (state[cur] == 0) {
+                        state[cur] = 1;
+                        walk.push_back(cur);
+                        uint32_t p = hot[cur].parent;
+                        if (p == kNone)
+                            break;
+                        if (state[p] == 1) {
+                            cutsHere.push_back({s, cur});
+                            hot[cur].parent = kNone;
+                            break;
+                        }
+                        cur = p;
+                    }
+                    for (auto it = walk.rbegin(); it != walk.rend(); ++it) {
+                        auto &h = hot[*it];
+                        if (h.parent == kNone) {
+                            h.depth = 0;
+                        } else if (hot[h.parent].depth == UINT16_MAX) {
+                            h.depth = UINT16_MAX;
+                            ++cappedHere;
+                        } else {
+                            h.depth = uint16_t(hot[h.parent].depth + 1);
+                        }
+                        state[*it] = 2;
+                    }
+                }
+            }
+        };
+        inParallel(count, [&] { depths(0, middleTrace, cuts[0], capped[0]); },
+                   [&] { depths(middleTrace, traceCount, cuts[1], capped[1]); });
+        std::vector<Cut> all = std::move(cuts[0]);
+        all.insert(all.end(), cuts[1].begin(), cuts[1].end());
+        std::sort(all.begin(), all.end(), [](const Cut &a, const Cut &b) { return a.from < b.from; });
+        for (const Cut &c : all)
+            diagnostics.add(diag::SpanParentCycle,
+                "span " + cold[c.span].traceId.hex() + "/" + cold[c.span].spanId.hex()
+                    + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
+        if (capped[0] + capped[1])
+            diagnostics.add(diag::SpanDepthCapped,
+                "spans nested deeper than 65535 levels are drawn at the last level", capped[0] + capped[1]);
+    }
+
+    // 6. Sorting and summarising a trace reads only its own spans: two threads
     // take a half of the spans each, by whole traces, each listing services
     // apart; the second half's lists are appended after the first's.
     std::vector<StringId> servicesOf[2];
@@ -864,9 +893,6 @@ void Model::finalize()
             detail::summariseTraceSpans(tr, hot, spans, spans + tr.spans.count, services);
         }
     };
-    const auto traceCount = uint32_t(traces.size());
-    // The first trace whose spans start past the middle.
-    const auto middleTrace = uint32_t(std::upper_bound(offsets.begin(), offsets.begin() + traceCount, count / 2) - offsets.begin());
     inParallel(count, [&] { summarise(0, middleTrace, servicesOf[0]); },
                [&] { summarise(middleTrace, traceCount, servicesOf[1]); });
     traceServices = std::move(servicesOf[0]);
@@ -875,7 +901,7 @@ void Model::finalize()
     for (uint32_t t = middleTrace; t < traceCount; ++t)
         traces[t].services.first += shift;
 
-    // 6. The link table, resolved and indexed by target.
+    // 7. The link table, resolved and indexed by target.
     for (auto &h : hot)
         h.hasLinks = 0;
     incomingRanges.assign(count, Range{});

@@ -603,47 +603,63 @@ void Model::finalize()
     // 1. Identity: the first copy of a (trace id, span id) wins.
     m_spanIndex.resize(n);
     {
-        // (hash, span) is a total order, so the halves sorted apart and
-        // merged give exactly what one sort gives. Each half's thread
-        // hashes its keys too.
         const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
             return a.hash() != b.hash() ? a.hash() < b.hash() : a.span < b.span;
         };
         // The hashes are uniform, so one counting pass by their top bits
         // leaves buckets of a few entries, each sorted on its own: a third
-        // of the work of sorting the whole range. Each bucket is filled in
-        // span order and sorted with the same order, so the result is the same.
-        const auto hashAndSort = [this, &less](uint32_t from, uint32_t to) {
-            const uint32_t count = to - from;
-            const int bits = count < 4096 ? 0 : std::min(16, int(std::bit_width(count / 8)));
-            if (bits == 0) {
+        // of the work of sorting the whole range. (hash, span) is a total
+        // order, so the result is the one a single sort gives.
+        const int bits = n < 8192 ? 0 : std::min(16, int(std::bit_width(n / 8)));
+        if (bits == 0) {
+            for (uint32_t i = 0; i < n; ++i) {
+                const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
+                m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+            }
+            std::sort(m_spanIndex.begin(), m_spanIndex.end(), less);
+        } else {
+            // Two threads, each in three steps: hash and count a half of
+            // the spans; place that half's entries in the buckets; sort a
+            // half of the buckets. A bucket takes the first half's entries
+            // before the second's, so each bucket is sorted from span order,
+            // and no merge of two sorted halves is left for one thread.
+            const int shift = 64 - bits;
+            const size_t buckets = size_t(1) << bits;
+            const uint32_t half = n / 2;
+            std::unique_ptr<SpanIndexEntry[]> hashed(new SpanIndexEntry[n]); // written whole below
+            std::vector<uint32_t> counts[2] = {std::vector<uint32_t>(buckets, 0), std::vector<uint32_t>(buckets, 0)};
+            const auto hashRange = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &count) {
                 for (uint32_t i = from; i < to; ++i) {
                     const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
-                    m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+                    hashed[i] = {uint32_t(h >> 32), uint32_t(h), i};
+                    ++count[size_t(h >> shift)];
                 }
-                std::sort(m_spanIndex.begin() + from, m_spanIndex.begin() + to, less);
-                return;
+            };
+            inParallel(n, [&] { hashRange(0, half, counts[0]); }, [&] { hashRange(half, n, counts[1]); });
+            std::vector<uint32_t> starts(buckets + 1);
+            std::vector<uint32_t> next[2] = {std::vector<uint32_t>(buckets), std::vector<uint32_t>(buckets)};
+            uint32_t at = 0;
+            for (size_t b = 0; b < buckets; ++b) {
+                starts[b] = at;
+                next[0][b] = at;
+                at += counts[0][b];
+                next[1][b] = at;
+                at += counts[1][b];
             }
-            const int shift = 64 - bits;
-            std::unique_ptr<SpanIndexEntry[]> hashed(new SpanIndexEntry[count]); // written whole below
-            std::vector<uint32_t> starts((size_t(1) << bits) + 1, 0);
-            for (uint32_t i = from; i < to; ++i) {
-                const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
-                hashed[i - from] = {uint32_t(h >> 32), uint32_t(h), i};
-                ++starts[size_t(h >> shift) + 1];
-            }
-            for (size_t b = 1; b < starts.size(); ++b)
-                starts[b] += starts[b - 1];
-            std::vector<uint32_t> next(starts.begin(), starts.end() - 1);
-            SpanIndexEntry *out = m_spanIndex.data() + from;
-            for (uint32_t k = 0; k < count; ++k)
-                out[next[size_t(hashed[k].hash() >> shift)]++] = hashed[k];
-            for (size_t b = 0; b + 1 < starts.size(); ++b)
-                if (starts[b + 1] - starts[b] > 1)
-                    std::sort(out + starts[b], out + starts[b + 1], less);
-        };
-        inParallel(n, [&] { hashAndSort(0, n / 2); }, [&] { hashAndSort(n / 2, n); });
-        std::inplace_merge(m_spanIndex.begin(), m_spanIndex.begin() + n / 2, m_spanIndex.end(), less);
+            starts[buckets] = at;
+            SpanIndexEntry *out = m_spanIndex.data();
+            const auto place = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &nextOf) {
+                for (uint32_t k = from; k < to; ++k)
+                    out[nextOf[size_t(hashed[k].hash() >> shift)]++] = hashed[k];
+            };
+            inParallel(n, [&] { place(0, half, next[0]); }, [&] { place(half, n, next[1]); });
+            const auto sortBuckets = [&](size_t from, size_t to) {
+                for (size_t b = from; b < to; ++b)
+                    if (starts[b + 1] - starts[b] > 1)
+                        std::sort(out + starts[b], out + starts[b + 1], less);
+            };
+            inParallel(n, [&] { sortBuckets(0, buckets / 2); }, [&] { sortBuckets(buckets / 2, buckets); });
+        }
     }
     // Copies of one key share a hash, so they sit in one run of equal hashes
     // (nearly always a single entry); within a run, ordering the spans by key

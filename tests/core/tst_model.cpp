@@ -135,6 +135,58 @@ private slots:
         QCOMPARE(depths, (std::vector<uint16_t>{0, 1, 2}));
     }
 
+    // Enough spans that finalize() hashes, places and sorts the span index
+    // on two threads: every span is found, and copies of one key (in the
+    // same half and across the halves) are dropped, the first kept, and
+    // the diagnostic names the first copy in the input.
+    void spanIndexOnTwoThreadsKeepsFirstCopies()
+    {
+        constexpr uint32_t kSpans = 300000;
+        Model m;
+        m.resources.push_back({});
+        m.scopes.push_back({});
+        auto add = [&m](uint32_t trace, uint32_t span, uint64_t start) {
+            SpanHot h;
+            h.start = start;
+            h.end = start + 10;
+            SpanCold c;
+            c.traceId.bytes[0] = 0xab;
+            c.spanId.bytes[0] = 0xcd;
+            for (int i = 0; i < 4; ++i) {
+                c.traceId.bytes[15 - i] = uint8_t(trace >> (8 * i));
+                c.spanId.bytes[7 - i] = uint8_t(span >> (8 * i));
+            }
+            m.hot.push_back(h);
+            m.cold.push_back(c);
+        };
+        for (uint32_t i = 0; i < kSpans; ++i)
+            add(i / 10, i, i);
+        // Copies: of early spans late (across the halves), and of late
+        // spans later still (within the second half); a different start
+        // tells the copy from the first.
+        std::vector<uint32_t> copied;
+        for (uint32_t i = 5; i < kSpans; i += 25013) {
+            add(i / 10, i, 999999999);
+            copied.push_back(i);
+        }
+        for (uint32_t i = kSpans - 7; i > kSpans - 40; i -= 3) {
+            add(i / 10, i, 999999999);
+            copied.push_back(i);
+        }
+        m.finalize();
+        QCOMPARE(m.hot.size(), size_t(kSpans));
+        QCOMPARE(m.diagnostics.count(diag::SpanDuplicate), uint64_t(copied.size()));
+        const Diagnostic *d = m.diagnostics.find(diag::SpanDuplicate);
+        QVERIFY(d);
+        // The first copy in the input is the one named.
+        const auto &first = m.cold[copied.front()];
+        QVERIFY2(d->message.find(first.traceId.hex() + "/" + first.spanId.hex()) != std::string::npos, d->message.c_str());
+        for (uint32_t i = 0; i < kSpans; ++i) {
+            QCOMPARE(m.findSpan(m.cold[i].traceId, m.cold[i].spanId), i);
+            QCOMPARE(m.hot[i].start, uint64_t(i));
+        }
+    }
+
     // Enough spans that finalize() walks the depths on two threads, a half
     // of the traces each; the traces' spans interleaved in the input, some
     // traces with parent cycles in both halves: the parents, depths and

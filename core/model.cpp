@@ -746,21 +746,51 @@ void Model::finalize()
     // 2. Traces, in order of first appearance so indices stay stable as data arrives.
     m_traceIndex.clear();
     traces.clear();
-    for (uint32_t i = 0; i < count; ++i) {
-        // A trace's spans mostly come one after another: only a change of
-        // trace id costs a lookup.
-        if (i > 0 && cold[i].traceId == cold[i - 1].traceId) {
-            hot[i].trace = hot[i - 1].trace;
-            continue;
+    {
+        // Two threads each list the traces of a half of the spans in order
+        // of first appearance; the second half's list then joins the first
+        // (a trace already listed keeps its index, the others follow in
+        // their order): the order, and the index, of one pass over all spans.
+        struct Half
+        {
+            std::vector<Trace> traces;
+            TraceTable index;
+        };
+        Half halves[2];
+        auto list = [this](uint32_t from, uint32_t to, Half &half) {
+            for (uint32_t i = from; i < to; ++i) {
+                // A trace's spans mostly come one after another: only a change of
+                // trace id costs a lookup.
+                if (i > from && cold[i].traceId == cold[i - 1].traceId) {
+                    hot[i].trace = hot[i - 1].trace;
+                    continue;
+                }
+                uint32_t t = half.index.find(cold[i].traceId, half.traces);
+                if (t == kNone) {
+                    t = uint32_t(half.traces.size());
+                    half.traces.emplace_back();
+                    half.traces.back().id = cold[i].traceId;
+                    half.index.addLast(half.traces);
+                }
+                hot[i].trace = t;
+            }
+        };
+        const uint32_t middle = count / 2;
+        inParallel(count, [&] { list(0, middle, halves[0]); }, [&] { list(middle, count, halves[1]); });
+        traces = std::move(halves[0].traces);
+        m_traceIndex = std::move(halves[0].index);
+        std::vector<uint32_t> joined(halves[1].traces.size());
+        for (size_t j = 0; j < joined.size(); ++j) {
+            uint32_t t = m_traceIndex.find(halves[1].traces[j].id, traces);
+            if (t == kNone) {
+                t = uint32_t(traces.size());
+                traces.push_back(halves[1].traces[j]);
+                m_traceIndex.addLast(traces);
+            }
+            joined[j] = t;
         }
-        uint32_t t = m_traceIndex.find(cold[i].traceId, traces);
-        if (t == kNone) {
-            t = uint32_t(traces.size());
-            traces.emplace_back();
-            traces.back().id = cold[i].traceId;
-            m_traceIndex.addLast(traces);
-        }
-        hot[i].trace = t;
+        for (uint32_t i = middle; i < count; ++i)
+            hot[i].trace = joined[hot[i].trace];
     }
 
     // 3. Parents, with self-parents and missing parents made roots. The

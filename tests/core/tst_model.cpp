@@ -181,10 +181,16 @@ private slots:
         // The first copy in the input is the one named.
         const auto &first = m.cold[copied.front()];
         QVERIFY2(d->message.find(first.traceId.hex() + "/" + first.spanId.hex()) != std::string::npos, d->message.c_str());
+        // Traces listed on two threads: each half's traces are new to the
+        // other; in order of first appearance all the same.
+        QCOMPARE(m.traces.size(), size_t(kSpans / 10));
         for (uint32_t i = 0; i < kSpans; ++i) {
             QCOMPARE(m.findSpan(m.cold[i].traceId, m.cold[i].spanId), i);
             QCOMPARE(m.hot[i].start, uint64_t(i));
+            QCOMPARE(m.hot[i].trace, i / 10);
         }
+        for (uint32_t t = 0; t < m.traces.size(); ++t)
+            QCOMPARE(m.findTrace(m.traces[t].id), t);
     }
 
     // Enough spans that finalize() walks the depths on two threads, a half
@@ -269,7 +275,15 @@ private slots:
             }
         }
         QCOMPARE(cut.size(), size_t((kTraces + 96) / 97));
+        // Every trace has spans in both halves: listed once, in order of
+        // first appearance.
+        QCOMPARE(m.traces.size(), size_t(kTraces));
+        for (uint32_t t = 0; t < kTraces; ++t) {
+            QCOMPARE(m.traces[t].id, tid(t + 1));
+            QCOMPARE(m.findTrace(tid(t + 1)), t);
+        }
         for (uint32_t i = 0; i < n; ++i) {
+            QCOMPARE(m.hot[i].trace, i % kTraces);
             QCOMPARE(m.hot[i].parent, parent[i]);
             QCOMPARE(m.hot[i].depth, depth[i]);
         }

@@ -4,6 +4,7 @@
 #include "core/hugepages.h"
 #include "core/load.h"
 #include "core/poolprefault.h"
+#include "core/writer.h"
 
 #include "common/modelcompare.h"
 #include "common/otlpmessages.h"
@@ -12,10 +13,14 @@
 #include <QTest>
 
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -218,6 +223,49 @@ private slots:
         QCOMPARE(merged.strings.size(), sequential.strings.size());
         for (StringId id = 0; id < sequential.strings.size(); ++id)
             QVERIFY2(sequential.str(id) == merged.str(id), ("string " + std::to_string(id)).c_str());
+    }
+
+    // Under an address-space limit with little room beyond what the load
+    // needs, JSON Lines and protobuf loads whose pools are faulted in
+    // ahead still load, whole (in a child process, so the limit stays there).
+    void loadsUnderAMemoryLimit()
+    {
+        std::string lines, proto;
+        for (unsigned seed = 500; lines.size() < (size_t(24) << 20); ++seed) {
+            const std::string part = RandomTraces(seed).make(10, 40).SerializeAsString();
+            proto += part;
+            Model m;
+            QVERIFY(loadBuffer("part.pb", part, m).ok);
+            std::ostringstream out;
+            std::string error;
+            QVERIFY(writeModel(m, OutputFormat::OtlpJsonLines, out, error));
+            lines += out.str();
+        }
+        Model expected;
+        QVERIFY(loadBuffer("all.pb", proto, expected).ok);
+        const size_t spans = expected.hot.size();
+
+        // The process's address space now, from /proc/self/statm (pages).
+        size_t pages = 0;
+        std::ifstream("/proc/self/statm") >> pages;
+        QVERIFY(pages > 0);
+        const rlim_t limit = rlim_t(pages) * kPage + (rlim_t(384) << 20);
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            const rlimit rl{limit, limit};
+            if (setrlimit(RLIMIT_AS, &rl) != 0)
+                _exit(10);
+            LoadOptions two;
+            two.threads = 2;
+            Model a, b;
+            const bool ok = loadBuffer("big.jsonl", lines, a, two).ok && loadBuffer("big.pb", proto, b, two).ok;
+            _exit(!ok ? 11 : a.hot.size() != spans || b.hot.size() != spans ? 12 : 0);
+        }
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QVERIFY(WIFEXITED(status));
+        QCOMPARE(WEXITSTATUS(status), 0);
     }
 
     // A large protobuf input, decoded by two threads while one of them

@@ -836,7 +836,7 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     // the first removed trace and span moves.
     std::vector<uint32_t> traceMap(traceCount);
     std::iota(traceMap.begin(), traceMap.end(), 0u);
-    uint32_t firstTrace = traceCount, firstSpan = spanCount, droppedSpans = 0;
+    uint32_t firstTrace = traceCount, firstSpan = spanCount;
     for (uint32_t t : dropTraces) {
         if (t >= traceCount || traceMap[t] == kNone)
             continue;
@@ -856,7 +856,6 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
                 m_unusedAttributes += links[l].attributes.count;
             m_unusedIncoming += incomingRanges[span].count;
         }
-        droppedSpans += tr.spans.count;
         m_unusedTraceSpans += tr.spans.count;
         m_unusedServices += tr.services.count;
         changes.evictedTraces.push_back(t);

@@ -591,6 +591,8 @@ private:
     void summariseTrace(uint32_t trace);
     void addIncoming(uint32_t link);
     void compactLists();
+    // The growth state's counters (orphans, unused pool entries, compactions) of `from`.
+    void copyCounters(const Model &from);
     void compactPools(bool strings);
 };
 

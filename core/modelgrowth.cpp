@@ -178,17 +178,8 @@ Model Model::clone() const
     out.m_waitingLinks = m_waitingLinks;
     out.m_waitingBuilt = m_waitingBuilt;
     out.m_traceOrphans = m_traceOrphans;
-    out.m_orphans = m_orphans;
-    out.m_unusedTraceSpans = m_unusedTraceSpans;
-    out.m_unusedServices = m_unusedServices;
-    out.m_unusedIncoming = m_unusedIncoming;
-    out.m_unusedAttributes = m_unusedAttributes;
-    out.m_unusedEvents = m_unusedEvents;
     out.m_scopeSpans = m_scopeSpans;
-    out.m_stringsAtCompaction = m_stringsAtCompaction;
-    out.m_poolCompactions = m_poolCompactions;
-    out.m_stringCompactions = m_stringCompactions;
-    out.m_listCompactions = m_listCompactions;
+    out.copyCounters(*this);
     return out;
 }
 
@@ -233,17 +224,22 @@ void Model::catchUpWith(const Model &ahead)
     m_waitingLinks = ahead.m_waitingLinks;
     m_waitingBuilt = ahead.m_waitingBuilt;
     m_traceOrphans = ahead.m_traceOrphans;
-    m_orphans = ahead.m_orphans;
-    m_unusedTraceSpans = ahead.m_unusedTraceSpans;
-    m_unusedServices = ahead.m_unusedServices;
-    m_unusedIncoming = ahead.m_unusedIncoming;
-    m_unusedAttributes = ahead.m_unusedAttributes;
-    m_unusedEvents = ahead.m_unusedEvents;
     m_scopeSpans = ahead.m_scopeSpans;
-    m_stringsAtCompaction = ahead.m_stringsAtCompaction;
-    m_poolCompactions = ahead.m_poolCompactions;
-    m_stringCompactions = ahead.m_stringCompactions;
-    m_listCompactions = ahead.m_listCompactions;
+    copyCounters(ahead);
+}
+
+void Model::copyCounters(const Model &from)
+{
+    m_orphans = from.m_orphans;
+    m_unusedTraceSpans = from.m_unusedTraceSpans;
+    m_unusedServices = from.m_unusedServices;
+    m_unusedIncoming = from.m_unusedIncoming;
+    m_unusedAttributes = from.m_unusedAttributes;
+    m_unusedEvents = from.m_unusedEvents;
+    m_stringsAtCompaction = from.m_stringsAtCompaction;
+    m_poolCompactions = from.m_poolCompactions;
+    m_stringCompactions = from.m_stringCompactions;
+    m_listCompactions = from.m_listCompactions;
 }
 
 bool Model::catchUpWithAppends(const Model &ahead, const std::vector<const AppendLog *> &logs)
@@ -326,13 +322,7 @@ bool Model::catchUpWithAppends(const Model &ahead, const std::vector<const Appen
         m_appendedSpans = ahead.m_appendedSpans;
     diagnostics = ahead.diagnostics;
     sources = ahead.sources;
-    m_orphans = ahead.m_orphans;
-    m_unusedTraceSpans = ahead.m_unusedTraceSpans;
-    m_unusedServices = ahead.m_unusedServices;
-    m_unusedIncoming = ahead.m_unusedIncoming;
-    m_unusedAttributes = ahead.m_unusedAttributes;
-    m_unusedEvents = ahead.m_unusedEvents;
-    m_stringsAtCompaction = ahead.m_stringsAtCompaction;
+    copyCounters(ahead);
     return true;
 }
 

@@ -863,10 +863,10 @@ private:
     // of whole entries of about a batch's size go to workers as ChunkJobs,
     // each ending where the next is guessed to begin, and their models are
     // merged here in file order. An entry bigger than about a batch is read
-    // here as before, its spans in batches on the workers; a run that does not land on its guess, or fails, is read
-    // here again entry by entry, and so is the rest of the array. Where the
-    // runs end depends on the bytes alone, so the model does not depend on
-    // the thread count.
+    // here as before, its spans in batches on the workers. A run that does
+    // not land on its guess, or fails, is read here again entry by entry, as
+    // before, up to its guess. Where the runs end depends on the bytes
+    // alone, so the model does not depend on the thread count.
     bool resourceSpansList(size_t &pos)
     {
         if (!expect(pos, '[', "'['"))
@@ -879,7 +879,9 @@ private:
             return true;
         }
         size_t next = pos; // the next entry's start; certain whenever `chunks` is empty
-        bool chunking = !m_chunk && m_input.size() - pos > 2 * m_batchBytes;
+        const bool mayChunk = !m_chunk && m_input.size() - pos > 2 * m_batchBytes;
+        bool chunking = mayChunk;
+        uint64_t hereUntil = 0; // after a run that failed: where runs may start again
         bool handedAll = false; // a run goes to the array's end
         size_t noEndFor = kNotFound; // an entry start no guess was found after
         std::deque<std::shared_ptr<ChunkJob>> chunks;
@@ -938,13 +940,15 @@ private:
                     }
                     continue;
                 }
-                // Read from this run's start here, entry by entry, as before.
+                // Read from this run's start here, entry by entry, as before,
+                // until past its wrong guess; then runs again.
                 for (auto &later : chunks)
                     later->abandoned.store(true, std::memory_order_relaxed);
                 chunks.clear();
                 chunking = false;
                 handedAll = false;
                 next = job->begin;
+                hereUntil = job->stop;
             }
             // One entry here; `next` is certain.
             size_t end = next;
@@ -963,6 +967,8 @@ private:
             next = ws(pos + 1);
             if (next >= m_input.size())
                 return fail(next, "where a value was expected", true);
+            if (mayChunk && !chunking && next >= hereUntil && hereUntil != ChunkJob::kOpen)
+                chunking = true;
         }
     }
 

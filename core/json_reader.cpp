@@ -511,6 +511,7 @@ struct ChunkJob final : Job
     uint64_t arrayEnd = 0;       // the array's ']', when the run reached it
 
     void run(WorkerState &state) override;
+    bool readWhole(WorkerState &state);
 };
 
 // Reads one JSON document (a whole file, or one very long line) by scanning
@@ -1332,6 +1333,34 @@ private:
     bool m_chunk = false;
 };
 
+// The run parsed whole, as one array of its entries: when that parses, the
+// guess was right (a run that begins at an entry and parses as a list of
+// values ends before an entry of the same array), and the entries are read
+// from the one parse. Only for a run whose reading has nothing to report:
+// the parse does not say where in the file a span was, which diagnostics
+// name, so a run with any is read again by the document reader.
+bool ChunkJob::readWhole(WorkerState &state)
+{
+    size_t end = stop;
+    while (end > begin && isWs(input[end - 1]))
+        --end;
+    if (end == begin || input[end - 1] != ',')
+        return false;
+    const std::string_view body = input.substr(begin, end - 1 - begin);
+    const char *buf = state.buffer.fill("[", body, "]");
+    simdjson::dom::element root;
+    simdjson::dom::array entries;
+    if (state.parser.parse(buf, body.size() + 2, false).get(root) || root.get_array().get(entries)
+        || hasLoneSurrogate(body))
+        return false;
+    OtlpDomReader reader(model);
+    reader.place = {ctx->name, line, begin};
+    if (reader.readResourceSpansEntries(entries) && model.diagnostics.empty())
+        return true;
+    model.clearKeepingCapacity();
+    return false;
+}
+
 void ChunkJob::run(WorkerState &state)
 {
     if (abandoned.load(std::memory_order_relaxed))
@@ -1341,6 +1370,11 @@ void ChunkJob::run(WorkerState &state)
         return;
     }
     model = state.takeFragment();
+    if (stop != kOpen && readWhole(state)) {
+        landed = true;
+        state.shrink();
+        return;
+    }
     WorkerPool here(state);
     DocumentReader reader(input, docBegin, input.size(), line, *ctx, model, here, true);
     landed = reader.readEntries(begin, stop, depth, arrayEnd);

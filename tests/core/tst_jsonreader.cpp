@@ -167,7 +167,7 @@ std::string generateDocument(int resources, int spans)
 // to end there does not land and is read again; strings carry escaped
 // quotes, backslashes and brackets. Entry `hugeAt` has 6,000 spans, more
 // than a run holds.
-std::string manyEntriesEntry(int r, bool schemaFirst, int trapEvery, int hugeAt)
+std::string manyEntriesEntry(int r, bool schemaFirst, int trapEvery, int hugeAt, int repeatEvery)
 {
     std::string s;
     char buf[64];
@@ -195,20 +195,31 @@ std::string manyEntriesEntry(int r, bool schemaFirst, int trapEvery, int hugeAt)
             s += ",\"unknown\":[[{}],{},{\"resource\":{\"a\":[1,[2]]}}]";
         s += '}';
     }
-    s += "]}]";
+    s += ']';
+    // Repeated keys: the document reader keeps the first resource and scope
+    // and reads every spans array.
+    const bool repeat = repeatEvery && r % repeatEvery == 0;
+    if (repeat) {
+        std::snprintf(buf, sizeof buf, "%016x", 0x10000 + r);
+        s += ",\"scope\":{\"name\":\"second\"},\"spans\":[{\"traceId\":\"" + std::string(31, 'f')
+            + "1\",\"spanId\":\"" + std::string(buf) + "\",\"name\":\"again\"}]";
+    }
+    s += "}]";
     if (!schemaFirst)
         s += ',' + schema;
+    if (repeat)
+        s += ",\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"second\"}}]}";
     s += '}';
     return s;
 }
 
-std::string manyEntries(int entries, bool schemaFirst, int trapEvery = 0, int hugeAt = -1)
+std::string manyEntries(int entries, bool schemaFirst, int trapEvery = 0, int hugeAt = -1, int repeatEvery = 0)
 {
     std::string s = "{\"resourceSpans\":[";
     for (int r = 0; r < entries; ++r) {
         if (r)
             s += r % 3 ? "," : ",\n  ";
-        s += manyEntriesEntry(r, schemaFirst, trapEvery, hugeAt);
+        s += manyEntriesEntry(r, schemaFirst, trapEvery, hugeAt, repeatEvery);
     }
     s += "]}";
     return s;
@@ -219,7 +230,7 @@ std::string manyEntriesLines(int entries, int trapEvery = 0, int hugeAt = -1)
 {
     std::string s;
     for (int r = 0; r < entries; ++r)
-        s += "{\"resourceSpans\":[" + manyEntriesEntry(r, false, trapEvery, hugeAt) + "]}\n";
+        s += "{\"resourceSpans\":[" + manyEntriesEntry(r, false, trapEvery, hugeAt, 0) + "]}\n";
     return s;
 }
 
@@ -653,19 +664,22 @@ private slots:
     {
         QTest::addColumn<int>("trapEvery");
         QTest::addColumn<int>("hugeAt");
-        QTest::newRow("small entries") << 0 << -1;
-        QTest::newRow("entry-like text in some spans") << 97 << -1;
-        QTest::newRow("entry-like text in every span") << 1 << -1;
-        QTest::newRow("one entry bigger than a run") << 0 << 1500;
-        QTest::newRow("big first entry") << 0 << 0;
-        QTest::newRow("big last entry") << 0 << 2999;
+        QTest::addColumn<int>("repeatEvery");
+        QTest::newRow("small entries") << 0 << -1 << 0;
+        QTest::newRow("entry-like text in some spans") << 97 << -1 << 0;
+        QTest::newRow("entry-like text in every span") << 1 << -1 << 0;
+        QTest::newRow("one entry bigger than a run") << 0 << 1500 << 0;
+        QTest::newRow("big first entry") << 0 << 0 << 0;
+        QTest::newRow("big last entry") << 0 << 2999 << 0;
+        QTest::newRow("repeated keys in some entries") << 0 << -1 << 500;
     }
     void runsOfEntriesMatchEntryByEntry()
     {
         QFETCH(int, trapEvery);
         QFETCH(int, hugeAt);
-        const std::string runs = manyEntries(3000, false, trapEvery, hugeAt);
-        const std::string byEntry = manyEntries(3000, true, trapEvery, hugeAt);
+        QFETCH(int, repeatEvery);
+        const std::string runs = manyEntries(3000, false, trapEvery, hugeAt, repeatEvery);
+        const std::string byEntry = manyEntries(3000, true, trapEvery, hugeAt, repeatEvery);
         QVERIFY(runs.size() > (size_t(2) << 20));
         QCOMPARE(runs.size(), byEntry.size());
         Model reference;
@@ -673,15 +687,23 @@ private slots:
         QVERIFY2(r.ok, r.error.text().c_str());
         size_t spans = 0;
         for (int e = 0; e < 3000; ++e)
-            spans += e == hugeAt ? 6000 : 1 + e % 4;
+            spans += (e == hugeAt ? 6000 : 1 + e % 4) + (repeatEvery && e % repeatEvery == 0 ? 1 : 0);
         QCOMPARE(reference.spanCount(), spans);
         QCOMPARE(reference.resources.size(), size_t(3000));
         QVERIFY(reference.diagnostics.empty());
         const std::string expected = dump(reference);
-        Model lines;
-        auto rl = loadText(manyEntriesLines(3000, trapEvery, hugeAt), lines, 2, "inline.jsonl");
-        QVERIFY2(rl.ok, rl.error.text().c_str());
-        QVERIFY(dump(lines) == expected);
+        if (!repeatEvery) {
+            Model lines;
+            auto rl = loadText(manyEntriesLines(3000, trapEvery, hugeAt), lines, 2, "inline.jsonl");
+            QVERIFY2(rl.ok, rl.error.text().c_str());
+            QVERIFY(dump(lines) == expected);
+        } else {
+            // The first resource and scope are kept; both spans arrays are read.
+            const uint32_t again = spanNamed(reference, "again");
+            QVERIFY(again != kNone);
+            QCOMPARE(reference.str(reference.hot[again].service), std::string_view("svc-0"));
+            QCOMPARE(reference.str(reference.scopes[reference.cold[again].scope].name), std::string_view("lib"));
+        }
         std::vector<std::string_view> firstStrings;
         Model first;
         for (unsigned threads : {1u, 2u, 4u}) {
@@ -700,7 +722,7 @@ private slots:
         // Text that looks like structure stays text (entry 3's first span).
         uint32_t s = 0;
         for (int e = 0; e < 3; ++e)
-            s += e == hugeAt ? 6000 : 1 + e % 4;
+            s += (e == hugeAt ? 6000 : 1 + e % 4) + (repeatEvery && e % repeatEvery == 0 ? 1 : 0);
         const Attribute *text = attr(first, first.cold[s].attributes, "text");
         QVERIFY(text);
         QCOMPARE(first.str(text->value.str), std::string_view("},{\"resource\":[ \\3\\"));

@@ -1339,14 +1339,33 @@ private:
 // from the one parse. Only for a run whose reading has nothing to report:
 // the parse does not say where in the file a span was, which diagnostics
 // name, so a run with any is read again by the document reader.
+//
+// The last run is taken to end at the ']' before the document's closing
+// '}': if what lies between parses as a list of values, that ']' closes
+// the array (anything else, such as keys after the array, fails the parse).
 bool ChunkJob::readWhole(WorkerState &state)
 {
     size_t end = stop;
+    if (stop == kOpen) {
+        end = input.size();
+        while (end > begin && isWs(input[end - 1]))
+            --end;
+        if (end == begin || input[end - 1] != '}')
+            return false;
+        --end;
+        while (end > begin && isWs(input[end - 1]))
+            --end;
+        if (end == begin || input[end - 1] != ']')
+            return false;
+        arrayEnd = end - 1;
+    }
     while (end > begin && isWs(input[end - 1]))
         --end;
-    if (end == begin || input[end - 1] != ',')
+    if (end == begin || input[end - 1] != (stop == kOpen ? ']' : ','))
         return false;
-    const std::string_view body = input.substr(begin, end - 1 - begin);
+    std::string_view body = input.substr(begin, end - 1 - begin);
+    while (!body.empty() && isWs(body.back()))
+        body.remove_suffix(1);
     const char *buf = state.buffer.fill("[", body, "]");
     simdjson::dom::element root;
     simdjson::dom::array entries;
@@ -1370,7 +1389,7 @@ void ChunkJob::run(WorkerState &state)
         return;
     }
     model = state.takeFragment();
-    if (stop != kOpen && readWhole(state)) {
+    if (readWhole(state)) {
         landed = true;
         state.shrink();
         return;

@@ -728,6 +728,32 @@ private slots:
         QCOMPARE(first.str(text->value.str), std::string_view("},{\"resource\":[ \\3\\"));
     }
 
+    // The last run ends at the array's ']' whatever follows it: more keys,
+    // a wrapper's closing brace, whitespace.
+    void runsBeforeOtherKeysAndInWrappers()
+    {
+        const std::string doc = manyEntries(3000, false);
+        Model plain;
+        auto r = loadText(doc, plain, 2);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        const std::string expected = dump(plain);
+        const std::string body = doc.substr(1, doc.size() - 2); // "resourceSpans":[...]
+        const std::vector<std::string> variants = {
+            "{" + body + ",\"other\":[{},{\"resource\":{}}]}",
+            "{\"result\":{" + body + "}}",
+            "{\"other\":1,\n" + body + "\n}\n\n",
+            "{" + body.substr(0, body.size() - 1) + " \n ] }",
+        };
+        for (const std::string &v : variants) {
+            for (unsigned threads : {1u, 2u}) {
+                Model m;
+                auto rv = loadText(v, m, threads);
+                QVERIFY2(rv.ok, rv.error.text().c_str());
+                QVERIFY2(dump(m) == expected, v.substr(0, 40).c_str());
+            }
+        }
+    }
+
     // A document whose resourceSpans array is tiny sits next to big data:
     // other keys are skipped, the entries read as they are.
     void tinyResourceSpansInABigDocument()

@@ -54,7 +54,7 @@ const std::string kTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 // About 3 MB of small resourceSpans entries, read in runs of entries on the
 // workers: the loading thread guesses that the first run ends at the first
-// entry a batch's size (256 KB for this size) after the first entry.
+// entry 256 KB (a run's least size) after the first entry.
 struct ManyEntries
 {
     std::vector<std::string> entries;

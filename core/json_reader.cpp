@@ -1,13 +1,17 @@
 // OTLP/JSON bulk reader.
 //
 // A large document is not handed to a JSON parser whole: that would need a
-// padded copy of the file plus an index several times its size. Instead a
-// byte scanner walks the few outer levels (document, resourceSpans,
-// scopeSpans) and cuts each spans array into batches of about 1 MB. Worker
-// threads parse batches with simdjson into Model fragments; the main thread
-// reads resources and scopes itself and merges the fragments in file order,
-// so the model is the same whatever the thread count. JSON Lines files are
-// batched by lines, each line parsed as its own document.
+// padded copy of the file plus an index several times its size. The
+// resourceSpans array is cut into runs of whole entries of 256-512 KB at
+// guessed entry starts; a worker parses each run whole and reads it into a
+// model of its own, and the loading thread merges the runs in file order.
+// Where a guess is wrong, or a run has anything to report, its entries are
+// read the older way: a byte scanner walks the outer levels (resourceSpans,
+// scopeSpans) and cuts the spans into batches of up to 2 MB, parsed on the
+// workers, while the loading thread reads resources and scopes itself. Runs
+// and batches end where the bytes say, so the model is the same whatever
+// the thread count. JSON Lines files are batched by lines, each line parsed
+// as its own document.
 
 #include "core/json_otlp.h"
 #include "core/json_scan.h"
@@ -255,7 +259,6 @@ public:
         else
             m_fragments.give(fragment);
     }
-    bool threaded() const { return !m_threads.empty(); }
 
     void submit(const std::shared_ptr<Job> &job)
     {
@@ -401,7 +404,7 @@ struct SpanBatchJob final : Job
     JsonPlace place;
     const ReadContext *ctx = nullptr;
     // Set when the job runs on the thread that owns the model it belongs
-    // to (a chunk of the document, below): the spans go straight into it,
+    // to (a run of the document read by a ChunkJob): the spans go straight into it,
     // from row `firstRow` on, instead of into a fragment merged later.
     Model *direct = nullptr;
     size_t firstRow = 0;
@@ -497,9 +500,11 @@ struct SpanBatchJob final : Job
 // a model of its own: the worker finds the spans (and resources and scopes)
 // of its byte range itself, so the loading thread neither scans nor parses
 // them. Where the run ends is a guess (DocumentReader::guessEntryStart); the
-// run counts only if walking its entries lands exactly there, and the
-// entries from `begin` on are otherwise read as before, one by one, so a
-// wrong guess or bad input costs time, never a different result or message.
+// run counts only if it is shown to end there, by parsing it whole
+// (readWhole) or by walking its entries as the document reader does, and
+// the entries from `begin` on are otherwise read on the loading thread as
+// before, so a wrong guess or bad input costs time, never a different
+// result or message.
 struct ChunkJob final : Job
 {
     static constexpr uint64_t kOpen = ~uint64_t(0); // the run goes on to the array's end

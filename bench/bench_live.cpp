@@ -325,10 +325,13 @@ void refreshCost(uint64_t batch, uint64_t large)
         const Result r{percentileOf(publishMs, 0.5), mean, percentileOf(publishMs, 0.95), percentileOf(installMs, 0.5),
                        percentileOf(installMs, 0.99), evictions ? evictMs / double(evictions) : 0.0, evictions};
         std::printf("  retained %7llu publish p50 %6.1f ms, mean %6.1f ms, p95 %6.1f ms (%llu with eviction, %.1f ms each); "
-                    "hand-over p50 %.2f ms, p99 %.2f ms; later row slices p99 %.2f ms (%zu); %llu whole copies\n",
+                    "hand-over p50 %.2f ms, p99 %.2f ms; later row slices p99 %.2f ms (%zu); %llu whole copies; "
+                    "spare caught up %llu times after appends, %llu after drops\n",
                     static_cast<unsigned long long>(retained), r.publishP50, r.publishMean, r.publishP95,
                     static_cast<unsigned long long>(evictions), r.evictMs, r.installP50, r.installP99,
-                    percentileOf(sliceMs, 0.99), sliceMs.size(), static_cast<unsigned long long>(model.stats().wholeCopies));
+                    percentileOf(sliceMs, 0.99), sliceMs.size(), static_cast<unsigned long long>(model.stats().wholeCopies),
+                    static_cast<unsigned long long>(model.stats().spareAppendCatchUps),
+                    static_cast<unsigned long long>(model.stats().spareCatchUps));
         results.emplace_back(retained, r);
     }
     const Result &small = results[0].second, &big = results[1].second;

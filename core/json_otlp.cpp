@@ -861,6 +861,53 @@ void OtlpDomReader::readResourceSpans(element rs)
     }
 }
 
+namespace {
+
+// Plain comparisons rather than fieldIndex: another caller of sameKey
+// costs its inlining into readSpan.
+bool repeatsKeys(element rs)
+{
+    simdjson::dom::object obj;
+    if (rs.get_object().get(obj) != simdjson::SUCCESS)
+        return false;
+    int resources = 0;
+    for (auto field : obj) {
+        const std::string_view key = field.key;
+        if (key == "resource" && ++resources > 1)
+            return true;
+        simdjson::dom::array arr;
+        if ((key != "scopeSpans" && key != "scope_spans" && key != "instrumentationLibrarySpans"
+             && key != "instrumentation_library_spans")
+            || field.value.get_array().get(arr) != simdjson::SUCCESS)
+            continue;
+        for (element ss : arr) {
+            simdjson::dom::object sobj;
+            if (ss.get_object().get(sobj) != simdjson::SUCCESS)
+                continue;
+            int scopes = 0, spans = 0;
+            for (auto sfield : sobj) {
+                const std::string_view k = sfield.key;
+                if (((k == "scope" || k == "instrumentationLibrary" || k == "instrumentation_library") && ++scopes > 1)
+                    || (k == "spans" && ++spans > 1))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+bool OtlpDomReader::readResourceSpansEntries(simdjson::dom::array entries)
+{
+    for (element rs : entries)
+        if (repeatsKeys(rs))
+            return false;
+    for (element rs : entries)
+        readResourceSpans(rs);
+    return true;
+}
+
 bool OtlpDomReader::readDocument(element root, TopLevelShape &shape)
 {
     shape = {};

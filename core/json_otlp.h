@@ -53,6 +53,12 @@ public:
     // wrapper. Returns false, appending nothing, when it is not OTLP; `shape`
     // then says what was found.
     bool readDocument(simdjson::dom::element root, TopLevelShape &shape);
+    // The entries of a resourceSpans array, each read as readDocument reads
+    // it. Returns false, having read nothing, when an entry or one of its
+    // scopeSpans repeats the resource, scope or spans key: the document
+    // reader's byte scanner takes repeats differently (the first resource
+    // or scope, every spans array), and such entries are left to it.
+    bool readResourceSpansEntries(simdjson::dom::array entries);
 
     // Counts one problem; the message is built only for the first occurrence.
     template<typename MakeMessage>

@@ -236,6 +236,16 @@ struct ModelChanges
     void followBy(const ModelChanges &next);
 };
 
+// What Model::append wrote into records that were there before it, beyond
+// what it added at the ends of the arrays: enough for a copy of the model
+// that did not take the append to catch up by copying those records
+// (Model::catchUpWithAppends) instead of taking the append again.
+struct AppendLog
+{
+    std::vector<uint32_t> changedTraces;  // ascending; traces that existed and got spans or incoming links
+    std::vector<uint32_t> resolvedLinks;  // links that existed and found their target
+};
+
 // Which named input a run of spans came from: spans [firstSpan, next source's
 // firstSpan) were read from `name` (empty: not from a named file).
 struct SourceFile
@@ -343,7 +353,8 @@ public:
     // summarised again. Spans already in the model are skipped as duplicates.
     // The result equals merge() + finalize() of the same spans, except where
     // per-trace lists sit in their pools. `changes` says what changed.
-    void append(const Model &batch, ModelChanges &changes);
+    // With `log`, also lists what it wrote into records that were there before.
+    void append(const Model &batch, ModelChanges &changes, AppendLog *log = nullptr);
     // Removes the traces `dropTraces` (ascending indices) and their spans in
     // place, keeping everything else in order: later traces and spans move
     // down, links into removed spans become unresolved (and wait for their
@@ -364,6 +375,13 @@ public:
     // Cheaper than taking again an eviction, which moves and renumbers what
     // it keeps. Only reads `ahead`.
     void catchUpWith(const Model &ahead);
+    // The same when every step `ahead` took since was an append, whose logs
+    // are `logs` (in order): only what the appends added at the ends of the
+    // arrays and the records they changed (the logs say which) are copied,
+    // so the cost is that of the appended spans, not of the model. Falls
+    // back to catchUpWith() when the models are not in that state (pools or
+    // lists compacted since): returns false then.
+    bool catchUpWithAppends(const Model &ahead, const std::vector<const AppendLog *> &logs);
 
     // Approximate heap bytes held by the model.
     size_t memoryUsage() const;
@@ -499,6 +517,9 @@ private:
         // After an eviction: the span at index i >= from is now map[i]
         // (kNone: removed); `kept` spans remain.
         void renumber(const std::vector<uint32_t> &map, uint32_t from, uint32_t kept);
+        // Spans inserted since the table was made: two copies that took
+        // the same inserts since they were equal agree on it.
+        uint64_t insertions() const { return m_nextId; }
 
     private:
         static constexpr uint64_t kNoId = ~uint64_t(0);
@@ -545,6 +566,7 @@ private:
     // copy behind another holds a prefix of the other's (catchUpWith).
     uint64_t m_poolCompactions = 0;
     uint64_t m_stringCompactions = 0;
+    uint64_t m_listCompactions = 0;      // compactLists() runs that rewrote a list pool
 
     // findSpan() for items [from, to) at once, each one's memory fetched
     // ahead while earlier ones are looked up (finalize resolves every parent
@@ -569,6 +591,8 @@ private:
     void summariseTrace(uint32_t trace);
     void addIncoming(uint32_t link);
     void compactLists();
+    // The growth state's counters (orphans, unused pool entries, compactions) of `from`.
+    void copyCounters(const Model &from);
     void compactPools(bool strings);
 };
 

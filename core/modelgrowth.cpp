@@ -178,16 +178,8 @@ Model Model::clone() const
     out.m_waitingLinks = m_waitingLinks;
     out.m_waitingBuilt = m_waitingBuilt;
     out.m_traceOrphans = m_traceOrphans;
-    out.m_orphans = m_orphans;
-    out.m_unusedTraceSpans = m_unusedTraceSpans;
-    out.m_unusedServices = m_unusedServices;
-    out.m_unusedIncoming = m_unusedIncoming;
-    out.m_unusedAttributes = m_unusedAttributes;
-    out.m_unusedEvents = m_unusedEvents;
     out.m_scopeSpans = m_scopeSpans;
-    out.m_stringsAtCompaction = m_stringsAtCompaction;
-    out.m_poolCompactions = m_poolCompactions;
-    out.m_stringCompactions = m_stringCompactions;
+    out.copyCounters(*this);
     return out;
 }
 
@@ -232,16 +224,106 @@ void Model::catchUpWith(const Model &ahead)
     m_waitingLinks = ahead.m_waitingLinks;
     m_waitingBuilt = ahead.m_waitingBuilt;
     m_traceOrphans = ahead.m_traceOrphans;
-    m_orphans = ahead.m_orphans;
-    m_unusedTraceSpans = ahead.m_unusedTraceSpans;
-    m_unusedServices = ahead.m_unusedServices;
-    m_unusedIncoming = ahead.m_unusedIncoming;
-    m_unusedAttributes = ahead.m_unusedAttributes;
-    m_unusedEvents = ahead.m_unusedEvents;
     m_scopeSpans = ahead.m_scopeSpans;
-    m_stringsAtCompaction = ahead.m_stringsAtCompaction;
-    m_poolCompactions = ahead.m_poolCompactions;
-    m_stringCompactions = ahead.m_stringCompactions;
+    copyCounters(ahead);
+}
+
+void Model::copyCounters(const Model &from)
+{
+    m_orphans = from.m_orphans;
+    m_unusedTraceSpans = from.m_unusedTraceSpans;
+    m_unusedServices = from.m_unusedServices;
+    m_unusedIncoming = from.m_unusedIncoming;
+    m_unusedAttributes = from.m_unusedAttributes;
+    m_unusedEvents = from.m_unusedEvents;
+    m_stringsAtCompaction = from.m_stringsAtCompaction;
+    m_poolCompactions = from.m_poolCompactions;
+    m_stringCompactions = from.m_stringCompactions;
+    m_listCompactions = from.m_listCompactions;
+}
+
+bool Model::catchUpWithAppends(const Model &ahead, const std::vector<const AppendLog *> &logs)
+{
+    // Appends only add at the ends of the arrays, except for what their
+    // logs list and what compactions rewrite; a model that compacted
+    // since, or is not behind `ahead`, is copied whole.
+    const bool prefix = m_waitingBuilt && ahead.m_waitingBuilt && m_poolCompactions == ahead.m_poolCompactions
+        && m_stringCompactions == ahead.m_stringCompactions && m_listCompactions == ahead.m_listCompactions
+        && strings.size() <= ahead.strings.size() && attributes.size() <= ahead.attributes.size()
+        && values.size() <= ahead.values.size() && events.size() <= ahead.events.size()
+        && resources.size() <= ahead.resources.size() && scopes.size() <= ahead.scopes.size()
+        && hot.size() <= ahead.hot.size() && links.size() <= ahead.links.size()
+        && traces.size() <= ahead.traces.size() && traceSpans.size() <= ahead.traceSpans.size()
+        && traceServices.size() <= ahead.traceServices.size() && incoming.size() <= ahead.incoming.size()
+        && m_scopeSpans.size() == scopes.size() && ahead.m_scopeSpans.size() == ahead.scopes.size();
+    if (!prefix) {
+        catchUpWith(ahead);
+        return false;
+    }
+    auto copyEnd = [](auto &mine, const auto &theirs) {
+        reserveMore(mine, theirs.size() - mine.size());
+        mine.insert(mine.end(), theirs.begin() + std::ptrdiff_t(mine.size()), theirs.end());
+    };
+    const auto spansBefore = uint32_t(hot.size()), linksBefore = uint32_t(links.size());
+    // Interning in id order gives every string its id in `ahead`.
+    for (auto id = StringId(strings.size()); id < ahead.strings.size(); ++id)
+        strings.intern(ahead.strings.view(id));
+    copyEnd(attributes, ahead.attributes);
+    copyEnd(values, ahead.values);
+    copyEnd(events, ahead.events);
+    copyEnd(resources, ahead.resources);
+    copyEnd(scopes, ahead.scopes);
+    copyEnd(hot, ahead.hot);
+    copyEnd(cold, ahead.cold);
+    copyEnd(links, ahead.links);
+    copyEnd(incomingRanges, ahead.incomingRanges);
+    copyEnd(traces, ahead.traces);
+    copyEnd(m_traceOrphans, ahead.m_traceOrphans);
+    copyEnd(traceSpans, ahead.traceSpans);
+    copyEnd(traceServices, ahead.traceServices);
+    copyEnd(incoming, ahead.incoming);
+    // Spans count only into their own scopes, which are new with them.
+    copyEnd(m_scopeSpans, ahead.m_scopeSpans);
+
+    // What the appends changed in records that were there: the traces that
+    // got spans or incoming links (their summary, and their spans' parents,
+    // depths and where their incoming lists are), and the links that found
+    // their target. The list pools' entries before their ends stay as they
+    // were: a list that ends its pool grows only by links newer than its
+    // own, and a list that grows otherwise moves to the end first.
+    for (const AppendLog *log : logs) {
+        for (uint32_t t : log->changedTraces) {
+            traces[t] = ahead.traces[t];
+            m_traceOrphans[t] = ahead.m_traceOrphans[t];
+            const Range spans = ahead.traces[t].spans;
+            for (uint32_t i = spans.first; i < spans.end(); ++i) {
+                const uint32_t s = ahead.traceSpans[i];
+                if (s >= spansBefore)
+                    continue;
+                hot[s] = ahead.hot[s];
+                incomingRanges[s] = ahead.incomingRanges[s];
+            }
+        }
+        for (uint32_t l : log->resolvedLinks) {
+            if (l >= linksBefore)
+                continue;
+            links[l].target = ahead.links[l].target;
+            m_waitingLinks.erase(SpanKey{links[l].traceId, links[l].spanId});
+        }
+    }
+    // Links that came with the appends and still wait.
+    for (auto l = linksBefore; l < links.size(); ++l)
+        if (links[l].target == kNone)
+            m_waitingLinks.emplace(SpanKey{links[l].traceId, links[l].spanId}, l);
+
+    // Small or hashed: copied whole (into the storage they have).
+    m_traceIndex = ahead.m_traceIndex;
+    if (m_appendedSpans.insertions() != ahead.m_appendedSpans.insertions())
+        m_appendedSpans = ahead.m_appendedSpans;
+    diagnostics = ahead.diagnostics;
+    sources = ahead.sources;
+    copyCounters(ahead);
+    return true;
 }
 
 void Model::buildGrowthState()
@@ -394,7 +476,7 @@ void Model::summariseTrace(uint32_t t)
         tr.linksOut += cold[*it].links.count;
 }
 
-void Model::append(const Model &batch, ModelChanges &changes)
+void Model::append(const Model &batch, ModelChanges &changes, AppendLog *log)
 {
     if (!m_waitingBuilt)
         buildGrowthState();
@@ -603,6 +685,8 @@ void Model::append(const Model &batch, ModelChanges &changes)
             links[it->second].target = s;
             addIncoming(it->second);
             ++changes.resolvedLinks;
+            if (log)
+                log->resolvedLinks.push_back(it->second);
         }
         m_waitingLinks.erase(lo, hi);
         linked.push_back(hot[s].trace);
@@ -627,19 +711,26 @@ void Model::append(const Model &batch, ModelChanges &changes)
         diagnostics.add(diag::SpanParentMissing,
             std::to_string(m_orphans) + " spans name a parent that is not loaded (yet); they are shown as roots", m_orphans);
 
+    std::vector<uint32_t> changed;
     for (uint32_t t : touched)
         if (t < changes.firstNewTrace)
-            changes.changedTraces.push_back(t);
+            changed.push_back(t);
     for (uint32_t t : linked)
         if (t < changes.firstNewTrace)
-            changes.changedTraces.push_back(t);
-    std::sort(changes.changedTraces.begin(), changes.changedTraces.end());
-    changes.changedTraces.erase(std::unique(changes.changedTraces.begin(), changes.changedTraces.end()), changes.changedTraces.end());
+            changed.push_back(t);
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    if (log)
+        log->changedTraces = changed;
+    mergeSorted(changes.changedTraces, changed);
     compactLists();
 }
 
 void Model::compactLists()
 {
+    if (m_unusedTraceSpans > traceSpans.size() / 2 || m_unusedServices > traceServices.size() / 2
+        || m_unusedIncoming > incoming.size() / 2)
+        ++m_listCompactions;
     if (m_unusedTraceSpans > traceSpans.size() / 2) {
         std::vector<uint32_t> out;
         out.reserve(traceSpans.size() - m_unusedTraceSpans);
@@ -735,7 +826,7 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     // the first removed trace and span moves.
     std::vector<uint32_t> traceMap(traceCount);
     std::iota(traceMap.begin(), traceMap.end(), 0u);
-    uint32_t firstTrace = traceCount, firstSpan = spanCount, droppedSpans = 0;
+    uint32_t firstTrace = traceCount, firstSpan = spanCount;
     for (uint32_t t : dropTraces) {
         if (t >= traceCount || traceMap[t] == kNone)
             continue;
@@ -755,7 +846,6 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
                 m_unusedAttributes += links[l].attributes.count;
             m_unusedIncoming += incomingRanges[span].count;
         }
-        droppedSpans += tr.spans.count;
         m_unusedTraceSpans += tr.spans.count;
         m_unusedServices += tr.services.count;
         changes.evictedTraces.push_back(t);

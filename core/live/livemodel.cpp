@@ -102,17 +102,6 @@ uint64_t LiveModel::pendingSpans() const
     return m_pendingSpans;
 }
 
-void LiveModel::replay(Model &model, const Step &step)
-{
-    ModelChanges ignored;
-    if (!step.evictBefore.empty())
-        model.evictTraces(step.evictBefore, ignored);
-    if (step.batch)
-        model.append(*step.batch, ignored);
-    if (!step.evictAfter.empty())
-        model.evictTraces(step.evictAfter, ignored);
-}
-
 std::shared_ptr<const Model> LiveModel::publish()
 {
     const auto t0 = std::chrono::steady_clock::now();
@@ -141,31 +130,35 @@ std::shared_ptr<const Model> LiveModel::publish()
     }
 
     // The fragments as one batch: one pass over the model's indexes for all.
-    auto batch = std::make_shared<Model>();
+    Model batch;
     for (auto &fragment : pending)
-        batch->merge(std::move(fragment));
+        batch.merge(std::move(fragment));
     pending.clear();
 
     // The copy to change: the spare, brought up to date, when nobody reads it.
-    bool copied = false, caughtUp = false;
+    bool copied = false, caughtUp = false, caughtUpAppends = false;
     std::shared_ptr<Model> next = std::move(m_spare);
-    if (next && next.use_count() == 1) {
+    // The published copy already holds the result of the steps the spare
+    // missed, and is only read while published (by us too): copying from
+    // it is cheaper than taking the steps again. An eviction moves and
+    // renumbers nearly every record it keeps, so after one every array is
+    // copied (a memcpy each); after appends only, what they added and changed.
+    if (next && next.use_count() == 1 && previous == m_front) {
         // Whoever held it last released it before we saw the count drop:
         // their reads happen before our writes.
         std::atomic_thread_fence(std::memory_order_acquire);
-        // An eviction moves and renumbers nearly every record it keeps;
-        // taking it again costs as much as it did on the published copy.
-        // That copy already holds the result and is only read while
-        // published (by us too): copying its arrays is a memcpy each.
         const bool evicted = std::any_of(m_spareBehind.begin(), m_spareBehind.end(), [](const Step &step) {
-            return !step.evictBefore.empty() || !step.evictAfter.empty();
+            return step.evicted;
         });
-        if (evicted && previous == m_front) {
-            next->catchUpWith(*previous);
+        std::vector<const AppendLog *> logs;
+        for (const Step &step : m_spareBehind)
+            logs.push_back(&step.appended);
+        if (evicted || !next->catchUpWithAppends(*previous, logs)) {
+            if (evicted)
+                next->catchUpWith(*previous);
             caughtUp = true;
         } else {
-            for (const Step &step : m_spareBehind)
-                replay(*next, step);
+            caughtUpAppends = !logs.empty();
         }
     } else {
         next = std::make_shared<Model>(previous->clone());
@@ -174,47 +167,48 @@ std::shared_ptr<const Model> LiveModel::publish()
     m_spareBehind.clear();
 
     Step step;
-    step.batch = batch;
+    std::vector<uint32_t> evictBefore, evictAfter;
     const uint64_t spanTarget = target(retention.maxSpans, retention.headroom);
     const uint64_t traceTarget = target(retention.maxTraces, retention.headroom);
     // Make room before appending, so that views see rows go, then rows come.
     uint64_t batchTraces = 0;
     if (retention.maxTraces) {
         std::unordered_set<TraceId, TraceIdHash> seen;
-        for (const SpanCold &c : batch->cold)
+        for (const SpanCold &c : batch.cold)
             if (next->findTrace(c.traceId) == kNone && seen.insert(c.traceId).second)
                 ++batchTraces;
     }
-    const bool spansOver = retention.maxSpans && next->spanCount() + batch->spanCount() > retention.maxSpans;
+    const bool spansOver = retention.maxSpans && next->spanCount() + batch.spanCount() > retention.maxSpans;
     const bool tracesOver = retention.maxTraces && next->traces.size() + batchTraces > retention.maxTraces;
     if (spansOver || tracesOver) {
-        if ((spansOver && spanTarget <= batch->spanCount()) || (tracesOver && traceTarget <= batchTraces)) {
-            step.evictBefore.resize(next->traces.size());
-            for (uint32_t t = 0; t < step.evictBefore.size(); ++t)
-                step.evictBefore[t] = t;
+        if ((spansOver && spanTarget <= batch.spanCount()) || (tracesOver && traceTarget <= batchTraces)) {
+            evictBefore.resize(next->traces.size());
+            for (uint32_t t = 0; t < evictBefore.size(); ++t)
+                evictBefore[t] = t;
         } else {
-            step.evictBefore = next->oldestTraces(spansOver ? spanTarget - batch->spanCount() : 0,
+            evictBefore = next->oldestTraces(spansOver ? spanTarget - batch.spanCount() : 0,
                                                   tracesOver ? traceTarget - batchTraces : 0);
         }
     }
     ModelChanges changes;
-    next->evictTraces(step.evictBefore, changes);
+    next->evictTraces(evictBefore, changes);
     uint64_t droppedSpans = changes.evictedSpans;
     ModelChanges appended;
-    next->append(*batch, appended);
+    next->append(batch, appended, &step.appended);
     changes.followBy(appended);
     // A trace cap, or a batch larger than the span cap: evict again afterwards.
     const bool overSpans = retention.maxSpans && next->spanCount() > retention.maxSpans;
     const bool overTraces = retention.maxTraces && next->traces.size() > retention.maxTraces;
     if (overSpans || overTraces) {
-        step.evictAfter = next->oldestTraces(overSpans ? spanTarget : 0, overTraces ? traceTarget : 0);
+        evictAfter = next->oldestTraces(overSpans ? spanTarget : 0, overTraces ? traceTarget : 0);
         ModelChanges after;
-        next->evictTraces(step.evictAfter, after);
+        next->evictTraces(evictAfter, after);
         droppedSpans += after.evictedSpans;
         changes.followBy(after);
     }
 
-    const uint64_t droppedTraces = step.evictBefore.size() + step.evictAfter.size();
+    const uint64_t droppedTraces = evictBefore.size() + evictAfter.size();
+    step.evicted = droppedTraces > 0;
     // The copy published before becomes the spare, to take this step later.
     if (m_front) {
         m_spare = std::move(m_front);
@@ -232,6 +226,7 @@ std::shared_ptr<const Model> LiveModel::publish()
     m_stats.publishes += 1;
     m_stats.wholeCopies += copied;
     m_stats.spareCatchUps += caughtUp;
+    m_stats.spareAppendCatchUps += caughtUpAppends;
     m_stats.lastPublishMs = ms;
     if (m_haveChanges)
         m_changes.followBy(changes);

@@ -10,9 +10,12 @@
 // and a spare one that catches up with the steps it missed once nobody reads
 // it any more (a worker still holding it makes publish() copy the published
 // one whole instead). Each publish therefore costs about twice the batch,
-// never the whole model. A step that evicted is not taken again: the spare
-// copies the published copy's arrays instead (Model::catchUpWith), a memcpy
-// of what the eviction moved and renumbered record by record.
+// never the whole model. No step is taken twice, though: the spare copies
+// from the published copy instead. After appends only, it copies what they
+// added at the ends of the arrays and the records their logs say they
+// changed (Model::catchUpWithAppends: the cost of the batch, without its
+// lookups and summaries); after an eviction, every array the eviction moved
+// and renumbered (Model::catchUpWith, a memcpy each).
 
 #include "core/model.h"
 
@@ -53,6 +56,7 @@ struct LiveStats
     uint64_t publishes = 0;
     uint64_t wholeCopies = 0;     // publishes that copied the model (the spare was still read)
     uint64_t spareCatchUps = 0;   // publishes whose spare copy took an eviction by copying the published arrays
+    uint64_t spareAppendCatchUps = 0; // publishes whose spare copy took appends by copying what they added and changed
     double lastPublishMs = 0;     // wall time of the last publish
 };
 
@@ -96,14 +100,12 @@ public:
     uint64_t pendingSpans() const;
 
 private:
-    // One publish's work, kept to replay on the spare copy.
+    // What one publish did, for the spare copy to catch up with.
     struct Step
     {
-        std::vector<uint32_t> evictBefore;
-        std::shared_ptr<const Model> batch;
-        std::vector<uint32_t> evictAfter;
+        bool evicted = false;
+        AppendLog appended;           // what the append changed in records already there
     };
-    static void replay(Model &model, const Step &step);
 
     mutable std::mutex m_mutex;
     std::vector<Model> m_pending;

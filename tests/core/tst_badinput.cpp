@@ -52,6 +52,53 @@ std::string span(const std::string &trace, const std::string &id, const std::str
 
 const std::string kTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 
+// About 3 MB of small resourceSpans entries, read in runs of entries on the
+// workers: the loading thread guesses that the first run ends at the first
+// entry 256 KB (a run's least size) after the first entry.
+struct ManyEntries
+{
+    std::vector<std::string> entries;
+    std::string text(std::vector<size_t> *offsets = nullptr) const
+    {
+        std::string s = "{\"resourceSpans\":[";
+        for (size_t i = 0; i < entries.size(); ++i) {
+            if (i)
+                s += ',';
+            if (offsets)
+                offsets->push_back(s.size());
+            s += entries[i];
+        }
+        return s + "]}";
+    }
+    // The entry where the first run is guessed to end.
+    size_t firstRunEnd() const
+    {
+        std::vector<size_t> at;
+        text(&at);
+        for (size_t i = 0; i < at.size(); ++i)
+            if (at[i] >= at[0] + (size_t(256) << 10))
+                return i;
+        return 0;
+    }
+};
+
+std::string entryWithSpans(int r, const std::string &spans)
+{
+    return "{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc-" + std::to_string(r % 9)
+        + "\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"s\"},\"spans\":[" + spans + "]}]}";
+}
+
+ManyEntries manyEntries(int count = 6000)
+{
+    ManyEntries m;
+    char id[32];
+    for (int r = 0; r < count; ++r) {
+        std::snprintf(id, sizeof id, "%016x", r + 1);
+        m.entries.push_back(entryWithSpans(r, span(kTrace, id, ",\"attributes\":[{\"key\":\"k\",\"value\":{\"stringValue\":\"},{\\\"resource\\\":\"}}]")));
+    }
+    return m;
+}
+
 const Diagnostic *findDiag(const Model &m, std::string_view code)
 {
     for (const auto &d : m.diagnostics.items())
@@ -133,6 +180,108 @@ private slots:
         QVERIFY2(r.error.offset == uint64_t(expected),
             (r.error.text() + " (expected byte " + std::to_string(expected) + ")").c_str());
         QVERIFY2(r.error.message.find("invalid JSON") != std::string::npos, r.error.text().c_str());
+    }
+
+    // A fault in a document read in runs of entries is reported at the same
+    // byte, with the same message, as when it is read entry by entry: in the
+    // first entry, around the first run's end and in the last entry.
+    void faultsNearRunBoundaries_data()
+    {
+        QTest::addColumn<int>("where"); // -1: around the first run's end (+ offset); else an entry
+        QTest::addColumn<int>("shift");
+        QTest::addColumn<QByteArray>("fault");
+        for (const char *fault : {"bare word", "separator", "bad resource", "bad scope", "bad escape"}) {
+            for (int shift : {-1, 0, 1})
+                QTest::addRow("%s at the first run's end %+d", fault, shift) << -1 << shift << QByteArray(fault);
+            QTest::addRow("%s in the second entry", fault) << 1 << 0 << QByteArray(fault);
+            QTest::addRow("%s in the last entry", fault) << 5999 << 0 << QByteArray(fault);
+        }
+        QTest::addRow("cut inside the last entry's string") << 5999 << 0 << QByteArray("cut");
+    }
+    void faultsNearRunBoundaries()
+    {
+        QFETCH(int, where);
+        QFETCH(int, shift);
+        QFETCH(QByteArray, fault);
+        ManyEntries doc = manyEntries();
+        const size_t k = where < 0 ? doc.firstRunEnd() + size_t(shift) : size_t(where);
+        QVERIFY(k > 100 && k < 6000 || where >= 0);
+        std::string &e = doc.entries[k];
+        std::string marker;
+        if (fault == "bare word") {
+            e.insert(e.find("\"startTime"), "\"flags\":yes,");
+            marker = "yes";
+        } else if (fault == "separator") {
+            marker = ";{\"resource\"";
+        } else if (fault == "bad resource") {
+            e.replace(e.find("{\"key\""), 1, "}");
+            marker = "}\"key\"";
+        } else if (fault == "bad scope") {
+            e.replace(e.find("\"s\"}"), 4, "\"s\",}");
+            marker = ",},\"spans";
+        } else if (fault == "bad escape") {
+            e.replace(e.find("\"svc-"), 1, "\"\\");
+            marker = "\\svc-";
+        }
+        std::vector<size_t> at;
+        std::string text = doc.text(&at);
+        if (fault == "separator")
+            text[at[k] - 1] = ';';
+        if (fault == "cut")
+            text.resize(text.find("svc-", at[k]) + 2);
+        const size_t expected = marker.empty() ? text.size() : text.find(marker, at[k] - 1) + (fault == "bad scope" ? 1 : 0);
+        QVERIFY(expected != std::string::npos);
+        std::string first;
+        for (unsigned threads : {1u, 2u, 4u}) {
+            LoadOptions options;
+            options.threads = threads;
+            Model m;
+            LoadResult r = loadBuffer("runs.json", text, m, options);
+            QVERIFY(!r.ok);
+            QVERIFY2(r.error.offset == expected, (r.error.text() + " (expected byte " + std::to_string(expected) + ")").c_str());
+            if (marker.empty())
+                QVERIFY2(r.error.message.find("ends unexpectedly") != std::string::npos, r.error.text().c_str());
+            else
+                QVERIFY2(r.error.message.find("invalid JSON") != std::string::npos, r.error.text().c_str());
+            if (threads == 1)
+                first = r.error.text();
+            else
+                QCOMPARE(r.error.text(), first);
+        }
+    }
+
+    // Damaged records near where runs end are reported at their spans'
+    // bytes, and everything else still loads, the same at any thread count.
+    void damagedRecordsNearRunBoundaries()
+    {
+        ManyEntries doc = manyEntries();
+        const size_t k = doc.firstRunEnd();
+        for (size_t i : {size_t(0), k - 1, k, k + 1, size_t(5999)})
+            doc.entries[i].insert(doc.entries[i].find("\"startTime"), "\"name\":5,");
+        doc.entries.insert(doc.entries.begin() + std::ptrdiff_t(k), "7");
+        std::vector<size_t> at;
+        const std::string text = doc.text(&at);
+        std::vector<std::string> places;
+        for (size_t i : {size_t(0), k - 1, k + 1, k + 2, size_t(6000)})
+            places.push_back("runs.json: byte " + std::to_string(text.find("{\"traceId\"", at[i])) + ": span name is a number");
+        places.insert(places.begin() + 2, "runs.json: byte " + std::to_string(at[k]) + ": a resourceSpans entry is a number");
+        std::string first;
+        for (unsigned threads : {1u, 2u, 4u}) {
+            LoadOptions options;
+            options.threads = threads;
+            Model m;
+            LoadResult r = loadBuffer("runs.json", text, m, options);
+            QVERIFY2(r.ok, r.error.text().c_str());
+            m.finalize();
+            QCOMPARE(m.spanCount(), size_t(6000));
+            QCOMPARE(m.resources.size(), size_t(6000));
+            const Diagnostic *d = findDiag(m, "json_wrong_type");
+            QVERIFY(d);
+            QCOMPARE(d->count, uint64_t(6));
+            QCOMPARE(d->places.size(), size_t(6));
+            for (size_t i = 0; i < places.size(); ++i)
+                QVERIFY2(d->places[i].rfind(places[i], 0) == 0, (d->places[i] + " vs " + places[i]).c_str());
+        }
     }
 
     void wrongValueTypes()

@@ -157,6 +157,90 @@ std::string generateDocument(int resources, int spans)
     return s;
 }
 
+
+// Many small resourceSpans entries, so the document is read in runs of whole
+// entries on the workers. `schemaFirst` puts each entry's schemaUrl first,
+// where no run can be made to end (a run ends before an entry whose first
+// key is a ResourceSpans field), so the same content is read entry by entry.
+// Every `trapEvery`-th entry holds a span with an unknown field whose value
+// looks like the start of an entry ("},{\"resource\":"), so a run guessed
+// to end there does not land and is read again; strings carry escaped
+// quotes, backslashes and brackets. Entry `hugeAt` has 6,000 spans, more
+// than a run holds.
+std::string manyEntriesEntry(int r, bool schemaFirst, int trapEvery, int hugeAt, int repeatEvery)
+{
+    std::string s;
+    char buf[64];
+    const std::string schema = "\"schemaUrl\":\"https://schema/" + std::to_string(r % 5) + "\"";
+    s += '{';
+    if (schemaFirst)
+        s += schema + ',';
+    s += "\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc-"
+        + std::to_string(r % 11) + "\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"lib\",\"version\":\""
+        + std::to_string(r % 3) + "\"},\"spans\":[";
+    const int spans = r == hugeAt ? 6000 : 1 + r % 4;
+    for (int i = 0; i < spans; ++i) {
+        if (i)
+            s += ", ";
+        std::snprintf(buf, sizeof buf, "%032x", r + 1);
+        const std::string trace = buf;
+        std::snprintf(buf, sizeof buf, "%016x", i + 1);
+        s += "{\"traceId\":\"" + trace + "\",\"spanId\":\"" + std::string(buf) + "\",\"name\":\"op-"
+            + std::to_string((r + i) % 13) + "\",\"startTimeUnixNano\":\"" + std::to_string(1000 + i)
+            + "\",\"endTimeUnixNano\":\"" + std::to_string(2000 + i)
+            + "\",\"attributes\":[{\"key\":\"text\",\"value\":{\"stringValue\":\"},{\\\"resource\\\":[ \\\\"
+            + std::to_string(r) + "\\\\\"}},{\"key\":\"list\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"]}\"},"
+              "{\"arrayValue\":{\"values\":[{\"intValue\":\"" + std::to_string(i) + "\"}]}}]}}}]";
+        if (trapEvery && r % trapEvery == trapEvery - 1 && i == 0)
+            s += ",\"unknown\":[[{}],{},{\"resource\":{\"a\":[1,[2]]}}]";
+        s += '}';
+    }
+    s += ']';
+    // Repeated keys: the document reader keeps the first resource and scope
+    // and reads every spans array.
+    const bool repeat = repeatEvery && r % repeatEvery == 0;
+    if (repeat) {
+        std::snprintf(buf, sizeof buf, "%016x", 0x10000 + r);
+        s += ",\"scope\":{\"name\":\"second\"},\"spans\":[{\"traceId\":\"" + std::string(31, 'f')
+            + "1\",\"spanId\":\"" + std::string(buf) + "\",\"name\":\"again\"}]";
+    }
+    s += "}]";
+    if (!schemaFirst)
+        s += ',' + schema;
+    if (repeat)
+        s += ",\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"second\"}}]}";
+    s += '}';
+    return s;
+}
+
+std::string manyEntries(int entries, bool schemaFirst, int trapEvery = 0, int hugeAt = -1, int repeatEvery = 0)
+{
+    std::string s = "{\"resourceSpans\":[";
+    for (int r = 0; r < entries; ++r) {
+        if (r)
+            s += r % 3 ? "," : ",\n  ";
+        s += manyEntriesEntry(r, schemaFirst, trapEvery, hugeAt, repeatEvery);
+    }
+    s += "]}";
+    return s;
+}
+
+// The same entries as JSON Lines, one document a line.
+std::string manyEntriesLines(int entries, int trapEvery = 0, int hugeAt = -1)
+{
+    std::string s;
+    for (int r = 0; r < entries; ++r)
+        s += "{\"resourceSpans\":[" + manyEntriesEntry(r, false, trapEvery, hugeAt, 0) + "]}\n";
+    return s;
+}
+
+std::vector<std::string_view> stringsOf(const Model &m)
+{
+    std::vector<std::string_view> out;
+    for (size_t i = 0; i < m.strings.size(); ++i)
+        out.push_back(m.str(StringId(i)));
+    return out;
+}
 } // namespace
 
 class TestJsonReader : public QObject
@@ -572,6 +656,118 @@ private slots:
         for (const Link &l : one.links)
             QVERIFY(l.resolved());
         QVERIFY(one.diagnostics.empty());
+    }
+
+    // Runs of entries read on the workers give the model reading entry by
+    // entry gives, at any thread count, with the same string ids.
+    void runsOfEntriesMatchEntryByEntry_data()
+    {
+        QTest::addColumn<int>("trapEvery");
+        QTest::addColumn<int>("hugeAt");
+        QTest::addColumn<int>("repeatEvery");
+        QTest::newRow("small entries") << 0 << -1 << 0;
+        QTest::newRow("entry-like text in some spans") << 97 << -1 << 0;
+        QTest::newRow("entry-like text in every span") << 1 << -1 << 0;
+        QTest::newRow("one entry bigger than a run") << 0 << 1500 << 0;
+        QTest::newRow("big first entry") << 0 << 0 << 0;
+        QTest::newRow("big last entry") << 0 << 2999 << 0;
+        QTest::newRow("repeated keys in some entries") << 0 << -1 << 500;
+    }
+    void runsOfEntriesMatchEntryByEntry()
+    {
+        QFETCH(int, trapEvery);
+        QFETCH(int, hugeAt);
+        QFETCH(int, repeatEvery);
+        const std::string runs = manyEntries(3000, false, trapEvery, hugeAt, repeatEvery);
+        const std::string byEntry = manyEntries(3000, true, trapEvery, hugeAt, repeatEvery);
+        QVERIFY(runs.size() > (size_t(2) << 20));
+        QCOMPARE(runs.size(), byEntry.size());
+        Model reference;
+        auto r = loadText(byEntry, reference, 2);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        size_t spans = 0;
+        for (int e = 0; e < 3000; ++e)
+            spans += (e == hugeAt ? 6000 : 1 + e % 4) + (repeatEvery && e % repeatEvery == 0 ? 1 : 0);
+        QCOMPARE(reference.spanCount(), spans);
+        QCOMPARE(reference.resources.size(), size_t(3000));
+        QVERIFY(reference.diagnostics.empty());
+        const std::string expected = dump(reference);
+        if (!repeatEvery) {
+            Model lines;
+            auto rl = loadText(manyEntriesLines(3000, trapEvery, hugeAt), lines, 2, "inline.jsonl");
+            QVERIFY2(rl.ok, rl.error.text().c_str());
+            QVERIFY(dump(lines) == expected);
+        } else {
+            // The first resource and scope are kept; both spans arrays are read.
+            const uint32_t again = spanNamed(reference, "again");
+            QVERIFY(again != kNone);
+            QCOMPARE(reference.str(reference.hot[again].service), std::string_view("svc-0"));
+            QCOMPARE(reference.str(reference.scopes[reference.cold[again].scope].name), std::string_view("lib"));
+        }
+        std::vector<std::string_view> firstStrings;
+        Model first;
+        for (unsigned threads : {1u, 2u, 4u}) {
+            Model m;
+            auto rr = loadText(runs, m, threads);
+            QVERIFY2(rr.ok, rr.error.text().c_str());
+            QVERIFY2(dump(m) == expected, ("threads " + std::to_string(threads)).c_str());
+            QCOMPARE(m.str(m.resources[2999].schemaUrl), std::string_view("https://schema/4"));
+            if (threads == 1) {
+                first = std::move(m);
+                firstStrings = stringsOf(first);
+            } else {
+                QVERIFY(stringsOf(m) == firstStrings);
+            }
+        }
+        // Text that looks like structure stays text (entry 3's first span).
+        uint32_t s = 0;
+        for (int e = 0; e < 3; ++e)
+            s += (e == hugeAt ? 6000 : 1 + e % 4) + (repeatEvery && e % repeatEvery == 0 ? 1 : 0);
+        const Attribute *text = attr(first, first.cold[s].attributes, "text");
+        QVERIFY(text);
+        QCOMPARE(first.str(text->value.str), std::string_view("},{\"resource\":[ \\3\\"));
+    }
+
+    // The last run ends at the array's ']' whatever follows it: more keys,
+    // a wrapper's closing brace, whitespace.
+    void runsBeforeOtherKeysAndInWrappers()
+    {
+        const std::string doc = manyEntries(3000, false);
+        Model plain;
+        auto r = loadText(doc, plain, 2);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        const std::string expected = dump(plain);
+        const std::string body = doc.substr(1, doc.size() - 2); // "resourceSpans":[...]
+        const std::vector<std::string> variants = {
+            "{" + body + ",\"other\":[{},{\"resource\":{}}]}",
+            "{\"result\":{" + body + "}}",
+            "{\"other\":1,\n" + body + "\n}\n\n",
+            "{" + body.substr(0, body.size() - 1) + " \n ] }",
+        };
+        for (const std::string &v : variants) {
+            for (unsigned threads : {1u, 2u}) {
+                Model m;
+                auto rv = loadText(v, m, threads);
+                QVERIFY2(rv.ok, rv.error.text().c_str());
+                QVERIFY2(dump(m) == expected, v.substr(0, 40).c_str());
+            }
+        }
+    }
+
+    // A document whose resourceSpans array is tiny sits next to big data:
+    // other keys are skipped, the entries read as they are.
+    void tinyResourceSpansInABigDocument()
+    {
+        const std::string entries = manyEntries(2, false);
+        std::string doc = "{\"other\":[\"" + std::string(size_t(3) << 20, 'x') + "\",{\"resource\":{}}],"
+            + entries.substr(1, entries.size() - 2) + ",\"more\":[{},{\"resource\":{}}]}";
+        for (unsigned threads : {1u, 2u}) {
+            Model m;
+            auto r = loadText(doc, m, threads);
+            QVERIFY2(r.ok, r.error.text().c_str());
+            QCOMPARE(m.spanCount(), size_t(1 + 2));
+            QCOMPARE(m.resources.size(), size_t(2));
+        }
     }
 
     void jsonLinesThreaded()

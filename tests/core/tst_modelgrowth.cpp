@@ -737,6 +737,11 @@ private slots:
         // The spare copy took every drop but the last by copying the
         // published arrays (the snapshots it then published were checked above).
         QVERIFY2(stats.spareCatchUps + 1 >= evictions, qPrintable(QString::number(stats.spareCatchUps)));
+        // Between drops, it took the appends by copying what they added and
+        // changed (the snapshots after those were checked above too).
+        if (batchSpans < gap)
+            QVERIFY2(stats.spareAppendCatchUps >= kRefreshes - 2 * evictions - 2,
+                     qPrintable(QStringLiteral("%1 of %2").arg(stats.spareAppendCatchUps).arg(kRefreshes)));
     }
 
     void catchUpWithEqualsTakingTheSteps()
@@ -838,6 +843,109 @@ private slots:
         }
         QVERIFY2(afterCompaction >= 1 && withoutCompaction >= 1 && afterStringCompaction >= 1,
                  qPrintable(QStringLiteral("%1 %2 %3").arg(afterCompaction).arg(withoutCompaction).arg(afterStringCompaction)));
+    }
+
+    void catchUpWithAppendsEqualsTakingThem()
+    {
+        // A copy left behind while another takes only appends, then caught
+        // up from the appends' logs, equals a copy that took the appends,
+        // and stays equal over an append both take afterwards. The appends
+        // write into records that were there before: spans added to traces
+        // of earlier batches, children before their parents (parents found
+        // late), traces growing past the size from which their spans go
+        // into the span table, links waiting for traces not sent yet that
+        // resolve later, and one span that every batch links to (its
+        // incoming list grows at the end of the pool, in place). Generated
+        // requests bring many strings and attributes. Enough traces are
+        // touched again that the list pools are compacted on the way: the
+        // catch-up then copies whole.
+        using Spec = TestModelBuilder::SpanSpec;
+        const std::vector<std::string> lines = generatedLines(6'000'000, 57);
+        QVERIFY2(lines.size() >= 6, qPrintable(QString::number(lines.size())));
+        const uint32_t big = 64; // Model::kScannedSpans
+        // Batch i: trace 1000 + i / 3 gets its spans over three batches,
+        // children first, past the span table's size in the last; trace
+        // 2000 + i links to trace 2000 + i + 2 (sent two batches later) and
+        // to the span every batch links to; trace 2000 + i - 1 gets a late
+        // child.
+        auto batchOf = [big](uint32_t i) {
+            TestModelBuilder b;
+            // Parts of 12, 40 and 20 spans: 12 and then 19 wait for their parents.
+            const uint32_t grown = 1000 + i / 3, part = 2 - i % 3;
+            const uint32_t bounds[] = {0, 20, 60, big + 8};
+            for (uint32_t k = bounds[part]; k < bounds[part + 1]; ++k)
+                b.add(Spec{.trace = grown, .span = k + 1, .parent = k ? (k + 1) / 2 : 0,
+                           .start = uint64_t(grown) * 1'000'000 + k});
+            b.add(Spec{.trace = 2000 + i, .span = 1, .start = uint64_t(2000 + i) * 1'000'000,
+                       .links = {{.trace = 2000 + i + 2, .span = 1}, {.trace = 7, .span = 1}}});
+            if (i >= 1)
+                b.add(Spec{.trace = 2000 + i - 1, .span = 2, .parent = 1, .start = uint64_t(2000 + i - 1) * 1'000'000 + 5,
+                           .links = {{.trace = 7, .span = 1}}});
+            if (i == 0)
+                b.add(Spec{.trace = 7, .span = 1, .start = 7'000'000});
+            return b.finish();
+        };
+        Model ahead = emptyModel(), stepped = emptyModel(), behind = emptyModel();
+        std::vector<AppendLog> logs;
+        logs.reserve(4 * lines.size() * 3);
+        uint32_t byLogs = 0, whole = 0, batch = 0;
+        for (uint32_t round = 0; round < 3; ++round) {
+            for (uint32_t i = 0; i < lines.size(); ++i) {
+                const Model fragment = fragmentOf(lines[i]);
+                const Model late = batchOf(batch++);
+                for (const Model *part : {&fragment, &late}) {
+                    ModelChanges changes, same;
+                    logs.emplace_back();
+                    ahead.append(*part, changes, &logs.back());
+                    stepped.append(*part, same);
+                    QCOMPARE(changes.changedTraces, logs.back().changedTraces);
+                }
+                // Behind by one or two batches, then caught up.
+                if (i % 2 == 1) {
+                    std::vector<const AppendLog *> taken;
+                    for (const AppendLog &log : logs)
+                        taken.push_back(&log);
+                    if (behind.catchUpWithAppends(ahead, taken))
+                        ++byLogs;
+                    else
+                        ++whole;
+                    logs.clear();
+                    QCOMPARE(QString::fromStdString(test::compareModels(stepped, behind)), QString());
+                    QCOMPARE(derivedDifference(stepped, behind), QString());
+                    QCOMPARE(linkIndexProblem(behind), QString());
+                    QCOMPARE(behind.traceSpans, stepped.traceSpans);
+                    QCOMPARE(behind.incoming, stepped.incoming);
+                    // The same next steps on both keep them equal. The trace
+                    // the last batch brought took a waiting link: dropped
+                    // and sent again, it takes that link again, once.
+                    Model one = stepped.clone(), other = behind.clone();
+                    const uint32_t last = 2000 + batch - 1;
+                    TestModelBuilder again;
+                    again.add(Spec{.trace = last, .span = 1, .start = uint64_t(last) * 1'000'000});
+                    const Model resent = again.finish(), next = batchOf(batch);
+                    std::vector<uint64_t> resolved;
+                    for (Model *m : {&one, &other}) {
+                        ModelChanges gone, back, more;
+                        m->evictTraces({m->findTrace(TestModelBuilder::traceId(last))}, gone);
+                        m->append(resent, back);
+                        m->append(next, more);
+                        resolved.push_back(back.resolvedLinks);
+                        resolved.push_back(more.resolvedLinks);
+                    }
+                    QCOMPARE(resolved[2], resolved[0]);
+                    QCOMPARE(resolved[3], resolved[1]);
+                    QCOMPARE(resolved[0], uint64_t(batch >= 3 ? 1 : 0)); // from trace last - 2
+                    QVERIFY(resolved[1] > 0);
+                    QCOMPARE(QString::fromStdString(test::compareModels(one, other)), QString());
+                    QCOMPARE(derivedDifference(one, other), QString());
+                    QCOMPARE(linkIndexProblem(other), QString());
+                }
+            }
+        }
+        QVERIFY2(byLogs >= 3 && whole >= 1, qPrintable(QStringLiteral("%1 %2").arg(byLogs).arg(whole)));
+        // Some trace grew past the span table's size, and its spans are found through it.
+        const uint32_t grown = ahead.findTrace(TestModelBuilder::traceId(1000));
+        QVERIFY(grown != kNone && ahead.traces[grown].spans.count > big);
     }
 
     void spareCopyBusyMeansWholeCopy()

@@ -30,6 +30,28 @@ inline void adviseHugePages(const void *begin, size_t bytes)
 #endif
 }
 
+// Faults in the pages of [begin, begin + bytes) for writing, without
+// changing what they hold (MADV_POPULATE_WRITE, Linux 5.14): another thread
+// can take the page faults, and the kernel's zeroing of fresh pages, off the
+// thread that will write them. Only whole pages inside the range are faulted
+// in. False where the kernel lacks it or the range is not (all) mapped
+// writable; nothing is changed then, and the pages fault in when written.
+inline bool prefaultForWrite(const void *begin, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    constexpr uintptr_t kPage = 4096;
+    const auto b = reinterpret_cast<uintptr_t>(begin);
+    const uintptr_t first = (b + kPage - 1) & ~(kPage - 1), last = (b + bytes) & ~(kPage - 1);
+    if (last <= first)
+        return true;
+    return madvise(reinterpret_cast<void *>(first), last - first, MADV_POPULATE_WRITE) == 0;
+#else
+    (void)begin;
+    (void)bytes;
+    return false;
+#endif
+}
+
 // The unused capacity of a vector just reserved.
 template<typename Vector>
 void adviseHugeCapacity(const Vector &v)

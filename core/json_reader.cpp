@@ -15,6 +15,7 @@
 
 #include "core/json_otlp.h"
 #include "core/json_scan.h"
+#include "core/poolprefault.h"
 #include "core/readers.h"
 
 #include <simdjson.h>
@@ -75,6 +76,9 @@ constexpr size_t kBigLineBytes = size_t(8) << 20;
 // Merges wait once this many batches are queued; fixed so the order of work
 // on the model does not depend on the thread count.
 constexpr size_t kMaxQueued = 3;
+// How far ahead of the merges the pools' room is faulted in, as a share of
+// the room: a few dozen batches, a few MB of records.
+constexpr double kPrefaultLead = 0.03;
 // Inside records, JSON nested deeper than this is emptied before parsing;
 // well below the parser's limit (kMaxJsonDepth) and far above what an
 // AnyValue of kMaxAnyValueDepth levels needs.
@@ -116,13 +120,16 @@ class GrowthReserve
 {
 public:
     explicit GrowthReserve(const Model &out) : m_before(out.sizes()) {}
-    void reserveAfter(Model &out, uint64_t consumed, uint64_t total)
+    // True when it reserved just now.
+    bool reserveAfter(Model &out, uint64_t consumed, uint64_t total)
     {
         if (m_done || consumed < kSampleBytes)
-            return;
+            return false;
         m_done = true;
-        if (total > consumed)
-            out.reserveLike(m_before, double(total - consumed) / double(consumed) * 1.04);
+        if (total <= consumed)
+            return false;
+        out.reserveLike(m_before, double(total - consumed) / double(consumed) * 1.04);
+        return true;
     }
 
 private:
@@ -259,6 +266,8 @@ public:
         else
             m_fragments.give(fragment);
     }
+    // Workers fault in what it allows between two jobs; without workers it is never run.
+    PoolPrefaulter &prefaulter() { return m_prefaulter; }
 
     void submit(const std::shared_ptr<Job> &job)
     {
@@ -313,10 +322,12 @@ private:
                 job->done = true;
             }
             m_finished.notify_all();
+            m_prefaulter.run();
         }
     }
 
     FragmentCache m_fragments; // before the threads, which use it
+    PoolPrefaulter m_prefaulter;
     std::vector<std::thread> m_threads;
     std::mutex m_mutex;
     std::condition_variable m_wake, m_finished;
@@ -1579,10 +1590,24 @@ private:
             }
             m_out.mergeReusing(job->fragment);
             m_pool.recycle(job->fragment);
-            m_growth.reserveAfter(m_out, job->end() - m_from, m_input.size() - m_from);
+            prefaultAfter(job->end());
             m_done.advance(job->end());
         }
         return true;
+    }
+
+    // Once the pools have room for the rest, the workers fault it in a
+    // little ahead of the merges (PoolPrefaulter), in proportion to the
+    // input merged so far.
+    void prefaultAfter(uint64_t end)
+    {
+        const uint64_t consumed = end - m_from, total = m_input.size() - m_from;
+        if (m_growth.reserveAfter(m_out, consumed, total)) {
+            m_pool.prefaulter().track(m_out);
+            m_trackedFrom = consumed;
+        }
+        if (m_trackedFrom && total > m_trackedFrom)
+            m_pool.prefaulter().allow(double(consumed - m_trackedFrom) / double(total - m_trackedFrom) + kPrefaultLead);
     }
 
     bool bigLine(uint64_t b, uint64_t e, uint64_t number)
@@ -1613,6 +1638,7 @@ private:
     WorkerPool &m_pool;
     DoneReporter m_done;
     GrowthReserve m_growth{m_out};
+    uint64_t m_trackedFrom = 0; // input consumed when the pools' room was tracked
     size_t m_from;
     uint64_t m_firstLine;
     std::deque<std::shared_ptr<LinesJob>> m_queue;

@@ -3,6 +3,7 @@
 #include "core/tracesummary.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <bit>
 #include <chrono>
 #include <cstring>
@@ -22,6 +23,22 @@ void reserveMore(Vector &v, size_t extra)
 {
     if (v.size() + extra > v.capacity())
         v.reserve(std::max(v.size() + extra, v.capacity() * 2));
+}
+// Appends `from` to `to` in one copy, then lets `patch` fix each appended
+// record where it lies. The records are trivially copyable, so the copy is
+// one memmove; appending them one by one (push_back) cost a capacity check
+// and a store of the vector's end per record, in the merge that sets the
+// pace of a protobuf load.
+template<typename Vector, typename Patch>
+void appendPatched(Vector &to, const Vector &from, Patch &&patch)
+{
+    static_assert(std::is_trivially_copyable_v<typename Vector::value_type>);
+    reserveMore(to, from.size());
+    const size_t base = to.size();
+    to.insert(to.end(), from.begin(), from.end());
+    auto *p = to.data() + base;
+    for (size_t i = 0, n = from.size(); i < n; ++i)
+        patch(p[i]);
 }
 // Bytes i..i+7 of an id as a big-endian number: comparing these compares
 // the bytes in order, without a call to memcmp per comparison (the sort and
@@ -502,59 +519,48 @@ void Model::mergeReusing(Model &other)
         return v;
     };
 
-    reserveMore(attributes, other.attributes.size());
-    for (const auto &a : other.attributes)
-        attributes.push_back({map[a.key], remapValue(a.value)});
-    reserveMore(values, other.values.size());
-    for (const auto &v : other.values)
-        values.push_back(remapValue(v));
-
-    for (auto r : other.resources) {
+    appendPatched(attributes, other.attributes, [&](Attribute &a) {
+        a.key = map[a.key];
+        a.value = remapValue(a.value);
+    });
+    appendPatched(values, other.values, [&](Value &v) { v = remapValue(v); });
+    appendPatched(resources, other.resources, [&](Resource &r) {
         r.attributes = shift(r.attributes, attrBase);
         r.schemaUrl = map[r.schemaUrl];
         r.serviceName = map[r.serviceName];
-        resources.push_back(r);
-    }
-    for (auto s : other.scopes) {
+    });
+    appendPatched(scopes, other.scopes, [&](Scope &s) {
         s.resource += resourceBase;
         s.name = map[s.name];
         s.version = map[s.version];
         s.attributes = shift(s.attributes, attrBase);
         s.schemaUrl = map[s.schemaUrl];
-        scopes.push_back(s);
-    }
-    reserveMore(hot, other.hot.size());
-    for (auto h : other.hot) {
+    });
+    appendPatched(hot, other.hot, [&](SpanHot &h) {
         h.name = map[h.name];
         h.service = map[h.service];
         h.trace = kNone;
         h.parent = kNone;
         h.depth = 0;
-        hot.push_back(h);
-    }
-    reserveMore(cold, other.cold.size());
-    for (auto c : other.cold) {
+    });
+    appendPatched(cold, other.cold, [&](SpanCold &c) {
         c.scope += scopeBase;
         c.traceState = map[c.traceState];
         c.statusMessage = map[c.statusMessage];
         c.attributes = shift(c.attributes, attrBase);
         c.events = shift(c.events, eventBase);
         c.links = shift(c.links, linkBase);
-        cold.push_back(c);
-    }
-    for (auto e : other.events) {
+    });
+    appendPatched(events, other.events, [&](Event &e) {
         e.name = map[e.name];
         e.attributes = shift(e.attributes, attrBase);
-        events.push_back(e);
-    }
-    reserveMore(links, other.links.size());
-    for (auto l : other.links) {
+    });
+    appendPatched(links, other.links, [&](Link &l) {
         l.from += spanBase;
         l.traceState = map[l.traceState];
         l.attributes = shift(l.attributes, attrBase);
         l.target = kNone;
-        links.push_back(l);
-    }
+    });
     if (!sources.empty() && !sources.back().name.empty() && (other.sources.empty() || other.sources.front().firstSpan != 0))
         sources.push_back({std::string(), spanBase}); // spans of no named source (live data)
     for (auto &source : other.sources) {
@@ -597,47 +603,63 @@ void Model::finalize()
     // 1. Identity: the first copy of a (trace id, span id) wins.
     m_spanIndex.resize(n);
     {
-        // (hash, span) is a total order, so the halves sorted apart and
-        // merged give exactly what one sort gives. Each half's thread
-        // hashes its keys too.
         const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
             return a.hash() != b.hash() ? a.hash() < b.hash() : a.span < b.span;
         };
         // The hashes are uniform, so one counting pass by their top bits
         // leaves buckets of a few entries, each sorted on its own: a third
-        // of the work of sorting the whole range. Each bucket is filled in
-        // span order and sorted with the same order, so the result is the same.
-        const auto hashAndSort = [this, &less](uint32_t from, uint32_t to) {
-            const uint32_t count = to - from;
-            const int bits = count < 4096 ? 0 : std::min(16, int(std::bit_width(count / 8)));
-            if (bits == 0) {
+        // of the work of sorting the whole range. (hash, span) is a total
+        // order, so the result is the one a single sort gives.
+        const int bits = n < 8192 ? 0 : std::min(16, int(std::bit_width(n / 8)));
+        if (bits == 0) {
+            for (uint32_t i = 0; i < n; ++i) {
+                const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
+                m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+            }
+            std::sort(m_spanIndex.begin(), m_spanIndex.end(), less);
+        } else {
+            // Two threads, each in three steps: hash and count a half of
+            // the spans; place that half's entries in the buckets; sort a
+            // half of the buckets. A bucket takes the first half's entries
+            // before the second's, so each bucket is sorted from span order,
+            // and no merge of two sorted halves is left for one thread.
+            const int shift = 64 - bits;
+            const size_t buckets = size_t(1) << bits;
+            const uint32_t half = n / 2;
+            std::unique_ptr<SpanIndexEntry[]> hashed(new SpanIndexEntry[n]); // written whole below
+            std::vector<uint32_t> counts[2] = {std::vector<uint32_t>(buckets, 0), std::vector<uint32_t>(buckets, 0)};
+            const auto hashRange = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &count) {
                 for (uint32_t i = from; i < to; ++i) {
                     const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
-                    m_spanIndex[i] = {uint32_t(h >> 32), uint32_t(h), i};
+                    hashed[i] = {uint32_t(h >> 32), uint32_t(h), i};
+                    ++count[size_t(h >> shift)];
                 }
-                std::sort(m_spanIndex.begin() + from, m_spanIndex.begin() + to, less);
-                return;
+            };
+            inParallel(n, [&] { hashRange(0, half, counts[0]); }, [&] { hashRange(half, n, counts[1]); });
+            std::vector<uint32_t> starts(buckets + 1);
+            std::vector<uint32_t> next[2] = {std::vector<uint32_t>(buckets), std::vector<uint32_t>(buckets)};
+            uint32_t at = 0;
+            for (size_t b = 0; b < buckets; ++b) {
+                starts[b] = at;
+                next[0][b] = at;
+                at += counts[0][b];
+                next[1][b] = at;
+                at += counts[1][b];
             }
-            const int shift = 64 - bits;
-            std::unique_ptr<SpanIndexEntry[]> hashed(new SpanIndexEntry[count]); // written whole below
-            std::vector<uint32_t> starts((size_t(1) << bits) + 1, 0);
-            for (uint32_t i = from; i < to; ++i) {
-                const uint64_t h = spanKeyHash(cold[i].traceId, cold[i].spanId);
-                hashed[i - from] = {uint32_t(h >> 32), uint32_t(h), i};
-                ++starts[size_t(h >> shift) + 1];
-            }
-            for (size_t b = 1; b < starts.size(); ++b)
-                starts[b] += starts[b - 1];
-            std::vector<uint32_t> next(starts.begin(), starts.end() - 1);
-            SpanIndexEntry *out = m_spanIndex.data() + from;
-            for (uint32_t k = 0; k < count; ++k)
-                out[next[size_t(hashed[k].hash() >> shift)]++] = hashed[k];
-            for (size_t b = 0; b + 1 < starts.size(); ++b)
-                if (starts[b + 1] - starts[b] > 1)
-                    std::sort(out + starts[b], out + starts[b + 1], less);
-        };
-        inParallel(n, [&] { hashAndSort(0, n / 2); }, [&] { hashAndSort(n / 2, n); });
-        std::inplace_merge(m_spanIndex.begin(), m_spanIndex.begin() + n / 2, m_spanIndex.end(), less);
+            starts[buckets] = at;
+            SpanIndexEntry *out = m_spanIndex.data();
+            const auto place = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &nextOf) {
+                for (uint32_t k = from; k < to; ++k)
+                    out[nextOf[size_t(hashed[k].hash() >> shift)]++] = hashed[k];
+            };
+            inParallel(n, [&] { place(0, half, next[0]); }, [&] { place(half, n, next[1]); });
+            const auto sortBuckets = [&](size_t from, size_t to) {
+                for (size_t b = from; b < to; ++b)
+                    if (starts[b + 1] - starts[b] > 1)
+                        std::sort(out + starts[b], out + starts[b + 1], less);
+            };
+            inParallel(n, [&] { sortBuckets(0, buckets / 2); }, [&] { sortBuckets(buckets / 2, buckets); });
+        }
     }
     // Copies of one key share a hash, so they sit in one run of equal hashes
     // (nearly always a single entry); within a run, ordering the spans by key
@@ -724,21 +746,51 @@ void Model::finalize()
     // 2. Traces, in order of first appearance so indices stay stable as data arrives.
     m_traceIndex.clear();
     traces.clear();
-    for (uint32_t i = 0; i < count; ++i) {
-        // A trace's spans mostly come one after another: only a change of
-        // trace id costs a lookup.
-        if (i > 0 && cold[i].traceId == cold[i - 1].traceId) {
-            hot[i].trace = hot[i - 1].trace;
-            continue;
+    {
+        // Two threads each list the traces of a half of the spans in order
+        // of first appearance; the second half's list then joins the first
+        // (a trace already listed keeps its index, the others follow in
+        // their order): the order, and the index, of one pass over all spans.
+        struct Half
+        {
+            std::vector<Trace> traces;
+            TraceTable index;
+        };
+        Half halves[2];
+        auto list = [this](uint32_t from, uint32_t to, Half &half) {
+            for (uint32_t i = from; i < to; ++i) {
+                // A trace's spans mostly come one after another: only a change of
+                // trace id costs a lookup.
+                if (i > from && cold[i].traceId == cold[i - 1].traceId) {
+                    hot[i].trace = hot[i - 1].trace;
+                    continue;
+                }
+                uint32_t t = half.index.find(cold[i].traceId, half.traces);
+                if (t == kNone) {
+                    t = uint32_t(half.traces.size());
+                    half.traces.emplace_back();
+                    half.traces.back().id = cold[i].traceId;
+                    half.index.addLast(half.traces);
+                }
+                hot[i].trace = t;
+            }
+        };
+        const uint32_t middle = count / 2;
+        inParallel(count, [&] { list(0, middle, halves[0]); }, [&] { list(middle, count, halves[1]); });
+        traces = std::move(halves[0].traces);
+        m_traceIndex = std::move(halves[0].index);
+        std::vector<uint32_t> joined(halves[1].traces.size());
+        for (size_t j = 0; j < joined.size(); ++j) {
+            uint32_t t = m_traceIndex.find(halves[1].traces[j].id, traces);
+            if (t == kNone) {
+                t = uint32_t(traces.size());
+                traces.push_back(halves[1].traces[j]);
+                m_traceIndex.addLast(traces);
+            }
+            joined[j] = t;
         }
-        uint32_t t = m_traceIndex.find(cold[i].traceId, traces);
-        if (t == kNone) {
-            t = uint32_t(traces.size());
-            traces.emplace_back();
-            traces.back().id = cold[i].traceId;
-            m_traceIndex.addLast(traces);
-        }
-        hot[i].trace = t;
+        for (uint32_t i = middle; i < count; ++i)
+            hot[i].trace = joined[hot[i].trace];
     }
 
     // 3. Parents, with self-parents and missing parents made roots. The
@@ -786,48 +838,8 @@ void Model::finalize()
         }
     }
 
-    // 4. Depths; parent cycles are broken where they are found.
-    std::vector<uint8_t> state(count, 0); // 0 new, 1 on the walk, 2 done
-    std::vector<uint32_t> walk;
-    uint64_t capped = 0;
-    for (uint32_t s = 0; s < count; ++s) {
-        if (state[s] == 2)
-            continue;
-        walk.clear();
-        uint32_t cur = s;
-        while (state[cur] == 0) {
-            state[cur] = 1;
-            walk.push_back(cur);
-            uint32_t p = hot[cur].parent;
-            if (p == kNone)
-                break;
-            if (state[p] == 1) {
-                diagnostics.add(diag::SpanParentCycle,
-                    "span " + cold[cur].traceId.hex() + "/" + cold[cur].spanId.hex()
-                        + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
-                hot[cur].parent = kNone;
-                break;
-            }
-            cur = p;
-        }
-        for (auto it = walk.rbegin(); it != walk.rend(); ++it) {
-            auto &h = hot[*it];
-            if (h.parent == kNone) {
-                h.depth = 0;
-            } else if (hot[h.parent].depth == UINT16_MAX) {
-                h.depth = UINT16_MAX;
-                ++capped;
-            } else {
-                h.depth = uint16_t(hot[h.parent].depth + 1);
-            }
-            state[*it] = 2;
-        }
-    }
-    if (capped)
-        diagnostics.add(diag::SpanDepthCapped,
-            "spans nested deeper than 65535 levels are drawn at the last level", capped);
-
-    // 5. Per-trace span lists sorted by start.
+    // 4. Per-trace span lists: in span order first (for the depths), then
+    // sorted by start.
     std::vector<uint32_t> offsets(traces.size() + 1, 0);
     for (uint32_t i = 0; i < count; ++i) {
         ++offsets[hot[i].trace + 1];
@@ -842,7 +854,76 @@ void Model::finalize()
         for (uint32_t i = 0; i < count; ++i)
             traceSpans[fill[hot[i].trace]++] = i;
     }
-    // Sorting and summarising a trace reads only its own spans: two threads
+    const auto traceCount = uint32_t(traces.size());
+    // The first trace whose spans start past the middle.
+    const auto middleTrace = uint32_t(std::upper_bound(offsets.begin(), offsets.begin() + traceCount, count / 2) - offsets.begin());
+
+    // 5. Depths; parent cycles are broken where they are found. A parent is
+    // in its child's trace, so every walk stays inside one trace: two
+    // threads take a half of the traces each, walking from each span of a
+    // trace in span order (traceSpans is still in span order here), which
+    // gives what one walk over all spans in span order gives. Cycles are
+    // noted with the span the walk started from and reported in that order.
+    {
+        std::vector<uint8_t> state(count, 0); // 0 new, 1 on the walk, 2 done
+        struct Cut
+        {
+            uint32_t from, span;
+        };
+        std::vector<Cut> cuts[2];
+        uint64_t capped[2] = {0, 0};
+        auto depths = [&](uint32_t fromTrace, uint32_t toTrace, std::vector<Cut> &cutsHere, uint64_t &cappedHere) {
+            std::vector<uint32_t> walk;
+            for (uint32_t t = fromTrace; t < toTrace; ++t) {
+                for (uint32_t k = offsets[t]; k < offsets[t + 1]; ++k) {
+                    const uint32_t s = traceSpans[k];
+                    if (state[s] == 2)
+                        continue;
+                    walk.clear();
+                    uint32_t cur = s;
+                    while (state[cur] == 0) {
+                        state[cur] = 1;
+                        walk.push_back(cur);
+                        uint32_t p = hot[cur].parent;
+                        if (p == kNone)
+                            break;
+                        if (state[p] == 1) {
+                            cutsHere.push_back({s, cur});
+                            hot[cur].parent = kNone;
+                            break;
+                        }
+                        cur = p;
+                    }
+                    for (auto it = walk.rbegin(); it != walk.rend(); ++it) {
+                        auto &h = hot[*it];
+                        if (h.parent == kNone) {
+                            h.depth = 0;
+                        } else if (hot[h.parent].depth == UINT16_MAX) {
+                            h.depth = UINT16_MAX;
+                            ++cappedHere;
+                        } else {
+                            h.depth = uint16_t(hot[h.parent].depth + 1);
+                        }
+                        state[*it] = 2;
+                    }
+                }
+            }
+        };
+        inParallel(count, [&] { depths(0, middleTrace, cuts[0], capped[0]); },
+                   [&] { depths(middleTrace, traceCount, cuts[1], capped[1]); });
+        std::vector<Cut> all = std::move(cuts[0]);
+        all.insert(all.end(), cuts[1].begin(), cuts[1].end());
+        std::sort(all.begin(), all.end(), [](const Cut &a, const Cut &b) { return a.from < b.from; });
+        for (const Cut &c : all)
+            diagnostics.add(diag::SpanParentCycle,
+                "span " + cold[c.span].traceId.hex() + "/" + cold[c.span].spanId.hex()
+                    + " is part of a parent cycle; the cycle is cut there and the span shown as a root");
+        if (capped[0] + capped[1])
+            diagnostics.add(diag::SpanDepthCapped,
+                "spans nested deeper than 65535 levels are drawn at the last level", capped[0] + capped[1]);
+    }
+
+    // 6. Sorting and summarising a trace reads only its own spans: two threads
     // take a half of the spans each, by whole traces, each listing services
     // apart; the second half's lists are appended after the first's.
     std::vector<StringId> servicesOf[2];
@@ -858,9 +939,6 @@ void Model::finalize()
             detail::summariseTraceSpans(tr, hot, spans, spans + tr.spans.count, services);
         }
     };
-    const auto traceCount = uint32_t(traces.size());
-    // The first trace whose spans start past the middle.
-    const auto middleTrace = uint32_t(std::upper_bound(offsets.begin(), offsets.begin() + traceCount, count / 2) - offsets.begin());
     inParallel(count, [&] { summarise(0, middleTrace, servicesOf[0]); },
                [&] { summarise(middleTrace, traceCount, servicesOf[1]); });
     traceServices = std::move(servicesOf[0]);
@@ -869,7 +947,7 @@ void Model::finalize()
     for (uint32_t t = middleTrace; t < traceCount; ++t)
         traces[t].services.first += shift;
 
-    // 6. The link table, resolved and indexed by target.
+    // 7. The link table, resolved and indexed by target.
     for (auto &h : hot)
         h.hasLinks = 0;
     incomingRanges.assign(count, Range{});

@@ -7,12 +7,14 @@
 // message tree: strings go straight from the input into the string pool.
 
 #include "core/modelbuilder.h"
+#include "core/poolprefault.h"
 #include "core/readers.h"
 #include "core/recentstrings.h"
 #include "core/sametext.h"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <memory>
@@ -954,6 +956,9 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
 constexpr size_t kParallelFrom = size_t(8) << 20;
 constexpr uint64_t kSampleBytes = uint64_t(2) << 20;
 constexpr size_t kPieceBytes = size_t(4) << 20;
+// How far ahead of the merges the first share's room is faulted in, as a
+// share of the room: a few pieces.
+constexpr double kPrefaultLead = 0.03;
 
 bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, LoadError &error, bool &handled)
 {
@@ -1018,6 +1023,15 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     std::condition_variable finished;
     std::atomic<size_t> next{1};
     std::vector<Model> spare; // merged pieces' models, emptied with their capacity kept
+    // The first share's model gets room for the whole input; the decoding
+    // threads fault it in ahead of this thread's writes (PoolPrefaulter),
+    // as far as the input decoded into it and merged so far, plus a lead.
+    PoolPrefaulter prefaulter;
+    uint64_t trackedFrom = 0;
+    auto allowUpTo = [&](uint64_t offset) {
+        if (trackedFrom && bytes.size() > trackedFrom && offset > trackedFrom)
+            prefaulter.allow(double(offset - trackedFrom) / double(bytes.size() - trackedFrom) + kPrefaultLead);
+    };
     auto work = [&](size_t k) {
         if (k > 0) {
             std::lock_guard lock(mutex);
@@ -1041,8 +1055,14 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                     sampled += it->bytes.size();
                 }
                 const uint64_t rest = (k == 0 ? uint64_t(bytes.size()) : share) - sampled;
-                if (it != last && sampled)
+                if (it != last && sampled) {
                     fragments[k].reserveLike({}, double(rest) / double(sampled) * 1.04);
+                    if (k == 0) {
+                        prefaulter.track(fragments[0]);
+                        trackedFrom = sampled;
+                        allowUpTo(cuts[1] < list.size() ? uint64_t(list[cuts[1]].offset) : bytes.size());
+                    }
+                }
                 decoder.resourceSpansList(it, last);
             } catch (const Malformed &m) {
                 failures[k] = m;
@@ -1062,6 +1082,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 ready[k] = 1;
             }
             finished.notify_all();
+            prefaulter.run();
         }
     };
     std::vector<std::thread> pool;
@@ -1081,25 +1102,60 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         }
     } join{pool, next, parts};
 
-    work(0);
+    // This thread's own pace, decoding and merging, in seconds per input
+    // byte: it decides below whether decoding a piece itself pays.
+    using Clock = std::chrono::steady_clock;
+    const auto offsetOf = [&](size_t piece) {
+        return piece < parts ? uint64_t(list[cuts[piece]].offset) : uint64_t(bytes.size());
+    };
+    double decodeSeconds = 0, mergeSeconds = 0;
+    uint64_t decodedBytes = 0, mergedBytes = 0;
+    const auto timed = [](auto &&f) {
+        const auto t0 = Clock::now();
+        f();
+        return std::chrono::duration<double>(Clock::now() - t0).count();
+    };
+    decodeSeconds += timed([&] { work(0); });
+    decodedBytes += offsetOf(1) - offsetOf(0);
+    // Whether this thread, waiting for piece k, should decode piece j (no
+    // thread has taken it) rather than wait: only if it would still be done
+    // merging all pieces from k on no later than the other threads are done
+    // decoding theirs. Taking every untaken piece it could made this thread,
+    // which alone merges, the last to finish: the others then stood idle
+    // while it merged what they had decoded.
+    const auto worthDecoding = [&](size_t k, size_t j) {
+        const double decodeRate = decodedBytes ? decodeSeconds / double(decodedBytes) : 0;
+        const double mergeRate = mergedBytes ? mergeSeconds / double(mergedBytes) : decodeRate / 2;
+        // After the last merge this thread also leads Model::finalize, of
+        // which about a quarter of all merging's time is its own.
+        const double mine = mergeRate * double(bytes.size() - offsetOf(k)) + decodeRate * double(offsetOf(j + 1) - offsetOf(j))
+            + mergeRate * double(bytes.size()) / 4;
+        const double theirs = decodeRate * double(bytes.size() - offsetOf(j)) / double(threads - 1);
+        return mine <= theirs;
+    };
     for (size_t k = 0; k < parts; ++k) {
         if (k > 0) {
             std::unique_lock lock(mutex);
-            // Rather than wait for the piece to merge next, this thread
-            // decodes a piece no thread has taken yet: how much it decodes
+            // Rather than wait for the piece to merge next, this thread may
+            // decode a piece no thread has taken yet: how much it decodes
             // then follows how fast the others are (the machine may be
             // shared), not a fixed share.
             while (!ready[k]) {
                 lock.unlock();
-                const size_t j = next.fetch_add(1);
-                if (j < parts) {
-                    work(j);
+                size_t j = next.load();
+                // The piece to merge next, if no thread has taken it, is
+                // decoded here rather than waited for.
+                const bool worth = j < parts && (j == k || worthDecoding(k, j));
+                if (worth && next.compare_exchange_strong(j, j + 1)) {
+                    decodeSeconds += timed([&] { work(j); });
+                    decodedBytes += offsetOf(j + 1) - offsetOf(j);
                     lock.lock();
                     ready[j] = 1;
                     continue;
                 }
                 lock.lock();
-                finished.wait(lock, [&] { return ready[k] != 0; });
+                if (!worth)
+                    finished.wait(lock, [&] { return ready[k] != 0; });
             }
         }
         if (outOfMemory[k])
@@ -1116,7 +1172,9 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         if (k == 0) {
             out.merge(std::move(fragments[k]));
         } else {
-            out.mergeReusing(fragments[k]);
+            mergeSeconds += timed([&] { out.mergeReusing(fragments[k]); });
+            mergedBytes += offsetOf(k + 1) - offsetOf(k);
+            allowUpTo(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
             std::lock_guard lock(mutex);
             spare.push_back(std::move(fragments[k]));
         }

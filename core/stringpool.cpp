@@ -142,21 +142,53 @@ std::vector<StringId> StringPool::internAll(const StringPool &other)
 {
     const size_t n = other.m_views.size();
     // The table grows once, up front, for the case that every string is
-    // new: then no growth moves it during the loop, and the slot of the
-    // string kAhead places on can be fetched while this one is probed (a
-    // merged fragment's strings are mostly new to a table of millions of
-    // slots, each probe a cache miss).
+    // new: then no growth moves it during the loop. The per-id tables get
+    // room too, so they do not move either.
     size_t slots = m_slots.size();
     while ((m_views.size() + n) * 10 > slots * 7)
         slots *= 2;
     if (slots != m_slots.size())
         grow(slots);
-    constexpr size_t kAhead = 8;
+    if (m_views.size() + n > m_views.capacity()) {
+        const size_t want = std::max(m_views.size() + n, m_views.capacity() * 2);
+        m_views.reserve(want);
+        m_hashes.reserve(want);
+    }
+    // A merged fragment's strings are mostly new to a table of millions of
+    // slots, and the rest are seldom in the cache: each probe is a miss on
+    // the slot, and a string already there two more, on its view and on its
+    // text. All three are fetched ahead, in stages: the slot of the string
+    // kSlotAhead places on; the view of the first id with a matching hash
+    // near the slot of the string kViewAhead places on (fetched by then);
+    // the text of that view kTextAhead places on. Only hints: a string
+    // placed meanwhile or a collision just costs the miss as before.
+    constexpr size_t kSlotAhead = 16, kViewAhead = 8, kTextAhead = 4;
+    constexpr size_t kNear = 4; // slots looked at for a matching hash
+    StringId pending[kViewAhead] = {}; // by position modulo kViewAhead: a likely id + 1, or 0
     const size_t mask = m_slots.size() - 1;
     std::vector<StringId> map(n);
     for (size_t i = 0; i < n; ++i) {
-        if (i + kAhead < n)
-            __builtin_prefetch(&m_slots[other.m_hashes[i + kAhead] & mask]);
+        if (i + kSlotAhead < n)
+            __builtin_prefetch(&m_slots[other.m_hashes[i + kSlotAhead] & mask]);
+        if (i + kViewAhead < n) {
+            const uint32_t hash = other.m_hashes[i + kViewAhead];
+            StringId likely = 0;
+            for (size_t k = 0, j = hash & mask; k < kNear; ++k, j = (j + 1) & mask) {
+                const uint64_t slot = m_slots[j];
+                if (slot == 0)
+                    break;
+                if (uint32_t(slot >> 32) == hash) {
+                    likely = uint32_t(slot);
+                    __builtin_prefetch(&m_views[likely - 1]);
+                    break;
+                }
+            }
+            pending[(i + kViewAhead) % kViewAhead] = likely;
+        }
+        if (i + kTextAhead < n) {
+            if (const StringId likely = pending[(i + kTextAhead) % kViewAhead])
+                __builtin_prefetch(m_views[likely - 1].data());
+        }
         map[i] = internHashed(other.m_views[i], other.m_hashes[i]);
     }
     return map;

@@ -135,6 +135,171 @@ private slots:
         QCOMPARE(depths, (std::vector<uint16_t>{0, 1, 2}));
     }
 
+    // Enough spans that finalize() hashes, places and sorts the span index
+    // on two threads: every span is found, and copies of one key (in the
+    // same half and across the halves) are dropped, the first kept, and
+    // the diagnostic names the first copy in the input.
+    void spanIndexOnTwoThreadsKeepsFirstCopies()
+    {
+        constexpr uint32_t kSpans = 300000;
+        Model m;
+        m.resources.push_back({});
+        m.scopes.push_back({});
+        auto add = [&m](uint32_t trace, uint32_t span, uint64_t start) {
+            SpanHot h;
+            h.start = start;
+            h.end = start + 10;
+            SpanCold c;
+            c.traceId.bytes[0] = 0xab;
+            c.spanId.bytes[0] = 0xcd;
+            for (int i = 0; i < 4; ++i) {
+                c.traceId.bytes[15 - i] = uint8_t(trace >> (8 * i));
+                c.spanId.bytes[7 - i] = uint8_t(span >> (8 * i));
+            }
+            m.hot.push_back(h);
+            m.cold.push_back(c);
+        };
+        for (uint32_t i = 0; i < kSpans; ++i)
+            add(i / 10, i, i);
+        // Copies: of early spans late (across the halves), and of late
+        // spans later still (within the second half); a different start
+        // tells the copy from the first.
+        std::vector<uint32_t> copied;
+        for (uint32_t i = 5; i < kSpans; i += 25013) {
+            add(i / 10, i, 999999999);
+            copied.push_back(i);
+        }
+        for (uint32_t i = kSpans - 7; i > kSpans - 40; i -= 3) {
+            add(i / 10, i, 999999999);
+            copied.push_back(i);
+        }
+        m.finalize();
+        QCOMPARE(m.hot.size(), size_t(kSpans));
+        QCOMPARE(m.diagnostics.count(diag::SpanDuplicate), uint64_t(copied.size()));
+        const Diagnostic *d = m.diagnostics.find(diag::SpanDuplicate);
+        QVERIFY(d);
+        // The first copy in the input is the one named.
+        const auto &first = m.cold[copied.front()];
+        QVERIFY2(d->message.find(first.traceId.hex() + "/" + first.spanId.hex()) != std::string::npos, d->message.c_str());
+        // Traces listed on two threads: each half's traces are new to the
+        // other; in order of first appearance all the same.
+        QCOMPARE(m.traces.size(), size_t(kSpans / 10));
+        for (uint32_t i = 0; i < kSpans; ++i) {
+            QCOMPARE(m.findSpan(m.cold[i].traceId, m.cold[i].spanId), i);
+            QCOMPARE(m.hot[i].start, uint64_t(i));
+            QCOMPARE(m.hot[i].trace, i / 10);
+        }
+        for (uint32_t t = 0; t < m.traces.size(); ++t)
+            QCOMPARE(m.findTrace(m.traces[t].id), t);
+    }
+
+    // Enough spans that finalize() walks the depths on two threads, a half
+    // of the traces each; the traces' spans interleaved in the input, some
+    // traces with parent cycles in both halves: the parents, depths and
+    // cycle diagnostics (in order) of one walk over all spans in span order.
+    void depthsOnTwoThreadsMatchOneWalk()
+    {
+        constexpr uint32_t kTraces = 20000, kPerTrace = 12;
+        Model m;
+        m.resources.push_back({});
+        m.scopes.push_back({});
+        std::vector<uint32_t> parentOf; // the span each span names, kNone for none
+        auto id = [](uint32_t n) {
+            SpanId s;
+            s.bytes[0] = 0xcd;
+            for (int i = 0; i < 4; ++i)
+                s.bytes[7 - i] = uint8_t(n >> (8 * i));
+            return s;
+        };
+        auto tid = [](uint32_t n) {
+            TraceId t;
+            t.bytes[0] = 0xab;
+            for (int i = 0; i < 4; ++i)
+                t.bytes[15 - i] = uint8_t(n >> (8 * i));
+            return t;
+        };
+        // Round k adds span k of every trace, so a trace's spans are spread
+        // over the whole input. Span k's parent is span (k - 1) / 2 of its
+        // trace (a tree); in every 97th trace span 0 names span 11, closing
+        // a cycle 0 <- 1 <- 3 <- 7 <- ... and 11 -> 5 -> 2 -> 0.
+        for (uint32_t k = 0; k < kPerTrace; ++k) {
+            for (uint32_t t = 0; t < kTraces; ++t) {
+                SpanHot h;
+                h.start = 1000 + k;
+                h.end = 2000;
+                SpanCold c;
+                c.traceId = tid(t + 1);
+                c.spanId = id(k + 1);
+                uint32_t parent = kNone;
+                if (k > 0)
+                    parent = (k - 1) / 2;
+                else if (t % 97 == 0)
+                    parent = 11;
+                if (parent != kNone)
+                    c.parentSpanId = id(parent + 1);
+                parentOf.push_back(parent == kNone ? kNone : parent * kTraces + t);
+                m.hot.push_back(h);
+                m.cold.push_back(c);
+            }
+        }
+        m.finalize();
+        const auto n = uint32_t(m.hot.size());
+        QVERIFY(n >= 200000);
+
+        // The walk finalize() made on one thread before, here on its own.
+        std::vector<uint32_t> parent = parentOf;
+        std::vector<uint16_t> depth(n, 0);
+        std::vector<uint8_t> state(n, 0);
+        std::vector<uint32_t> cut, walk;
+        for (uint32_t s = 0; s < n; ++s) {
+            if (state[s] == 2)
+                continue;
+            walk.clear();
+            uint32_t cur = s;
+            while (state[cur] == 0) {
+                state[cur] = 1;
+                walk.push_back(cur);
+                const uint32_t p = parent[cur];
+                if (p == kNone)
+                    break;
+                if (state[p] == 1) {
+                    cut.push_back(cur);
+                    parent[cur] = kNone;
+                    break;
+                }
+                cur = p;
+            }
+            for (auto it = walk.rbegin(); it != walk.rend(); ++it) {
+                depth[*it] = parent[*it] == kNone ? 0 : uint16_t(depth[parent[*it]] + 1);
+                state[*it] = 2;
+            }
+        }
+        QCOMPARE(cut.size(), size_t((kTraces + 96) / 97));
+        // Every trace has spans in both halves: listed once, in order of
+        // first appearance.
+        QCOMPARE(m.traces.size(), size_t(kTraces));
+        for (uint32_t t = 0; t < kTraces; ++t) {
+            QCOMPARE(m.traces[t].id, tid(t + 1));
+            QCOMPARE(m.findTrace(tid(t + 1)), t);
+        }
+        for (uint32_t i = 0; i < n; ++i) {
+            QCOMPARE(m.hot[i].trace, i % kTraces);
+            QCOMPARE(m.hot[i].parent, parent[i]);
+            QCOMPARE(m.hot[i].depth, depth[i]);
+        }
+        QCOMPARE(m.diagnostics.count(diag::SpanParentCycle), uint64_t(cut.size()));
+        const Diagnostic *cycles = nullptr;
+        for (const auto &d : m.diagnostics.items())
+            if (d.code == diag::SpanParentCycle.code)
+                cycles = &d;
+        QVERIFY(cycles);
+        QVERIFY(!cycles->places.empty());
+        for (size_t k = 0; k < cycles->places.size(); ++k) {
+            const std::string span = m.cold[cut[k]].traceId.hex() + "/" + m.cold[cut[k]].spanId.hex();
+            QVERIFY2(cycles->places[k].find(span) != std::string::npos, (cycles->places[k] + " vs " + span).c_str());
+        }
+    }
+
     void deepChainDoesNotRecurse()
     {
         Model m;

@@ -756,18 +756,32 @@ private:
             size_t end = pos;
             if (!onItem(pos, end))
                 return false;
-            pos = ws(end);
-            if (pos >= m_input.size())
-                return fail(pos, "where ',' or ']' was expected", true);
-            if (m_input[pos] == ']') {
-                ++pos;
-                --m_depth;
+            bool closed = false;
+            if (!afterItem(end, pos, closed))
+                return false;
+            if (closed)
                 return true;
-            }
-            if (m_input[pos] != ',')
-                return fail(pos, "invalid JSON: expected ',' or ']'");
-            ++pos;
         }
+    }
+
+    // After an array's item that ends at `end`: past the ']' that closes the
+    // array (`closed`), or past the ',' before the next item.
+    bool afterItem(size_t end, size_t &pos, bool &closed)
+    {
+        pos = ws(end);
+        if (pos >= m_input.size())
+            return fail(pos, "where ',' or ']' was expected", true);
+        if (m_input[pos] == ']') {
+            ++pos;
+            --m_depth;
+            closed = true;
+            return true;
+        }
+        if (m_input[pos] != ',')
+            return fail(pos, "invalid JSON: expected ',' or ']'");
+        ++pos;
+        closed = false;
+        return true;
     }
 
     // A list value that may also be null or, wrongly, something else.
@@ -976,17 +990,12 @@ private:
             size_t end = next;
             if (!resourceSpans(next, end))
                 return false;
-            pos = ws(end);
-            if (pos >= m_input.size())
-                return fail(pos, "where ',' or ']' was expected", true);
-            if (m_input[pos] == ']') {
-                ++pos;
-                --m_depth;
+            bool closed = false;
+            if (!afterItem(end, pos, closed))
+                return false;
+            if (closed)
                 return true;
-            }
-            if (m_input[pos] != ',')
-                return fail(pos, "invalid JSON: expected ',' or ']'");
-            next = ws(pos + 1);
+            next = ws(pos);
             if (next >= m_input.size())
                 return fail(next, "where a value was expected", true);
             if (mayChunk && !chunking && next >= hereUntil && hereUntil != ChunkJob::kOpen)

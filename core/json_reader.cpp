@@ -689,19 +689,32 @@ private:
         return true;
     }
 
+    // Past the bracket `open` at pos and the whitespace after it; `empty`
+    // when `close` follows at once (pos is then past it).
+    bool enter(size_t &pos, char open, char close, bool &empty)
+    {
+        const char expected[] = {'\'', open, '\'', 0};
+        if (!expect(pos, open, expected))
+            return false;
+        ++m_depth;
+        pos = ws(pos);
+        empty = at(pos) == close;
+        if (empty) {
+            ++pos;
+            --m_depth;
+        }
+        return true;
+    }
+
     // Iterates an object at pos; calls onField(key, valuePos, valueEnd&) for each field.
     template<typename OnField>
     bool object(size_t &pos, OnField &&onField)
     {
-        if (!expect(pos, '{', "'{'"))
+        bool empty = false;
+        if (!enter(pos, '{', '}', empty))
             return false;
-        ++m_depth;
-        pos = ws(pos);
-        if (at(pos) == '}') {
-            ++pos;
-            --m_depth;
+        if (empty)
             return true;
-        }
         for (;;) {
             pos = ws(pos);
             if (pos >= m_input.size())
@@ -740,15 +753,11 @@ private:
     template<typename OnItem>
     bool array(size_t &pos, OnItem &&onItem)
     {
-        if (!expect(pos, '[', "'['"))
+        bool empty = false;
+        if (!enter(pos, '[', ']', empty))
             return false;
-        ++m_depth;
-        pos = ws(pos);
-        if (at(pos) == ']') {
-            ++pos;
-            --m_depth;
+        if (empty)
             return true;
-        }
         for (;;) {
             pos = ws(pos);
             if (pos >= m_input.size())
@@ -905,15 +914,11 @@ private:
     // alone, so the model does not depend on the thread count.
     bool resourceSpansList(size_t &pos)
     {
-        if (!expect(pos, '[', "'['"))
+        bool empty = false;
+        if (!enter(pos, '[', ']', empty))
             return false;
-        ++m_depth;
-        pos = ws(pos);
-        if (at(pos) == ']') {
-            ++pos;
-            --m_depth;
+        if (empty)
             return true;
-        }
         size_t next = pos; // the next entry's start; certain whenever `chunks` is empty
         const bool mayChunk = !m_chunk && m_input.size() - pos > 2 * kRunBytes;
         bool chunking = mayChunk;

@@ -660,7 +660,7 @@ private slots:
         StringId bigId = pool.intern(big);
         QCOMPARE(pool.view(bigId).size(), big.size());
         QCOMPARE(pool.intern("alpha"), a);
-        QCOMPARE(view.data(), pool.view(a).data()); // not moved by growth
+        QVERIFY(view.data() == pool.view(a).data()); // not moved by growth (the same address, not only the same text)
         QCOMPARE(pool.find("s99999"), pool.intern("s99999"));
         QCOMPARE(pool.find("absent"), StringPool::kNotFound);
     }

@@ -135,11 +135,20 @@ private slots:
         Model m;
         m.attributes.reserve((size_t(32) << 20) / sizeof(Attribute));
         m.cold.reserve((size_t(16) << 20) / sizeof(SpanCold));
-        madvise(m.attributes.data(), m.attributes.capacity() * sizeof(Attribute), MADV_NOHUGEPAGE);
-        madvise(m.cold.data(), m.cold.capacity() * sizeof(SpanCold), MADV_NOHUGEPAGE);
         const size_t attributeBytes = m.attributes.capacity() * sizeof(Attribute);
         const size_t coldBytes = m.cold.capacity() * sizeof(SpanCold);
-        // (The heap may have written its header into the first page.)
+        // The heap may hand out memory it used before (an address
+        // sanitizer's allocator does): the reserved, unused room is given
+        // back to the kernel first, whole pages inside it, so that only
+        // what the prefaulter touches becomes resident. (The heap may have
+        // written its header into the first page.)
+        for (auto [data, bytes] : {std::pair{static_cast<void *>(m.attributes.data()), attributeBytes},
+                                   std::pair{static_cast<void *>(m.cold.data()), coldBytes}}) {
+            const auto begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
+            const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kPage - 1);
+            madvise(data, bytes, MADV_NOHUGEPAGE);
+            QCOMPARE(madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED), 0);
+        }
         QVERIFY(residentPages(m.attributes.data(), attributeBytes) <= 1);
 
         PoolPrefaulter prefaulter;

@@ -205,7 +205,7 @@ private slots:
         QFETCH(QByteArray, fault);
         ManyEntries doc = manyEntries();
         const size_t k = where < 0 ? doc.firstRunEnd() + size_t(shift) : size_t(where);
-        QVERIFY(k > 100 && k < 6000 || where >= 0);
+        QVERIFY((k > 100 && k < 6000) || where >= 0);
         std::string &e = doc.entries[k];
         std::string marker;
         if (fault == "bare word") {

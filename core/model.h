@@ -382,6 +382,11 @@ public:
     // back to catchUpWith() when the models are not in that state (pools or
     // lists compacted since): returns false then.
     bool catchUpWithAppends(const Model &ahead, const std::vector<const AppendLog *> &logs);
+    // How often evictions compacted the attribute, value and event pools,
+    // and the per-trace list pools: between two compactions a pool only
+    // grows at its end.
+    uint64_t poolCompactions() const { return m_poolCompactions; }
+    uint64_t listCompactions() const { return m_listCompactions; }
 
     // Approximate heap bytes held by the model.
     size_t memoryUsage() const;

@@ -2,6 +2,7 @@
 // of taking in a batch of spans depends on the batch (and the traces it
 // touches), not on how much is already loaded.
 
+#include "core/hugepages.h"
 #include "core/model.h"
 #include "core/tracesummary.h"
 
@@ -16,8 +17,31 @@ namespace {
 template<typename Vector>
 void reserveMore(Vector &v, size_t extra)
 {
-    if (v.size() + extra > v.capacity())
-        v.reserve(std::max(v.size() + extra, v.capacity() * 2));
+    if (v.size() + extra > v.capacity()) {
+        // Advised as huge before anything is written: a growing model's
+        // arrays are filled a batch at a time for as long as data arrives,
+        // and with 4 KB pages every refresh took hundreds of page faults.
+        Vector grown;
+        grown.reserve(std::max(v.size() + extra, v.capacity() * 2));
+        adviseHugeCapacity(grown);
+        grown.insert(grown.end(), v.begin(), v.end());
+        v.swap(grown);
+    }
+}
+
+// Room for a pool or list pool compacted down to `kept` entries. A pool is
+// compacted once half of it is unused, that is at about twice what it
+// keeps, and with a retention cap it is compacted at the cap's low
+// watermark and then refilled past the cap: with room for less than that
+// (twice what is kept, as it once had), the refill outgrew it and copied
+// the whole pool into a new buffer, and the spare copy did the same (at a
+// million spans, 100-250 ms each, once per compaction). So the pool keeps
+// the room it had, up to four times what it keeps (after a burst, room it
+// does not use is given back). Room not written to is address space, not
+// memory.
+size_t compactedRoom(size_t kept, size_t capacity)
+{
+    return std::max(kept + 16, std::min(capacity, 4 * kept));
 }
 
 bool isOrphan(const Model &m, uint32_t s)
@@ -193,6 +217,13 @@ void Model::catchUpWith(const Model &ahead)
             reserveMore(mine, theirs.size() - mine.size());
             mine.insert(mine.end(), theirs.begin() + std::ptrdiff_t(mine.size()), theirs.end());
         } else {
+            // With the room `ahead` has, so that the next appends do not
+            // outgrow it (see compactedRoom).
+            if (mine.capacity() < theirs.capacity()) {
+                mine.clear();
+                mine.reserve(theirs.capacity());
+                adviseHugeCapacity(mine);
+            }
             mine = theirs;
         }
     };
@@ -733,7 +764,8 @@ void Model::compactLists()
         ++m_listCompactions;
     if (m_unusedTraceSpans > traceSpans.size() / 2) {
         std::vector<uint32_t> out;
-        out.reserve(traceSpans.size() - m_unusedTraceSpans);
+        out.reserve(compactedRoom(traceSpans.size() - m_unusedTraceSpans, traceSpans.capacity()));
+        adviseHugeCapacity(out);
         for (auto &tr : traces) {
             const auto at = uint32_t(out.size());
             out.insert(out.end(), traceSpans.begin() + tr.spans.first, traceSpans.begin() + tr.spans.end());
@@ -744,7 +776,8 @@ void Model::compactLists()
     }
     if (m_unusedServices > traceServices.size() / 2) {
         std::vector<StringId> out;
-        out.reserve(traceServices.size() - m_unusedServices);
+        out.reserve(compactedRoom(traceServices.size() - m_unusedServices, traceServices.capacity()));
+        adviseHugeCapacity(out);
         for (auto &tr : traces) {
             const auto at = uint32_t(out.size());
             out.insert(out.end(), traceServices.begin() + tr.services.first, traceServices.begin() + tr.services.end());
@@ -755,7 +788,8 @@ void Model::compactLists()
     }
     if (m_unusedIncoming > incoming.size() / 2) {
         std::vector<uint32_t> out;
-        out.reserve(incoming.size() - m_unusedIncoming);
+        out.reserve(compactedRoom(incoming.size() - m_unusedIncoming, incoming.capacity()));
+        adviseHugeCapacity(out);
         for (auto &r : incomingRanges) {
             const auto at = uint32_t(out.size());
             out.insert(out.end(), incoming.begin() + r.first, incoming.begin() + r.end());
@@ -1059,15 +1093,12 @@ void Model::compactPools(bool compactStrings)
     };
 
     // Attribute and value pools: what kept records use, copied in order.
-    // The new pools get room for twice what is kept (at most the old
-    // capacity): the next append would otherwise grow them to that at once,
-    // copying again what was just compacted (at a million spans that
-    // doubled the cost of the append after a compaction).
-    auto room = [](size_t kept, size_t capacity) { return std::max(kept + 16, std::min(capacity, 2 * kept)); };
     std::vector<Attribute> newAttributes;
     std::vector<Value> newValues;
-    newAttributes.reserve(room(attributes.size() - std::min(attributes.size(), m_unusedAttributes), attributes.capacity()));
-    newValues.reserve(room(values.size(), values.capacity()));
+    newAttributes.reserve(compactedRoom(attributes.size() - std::min(attributes.size(), m_unusedAttributes), attributes.capacity()));
+    newValues.reserve(compactedRoom(values.size(), values.capacity()));
+    adviseHugeCapacity(newAttributes);
+    adviseHugeCapacity(newValues);
     std::function<Value(Value)> copyValue;
     auto copyAttributes = [&](Range r) {
         const auto at = uint32_t(newAttributes.size());
@@ -1147,7 +1178,8 @@ void Model::compactPools(bool compactStrings)
 
     // Spans' attributes and events, links' attributes, in order.
     std::vector<Event> newEvents;
-    newEvents.reserve(room(events.size() - std::min(events.size(), m_unusedEvents), events.capacity()));
+    newEvents.reserve(compactedRoom(events.size() - std::min(events.size(), m_unusedEvents), events.capacity()));
+    adviseHugeCapacity(newEvents);
     for (uint32_t s = 0; s < hot.size(); ++s) {
         SpanHot &h = hot[s];
         SpanCold &c = cold[s];

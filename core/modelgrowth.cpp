@@ -29,6 +29,23 @@ void reserveMore(Vector &v, size_t extra)
     }
 }
 
+// `to` made equal to `from`, in the storage `to` has when `from` fits;
+// otherwise in new storage with the room `from` has, so that a copy that
+// takes the next steps does not outgrow it at once, advised as huge pages
+// before it is written (lookups across a million spans' records missed the
+// TLB on every other refresh, in the copy made with 4 KB pages).
+template<typename Vector>
+void copyWithRoom(Vector &to, const Vector &from)
+{
+    if (to.capacity() < from.size()) {
+        Vector fresh;
+        fresh.reserve(from.capacity());
+        adviseHugeCapacity(fresh);
+        to.swap(fresh);
+    }
+    to = from; // into the storage `to` has
+}
+
 // Room for a pool or list pool compacted down to `kept` entries. A pool is
 // compacted once half of it is unused, that is at about twice what it
 // keeps, and with a retention cap it is compacted at the cap's low
@@ -183,25 +200,25 @@ Model Model::clone() const
         out.strings.intern(strings.view(id));
     out.resources = resources;
     out.scopes = scopes;
-    out.hot = hot;
-    out.cold = cold;
-    out.events = events;
-    out.links = links;
-    out.attributes = attributes;
-    out.values = values;
-    out.traces = traces;
-    out.traceSpans = traceSpans;
-    out.traceServices = traceServices;
-    out.incoming = incoming;
-    out.incomingRanges = incomingRanges;
+    copyWithRoom(out.hot, hot);
+    copyWithRoom(out.cold, cold);
+    copyWithRoom(out.events, events);
+    copyWithRoom(out.links, links);
+    copyWithRoom(out.attributes, attributes);
+    copyWithRoom(out.values, values);
+    copyWithRoom(out.traces, traces);
+    copyWithRoom(out.traceSpans, traceSpans);
+    copyWithRoom(out.traceServices, traceServices);
+    copyWithRoom(out.incoming, incoming);
+    copyWithRoom(out.incomingRanges, incomingRanges);
     out.diagnostics = diagnostics;
     out.sources = sources;
     out.m_traceIndex = m_traceIndex;
-    out.m_spanIndex = m_spanIndex;
+    copyWithRoom(out.m_spanIndex, m_spanIndex);
     out.m_appendedSpans = m_appendedSpans;
     out.m_waitingLinks = m_waitingLinks;
     out.m_waitingBuilt = m_waitingBuilt;
-    out.m_traceOrphans = m_traceOrphans;
+    copyWithRoom(out.m_traceOrphans, m_traceOrphans);
     out.m_scopeSpans = m_scopeSpans;
     out.copyCounters(*this);
     return out;
@@ -217,14 +234,7 @@ void Model::catchUpWith(const Model &ahead)
             reserveMore(mine, theirs.size() - mine.size());
             mine.insert(mine.end(), theirs.begin() + std::ptrdiff_t(mine.size()), theirs.end());
         } else {
-            // With the room `ahead` has, so that the next appends do not
-            // outgrow it (see compactedRoom).
-            if (mine.capacity() < theirs.capacity()) {
-                mine.clear();
-                mine.reserve(theirs.capacity());
-                adviseHugeCapacity(mine);
-            }
-            mine = theirs;
+            copyWithRoom(mine, theirs);
         }
     };
     if (m_stringCompactions != ahead.m_stringCompactions || strings.size() > ahead.strings.size())
@@ -239,22 +249,22 @@ void Model::catchUpWith(const Model &ahead)
     // these vectors already have.
     resources = ahead.resources;
     scopes = ahead.scopes;
-    hot = ahead.hot;
-    cold = ahead.cold;
-    links = ahead.links;
-    traces = ahead.traces;
-    traceSpans = ahead.traceSpans;
-    traceServices = ahead.traceServices;
-    incoming = ahead.incoming;
-    incomingRanges = ahead.incomingRanges;
+    copyWithRoom(hot, ahead.hot);
+    copyWithRoom(cold, ahead.cold);
+    copyWithRoom(links, ahead.links);
+    copyWithRoom(traces, ahead.traces);
+    copyWithRoom(traceSpans, ahead.traceSpans);
+    copyWithRoom(traceServices, ahead.traceServices);
+    copyWithRoom(incoming, ahead.incoming);
+    copyWithRoom(incomingRanges, ahead.incomingRanges);
     diagnostics = ahead.diagnostics;
     sources = ahead.sources;
     m_traceIndex = ahead.m_traceIndex;
-    m_spanIndex = ahead.m_spanIndex;
+    copyWithRoom(m_spanIndex, ahead.m_spanIndex);
     m_appendedSpans = ahead.m_appendedSpans;
     m_waitingLinks = ahead.m_waitingLinks;
     m_waitingBuilt = ahead.m_waitingBuilt;
-    m_traceOrphans = ahead.m_traceOrphans;
+    copyWithRoom(m_traceOrphans, ahead.m_traceOrphans);
     m_scopeSpans = ahead.m_scopeSpans;
     copyCounters(ahead);
 }

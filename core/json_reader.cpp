@@ -12,8 +12,14 @@
 // and batches end where the bytes say, so the model is the same whatever
 // the thread count. JSON Lines files are batched by lines, each line parsed
 // as its own document.
+//
+// Lines and runs are first read on the fast path (OtlpFastReader,
+// simdjson's On-Demand API, no DOM tape); a batch or run it refuses (a
+// diagnostic, anything unusual, invalid JSON) is read again, whole, by the
+// DOM reader, so models, diagnostics and errors are the DOM reader's.
 
 #include "core/json_otlp.h"
+#include "core/json_otlp_fast.h"
 #include "core/json_scan.h"
 #include "core/poolprefault.h"
 #include "core/readers.h"
@@ -209,6 +215,7 @@ private:
 struct WorkerState
 {
     simdjson::dom::parser parser;
+    simdjson::ondemand::parser onDemand; // the fast path's (OtlpFastReader)
     PaddedBuffer buffer;
     FragmentCache *fragments = nullptr;
 
@@ -221,6 +228,8 @@ struct WorkerState
         buffer.shrink();
         if (parser.capacity() > (size_t(64) << 20))
             parser = simdjson::dom::parser();
+        if (onDemand.capacity() > (size_t(64) << 20))
+            onDemand = simdjson::ondemand::parser();
     }
 };
 
@@ -1401,11 +1410,19 @@ bool ChunkJob::readWhole(WorkerState &state)
     std::string_view body = input.substr(begin, end - 1 - begin);
     while (!body.empty() && isWs(body.back()))
         body.remove_suffix(1);
+    if (hasLoneSurrogate(body))
+        return false;
     const char *buf = state.buffer.fill("[", body, "]");
+    // Clean entries are read on the fast path; what it refuses, the DOM reader reads.
+    {
+        OtlpFastReader fast(model);
+        if (fast.readEntries(state.onDemand, buf, body.size() + 2, body.size() + 2 + simdjson::SIMDJSON_PADDING))
+            return true;
+        model.clearKeepingCapacity();
+    }
     simdjson::dom::element root;
     simdjson::dom::array entries;
-    if (state.parser.parse(buf, body.size() + 2, false).get(root) || root.get_array().get(entries)
-        || hasLoneSurrogate(body))
+    if (state.parser.parse(buf, body.size() + 2, false).get(root) || root.get_array().get(entries))
         return false;
     OtlpDomReader reader(model);
     reader.place = {ctx->name, line, begin};
@@ -1459,6 +1476,12 @@ struct LinesJob final : Job
     void run(WorkerState &state) override
     {
         fragment = state.takeFragment();
+        if (readFast(state) || cancelled) {
+            state.shrink();
+            return;
+        }
+        // Something the fast path does not read: the whole batch again, with the DOM reader.
+        fragment.clearKeepingCapacity();
         OtlpDomReader reader(fragment);
         for (size_t i = 0; i < lines.size(); ++i) {
             if (i % 64 == 0 && ctx->cancelled()) {
@@ -1491,6 +1514,28 @@ struct LinesJob final : Job
             readLine(reader, root, l.number);
         }
         state.shrink();
+    }
+
+    // Every line on the fast path, or false (the fragment then holds partial records).
+    bool readFast(WorkerState &state)
+    {
+        OtlpFastReader reader(fragment);
+        for (size_t i = 0; i < lines.size(); ++i) {
+            if (i % 64 == 0 && ctx->cancelled()) {
+                cancelled = true;
+                return false;
+            }
+            const LineRef &l = lines[i];
+            const std::string_view text = input.substr(l.begin, l.end - l.begin);
+            // In place when the input holds simdjson's padding after the line, as below.
+            const bool inPlace = l.end + simdjson::SIMDJSON_PADDING <= input.size();
+            const char *buf = inPlace ? text.data() : state.buffer.fill({}, text, {});
+            const size_t capacity = inPlace ? input.size() - l.begin : text.size() + simdjson::SIMDJSON_PADDING;
+            if (hasLoneSurrogate(text) || !reader.readDocument(state.onDemand, buf, text.size(), capacity))
+                return false;
+        }
+        goodLines = lines.size();
+        return true;
     }
 
     void readLine(OtlpDomReader &reader, simdjson::dom::element root, uint64_t number)

@@ -327,6 +327,7 @@ void TestJsonFastPath::damagedInputIsEquivalentOrRefused()
         }
     }
     // Some edits keep the document clean (a digit for a digit in a string), most do not.
+    qInfo("%d of 4000 damaged copies read on the fast path", accepted);
     QVERIFY(accepted > 0);
     QVERIFY(accepted < 4000);
 }

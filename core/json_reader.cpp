@@ -1464,6 +1464,17 @@ struct LinesJob final : Job
     std::vector<LineRef> lines;
     const ReadContext *ctx = nullptr;
 
+    // A stretch of the file whose lines the worker finds itself (`lines`
+    // empty until then): the lines that start in [nominalBegin, nominalEnd),
+    // which lie in [stretchBegin, stretchEnd). Its lines are numbered by the
+    // loading thread only when the fast path refuses it (`needsNumbers`):
+    // then it reads the stretch again line by line, as numbered batches.
+    bool stretch = false;
+    uint64_t nominalBegin = 0, nominalEnd = 0;
+    uint64_t stretchBegin = 0, stretchEnd = 0;
+    uint64_t lineCount = 0; // lines in the stretch, empty ones included
+    bool needsNumbers = false;
+
     Model fragment;
     uint64_t goodLines = 0;
     uint64_t otherSignalLines = 0;
@@ -1471,11 +1482,21 @@ struct LinesJob final : Job
     std::string firstBadMessage;
     bool cancelled = false;
 
-    uint64_t end() const { return lines.empty() ? 0 : lines.back().end; }
+    uint64_t end() const { return stretch ? stretchEnd : lines.empty() ? 0 : lines.back().end; }
 
     void run(WorkerState &state) override
     {
         fragment = state.takeFragment();
+        if (stretch) {
+            stretchBegin = lineStart(nominalBegin);
+            stretchEnd = lineStart(nominalEnd);
+            if (!findLines() || !readFast(state)) {
+                needsNumbers = !cancelled;
+                fragment.clearKeepingCapacity();
+            }
+            state.shrink();
+            return;
+        }
         if (readFast(state) || cancelled) {
             state.shrink();
             return;
@@ -1514,6 +1535,41 @@ struct LinesJob final : Job
             readLine(reader, root, l.number);
         }
         state.shrink();
+    }
+
+    // Where the first line starting at or after `at` starts (the input's end if none does).
+    uint64_t lineStart(uint64_t at) const
+    {
+        if (at == 0 || at >= input.size())
+            return std::min<uint64_t>(at, input.size());
+        const void *nl = std::memchr(input.data() + at - 1, '\n', input.size() - (at - 1));
+        return nl ? uint64_t(static_cast<const char *>(nl) - input.data()) + 1 : input.size();
+    }
+
+    // The lines of the stretch, as the loading thread cuts them (LinesReader::numbered);
+    // false for a line it reads apart (longer than kBigLineBytes).
+    bool findLines()
+    {
+        uint64_t pos = stretchBegin;
+        while (pos < stretchEnd) {
+            const void *nl = std::memchr(input.data() + pos, '\n', stretchEnd - pos);
+            const uint64_t lineEnd = nl ? uint64_t(static_cast<const char *>(nl) - input.data()) : stretchEnd;
+            ++lineCount;
+            uint64_t b = pos, e = lineEnd;
+            if (pos == 0 && input.substr(0, 3) == "\xEF\xBB\xBF")
+                b = 3;
+            while (b < e && isWs(input[b]))
+                ++b;
+            while (e > b && isWs(input[e - 1]))
+                --e;
+            pos = lineEnd + 1;
+            if (b == e)
+                continue;
+            if (e - b > kBigLineBytes)
+                return false;
+            lines.push_back({b, e, 0});
+        }
+        return true;
     }
 
     // Every line on the fast path, or false (the fragment then holds partial records).
@@ -1580,49 +1636,11 @@ public:
 
     bool run(LoadError &error)
     {
-        std::shared_ptr<LinesJob> job;
-        auto flush = [&] {
-            if (!job)
-                return true;
-            m_pool.submit(job);
-            m_queue.push_back(std::move(job));
-            job.reset();
-            return drain(kMaxQueued);
-        };
-        uint64_t number = m_firstLine - 1;
-        size_t pos = m_from;
-        while (pos < m_input.size()) {
-            const void *nl = std::memchr(m_input.data() + pos, '\n', m_input.size() - pos);
-            const size_t lineEnd = nl ? size_t(static_cast<const char *>(nl) - m_input.data()) : m_input.size();
-            ++number;
-            size_t b = pos, e = lineEnd;
-            if (number == 1 && m_input.substr(0, 3) == "\xEF\xBB\xBF")
-                b = 3;
-            while (b < e && isWs(m_input[b]))
-                ++b;
-            while (e > b && isWs(m_input[e - 1]))
-                --e;
-            pos = lineEnd + 1;
-            if (b == e)
-                continue;
-            if (e - b > kBigLineBytes) {
-                if (!flush() || !drain(0) || !bigLine(b, e, number))
-                    return false;
-                continue;
-            }
-            if (!job) {
-                if (m_ctx.cancelled())
-                    return false;
-                job = std::make_shared<LinesJob>();
-                job->input = m_input;
-                job->file = m_ctx.name;
-                job->ctx = &m_ctx;
-            }
-            job->lines.push_back({b, e, number});
-            if (job->end() - job->lines.front().begin >= kBatchBytes && !flush())
-                return false;
-        }
-        const bool ok = flush() && drain(0);
+        // From the start of the input the workers find the lines of their
+        // stretch of it themselves: the loading thread does not touch the
+        // bytes (cutting lines here was its largest cost, the first touch
+        // of every page of the mapped file).
+        const bool ok = m_from == 0 ? stretches() : numbered(m_from, m_input.size(), m_firstLine - 1);
         if (ok && m_good == 0 && m_firstBadLine) {
             error.file = std::string(m_ctx.name);
             error.line = m_firstBadLine;
@@ -1633,15 +1651,109 @@ public:
     }
 
 private:
+    using Queue = std::deque<std::shared_ptr<LinesJob>>;
 
-    bool drain(size_t keep)
+    std::shared_ptr<LinesJob> newJob() const
     {
-        while (m_queue.size() > keep) {
-            std::shared_ptr<LinesJob> job = std::move(m_queue.front());
-            m_queue.pop_front();
+        auto job = std::make_shared<LinesJob>();
+        job->input = m_input;
+        job->file = m_ctx.name;
+        job->ctx = &m_ctx;
+        return job;
+    }
+
+    // Stretches of kBatchBytes of the input, each of the lines that start
+    // in it; where the bytes say, so the same whatever the thread count.
+    bool stretches()
+    {
+        Queue queue;
+        uint64_t number = 0; // lines before the next stretch to merge
+        for (size_t pos = 0; pos < m_input.size(); pos += kBatchBytes) {
+            if (m_ctx.cancelled())
+                return false;
+            auto job = newJob();
+            job->stretch = true;
+            job->nominalBegin = pos;
+            job->nominalEnd = std::min(pos + kBatchBytes, m_input.size());
+            m_pool.submit(job);
+            queue.push_back(std::move(job));
+            if (!drain(queue, kMaxQueued, number))
+                return false;
+        }
+        return drain(queue, 0, number);
+    }
+
+    // The lines of [from, to) cut and numbered here, in batches of whole
+    // lines; `number` is that of the line before `from` and ends as that of
+    // the last line. `to` is the end of the input or follows a newline.
+    bool numbered(size_t from, size_t to, uint64_t number)
+    {
+        return numbered(from, to, &number);
+    }
+    bool numbered(size_t from, size_t to, uint64_t *number)
+    {
+        Queue queue;
+        std::shared_ptr<LinesJob> job;
+        auto flush = [&] {
+            if (!job)
+                return true;
+            m_pool.submit(job);
+            queue.push_back(std::move(job));
+            job.reset();
+            return drain(queue, kMaxQueued, *number);
+        };
+        size_t pos = from;
+        while (pos < to) {
+            const void *nl = std::memchr(m_input.data() + pos, '\n', to - pos);
+            const size_t lineEnd = nl ? size_t(static_cast<const char *>(nl) - m_input.data()) : to;
+            ++*number;
+            size_t b = pos, e = lineEnd;
+            if (*number == 1 && m_input.substr(0, 3) == "\xEF\xBB\xBF")
+                b = 3;
+            while (b < e && isWs(m_input[b]))
+                ++b;
+            while (e > b && isWs(m_input[e - 1]))
+                --e;
+            pos = lineEnd + 1;
+            if (b == e)
+                continue;
+            if (e - b > kBigLineBytes) {
+                if (!flush() || !drain(queue, 0, *number) || !bigLine(b, e, *number))
+                    return false;
+                continue;
+            }
+            if (!job) {
+                if (m_ctx.cancelled())
+                    return false;
+                job = newJob();
+            }
+            job->lines.push_back({b, e, *number});
+            if (job->end() - job->lines.front().begin >= kBatchBytes && !flush())
+                return false;
+        }
+        return flush() && drain(queue, 0, *number);
+    }
+
+    // Merges the finished jobs at the front of `queue`, in order, until
+    // `keep` are left. A stretch the fast path refused is read here again,
+    // numbered from `number`, which counts the lines merged so far.
+    bool drain(Queue &queue, size_t keep, uint64_t &number)
+    {
+        while (queue.size() > keep) {
+            std::shared_ptr<LinesJob> job = std::move(queue.front());
+            queue.pop_front();
             m_pool.wait(*job);
             if (job->cancelled || m_ctx.cancelled())
                 return false;
+            if (job->stretch) {
+                if (job->needsNumbers) {
+                    m_pool.recycle(job->fragment);
+                    if (!numbered(job->stretchBegin, job->stretchEnd, &number))
+                        return false;
+                    continue;
+                }
+                number += job->lineCount;
+            }
             m_good += job->goodLines;
             if (!m_firstBadLine && job->firstBadLine) {
                 m_firstBadLine = job->firstBadLine;
@@ -1700,7 +1812,6 @@ private:
     uint64_t m_trackedFrom = 0; // input consumed when the pools' room was tracked
     size_t m_from;
     uint64_t m_firstLine;
-    std::deque<std::shared_ptr<LinesJob>> m_queue;
     uint64_t m_good = 0;
     uint64_t m_firstBadLine = 0;
     std::string m_firstBadMessage;

@@ -30,6 +30,7 @@ private slots:
     void damagedInputIsEquivalentOrRefused();
     void refusedLineInABatch();
     void damagedLineInABatchIsReported();
+    void linesAcrossStretches();
 };
 
 namespace {
@@ -379,6 +380,64 @@ void TestJsonFastPath::damagedLineInABatchIsReported()
     for (const Diagnostic &d : m.diagnostics.items())
         named = named || d.message.rfind("damaged.jsonl: line 21: ", 0) == 0;
     QVERIFY(named);
+}
+
+// A JSON Lines file is cut into stretches of bytes, and the workers find
+// the lines that start in theirs: lines are numbered as before across the
+// cuts (a BOM, CRLF, blank lines, lines longer than a stretch), a damaged
+// line deep in the file is named by its number, and the model is the same
+// at any thread count.
+void TestJsonFastPath::linesAcrossStretches()
+{
+    std::string text = "\xEF\xBB\xBF";
+    uint64_t line = 0, damagedLine = 0;
+    size_t spans = 0;
+    for (int i = 0; i < 6000; ++i) {
+        const std::string pad = i % 1000 == 999 ? std::string(1500000, 'x') : std::string(size_t(i % 50), 'y');
+        std::string l = R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"s)"
+            + std::to_string(i % 5) + R"("}}]},"scopeSpans":[{"spans":[{"traceId":")" + test::hexId(i + 1, 32)
+            + R"(","spanId":")" + test::hexId(i + 1, 16) + R"(","name":"op","attributes":[{"key":"pad","value":{"stringValue":")"
+            + pad + R"("}}]}]}]}]})";
+        ++line;
+        if (i == 4321) {
+            l = R"({"resourceSpans":[})";
+            damagedLine = line;
+        } else {
+            ++spans;
+        }
+        text += l + (i % 7 == 0 ? "\r\n" : "\n");
+        if (i % 13 == 0) {
+            text += "\n";
+            ++line;
+        }
+        if (i % 17 == 0) {
+            text += "   \t\n";
+            ++line;
+        }
+    }
+    QVERIFY(text.size() > (size_t(10) << 20));
+    Model first;
+    std::vector<std::string_view> firstStrings;
+    for (unsigned threads : {1u, 2u, 4u}) {
+        Model m;
+        LoadOptions options;
+        options.threads = threads;
+        auto r = loadBuffer("stretch.jsonl", text, m, options);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QCOMPARE(m.spanCount(), spans);
+        QCOMPARE(m.diagnostics.count(diag::JsonLineInvalid), uint64_t(1));
+        const std::string prefix = "stretch.jsonl: line " + std::to_string(damagedLine) + ": ";
+        QVERIFY2(m.diagnostics.items().front().message.rfind(prefix, 0) == 0, m.diagnostics.items().front().message.c_str());
+        if (threads == 1) {
+            first = std::move(m);
+            continue;
+        }
+        const std::string diff = test::ModelCompare(first, m).run();
+        QVERIFY2(diff.empty(), diff.c_str());
+        QCOMPARE(m.strings.size(), first.strings.size());
+        for (size_t k = 0; k < m.strings.size(); ++k)
+            QVERIFY(m.str(StringId(k)) == first.str(StringId(k)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestJsonFastPath)

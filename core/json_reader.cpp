@@ -1488,8 +1488,10 @@ struct LinesJob final : Job
     {
         fragment = state.takeFragment();
         if (stretch) {
-            stretchBegin = lineStart(nominalBegin);
-            stretchEnd = lineStart(nominalEnd);
+            // Only the stretch's own bytes are searched for its first line:
+            // inside a line longer than a stretch the search stops at its end.
+            stretchBegin = lineStartIn(nominalBegin, nominalEnd);
+            stretchEnd = stretchBegin == nominalEnd ? nominalEnd : lineStartIn(nominalEnd, input.size());
             if (!findLines() || !readFast(state)) {
                 needsNumbers = !cancelled;
                 fragment.clearKeepingCapacity();
@@ -1537,13 +1539,13 @@ struct LinesJob final : Job
         state.shrink();
     }
 
-    // Where the first line starting at or after `at` starts (the input's end if none does).
-    uint64_t lineStart(uint64_t at) const
+    // Where the first line starting in [from, to) starts; `to` if none does.
+    uint64_t lineStartIn(uint64_t from, uint64_t to) const
     {
-        if (at == 0 || at >= input.size())
-            return std::min<uint64_t>(at, input.size());
-        const void *nl = std::memchr(input.data() + at - 1, '\n', input.size() - (at - 1));
-        return nl ? uint64_t(static_cast<const char *>(nl) - input.data()) + 1 : input.size();
+        if (from == 0 || from >= to)
+            return std::min(from, to);
+        const void *nl = std::memchr(input.data() + from - 1, '\n', to - from);
+        return nl ? uint64_t(static_cast<const char *>(nl) - input.data()) + 1 : to;
     }
 
     // The lines of the stretch, as the loading thread cuts them (LinesReader::numbered);
@@ -1761,8 +1763,10 @@ private:
             }
             m_out.mergeReusing(job->fragment);
             m_pool.recycle(job->fragment);
-            prefaultAfter(job->end());
-            m_done.advance(job->end());
+            // A stretch inside a long line ends before the line it lies in.
+            m_mergedTo = std::max<uint64_t>(m_mergedTo, job->end());
+            prefaultAfter(m_mergedTo);
+            m_done.advance(m_mergedTo);
         }
         return true;
     }
@@ -1810,6 +1814,7 @@ private:
     DoneReporter m_done;
     GrowthReserve m_growth{m_out};
     uint64_t m_trackedFrom = 0; // input consumed when the pools' room was tracked
+    uint64_t m_mergedTo = 0;    // the input read and merged so far
     size_t m_from;
     uint64_t m_firstLine;
     uint64_t m_good = 0;

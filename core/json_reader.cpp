@@ -10,8 +10,10 @@
 // scopeSpans) and cuts the spans into batches of up to 2 MB, parsed on the
 // workers, while the loading thread reads resources and scopes itself. Runs
 // and batches end where the bytes say, so the model is the same whatever
-// the thread count. JSON Lines files are batched by lines, each line parsed
-// as its own document.
+// the thread count. JSON Lines files are cut into stretches of bytes; a
+// worker takes the lines that start in its stretch, each parsed as its own
+// document, and the loading thread numbers lines only where it reads a
+// stretch again (diagnostics name lines).
 //
 // Lines and runs are first read on the fast path (OtlpFastReader,
 // simdjson's On-Demand API, no DOM tape); a batch or run it refuses (a
@@ -1642,7 +1644,8 @@ public:
         // stretch of it themselves: the loading thread does not touch the
         // bytes (cutting lines here was its largest cost, the first touch
         // of every page of the mapped file).
-        const bool ok = m_from == 0 ? stretches() : numbered(m_from, m_input.size(), m_firstLine - 1);
+        uint64_t before = m_firstLine - 1;
+        const bool ok = m_from == 0 ? stretches() : numbered(m_from, m_input.size(), before);
         if (ok && m_good == 0 && m_firstBadLine) {
             error.file = std::string(m_ctx.name);
             error.line = m_firstBadLine;
@@ -1688,11 +1691,7 @@ private:
     // The lines of [from, to) cut and numbered here, in batches of whole
     // lines; `number` is that of the line before `from` and ends as that of
     // the last line. `to` is the end of the input or follows a newline.
-    bool numbered(size_t from, size_t to, uint64_t number)
-    {
-        return numbered(from, to, &number);
-    }
-    bool numbered(size_t from, size_t to, uint64_t *number)
+    bool numbered(size_t from, size_t to, uint64_t &number)
     {
         Queue queue;
         std::shared_ptr<LinesJob> job;
@@ -1702,15 +1701,15 @@ private:
             m_pool.submit(job);
             queue.push_back(std::move(job));
             job.reset();
-            return drain(queue, kMaxQueued, *number);
+            return drain(queue, kMaxQueued, number);
         };
         size_t pos = from;
         while (pos < to) {
             const void *nl = std::memchr(m_input.data() + pos, '\n', to - pos);
             const size_t lineEnd = nl ? size_t(static_cast<const char *>(nl) - m_input.data()) : to;
-            ++*number;
+            ++number;
             size_t b = pos, e = lineEnd;
-            if (*number == 1 && m_input.substr(0, 3) == "\xEF\xBB\xBF")
+            if (number == 1 && m_input.substr(0, 3) == "\xEF\xBB\xBF")
                 b = 3;
             while (b < e && isWs(m_input[b]))
                 ++b;
@@ -1720,7 +1719,7 @@ private:
             if (b == e)
                 continue;
             if (e - b > kBigLineBytes) {
-                if (!flush() || !drain(queue, 0, *number) || !bigLine(b, e, *number))
+                if (!flush() || !drain(queue, 0, number) || !bigLine(b, e, number))
                     return false;
                 continue;
             }
@@ -1729,11 +1728,11 @@ private:
                     return false;
                 job = newJob();
             }
-            job->lines.push_back({b, e, *number});
+            job->lines.push_back({b, e, number});
             if (job->end() - job->lines.front().begin >= kBatchBytes && !flush())
                 return false;
         }
-        return flush() && drain(queue, 0, *number);
+        return flush() && drain(queue, 0, number);
     }
 
     // Merges the finished jobs at the front of `queue`, in order, until
@@ -1750,7 +1749,7 @@ private:
             if (job->stretch) {
                 if (job->needsNumbers) {
                     m_pool.recycle(job->fragment);
-                    if (!numbered(job->stretchBegin, job->stretchEnd, &number))
+                    if (!numbered(job->stretchBegin, job->stretchEnd, number))
                         return false;
                     continue;
                 }

@@ -1,4 +1,5 @@
 #include "core/json_otlp.h"
+#include "core/json_otlp_mapping.h"
 #include "core/readers.h"
 #include "core/sametext.h"
 
@@ -13,88 +14,9 @@ namespace causeway::detail {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
+using namespace otlpjson;
 
 namespace {
-
-// AnyValue nesting beyond this is cut with a diagnostic, as in protobuf.
-constexpr size_t kMaxValueDepth = kMaxAnyValueDepth;
-
-// A field known under its proto JSON name and its proto field name.
-struct FieldName
-{
-    std::string_view camel;
-    std::string_view snake;
-};
-
-// Equal text, rejecting on length and the first and last byte before
-// comparing the rest: most keys differ there, and a call to memcmp per
-// candidate key was a fifth of the load time.
-inline bool sameKey(std::string_view key, std::string_view name)
-{
-    return key.size() == name.size() && !key.empty() && key.front() == name.front() && key.back() == name.back()
-        && sameText(key, name);
-}
-
-template<size_t N>
-int fieldIndex(const FieldName (&table)[N], std::string_view key)
-{
-    for (size_t i = 0; i < N; ++i)
-        if (sameKey(key, table[i].camel) || sameKey(key, table[i].snake))
-            return int(i);
-    return -1;
-}
-
-enum SpanField { SpTraceId, SpSpanId, SpTraceState, SpParent, SpFlags, SpName, SpKind, SpStart, SpEnd, SpAttributes,
-                 SpDroppedAttributes, SpEvents, SpDroppedEvents, SpLinks, SpDroppedLinks, SpStatus, SpCount };
-constexpr FieldName kSpanFields[] = {
-    {"traceId", "trace_id"}, {"spanId", "span_id"}, {"traceState", "trace_state"},
-    {"parentSpanId", "parent_span_id"}, {"flags", "flags"}, {"name", "name"}, {"kind", "kind"},
-    {"startTimeUnixNano", "start_time_unix_nano"}, {"endTimeUnixNano", "end_time_unix_nano"},
-    {"attributes", "attributes"}, {"droppedAttributesCount", "dropped_attributes_count"}, {"events", "events"},
-    {"droppedEventsCount", "dropped_events_count"}, {"links", "links"}, {"droppedLinksCount", "dropped_links_count"},
-    {"status", "status"},
-};
-static_assert(std::size(kSpanFields) == SpCount);
-
-enum EventField { EvTime, EvName, EvAttributes, EvDropped };
-constexpr FieldName kEventFields[] = {
-    {"timeUnixNano", "time_unix_nano"}, {"name", "name"}, {"attributes", "attributes"},
-    {"droppedAttributesCount", "dropped_attributes_count"},
-};
-
-enum LinkField { LkTraceId, LkSpanId, LkTraceState, LkAttributes, LkDropped, LkFlags };
-constexpr FieldName kLinkFields[] = {
-    {"traceId", "trace_id"}, {"spanId", "span_id"}, {"traceState", "trace_state"}, {"attributes", "attributes"},
-    {"droppedAttributesCount", "dropped_attributes_count"}, {"flags", "flags"},
-};
-
-enum ValueField { VString, VBool, VInt, VDouble, VBytes, VArray, VKvList };
-constexpr FieldName kValueFields[] = {
-    {"stringValue", "string_value"}, {"boolValue", "bool_value"}, {"intValue", "int_value"},
-    {"doubleValue", "double_value"}, {"bytesValue", "bytes_value"}, {"arrayValue", "array_value"},
-    {"kvlistValue", "kvlist_value"},
-};
-
-enum ScopeField { ScName, ScVersion, ScAttributes, ScDropped };
-constexpr FieldName kScopeFields[] = {
-    {"name", "name"}, {"version", "version"}, {"attributes", "attributes"},
-    {"droppedAttributesCount", "dropped_attributes_count"},
-};
-
-enum RsField { RsResource, RsScopeSpans, RsLibrarySpans, RsSchemaUrl };
-constexpr FieldName kResourceSpansFields[] = {
-    {"resource", "resource"}, {"scopeSpans", "scope_spans"},
-    {"instrumentationLibrarySpans", "instrumentation_library_spans"}, {"schemaUrl", "schema_url"},
-};
-
-enum SsField { SsScope, SsLibrary, SsSpans, SsSchemaUrl };
-constexpr FieldName kScopeSpansFields[] = {
-    {"scope", "scope"}, {"instrumentationLibrary", "instrumentation_library"}, {"spans", "spans"},
-    {"schemaUrl", "schema_url"},
-};
-
-constexpr std::string_view kKindNames[] = {"UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"};
-constexpr std::string_view kStatusNames[] = {"UNSET", "OK", "ERROR"};
 
 const char *typeName(element e)
 {
@@ -119,36 +41,6 @@ bool take(Result &&result, T &out)
 }
 
 bool isNull(element e) { return e.type() == element_type::NULL_VALUE; }
-
-template<typename T>
-bool parseInteger(std::string_view s, T &out)
-{
-    if (!s.empty() && s.front() == '+')
-        s.remove_prefix(1);
-    // Timestamps and intValues are decimal strings of up to 19 digits, which
-    // cannot overflow 64 bits unsigned (18 signed): a plain digit loop, a
-    // third of std::from_chars' per-digit overflow checks. Anything else
-    // (a sign, other characters, longer text) goes to from_chars as before.
-    constexpr size_t kSafeDigits = std::is_signed_v<T> ? 18 : 19;
-    if constexpr (sizeof(T) == 8) {
-        if (!s.empty() && s.size() <= kSafeDigits) {
-            uint64_t v = 0;
-            size_t i = 0;
-            for (; i < s.size(); ++i) {
-                const unsigned d = unsigned(static_cast<unsigned char>(s[i])) - unsigned('0');
-                if (d > 9)
-                    break;
-                v = v * 10 + d;
-            }
-            if (i == s.size()) {
-                out = T(v);
-                return true;
-            }
-        }
-    }
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
 
 const char *idProblem(IdParse r, bool zero)
 {
@@ -332,20 +224,7 @@ bool OtlpDomReader::f64(element e, std::string_view field, double &out)
         // The proto JSON mapping writes non-finite doubles as strings; numbers may be quoted too.
         std::string_view s;
         take(e.get_string(), s);
-        if (s == "NaN") {
-            out = std::numeric_limits<double>::quiet_NaN();
-            return true;
-        }
-        if (s == "Infinity") {
-            out = std::numeric_limits<double>::infinity();
-            return true;
-        }
-        if (s == "-Infinity") {
-            out = -std::numeric_limits<double>::infinity();
-            return true;
-        }
-        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-        if (ec == std::errc() && p == s.data() + s.size() && !s.empty())
+        if (doubleFromText(s, out))
             return true;
         diag(diag::JsonBadNumber, [&] {
             return std::string(field) + " " + excerpt(s) + " is not a number; ignored";
@@ -375,18 +254,8 @@ bool OtlpDomReader::enumValue(element e, std::string_view field, const std::stri
     if (e.type() == element_type::STRING) {
         std::string_view s;
         take(e.get_string(), s);
-        std::string_view bare = s.substr(0, prefix.size()) == prefix ? s.substr(prefix.size()) : s;
-        for (size_t i = 0; i < count; ++i) {
-            if (bare == names[i]) {
-                out = uint32_t(i);
-                return true;
-            }
-        }
-        uint32_t number = 0;
-        if (parseInteger(s, number)) {
-            out = number;
+        if (enumFromText(s, names, count, prefix, out))
             return true;
-        }
         diag(diag::EnumUnknown, [&] {
             return std::string(field) + " " + excerpt(s) + " is not a known name; read as unset";
         });
@@ -394,10 +263,8 @@ bool OtlpDomReader::enumValue(element e, std::string_view field, const std::stri
     }
     if (e.type() == element_type::INT64 || e.type() == element_type::UINT64 || e.type() == element_type::DOUBLE) {
         int64_t v = -1;
-        if (e.get_int64().get(v) == simdjson::SUCCESS && v >= 0 && v <= int64_t(std::numeric_limits<uint32_t>::max())) {
-            out = uint32_t(v);
+        if (e.get_int64().get(v) == simdjson::SUCCESS && enumFromNumber(v, out))
             return true;
-        }
         diag(diag::JsonBadNumber, [&] {
             return std::string(field) + " is not a valid enum number; read as unset";
         });
@@ -535,9 +402,9 @@ uint32_t OtlpDomReader::readResource(const element *resource)
     simdjson::dom::object obj;
     if (resource && resource->get_object().get(obj) == simdjson::SUCCESS) {
         for (auto field : obj) {
-            if (field.key == "attributes")
+            if (isResourceAttributesKey(field.key))
                 r.attributes = readAttributes(field.value, "resource", 0);
-            else if (field.key == "droppedAttributesCount" || field.key == "dropped_attributes_count")
+            else if (isResourceDroppedKey(field.key))
                 u32(field.value, "resource droppedAttributesCount", r.droppedAttributesCount);
         }
     } else if (resource && !isNull(*resource)) {
@@ -651,7 +518,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
         c.traceState = m_recentValues.intern(text);
     if (has[SpFlags])
         u32(f[SpFlags], "span flags", c.flags);
-    if (has[SpKind] && enumValue(f[SpKind], "span kind", kKindNames, std::size(kKindNames), "SPAN_KIND_", c.rawKind))
+    if (has[SpKind] && enumValue(f[SpKind], "span kind", kKindNames, std::size(kKindNames), kKindPrefix, c.rawKind))
         h.kind = c.rawKind <= uint32_t(SpanKind::Consumer) ? SpanKind(c.rawKind) : SpanKind::Unspecified;
     const bool startOk = has[SpStart] && u64(f[SpStart], "startTimeUnixNano", h.start);
     const bool endOk = has[SpEnd] && u64(f[SpEnd], "endTimeUnixNano", h.end);
@@ -670,7 +537,7 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
         if (f[SpStatus].get_object().get(status) == simdjson::SUCCESS) {
             for (auto field : status) {
                 if (sameKey(field.key, "code")) {
-                    if (enumValue(field.value, "status code", kStatusNames, std::size(kStatusNames), "STATUS_CODE_", c.rawStatusCode))
+                    if (enumValue(field.value, "status code", kStatusNames, std::size(kStatusNames), kStatusPrefix, c.rawStatusCode))
                         h.status = c.rawStatusCode <= uint32_t(StatusCode::Error) ? StatusCode(c.rawStatusCode) : StatusCode::Unset;
                 } else if (sameKey(field.key, "message")) {
                     if (string(field.value, "status message", text))
@@ -732,8 +599,8 @@ void OtlpDomReader::readSpan(element span, uint32_t scope, StringId service)
                 wrongType(item, "a link", "an object");
                 continue;
             }
-            element lf[6];
-            bool lhas[6] = {};
+            element lf[LkCount];
+            bool lhas[LkCount] = {};
             for (auto field : lk) {
                 const int i = fieldIndex(kLinkFields, field.key);
                 if (i >= 0) {
@@ -939,7 +806,7 @@ bool OtlpDomReader::readDocument(element root, TopLevelShape &shape)
         for (auto field : obj) {
             if (level == 0)
                 shape.keys.emplace_back(field.key);
-            if (field.key == "resourceSpans" || field.key == "resource_spans" || field.key == "batches") {
+            if (isResourceSpansListKey(field.key)) {
                 found = field.value;
                 hasFound = true;
             } else if ((field.key == "result" || field.key == "trace") && field.value.is_object()) {

@@ -10,10 +10,18 @@
 // scopeSpans) and cuts the spans into batches of up to 2 MB, parsed on the
 // workers, while the loading thread reads resources and scopes itself. Runs
 // and batches end where the bytes say, so the model is the same whatever
-// the thread count. JSON Lines files are batched by lines, each line parsed
-// as its own document.
+// the thread count. JSON Lines files are cut into stretches of bytes; a
+// worker takes the lines that start in its stretch, each parsed as its own
+// document, and the loading thread numbers lines only where it reads a
+// stretch again (diagnostics name lines).
+//
+// Lines and runs are first read on the fast path (OtlpFastReader,
+// simdjson's On-Demand API, no DOM tape); a batch or run it refuses (a
+// diagnostic, anything unusual, invalid JSON) is read again, whole, by the
+// DOM reader, so models, diagnostics and errors are the DOM reader's.
 
 #include "core/json_otlp.h"
+#include "core/json_otlp_fast.h"
 #include "core/json_scan.h"
 #include "core/poolprefault.h"
 #include "core/readers.h"
@@ -209,6 +217,7 @@ private:
 struct WorkerState
 {
     simdjson::dom::parser parser;
+    simdjson::ondemand::parser onDemand; // the fast path's (OtlpFastReader)
     PaddedBuffer buffer;
     FragmentCache *fragments = nullptr;
 
@@ -221,6 +230,8 @@ struct WorkerState
         buffer.shrink();
         if (parser.capacity() > (size_t(64) << 20))
             parser = simdjson::dom::parser();
+        if (onDemand.capacity() > (size_t(64) << 20))
+            onDemand = simdjson::ondemand::parser();
     }
 };
 
@@ -1401,11 +1412,19 @@ bool ChunkJob::readWhole(WorkerState &state)
     std::string_view body = input.substr(begin, end - 1 - begin);
     while (!body.empty() && isWs(body.back()))
         body.remove_suffix(1);
+    if (hasLoneSurrogate(body))
+        return false;
     const char *buf = state.buffer.fill("[", body, "]");
+    // Clean entries are read on the fast path; what it refuses, the DOM reader reads.
+    {
+        OtlpFastReader fast(model);
+        if (fast.readEntries(state.onDemand, buf, body.size() + 2, body.size() + 2 + simdjson::SIMDJSON_PADDING))
+            return true;
+        model.clearKeepingCapacity();
+    }
     simdjson::dom::element root;
     simdjson::dom::array entries;
-    if (state.parser.parse(buf, body.size() + 2, false).get(root) || root.get_array().get(entries)
-        || hasLoneSurrogate(body))
+    if (state.parser.parse(buf, body.size() + 2, false).get(root) || root.get_array().get(entries))
         return false;
     OtlpDomReader reader(model);
     reader.place = {ctx->name, line, begin};
@@ -1447,6 +1466,17 @@ struct LinesJob final : Job
     std::vector<LineRef> lines;
     const ReadContext *ctx = nullptr;
 
+    // A stretch of the file whose lines the worker finds itself (`lines`
+    // empty until then): the lines that start in [nominalBegin, nominalEnd),
+    // which lie in [stretchBegin, stretchEnd). Its lines are numbered by the
+    // loading thread only when the fast path refuses it (`needsNumbers`):
+    // then it reads the stretch again line by line, as numbered batches.
+    bool stretch = false;
+    uint64_t nominalBegin = 0, nominalEnd = 0;
+    uint64_t stretchBegin = 0, stretchEnd = 0;
+    uint64_t lineCount = 0; // lines in the stretch, empty ones included
+    bool needsNumbers = false;
+
     Model fragment;
     uint64_t goodLines = 0;
     uint64_t otherSignalLines = 0;
@@ -1454,11 +1484,29 @@ struct LinesJob final : Job
     std::string firstBadMessage;
     bool cancelled = false;
 
-    uint64_t end() const { return lines.empty() ? 0 : lines.back().end; }
+    uint64_t end() const { return stretch ? stretchEnd : lines.empty() ? 0 : lines.back().end; }
 
     void run(WorkerState &state) override
     {
         fragment = state.takeFragment();
+        if (stretch) {
+            // Only the stretch's own bytes are searched for its first line:
+            // inside a line longer than a stretch the search stops at its end.
+            stretchBegin = lineStartIn(nominalBegin, nominalEnd);
+            stretchEnd = stretchBegin == nominalEnd ? nominalEnd : lineStartIn(nominalEnd, input.size());
+            if (!findLines() || !readFast(state)) {
+                needsNumbers = !cancelled;
+                fragment.clearKeepingCapacity();
+            }
+            state.shrink();
+            return;
+        }
+        if (readFast(state) || cancelled) {
+            state.shrink();
+            return;
+        }
+        // Something the fast path does not read: the whole batch again, with the DOM reader.
+        fragment.clearKeepingCapacity();
         OtlpDomReader reader(fragment);
         for (size_t i = 0; i < lines.size(); ++i) {
             if (i % 64 == 0 && ctx->cancelled()) {
@@ -1491,6 +1539,63 @@ struct LinesJob final : Job
             readLine(reader, root, l.number);
         }
         state.shrink();
+    }
+
+    // Where the first line starting in [from, to) starts; `to` if none does.
+    uint64_t lineStartIn(uint64_t from, uint64_t to) const
+    {
+        if (from == 0 || from >= to)
+            return std::min(from, to);
+        const void *nl = std::memchr(input.data() + from - 1, '\n', to - from);
+        return nl ? uint64_t(static_cast<const char *>(nl) - input.data()) + 1 : to;
+    }
+
+    // The lines of the stretch, as the loading thread cuts them (LinesReader::numbered);
+    // false for a line it reads apart (longer than kBigLineBytes).
+    bool findLines()
+    {
+        uint64_t pos = stretchBegin;
+        while (pos < stretchEnd) {
+            const void *nl = std::memchr(input.data() + pos, '\n', stretchEnd - pos);
+            const uint64_t lineEnd = nl ? uint64_t(static_cast<const char *>(nl) - input.data()) : stretchEnd;
+            ++lineCount;
+            uint64_t b = pos, e = lineEnd;
+            if (pos == 0 && input.substr(0, 3) == "\xEF\xBB\xBF")
+                b = 3;
+            while (b < e && isWs(input[b]))
+                ++b;
+            while (e > b && isWs(input[e - 1]))
+                --e;
+            pos = lineEnd + 1;
+            if (b == e)
+                continue;
+            if (e - b > kBigLineBytes)
+                return false;
+            lines.push_back({b, e, 0});
+        }
+        return true;
+    }
+
+    // Every line on the fast path, or false (the fragment then holds partial records).
+    bool readFast(WorkerState &state)
+    {
+        OtlpFastReader reader(fragment);
+        for (size_t i = 0; i < lines.size(); ++i) {
+            if (i % 64 == 0 && ctx->cancelled()) {
+                cancelled = true;
+                return false;
+            }
+            const LineRef &l = lines[i];
+            const std::string_view text = input.substr(l.begin, l.end - l.begin);
+            // In place when the input holds simdjson's padding after the line, as below.
+            const bool inPlace = l.end + simdjson::SIMDJSON_PADDING <= input.size();
+            const char *buf = inPlace ? text.data() : state.buffer.fill({}, text, {});
+            const size_t capacity = inPlace ? input.size() - l.begin : text.size() + simdjson::SIMDJSON_PADDING;
+            if (hasLoneSurrogate(text) || !reader.readDocument(state.onDemand, buf, text.size(), capacity))
+                return false;
+        }
+        goodLines = lines.size();
+        return true;
     }
 
     void readLine(OtlpDomReader &reader, simdjson::dom::element root, uint64_t number)
@@ -1535,20 +1640,73 @@ public:
 
     bool run(LoadError &error)
     {
+        // From the start of the input the workers find the lines of their
+        // stretch of it themselves: the loading thread does not touch the
+        // bytes (cutting lines here was its largest cost, the first touch
+        // of every page of the mapped file).
+        uint64_t before = m_firstLine - 1;
+        const bool ok = m_from == 0 ? stretches() : numbered(m_from, m_input.size(), before);
+        if (ok && m_good == 0 && m_firstBadLine) {
+            error.file = std::string(m_ctx.name);
+            error.line = m_firstBadLine;
+            error.message = m_firstBadMessage;
+            return false;
+        }
+        return ok;
+    }
+
+private:
+    using Queue = std::deque<std::shared_ptr<LinesJob>>;
+
+    std::shared_ptr<LinesJob> newJob() const
+    {
+        auto job = std::make_shared<LinesJob>();
+        job->input = m_input;
+        job->file = m_ctx.name;
+        job->ctx = &m_ctx;
+        return job;
+    }
+
+    // Stretches of kBatchBytes of the input, each of the lines that start
+    // in it; where the bytes say, so the same whatever the thread count.
+    bool stretches()
+    {
+        Queue queue;
+        uint64_t number = 0; // lines before the next stretch to merge
+        for (size_t pos = 0; pos < m_input.size(); pos += kBatchBytes) {
+            if (m_ctx.cancelled())
+                return false;
+            auto job = newJob();
+            job->stretch = true;
+            job->nominalBegin = pos;
+            job->nominalEnd = std::min(pos + kBatchBytes, m_input.size());
+            m_pool.submit(job);
+            queue.push_back(std::move(job));
+            if (!drain(queue, kMaxQueued, number))
+                return false;
+        }
+        return drain(queue, 0, number);
+    }
+
+    // The lines of [from, to) cut and numbered here, in batches of whole
+    // lines; `number` is that of the line before `from` and ends as that of
+    // the last line. `to` is the end of the input or follows a newline.
+    bool numbered(size_t from, size_t to, uint64_t &number)
+    {
+        Queue queue;
         std::shared_ptr<LinesJob> job;
         auto flush = [&] {
             if (!job)
                 return true;
             m_pool.submit(job);
-            m_queue.push_back(std::move(job));
+            queue.push_back(std::move(job));
             job.reset();
-            return drain(kMaxQueued);
+            return drain(queue, kMaxQueued, number);
         };
-        uint64_t number = m_firstLine - 1;
-        size_t pos = m_from;
-        while (pos < m_input.size()) {
-            const void *nl = std::memchr(m_input.data() + pos, '\n', m_input.size() - pos);
-            const size_t lineEnd = nl ? size_t(static_cast<const char *>(nl) - m_input.data()) : m_input.size();
+        size_t pos = from;
+        while (pos < to) {
+            const void *nl = std::memchr(m_input.data() + pos, '\n', to - pos);
+            const size_t lineEnd = nl ? size_t(static_cast<const char *>(nl) - m_input.data()) : to;
             ++number;
             size_t b = pos, e = lineEnd;
             if (number == 1 && m_input.substr(0, 3) == "\xEF\xBB\xBF")
@@ -1561,42 +1719,42 @@ public:
             if (b == e)
                 continue;
             if (e - b > kBigLineBytes) {
-                if (!flush() || !drain(0) || !bigLine(b, e, number))
+                if (!flush() || !drain(queue, 0, number) || !bigLine(b, e, number))
                     return false;
                 continue;
             }
             if (!job) {
                 if (m_ctx.cancelled())
                     return false;
-                job = std::make_shared<LinesJob>();
-                job->input = m_input;
-                job->file = m_ctx.name;
-                job->ctx = &m_ctx;
+                job = newJob();
             }
             job->lines.push_back({b, e, number});
             if (job->end() - job->lines.front().begin >= kBatchBytes && !flush())
                 return false;
         }
-        const bool ok = flush() && drain(0);
-        if (ok && m_good == 0 && m_firstBadLine) {
-            error.file = std::string(m_ctx.name);
-            error.line = m_firstBadLine;
-            error.message = m_firstBadMessage;
-            return false;
-        }
-        return ok;
+        return flush() && drain(queue, 0, number);
     }
 
-private:
-
-    bool drain(size_t keep)
+    // Merges the finished jobs at the front of `queue`, in order, until
+    // `keep` are left. A stretch the fast path refused is read here again,
+    // numbered from `number`, which counts the lines merged so far.
+    bool drain(Queue &queue, size_t keep, uint64_t &number)
     {
-        while (m_queue.size() > keep) {
-            std::shared_ptr<LinesJob> job = std::move(m_queue.front());
-            m_queue.pop_front();
+        while (queue.size() > keep) {
+            std::shared_ptr<LinesJob> job = std::move(queue.front());
+            queue.pop_front();
             m_pool.wait(*job);
             if (job->cancelled || m_ctx.cancelled())
                 return false;
+            if (job->stretch) {
+                if (job->needsNumbers) {
+                    m_pool.recycle(job->fragment);
+                    if (!numbered(job->stretchBegin, job->stretchEnd, number))
+                        return false;
+                    continue;
+                }
+                number += job->lineCount;
+            }
             m_good += job->goodLines;
             if (!m_firstBadLine && job->firstBadLine) {
                 m_firstBadLine = job->firstBadLine;
@@ -1604,8 +1762,10 @@ private:
             }
             m_out.mergeReusing(job->fragment);
             m_pool.recycle(job->fragment);
-            prefaultAfter(job->end());
-            m_done.advance(job->end());
+            // A stretch inside a long line ends before the line it lies in.
+            m_mergedTo = std::max<uint64_t>(m_mergedTo, job->end());
+            prefaultAfter(m_mergedTo);
+            m_done.advance(m_mergedTo);
         }
         return true;
     }
@@ -1653,9 +1813,9 @@ private:
     DoneReporter m_done;
     GrowthReserve m_growth{m_out};
     uint64_t m_trackedFrom = 0; // input consumed when the pools' room was tracked
+    uint64_t m_mergedTo = 0;    // the input read and merged so far
     size_t m_from;
     uint64_t m_firstLine;
-    std::deque<std::shared_ptr<LinesJob>> m_queue;
     uint64_t m_good = 0;
     uint64_t m_firstBadLine = 0;
     std::string m_firstBadMessage;

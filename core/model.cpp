@@ -24,21 +24,32 @@ void reserveMore(Vector &v, size_t extra)
     if (v.size() + extra > v.capacity())
         v.reserve(std::max(v.size() + extra, v.capacity() * 2));
 }
-// Appends `from` to `to` in one copy, then lets `patch` fix each appended
-// record where it lies. The records are trivially copyable, so the copy is
-// one memmove; appending them one by one (push_back) cost a capacity check
-// and a store of the vector's end per record, in the merge that sets the
-// pace of a protobuf load.
-template<typename Vector, typename Patch>
-void appendPatched(Vector &to, const Vector &from, Patch &&patch)
+// Appends `from` to `to` in one copy and says where the copies lie, for a
+// MergePatch to fix them there. The records are trivially copyable, so the
+// copy is one memmove; appending them one by one (push_back) cost a capacity
+// check and a store of the vector's end per record, in the merge that sets
+// the pace of a protobuf load.
+template<typename Vector, typename Appended>
+void appendRaw(Vector &to, const Vector &from, Appended &appended)
 {
     static_assert(std::is_trivially_copyable_v<typename Vector::value_type>);
     reserveMore(to, from.size());
     const size_t base = to.size();
     to.insert(to.end(), from.begin(), from.end());
-    auto *p = to.data() + base;
-    for (size_t i = 0, n = from.size(); i < n; ++i)
+    appended.first = to.data() + base;
+    appended.count = from.size();
+}
+template<typename Appended, typename Patch>
+void patchEach(const Appended &appended, Patch &&patch)
+{
+    auto *p = appended.first;
+    for (size_t i = 0, n = appended.count; i < n; ++i)
         patch(p[i]);
+}
+template<typename Vector>
+bool appendMoves(const Vector &to, const Vector &from)
+{
+    return to.size() + from.size() > to.capacity();
 }
 // Bytes i..i+7 of an id as a big-endian number: comparing these compares
 // the bytes in order, without a call to memcmp per comparison (the sort and
@@ -481,25 +492,65 @@ void Model::reserveLike(const Sizes &before, double factor)
 
 void Model::mergeReusing(Model &other)
 {
+    mergeUnpatched(other).apply();
+}
+
+bool Model::mergeMoves(const Model &other) const
+{
+    return (hot.empty() && resources.empty() && strings.size() == 1) || appendMoves(attributes, other.attributes)
+        || appendMoves(values, other.values) || appendMoves(resources, other.resources) || appendMoves(scopes, other.scopes)
+        || appendMoves(hot, other.hot) || appendMoves(cold, other.cold) || appendMoves(events, other.events)
+        || appendMoves(links, other.links);
+}
+
+Model::MergePatch Model::mergeUnpatched(Model &other)
+{
+    MergePatch patch;
     if (hot.empty() && resources.empty() && strings.size() == 1) {
         Diagnostics kept = std::move(diagnostics);
         *this = std::move(other);
         kept.merge(diagnostics);
         diagnostics = std::move(kept);
         other = Model();
-        return;
+        return patch;
     }
 
-    const std::vector<StringId> map = strings.internAll(other.strings);
+    patch.m_map = strings.internAll(other.strings);
+    patch.m_resourceBase = uint32_t(resources.size());
+    patch.m_scopeBase = uint32_t(scopes.size());
+    patch.m_spanBase = uint32_t(hot.size());
+    patch.m_eventBase = uint32_t(events.size());
+    patch.m_linkBase = uint32_t(links.size());
+    patch.m_attrBase = uint32_t(attributes.size());
+    patch.m_valueBase = uint32_t(values.size());
+    appendRaw(attributes, other.attributes, patch.m_attributes);
+    appendRaw(values, other.values, patch.m_values);
+    appendRaw(resources, other.resources, patch.m_resources);
+    appendRaw(scopes, other.scopes, patch.m_scopes);
+    appendRaw(hot, other.hot, patch.m_hot);
+    appendRaw(cold, other.cold, patch.m_cold);
+    appendRaw(events, other.events, patch.m_events);
+    appendRaw(links, other.links, patch.m_links);
+    if (!sources.empty() && !sources.back().name.empty() && (other.sources.empty() || other.sources.front().firstSpan != 0))
+        sources.push_back({std::string(), patch.m_spanBase}); // spans of no named source (live data)
+    for (auto &source : other.sources) {
+        source.firstSpan += patch.m_spanBase;
+        sources.push_back(std::move(source));
+    }
+    diagnostics.merge(other.diagnostics);
+    other.clearKeepingCapacity();
+    return patch;
+}
 
-    const auto resourceBase = uint32_t(resources.size());
-    const auto scopeBase = uint32_t(scopes.size());
-    const auto spanBase = uint32_t(hot.size());
-    const auto eventBase = uint32_t(events.size());
-    const auto linkBase = uint32_t(links.size());
-    const auto attrBase = uint32_t(attributes.size());
-    const auto valueBase = uint32_t(values.size());
+size_t Model::MergePatch::records() const
+{
+    return m_attributes.count + m_values.count + m_resources.count + m_scopes.count + m_hot.count + m_cold.count
+        + m_events.count + m_links.count;
+}
 
+void Model::MergePatch::apply() const
+{
+    const StringId *map = m_map.data();
     auto shift = [](Range r, uint32_t base) { return Range{r.first + base, r.count}; };
     auto remapValue = [&](Value v) {
         switch (v.type) {
@@ -508,10 +559,10 @@ void Model::mergeReusing(Model &other)
             v.str = map[v.str];
             break;
         case ValueType::Array:
-            v.range = shift(v.range, valueBase);
+            v.range = shift(v.range, m_valueBase);
             break;
         case ValueType::KvList:
-            v.range = shift(v.range, attrBase);
+            v.range = shift(v.range, m_attrBase);
             break;
         default:
             break;
@@ -519,56 +570,48 @@ void Model::mergeReusing(Model &other)
         return v;
     };
 
-    appendPatched(attributes, other.attributes, [&](Attribute &a) {
+    patchEach(m_attributes, [&](Attribute &a) {
         a.key = map[a.key];
         a.value = remapValue(a.value);
     });
-    appendPatched(values, other.values, [&](Value &v) { v = remapValue(v); });
-    appendPatched(resources, other.resources, [&](Resource &r) {
-        r.attributes = shift(r.attributes, attrBase);
+    patchEach(m_values, [&](Value &v) { v = remapValue(v); });
+    patchEach(m_resources, [&](Resource &r) {
+        r.attributes = shift(r.attributes, m_attrBase);
         r.schemaUrl = map[r.schemaUrl];
         r.serviceName = map[r.serviceName];
     });
-    appendPatched(scopes, other.scopes, [&](Scope &s) {
-        s.resource += resourceBase;
+    patchEach(m_scopes, [&](Scope &s) {
+        s.resource += m_resourceBase;
         s.name = map[s.name];
         s.version = map[s.version];
-        s.attributes = shift(s.attributes, attrBase);
+        s.attributes = shift(s.attributes, m_attrBase);
         s.schemaUrl = map[s.schemaUrl];
     });
-    appendPatched(hot, other.hot, [&](SpanHot &h) {
+    patchEach(m_hot, [&](SpanHot &h) {
         h.name = map[h.name];
         h.service = map[h.service];
         h.trace = kNone;
         h.parent = kNone;
         h.depth = 0;
     });
-    appendPatched(cold, other.cold, [&](SpanCold &c) {
-        c.scope += scopeBase;
+    patchEach(m_cold, [&](SpanCold &c) {
+        c.scope += m_scopeBase;
         c.traceState = map[c.traceState];
         c.statusMessage = map[c.statusMessage];
-        c.attributes = shift(c.attributes, attrBase);
-        c.events = shift(c.events, eventBase);
-        c.links = shift(c.links, linkBase);
+        c.attributes = shift(c.attributes, m_attrBase);
+        c.events = shift(c.events, m_eventBase);
+        c.links = shift(c.links, m_linkBase);
     });
-    appendPatched(events, other.events, [&](Event &e) {
+    patchEach(m_events, [&](Event &e) {
         e.name = map[e.name];
-        e.attributes = shift(e.attributes, attrBase);
+        e.attributes = shift(e.attributes, m_attrBase);
     });
-    appendPatched(links, other.links, [&](Link &l) {
-        l.from += spanBase;
+    patchEach(m_links, [&](Link &l) {
+        l.from += m_spanBase;
         l.traceState = map[l.traceState];
-        l.attributes = shift(l.attributes, attrBase);
+        l.attributes = shift(l.attributes, m_attrBase);
         l.target = kNone;
     });
-    if (!sources.empty() && !sources.back().name.empty() && (other.sources.empty() || other.sources.front().firstSpan != 0))
-        sources.push_back({std::string(), spanBase}); // spans of no named source (live data)
-    for (auto &source : other.sources) {
-        source.firstSpan += spanBase;
-        sources.push_back(std::move(source));
-    }
-    diagnostics.merge(other.diagnostics);
-    other.clearKeepingCapacity();
 }
 
 const SourceFile *Model::sourceOf(uint32_t span) const

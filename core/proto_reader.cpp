@@ -17,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -1074,6 +1075,42 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             outOfMemory[k] = 1;
         }
     };
+    // Merged pieces' records still to be patched (Model::MergePatch), with
+    // the input bytes they came from: any thread takes them, the decoding
+    // threads once no piece is left to decode, this thread while the piece
+    // to merge next is not ready. `patching` counts those being applied;
+    // `merging` is cleared once this thread appends no more, and the
+    // decoding threads then leave when no patch is left.
+    struct Pending
+    {
+        Model::MergePatch patch;
+        uint64_t bytes;
+    };
+    std::deque<Pending> patches;
+    size_t patching = 0;
+    bool merging = true;
+    // The pace of patching, in seconds per input byte (any thread).
+    double patchSeconds = 0;
+    uint64_t patchedBytes = 0;
+    using Clock = std::chrono::steady_clock;
+    const auto timed = [](auto &&f) {
+        const auto t0 = Clock::now();
+        f();
+        return std::chrono::duration<double>(Clock::now() - t0).count();
+    };
+    // With `lock` held: applies the oldest pending patch, unlocking meanwhile.
+    auto patchOne = [&](std::unique_lock<std::mutex> &lock) {
+        const Pending pending = std::move(patches.front());
+        patches.pop_front();
+        ++patching;
+        lock.unlock();
+        const double seconds = timed([&] { pending.patch.apply(); });
+        lock.lock();
+        --patching;
+        patchSeconds += seconds;
+        patchedBytes += pending.bytes;
+        finished.notify_all();
+    };
     auto worker = [&] {
         for (size_t k; (k = next.fetch_add(1)) < parts;) {
             work(k);
@@ -1084,54 +1121,77 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             finished.notify_all();
             prefaulter.run();
         }
+        std::unique_lock lock(mutex);
+        for (;;) {
+            finished.wait(lock, [&] { return !patches.empty() || !merging; });
+            if (patches.empty())
+                return;
+            patchOne(lock);
+        }
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t)
         pool.emplace_back(worker);
-    // Whatever happens here, the workers stop taking pieces and are joined.
+    // Whatever happens here, the workers stop taking pieces, apply the
+    // patches still pending (the records appended so far are whole, as a
+    // load that stops early leaves them) and are joined.
     struct Join
     {
         std::vector<std::thread> &pool;
         std::atomic<size_t> &next;
         size_t parts;
+        std::mutex &mutex;
+        std::condition_variable &finished;
+        bool &merging;
         ~Join()
         {
             next.store(parts);
+            {
+                std::lock_guard lock(mutex);
+                merging = false;
+            }
+            finished.notify_all();
             for (auto &t : pool)
                 t.join();
         }
-    } join{pool, next, parts};
+    } join{pool, next, parts, mutex, finished, merging};
 
     // This thread's own pace, decoding and merging, in seconds per input
     // byte: it decides below whether decoding a piece itself pays.
-    using Clock = std::chrono::steady_clock;
     const auto offsetOf = [&](size_t piece) {
         return piece < parts ? uint64_t(list[cuts[piece]].offset) : uint64_t(bytes.size());
     };
     double decodeSeconds = 0, mergeSeconds = 0;
     uint64_t decodedBytes = 0, mergedBytes = 0;
-    const auto timed = [](auto &&f) {
-        const auto t0 = Clock::now();
-        f();
-        return std::chrono::duration<double>(Clock::now() - t0).count();
-    };
     decodeSeconds += timed([&] { work(0); });
     decodedBytes += offsetOf(1) - offsetOf(0);
     // Whether this thread, waiting for piece k, should decode piece j (no
-    // thread has taken it) rather than wait: only if it would still be done
-    // merging all pieces from k on no later than the other threads are done
-    // decoding theirs. Taking every untaken piece it could made this thread,
-    // which alone merges, the last to finish: the others then stood idle
-    // while it merged what they had decoded.
+    // thread has taken it) rather than wait: only if what it alone can do,
+    // the in-order part of merging all pieces from k on, plus piece j,
+    // stays within its share of all that is left (decoding, merging,
+    // patching). Taking every untaken piece it could made this thread the
+    // last to finish: the others then stood idle while it merged what they
+    // had decoded. With the mutex held (the patching pace is shared).
     const auto worthDecoding = [&](size_t k, size_t j) {
         const double decodeRate = decodedBytes ? decodeSeconds / double(decodedBytes) : 0;
-        const double mergeRate = mergedBytes ? mergeSeconds / double(mergedBytes) : decodeRate / 2;
-        // After the last merge this thread also leads Model::finalize, of
-        // which about a quarter of all merging's time is its own.
-        const double mine = mergeRate * double(bytes.size() - offsetOf(k)) + decodeRate * double(offsetOf(j + 1) - offsetOf(j))
-            + mergeRate * double(bytes.size()) / 4;
-        const double theirs = decodeRate * double(bytes.size() - offsetOf(j)) / double(threads - 1);
-        return mine <= theirs;
+        const double mergeRate = mergedBytes ? mergeSeconds / double(mergedBytes) : decodeRate / 4;
+        const double patchRate = patchedBytes ? patchSeconds / double(patchedBytes) : mergeRate;
+        uint64_t unpatched = bytes.size() - offsetOf(k);
+        for (const Pending &p : patches)
+            unpatched += p.bytes;
+        const double inOrder = mergeRate * double(bytes.size() - offsetOf(k));
+        const double left = inOrder + decodeRate * double(bytes.size() - offsetOf(j)) + patchRate * double(unpatched);
+        return inOrder + decodeRate * double(offsetOf(j + 1) - offsetOf(j)) <= left / double(threads);
+    };
+    // Until every pending patch is applied, this thread applies them too.
+    const auto drain = [&] {
+        std::unique_lock lock(mutex);
+        while (!patches.empty() || patching) {
+            if (!patches.empty())
+                patchOne(lock);
+            else
+                finished.wait(lock);
+        }
     };
     for (size_t k = 0; k < parts; ++k) {
         if (k > 0) {
@@ -1141,11 +1201,15 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             // then follows how fast the others are (the machine may be
             // shared), not a fixed share.
             while (!ready[k]) {
-                lock.unlock();
+                if (!patches.empty()) {
+                    patchOne(lock);
+                    continue;
+                }
                 size_t j = next.load();
                 // The piece to merge next, if no thread has taken it, is
                 // decoded here rather than waited for.
                 const bool worth = j < parts && (j == k || worthDecoding(k, j));
+                lock.unlock();
                 if (worth && next.compare_exchange_strong(j, j + 1)) {
                     decodeSeconds += timed([&] { work(j); });
                     decodedBytes += offsetOf(j + 1) - offsetOf(j);
@@ -1172,14 +1236,24 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         if (k == 0) {
             out.merge(std::move(fragments[k]));
         } else {
-            mergeSeconds += timed([&] { out.mergeReusing(fragments[k]); });
+            // Pending patches write through pointers into the pools: a
+            // merge that moves them waits until they are done.
+            if (out.mergeMoves(fragments[k]))
+                drain();
+            Model::MergePatch patch;
+            mergeSeconds += timed([&] { patch = out.mergeUnpatched(fragments[k]); });
             mergedBytes += offsetOf(k + 1) - offsetOf(k);
             allowUpTo(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
-            std::lock_guard lock(mutex);
-            spare.push_back(std::move(fragments[k]));
+            {
+                std::lock_guard lock(mutex);
+                spare.push_back(std::move(fragments[k]));
+                patches.push_back({std::move(patch), offsetOf(k + 1) - offsetOf(k)});
+            }
+            finished.notify_all();
         }
         ctx.done(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
     }
+    drain();
     return true;
 }
 

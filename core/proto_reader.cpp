@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -971,58 +972,15 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     if (bytes.size() < kParallelFrom || threads < 2)
         return true;
 
-    // Only the top level is scanned here; a structural problem in it is left
-    // to the sequential reader, which reports it with its offset.
-    std::vector<ViewAt> list;
-    try {
-        Reader r(bytes, 0);
-        Field f;
-        while (!r.atEnd()) {
-            r.next(f);
-            if (f.number != 1 || f.wire != Len)
-                return true;
-            list.push_back({f.bytes, r.offsetOf(f.bytes)});
-        }
-    } catch (const Malformed &) {
-        return true;
-    }
-    if (list.size() < threads)
-        return true;
-    handled = true;
-
-    // This thread decodes a first share into the model-to-be; the rest is
-    // cut into pieces that the other threads decode in turn and this thread
-    // merges in input order as they finish, so merging overlaps decoding
-    // instead of following it. The first share is smaller than the others'
-    // part by about what merging costs against decoding; when the piece to
-    // merge next is not ready, this thread decodes an untaken piece itself.
-    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
-    std::vector<size_t> cuts{0};
-    size_t i = 0, acc = 0;
-    while (i + 1 < list.size() && (i == 0 || acc < firstBytes))
-        acc += list[i++].bytes.size();
-    cuts.push_back(i);
-    // Pieces of a few MB: a piece's own string table then stays in the
-    // cache while it is decoded (one of tens of MB spilled it: most of the
-    // decoding threads' time went to probing it), and the merged pieces'
-    // models are handed back to be filled again.
-    const size_t pieceBytes = std::max<size_t>(kPieceBytes, (bytes.size() - acc) / (64 * (threads - 1)));
-    for (size_t inPiece = 0; i < list.size(); ++i) {
-        inPiece += list[i].bytes.size();
-        if (inPiece >= pieceBytes && i + 1 < list.size()) {
-            cuts.push_back(i + 1);
-            inPiece = 0;
-        }
-    }
-    cuts.push_back(list.size());
-
-    const size_t parts = cuts.size() - 1;
-    std::vector<Model> fragments(parts);
-    std::vector<std::optional<Malformed>> failures(parts);
-    std::vector<char> cancelled(parts, 0), outOfMemory(parts, 0), ready(parts, 0);
+    // What decoding a share gave, besides its model.
+    struct Outcome
+    {
+        std::optional<Malformed> failure;
+        bool cancelled = false;
+        bool outOfMemory = false;
+    };
     std::mutex mutex;
     std::condition_variable finished;
-    std::atomic<size_t> next{1};
     std::vector<Model> spare; // merged pieces' models, emptied with their capacity kept
     // The first share's model gets room for the whole input; the decoding
     // threads fault it in ahead of this thread's writes (PoolPrefaulter),
@@ -1033,21 +991,16 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         if (trackedFrom && bytes.size() > trackedFrom && offset > trackedFrom)
             prefaulter.allow(double(offset - trackedFrom) / double(bytes.size() - trackedFrom) + kPrefaultLead);
     };
-    auto work = [&](size_t k) {
-        if (k > 0) {
-            std::lock_guard lock(mutex);
-            if (!spare.empty()) {
-                fragments[k] = std::move(spare.back());
-                spare.pop_back();
-            }
-        }
+    // Decodes the ResourceSpans [it, last) into `model`; the first share
+    // (`first`) stops early once `abandon` is set. A first sample of the
+    // share sizes the pools for the rest in one step; the first share's
+    // model takes the others' records when they are merged, so it gets room
+    // for the whole input.
+    auto decodeShare = [&](const ViewAt *it, const ViewAt *last, Model &model, bool first, Outcome &outcome,
+                           const std::atomic<bool> &abandon) {
         try {
-            Decoder decoder(ctx, fragments[k], {}, false);
+            Decoder decoder(ctx, model, {}, false);
             try {
-                // A first sample of the piece sizes the pools for the rest in
-                // one step; the first share's model takes the others' records
-                // when they are merged, so it gets room for the whole input.
-                const ViewAt *it = list.data() + cuts[k], *last = list.data() + cuts[k + 1];
                 uint64_t sampled = 0, share = 0;
                 for (const ViewAt *v = it; v != last; ++v)
                     share += v->bytes.size();
@@ -1055,25 +1008,87 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                     decoder.resourceSpansList(it, it + 1);
                     sampled += it->bytes.size();
                 }
-                const uint64_t rest = (k == 0 ? uint64_t(bytes.size()) : share) - sampled;
+                const uint64_t rest = (first ? uint64_t(bytes.size()) : share) - sampled;
                 if (it != last && sampled) {
-                    fragments[k].reserveLike({}, double(rest) / double(sampled) * 1.04);
-                    if (k == 0) {
-                        prefaulter.track(fragments[0]);
+                    model.reserveLike({}, double(rest) / double(sampled) * 1.04);
+                    if (first) {
+                        prefaulter.track(model);
                         trackedFrom = sampled;
-                        allowUpTo(cuts[1] < list.size() ? uint64_t(list[cuts[1]].offset) : bytes.size());
+                        allowUpTo((last - 1)->offset + (last - 1)->bytes.size());
                     }
                 }
-                decoder.resourceSpansList(it, last);
+                if (!first)
+                    decoder.resourceSpansList(it, last);
+                for (; first && it != last && !abandon.load(std::memory_order_relaxed) && !decoder.cancelled(); ++it)
+                    decoder.resourceSpansList(it, it + 1);
             } catch (const Malformed &m) {
-                failures[k] = m;
+                outcome.failure = m;
             }
-            cancelled[k] = decoder.cancelled();
+            outcome.cancelled = decoder.cancelled();
         } catch (const std::bad_alloc &) {
             // Must not leave the thread; the load reports it below.
-            fragments[k] = Model();
-            outOfMemory[k] = 1;
+            model = Model();
+            outcome.outOfMemory = true;
         }
+    };
+
+    // A decoding thread decodes a first share into the model-to-be, walking
+    // the top level itself, while this thread scans the whole top level;
+    // the rest is cut into pieces that the decoding threads (and this one,
+    // while the piece to merge next is not ready) decode in turn, and this
+    // thread merges in input order as they finish, so merging overlaps
+    // decoding instead of following it. The scan reads the first bytes of
+    // every ResourceSpans, a few KB apart: in a file just mapped, that is
+    // the first read of most pages, each a page fault, which do not get
+    // cheaper on two threads; decoding meanwhile, instead of after it,
+    // keeps both busy.
+    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
+    std::vector<ViewAt> firstList;
+    bool firstWalked = false; // the walk met nothing the scan would not take
+    Model first;
+    Outcome firstOutcome;
+    bool firstDone = false;
+    std::atomic<bool> abandon{false};
+    auto decodeFirst = [&] {
+        try {
+            Reader r(bytes, 0);
+            Field f;
+            for (size_t acc = 0; !r.atEnd() && (firstList.empty() || acc < firstBytes);) {
+                r.next(f);
+                if (f.number != 1 || f.wire != Len)
+                    break;
+                firstList.push_back({f.bytes, r.offsetOf(f.bytes)});
+                acc += f.bytes.size();
+                firstWalked = true;
+            }
+        } catch (const Malformed &) {
+            firstWalked = false;
+        } catch (const std::bad_alloc &) {
+            firstWalked = false;
+        }
+        if (firstWalked)
+            decodeShare(firstList.data(), firstList.data() + firstList.size(), first, true, firstOutcome, abandon);
+    };
+
+    // Set by this thread once the scan is over: Done (the pieces below are
+    // cut) or Failed (the sequential reader takes the input).
+    enum class Scan { Running, Done, Failed } scan = Scan::Running;
+    std::vector<ViewAt> list;
+    std::vector<size_t> cuts{0};
+    size_t parts = 0;
+    std::vector<Model> fragments;
+    std::vector<Outcome> outcomes;
+    std::vector<char> ready;
+    std::atomic<size_t> next{1};
+    auto work = [&](size_t k) {
+        {
+            std::lock_guard lock(mutex);
+            if (!spare.empty()) {
+                fragments[k] = std::move(spare.back());
+                spare.pop_back();
+            }
+        }
+        decodeShare(list.data() + cuts[k], list.data() + cuts[k + 1], fragments[k], false, outcomes[k], abandon);
     };
     // Merged pieces' records still to be patched (Model::MergePatch), with
     // the input bytes they came from: any thread takes them, the decoding
@@ -1111,7 +1126,21 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         patchedBytes += pending.bytes;
         finished.notify_all();
     };
-    auto worker = [&] {
+    auto worker = [&](bool takesFirst) {
+        if (takesFirst) {
+            decodeFirst();
+            {
+                std::lock_guard lock(mutex);
+                firstDone = true;
+            }
+            finished.notify_all();
+        }
+        {
+            std::unique_lock lock(mutex);
+            finished.wait(lock, [&] { return scan != Scan::Running; });
+            if (scan == Scan::Failed)
+                return;
+        }
         for (size_t k; (k = next.fetch_add(1)) < parts;) {
             work(k);
             {
@@ -1130,31 +1159,82 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(worker);
-    // Whatever happens here, the workers stop taking pieces, apply the
-    // patches still pending (the records appended so far are whole, as a
-    // load that stops early leaves them) and are joined.
+    // Whatever happens here, the workers stop decoding, apply the patches
+    // still pending (the records appended so far are whole, as a load that
+    // stops early leaves them) and are joined.
     struct Join
     {
         std::vector<std::thread> &pool;
         std::atomic<size_t> &next;
-        size_t parts;
+        std::atomic<bool> &abandon;
         std::mutex &mutex;
         std::condition_variable &finished;
+        Scan &scan;
         bool &merging;
         ~Join()
         {
-            next.store(parts);
+            next.store(std::numeric_limits<size_t>::max() / 2);
+            abandon.store(true, std::memory_order_relaxed);
             {
                 std::lock_guard lock(mutex);
+                if (scan == Scan::Running)
+                    scan = Scan::Failed;
                 merging = false;
             }
             finished.notify_all();
             for (auto &t : pool)
                 t.join();
         }
-    } join{pool, next, parts, mutex, finished, merging};
+    } join{pool, next, abandon, mutex, finished, scan, merging};
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(worker, t == 1);
+
+    // Only the top level is scanned here; a structural problem in it is left
+    // to the sequential reader, which reports it with its offset.
+    try {
+        Reader r(bytes, 0);
+        Field f;
+        while (!r.atEnd()) {
+            r.next(f);
+            if (f.number != 1 || f.wire != Len)
+                return true;
+            list.push_back({f.bytes, r.offsetOf(f.bytes)});
+        }
+    } catch (const Malformed &) {
+        return true;
+    }
+    if (list.size() < threads)
+        return true;
+    handled = true;
+
+    // The first share: ResourceSpans up to firstBytes, and at least one
+    // left for the pieces.
+    size_t i = 0, acc = 0;
+    while (i + 1 < list.size() && (i == 0 || acc < firstBytes))
+        acc += list[i++].bytes.size();
+    cuts.push_back(i);
+    // Pieces of a few MB: a piece's own string table then stays in the
+    // cache while it is decoded (one of tens of MB spilled it: most of the
+    // decoding threads' time went to probing it), and the merged pieces'
+    // models are handed back to be filled again.
+    const size_t pieceBytes = std::max<size_t>(kPieceBytes, (bytes.size() - acc) / (64 * (threads - 1)));
+    for (size_t inPiece = 0; i < list.size(); ++i) {
+        inPiece += list[i].bytes.size();
+        if (inPiece >= pieceBytes && i + 1 < list.size()) {
+            cuts.push_back(i + 1);
+            inPiece = 0;
+        }
+    }
+    cuts.push_back(list.size());
+    {
+        std::lock_guard lock(mutex);
+        parts = cuts.size() - 1;
+        fragments.resize(parts);
+        outcomes.resize(parts);
+        ready.assign(parts, 0);
+        scan = Scan::Done;
+    }
+    finished.notify_all();
 
     // This thread's own pace, decoding and merging, in seconds per input
     // byte: it decides below whether decoding a piece itself pays.
@@ -1163,8 +1243,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     };
     double decodeSeconds = 0, mergeSeconds = 0;
     uint64_t decodedBytes = 0, mergedBytes = 0;
-    decodeSeconds += timed([&] { work(0); });
-    decodedBytes += offsetOf(1) - offsetOf(0);
+    const auto isReady = [&](size_t k) { return k == 0 ? firstDone : ready[k] != 0; };
     // Whether this thread, waiting for piece k, should decode piece j (no
     // thread has taken it) rather than wait: only if what it alone can do,
     // the in-order part of merging all pieces from k on, plus piece j,
@@ -1194,13 +1273,13 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         }
     };
     for (size_t k = 0; k < parts; ++k) {
-        if (k > 0) {
+        {
             std::unique_lock lock(mutex);
             // Rather than wait for the piece to merge next, this thread may
             // decode a piece no thread has taken yet: how much it decodes
             // then follows how fast the others are (the machine may be
             // shared), not a fixed share.
-            while (!ready[k]) {
+            while (!isReady(k)) {
                 if (!patches.empty()) {
                     patchOne(lock);
                     continue;
@@ -1219,22 +1298,30 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 }
                 lock.lock();
                 if (!worth)
-                    finished.wait(lock, [&] { return ready[k] != 0; });
+                    finished.wait(lock, [&] { return isReady(k); });
             }
         }
-        if (outOfMemory[k])
+        if (k == 0 && (!firstWalked || firstList.size() != cuts[1])) {
+            // The walk went past where the scan cuts the first share (it
+            // reached the end of the input): decoded again here, as cut.
+            first = Model();
+            firstOutcome = {};
+            decodeShare(list.data(), list.data() + cuts[1], first, true, firstOutcome, abandon);
+        }
+        const Outcome &outcome = k == 0 ? firstOutcome : outcomes[k];
+        if (outcome.outOfMemory)
             throw std::bad_alloc();
-        if (failures[k]) {
-            error.offset = failures[k]->offset;
-            error.message = "malformed OTLP protobuf: " + failures[k]->message;
+        if (outcome.failure) {
+            error.offset = outcome.failure->offset;
+            error.message = "malformed OTLP protobuf: " + outcome.failure->message;
             return false;
         }
-        if (cancelled[k] || ctx.cancelled()) {
+        if (outcome.cancelled || ctx.cancelled()) {
             error.message = "cancelled";
             return false;
         }
         if (k == 0) {
-            out.merge(std::move(fragments[k]));
+            out.merge(std::move(first));
         } else {
             // Pending patches write through pointers into the pools: a
             // merge that moves them waits until they are done.

@@ -792,6 +792,60 @@ private slots:
         }
     }
 
+    // Inputs the parallel load leaves to one thread after all, or cuts
+    // where the first share's own walk did not: a top level that ends in a
+    // field other than resource_spans (skipped) or in a cut one (an error),
+    // found while the first share is being decoded; and a last ResourceSpans
+    // so large that the walk for the first share takes it too, while the
+    // scan leaves it to the pieces. All as one thread loads them.
+    void parallelLoadOfOddTopLevels_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        const BigInput in = bigInput(size_t(1) << 20, size_t(12) << 20);
+        QTest::newRow("unknown field at the end") << QByteArray::fromStdString(in.bytes + std::string("\x10\x01", 2));
+        QTest::newRow("cut at the end") << QByteArray::fromStdString(in.bytes + std::string("\x0a\x80\x01", 3));
+        pb::TracesData data;
+        data.add_resource_spans()->CopyFrom(RandomTraces(5).make(1, 3).resource_spans(0));
+        auto *ss = data.add_resource_spans()->add_scope_spans();
+        for (int i = 0; i < 40000; ++i) {
+            auto *span = ss->add_spans();
+            span->set_trace_id(traceIdBytes(i & 255));
+            std::string id = spanIdBytes(i & 255);
+            id[0] = char(i >> 8);
+            span->set_span_id(id);
+            span->set_name("step " + std::to_string(i % 100));
+            setString(span->add_attributes(), "payload", std::string(200, char('a' + i % 26)) + std::to_string(i));
+        }
+        QTest::newRow("large last ResourceSpans") << QByteArray::fromStdString(data.SerializeAsString());
+    }
+    void parallelLoadOfOddTopLevels()
+    {
+        QFETCH(QByteArray, bytes);
+        const std::string input = bytes.toStdString();
+        QVERIFY(input.size() >= (size_t(8) << 20));
+        LoadOptions one;
+        one.threads = 1;
+        Model expected;
+        const LoadResult re = loadBuffer("odd.pb", input, expected, one);
+        expected.finalize();
+        for (unsigned threads : {2u, 4u}) {
+            LoadOptions options;
+            options.threads = threads;
+            Model m;
+            const LoadResult r = loadBuffer("odd.pb", input, m, options);
+            QCOMPARE(r.ok, re.ok);
+            QCOMPARE(r.error.text(), re.error.text());
+            m.finalize();
+            QCOMPARE(m.spanCount(), expected.spanCount());
+            const std::string diff = compareModels(expected, m);
+            QVERIFY2(diff.empty(), diff.c_str());
+            QCOMPARE(diagnosticsText(m), diagnosticsText(expected));
+            QCOMPARE(m.strings.size(), expected.strings.size());
+            for (StringId id = 0; id < expected.strings.size(); ++id)
+                QVERIFY2(expected.str(id) == m.str(id), ("string " + std::to_string(id)).c_str());
+        }
+    }
+
     void cancel()
     {
         pb::TracesData data;

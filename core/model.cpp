@@ -39,13 +39,6 @@ void appendRaw(Vector &to, const Vector &from, Appended &appended)
     appended.first = to.data() + base;
     appended.count = from.size();
 }
-template<typename Appended, typename Patch>
-void patchEach(const Appended &appended, Patch &&patch)
-{
-    auto *p = appended.first;
-    for (size_t i = 0, n = appended.count; i < n; ++i)
-        patch(p[i]);
-}
 template<typename Vector>
 bool appendMoves(const Vector &to, const Vector &from)
 {
@@ -490,9 +483,98 @@ void Model::reserveLike(const Sizes &before, double factor)
     // whole, so an overestimate would cost resident memory.
 }
 
+namespace {
+// What a merge rewrites in each kind of record: string ids through the map,
+// indices shifted by where the pools' records now start. Held in a local,
+// so that the stores into the records cannot alias the map and the bases.
+struct Fixer
+{
+    const StringId *map;
+    uint32_t resourceBase, scopeBase, spanBase, eventBase, linkBase, attrBase, valueBase;
+
+    static Range shifted(Range r, uint32_t base) { return {r.first + base, r.count}; }
+    Value fixed(Value v) const
+    {
+        switch (v.type) {
+        case ValueType::String:
+        case ValueType::Bytes:
+            v.str = map[v.str];
+            break;
+        case ValueType::Array:
+            v.range = shifted(v.range, valueBase);
+            break;
+        case ValueType::KvList:
+            v.range = shifted(v.range, attrBase);
+            break;
+        default:
+            break;
+        }
+        return v;
+    }
+    void operator()(Attribute &a) const
+    {
+        a.key = map[a.key];
+        a.value = fixed(a.value);
+    }
+    void operator()(Value &v) const { v = fixed(v); }
+    void operator()(Resource &r) const
+    {
+        r.attributes = shifted(r.attributes, attrBase);
+        r.schemaUrl = map[r.schemaUrl];
+        r.serviceName = map[r.serviceName];
+    }
+    void operator()(Scope &s) const
+    {
+        s.resource += resourceBase;
+        s.name = map[s.name];
+        s.version = map[s.version];
+        s.attributes = shifted(s.attributes, attrBase);
+        s.schemaUrl = map[s.schemaUrl];
+    }
+    void operator()(SpanHot &h) const
+    {
+        h.name = map[h.name];
+        h.service = map[h.service];
+        h.trace = kNone;
+        h.parent = kNone;
+        h.depth = 0;
+    }
+    void operator()(SpanCold &c) const
+    {
+        c.scope += scopeBase;
+        c.traceState = map[c.traceState];
+        c.statusMessage = map[c.statusMessage];
+        c.attributes = shifted(c.attributes, attrBase);
+        c.events = shifted(c.events, eventBase);
+        c.links = shifted(c.links, linkBase);
+    }
+    void operator()(Event &e) const
+    {
+        e.name = map[e.name];
+        e.attributes = shifted(e.attributes, attrBase);
+    }
+    void operator()(Link &l) const
+    {
+        l.from += spanBase;
+        l.traceState = map[l.traceState];
+        l.attributes = shifted(l.attributes, attrBase);
+        l.target = kNone;
+    }
+};
+} // namespace
+
+template<typename T>
+void Model::MergePatch::patch(const Appended<T> &appended) const
+{
+    const Fixer fix{m_map.data(), m_resourceBase, m_scopeBase, m_spanBase, m_eventBase, m_linkBase, m_attrBase, m_valueBase};
+    T *p = appended.first;
+    for (size_t i = 0, n = appended.count; i < n; ++i)
+        fix(p[i]);
+}
+
 void Model::mergeReusing(Model &other)
 {
-    mergeUnpatched(other).apply();
+    appendMerged(other, true);
 }
 
 bool Model::mergeMoves(const Model &other) const
@@ -503,7 +585,7 @@ bool Model::mergeMoves(const Model &other) const
         || appendMoves(links, other.links);
 }
 
-Model::MergePatch Model::mergeUnpatched(Model &other)
+Model::MergePatch Model::appendMerged(Model &other, bool patchNow)
 {
     MergePatch patch;
     if (hot.empty() && resources.empty() && strings.size() == 1) {
@@ -523,14 +605,21 @@ Model::MergePatch Model::mergeUnpatched(Model &other)
     patch.m_linkBase = uint32_t(links.size());
     patch.m_attrBase = uint32_t(attributes.size());
     patch.m_valueBase = uint32_t(values.size());
-    appendRaw(attributes, other.attributes, patch.m_attributes);
-    appendRaw(values, other.values, patch.m_values);
-    appendRaw(resources, other.resources, patch.m_resources);
-    appendRaw(scopes, other.scopes, patch.m_scopes);
-    appendRaw(hot, other.hot, patch.m_hot);
-    appendRaw(cold, other.cold, patch.m_cold);
-    appendRaw(events, other.events, patch.m_events);
-    appendRaw(links, other.links, patch.m_links);
+    auto append = [&](auto &to, const auto &from, auto &appended) {
+        appendRaw(to, from, appended);
+        if (patchNow) {
+            patch.patch(appended);
+            appended = {};
+        }
+    };
+    append(attributes, other.attributes, patch.m_attributes);
+    append(values, other.values, patch.m_values);
+    append(resources, other.resources, patch.m_resources);
+    append(scopes, other.scopes, patch.m_scopes);
+    append(hot, other.hot, patch.m_hot);
+    append(cold, other.cold, patch.m_cold);
+    append(events, other.events, patch.m_events);
+    append(links, other.links, patch.m_links);
     if (!sources.empty() && !sources.back().name.empty() && (other.sources.empty() || other.sources.front().firstSpan != 0))
         sources.push_back({std::string(), patch.m_spanBase}); // spans of no named source (live data)
     for (auto &source : other.sources) {
@@ -550,68 +639,14 @@ size_t Model::MergePatch::records() const
 
 void Model::MergePatch::apply() const
 {
-    const StringId *map = m_map.data();
-    auto shift = [](Range r, uint32_t base) { return Range{r.first + base, r.count}; };
-    auto remapValue = [&](Value v) {
-        switch (v.type) {
-        case ValueType::String:
-        case ValueType::Bytes:
-            v.str = map[v.str];
-            break;
-        case ValueType::Array:
-            v.range = shift(v.range, m_valueBase);
-            break;
-        case ValueType::KvList:
-            v.range = shift(v.range, m_attrBase);
-            break;
-        default:
-            break;
-        }
-        return v;
-    };
-
-    patchEach(m_attributes, [&](Attribute &a) {
-        a.key = map[a.key];
-        a.value = remapValue(a.value);
-    });
-    patchEach(m_values, [&](Value &v) { v = remapValue(v); });
-    patchEach(m_resources, [&](Resource &r) {
-        r.attributes = shift(r.attributes, m_attrBase);
-        r.schemaUrl = map[r.schemaUrl];
-        r.serviceName = map[r.serviceName];
-    });
-    patchEach(m_scopes, [&](Scope &s) {
-        s.resource += m_resourceBase;
-        s.name = map[s.name];
-        s.version = map[s.version];
-        s.attributes = shift(s.attributes, m_attrBase);
-        s.schemaUrl = map[s.schemaUrl];
-    });
-    patchEach(m_hot, [&](SpanHot &h) {
-        h.name = map[h.name];
-        h.service = map[h.service];
-        h.trace = kNone;
-        h.parent = kNone;
-        h.depth = 0;
-    });
-    patchEach(m_cold, [&](SpanCold &c) {
-        c.scope += m_scopeBase;
-        c.traceState = map[c.traceState];
-        c.statusMessage = map[c.statusMessage];
-        c.attributes = shift(c.attributes, m_attrBase);
-        c.events = shift(c.events, m_eventBase);
-        c.links = shift(c.links, m_linkBase);
-    });
-    patchEach(m_events, [&](Event &e) {
-        e.name = map[e.name];
-        e.attributes = shift(e.attributes, m_attrBase);
-    });
-    patchEach(m_links, [&](Link &l) {
-        l.from += m_spanBase;
-        l.traceState = map[l.traceState];
-        l.attributes = shift(l.attributes, m_attrBase);
-        l.target = kNone;
-    });
+    patch(m_attributes);
+    patch(m_values);
+    patch(m_resources);
+    patch(m_scopes);
+    patch(m_hot);
+    patch(m_cold);
+    patch(m_events);
+    patch(m_links);
 }
 
 const SourceFile *Model::sourceOf(uint32_t span) const

@@ -352,6 +352,8 @@ public:
             T *first = nullptr;
             size_t count = 0;
         };
+        template<typename T>
+        void patch(const Appended<T> &appended) const;
         std::vector<StringId> m_map; // other's string id -> this model's
         uint32_t m_resourceBase = 0, m_scopeBase = 0, m_spanBase = 0, m_eventBase = 0, m_linkBase = 0, m_attrBase = 0,
                  m_valueBase = 0;
@@ -364,7 +366,7 @@ public:
         Appended<Event> m_events;
         Appended<Link> m_links;
     };
-    MergePatch mergeUnpatched(Model &other);
+    MergePatch mergeUnpatched(Model &other) { return appendMerged(other, false); }
     // Whether merging `other` now would move any of the record pools (or
     // replace them: a model with no records takes `other`'s).
     bool mergeMoves(const Model &other) const;
@@ -442,6 +444,11 @@ public:
     void shrinkToFit();
 
 private:
+    // mergeUnpatched(), and with `patchNow` mergeReusing(): each pool's
+    // records are then patched right after they are appended, while they
+    // are still in the cache.
+    MergePatch appendMerged(Model &other, bool patchNow);
+
     // Trace id -> trace index: open addressing with linear probing, 8 bytes a
     // slot (a tag from the id's hash and the trace index; the ids of a tag
     // match are compared in `traces`), kept at most half full. No node per

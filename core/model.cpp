@@ -24,21 +24,25 @@ void reserveMore(Vector &v, size_t extra)
     if (v.size() + extra > v.capacity())
         v.reserve(std::max(v.size() + extra, v.capacity() * 2));
 }
-// Appends `from` to `to` in one copy, then lets `patch` fix each appended
-// record where it lies. The records are trivially copyable, so the copy is
-// one memmove; appending them one by one (push_back) cost a capacity check
-// and a store of the vector's end per record, in the merge that sets the
-// pace of a protobuf load.
-template<typename Vector, typename Patch>
-void appendPatched(Vector &to, const Vector &from, Patch &&patch)
+// Appends `from` to `to` in one copy and says where the copies lie, for a
+// MergePatch to fix them there. The records are trivially copyable, so the
+// copy is one memmove; appending them one by one (push_back) cost a capacity
+// check and a store of the vector's end per record, in the merge that sets
+// the pace of a protobuf load.
+template<typename Vector, typename Appended>
+void appendRaw(Vector &to, const Vector &from, Appended &appended)
 {
     static_assert(std::is_trivially_copyable_v<typename Vector::value_type>);
     reserveMore(to, from.size());
     const size_t base = to.size();
     to.insert(to.end(), from.begin(), from.end());
-    auto *p = to.data() + base;
-    for (size_t i = 0, n = from.size(); i < n; ++i)
-        patch(p[i]);
+    appended.first = to.data() + base;
+    appended.count = from.size();
+}
+template<typename Vector>
+bool appendMoves(const Vector &to, const Vector &from)
+{
+    return to.size() + from.size() > to.capacity();
 }
 // Bytes i..i+7 of an id as a big-endian number: comparing these compares
 // the bytes in order, without a call to memcmp per comparison (the sort and
@@ -479,96 +483,170 @@ void Model::reserveLike(const Sizes &before, double factor)
     // whole, so an overestimate would cost resident memory.
 }
 
-void Model::mergeReusing(Model &other)
+namespace {
+// What a merge rewrites in each kind of record: string ids through the map,
+// indices shifted by where the pools' records now start. Held in a local,
+// so that the stores into the records cannot alias the map and the bases.
+struct Fixer
 {
-    if (hot.empty() && resources.empty() && strings.size() == 1) {
-        Diagnostics kept = std::move(diagnostics);
-        *this = std::move(other);
-        kept.merge(diagnostics);
-        diagnostics = std::move(kept);
-        other = Model();
-        return;
-    }
+    const StringId *map;
+    uint32_t resourceBase, scopeBase, spanBase, eventBase, linkBase, attrBase, valueBase;
 
-    const std::vector<StringId> map = strings.internAll(other.strings);
-
-    const auto resourceBase = uint32_t(resources.size());
-    const auto scopeBase = uint32_t(scopes.size());
-    const auto spanBase = uint32_t(hot.size());
-    const auto eventBase = uint32_t(events.size());
-    const auto linkBase = uint32_t(links.size());
-    const auto attrBase = uint32_t(attributes.size());
-    const auto valueBase = uint32_t(values.size());
-
-    auto shift = [](Range r, uint32_t base) { return Range{r.first + base, r.count}; };
-    auto remapValue = [&](Value v) {
+    static Range shifted(Range r, uint32_t base) { return {r.first + base, r.count}; }
+    Value fixed(Value v) const
+    {
         switch (v.type) {
         case ValueType::String:
         case ValueType::Bytes:
             v.str = map[v.str];
             break;
         case ValueType::Array:
-            v.range = shift(v.range, valueBase);
+            v.range = shifted(v.range, valueBase);
             break;
         case ValueType::KvList:
-            v.range = shift(v.range, attrBase);
+            v.range = shifted(v.range, attrBase);
             break;
         default:
             break;
         }
         return v;
-    };
-
-    appendPatched(attributes, other.attributes, [&](Attribute &a) {
+    }
+    void operator()(Attribute &a) const
+    {
         a.key = map[a.key];
-        a.value = remapValue(a.value);
-    });
-    appendPatched(values, other.values, [&](Value &v) { v = remapValue(v); });
-    appendPatched(resources, other.resources, [&](Resource &r) {
-        r.attributes = shift(r.attributes, attrBase);
+        a.value = fixed(a.value);
+    }
+    void operator()(Value &v) const { v = fixed(v); }
+    void operator()(Resource &r) const
+    {
+        r.attributes = shifted(r.attributes, attrBase);
         r.schemaUrl = map[r.schemaUrl];
         r.serviceName = map[r.serviceName];
-    });
-    appendPatched(scopes, other.scopes, [&](Scope &s) {
+    }
+    void operator()(Scope &s) const
+    {
         s.resource += resourceBase;
         s.name = map[s.name];
         s.version = map[s.version];
-        s.attributes = shift(s.attributes, attrBase);
+        s.attributes = shifted(s.attributes, attrBase);
         s.schemaUrl = map[s.schemaUrl];
-    });
-    appendPatched(hot, other.hot, [&](SpanHot &h) {
+    }
+    void operator()(SpanHot &h) const
+    {
         h.name = map[h.name];
         h.service = map[h.service];
         h.trace = kNone;
         h.parent = kNone;
         h.depth = 0;
-    });
-    appendPatched(cold, other.cold, [&](SpanCold &c) {
+    }
+    void operator()(SpanCold &c) const
+    {
         c.scope += scopeBase;
         c.traceState = map[c.traceState];
         c.statusMessage = map[c.statusMessage];
-        c.attributes = shift(c.attributes, attrBase);
-        c.events = shift(c.events, eventBase);
-        c.links = shift(c.links, linkBase);
-    });
-    appendPatched(events, other.events, [&](Event &e) {
+        c.attributes = shifted(c.attributes, attrBase);
+        c.events = shifted(c.events, eventBase);
+        c.links = shifted(c.links, linkBase);
+    }
+    void operator()(Event &e) const
+    {
         e.name = map[e.name];
-        e.attributes = shift(e.attributes, attrBase);
-    });
-    appendPatched(links, other.links, [&](Link &l) {
+        e.attributes = shifted(e.attributes, attrBase);
+    }
+    void operator()(Link &l) const
+    {
         l.from += spanBase;
         l.traceState = map[l.traceState];
-        l.attributes = shift(l.attributes, attrBase);
+        l.attributes = shifted(l.attributes, attrBase);
         l.target = kNone;
-    });
+    }
+};
+} // namespace
+
+template<typename T>
+void Model::MergePatch::patch(const Appended<T> &appended) const
+{
+    const Fixer fix{m_map.data(), m_resourceBase, m_scopeBase, m_spanBase, m_eventBase, m_linkBase, m_attrBase, m_valueBase};
+    T *p = appended.first;
+    for (size_t i = 0, n = appended.count; i < n; ++i)
+        fix(p[i]);
+}
+
+void Model::mergeReusing(Model &other)
+{
+    appendMerged(other, true);
+}
+
+bool Model::mergeMoves(const Model &other) const
+{
+    return (hot.empty() && resources.empty() && strings.size() == 1) || appendMoves(attributes, other.attributes)
+        || appendMoves(values, other.values) || appendMoves(resources, other.resources) || appendMoves(scopes, other.scopes)
+        || appendMoves(hot, other.hot) || appendMoves(cold, other.cold) || appendMoves(events, other.events)
+        || appendMoves(links, other.links);
+}
+
+Model::MergePatch Model::appendMerged(Model &other, bool patchNow)
+{
+    MergePatch patch;
+    if (hot.empty() && resources.empty() && strings.size() == 1) {
+        Diagnostics kept = std::move(diagnostics);
+        *this = std::move(other);
+        kept.merge(diagnostics);
+        diagnostics = std::move(kept);
+        other = Model();
+        return patch;
+    }
+
+    patch.m_map = strings.internAll(other.strings);
+    patch.m_resourceBase = uint32_t(resources.size());
+    patch.m_scopeBase = uint32_t(scopes.size());
+    patch.m_spanBase = uint32_t(hot.size());
+    patch.m_eventBase = uint32_t(events.size());
+    patch.m_linkBase = uint32_t(links.size());
+    patch.m_attrBase = uint32_t(attributes.size());
+    patch.m_valueBase = uint32_t(values.size());
+    auto append = [&](auto &to, const auto &from, auto &appended) {
+        appendRaw(to, from, appended);
+        if (patchNow) {
+            patch.patch(appended);
+            appended = {};
+        }
+    };
+    append(attributes, other.attributes, patch.m_attributes);
+    append(values, other.values, patch.m_values);
+    append(resources, other.resources, patch.m_resources);
+    append(scopes, other.scopes, patch.m_scopes);
+    append(hot, other.hot, patch.m_hot);
+    append(cold, other.cold, patch.m_cold);
+    append(events, other.events, patch.m_events);
+    append(links, other.links, patch.m_links);
     if (!sources.empty() && !sources.back().name.empty() && (other.sources.empty() || other.sources.front().firstSpan != 0))
-        sources.push_back({std::string(), spanBase}); // spans of no named source (live data)
+        sources.push_back({std::string(), patch.m_spanBase}); // spans of no named source (live data)
     for (auto &source : other.sources) {
-        source.firstSpan += spanBase;
+        source.firstSpan += patch.m_spanBase;
         sources.push_back(std::move(source));
     }
     diagnostics.merge(other.diagnostics);
     other.clearKeepingCapacity();
+    return patch;
+}
+
+size_t Model::MergePatch::records() const
+{
+    return m_attributes.count + m_values.count + m_resources.count + m_scopes.count + m_hot.count + m_cold.count
+        + m_events.count + m_links.count;
+}
+
+void Model::MergePatch::apply() const
+{
+    patch(m_attributes);
+    patch(m_values);
+    patch(m_resources);
+    patch(m_scopes);
+    patch(m_hot);
+    patch(m_cold);
+    patch(m_events);
+    patch(m_links);
 }
 
 const SourceFile *Model::sourceOf(uint32_t span) const

@@ -325,6 +325,51 @@ public:
     // The same, but `other` is left empty with its pools' capacity kept, so
     // a loader can fill it again without faulting fresh pages in.
     void mergeReusing(Model &other);
+
+    // mergeReusing() in two steps, for a loader that merges pieces in input
+    // order on one thread and lets other threads do the bulk of the work:
+    // mergeUnpatched() does what must follow the input order (interns
+    // `other`'s strings, appends its records as they are, takes its sources
+    // and diagnostics, leaves `other` as mergeReusing() does) and returns the
+    // rest, a patch that rewrites the appended records' string ids and
+    // indices. A patch writes only its own records, through pointers taken
+    // when it was made: it may run on any thread, also while later
+    // mergeUnpatched() calls append, as long as these do not move the pools
+    // (mergeMoves() says whether one would). Every patch must have run
+    // before anything reads the records.
+    class MergePatch
+    {
+    public:
+        void apply() const;
+        // Records it rewrites (to share the work out).
+        size_t records() const;
+
+    private:
+        friend class Model;
+        template<typename T>
+        struct Appended
+        {
+            T *first = nullptr;
+            size_t count = 0;
+        };
+        template<typename T>
+        void patch(const Appended<T> &appended) const;
+        std::vector<StringId> m_map; // other's string id -> this model's
+        uint32_t m_resourceBase = 0, m_scopeBase = 0, m_spanBase = 0, m_eventBase = 0, m_linkBase = 0, m_attrBase = 0,
+                 m_valueBase = 0;
+        Appended<Attribute> m_attributes;
+        Appended<Value> m_values;
+        Appended<Resource> m_resources;
+        Appended<Scope> m_scopes;
+        Appended<SpanHot> m_hot;
+        Appended<SpanCold> m_cold;
+        Appended<Event> m_events;
+        Appended<Link> m_links;
+    };
+    MergePatch mergeUnpatched(Model &other) { return appendMerged(other, false); }
+    // Whether merging `other` now would move any of the record pools (or
+    // replace them: a model with no records takes `other`'s).
+    bool mergeMoves(const Model &other) const;
     // Empties the records, strings and diagnostics, keeping capacity.
     void clearKeepingCapacity();
 
@@ -404,6 +449,11 @@ public:
     void shrinkToFit();
 
 private:
+    // mergeUnpatched(), and with `patchNow` mergeReusing(): each pool's
+    // records are then patched right after they are appended, while they
+    // are still in the cache.
+    MergePatch appendMerged(Model &other, bool patchNow);
+
     // Trace id -> trace index: open addressing with linear probing, 8 bytes a
     // slot (a tag from the id's hash and the trace index; the ids of a tag
     // match are compared in `traces`), kept at most half full. No node per

@@ -17,6 +17,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -970,9 +972,225 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     if (bytes.size() < kParallelFrom || threads < 2)
         return true;
 
+    // What decoding a share gave, besides its model.
+    struct Outcome
+    {
+        std::optional<Malformed> failure;
+        bool cancelled = false;
+        bool outOfMemory = false;
+    };
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::vector<Model> spare; // merged pieces' models, emptied with their capacity kept
+    // The first share's model gets room for the whole input; the decoding
+    // threads fault it in ahead of this thread's writes (PoolPrefaulter),
+    // as far as the input decoded into it and merged so far, plus a lead.
+    PoolPrefaulter prefaulter;
+    uint64_t trackedFrom = 0;
+    auto allowUpTo = [&](uint64_t offset) {
+        if (trackedFrom && bytes.size() > trackedFrom && offset > trackedFrom)
+            prefaulter.allow(double(offset - trackedFrom) / double(bytes.size() - trackedFrom) + kPrefaultLead);
+    };
+    // Decodes the ResourceSpans [it, last) into `model`; the first share
+    // (`first`) stops early once `abandon` is set. A first sample of the
+    // share sizes the pools for the rest in one step; the first share's
+    // model takes the others' records when they are merged, so it gets room
+    // for the whole input.
+    auto decodeShare = [&](const ViewAt *it, const ViewAt *last, Model &model, bool first, Outcome &outcome,
+                           const std::atomic<bool> &abandon) {
+        try {
+            Decoder decoder(ctx, model, {}, false);
+            try {
+                uint64_t sampled = 0, share = 0;
+                for (const ViewAt *v = it; v != last; ++v)
+                    share += v->bytes.size();
+                for (; it != last && sampled < kSampleBytes && !decoder.cancelled(); ++it) {
+                    decoder.resourceSpansList(it, it + 1);
+                    sampled += it->bytes.size();
+                }
+                const uint64_t rest = (first ? uint64_t(bytes.size()) : share) - sampled;
+                if (it != last && sampled) {
+                    model.reserveLike({}, double(rest) / double(sampled) * 1.04);
+                    if (first) {
+                        prefaulter.track(model);
+                        trackedFrom = sampled;
+                        allowUpTo((last - 1)->offset + (last - 1)->bytes.size());
+                    }
+                }
+                if (!first)
+                    decoder.resourceSpansList(it, last);
+                for (; first && it != last && !abandon.load(std::memory_order_relaxed) && !decoder.cancelled(); ++it)
+                    decoder.resourceSpansList(it, it + 1);
+            } catch (const Malformed &m) {
+                outcome.failure = m;
+            }
+            outcome.cancelled = decoder.cancelled();
+        } catch (const std::bad_alloc &) {
+            // Must not leave the thread; the load reports it below.
+            model = Model();
+            outcome.outOfMemory = true;
+        }
+    };
+
+    // A decoding thread decodes a first share into the model-to-be, walking
+    // the top level itself, while this thread scans the whole top level;
+    // the rest is cut into pieces that the decoding threads (and this one,
+    // while the piece to merge next is not ready) decode in turn, and this
+    // thread merges in input order as they finish, so merging overlaps
+    // decoding instead of following it. The scan reads the first bytes of
+    // every ResourceSpans, a few KB apart: in a file just mapped, that is
+    // the first read of most pages, each a page fault, which do not get
+    // cheaper on two threads; decoding meanwhile, instead of after it,
+    // keeps both busy.
+    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
+    std::vector<ViewAt> firstList;
+    bool firstWalked = false; // the walk met nothing the scan would not take
+    Model first;
+    Outcome firstOutcome;
+    bool firstDone = false;
+    std::atomic<bool> abandon{false};
+    auto decodeFirst = [&] {
+        try {
+            Reader r(bytes, 0);
+            Field f;
+            for (size_t acc = 0; !r.atEnd() && (firstList.empty() || acc < firstBytes);) {
+                r.next(f);
+                if (f.number != 1 || f.wire != Len)
+                    break;
+                firstList.push_back({f.bytes, r.offsetOf(f.bytes)});
+                acc += f.bytes.size();
+                firstWalked = true;
+            }
+        } catch (const Malformed &) {
+            firstWalked = false;
+        } catch (const std::bad_alloc &) {
+            firstWalked = false;
+        }
+        if (firstWalked)
+            decodeShare(firstList.data(), firstList.data() + firstList.size(), first, true, firstOutcome, abandon);
+    };
+
+    // Set by this thread once the scan is over: Done (the pieces below are
+    // cut) or Failed (the sequential reader takes the input).
+    enum class Scan { Running, Done, Failed } scan = Scan::Running;
+    std::vector<ViewAt> list;
+    std::vector<size_t> cuts{0};
+    size_t parts = 0;
+    std::vector<Model> fragments;
+    std::vector<Outcome> outcomes;
+    std::vector<char> ready;
+    std::atomic<size_t> next{1};
+    auto work = [&](size_t k) {
+        {
+            std::lock_guard lock(mutex);
+            if (!spare.empty()) {
+                fragments[k] = std::move(spare.back());
+                spare.pop_back();
+            }
+        }
+        decodeShare(list.data() + cuts[k], list.data() + cuts[k + 1], fragments[k], false, outcomes[k], abandon);
+    };
+    // Merged pieces' records still to be patched (Model::MergePatch), with
+    // the input bytes they came from: any thread takes them, the decoding
+    // threads once no piece is left to decode, this thread while the piece
+    // to merge next is not ready. `patching` counts those being applied;
+    // `merging` is cleared once this thread appends no more, and the
+    // decoding threads then leave when no patch is left.
+    struct Pending
+    {
+        Model::MergePatch patch;
+        uint64_t bytes;
+    };
+    std::deque<Pending> patches;
+    size_t patching = 0;
+    bool merging = true;
+    // The pace of patching, in seconds per input byte (any thread).
+    double patchSeconds = 0;
+    uint64_t patchedBytes = 0;
+    using Clock = std::chrono::steady_clock;
+    const auto timed = [](auto &&f) {
+        const auto t0 = Clock::now();
+        f();
+        return std::chrono::duration<double>(Clock::now() - t0).count();
+    };
+    // With `lock` held: applies the oldest pending patch, unlocking meanwhile.
+    auto patchOne = [&](std::unique_lock<std::mutex> &lock) {
+        const Pending pending = std::move(patches.front());
+        patches.pop_front();
+        ++patching;
+        lock.unlock();
+        const double seconds = timed([&] { pending.patch.apply(); });
+        lock.lock();
+        --patching;
+        patchSeconds += seconds;
+        patchedBytes += pending.bytes;
+        finished.notify_all();
+    };
+    auto worker = [&](bool takesFirst) {
+        if (takesFirst) {
+            decodeFirst();
+            {
+                std::lock_guard lock(mutex);
+                firstDone = true;
+            }
+            finished.notify_all();
+        }
+        {
+            std::unique_lock lock(mutex);
+            finished.wait(lock, [&] { return scan != Scan::Running; });
+            if (scan == Scan::Failed)
+                return;
+        }
+        for (size_t k; (k = next.fetch_add(1)) < parts;) {
+            work(k);
+            {
+                std::lock_guard lock(mutex);
+                ready[k] = 1;
+            }
+            finished.notify_all();
+            prefaulter.run();
+        }
+        std::unique_lock lock(mutex);
+        for (;;) {
+            finished.wait(lock, [&] { return !patches.empty() || !merging; });
+            if (patches.empty())
+                return;
+            patchOne(lock);
+        }
+    };
+    std::vector<std::thread> pool;
+    // Whatever happens here, the workers stop decoding, apply the patches
+    // still pending (the records appended so far are whole, as a load that
+    // stops early leaves them) and are joined.
+    struct Join
+    {
+        std::vector<std::thread> &pool;
+        std::atomic<size_t> &next;
+        std::atomic<bool> &abandon;
+        std::mutex &mutex;
+        std::condition_variable &finished;
+        Scan &scan;
+        bool &merging;
+        ~Join()
+        {
+            next.store(std::numeric_limits<size_t>::max() / 2);
+            abandon.store(true, std::memory_order_relaxed);
+            {
+                std::lock_guard lock(mutex);
+                if (scan == Scan::Running)
+                    scan = Scan::Failed;
+                merging = false;
+            }
+            finished.notify_all();
+            for (auto &t : pool)
+                t.join();
+        }
+    } join{pool, next, abandon, mutex, finished, scan, merging};
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(worker, t == 1);
+
     // Only the top level is scanned here; a structural problem in it is left
     // to the sequential reader, which reports it with its offset.
-    std::vector<ViewAt> list;
     try {
         Reader r(bytes, 0);
         Field f;
@@ -989,14 +1207,8 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         return true;
     handled = true;
 
-    // This thread decodes a first share into the model-to-be; the rest is
-    // cut into pieces that the other threads decode in turn and this thread
-    // merges in input order as they finish, so merging overlaps decoding
-    // instead of following it. The first share is smaller than the others'
-    // part by about what merging costs against decoding; when the piece to
-    // merge next is not ready, this thread decodes an untaken piece itself.
-    const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.25 : 0.15));
-    std::vector<size_t> cuts{0};
+    // The first share: ResourceSpans up to firstBytes, and at least one
+    // left for the pieces.
     size_t i = 0, acc = 0;
     while (i + 1 < list.size() && (i == 0 || acc < firstBytes))
         acc += list[i++].bytes.size();
@@ -1014,138 +1226,69 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         }
     }
     cuts.push_back(list.size());
-
-    const size_t parts = cuts.size() - 1;
-    std::vector<Model> fragments(parts);
-    std::vector<std::optional<Malformed>> failures(parts);
-    std::vector<char> cancelled(parts, 0), outOfMemory(parts, 0), ready(parts, 0);
-    std::mutex mutex;
-    std::condition_variable finished;
-    std::atomic<size_t> next{1};
-    std::vector<Model> spare; // merged pieces' models, emptied with their capacity kept
-    // The first share's model gets room for the whole input; the decoding
-    // threads fault it in ahead of this thread's writes (PoolPrefaulter),
-    // as far as the input decoded into it and merged so far, plus a lead.
-    PoolPrefaulter prefaulter;
-    uint64_t trackedFrom = 0;
-    auto allowUpTo = [&](uint64_t offset) {
-        if (trackedFrom && bytes.size() > trackedFrom && offset > trackedFrom)
-            prefaulter.allow(double(offset - trackedFrom) / double(bytes.size() - trackedFrom) + kPrefaultLead);
-    };
-    auto work = [&](size_t k) {
-        if (k > 0) {
-            std::lock_guard lock(mutex);
-            if (!spare.empty()) {
-                fragments[k] = std::move(spare.back());
-                spare.pop_back();
-            }
-        }
-        try {
-            Decoder decoder(ctx, fragments[k], {}, false);
-            try {
-                // A first sample of the piece sizes the pools for the rest in
-                // one step; the first share's model takes the others' records
-                // when they are merged, so it gets room for the whole input.
-                const ViewAt *it = list.data() + cuts[k], *last = list.data() + cuts[k + 1];
-                uint64_t sampled = 0, share = 0;
-                for (const ViewAt *v = it; v != last; ++v)
-                    share += v->bytes.size();
-                for (; it != last && sampled < kSampleBytes && !decoder.cancelled(); ++it) {
-                    decoder.resourceSpansList(it, it + 1);
-                    sampled += it->bytes.size();
-                }
-                const uint64_t rest = (k == 0 ? uint64_t(bytes.size()) : share) - sampled;
-                if (it != last && sampled) {
-                    fragments[k].reserveLike({}, double(rest) / double(sampled) * 1.04);
-                    if (k == 0) {
-                        prefaulter.track(fragments[0]);
-                        trackedFrom = sampled;
-                        allowUpTo(cuts[1] < list.size() ? uint64_t(list[cuts[1]].offset) : bytes.size());
-                    }
-                }
-                decoder.resourceSpansList(it, last);
-            } catch (const Malformed &m) {
-                failures[k] = m;
-            }
-            cancelled[k] = decoder.cancelled();
-        } catch (const std::bad_alloc &) {
-            // Must not leave the thread; the load reports it below.
-            fragments[k] = Model();
-            outOfMemory[k] = 1;
-        }
-    };
-    auto worker = [&] {
-        for (size_t k; (k = next.fetch_add(1)) < parts;) {
-            work(k);
-            {
-                std::lock_guard lock(mutex);
-                ready[k] = 1;
-            }
-            finished.notify_all();
-            prefaulter.run();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(worker);
-    // Whatever happens here, the workers stop taking pieces and are joined.
-    struct Join
     {
-        std::vector<std::thread> &pool;
-        std::atomic<size_t> &next;
-        size_t parts;
-        ~Join()
-        {
-            next.store(parts);
-            for (auto &t : pool)
-                t.join();
-        }
-    } join{pool, next, parts};
+        std::lock_guard lock(mutex);
+        parts = cuts.size() - 1;
+        fragments.resize(parts);
+        outcomes.resize(parts);
+        ready.assign(parts, 0);
+        scan = Scan::Done;
+    }
+    finished.notify_all();
 
     // This thread's own pace, decoding and merging, in seconds per input
     // byte: it decides below whether decoding a piece itself pays.
-    using Clock = std::chrono::steady_clock;
     const auto offsetOf = [&](size_t piece) {
         return piece < parts ? uint64_t(list[cuts[piece]].offset) : uint64_t(bytes.size());
     };
     double decodeSeconds = 0, mergeSeconds = 0;
     uint64_t decodedBytes = 0, mergedBytes = 0;
-    const auto timed = [](auto &&f) {
-        const auto t0 = Clock::now();
-        f();
-        return std::chrono::duration<double>(Clock::now() - t0).count();
-    };
-    decodeSeconds += timed([&] { work(0); });
-    decodedBytes += offsetOf(1) - offsetOf(0);
+    const auto isReady = [&](size_t k) { return k == 0 ? firstDone : ready[k] != 0; };
     // Whether this thread, waiting for piece k, should decode piece j (no
-    // thread has taken it) rather than wait: only if it would still be done
-    // merging all pieces from k on no later than the other threads are done
-    // decoding theirs. Taking every untaken piece it could made this thread,
-    // which alone merges, the last to finish: the others then stood idle
-    // while it merged what they had decoded.
+    // thread has taken it) rather than wait: only if what it alone can do,
+    // the in-order part of merging all pieces from k on, plus piece j,
+    // stays within its share of all that is left (decoding, merging,
+    // patching). Taking every untaken piece it could made this thread the
+    // last to finish: the others then stood idle while it merged what they
+    // had decoded. With the mutex held (the patching pace is shared).
     const auto worthDecoding = [&](size_t k, size_t j) {
         const double decodeRate = decodedBytes ? decodeSeconds / double(decodedBytes) : 0;
-        const double mergeRate = mergedBytes ? mergeSeconds / double(mergedBytes) : decodeRate / 2;
-        // After the last merge this thread also leads Model::finalize, of
-        // which about a quarter of all merging's time is its own.
-        const double mine = mergeRate * double(bytes.size() - offsetOf(k)) + decodeRate * double(offsetOf(j + 1) - offsetOf(j))
-            + mergeRate * double(bytes.size()) / 4;
-        const double theirs = decodeRate * double(bytes.size() - offsetOf(j)) / double(threads - 1);
-        return mine <= theirs;
+        const double mergeRate = mergedBytes ? mergeSeconds / double(mergedBytes) : decodeRate / 4;
+        const double patchRate = patchedBytes ? patchSeconds / double(patchedBytes) : mergeRate;
+        uint64_t unpatched = bytes.size() - offsetOf(k);
+        for (const Pending &p : patches)
+            unpatched += p.bytes;
+        const double inOrder = mergeRate * double(bytes.size() - offsetOf(k));
+        const double left = inOrder + decodeRate * double(bytes.size() - offsetOf(j)) + patchRate * double(unpatched);
+        return inOrder + decodeRate * double(offsetOf(j + 1) - offsetOf(j)) <= left / double(threads);
+    };
+    // Until every pending patch is applied, this thread applies them too.
+    const auto drain = [&] {
+        std::unique_lock lock(mutex);
+        while (!patches.empty() || patching) {
+            if (!patches.empty())
+                patchOne(lock);
+            else
+                finished.wait(lock);
+        }
     };
     for (size_t k = 0; k < parts; ++k) {
-        if (k > 0) {
+        {
             std::unique_lock lock(mutex);
             // Rather than wait for the piece to merge next, this thread may
             // decode a piece no thread has taken yet: how much it decodes
             // then follows how fast the others are (the machine may be
             // shared), not a fixed share.
-            while (!ready[k]) {
-                lock.unlock();
+            while (!isReady(k)) {
+                if (!patches.empty()) {
+                    patchOne(lock);
+                    continue;
+                }
                 size_t j = next.load();
                 // The piece to merge next, if no thread has taken it, is
                 // decoded here rather than waited for.
                 const bool worth = j < parts && (j == k || worthDecoding(k, j));
+                lock.unlock();
                 if (worth && next.compare_exchange_strong(j, j + 1)) {
                     decodeSeconds += timed([&] { work(j); });
                     decodedBytes += offsetOf(j + 1) - offsetOf(j);
@@ -1155,31 +1298,49 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 }
                 lock.lock();
                 if (!worth)
-                    finished.wait(lock, [&] { return ready[k] != 0; });
+                    finished.wait(lock, [&] { return isReady(k); });
             }
         }
-        if (outOfMemory[k])
+        if (k == 0 && (!firstWalked || firstList.size() != cuts[1])) {
+            // The walk went past where the scan cuts the first share (it
+            // reached the end of the input): decoded again here, as cut.
+            first = Model();
+            firstOutcome = {};
+            decodeShare(list.data(), list.data() + cuts[1], first, true, firstOutcome, abandon);
+        }
+        const Outcome &outcome = k == 0 ? firstOutcome : outcomes[k];
+        if (outcome.outOfMemory)
             throw std::bad_alloc();
-        if (failures[k]) {
-            error.offset = failures[k]->offset;
-            error.message = "malformed OTLP protobuf: " + failures[k]->message;
+        if (outcome.failure) {
+            error.offset = outcome.failure->offset;
+            error.message = "malformed OTLP protobuf: " + outcome.failure->message;
             return false;
         }
-        if (cancelled[k] || ctx.cancelled()) {
+        if (outcome.cancelled || ctx.cancelled()) {
             error.message = "cancelled";
             return false;
         }
         if (k == 0) {
-            out.merge(std::move(fragments[k]));
+            out.merge(std::move(first));
         } else {
-            mergeSeconds += timed([&] { out.mergeReusing(fragments[k]); });
+            // Pending patches write through pointers into the pools: a
+            // merge that moves them waits until they are done.
+            if (out.mergeMoves(fragments[k]))
+                drain();
+            Model::MergePatch patch;
+            mergeSeconds += timed([&] { patch = out.mergeUnpatched(fragments[k]); });
             mergedBytes += offsetOf(k + 1) - offsetOf(k);
             allowUpTo(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
-            std::lock_guard lock(mutex);
-            spare.push_back(std::move(fragments[k]));
+            {
+                std::lock_guard lock(mutex);
+                spare.push_back(std::move(fragments[k]));
+                patches.push_back({std::move(patch), offsetOf(k + 1) - offsetOf(k)});
+            }
+            finished.notify_all();
         }
         ctx.done(k + 1 < parts ? uint64_t(list[cuts[k + 1]].offset) : bytes.size());
     }
+    drain();
     return true;
 }
 

@@ -5,9 +5,14 @@
 #include "core/load.h"
 #include "core/model.h"
 
+#include "common/modelcompare.h"
+
 #include <QtTest>
 
+#include <thread>
+
 using namespace causeway;
+using causeway::test::compareModels;
 
 namespace {
 
@@ -62,6 +67,94 @@ void addLink(Model &m, uint32_t from, uint8_t trace, uint8_t span)
     l.spanId = spanId(span);
     m.links.push_back(l);
     m.cold[from].links.count++;
+}
+
+
+// A fragment as a reader builds one: two resources with attributes, a scope
+// each, `spans` spans with attributes (nested arrays and kvlists, bytes),
+// events, links and a diagnostic. Keys and service names repeat across
+// fragments; most values (ids, paths) are new in each.
+Model richFragment(int seed, int spans)
+{
+    Model m;
+    auto add = [&m](std::string_view key, Value v) {
+        m.attributes.push_back({m.strings.intern(key), v});
+    };
+    auto text = [&m](const std::string &s) { return m.strings.intern(s); };
+    for (int r = 0; r < 2; ++r) {
+        Resource res;
+        res.attributes.first = uint32_t(m.attributes.size());
+        add("service.name", Value::makeString(text("svc-" + std::to_string(r))));
+        add("host.name", Value::makeString(text("host-" + std::to_string(seed) + "-" + std::to_string(r))));
+        res.attributes.count = 2;
+        res.serviceName = text("svc-" + std::to_string(r));
+        res.schemaUrl = text("https://example.com/schema/" + std::to_string(seed % 3));
+        m.resources.push_back(res);
+        Scope scope;
+        scope.resource = uint32_t(r);
+        scope.name = text("lib");
+        scope.version = text("v" + std::to_string(seed));
+        m.scopes.push_back(scope);
+    }
+    for (int i = 0; i < spans; ++i) {
+        const std::string tag = std::to_string(seed) + "-" + std::to_string(i);
+        const auto span = uint32_t(m.hot.size());
+        SpanHot h;
+        h.start = uint64_t(1000 * seed + i);
+        h.end = h.start + 10;
+        h.name = text(i % 4 ? "GET /orders/" + tag : "handle");
+        h.service = text("svc-" + std::to_string(i % 2));
+        SpanCold c;
+        c.traceId = traceId(uint8_t(seed));
+        c.traceId.bytes[1] = uint8_t(i / 8);
+        c.spanId = spanId(uint8_t(i));
+        c.spanId.bytes[1] = uint8_t(seed);
+        c.scope = uint32_t(i % 2);
+        c.traceState = i % 5 ? 0 : text("state=" + tag);
+        c.statusMessage = i % 7 ? 0 : text("failed " + tag);
+        // Attributes: a string, an array of a string and an int, a kvlist
+        // of one entry, bytes.
+        const auto values = uint32_t(m.values.size());
+        m.values.push_back(Value::makeString(text("item-" + tag)));
+        m.values.push_back(Value::makeInt(i));
+        const auto inner = uint32_t(m.attributes.size());
+        add("inner.key", Value::makeString(text("inner-" + tag)));
+        c.attributes.first = uint32_t(m.attributes.size());
+        add("order.id", Value::makeString(text("order-" + tag)));
+        add("list", Value::makeArray({values, 2}));
+        add("map", Value::makeKvList({inner, 1}));
+        add("raw", Value::makeBytes(text(std::string("\0\1", 2) + tag)));
+        c.attributes.count = 4;
+        if (i % 3 == 0) {
+            Event e;
+            e.time = h.start + 1;
+            e.name = text(i % 2 ? "exception" : "cache.miss " + tag);
+            e.attributes.first = uint32_t(m.attributes.size());
+            add("exception.message", Value::makeString(text("boom " + tag)));
+            e.attributes.count = 1;
+            c.events = {uint32_t(m.events.size()), 1};
+            m.events.push_back(e);
+        } else {
+            c.events = {uint32_t(m.events.size()), 0};
+        }
+        c.links = {uint32_t(m.links.size()), 0};
+        if (i % 4 == 1) {
+            Link l;
+            l.from = span;
+            l.traceId = traceId(uint8_t(seed - 1));
+            l.spanId = spanId(uint8_t(i));
+            l.traceState = text("link-" + tag);
+            l.attributes.first = uint32_t(m.attributes.size());
+            add("link.kind", Value::makeString(text("follows")));
+            l.attributes.count = 1;
+            m.links.push_back(l);
+            c.links.count = 1;
+        }
+        m.hot.push_back(h);
+        m.cold.push_back(c);
+    }
+    m.diagnostics.add(diag::SpanBadTraceId, "fragment " + std::to_string(seed));
+    return m;
 }
 
 } // namespace
@@ -749,6 +842,64 @@ private slots:
         a.merge(b);
         QCOMPARE(a.items()[0].count, uint64_t(2));
         QCOMPARE(a.items()[0].places, (std::vector<std::string>{"a line 1", "b line 2"}));
+    }
+
+    // A merge in two steps (append in order, patch later on another
+    // thread, in any order) gives the model, and the string ids, of
+    // merging one fragment after another.
+    void mergeInTwoStepsMatchesMerge()
+    {
+        constexpr int kFragments = 12;
+        Model merged;
+        for (int f = 1; f <= kFragments; ++f) {
+            Model fragment = richFragment(f, 40 + 7 * f);
+            merged.mergeReusing(fragment);
+        }
+
+        Model twoSteps;
+        QVERIFY(twoSteps.mergeMoves(richFragment(1, 1))); // no records yet: it takes the fragment's pools
+        Model first = richFragment(1, 47);
+        twoSteps.mergeUnpatched(first).apply(); // nothing to patch: moved
+        twoSteps.attributes.shrink_to_fit();
+        Model second = richFragment(2, 54);
+        QVERIFY(twoSteps.mergeMoves(second)); // the attributes have no room left
+        // Room for the rest: from here on no merge moves the pools, so the
+        // patches may wait.
+        twoSteps.reserveLike({}, 2 * kFragments);
+        std::vector<Model::MergePatch> patches;
+        size_t records = 0;
+        for (int f = 2; f <= kFragments; ++f) {
+            Model fragment = richFragment(f, 40 + 7 * f);
+            QVERIFY(!twoSteps.mergeMoves(fragment));
+            const size_t expected = fragment.attributes.size() + fragment.values.size() + fragment.resources.size()
+                + fragment.scopes.size() + fragment.hot.size() + fragment.cold.size() + fragment.events.size()
+                + fragment.links.size();
+            patches.push_back(twoSteps.mergeUnpatched(fragment));
+            QCOMPARE(patches.back().records(), expected);
+            QVERIFY(fragment.hot.empty() && fragment.strings.size() == 1); // left as mergeReusing leaves it
+            records += expected;
+        }
+        QVERIFY(records > 1000);
+        // Before its patch, a record still holds its fragment's string ids.
+        QVERIFY(compareModels(merged, twoSteps) != "");
+        std::thread patcher([&] {
+            for (auto it = patches.rbegin(); it != patches.rend(); ++it)
+                it->apply();
+        });
+        patcher.join();
+
+        QCOMPARE(twoSteps.strings.size(), merged.strings.size());
+        for (StringId id = 0; id < merged.strings.size(); ++id)
+            QVERIFY2(merged.str(id) == twoSteps.str(id), ("string " + std::to_string(id)).c_str());
+        std::string diff = compareModels(merged, twoSteps);
+        QVERIFY2(diff.empty(), diff.c_str());
+        QCOMPARE(twoSteps.diagnostics.count(diag::SpanBadTraceId), uint64_t(kFragments));
+        QCOMPARE(twoSteps.diagnostics.items()[0].places, merged.diagnostics.items()[0].places);
+        merged.finalize();
+        twoSteps.finalize();
+        diff = compareModels(merged, twoSteps);
+        QVERIFY2(diff.empty(), diff.c_str());
+        QVERIFY(twoSteps.links.size() > 100);
     }
 };
 

@@ -4,6 +4,7 @@
 #include "core/load.h"
 #include "core/proto/otlp_trace.pb.h"
 
+#include "common/modelcompare.h"
 #include "common/otlpmessages.h"
 #include "common/testutil.h"
 
@@ -85,6 +86,60 @@ std::string smallMessage(int n)
     span->set_start_time_unix_nano(1000 + uint64_t(n));
     span->set_end_time_unix_nano(2000 + uint64_t(n));
     return data.SerializeAsString();
+}
+
+
+// A protobuf input large enough to load on several threads: TracesData
+// messages of one ResourceSpans each, concatenated (one TracesData).
+// First `sparse` bytes of spans that each carry a 4 KB attribute value, so
+// that the first part of the input promises few records per byte; then
+// random traces, many of their strings new in every piece, up to `total`
+// bytes, every 97th span with a short trace id (skipped, with a diagnostic).
+struct BigInput
+{
+    std::string bytes;
+    std::vector<size_t> resourceStarts; // where each ResourceSpans' message starts
+};
+BigInput bigInput(size_t sparse, size_t total)
+{
+    BigInput in;
+    std::mt19937 rng(77);
+    int spans = 0;
+    auto append = [&](pb::ResourceSpans &rs) {
+        for (auto &ss : *rs.mutable_scope_spans())
+            for (auto &span : *ss.mutable_spans())
+                if (++spans % 97 == 0)
+                    span.set_trace_id(span.trace_id().substr(0, 5));
+        pb::TracesData one;
+        one.add_resource_spans()->Swap(&rs);
+        in.resourceStarts.push_back(in.bytes.size());
+        in.bytes += one.SerializeAsString();
+    };
+    for (int n = 0; in.bytes.size() < sparse; ++n) {
+        pb::ResourceSpans rs;
+        setString(rs.mutable_resource()->add_attributes(), "service.name", "blob-" + std::to_string(n % 5));
+        auto *ss = rs.add_scope_spans();
+        for (int i = 0; i < 20; ++i) {
+            auto *span = ss->add_spans();
+            span->set_trace_id(traceIdBytes(n & 255));
+            std::string id = spanIdBytes(i);
+            id[0] = char(n >> 8);
+            id[1] = char(n);
+            span->set_span_id(id);
+            span->set_name("upload");
+            std::string blob(4096, 'x');
+            for (auto &c : blob)
+                c = char('a' + rng() % 26);
+            setString(span->add_attributes(), "payload", blob);
+        }
+        append(rs);
+    }
+    for (unsigned seed = 300; in.bytes.size() < total; ++seed) {
+        pb::TracesData part = RandomTraces(seed).make(20, 40);
+        for (auto &rs : *part.mutable_resource_spans())
+            append(rs);
+    }
+    return in;
 }
 
 } // namespace
@@ -663,6 +718,132 @@ private slots:
         QCOMPARE(m.links[0].flags, 257u);
         QCOMPARE(str(m, m.links[0].traceState), std::string("congo=t61rcWkgMzE"));
         QCOMPARE(m.cold[2].flags, 257u);
+    }
+
+    // A large input loads on several threads (pieces decoded apart, merged
+    // in input order, their records patched by whichever thread is free):
+    // the model, string ids and diagnostics of a one-thread load, also with
+    // skipped spans in many pieces, pieces full of new strings, and pools
+    // that outgrow what the first part of the input promised (a merge that
+    // moves them first waits for the pending patches).
+    void parallelLoadMatchesOneThread()
+    {
+        const BigInput in = bigInput(size_t(7) << 20, size_t(30) << 20);
+        LoadOptions one;
+        one.threads = 1;
+        Model expected;
+        LoadResult r = loadBuffer("big.pb", in.bytes, expected, one);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        QVERIFY(expected.spanCount() > 20000);
+        QVERIFY(expected.diagnostics.count(diag::SpanBadTraceId) > 200);
+        expected.finalize();
+        for (unsigned threads : {2u, 4u}) {
+            LoadOptions options;
+            options.threads = threads;
+            Model m;
+            r = loadBuffer("big.pb", in.bytes, m, options);
+            QVERIFY2(r.ok, r.error.text().c_str());
+            m.finalize();
+            const std::string diff = compareModels(expected, m);
+            QVERIFY2(diff.empty(), diff.c_str());
+            QCOMPARE(diagnosticsText(m), diagnosticsText(expected));
+            QCOMPARE(m.strings.size(), expected.strings.size());
+            for (StringId id = 0; id < expected.strings.size(); ++id)
+                QVERIFY2(expected.str(id) == m.str(id), ("string " + std::to_string(id)).c_str());
+        }
+    }
+
+    // Damage in a late piece stops the load at its offset, and what the
+    // load leaves is whole: the pieces before it, every record patched, as
+    // a one-thread load of the same ResourceSpans gives them.
+    void parallelLoadStoppedByDamageLeavesWholePieces()
+    {
+        BigInput in = bigInput(size_t(1) << 20, size_t(30) << 20);
+        // A ResourceSpans whose first field has wire type 7, which does not
+        // exist, 4 MB before the end.
+        size_t k = 0;
+        while (in.resourceStarts[k] < in.bytes.size() - (size_t(4) << 20))
+            ++k;
+        const size_t at = in.resourceStarts[k];
+        in.bytes.insert(at, std::string("\x0a\x02\x0f\x00", 4));
+        LoadOptions one;
+        one.threads = 1;
+        Model sequential;
+        const LoadResult expected = loadBuffer("big.pb", in.bytes, sequential, one);
+        QVERIFY(!expected.ok);
+        QCOMPARE(expected.error.offset, uint64_t(at + 2));
+        for (unsigned threads : {2u, 4u}) {
+            LoadOptions options;
+            options.threads = threads;
+            Model partial;
+            const LoadResult r = loadBuffer("big.pb", in.bytes, partial, options);
+            QVERIFY(!r.ok);
+            QCOMPARE(r.error.text(), expected.error.text());
+            // Whole ResourceSpans only, none from the damaged one on.
+            const size_t resources = partial.resources.size();
+            QVERIFY(resources > 0 && resources <= k);
+            Model prefix;
+            QVERIFY(loadBuffer("prefix.pb", std::string_view(in.bytes).substr(0, in.resourceStarts[resources]), prefix, one).ok);
+            const std::string diff = compareModels(prefix, partial);
+            QVERIFY2(diff.empty(), diff.c_str());
+            QCOMPARE(partial.strings.size(), prefix.strings.size());
+            for (StringId id = 0; id < prefix.strings.size(); ++id)
+                QVERIFY2(prefix.str(id) == partial.str(id), ("string " + std::to_string(id)).c_str());
+        }
+    }
+
+    // Inputs the parallel load leaves to one thread after all, or cuts
+    // where the first share's own walk did not: a top level that ends in a
+    // field other than resource_spans (skipped) or in a cut one (an error),
+    // found while the first share is being decoded; and a last ResourceSpans
+    // so large that the walk for the first share takes it too, while the
+    // scan leaves it to the pieces. All as one thread loads them.
+    void parallelLoadOfOddTopLevels_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        const BigInput in = bigInput(size_t(1) << 20, size_t(12) << 20);
+        QTest::newRow("unknown field at the end") << QByteArray::fromStdString(in.bytes + std::string("\x10\x01", 2));
+        QTest::newRow("cut at the end") << QByteArray::fromStdString(in.bytes + std::string("\x0a\x80\x01", 3));
+        pb::TracesData data;
+        data.add_resource_spans()->CopyFrom(RandomTraces(5).make(1, 3).resource_spans(0));
+        auto *ss = data.add_resource_spans()->add_scope_spans();
+        for (int i = 0; i < 40000; ++i) {
+            auto *span = ss->add_spans();
+            span->set_trace_id(traceIdBytes(i & 255));
+            std::string id = spanIdBytes(i & 255);
+            id[0] = char(i >> 8);
+            span->set_span_id(id);
+            span->set_name("step " + std::to_string(i % 100));
+            setString(span->add_attributes(), "payload", std::string(200, char('a' + i % 26)) + std::to_string(i));
+        }
+        QTest::newRow("large last ResourceSpans") << QByteArray::fromStdString(data.SerializeAsString());
+    }
+    void parallelLoadOfOddTopLevels()
+    {
+        QFETCH(QByteArray, bytes);
+        const std::string input = bytes.toStdString();
+        QVERIFY(input.size() >= (size_t(8) << 20));
+        LoadOptions one;
+        one.threads = 1;
+        Model expected;
+        const LoadResult re = loadBuffer("odd.pb", input, expected, one);
+        expected.finalize();
+        for (unsigned threads : {2u, 4u}) {
+            LoadOptions options;
+            options.threads = threads;
+            Model m;
+            const LoadResult r = loadBuffer("odd.pb", input, m, options);
+            QCOMPARE(r.ok, re.ok);
+            QCOMPARE(r.error.text(), re.error.text());
+            m.finalize();
+            QCOMPARE(m.spanCount(), expected.spanCount());
+            const std::string diff = compareModels(expected, m);
+            QVERIFY2(diff.empty(), diff.c_str());
+            QCOMPARE(diagnosticsText(m), diagnosticsText(expected));
+            QCOMPARE(m.strings.size(), expected.strings.size());
+            for (StringId id = 0; id < expected.strings.size(); ++id)
+                QVERIFY2(expected.str(id) == m.str(id), ("string " + std::to_string(id)).c_str());
+        }
     }
 
     void cancel()

@@ -939,7 +939,8 @@ void TestLanesScale::collectsOffTheGuiThread()
     Session &session = window.session;
     LanesView &view = *window.view;
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    QVERIFY(!view.collecting());
+    // The first focus's lanes may still be on the worker on a busy machine.
+    QTRY_VERIFY_WITH_TIMEOUT(!view.collecting(), 20000);
     QCOMPARE(view.lanesLayout().focus, s.follower);
     session.navigateTo(s.hub);
     QVERIFY(view.collecting());

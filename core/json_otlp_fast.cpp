@@ -282,6 +282,30 @@ void once(uint32_t &seen, int i)
     seen |= bit;
 }
 
+// Every field of the object `v` that `table` names, as on(index, value):
+// other fields are consumed (so that they are checked) and skipped, and a
+// name given twice is refused (field `alias` counts as field `as`: two
+// names for one field). Returns the fields seen, a bit each.
+template<size_t N, typename On>
+uint32_t knownFields(od::value v, const FieldName (&table)[N], On &&on, int alias = -1, int as = -1)
+{
+    uint32_t seen = 0;
+    for (auto f : need<od::object>(v.get_object())) {
+        auto field = need<od::field>(std::move(f));
+        int i = fieldIndex(table, keyOf(field));
+        od::value item = field.value();
+        if (i < 0) {
+            consume(item, 1);
+            continue;
+        }
+        if (i == alias)
+            i = as;
+        once(seen, i);
+        on(i, item);
+    }
+    return seen;
+}
+
 // Nothing may follow the root value.
 void atEnd(od::document &doc)
 {
@@ -348,15 +372,7 @@ void OtlpFastReader::resourceSpans(value v)
             hasResource = true;
         }
     };
-    for (auto f : need<od::object>(v.get_object())) {
-        auto field = need<od::field>(std::move(f));
-        const int i = fieldIndex(kResourceSpansFields, keyOf(field));
-        value item = field.value();
-        if (i < 0) {
-            consume(item, 1);
-            continue;
-        }
-        once(seen, i);
+    seen = knownFields(v, kResourceSpansFields, [&](int i, value &item) {
         switch (i) {
         case RsResource:
             if (hasResource)
@@ -381,7 +397,7 @@ void OtlpFastReader::resourceSpans(value v)
         default:
             break;
         }
-    }
+    });
     ensureResource();
     if (seen & (1u << RsSchemaUrl))
         m_build.resource(r).schemaUrl = schema;
@@ -423,17 +439,7 @@ void OtlpFastReader::scopeSpans(value v, uint32_t resourceIndex, StringId servic
             hasScope = true;
         }
     };
-    for (auto f : need<od::object>(v.get_object())) {
-        auto field = need<od::field>(std::move(f));
-        int i = fieldIndex(kScopeSpansFields, keyOf(field));
-        value item = field.value();
-        if (i < 0) {
-            consume(item, 1);
-            continue;
-        }
-        if (i == SsLibrary)
-            i = SsScope;
-        once(seen, i);
+    seen = knownFields(v, kScopeSpansFields, [&](int i, value &item) {
         switch (i) {
         case SsScope:
             if (hasScope)
@@ -456,7 +462,7 @@ void OtlpFastReader::scopeSpans(value v, uint32_t resourceIndex, StringId servic
         default:
             break;
         }
-    }
+    }, SsLibrary, SsScope);
     ensureScope();
     if (seen & (1u << SsSchemaUrl))
         m_build.scope(s).schemaUrl = schema;
@@ -468,16 +474,7 @@ uint32_t OtlpFastReader::scope(value *v, uint32_t resourceIndex)
     s.resource = resourceIndex;
     s.attributes = m_build.noAttributes();
     if (v && !isNull(*v)) {
-        uint32_t seen = 0;
-        for (auto f : need<od::object>(v->get_object())) {
-            auto field = need<od::field>(std::move(f));
-            const int i = fieldIndex(kScopeFields, keyOf(field));
-            value item = field.value();
-            if (i < 0) {
-                consume(item, 1);
-                continue;
-            }
-            once(seen, i);
+        knownFields(*v, kScopeFields, [&](int i, value &item) {
             std::string_view text;
             switch (i) {
             case ScName:
@@ -497,7 +494,7 @@ uint32_t OtlpFastReader::scope(value *v, uint32_t resourceIndex)
             default:
                 break;
             }
-        }
+        });
     }
     return m_build.addScope(s);
 }
@@ -523,15 +520,7 @@ void OtlpFastReader::span(value v, uint32_t scopeIndex, StringId service)
         stage = next;
     };
     m_build.beginSpan();
-    for (auto f : need<od::object>(v.get_object())) {
-        auto field = need<od::field>(std::move(f));
-        const int i = fieldIndex(kSpanFields, keyOf(field));
-        value item = field.value();
-        if (i < 0) {
-            consume(item, 1);
-            continue;
-        }
-        once(seen, i);
+    seen = knownFields(v, kSpanFields, [&](int i, value &item) {
         std::string_view s;
         switch (i) {
         case SpTraceId:
@@ -620,7 +609,7 @@ void OtlpFastReader::span(value v, uint32_t scopeIndex, StringId service)
         default:
             break;
         }
-    }
+    });
     // A span without a usable identity, or one that ends before it starts, has a diagnostic.
     if (!(seen & (1u << SpTraceId)) || !(seen & (1u << SpSpanId)))
         refuse();
@@ -639,16 +628,7 @@ void OtlpFastReader::event(value v)
 {
     Event e;
     e.attributes = m_build.noAttributes();
-    uint32_t seen = 0;
-    for (auto f : need<od::object>(v.get_object())) {
-        auto field = need<od::field>(std::move(f));
-        const int i = fieldIndex(kEventFields, keyOf(field));
-        value item = field.value();
-        if (i < 0) {
-            consume(item, 1);
-            continue;
-        }
-        once(seen, i);
+    knownFields(v, kEventFields, [&](int i, value &item) {
         std::string_view s;
         switch (i) {
         case EvTime:
@@ -667,7 +647,7 @@ void OtlpFastReader::event(value v)
         default:
             break;
         }
-    }
+    });
     m_build.addEvent(e);
 }
 
@@ -675,15 +655,7 @@ void OtlpFastReader::link(value v)
 {
     Link l;
     uint32_t seen = 0;
-    for (auto f : need<od::object>(v.get_object())) {
-        auto field = need<od::field>(std::move(f));
-        const int i = fieldIndex(kLinkFields, keyOf(field));
-        value item = field.value();
-        if (i < 0) {
-            consume(item, 1);
-            continue;
-        }
-        once(seen, i);
+    seen = knownFields(v, kLinkFields, [&](int i, value &item) {
         std::string_view s;
         switch (i) {
         case LkTraceId:
@@ -708,7 +680,7 @@ void OtlpFastReader::link(value v)
         default:
             break;
         }
-    }
+    });
     if (!(seen & (1u << LkTraceId)) || !(seen & (1u << LkSpanId)))
         refuse();
     if (!(seen & (1u << LkAttributes)))

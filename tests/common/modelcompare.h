@@ -214,4 +214,17 @@ inline std::string compareModels(const Model &a, const Model &b)
     return ModelCompare(a, b).run();
 }
 
+// Empty when both models give every string the same id (compareModels
+// reads text, not ids): what loads that merge in input order promise
+// whatever thread read which part.
+inline std::string compareStringIds(const Model &a, const Model &b)
+{
+    if (a.strings.size() != b.strings.size())
+        return "string pools of " + std::to_string(a.strings.size()) + " and " + std::to_string(b.strings.size()) + " strings";
+    for (StringId id = 0; id < a.strings.size(); ++id)
+        if (a.str(id) != b.str(id))
+            return "string " + std::to_string(id) + ": '" + std::string(a.str(id)) + "' against '" + std::string(b.str(id)) + "'";
+    return {};
+}
+
 } // namespace causeway::test

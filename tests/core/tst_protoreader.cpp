@@ -747,9 +747,7 @@ private slots:
             const std::string diff = compareModels(expected, m);
             QVERIFY2(diff.empty(), diff.c_str());
             QCOMPARE(diagnosticsText(m), diagnosticsText(expected));
-            QCOMPARE(m.strings.size(), expected.strings.size());
-            for (StringId id = 0; id < expected.strings.size(); ++id)
-                QVERIFY2(expected.str(id) == m.str(id), ("string " + std::to_string(id)).c_str());
+            QCOMPARE(QString::fromStdString(test::compareStringIds(expected, m)), QString());
         }
     }
 
@@ -786,9 +784,7 @@ private slots:
             QVERIFY(loadBuffer("prefix.pb", std::string_view(in.bytes).substr(0, in.resourceStarts[resources]), prefix, one).ok);
             const std::string diff = compareModels(prefix, partial);
             QVERIFY2(diff.empty(), diff.c_str());
-            QCOMPARE(partial.strings.size(), prefix.strings.size());
-            for (StringId id = 0; id < prefix.strings.size(); ++id)
-                QVERIFY2(prefix.str(id) == partial.str(id), ("string " + std::to_string(id)).c_str());
+            QCOMPARE(QString::fromStdString(test::compareStringIds(prefix, partial)), QString());
         }
     }
 
@@ -840,9 +836,7 @@ private slots:
             const std::string diff = compareModels(expected, m);
             QVERIFY2(diff.empty(), diff.c_str());
             QCOMPARE(diagnosticsText(m), diagnosticsText(expected));
-            QCOMPARE(m.strings.size(), expected.strings.size());
-            for (StringId id = 0; id < expected.strings.size(); ++id)
-                QVERIFY2(expected.str(id) == m.str(id), ("string " + std::to_string(id)).c_str());
+            QCOMPARE(QString::fromStdString(test::compareStringIds(expected, m)), QString());
         }
     }
 

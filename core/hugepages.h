@@ -9,6 +9,7 @@
 // bytes) are advised, so capacity that is never written beyond the block
 // its end falls in stays address space.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -57,6 +58,24 @@ template<typename Vector>
 void adviseHugeCapacity(const Vector &v)
 {
     adviseHugePages(v.data() + v.size(), (v.capacity() - v.size()) * sizeof(v[0]));
+}
+
+// Room for `extra` more elements, growing geometrically (merging fragments
+// one after another, or appending batch after batch, must not copy the
+// pools every time). New storage is advised as huge before anything is
+// written: a model that keeps growing is filled a batch at a time for as
+// long as data arrives, and with 4 KB pages every batch took hundreds of
+// page faults.
+template<typename Vector>
+void reserveMore(Vector &v, size_t extra)
+{
+    if (v.size() + extra <= v.capacity())
+        return;
+    Vector grown;
+    grown.reserve(std::max(v.size() + extra, v.capacity() * 2));
+    adviseHugeCapacity(grown);
+    grown.insert(grown.end(), v.begin(), v.end());
+    v.swap(grown);
 }
 
 } // namespace causeway

@@ -16,14 +16,6 @@
 namespace causeway {
 
 namespace {
-// Room for `extra` more elements, growing geometrically: merging many
-// fragments one after another must not copy the pools every time.
-template<typename Vector>
-void reserveMore(Vector &v, size_t extra)
-{
-    if (v.size() + extra > v.capacity())
-        v.reserve(std::max(v.size() + extra, v.capacity() * 2));
-}
 // Appends `from` to `to` in one copy and says where the copies lie, for a
 // MergePatch to fix them there. The records are trivially copyable, so the
 // copy is one memmove; appending them one by one (push_back) cost a capacity

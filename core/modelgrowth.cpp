@@ -14,21 +14,6 @@
 namespace causeway {
 
 namespace {
-template<typename Vector>
-void reserveMore(Vector &v, size_t extra)
-{
-    if (v.size() + extra > v.capacity()) {
-        // Advised as huge before anything is written: a growing model's
-        // arrays are filled a batch at a time for as long as data arrives,
-        // and with 4 KB pages every refresh took hundreds of page faults.
-        Vector grown;
-        grown.reserve(std::max(v.size() + extra, v.capacity() * 2));
-        adviseHugeCapacity(grown);
-        grown.insert(grown.end(), v.begin(), v.end());
-        v.swap(grown);
-    }
-}
-
 // `to` made equal to `from`, in the storage `to` has when `from` fits;
 // otherwise in new storage with the room `from` has, so that a copy that
 // takes the next steps does not outgrow it at once, advised as huge pages

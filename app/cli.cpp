@@ -231,12 +231,17 @@ int run(int argc, char **argv)
     // The GUI. Qt's standard options (-platform, -style, -stylesheet, -reverse,
     // ...) are QApplication's: it takes them out of argv. Anything else that
     // looks like an option is refused here, before a display is needed.
+    std::vector<std::string> files;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
-        if (a == "--")
+        if (a == "--") {
+            files.insert(files.end(), args.begin() + long(i) + 1, args.end());
             break;
-        if (a.size() < 2 || a[0] != '-')
+        }
+        if (a.size() < 2 || a[0] != '-') {
+            files.push_back(a);
             continue;
+        }
         bool inlineValue = false;
         if (const bool *takesValue = qtOption(a, inlineValue)) {
             if (*takesValue && !inlineValue)
@@ -246,7 +251,7 @@ int run(int argc, char **argv)
         std::cerr << "causeway: unknown option " << a << "\nRun 'causeway --help' for usage.\n";
         return kExitUsage;
     }
-    return runGui(argc, argv);
+    return runGui(argc, argv, files);
 }
 
 } // namespace causeway::app

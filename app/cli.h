@@ -71,8 +71,8 @@ int run(int argc, char **argv);
 // The registered command nearest to a misspelt `word`, or empty when none is close.
 std::string suggestCommand(const std::string &word);
 
-// Opens the GUI (app/gui.cpp). QApplication takes Qt's own options out of
-// argv first; what remains are the files to open.
-int runGui(int argc, char **argv);
+// Opens the GUI (app/gui.cpp) on `files`, the arguments that are neither
+// Qt's own options (QApplication takes those out of argv) nor their values.
+int runGui(int argc, char **argv, const std::vector<std::string> &files);
 
 } // namespace causeway::app

@@ -3,12 +3,22 @@
 #include "ui/session.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QPointer>
 #include <QThread>
 
 #include <chrono>
 
 namespace causeway::ui {
+
+std::vector<std::string> loadPaths(const QStringList &files)
+{
+    std::vector<std::string> paths;
+    for (const QString &f : files)
+        paths.push_back(QFile::encodeName(QFileInfo(f).absoluteFilePath()).toStdString());
+    return paths;
+}
 
 LoadWorker::LoadWorker(QObject *parent)
     : QObject(parent)
@@ -31,10 +41,17 @@ void LoadWorker::cancel()
         m_job->cancel = true;
 }
 
+const std::vector<std::string> &LoadWorker::files() const
+{
+    static const std::vector<std::string> none;
+    return m_job ? m_job->files : none;
+}
+
 void LoadWorker::start(std::vector<std::string> files)
 {
     cancel();
     auto job = std::make_shared<Job>();
+    job->files = files;
     m_job = job;
     QPointer<LoadWorker> self(this);
     auto hook = m_hook;

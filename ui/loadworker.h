@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -33,6 +34,10 @@ struct LoadOutcome
     uint64_t resolvedLinks = 0;
 };
 
+// What LoadWorker::start takes for files a user named: absolute paths in the
+// file system's encoding.
+std::vector<std::string> loadPaths(const QStringList &files);
+
 class LoadWorker : public QObject
 {
     Q_OBJECT
@@ -44,6 +49,8 @@ public:
     void start(std::vector<std::string> files);
     void cancel();
     bool isRunning() const { return m_job != nullptr; }
+    // The files of the running load (empty when none runs).
+    const std::vector<std::string> &files() const;
 
     // For tests and benchmarks: called on the loading thread before each
     // progress report (e.g. to slow a load down so cancelling can be seen).
@@ -66,6 +73,7 @@ private:
         // status bar on the GUI thread while the load needs both cores.
         std::atomic<int64_t> quietUntil{0};
         QThread *thread = nullptr;
+        std::vector<std::string> files;
     };
 
     std::shared_ptr<Job> m_job;

@@ -78,10 +78,16 @@ QStringList localFiles(const QMimeData *mime)
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
+    : MainWindow(nullptr, parent)
+{
+}
+
+MainWindow::MainWindow(LoadWorker *loader, QWidget *parent)
     : QMainWindow(parent)
     , m_session(new Session(this))
-    , m_worker(new LoadWorker(this))
+    , m_worker(loader ? loader : new LoadWorker(this))
 {
+    m_worker->setParent(this);
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
@@ -644,9 +650,7 @@ void MainWindow::openFiles(const QStringList &files, bool add)
             all << path;
     }
     m_loadingFiles = all;
-    std::vector<std::string> paths;
-    for (const QString &f : all)
-        paths.push_back(QFile::encodeName(f).toStdString());
+    std::vector<std::string> paths = loadPaths(all);
     m_progress->setFormat(QStringLiteral("%p%"));
     m_progress->setValue(0);
     m_progress->show();
@@ -654,7 +658,9 @@ void MainWindow::openFiles(const QStringList &files, bool add)
     action(QStringLiteral("cancelLoad"))->setEnabled(true);
     m_statusLabel->setText(all.size() == 1 ? QStringLiteral("Loading %1…").arg(QFileInfo(all.first()).fileName())
                                            : QStringLiteral("Loading %1 files…").arg(all.size()));
-    m_worker->start(std::move(paths));
+    // The command line's files may be loading since before the window.
+    if (m_worker->files() != paths)
+        m_worker->start(std::move(paths));
 }
 
 bool MainWindow::isLoading() const

@@ -49,6 +49,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    // With a loader that may already be loading files (the command line's,
+    // started before the window): openFiles() with the same files takes
+    // over that load instead of starting again. The window owns the loader.
+    explicit MainWindow(LoadWorker *loader, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     enum class View { Flame, Lanes, Graph };

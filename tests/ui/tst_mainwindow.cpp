@@ -25,6 +25,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMimeData>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -34,6 +35,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+
+#include <atomic>
 #include <QUrl>
 
 #include <sstream>
@@ -122,6 +125,37 @@ private slots:
         QVERIFY(!w.isBannerVisible());
         QCOMPARE(w.recentFiles().value(0), QFileInfo(m_sample).absoluteFilePath());
         QVERIFY(!w.action(QStringLiteral("back"))->isEnabled());
+    }
+
+    void takesOverALoadStartedBeforeIt()
+    {
+        // The command line's files start loading before the window exists
+        // (app/gui.cpp): opening the same files takes that load over.
+        auto *loader = new LoadWorker;
+        std::atomic<bool> release{false};
+        loader->setProgressHook([&](double) {
+            while (!release.load())
+                QThread::msleep(1);
+        });
+        loader->start(loadPaths({m_sample}));
+        QSignalSpy started(loader, &LoadWorker::started);
+        MainWindow w(loader);
+        // Gone before the window, whose loader waits for its thread.
+        const auto releaseOnFailure = qScopeGuard([&] { release = true; });
+        QCOMPARE(w.loadWorker(), loader);
+        QCOMPARE(loader->parent(), &w);
+        w.openFiles({m_sample});
+        QVERIFY(w.isLoading());
+        QCOMPARE(started.count(), 0); // not started again
+        release = true;
+        QVERIFY(waitLoaded(w));
+        QVERIFY(w.session()->model()->traces.size() > 10);
+        QCOMPARE(w.windowTitle(), QStringLiteral("causeway-sample.jsonl — Causeway"));
+        // Other files start a load of their own.
+        w.openFiles({m_shell});
+        QCOMPARE(started.count(), 1);
+        QVERIFY(waitLoaded(w));
+        QCOMPARE(w.loadedFiles(), QStringList{QFileInfo(m_shell).absoluteFilePath()});
     }
 
     void addsFilesToTheLoadedSet()

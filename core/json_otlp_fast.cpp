@@ -1,5 +1,6 @@
 #include "core/json_otlp_fast.h"
 #include "core/json_otlp_mapping.h"
+#include "core/json_scan.h"
 
 #include <cstdint>
 #include <limits>
@@ -158,6 +159,9 @@ inline __attribute__((always_inline)) bool optText(od::value &v, std::string_vie
         out = q.substr(1, q.size() - 2);
         return true;
     }
+    // A lone surrogate is repaired, with a diagnostic, by the DOM path.
+    if (hasLoneSurrogate(q))
+        refuse();
     out = need<std::string_view>(v.get_string());
     return true;
 }
@@ -249,7 +253,7 @@ void consume(od::value v, size_t depth)
     case od::json_type::object:
         for (auto f : need<od::object>(v.get_object())) {
             auto field = need<od::field>(std::move(f));
-            need<std::string_view>(field.unescaped_key());
+            keyOf(field); // an escaped key (it might hold a lone surrogate) is refused
             consume(field.value(), depth + 1);
         }
         break;
@@ -257,9 +261,13 @@ void consume(od::value v, size_t depth)
         for (auto e : need<od::array>(v.get_array()))
             consume(need<od::value>(std::move(e)), depth + 1);
         break;
-    case od::json_type::string:
+    case od::json_type::string: {
+        const std::string_view q = quoted(v.raw_json_token());
+        if (!plainText(q.data() + 1, q.size() - 2) && hasLoneSurrogate(q))
+            refuse();
         need<std::string_view>(v.get_string());
         break;
+    }
     case od::json_type::number:
         need<od::number>(v.get_number());
         break;

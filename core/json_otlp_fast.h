@@ -6,9 +6,10 @@
 // Checked, never trusted. It reads only what the DOM reader reads without
 // a word to say, in the shapes exporters write, and refuses everything
 // else: anything that would be a diagnostic, repeated keys, wrong types,
-// unusual order or nesting, escaped keys, invalid JSON. It consumes every
-// value of what it accepts, so the JSON is checked as a DOM parse checks
-// it. After a refusal the caller throws away what the reader added to the
+// unusual order or nesting, escaped keys, strings holding a lone UTF-16
+// surrogate (\ud800 alone: the DOM path repairs it), invalid JSON. It
+// consumes every value of what it accepts, so the JSON is checked as a DOM
+// parse checks it. After a refusal the caller throws away what the reader added to the
 // model and reads the same input with OtlpDomReader, so models,
 // diagnostics and errors are those of the DOM reader. Strings are interned
 // in document order (the DOM reader interns some fields out of order): the

@@ -1412,16 +1412,19 @@ bool ChunkJob::readWhole(WorkerState &state)
     std::string_view body = input.substr(begin, end - 1 - begin);
     while (!body.empty() && isWs(body.back()))
         body.remove_suffix(1);
-    if (hasLoneSurrogate(body))
-        return false;
     const char *buf = state.buffer.fill("[", body, "]");
-    // Clean entries are read on the fast path; what it refuses, the DOM reader reads.
+    // Clean entries are read on the fast path (which refuses a lone
+    // surrogate itself, so the run is not scanned for one first); what it
+    // refuses, the DOM reader reads, unless a lone surrogate wants the
+    // document reader's repair.
     {
         OtlpFastReader fast(model);
         if (fast.readEntries(state.onDemand, buf, body.size() + 2, body.size() + 2 + simdjson::SIMDJSON_PADDING))
             return true;
         model.clearKeepingCapacity();
     }
+    if (hasLoneSurrogate(body))
+        return false;
     simdjson::dom::element root;
     simdjson::dom::array entries;
     if (state.parser.parse(buf, body.size() + 2, false).get(root) || root.get_array().get(entries))
@@ -1591,7 +1594,8 @@ struct LinesJob final : Job
             const bool inPlace = l.end + simdjson::SIMDJSON_PADDING <= input.size();
             const char *buf = inPlace ? text.data() : state.buffer.fill({}, text, {});
             const size_t capacity = inPlace ? input.size() - l.begin : text.size() + simdjson::SIMDJSON_PADDING;
-            if (hasLoneSurrogate(text) || !reader.readDocument(state.onDemand, buf, text.size(), capacity))
+            // A lone surrogate is refused there; the DOM path repairs it.
+            if (!reader.readDocument(state.onDemand, buf, text.size(), capacity))
                 return false;
         }
         goodLines = lines.size();

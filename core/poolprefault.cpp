@@ -36,6 +36,13 @@ void PoolPrefaulter::track(const Model &model)
     add(model.values);
 }
 
+void PoolPrefaulter::clear()
+{
+    std::lock_guard lock(m_mutex);
+    m_rooms.clear();
+    m_allowed.store(0.0, std::memory_order_relaxed);
+}
+
 void PoolPrefaulter::allow(double fraction)
 {
     m_allowed.store(std::clamp(fraction, 0.0, 1.0), std::memory_order_release);

@@ -30,6 +30,9 @@ public:
     // The room beyond the records `model`'s pools hold now, to be faulted in
     // as allow() permits. Replaces what was tracked before. Loading thread.
     void track(const Model &model);
+    // Stops tracking; returns once no thread is faulting in (before the
+    // tracked pools are reallocated, so their old ranges are left alone).
+    void clear();
     // Up to `fraction` (0..1) of the tracked room may be faulted in: what
     // the merges will have filled by then, plus a lead. Loading thread.
     void allow(double fraction);

@@ -991,6 +991,25 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         if (trackedFrom && bytes.size() > trackedFrom && offset > trackedFrom)
             prefaulter.allow(double(offset - trackedFrom) / double(bytes.size() - trackedFrom) + kPrefaultLead);
     };
+    // The first share, decoded whole (`decoded` bytes of the input, up to
+    // `end`), sizes the model-to-be again for the rest of the input, on the
+    // decoding thread: its first 2 MB said too little for pools whose
+    // records thin out or thicken along the file (links to earlier traces),
+    // and for the string index, which reserveLike leaves alone. Otherwise
+    // this thread, which alone merges, grew them by doubling as the merges
+    // outgrew them: copying the pool or rehashing the index, and faulting
+    // in the new storage (~11% of its samples on the 1 GB file's copy).
+    // Only what is short of the estimate moves (reserveLike); the
+    // prefaulter is stopped before and tracks the room after.
+    auto reserveForRest = [&](Model &model, uint64_t decoded, uint64_t end) {
+        const double factor = double(bytes.size() - decoded) / double(decoded) * 1.04;
+        prefaulter.clear();
+        model.reserveLike({}, factor);
+        model.strings.reserve(size_t(double(model.strings.size()) * factor));
+        prefaulter.track(model);
+        trackedFrom = end;
+        prefaulter.allow(kPrefaultLead);
+    };
     // Decodes the ResourceSpans [it, last) into `model`; the first share
     // (`first`) stops early once `abandon` is set. A first sample of the
     // share sizes the pools for the rest in one step; the first share's
@@ -1021,6 +1040,8 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                     decoder.resourceSpansList(it, last);
                 for (; first && it != last && !abandon.load(std::memory_order_relaxed) && !decoder.cancelled(); ++it)
                     decoder.resourceSpansList(it, it + 1);
+                if (first && it == last && sampled && share > sampled && bytes.size() > share && !decoder.cancelled())
+                    reserveForRest(model, share, (last - 1)->offset + (last - 1)->bytes.size());
             } catch (const Malformed &m) {
                 outcome.failure = m;
             }

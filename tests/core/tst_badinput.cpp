@@ -13,6 +13,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -247,6 +248,81 @@ private slots:
                 first = r.error.text();
             else
                 QCOMPARE(r.error.text(), first);
+        }
+    }
+
+    // Lone surrogates in entries read in runs on the workers, and in lines
+    // of a JSON Lines file read in batches: the runs and lines are no longer
+    // scanned for them before the fast path, which refuses them itself; each
+    // is still repaired (U+FFFD) with its warning, at the same byte or line,
+    // whatever the thread count.
+    void loneSurrogatesInRunsAndBatches_data()
+    {
+        QTest::addColumn<bool>("lines");
+        QTest::newRow("document in runs") << false;
+        QTest::newRow("json lines") << true;
+    }
+    void loneSurrogatesInRunsAndBatches()
+    {
+        QFETCH(bool, lines);
+        ManyEntries doc = manyEntries();
+        const size_t k = doc.firstRunEnd();
+        const std::vector<size_t> damaged = {size_t(1), k - 1, k + 1, size_t(3000), size_t(5999)};
+        const std::string value = "\"stringValue\":\"},{\\\"resource\\\":\"";
+        for (size_t i : damaged) {
+            std::string &e = doc.entries[i];
+            e.replace(e.find(value), value.size(), "\"stringValue\":\"a\\ud800b\"");
+        }
+        std::string text;
+        std::vector<size_t> expected; // the byte (document) or line (JSON Lines) of each
+        if (lines) {
+            for (size_t i = 0; i < doc.entries.size(); ++i) {
+                text += "{\"resourceSpans\":[" + doc.entries[i] + "]}\n";
+                if (std::find(damaged.begin(), damaged.end(), i) != damaged.end())
+                    expected.push_back(i + 1);
+            }
+        } else {
+            std::vector<size_t> at;
+            text = doc.text(&at);
+            for (size_t i : damaged)
+                expected.push_back(text.find("\\ud800", at[i]));
+        }
+        std::string first;
+        for (unsigned threads : {1u, 2u, 4u}) {
+            LoadOptions options;
+            options.threads = threads;
+            Model m;
+            LoadResult r = loadBuffer(lines ? "lone.jsonl" : "lone.json", text, m, options);
+            QVERIFY2(r.ok, r.error.text().c_str());
+            m.finalize();
+            QCOMPARE(m.spanCount(), size_t(6000));
+            size_t repaired = 0;
+            for (const Attribute &a : m.attributes)
+                if (a.value.type == ValueType::String && m.str(a.value.str) == std::string_view("a\xEF\xBF\xBD" "b"))
+                    ++repaired;
+            QCOMPARE(repaired, damaged.size());
+            const Diagnostic *d = findDiag(m, "json_lone_surrogate");
+            QVERIFY(d);
+            QCOMPARE(d->count, uint64_t(damaged.size()));
+            // A batch that repairs several names its first (the count has them all).
+            const std::vector<std::string> &messages = d->places;
+            QVERIFY(!messages.empty());
+            for (const std::string &message : messages) {
+                bool known = false;
+                for (size_t where : expected)
+                    known = known || message.rfind((lines ? "lone.jsonl: line " : "lone.json: byte ") + std::to_string(where) + ": ", 0) == 0;
+                QVERIFY2(known, message.c_str());
+            }
+            QVERIFY2(messages.front().rfind((lines ? "lone.jsonl: line " : "lone.json: byte ") + std::to_string(expected.front()) + ": ", 0) == 0,
+                     messages.front().c_str());
+            std::string all;
+            for (const auto &item : m.diagnostics.items())
+                for (const std::string &place : item.places)
+                    all += item.code + ": " + place + "\n";
+            if (threads == 1)
+                first = all;
+            else
+                QCOMPARE(all, first);
         }
     }
 

@@ -27,6 +27,7 @@ private slots:
     void equivalence_data();
     void equivalence();
     void entries();
+    void loneSurrogatesAreRefused();
     void damagedInputIsEquivalentOrRefused();
     void refusedLineInABatch();
     void damagedLineInABatchIsReported();
@@ -291,6 +292,34 @@ void TestJsonFastPath::entries()
     QVERIFY(!checkEquivalent("[" + entry + "]]", true));
     QVERIFY(!checkEquivalent("[" + entry + ",5]", true));
     QVERIFY(!checkEquivalent(R"([{"resource":{},"resource":{}}])", true));
+}
+
+// A lone UTF-16 surrogate escape wants the DOM path's repair (U+FFFD and a
+// warning): the fast path refuses it wherever a string may hold it, so the
+// loader no longer scans a run or a line for one before the fast path.
+// Pairs, escaped backslashes and other escapes are still read.
+void TestJsonFastPath::loneSurrogatesAreRefused()
+{
+    const std::string lone = R"(\ud800)", low = R"(\udc00x)", pair = R"(\ud83d\ude00)";
+    const std::vector<std::string> places = {
+        span(R"("name":"a)" + lone + R"(")"),
+        span(R"("attributes":[{"key":"k","value":{"stringValue":"a)" + lone + R"(b"}}])"),
+        span(R"("attributes":[{"key":"k","value":{"stringValue":")" + low + R"("}}])"),
+        span(R"("status":{"message":")" + lone + R"("})"),
+        span(R"("unknownField":"x)" + lone + R"(")"),
+        span(R"("unknownField":{"deeper":[")" + lone + R"("]})"),
+        span(R"("unknown)" + lone + R"(":1)"),
+        span(R"("events":[{"name":")" + lone + R"("}])"),
+    };
+    for (const std::string &s : places) {
+        Model m;
+        QVERIFY2(!viaFast(doc(s), m), s.c_str());
+        Model e;
+        const std::string entry = R"({"scopeSpans":[{"spans":[)" + s + "]}]}";
+        QVERIFY2(!viaFast("[" + entry + "]", e, true), s.c_str());
+    }
+    for (const std::string &fine : {pair, std::string(R"(\\ud800)"), std::string(R"(a\nb\u00e9)")})
+        QVERIFY2(checkEquivalent(doc(span(R"("name":")" + fine + R"(")"))), fine.c_str());
 }
 
 // Damaged copies of a document that has everything: whatever the fast

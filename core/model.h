@@ -406,13 +406,7 @@ public:
     // target again). The cost is one pass over the span records after the
     // first removed one; the hash tables are not rebuilt, and the attribute,
     // event and string pools are compacted only once half of them is unused.
-    // With `compactPoolsNow` false, a compaction of the attribute, value,
-    // event and string pools that comes due is left for
-    // compactDeferredPools() (a copy that another thread catches up can
-    // take it there, off the thread that evicts).
-    void evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &changes, bool compactPoolsNow = true);
-    // Runs the pool compaction an evictTraces() left due; whether it ran.
-    bool compactDeferredPools();
+    void evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &changes);
     // The traces to remove, oldest start first, to bring the model down to
     // at most `maxSpans` spans and `maxTraces` traces (0: no limit).
     std::vector<uint32_t> oldestTraces(uint64_t maxSpans, uint64_t maxTraces) const;
@@ -628,7 +622,6 @@ private:
     uint64_t m_poolCompactions = 0;
     uint64_t m_stringCompactions = 0;
     uint64_t m_listCompactions = 0;      // compactLists() runs that rewrote a list pool
-    bool m_poolCompactionDue = false;    // evictTraces() left a due pool compaction for later
 
     // findSpan() for items [from, to) at once, each one's memory fetched
     // ahead while earlier ones are looked up (finalize resolves every parent

@@ -266,7 +266,6 @@ void Model::copyCounters(const Model &from)
     m_poolCompactions = from.m_poolCompactions;
     m_stringCompactions = from.m_stringCompactions;
     m_listCompactions = from.m_listCompactions;
-    m_poolCompactionDue = from.m_poolCompactionDue;
 }
 
 bool Model::catchUpWithAppends(const Model &ahead, const std::vector<const AppendLog *> &logs)
@@ -839,7 +838,7 @@ std::vector<uint32_t> Model::oldestTraces(uint64_t maxSpans, uint64_t maxTraces)
     return drop;
 }
 
-void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &changes, bool compactPoolsNow)
+void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &changes)
 {
     if (!m_waitingBuilt)
         buildGrowthState();
@@ -1068,22 +1067,10 @@ void Model::evictTraces(const std::vector<uint32_t> &dropTraces, ModelChanges &c
     // the other pools once half of them is unused: the cost stays
     // proportional to what arrived.
     const bool compactStrings = strings.size() > 2 * std::max<size_t>(m_stringsAtCompaction, 4096);
-    if (compactStrings || m_unusedAttributes > attributes.size() / 2 || m_unusedEvents > events.size() / 2) {
-        if (compactPoolsNow)
-            compactPools(compactStrings);
-        else
-            m_poolCompactionDue = true;
-    }
+    if (compactStrings || m_unusedAttributes > attributes.size() / 2 || m_unusedEvents > events.size() / 2)
+        compactPools(compactStrings);
     changes.firstNewTrace = uint32_t(traces.size());
     changes.firstNewSpan = uint32_t(hot.size());
-}
-
-bool Model::compactDeferredPools()
-{
-    if (!m_poolCompactionDue)
-        return false;
-    compactPools(strings.size() > 2 * std::max<size_t>(m_stringsAtCompaction, 4096));
-    return true;
 }
 
 void Model::compactPools(bool compactStrings)
@@ -1227,7 +1214,6 @@ void Model::compactPools(bool compactStrings)
     }
     ++m_poolCompactions;
     m_unusedAttributes = m_unusedEvents = 0;
-    m_poolCompactionDue = false;
 }
 
 } // namespace causeway

@@ -57,7 +57,7 @@ std::shared_ptr<const Model> LiveModel::handOut(const std::shared_ptr<Model> &mo
     return std::shared_ptr<const Model>(model.get(), Release{model, m_background});
 }
 
-LiveModel::CatchUp LiveModel::catchUp(Model &spare, const Model &ahead, const std::vector<Step> &steps, bool *compacted)
+LiveModel::CatchUp LiveModel::catchUp(Model &spare, const Model &ahead, const std::vector<Step> &steps)
 {
     // The published copy already holds the result of the steps the spare
     // missed: copying from it is cheaper than taking the steps again. An
@@ -65,23 +65,14 @@ LiveModel::CatchUp LiveModel::catchUp(Model &spare, const Model &ahead, const st
     // one every array is copied (a memcpy each); after appends only, what
     // they added and changed.
     const bool evicted = std::any_of(steps.begin(), steps.end(), [](const Step &step) { return step.evicted; });
-    CatchUp how = CatchUp::Whole;
     if (evicted) {
         spare.catchUpWith(ahead);
-    } else {
-        std::vector<const AppendLog *> logs;
-        for (const Step &step : steps)
-            logs.push_back(&step.appended);
-        if (spare.catchUpWithAppends(ahead, logs))
-            how = CatchUp::Appends;
+        return CatchUp::Whole;
     }
-    // The pool compaction the published copy's eviction left due: done
-    // here, off the publishing thread when this runs between publishes
-    // (the published copy takes it by copying, in its next catch-up).
-    const bool compactedNow = spare.compactDeferredPools();
-    if (compacted)
-        *compacted = compactedNow;
-    return how;
+    std::vector<const AppendLog *> logs;
+    for (const Step &step : steps)
+        logs.push_back(&step.appended);
+    return spare.catchUpWithAppends(ahead, logs) ? CatchUp::Appends : CatchUp::Whole;
 }
 
 void LiveModel::runBackground()
@@ -99,14 +90,12 @@ void LiveModel::runBackground()
         // their reads happen before our writes.
         std::atomic_thread_fence(std::memory_order_acquire);
         const auto t0 = std::chrono::steady_clock::now();
-        bool compacted = false;
-        const CatchUp how = catchUp(*b.spare, *b.ahead, b.steps, &compacted);
+        const CatchUp how = catchUp(*b.spare, *b.ahead, b.steps);
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         {
             std::lock_guard statsLock(m_mutex);
             m_stats.backgroundCatchUps += 1;
             m_stats.backgroundCatchUpMs += ms;
-            m_stats.backgroundCompactions += compacted;
         }
         lock.lock();
         b.result = how;
@@ -269,7 +258,6 @@ std::shared_ptr<const Model> LiveModel::publish()
         }
     } else {
         next = std::make_shared<Model>(previous->clone());
-        next->compactDeferredPools();
         copied = true;
     }
     m_spareBehind.clear();
@@ -299,8 +287,7 @@ std::shared_ptr<const Model> LiveModel::publish()
         }
     }
     ModelChanges changes;
-    // A pool compaction this makes due is left to the spare's catch-up.
-    next->evictTraces(evictBefore, changes, false);
+    next->evictTraces(evictBefore, changes);
     uint64_t droppedSpans = changes.evictedSpans;
     ModelChanges appended;
     next->append(batch, appended, &step.appended);
@@ -311,7 +298,7 @@ std::shared_ptr<const Model> LiveModel::publish()
     if (overSpans || overTraces) {
         evictAfter = next->oldestTraces(overSpans ? spanTarget : 0, overTraces ? traceTarget : 0);
         ModelChanges after;
-        next->evictTraces(evictAfter, after, false);
+        next->evictTraces(evictAfter, after);
         droppedSpans += after.evictedSpans;
         changes.followBy(after);
     }

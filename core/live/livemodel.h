@@ -22,10 +22,7 @@
 // are released), not at the start of the next publish: the refresh then
 // costs the batch's own steps, and after an eviction the copy of the whole
 // model (10-15 ms at a million spans) happens between refreshes, on the
-// other core. So does the pool compaction an eviction makes due (30 ms and
-// more at a million spans, Model::compactDeferredPools): the publishing
-// thread leaves it to the spare, and the published copy takes its result
-// by copying in its own next catch-up. A publish that finds the spare's catch-up still running waits
+// other core. A publish that finds the spare's catch-up still running waits
 // for it; one that comes before the spare was released catches it up
 // itself, or copies the published one whole as before.
 
@@ -73,7 +70,6 @@ struct LiveStats
     uint64_t spareAppendCatchUps = 0; // publishes whose spare copy took appends by copying what they added and changed
     uint64_t backgroundCatchUps = 0;  // catch-ups done between publishes, on the live model's thread (counted when done)
     double backgroundCatchUpMs = 0;   // their wall time in all (work taken off the publishing thread)
-    uint64_t backgroundCompactions = 0; // pool compactions evictions left due, run by these catch-ups
     double lastPublishMs = 0;     // wall time of the last publish
 };
 
@@ -130,9 +126,8 @@ private:
     // How the spare copy caught up with the published one.
     enum class CatchUp { Appends, Whole };
     // Brings `spare` level with `ahead` (the published copy), which took
-    // `steps` since the two were equal, then runs the pool compaction they
-    // left due (`compacted` says whether there was one).
-    static CatchUp catchUp(Model &spare, const Model &ahead, const std::vector<Step> &steps, bool *compacted = nullptr);
+    // `steps` since the two were equal.
+    static CatchUp catchUp(Model &spare, const Model &ahead, const std::vector<Step> &steps);
 
     // The spare's catch-up between publishes: posted by publish() for the
     // live model's thread, which runs it once the spare's last reader let go

@@ -340,12 +340,14 @@ void refreshCost(uint64_t batch, uint64_t large)
                        percentileOf(installMs, 0.99), evictions ? evictMs / double(evictions) : 0.0, evictions};
         std::printf("  retained %7llu publish p50 %6.1f ms, mean %6.1f ms, p95 %6.1f ms (%llu with eviction, %.1f ms each); "
                     "hand-over p50 %.2f ms, p99 %.2f ms; later row slices p99 %.2f ms (%zu); %llu whole copies; "
-                    "spare caught up %llu times after appends, %llu after drops\n",
+                    "spare caught up %llu times after appends, %llu after drops (%llu between refreshes, on the live model's thread: %.1f ms each)\n",
                     static_cast<unsigned long long>(retained), r.publishP50, r.publishMean, r.publishP95,
                     static_cast<unsigned long long>(evictions), r.evictMs, r.installP50, r.installP99,
                     percentileOf(sliceMs, 0.99), sliceMs.size(), static_cast<unsigned long long>(model.stats().wholeCopies),
                     static_cast<unsigned long long>(model.stats().spareAppendCatchUps),
-                    static_cast<unsigned long long>(model.stats().spareCatchUps));
+                    static_cast<unsigned long long>(model.stats().spareCatchUps),
+                    static_cast<unsigned long long>(model.stats().backgroundCatchUps),
+                    model.stats().backgroundCatchUpMs / double(std::max<uint64_t>(1, model.stats().backgroundCatchUps)));
         double firstMean = 0;
         for (double v : firstMs)
             firstMean += v;

@@ -1132,10 +1132,13 @@ void Model::compactPools(bool compactStrings)
         return v;
     };
 
-    // Scopes and resources the kept spans use.
+    // Scopes and resources the kept spans use: those with spans (the
+    // counts are kept up to date as spans come and go; a pass over every
+    // span record to find them cost as much as copying the attributes).
     std::vector<uint32_t> scopeMap(scopes.size(), kNone), resourceMap(resources.size(), kNone);
-    for (const SpanCold &c : cold)
-        scopeMap[c.scope] = 0;
+    for (uint32_t i = 0; i < scopes.size(); ++i)
+        if (m_scopeSpans[i])
+            scopeMap[i] = 0;
     for (uint32_t i = 0; i < scopes.size(); ++i)
         if (scopeMap[i] != kNone)
             resourceMap[scopes[i].resource] = 0;
@@ -1163,23 +1166,24 @@ void Model::compactPools(bool compactStrings)
             s.attributes = copyAttributes(s.attributes);
             s.schemaUrl = sid(s.schemaUrl);
             scopes[out] = s;
+            m_scopeSpans[out] = m_scopeSpans[i];
             scopeMap[i] = out++;
         }
         scopes.resize(out);
+        m_scopeSpans.resize(out);
     }
-    m_scopeSpans.assign(scopes.size(), 0);
-    for (const SpanCold &c : cold)
-        ++m_scopeSpans[c.scope];
 
     // Spans' attributes and events, links' attributes, in order.
     std::vector<Event> newEvents;
     newEvents.reserve(compactedRoom(events.size() - std::min(events.size(), m_unusedEvents), events.capacity()));
     adviseHugeCapacity(newEvents);
     for (uint32_t s = 0; s < hot.size(); ++s) {
-        SpanHot &h = hot[s];
         SpanCold &c = cold[s];
-        h.name = sid(h.name);
-        h.service = sid(h.service);
+        if (compactStrings) {
+            SpanHot &h = hot[s];
+            h.name = sid(h.name);
+            h.service = sid(h.service);
+        }
         c.scope = scopeMap[c.scope];
         c.traceState = sid(c.traceState);
         c.statusMessage = sid(c.statusMessage);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <thread>
 #include <unordered_set>
 
 namespace causeway::live {
@@ -16,11 +17,112 @@ uint64_t target(uint64_t cap, double headroom)
 } // namespace
 
 LiveModel::LiveModel()
+    : m_background(std::make_shared<Background>())
 {
     auto empty = std::make_shared<Model>();
     empty->finalize();
     m_front = empty;
-    m_snapshot = std::move(empty);
+    m_snapshot = handOut(m_front);
+}
+
+LiveModel::~LiveModel()
+{
+    {
+        std::lock_guard lock(m_background->mutex);
+        m_background->stop = true;
+    }
+    m_background->wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+std::shared_ptr<const Model> LiveModel::handOut(const std::shared_ptr<Model> &model)
+{
+    // The snapshot's own count says when its last reader let go: the
+    // model's owner reference it holds goes then, and the live model's
+    // thread, which may be waiting for that, is woken.
+    struct Release
+    {
+        mutable std::shared_ptr<Model> model;
+        std::shared_ptr<Background> background;
+        void operator()(const Model *) const
+        {
+            model.reset();
+            {
+                std::lock_guard lock(background->mutex);
+            }
+            background->wake.notify_all();
+        }
+    };
+    return std::shared_ptr<const Model>(model.get(), Release{model, m_background});
+}
+
+LiveModel::CatchUp LiveModel::catchUp(Model &spare, const Model &ahead, const std::vector<Step> &steps)
+{
+    // The published copy already holds the result of the steps the spare
+    // missed: copying from it is cheaper than taking the steps again. An
+    // eviction moves and renumbers nearly every record it keeps, so after
+    // one every array is copied (a memcpy each); after appends only, what
+    // they added and changed.
+    const bool evicted = std::any_of(steps.begin(), steps.end(), [](const Step &step) { return step.evicted; });
+    if (evicted) {
+        spare.catchUpWith(ahead);
+        return CatchUp::Whole;
+    }
+    std::vector<const AppendLog *> logs;
+    for (const Step &step : steps)
+        logs.push_back(&step.appended);
+    return spare.catchUpWithAppends(ahead, logs) ? CatchUp::Appends : CatchUp::Whole;
+}
+
+void LiveModel::runBackground()
+{
+    Background &b = *m_background;
+    std::unique_lock lock(b.mutex);
+    for (;;) {
+        // The spare is ours once the job holds the only reference to it.
+        b.wake.wait(lock, [&] { return b.stop || (b.posted && !b.running && !b.finished && b.spare.use_count() == 1); });
+        if (b.stop)
+            return;
+        b.running = true;
+        lock.unlock();
+        // Whoever held it last released it before we saw the count drop:
+        // their reads happen before our writes.
+        std::atomic_thread_fence(std::memory_order_acquire);
+        const auto t0 = std::chrono::steady_clock::now();
+        const CatchUp how = catchUp(*b.spare, *b.ahead, b.steps);
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        {
+            std::lock_guard statsLock(m_mutex);
+            m_stats.backgroundCatchUps += 1;
+            m_stats.backgroundCatchUpMs += ms;
+        }
+        lock.lock();
+        b.result = how;
+        b.running = false;
+        b.finished = true;
+        b.done.notify_all();
+    }
+}
+
+bool LiveModel::collectBackground(CatchUp &how)
+{
+    Background &b = *m_background;
+    std::unique_lock lock(b.mutex);
+    if (!b.posted)
+        return false;
+    b.done.wait(lock, [&] { return !b.running; });
+    const bool took = b.finished;
+    how = b.result;
+    m_spare = std::move(b.spare);
+    b.ahead.reset(); // the published copy: m_front holds it too
+    if (took)
+        m_spareBehind.clear();
+    else
+        m_spareBehind = std::move(b.steps);
+    b.steps.clear();
+    b.posted = b.finished = false;
+    return took;
 }
 
 void LiveModel::add(Model &&fragment)
@@ -122,6 +224,9 @@ std::shared_ptr<const Model> LiveModel::publish()
     }
     if (pending.empty() && !retentionChanged)
         return previous;
+    // The spare's catch-up, if it was posted: done by now, or taken back.
+    CatchUp backgroundHow = CatchUp::Whole;
+    const bool background = collectBackground(backgroundHow);
     if (rebased) {
         // The base belongs to whoever opened it: copies of ours start from it.
         m_front.reset();
@@ -138,27 +243,18 @@ std::shared_ptr<const Model> LiveModel::publish()
     // The copy to change: the spare, brought up to date, when nobody reads it.
     bool copied = false, caughtUp = false, caughtUpAppends = false;
     std::shared_ptr<Model> next = std::move(m_spare);
-    // The published copy already holds the result of the steps the spare
-    // missed, and is only read while published (by us too): copying from
-    // it is cheaper than taking the steps again. An eviction moves and
-    // renumbers nearly every record it keeps, so after one every array is
-    // copied (a memcpy each); after appends only, what they added and changed.
-    if (next && next.use_count() == 1 && previous == m_front) {
+    const bool ours = next && previous.get() == m_front.get();
+    if (ours && background) {
+        caughtUp = backgroundHow == CatchUp::Whole;
+        caughtUpAppends = backgroundHow == CatchUp::Appends;
+    } else if (ours && next.use_count() == 1) {
         // Whoever held it last released it before we saw the count drop:
         // their reads happen before our writes.
         std::atomic_thread_fence(std::memory_order_acquire);
-        const bool evicted = std::any_of(m_spareBehind.begin(), m_spareBehind.end(), [](const Step &step) {
-            return step.evicted;
-        });
-        std::vector<const AppendLog *> logs;
-        for (const Step &step : m_spareBehind)
-            logs.push_back(&step.appended);
-        if (evicted || !next->catchUpWithAppends(*previous, logs)) {
-            if (evicted)
-                next->catchUpWith(*previous);
-            caughtUp = true;
-        } else {
-            caughtUpAppends = !logs.empty();
+        if (!m_spareBehind.empty()) {
+            const CatchUp how = catchUp(*next, *m_front, m_spareBehind);
+            caughtUp = how == CatchUp::Whole;
+            caughtUpAppends = how == CatchUp::Appends;
         }
     } else {
         next = std::make_shared<Model>(previous->clone());
@@ -215,6 +311,21 @@ std::shared_ptr<const Model> LiveModel::publish()
         m_spareBehind.push_back(std::move(step));
     }
     m_front = next;
+    // The spare catches up on the live model's thread once its readers let go.
+    if (m_spare) {
+        {
+            std::lock_guard lock(m_background->mutex);
+            m_background->posted = true;
+            m_background->finished = false;
+            m_background->spare = std::move(m_spare);
+            m_background->ahead = m_front;
+            m_background->steps = std::move(m_spareBehind);
+        }
+        m_spareBehind.clear();
+        if (!m_thread.joinable())
+            m_thread = std::thread([this] { runBackground(); });
+        m_background->wake.notify_all();
+    }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
     std::lock_guard lock(m_mutex);
@@ -233,7 +344,7 @@ std::shared_ptr<const Model> LiveModel::publish()
     else
         m_changes = std::move(changes);
     m_haveChanges = true;
-    m_snapshot = std::move(next);
+    m_snapshot = handOut(next);
     return m_snapshot;
 }
 

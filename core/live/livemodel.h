@@ -16,12 +16,23 @@
 // changed (Model::catchUpWithAppends: the cost of the batch, without its
 // lookups and summaries); after an eviction, every array the eviction moved
 // and renumbered (Model::catchUpWith, a memcpy each).
+//
+// The spare catches up on a thread of the live model's own as soon as the
+// last reader releases it (the snapshots handed out tell it so when they
+// are released), not at the start of the next publish: the refresh then
+// costs the batch's own steps, and after an eviction the copy of the whole
+// model (10-15 ms at a million spans) happens between refreshes, on the
+// other core. A publish that finds the spare's catch-up still running waits
+// for it; one that comes before the spare was released catches it up
+// itself, or copies the published one whole as before.
 
 #include "core/model.h"
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace causeway::live {
@@ -57,6 +68,8 @@ struct LiveStats
     uint64_t wholeCopies = 0;     // publishes that copied the model (the spare was still read)
     uint64_t spareCatchUps = 0;   // publishes whose spare copy took an eviction by copying the published arrays
     uint64_t spareAppendCatchUps = 0; // publishes whose spare copy took appends by copying what they added and changed
+    uint64_t backgroundCatchUps = 0;  // catch-ups done between publishes, on the live model's thread (counted when done)
+    double backgroundCatchUpMs = 0;   // their wall time in all (work taken off the publishing thread)
     double lastPublishMs = 0;     // wall time of the last publish
 };
 
@@ -74,6 +87,9 @@ class LiveModel
 {
 public:
     LiveModel();
+    ~LiveModel();
+    LiveModel(const LiveModel &) = delete;
+    LiveModel &operator=(const LiveModel &) = delete;
 
     // Thread-safe. `fragment` comes straight from loadBuffer (not finalized).
     void add(Model &&fragment);
@@ -107,6 +123,37 @@ private:
         AppendLog appended;           // what the append changed in records already there
     };
 
+    // How the spare copy caught up with the published one.
+    enum class CatchUp { Appends, Whole };
+    // Brings `spare` level with `ahead` (the published copy), which took
+    // `steps` since the two were equal.
+    static CatchUp catchUp(Model &spare, const Model &ahead, const std::vector<Step> &steps);
+
+    // The spare's catch-up between publishes: posted by publish() for the
+    // live model's thread, which runs it once the spare's last reader let go
+    // (the released snapshot wakes it), and collected by the next publish().
+    struct Background
+    {
+        std::mutex mutex;
+        std::condition_variable wake;   // a job was posted, a snapshot released, or stop
+        std::condition_variable done;   // the job ran
+        bool stop = false;
+        bool posted = false;            // a job waits or runs
+        bool running = false;
+        bool finished = false;          // the job ran; `result` says how
+        std::shared_ptr<Model> spare;   // the job: bring the spare level with `ahead`
+        std::shared_ptr<Model> ahead;
+        std::vector<Step> steps;
+        CatchUp result = CatchUp::Whole;
+    };
+    void runBackground();
+    // Takes back the posted job (waiting if it runs): whether the spare
+    // took it. Otherwise m_spare and m_spareBehind are as when it was posted.
+    bool collectBackground(CatchUp &how);
+    // The snapshot handed out for `model`: when its last holder lets go,
+    // the live model's thread is woken.
+    std::shared_ptr<const Model> handOut(const std::shared_ptr<Model> &model);
+
     mutable std::mutex m_mutex;
     std::vector<Model> m_pending;
     uint64_t m_pendingSpans = 0;
@@ -123,6 +170,8 @@ private:
     std::shared_ptr<Model> m_front;   // the published copy when it is ours to change later
     std::shared_ptr<Model> m_spare;
     std::vector<Step> m_spareBehind;  // steps the spare has not taken
+    std::shared_ptr<Background> m_background; // shared with the snapshots handed out
+    std::thread m_thread;             // started with the first job
 };
 
 } // namespace causeway::live

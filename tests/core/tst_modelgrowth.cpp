@@ -1008,6 +1008,50 @@ private slots:
         QCOMPARE(live.stats().wholeCopies, uint64_t(1));
     }
 
+    void spareCatchesUpBetweenPublishes()
+    {
+        // Once the views let go of the snapshot before last, the spare copy
+        // catches up on the live model's own thread, before the next publish
+        // asks for it; the copies it publishes later are those a publish that
+        // copies the model whole makes (a second live model whose snapshots
+        // are all held), across evictions and pool and list compactions.
+        const std::vector<std::string> lines = generatedLines(24'000'000, 13);
+        QVERIFY2(lines.size() >= 40, qPrintable(QString::number(lines.size())));
+        live::Retention retention;
+        retention.maxSpans = 5000;
+        live::LiveModel live, copying;
+        live.setRetention(retention);
+        copying.setRetention(retention);
+        std::vector<std::shared_ptr<const Model>> held;
+        std::shared_ptr<const Model> shown;
+        uint64_t between = 0, evictions = 0;
+        for (size_t i = 0; i < lines.size(); ++i) {
+            live.add(fragmentOf(lines[i]));
+            copying.add(fragmentOf(lines[i]));
+            live.publish();
+            held.push_back(copying.publish());
+            const live::Published p = live.take();
+            evictions += !p.changes.evictedTraces.empty();
+            const uint64_t before = i;
+            shown = p.model; // the view lets go of the one before
+            // Caught up with no publish asking for it (the first time, the
+            // empty model the live model starts with).
+            QTRY_VERIFY_WITH_TIMEOUT(live.stats().backgroundCatchUps == before + 1, 10000);
+            ++between;
+            QCOMPARE(QString::fromStdString(test::compareModels(*held.back(), *shown)), QString());
+            QCOMPARE(derivedDifference(*held.back(), *shown), QString());
+            QCOMPARE(linkIndexProblem(*shown), QString());
+        }
+        const auto stats = live.stats();
+        QCOMPARE(stats.wholeCopies, uint64_t(1));
+        QCOMPARE(stats.backgroundCatchUps, between);
+        QVERIFY(copying.stats().wholeCopies >= lines.size() - 1);
+        QVERIFY2(evictions >= 5 && stats.spareCatchUps >= 5 && stats.spareAppendCatchUps >= 5 && shown->poolCompactions() >= 2
+                     && shown->listCompactions() >= 2,
+                 qPrintable(QStringLiteral("%1 %2 %3 %4 %5").arg(evictions).arg(stats.spareCatchUps).arg(stats.spareAppendCatchUps)
+                                .arg(shown->poolCompactions()).arg(shown->listCompactions())));
+    }
+
     void spareCopyBusyMeansWholeCopy()
     {
         // A worker still reading the snapshot before last: publish must not

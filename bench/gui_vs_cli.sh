@@ -11,10 +11,15 @@ bin=$1; file=$2; runs=${3:-5}
 name=$(basename "$file")
 tck=$(getconf CLK_TCK)
 now() { date +%s.%N; }
+# A display of its own, gone before the script returns: the next run's
+# display must not start while this one still holds :97.
 Xvfb :97 -screen 0 1600x1000x24 >/dev/null 2>&1 &
 xvfb=$!
-trap 'kill $xvfb 2>/dev/null' EXIT
-sleep 1
+trap 'kill $xvfb 2>/dev/null; wait $xvfb 2>/dev/null' EXIT
+until xdpyinfo -display :97 >/dev/null 2>&1; do
+    kill -0 $xvfb 2>/dev/null || { echo "Xvfb :97 did not start" >&2; exit 1; }
+    sleep 0.1
+done
 export DISPLAY=:97
 echo "run cli_s cli_cpu_s gui_titled_s gui_cpu_s gui_input_s gui/cli(wall,input) gui/cli(cpu)"
 for run in $(seq "$runs"); do

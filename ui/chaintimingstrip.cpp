@@ -1,6 +1,7 @@
 #include "ui/chaintimingstrip.h"
 
 #include "ui/displaytext.h"
+#include "ui/elidedlabel.h"
 #include "ui/palette.h"
 #include "ui/session.h"
 
@@ -242,8 +243,7 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
     m_directionBox->addItem(tr("Upstream"), int(Direction::Upstream));
     m_directionBox->addItem(tr("Both ways"), int(Direction::Both));
     m_directionBox->setToolTip(tr("Which links the chain follows from the focus trace"));
-    m_summary = new QLabel(this);
-    m_summary->setTextFormat(Qt::PlainText);
+    m_summary = new ElidedLabel(this);
     m_tableButton = new QToolButton(this);
     m_tableButton->setText(tr("Hops"));
     m_tableButton->setCheckable(true);

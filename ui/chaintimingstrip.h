@@ -24,6 +24,7 @@ namespace causeway::ui {
 
 class Session;
 class ChainTimingBar;
+class ElidedLabel;
 
 // The strip's time axis over [x0, x1]: the hops' traces at one scale; a
 // wait becomes a break when it is longer than the traces on either side of
@@ -40,7 +41,7 @@ public:
     void setDirection(Direction direction);
     const ChainTiming &timing() const { return m_timing; }
     QTreeWidget *table() const { return m_table; }
-    QLabel *summary() const { return m_summary; }
+    ElidedLabel *summary() const { return m_summary; }
     // The bar's time axis as last laid out for its width.
     const TimeMap &timeMap() const;
     void setTableShown(bool shown);
@@ -66,7 +67,7 @@ private:
     bool m_computing = false;
     size_t m_asyncSpans = 100'000;
     QComboBox *m_directionBox = nullptr;
-    QLabel *m_summary = nullptr;
+    ElidedLabel *m_summary = nullptr;
     QToolButton *m_tableButton = nullptr;
     ChainTimingBar *m_bar = nullptr;
     QTreeWidget *m_table = nullptr;

@@ -2,6 +2,7 @@
 
 #include "ui/backgroundpool.h"
 #include "ui/displaytext.h"
+#include "ui/elidedlabel.h"
 #include "ui/lanemembersdialog.h"
 #include "ui/laneslayout.h"
 #include "ui/lanespainter.h"
@@ -833,8 +834,7 @@ LanesView::LanesView(Session *session, QWidget *parent)
     m_depthBox->setRange(1, kMaxDepth);
     m_depthBox->setValue(1);
     m_depthBox->setToolTip(QStringLiteral("Show traces up to this many link hops away (+ / − keys)"));
-    m_summary = new QLabel(this);
-    m_summary->setTextInteractionFlags(Qt::NoTextInteraction);
+    m_summary = new ElidedLabel(this);
     auto *depthLabel = new QLabel(QStringLiteral("Link depth"), this);
     depthLabel->setBuddy(m_depthBox);
 
@@ -889,7 +889,6 @@ LanesView::LanesView(Session *session, QWidget *parent)
     tools->addWidget(m_criticalPath);
     tools->addWidget(nextError);
     // The summary gives way first, elided (never cut mid-number).
-    m_summary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 0, 6, 0);
     bar->addWidget(tools);
@@ -1041,15 +1040,7 @@ void LanesView::stepError(int direction)
 
 void LanesView::setSummary(const QString &text)
 {
-    m_summaryText = text;
-    m_summary->setToolTip(text);
-    m_summary->setText(m_summary->fontMetrics().elidedText(text, Qt::ElideRight, std::max(0, m_summary->width())));
-}
-
-void LanesView::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-    setSummary(m_summaryText);
+    m_summary->setText(text);
 }
 
 void LanesView::updateSummary()

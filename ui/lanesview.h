@@ -15,7 +15,6 @@
 #include <vector>
 
 class QAction;
-class QLabel;
 class QSpinBox;
 class QToolButton;
 
@@ -26,6 +25,7 @@ class LanesSummaryCache;
 
 namespace causeway::ui {
 
+class ElidedLabel;
 class LaneMembersDialog;
 class Session;
 struct LanesLayout;
@@ -80,7 +80,6 @@ signals:
     void missingTraceActivated(const QString &traceHex);
 
 protected:
-    void resizeEvent(QResizeEvent *event) override;
 
 private:
     class Canvas;
@@ -104,8 +103,7 @@ private:
     QAction *m_nextError = nullptr;
     QAction *m_previousError = nullptr;
     QSpinBox *m_depthBox = nullptr;
-    QLabel *m_summary = nullptr;
-    QString m_summaryText;
+    ElidedLabel *m_summary = nullptr;
     QToolButton *m_criticalPath = nullptr;
 };
 

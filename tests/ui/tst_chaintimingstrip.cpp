@@ -4,6 +4,7 @@
 // strip over the bundled sample's retry chain.
 
 #include "ui/chaintimingstrip.h"
+#include "ui/elidedlabel.h"
 #include "ui/session.h"
 
 #include "core/load.h"
@@ -12,6 +13,7 @@
 #include "common/testutil.h"
 
 #include <QLabel>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace causeway;
@@ -163,6 +165,50 @@ private slots:
         QCOMPARE(cut, timing.between); // every wait is cut
         for (const ChainTimingHop &h : timing.hops)
             QVERIFY2(map.toX(h.end) - map.toX(h.start) >= 20, qPrintable(QString::number(map.toX(h.end) - map.toX(h.start))));
+    }
+
+    void narrowStripElidesItsSummary()
+    {
+        // In a narrow window the summary gives way: it ends in an ellipsis,
+        // says the whole text as its tooltip, and the Hops button beside it
+        // stays whole and inside the strip.
+        Session session;
+        auto model = std::make_shared<Model>();
+        QVERIFY(loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model).ok);
+        session.setModel(model);
+        ChainTimingStrip strip(&session);
+        strip.resize(1200, 80);
+        strip.show();
+        TraceId id;
+        QCOMPARE(parseId("da6f7dff4ba24091b92558d70fc6bf60", id), IdParse::Ok);
+        session.navigateTo(model->findTrace(id));
+        const QString whole = strip.summary()->text();
+        QVERIFY(whole.contains(QStringLiteral("between them")));
+        QVERIFY(QTest::qWaitForWindowExposed(&strip));
+        strip.grab();
+        QVERIFY(!strip.summary()->isElided());
+        QVERIFY(strip.summary()->toolTip().isEmpty());
+
+        strip.resize(360, 80);
+        QCoreApplication::processEvents();
+        strip.grab();
+        QVERIFY(strip.summary()->isElided());
+        QCOMPARE(strip.summary()->text(), whole);
+        QCOMPARE(strip.summary()->toolTip(), whole);
+        QToolButton *hops = nullptr;
+        for (QToolButton *b : strip.findChildren<QToolButton *>())
+            if (b->text() == QStringLiteral("Hops"))
+                hops = b;
+        QVERIFY(hops);
+        QVERIFY2(hops->geometry().right() < strip.width(), qPrintable(QString::number(hops->geometry().right())));
+        QVERIFY(hops->width() >= hops->sizeHint().width());
+        QVERIFY(strip.summary()->geometry().right() < hops->geometry().left());
+
+        strip.resize(1200, 80);
+        QCoreApplication::processEvents();
+        strip.grab();
+        QVERIFY(!strip.summary()->isElided());
+        QVERIFY(strip.summary()->toolTip().isEmpty());
     }
 
     void largeModelChainOnWorker()

@@ -8,6 +8,7 @@
 #include "ui/chaintimingstrip.h"
 #include "ui/criticalpathoverlay.h"
 #include "ui/drawing.h"
+#include "ui/elidedlabel.h"
 #include "ui/flamegraph.h"
 #include "ui/linkmapcanvas.h"
 #include "ui/linkmappainter.h"

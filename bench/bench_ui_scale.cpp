@@ -13,6 +13,7 @@
 // saves the window after each step; --hold keeps it open at the end, for
 // screenshots of the screen.
 
+#include "ui/chaintimingstrip.h"
 #include "ui/flamegraph.h"
 #include "ui/lanesview.h"
 #include "ui/mainwindow.h"
@@ -232,6 +233,21 @@ int main(int argc, char **argv)
         std::printf("%-42s median %6.1f ms  p95 %6.1f  max %6.1f  (%zu frames)  %s\n", what, s.median, s.p95, s.max,
                     times.size(), rss().c_str());
     };
+    // The chain timing strip under the flame graph: the focus trace's chain
+    // downstream, one bar across the window, repainted on every hover.
+    {
+        ChainTimingStrip *strip = w.chainTiming();
+        spinUntil([&] { return !strip->isComputing(); });
+        std::vector<double> times;
+        for (int i = 0; i < 20; ++i) {
+            const double t0 = nowMs();
+            strip->repaint();
+            times.push_back(nowMs() - t0);
+        }
+        const Stats s = stats(times);
+        std::printf("%-42s median %6.1f ms  p95 %6.1f  max %6.1f  (%zu hops, %d px)\n", "chain timing strip repaint",
+                    s.median, s.p95, s.max, strip->timing().hops.size(), strip->width());
+    }
     w.showView(MainWindow::View::Flame);
     spinFor(300);
     FlameGraphWidget *flame = w.flameGraph();

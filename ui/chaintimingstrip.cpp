@@ -20,6 +20,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <cmath>
+#include <unordered_map>
 
 namespace causeway::ui {
 
@@ -142,28 +144,61 @@ protected:
         QFont small = font();
         small.setPixelSize(10);
         p.setFont(small);
+        // A batch's chain can have tens of thousands of hops on a bar a few
+        // hundred pixels wide: the parts inside traces go into pixel columns
+        // first (a later hop over an earlier one, as painting them in turn
+        // would) and are drawn as runs of one colour, and a pixel gets one
+        // tick however many traces start in it.
+        const int left = int(std::floor(bar.left()));
+        std::vector<QRgb> column(size_t(std::max(0, int(std::ceil(bar.right())) - left + 1)), 0); // alpha 0: none
+        std::vector<bool> ticked(column.size(), false);
+        std::vector<QLineF> ticks;
+        std::unordered_map<uint32_t, QRgb> colourOf; // by the root's service string
+        const auto clampColumn = [&](double x) { return std::clamp(int(x) - left, 0, int(column.size())); };
+        QRectF focusRect;
         for (const ChainTimingHop &h : m_timing->hops) {
-            if (h.waitBefore && xOf(h.start) - xOf(covered) > 60 && !isBreak(covered, h.start)) {
+            const double start = xOf(h.start);
+            if (h.waitBefore && start - xOf(covered) > 60 && !isBreak(covered, h.start)) {
                 p.setPen(dark ? QColor(0xdd, 0xdd, 0xe4) : QColor(0x40, 0x40, 0x48));
-                p.drawText(QRectF(xOf(covered), bar.top(), xOf(h.start) - xOf(covered), bar.height()), Qt::AlignCenter,
+                p.drawText(QRectF(xOf(covered), bar.top(), start - xOf(covered), bar.height()), Qt::AlignCenter,
                            display::duration(h.waitBefore));
             }
             const uint64_t from = std::max(h.start, covered);
             if (h.inside) {
                 const uint32_t root = model->traces[h.trace].root;
-                const QColor colour = serviceColor(root == kNone ? std::string_view() : model->str(model->hot[root].service));
-                const QRectF part(xOf(from), bar.top(), std::max(2.0, xOf(h.end) - xOf(from)), bar.height());
-                p.fillRect(part, colour);
+                const uint32_t service = root == kNone ? kNone : uint32_t(model->hot[root].service);
+                auto [it, added] = colourOf.try_emplace(service, 0);
+                if (added)
+                    it->second = serviceColor(service == kNone ? std::string_view() : model->str(model->hot[root].service)).rgba();
+                const double x0 = xOf(from);
+                const double x1 = x0 + std::max(2.0, xOf(h.end) - x0);
+                std::fill(column.begin() + clampColumn(std::floor(x0)), column.begin() + clampColumn(std::ceil(x1)),
+                          it->second);
             }
             // Where each trace starts: a tick; the focus trace's span outlined.
-            p.setPen(QPen(dark ? QColor(0xee, 0xee, 0xf2) : QColor(0x30, 0x30, 0x38), 1));
-            p.drawLine(QPointF(xOf(h.start), bar.top() - 3), QPointF(xOf(h.start), bar.top() + 3));
-            if (h.trace == focus) {
-                p.setPen(QPen(linkColor(dark), 2));
-                p.setBrush(Qt::NoBrush);
-                p.drawRect(QRectF(xOf(h.start), bar.top() - 1, std::max(2.0, xOf(h.end) - xOf(h.start)), bar.height() + 2));
+            const int tick = int(std::lround(start)) - left;
+            if (tick >= 0 && size_t(tick) < ticked.size() && !ticked[size_t(tick)]) {
+                ticked[size_t(tick)] = true;
+                ticks.emplace_back(QPointF(left + tick, bar.top() - 3), QPointF(left + tick, bar.top() + 3));
             }
+            if (h.trace == focus)
+                focusRect = QRectF(start, bar.top() - 1, std::max(2.0, xOf(h.end) - start), bar.height() + 2);
             covered = std::max(covered, h.end);
+        }
+        for (size_t c = 0; c < column.size();) {
+            size_t end = c + 1;
+            while (end < column.size() && column[end] == column[c])
+                ++end;
+            if (qAlpha(column[c]))
+                p.fillRect(QRectF(left + double(c), bar.top(), double(end - c), bar.height()), QColor::fromRgba(column[c]));
+            c = end;
+        }
+        p.setPen(QPen(dark ? QColor(0xee, 0xee, 0xf2) : QColor(0x30, 0x30, 0x38), 1));
+        p.drawLines(ticks.data(), int(ticks.size()));
+        if (!focusRect.isNull()) {
+            p.setPen(QPen(linkColor(dark), 2));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(focusRect);
         }
         // Breaks: the cut-out part of a long wait, with the real time waited.
         p.setRenderHint(QPainter::Antialiasing, true);

@@ -1,16 +1,21 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # GUI against CLI load time on one file, alternating runs:
 #   bench/gui_vs_cli.sh CAUSEWAY FILE [RUNS]
 # CLI: wall and CPU time of `causeway stats FILE`. GUI: `causeway FILE` on
 # a fresh Xvfb display, from launch until the window's title names the file
 # (the session has the model), with the process's CPU time then, and until
 # it answers input (Alt+F opens the File menu: one more visible window).
+# Nothing polls the X server while the GUI loads: each `xdotool search`
+# costs Xvfb about 20 ms of CPU, and polling every 20 ms took about half a
+# core from the load being timed. The title is followed with `xprop -spy`.
 # On a shared machine wall times move with the load; CPU times less so.
 set -eu
 bin=$1; file=$2; runs=${3:-5}
 name=$(basename "$file")
 tck=$(getconf CLK_TCK)
 now() { date +%s.%N; }
+# Whether more than SECONDS have passed since START.
+after() { [ "$(echo "$(now) - $1 > $2" | bc)" = 1 ]; }
 # A display of its own, gone before the script returns: the next run's
 # display must not start while this one still holds :97.
 Xvfb :97 -screen 0 1600x1000x24 >/dev/null 2>&1 &
@@ -29,15 +34,59 @@ for run in $(seq "$runs"); do
     t0=$(now)
     "$bin" "$file" >/dev/null 2>&1 &
     gui=$!
-    until xdotool search --onlyvisible --name "^$name" >/dev/null 2>&1; do sleep 0.02; done
+    # The main window is mapped about 0.1 s after launch, long before a
+    # large file has loaded: found by polling...
+    win=
+    until [ -n "$win" ]; do
+        if ! kill -0 $gui 2>/dev/null || after "$t0" 60; then
+            echo "run $run: no window (the GUI ended or showed none within 60 s)" >&2
+            kill $gui 2>/dev/null; exit 1
+        fi
+        sleep 0.05
+        win=$(xdotool search --onlyvisible --class causeway 2>/dev/null | head -1)
+    done
+    # The menu Alt+F opens is a new window on the root: xev reports its
+    # MapNotify. Started now, idle until then.
+    menus=$(mktemp -u); mkfifo "$menus"
+    stdbuf -oL xev -root -event substructure > "$menus" 2>/dev/null &
+    xev=$!
+    exec 4<"$menus"
+    # ...then its title as events: xprop prints it now and at every change,
+    # and ends when the window goes.
+    fifo=$(mktemp -u); mkfifo "$fifo"
+    xprop -spy -id "$win" _NET_WM_NAME > "$fifo" 2>/dev/null &
+    spy=$!
+    exec 3<"$fifo"
+    titled_ok=
+    while IFS= read -r -t 300 line <&3; do
+        case $line in *"= \"$name"*) titled_ok=1; break ;; esac
+    done
     t1=$(now)
+    kill $spy 2>/dev/null; wait $spy 2>/dev/null || true
+    exec 3<&-; rm -f "$fifo"
+    if [ -z "$titled_ok" ]; then
+        echo "run $run: no window titled $name (the GUI ended or took over 300 s)" >&2
+        kill $gui 2>/dev/null; exit 1
+    fi
     guicpu=$(awk -v t="$tck" '{print ($14 + $15) / t}' /proc/$gui/stat)
-    win=$(xdotool search --onlyvisible --name "^$name" | head -1)
-    before=$(xdotool search --onlyvisible --class causeway 2>/dev/null | wc -l)
+    while IFS= read -r -t 0.001 line <&4; do :; done # what the load mapped
+    # Without a window manager a key can reach the window before it has the
+    # focus: Alt+F again after a second without a menu (times from the first).
     xdotool windowfocus "$win" 2>/dev/null; xdotool key alt+f 2>/dev/null
-    until [ "$(xdotool search --onlyvisible --class causeway 2>/dev/null | wc -l)" -gt "$before" ]; do sleep 0.02; done
+    asked=$(now)
+    until IFS= read -r -t 1 line <&4 && case $line in MapNotify*) true ;; *) false ;; esac; do
+        if after "$t1" 60; then
+            echo "run $run: the window did not open its File menu within 60 s" >&2
+            kill $gui $xev 2>/dev/null; exit 1
+        fi
+        if after "$asked" 1; then
+            xdotool windowfocus "$win" 2>/dev/null; xdotool key alt+f 2>/dev/null
+            asked=$(now)
+        fi
+    done
     t2=$(now)
-    kill $gui; wait $gui 2>/dev/null || true
+    kill $gui $xev; wait $gui $xev 2>/dev/null || true
+    exec 4<&-; rm -f "$menus"
     titled=$(echo "$t1 - $t0" | bc); input=$(echo "$t2 - $t0" | bc)
     echo "$run $cli $clicpu $titled $guicpu $input $(echo "scale=3; $input / $cli" | bc) $(echo "scale=3; $guicpu / $clicpu" | bc)"
 done

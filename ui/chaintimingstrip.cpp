@@ -96,8 +96,14 @@ public:
 
     static constexpr double kMargin = 8;
 
-    // The timing changed: lay the axis out again at the next use.
-    void invalidate() { m_mapWidth = -1; }
+    // The timing changed: lay the axis out and paint the hops again at the
+    // next use.
+    void invalidate()
+    {
+        m_mapWidth = -1;
+        m_raster.bar = QRectF();
+        m_partEnds.clear();
+    }
 
     const TimeMap &timeMap() const
     {
@@ -111,17 +117,22 @@ public:
     double xOf(uint64_t t) const { return timeMap().toX(t); }
 
     // The hop whose part of the bar (its wait, then its inside time) is at x.
+    // The parts end in time order: found by bisection, not by walking a
+    // chain of a quarter of a million hops on every click and tooltip.
     int hopAt(double x) const
     {
-        uint64_t covered = m_timing->start;
-        for (size_t i = 0; i < m_timing->hops.size(); ++i) {
-            const ChainTimingHop &h = m_timing->hops[i];
-            const uint64_t partEnd = std::max(covered, h.end);
-            if (x <= xOf(partEnd) + 1)
-                return int(i);
-            covered = partEnd;
+        if (m_partEnds.size() != m_timing->hops.size()) {
+            m_partEnds.clear();
+            m_partEnds.reserve(m_timing->hops.size());
+            uint64_t covered = m_timing->start;
+            for (const ChainTimingHop &h : m_timing->hops) {
+                covered = std::max(covered, h.end);
+                m_partEnds.push_back(covered);
+            }
         }
-        return -1;
+        const auto it = std::partition_point(m_partEnds.begin(), m_partEnds.end(),
+                                             [&](uint64_t partEnd) { return x > xOf(partEnd) + 1; });
+        return it == m_partEnds.end() ? -1 : int(it - m_partEnds.begin());
     }
 
 protected:
@@ -139,66 +150,28 @@ protected:
         // Between traces: hatched, the whole bar first.
         p.fillRect(bar, dark ? QColor(0x3a, 0x3a, 0x42) : QColor(0xe6, 0xe6, 0xea));
         p.fillRect(bar, QBrush(dark ? QColor(0x60, 0x60, 0x6a) : QColor(0xb8, 0xb8, 0xc2), Qt::BDiagPattern));
-        uint64_t covered = m_timing->start;
-        const uint32_t focus = m_session->focusTrace();
+        const Raster &r = raster(*model, bar);
         QFont small = font();
         small.setPixelSize(10);
         p.setFont(small);
-        // A batch's chain can have tens of thousands of hops on a bar a few
-        // hundred pixels wide: the parts inside traces go into pixel columns
-        // first (a later hop over an earlier one, as painting them in turn
-        // would) and are drawn as runs of one colour, and a pixel gets one
-        // tick however many traces start in it.
-        const int left = int(std::floor(bar.left()));
-        std::vector<QRgb> column(size_t(std::max(0, int(std::ceil(bar.right())) - left + 1)), 0); // alpha 0: none
-        std::vector<bool> ticked(column.size(), false);
-        std::vector<QLineF> ticks;
-        std::unordered_map<uint32_t, QRgb> colourOf; // by the root's service string
-        const auto clampColumn = [&](double x) { return std::clamp(int(x) - left, 0, int(column.size())); };
-        QRectF focusRect;
-        for (const ChainTimingHop &h : m_timing->hops) {
-            const double start = xOf(h.start);
-            if (h.waitBefore && start - xOf(covered) > 60 && !isBreak(covered, h.start)) {
-                p.setPen(dark ? QColor(0xdd, 0xdd, 0xe4) : QColor(0x40, 0x40, 0x48));
-                p.drawText(QRectF(xOf(covered), bar.top(), start - xOf(covered), bar.height()), Qt::AlignCenter,
-                           display::duration(h.waitBefore));
-            }
-            const uint64_t from = std::max(h.start, covered);
-            if (h.inside) {
-                const uint32_t root = model->traces[h.trace].root;
-                const uint32_t service = root == kNone ? kNone : uint32_t(model->hot[root].service);
-                auto [it, added] = colourOf.try_emplace(service, 0);
-                if (added)
-                    it->second = serviceColor(service == kNone ? std::string_view() : model->str(model->hot[root].service)).rgba();
-                const double x0 = xOf(from);
-                const double x1 = x0 + std::max(2.0, xOf(h.end) - x0);
-                std::fill(column.begin() + clampColumn(std::floor(x0)), column.begin() + clampColumn(std::ceil(x1)),
-                          it->second);
-            }
-            // Where each trace starts: a tick; the focus trace's span outlined.
-            const int tick = int(std::lround(start)) - left;
-            if (tick >= 0 && size_t(tick) < ticked.size() && !ticked[size_t(tick)]) {
-                ticked[size_t(tick)] = true;
-                ticks.emplace_back(QPointF(left + tick, bar.top() - 3), QPointF(left + tick, bar.top() + 3));
-            }
-            if (h.trace == focus)
-                focusRect = QRectF(start, bar.top() - 1, std::max(2.0, xOf(h.end) - start), bar.height() + 2);
-            covered = std::max(covered, h.end);
-        }
-        for (size_t c = 0; c < column.size();) {
+        p.setPen(dark ? QColor(0xdd, 0xdd, 0xe4) : QColor(0x40, 0x40, 0x48));
+        for (const auto &[rect, text] : r.waits)
+            p.drawText(rect, Qt::AlignCenter, text);
+        for (size_t c = 0; c < r.column.size();) {
             size_t end = c + 1;
-            while (end < column.size() && column[end] == column[c])
+            while (end < r.column.size() && r.column[end] == r.column[c])
                 ++end;
-            if (qAlpha(column[c]))
-                p.fillRect(QRectF(left + double(c), bar.top(), double(end - c), bar.height()), QColor::fromRgba(column[c]));
+            if (qAlpha(r.column[c]))
+                p.fillRect(QRectF(r.left + double(c), bar.top(), double(end - c), bar.height()),
+                           QColor::fromRgba(r.column[c]));
             c = end;
         }
         p.setPen(QPen(dark ? QColor(0xee, 0xee, 0xf2) : QColor(0x30, 0x30, 0x38), 1));
-        p.drawLines(ticks.data(), int(ticks.size()));
-        if (!focusRect.isNull()) {
+        p.drawLines(r.ticks.data(), int(r.ticks.size()));
+        if (!r.focusRect.isNull()) {
             p.setPen(QPen(linkColor(dark), 2));
             p.setBrush(Qt::NoBrush);
-            p.drawRect(focusRect);
+            p.drawRect(r.focusRect);
         }
         // Breaks: the cut-out part of a long wait, with the real time waited.
         p.setRenderHint(QPainter::Antialiasing, true);
@@ -219,6 +192,71 @@ protected:
                 p.drawText(QRectF(piece.x0 + 3, bar.top(), cut.width() - 6, bar.height()), Qt::AlignCenter, text);
             }
         }
+    }
+
+    // What the bar shows at one size, worked out from every hop once per
+    // timing, size and focus (not on every repaint): a batch's chain can
+    // have hundreds of thousands of hops on a bar a few hundred pixels wide.
+    struct Raster
+    {
+        QRectF bar;
+        uint32_t focus = kNone;
+        const Model *model = nullptr;
+        int left = 0;
+        std::vector<QRgb> column; // the inside parts by pixel; alpha 0: none
+        std::vector<QLineF> ticks; // where traces start, one per pixel
+        QRectF focusRect;          // the focus trace's span, outlined
+        std::vector<std::pair<QRectF, QString>> waits; // long enough to say how long
+    };
+
+    const Raster &raster(const Model &model, const QRectF &bar) const
+    {
+        const uint32_t focus = m_session->focusTrace();
+        Raster &r = m_raster;
+        if (r.bar == bar && r.focus == focus && r.model == &model)
+            return r;
+        r.bar = bar;
+        r.focus = focus;
+        r.model = &model;
+        r.left = int(std::floor(bar.left()));
+        // The parts inside traces go into pixel columns (a later hop over an
+        // earlier one, as painting them in turn would), to be drawn as runs of
+        // one colour; a pixel gets one tick however many traces start in it.
+        r.column.assign(size_t(std::max(0, int(std::ceil(bar.right())) - r.left + 1)), 0);
+        r.ticks.clear();
+        r.focusRect = QRectF();
+        r.waits.clear();
+        std::vector<bool> ticked(r.column.size(), false);
+        std::unordered_map<uint32_t, QRgb> colourOf; // by the root's service string
+        const auto clampColumn = [&](double x) { return std::clamp(int(x) - r.left, 0, int(r.column.size())); };
+        uint64_t covered = m_timing->start;
+        for (const ChainTimingHop &h : m_timing->hops) {
+            const double start = xOf(h.start);
+            if (h.waitBefore && start - xOf(covered) > 60 && !isBreak(covered, h.start))
+                r.waits.emplace_back(QRectF(xOf(covered), bar.top(), start - xOf(covered), bar.height()),
+                                     display::duration(h.waitBefore));
+            const uint64_t from = std::max(h.start, covered);
+            if (h.inside) {
+                const uint32_t root = model.traces[h.trace].root;
+                const uint32_t service = root == kNone ? kNone : uint32_t(model.hot[root].service);
+                auto [it, added] = colourOf.try_emplace(service, 0);
+                if (added)
+                    it->second = serviceColor(service == kNone ? std::string_view() : model.str(model.hot[root].service)).rgba();
+                const double x0 = xOf(from);
+                const double x1 = x0 + std::max(2.0, xOf(h.end) - x0);
+                std::fill(r.column.begin() + clampColumn(std::floor(x0)), r.column.begin() + clampColumn(std::ceil(x1)),
+                          it->second);
+            }
+            const int tick = int(std::lround(start)) - r.left;
+            if (tick >= 0 && size_t(tick) < ticked.size() && !ticked[size_t(tick)]) {
+                ticked[size_t(tick)] = true;
+                r.ticks.emplace_back(QPointF(r.left + tick, bar.top() - 3), QPointF(r.left + tick, bar.top() + 3));
+            }
+            if (h.trace == focus)
+                r.focusRect = QRectF(start, bar.top() - 1, std::max(2.0, xOf(h.end) - start), bar.height() + 2);
+            covered = std::max(covered, h.end);
+        }
+        return r;
     }
 
     // Whether [t0, t1] is cut to a break (which says its own duration).
@@ -262,6 +300,8 @@ private:
     const ChainTiming *m_timing;
     mutable TimeMap m_map;
     mutable int m_mapWidth = -1;
+    mutable Raster m_raster;
+    mutable std::vector<uint64_t> m_partEnds; // where each hop's part of the bar ends
 };
 
 ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
@@ -322,6 +362,11 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
 const TimeMap &ChainTimingStrip::timeMap() const
 {
     return m_bar->timeMap();
+}
+
+QWidget *ChainTimingStrip::bar() const
+{
+    return m_bar;
 }
 
 void ChainTimingStrip::setDirection(Direction direction)

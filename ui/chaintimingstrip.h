@@ -44,6 +44,8 @@ public:
     ElidedLabel *summary() const { return m_summary; }
     // The bar's time axis as last laid out for its width.
     const TimeMap &timeMap() const;
+    // The bar itself (a click on a trace's part focuses that trace).
+    QWidget *bar() const;
     void setTableShown(bool shown);
     // Whether the chain is being worked out on a worker (large models).
     bool isComputing() const { return m_computing; }

@@ -5,6 +5,7 @@
 
 #include "ui/chaintimingstrip.h"
 #include "ui/elidedlabel.h"
+#include "ui/palette.h"
 #include "ui/session.h"
 
 #include "core/load.h"
@@ -165,6 +166,54 @@ private slots:
         QCOMPARE(cut, timing.between); // every wait is cut
         for (const ChainTimingHop &h : timing.hops)
             QVERIFY2(map.toX(h.end) - map.toX(h.start) >= 20, qPrintable(QString::number(map.toX(h.end) - map.toX(h.start))));
+    }
+
+    void barClicksAndColoursFollowEachHop()
+    {
+        // On the sample's retry chain: each attempt's part of the bar has its
+        // service's colour, a click in it focuses that attempt (whose own,
+        // shorter chain the bar then shows), and a click in the wait before
+        // an attempt focuses that attempt too.
+        Session session;
+        auto model = std::make_shared<Model>();
+        QVERIFY(loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model).ok);
+        session.setModel(model);
+        ChainTimingStrip strip(&session);
+        strip.resize(1200, 80);
+        strip.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&strip));
+        TraceId id;
+        QCOMPARE(parseId("da6f7dff4ba24091b92558d70fc6bf60", id), IdParse::Ok);
+        const uint32_t attempt = model->findTrace(id);
+        session.navigateTo(attempt);
+        const ChainTiming timing = strip.timing();
+        QCOMPARE(timing.hops.size(), size_t(4));
+        const TimeMap map = strip.timeMap();
+        QWidget *bar = strip.bar();
+        const QImage pixels = bar->grab().toImage();
+        const int middleY = bar->height() / 2;
+        for (size_t i = 0; i < timing.hops.size(); ++i) {
+            const ChainTimingHop &h = timing.hops[i];
+            const int x = int((map.toX(h.start) + map.toX(h.end)) / 2);
+            const uint32_t root = model->traces[h.trace].root;
+            const QColor expected = serviceColor(model->str(model->hot[root].service));
+            QCOMPARE(pixels.pixelColor(x, middleY).rgb(), expected.rgb());
+
+            session.navigateTo(attempt);
+            QCOMPARE(strip.timing().hops.size(), size_t(4));
+            QTest::mouseClick(bar, Qt::LeftButton, {}, QPoint(x, middleY));
+            QCOMPARE(session.focusTrace(), h.trace);
+            QCOMPARE(strip.timing().hops.size(), timing.hops.size() - i); // the chain from there on
+        }
+        // In the break before the last attempt: the last attempt.
+        session.navigateTo(attempt);
+        const TimeMap::Piece *lastBreak = nullptr;
+        for (const TimeMap::Piece &p : strip.timeMap().pieces())
+            if (p.compressed)
+                lastBreak = &p;
+        QVERIFY(lastBreak);
+        QTest::mouseClick(bar, Qt::LeftButton, {}, QPoint(int((lastBreak->x0 + lastBreak->x1) / 2), middleY));
+        QCOMPARE(session.focusTrace(), timing.hops.back().trace);
     }
 
     void narrowStripElidesItsSummary()

@@ -1,5 +1,6 @@
 #include "ui/chaintimingstrip.h"
 
+#include "ui/chainhopsmodel.h"
 #include "ui/displaytext.h"
 #include "ui/elidedlabel.h"
 #include "ui/palette.h"
@@ -15,7 +16,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QToolButton>
-#include <QTreeWidget>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -329,11 +330,12 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
     controls->addWidget(m_tableButton);
 
     m_bar = new ChainTimingBar(session, &m_timing, this);
-    m_table = new QTreeWidget(this);
+    m_hops = new ChainHopsModel(this);
+    m_table = new QTreeView(this);
     m_table->setRootIsDecorated(false);
     m_table->setUniformRowHeights(true);
-    m_table->setHeaderLabels({tr("At"), tr("Waited before"), tr("Inside"), tr("Link lag"), tr("Hops"), tr("Trace")});
-    m_table->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setModel(m_hops);
+    m_table->header()->setStretchLastSection(true); // the trace's caption
     m_table->setMaximumHeight(160);
     m_table->hide();
 
@@ -347,10 +349,10 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
     connect(m_directionBox, &QComboBox::currentIndexChanged, this,
             [this](int) { setDirection(Direction(m_directionBox->currentData().toInt())); });
     connect(m_tableButton, &QToolButton::toggled, this, &ChainTimingStrip::setTableShown);
-    connect(m_table, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item, int) {
-        const size_t row = size_t(m_table->indexOfTopLevelItem(item));
-        if (row < m_timing.hops.size())
-            m_session->navigateTo(m_timing.hops[row].trace);
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        const uint32_t trace = m_hops->traceAt(index.row());
+        if (trace != kNone)
+            m_session->navigateTo(trace);
     });
     if (m_session) {
         // A new model always comes with focusChanged (Session): one chain per model, not two.
@@ -386,7 +388,29 @@ void ChainTimingStrip::setTableShown(bool shown)
         m_tableButton->setChecked(shown);
     m_table->setVisible(shown);
     if (shown)
-        fillTable();
+        fitColumns();
+}
+
+void ChainTimingStrip::fitColumns()
+{
+    // Sized to rows from the start, the end and between: sizing to contents
+    // would measure a long chain's first rows only, and its offsets grow
+    // longer towards the end ("+30 min 52 s" against "+109 ms").
+    const int rows = m_hops->rowCount();
+    std::vector<int> sample;
+    for (int r = 0; r < std::min(rows, 50); ++r)
+        sample.push_back(r);
+    for (int r = std::max(50, rows - 50); r < rows; ++r)
+        sample.push_back(r);
+    for (int i = 1; rows > 100 && i < 100; ++i)
+        sample.push_back(50 + int(int64_t(rows - 100) * i / 100));
+    QHeaderView *header = m_table->header();
+    for (int c = 0; c + 1 < m_hops->columnCount(); ++c) {
+        int width = header->sectionSizeHint(c);
+        for (int r : sample)
+            width = std::max(width, m_table->sizeHintForIndex(m_hops->index(r, c)).width());
+        header->resizeSection(c, width);
+    }
 }
 
 void ChainTimingStrip::recompute()
@@ -411,11 +435,10 @@ void ChainTimingStrip::recompute()
     // thing the window would otherwise do). The bar stays in place, empty:
     // the chain it showed belongs to another focus or model.
     m_computing = true;
+    m_hops->setTiming(nullptr, nullptr); // before the rows it shows go
     m_timing = {};
     m_bar->invalidate();
     m_bar->update();
-    if (m_table->isVisible())
-        m_table->clear();
     m_summary->setText(tr("Working out the chain…"));
     auto *watcher = new QFutureWatcher<ChainTiming>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
@@ -430,6 +453,7 @@ void ChainTimingStrip::recompute()
 
 void ChainTimingStrip::showTiming(ChainTiming timing)
 {
+    m_hops->setTiming(nullptr, nullptr); // before the rows it shows go
     m_timing = std::move(timing);
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     if (m_timing.hops.size() < 2) {
@@ -444,34 +468,13 @@ void ChainTimingStrip::showTiming(ChainTiming timing)
                                     display::duration(m_timing.between))
                                .arg(m_timing.hops.size()));
     }
+    m_hops->setTiming(model, &m_timing);
+    if (m_table->isVisible())
+        fitColumns();
     m_bar->invalidate();
     m_bar->setVisible(m_timing.hops.size() >= 2);
     m_bar->update();
-    if (m_table->isVisible())
-        fillTable();
     emit timingReady();
-}
-
-void ChainTimingStrip::fillTable()
-{
-    m_table->clear();
-    const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
-    if (!model)
-        return;
-    QList<QTreeWidgetItem *> rows;
-    for (const ChainTimingHop &h : m_timing.hops) {
-        auto *item = new QTreeWidgetItem;
-        item->setText(0, display::offset(int64_t(h.start - m_timing.start)));
-        item->setText(1, display::duration(h.waitBefore));
-        item->setText(2, display::duration(h.inside));
-        item->setText(3, h.via == kNone ? QStringLiteral("–") : display::lag(linkLag(*model, h.via)));
-        item->setText(4, QString::number(h.hops));
-        item->setText(5, display::traceCaption(*model, h.trace));
-        for (int c = 0; c < 4; ++c)
-            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
-        rows.append(item);
-    }
-    m_table->addTopLevelItems(rows);
 }
 
 } // namespace causeway::ui

@@ -18,12 +18,13 @@
 class QComboBox;
 class QLabel;
 class QToolButton;
-class QTreeWidget;
+class QTreeView;
 
 namespace causeway::ui {
 
 class Session;
 class ChainTimingBar;
+class ChainHopsModel;
 class ElidedLabel;
 
 // The strip's time axis over [x0, x1]: the hops' traces at one scale; a
@@ -40,7 +41,8 @@ public:
 
     void setDirection(Direction direction);
     const ChainTiming &timing() const { return m_timing; }
-    QTreeWidget *table() const { return m_table; }
+    QTreeView *table() const { return m_table; }
+    ChainHopsModel *hopsModel() const { return m_hops; }
     ElidedLabel *summary() const { return m_summary; }
     // The bar's time axis as last laid out for its width.
     const TimeMap &timeMap() const;
@@ -60,7 +62,7 @@ signals:
 private:
     void recompute();
     void showTiming(ChainTiming timing);
-    void fillTable();
+    void fitColumns();
 
     Session *m_session;
     Direction m_direction = Direction::Downstream;
@@ -72,7 +74,8 @@ private:
     ElidedLabel *m_summary = nullptr;
     QToolButton *m_tableButton = nullptr;
     ChainTimingBar *m_bar = nullptr;
-    QTreeWidget *m_table = nullptr;
+    QTreeView *m_table = nullptr;
+    ChainHopsModel *m_hops = nullptr;
 };
 
 } // namespace causeway::ui

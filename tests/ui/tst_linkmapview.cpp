@@ -7,6 +7,7 @@
 
 #include "ui/chaintimingstrip.h"
 #include "ui/criticalpathoverlay.h"
+#include "ui/displaytext.h"
 #include "ui/drawing.h"
 #include "ui/elidedlabel.h"
 #include "ui/flamegraph.h"
@@ -27,6 +28,7 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QToolButton>
+#include <QTreeView>
 #include <QTreeWidget>
 #include <QtTest>
 
@@ -296,14 +298,25 @@ private slots:
         QVERIFY(timing.between > timing.inside);
         QVERIFY(strip.summary()->text().contains(QStringLiteral("between them")));
         strip.setTableShown(true);
-        QCOMPARE(strip.table()->topLevelItemCount(), 4);
+        const QAbstractItemModel *rows = strip.table()->model();
+        QCOMPARE(rows->rowCount(), 4);
+        QCOMPARE(rows->columnCount(), 6);
+        QCOMPARE(rows->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Waited before"));
+        for (int row = 0; row < 4; ++row) {
+            QCOMPARE(rows->index(row, 1).data().toString(), display::duration(timing.hops[size_t(row)].waitBefore));
+            QCOMPARE(rows->index(row, 2).data().toString(), display::duration(timing.hops[size_t(row)].inside));
+            QCOMPARE(rows->index(row, 5).data().toString(), display::traceCaption(*model, timing.hops[size_t(row)].trace));
+        }
+        QCOMPARE(rows->index(0, 3).data().toString(), QStringLiteral("–")); // the focus trace: reached by no link
+        QVERIFY(rows->index(1, 3).data().toString() != QStringLiteral("–"));
         // Activating a row goes to that trace (the dead letter, where the
         // downstream chain is the trace alone).
         const uint32_t deadLetter = timing.hops[3].trace;
-        emit strip.table()->itemActivated(strip.table()->topLevelItem(3), 0);
+        emit strip.table()->activated(rows->index(3, 0));
         QCOMPARE(session.focusTrace(), deadLetter);
         QCOMPARE(strip.timing().hops.size(), size_t(1));
         QCOMPARE(strip.summary()->text(), QStringLiteral("no linked traces downstream of the focus trace"));
+        QCOMPARE(rows->rowCount(), 1); // the table follows the new chain
     }
 
     void criticalPathToggle()

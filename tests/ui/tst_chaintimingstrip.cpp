@@ -1,7 +1,8 @@
 // The chain timing strip's time axis: long waits between the chain's traces
 // are cut to fixed-width breaks that keep their real duration, the traces
 // share one scale and stay readable, short waits stay to scale; and the
-// strip over the bundled sample's retry chain.
+// strip over the bundled sample's retry chain: its breaks, colours, clicks
+// and summary, and a large model's chain worked out on a worker.
 
 #include "ui/chaintimingstrip.h"
 #include "ui/elidedlabel.h"
@@ -47,6 +48,30 @@ ChainTiming timingFrom(const Model &model, uint32_t traceNumber)
     const uint32_t t = model.findTrace(test::TestModelBuilder::traceId(traceNumber));
     return chainTiming(model, {t, kNone}, {Direction::Downstream});
 }
+
+// A strip 1200 pixels wide over the bundled sample, and the first attempt
+// of the sample's retry chain (three failed attempts, then a dead letter).
+struct SampleStrip
+{
+    SampleStrip()
+    {
+        auto loaded = std::make_shared<Model>();
+        if (!loadFiles({test::bundledSample("causeway-sample.jsonl")}, *loaded).ok)
+            return;
+        model = loaded;
+        session.setModel(model);
+        TraceId id;
+        if (parseId("da6f7dff4ba24091b92558d70fc6bf60", id) == IdParse::Ok)
+            attempt = model->findTrace(id);
+        strip.resize(1200, 80);
+        strip.show();
+    }
+
+    Session session;
+    std::shared_ptr<const Model> model;
+    ChainTimingStrip strip{&session};
+    uint32_t attempt = kNone;
+};
 
 } // namespace
 
@@ -144,19 +169,12 @@ private slots:
     {
         // The sample's retry chain downstream of attempt 1: its back-offs are
         // breaks on the bar, every attempt gets a readable stretch.
-        Session session;
-        auto model = std::make_shared<Model>();
-        QVERIFY(loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model).ok);
-        session.setModel(model);
-        ChainTimingStrip strip(&session);
-        strip.resize(1200, 80);
-        strip.show();
-        TraceId id;
-        QCOMPARE(parseId("da6f7dff4ba24091b92558d70fc6bf60", id), IdParse::Ok);
-        session.navigateTo(model->findTrace(id));
-        const ChainTiming &timing = strip.timing();
+        SampleStrip s;
+        QVERIFY(s.attempt != kNone);
+        s.session.navigateTo(s.attempt);
+        const ChainTiming &timing = s.strip.timing();
         QCOMPARE(timing.hops.size(), size_t(4));
-        const TimeMap &map = strip.timeMap();
+        const TimeMap &map = s.strip.timeMap();
         QCOMPARE(map.breakCount(), size_t(3)); // 1 s, 5 s and 30 s of back-off
         uint64_t cut = 0;
         for (const TimeMap::Piece &p : map.pieces())
@@ -174,17 +192,13 @@ private slots:
         // service's colour, a click in it focuses that attempt (whose own,
         // shorter chain the bar then shows), and a click in the wait before
         // an attempt focuses that attempt too.
-        Session session;
-        auto model = std::make_shared<Model>();
-        QVERIFY(loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model).ok);
-        session.setModel(model);
-        ChainTimingStrip strip(&session);
-        strip.resize(1200, 80);
-        strip.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&strip));
-        TraceId id;
-        QCOMPARE(parseId("da6f7dff4ba24091b92558d70fc6bf60", id), IdParse::Ok);
-        const uint32_t attempt = model->findTrace(id);
+        SampleStrip s;
+        QVERIFY(s.attempt != kNone);
+        QVERIFY(QTest::qWaitForWindowExposed(&s.strip));
+        Session &session = s.session;
+        ChainTimingStrip &strip = s.strip;
+        const Model *model = s.model.get();
+        const uint32_t attempt = s.attempt;
         session.navigateTo(attempt);
         const ChainTiming timing = strip.timing();
         QCOMPARE(timing.hops.size(), size_t(4));
@@ -221,16 +235,10 @@ private slots:
         // In a narrow window the summary gives way: it ends in an ellipsis,
         // says the whole text as its tooltip, and the Hops button beside it
         // stays whole and inside the strip.
-        Session session;
-        auto model = std::make_shared<Model>();
-        QVERIFY(loadFiles({test::bundledSample("causeway-sample.jsonl")}, *model).ok);
-        session.setModel(model);
-        ChainTimingStrip strip(&session);
-        strip.resize(1200, 80);
-        strip.show();
-        TraceId id;
-        QCOMPARE(parseId("da6f7dff4ba24091b92558d70fc6bf60", id), IdParse::Ok);
-        session.navigateTo(model->findTrace(id));
+        SampleStrip s;
+        QVERIFY(s.attempt != kNone);
+        ChainTimingStrip &strip = s.strip;
+        s.session.navigateTo(s.attempt);
         const QString whole = strip.summary()->text();
         QVERIFY(whole.contains(QStringLiteral("between them")));
         QVERIFY(QTest::qWaitForWindowExposed(&strip));

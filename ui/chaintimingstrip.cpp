@@ -181,10 +181,20 @@ protected:
             if (!piece.compressed)
                 continue;
             const QRectF cut(piece.x0, bar.top() - 4, piece.x1 - piece.x0, bar.height() + 8);
-            p.fillRect(QRectF(piece.x0 + 3, bar.top(), std::max(0.0, cut.width() - 6), bar.height()),
-                       palette().color(QPalette::Window));
             p.setPen(QPen(ink, 1.2));
             p.setBrush(Qt::NoBrush);
+            if (cut.width() < 14) {
+                // Many waits on a narrow bar: two zig-zags a few pixels apart
+                // would run into each other and their neighbours' (the tooltip
+                // says how long the wait was).
+                QColor faint = ink;
+                faint.setAlphaF(0.6f);
+                p.setPen(QPen(faint, 1));
+                p.drawPath(zigzag((piece.x0 + piece.x1) / 2, cut.top(), cut.bottom()));
+                continue;
+            }
+            p.fillRect(QRectF(piece.x0 + 3, bar.top(), std::max(0.0, cut.width() - 6), bar.height()),
+                       palette().color(QPalette::Window));
             p.drawPath(zigzag(piece.x0 + 3, cut.top(), cut.bottom()));
             p.drawPath(zigzag(piece.x1 - 3, cut.top(), cut.bottom()));
             const QString text = display::duration(piece.t1 - piece.t0);

@@ -838,17 +838,11 @@ LanesView::LanesView(Session *session, QWidget *parent)
     auto *depthLabel = new QLabel(QStringLiteral("Link depth"), this);
     depthLabel->setBuddy(m_depthBox);
 
-    auto *fitFocus = new QToolButton(this);
-    fitFocus->setText(QStringLiteral("Fit focus"));
+    // The canvas takes F and 0 itself while it has the keyboard.
+    auto *fitFocus = new QAction(QStringLiteral("Fit focus"), this);
     fitFocus->setToolTip(QStringLiteral("Zoom the time axis to the focus trace (F)"));
-    auto *showAll = new QToolButton(this);
-    showAll->setText(QStringLiteral("Show all"));
+    auto *showAll = new QAction(QStringLiteral("Show all"), this);
     showAll->setToolTip(QStringLiteral("Fit every lane in the width (0). Ctrl+wheel zooms, dragging or Shift+wheel pans."));
-
-    // The flame graph's switch, the same action: one label, one state, one shortcut.
-    m_criticalPath = new QToolButton(this);
-    m_criticalPath->setObjectName(QStringLiteral("lanesCriticalPathToggle"));
-    m_criticalPath->setDefaultAction(session->criticalPathAction());
 
     // N / Shift+N while the lanes have the keyboard; the menu bar lists the same actions.
     m_nextError = new QAction(QStringLiteral("Next Error"), this);
@@ -862,32 +856,36 @@ LanesView::LanesView(Session *session, QWidget *parent)
     m_previousError->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_N));
     m_previousError->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_previousError->setToolTip(QStringLiteral("Select the previous failed trace among these lanes (Shift+N)"));
+    m_nextError->setIconText(QStringLiteral("Next error")); // on the tool bar
     addAction(m_nextError);
     addAction(m_previousError);
     connect(m_nextError, &QAction::triggered, this, [this] { stepError(1); });
     connect(m_previousError, &QAction::triggered, this, [this] { stepError(-1); });
-    auto *nextError = new QToolButton(this);
-    nextError->setObjectName(QStringLiteral("nextErrorButton"));
-    nextError->setDefaultAction(m_nextError);
-    nextError->setText(QStringLiteral("Next error"));
-    nextError->setPopupMode(QToolButton::MenuButtonPopup);
-    auto *errorMenu = new QMenu(nextError);
-    errorMenu->addAction(m_nextError);
-    errorMenu->addAction(m_previousError);
-    nextError->setMenu(errorMenu);
 
     // A tool bar: in a narrow pane what does not fit moves behind its » button
-    // instead of the buttons squeezing over each other.
+    // instead of the buttons squeezing over each other. The buttons are the
+    // tool bar's own, made for actions: outside a main window the » button
+    // lists the hidden actions in a menu, and has nothing to list for widgets.
     auto *tools = new QToolBar(this);
     tools->setObjectName(QStringLiteral("lanesToolBar"));
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     tools->addWidget(depthLabel);
     tools->addWidget(m_depthBox);
     tools->addSeparator();
-    tools->addWidget(fitFocus);
-    tools->addWidget(showAll);
-    tools->addWidget(m_criticalPath);
-    tools->addWidget(nextError);
+    tools->addAction(fitFocus);
+    tools->addAction(showAll);
+    // The flame graph's switch, the same action: one label, one state, one shortcut.
+    tools->addAction(session->criticalPathAction());
+    m_criticalPath = qobject_cast<QToolButton *>(tools->widgetForAction(session->criticalPathAction()));
+    m_criticalPath->setObjectName(QStringLiteral("lanesCriticalPathToggle"));
+    tools->addAction(m_nextError);
+    auto *nextError = qobject_cast<QToolButton *>(tools->widgetForAction(m_nextError));
+    nextError->setObjectName(QStringLiteral("nextErrorButton"));
+    nextError->setPopupMode(QToolButton::MenuButtonPopup);
+    auto *errorMenu = new QMenu(nextError);
+    errorMenu->addAction(m_nextError);
+    errorMenu->addAction(m_previousError);
+    nextError->setMenu(errorMenu);
     // The summary gives way first, elided (never cut mid-number).
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(6, 0, 6, 0);
@@ -902,8 +900,8 @@ LanesView::LanesView(Session *session, QWidget *parent)
     setFocusProxy(m_canvas);
 
     connect(m_depthBox, &QSpinBox::valueChanged, this, &LanesView::setDepth);
-    connect(fitFocus, &QToolButton::clicked, this, [this] { m_canvas->fitFocus(); });
-    connect(showAll, &QToolButton::clicked, this, [this] { m_canvas->resetZoom(); });
+    connect(fitFocus, &QAction::triggered, this, [this] { m_canvas->fitFocus(); });
+    connect(showAll, &QAction::triggered, this, [this] { m_canvas->resetZoom(); });
     connect(session, &Session::criticalPathShownChanged, this, [this] { m_canvas->updateCriticalPath(); });
     // A new model is always followed by focusChanged: one rebuild covers both.
     connect(session, &Session::focusChanged, this, [this] {

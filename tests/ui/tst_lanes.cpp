@@ -25,6 +25,10 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QMenu>
 #include <QTest>
 
 #include <algorithm>
@@ -190,6 +194,7 @@ private slots:
     void clickSpanNavigates();
     void groupLaneOpensListThatNavigates();
     void depthControl();
+    void narrowToolBarListsWhatItHides();
     void hoursApartTracesGetABreak();
     void drawingPaintsLanes();
     void bundledSampleBatchAfterLongGap();
@@ -603,6 +608,46 @@ void TestLanes::groupLaneOpensListThatNavigates()
     QTRY_VERIFY(view.membersDialog());
     QTRY_VERIFY(!view.membersDialog()->listing());
     QCOMPARE(view.membersDialog()->table()->model()->rowCount(), int(members.size()));
+}
+
+void TestLanes::narrowToolBarListsWhatItHides()
+{
+    // In a narrow pane the buttons that do not fit go behind the tool bar's »
+    // button, and it lists them: Next error, the last, stays within reach.
+    TestModelBuilder b;
+    const uint32_t r = b.span(1, 1, 0, kBase, kBase + 2 * kMs, "attempt 1", "payments", true);
+    b.span(2, 1, 0, kBase + 10 * kMs, kBase + 12 * kMs, "attempt 2", "payments");
+    b.link(r, 2, 1);
+    auto model = b.finish();
+    Session session;
+    session.setModel(model);
+    session.navigateTo(traceOf(*model, 1));
+    LanesView view(&session);
+    view.resize(1200, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto *tools = view.findChild<QToolBar *>(QStringLiteral("lanesToolBar"));
+    QVERIFY(tools);
+    auto *extension = tools->findChild<QToolButton *>(QStringLiteral("qt_toolbar_ext_button"));
+    QVERIFY(extension);
+    QVERIFY(!extension->isVisible()); // everything fits
+
+    view.resize(260, 400);
+    QTRY_VERIFY(extension->isVisible());
+    QVERIFY(extension->isEnabled());
+    QVERIFY(!tools->widgetForAction(view.nextErrorAction())->isVisible());
+    QList<QAction *> listed;
+    bool looked = false;
+    QTimer::singleShot(200, &view, [&] {
+        if (auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())) {
+            listed = menu->actions();
+            menu->close();
+        }
+        looked = true;
+    });
+    QTest::mouseClick(extension, Qt::LeftButton);
+    QTRY_VERIFY(looked);
+    QVERIFY2(listed.contains(view.nextErrorAction()), qPrintable(QString::number(listed.size())));
 }
 
 void TestLanes::depthControl()

@@ -42,7 +42,6 @@ public:
     void setDirection(Direction direction);
     const ChainTiming &timing() const { return m_timing; }
     QTreeView *table() const { return m_table; }
-    ChainHopsModel *hopsModel() const { return m_hops; }
     ElidedLabel *summary() const { return m_summary; }
     // The bar's time axis as last laid out for its width.
     const TimeMap &timeMap() const;

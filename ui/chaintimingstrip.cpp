@@ -214,7 +214,7 @@ protected:
         uint32_t focus = kNone;
         const Model *model = nullptr;
         int left = 0;
-        std::vector<QRgb> column; // the inside parts by pixel; alpha 0: none
+        std::vector<QRgb> column; // the inside parts by pixel, opaque as far as traces fill it; alpha 0: none
         std::vector<QLineF> ticks; // where traces start, one per pixel
         QRectF focusRect;          // the focus trace's span, outlined
         std::vector<std::pair<QRectF, QString>> waits; // long enough to say how long
@@ -233,7 +233,28 @@ protected:
         // The parts inside traces go into pixel columns (a later hop over an
         // earlier one, as painting them in turn would), to be drawn as runs of
         // one colour; a pixel gets one tick however many traces start in it.
+        // A part is at least 2 pixels wide so that it shows, but a column is
+        // only as opaque as traces fill its time: ten thousand short traces
+        // an hour apart make a pale bar, not a solid one.
         r.column.assign(size_t(std::max(0, int(std::ceil(bar.right())) - r.left + 1)), 0);
+        const int columns = int(r.column.size());
+        std::vector<float> cover(r.column.size() + 1, 0.f); // share of each column inside traces
+        std::vector<float> fullFrom(r.column.size() + 1, 0.f); // +1 where a run of full columns starts, -1 after it
+        const auto addCover = [&](double a, double b) {
+            a = std::clamp(a - r.left, 0.0, double(columns));
+            b = std::clamp(b - r.left, a, double(columns));
+            const int ca = int(a), cb = int(b);
+            if (ca == cb) {
+                cover[size_t(ca)] += float(b - a);
+                return;
+            }
+            cover[size_t(ca)] += float(ca + 1 - a);
+            cover[size_t(cb)] += float(b - cb);
+            if (ca + 1 < cb) {
+                fullFrom[size_t(ca + 1)] += 1;
+                fullFrom[size_t(cb)] -= 1;
+            }
+        };
         r.ticks.clear();
         r.focusRect = QRectF();
         r.waits.clear();
@@ -254,9 +275,11 @@ protected:
                 if (added)
                     it->second = serviceColor(service == kNone ? std::string_view() : model.str(model.hot[root].service)).rgba();
                 const double x0 = xOf(from);
-                const double x1 = x0 + std::max(2.0, xOf(h.end) - x0);
+                const double end = std::max(x0, xOf(h.end));
+                const double x1 = x0 + std::max(2.0, end - x0);
                 std::fill(r.column.begin() + clampColumn(std::floor(x0)), r.column.begin() + clampColumn(std::ceil(x1)),
                           it->second);
+                addCover(x0, end);
             }
             const int tick = int(std::lround(start)) - r.left;
             if (tick >= 0 && size_t(tick) < ticked.size() && !ticked[size_t(tick)]) {
@@ -266,6 +289,14 @@ protected:
             if (h.trace == focus)
                 r.focusRect = QRectF(start, bar.top() - 1, std::max(2.0, xOf(h.end) - start), bar.height() + 2);
             covered = std::max(covered, h.end);
+        }
+        float full = 0;
+        for (size_t c = 0; c < r.column.size(); ++c) {
+            full += fullFrom[c];
+            if (!qAlpha(r.column[c]))
+                continue;
+            const float share = std::clamp(cover[c] + full, 0.35f, 1.f); // a trace always shows
+            r.column[c] = qRgba(qRed(r.column[c]), qGreen(r.column[c]), qBlue(r.column[c]), int(std::lround(share * 255)));
         }
         return r;
     }

@@ -5,6 +5,7 @@
 // and summary, and a large model's chain worked out on a worker.
 
 #include "ui/chaintimingstrip.h"
+#include "ui/displaytext.h"
 #include "ui/elidedlabel.h"
 #include "ui/palette.h"
 #include "ui/session.h"
@@ -16,6 +17,7 @@
 
 #include <QLabel>
 #include <QToolButton>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace causeway;
@@ -47,6 +49,24 @@ ChainTiming timingFrom(const Model &model, uint32_t traceNumber)
 {
     const uint32_t t = model.findTrace(test::TestModelBuilder::traceId(traceNumber));
     return chainTiming(model, {t, kNone}, {Direction::Downstream});
+}
+
+// A pipeline of N traces, each linking the one before it: 20 ms each, 5 ms
+// apart, with 30 s of waiting before every tenth (breaks, as many as fit).
+std::shared_ptr<const Model> pipeline(uint32_t n)
+{
+    test::TestModelBuilder b("pipeline");
+    uint64_t at = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (i > 0)
+            at += i % 10 == 0 ? 30'000 * kMs : 5 * kMs;
+        test::TestModelBuilder::SpanSpec s{.trace = 1 + i, .span = 1 + i, .start = at, .duration = 20 * kMs, .name = "stage"};
+        if (i > 0)
+            s.links = {{i, i}};
+        b.add(s);
+        at += 20 * kMs;
+    }
+    return std::make_shared<Model>(b.finish());
 }
 
 // A strip 1200 pixels wide over the bundled sample, and the first attempt
@@ -228,6 +248,101 @@ private slots:
         QVERIFY(lastBreak);
         QTest::mouseClick(bar, Qt::LeftButton, {}, QPoint(int((lastBreak->x0 + lastBreak->x1) / 2), middleY));
         QCOMPARE(session.focusTrace(), timing.hops.back().trace);
+    }
+
+    void chainsOfEverySize_data()
+    {
+        QTest::addColumn<int>("traces");
+        for (int n : {3, 40, 1000, 10000})
+            QTest::addRow("%d traces", n) << n;
+    }
+
+    void chainsOfEverySize()
+    {
+        // A chain of 3 to 10,000 traces on a bar of about 780 pixels: every
+        // trace in the chain and in the Hops table, the traces' colour where
+        // they ran, and a click anywhere focuses a trace whose part of the
+        // bar is under the mouse.
+        QFETCH(int, traces);
+        const std::shared_ptr<const Model> model = pipeline(uint32_t(traces));
+        Session session;
+        session.setModel(model);
+        ChainTimingStrip strip(&session);
+        strip.resize(800, 80);
+        strip.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&strip));
+        const uint32_t first = model->findTrace(test::TestModelBuilder::traceId(1));
+        session.navigateTo(first);
+        QTRY_VERIFY(!strip.isComputing());
+        const ChainTiming timing = strip.timing();
+        QCOMPARE(timing.hops.size(), size_t(traces));
+        QCOMPARE(timing.hops.back().trace, model->findTrace(test::TestModelBuilder::traceId(uint32_t(traces))));
+        const TimeMap map = strip.timeMap();
+        if (traces == 40 || traces == 1000)
+            QVERIFY(map.breakCount() > 0); // the 30 s waits are cut
+
+        // Every trace shows; one wide enough is in its service's colour, and
+        // no more of the bar is solid than traces fill: at 10,000 traces with
+        // 30 s waits (99% of the chain's time waiting) the bar is pale.
+        QWidget *bar = strip.bar();
+        const QImage pixels = bar->grab().toImage();
+        const QRgb colour = serviceColor("pipeline").rgb();
+        const QRgb light = QColor(0xe6, 0xe6, 0xea).rgb(), hatch = QColor(0xb8, 0xb8, 0xc2).rgb(); // between traces
+        const int middleY = bar->height() / 2;
+        const size_t step = std::max<size_t>(1, timing.hops.size() / 200);
+        size_t looked = 0, shown = 0, wide = 0, solid = 0;
+        for (size_t i = 0; i < timing.hops.size(); i += step, ++looked) {
+            const ChainTimingHop &h = timing.hops[i];
+            const QRgb pixel = pixels.pixelColor(int((map.toX(h.start) + map.toX(h.end)) / 2), middleY).rgb();
+            shown += pixel != light && pixel != hatch;
+            if (map.toX(h.end) - map.toX(h.start) >= 3) {
+                ++wide;
+                solid += pixel == colour;
+            }
+        }
+        QCOMPARE(shown, looked);
+        QVERIFY2(solid * 10 >= wide * 9, qPrintable(QStringLiteral("%1 of %2").arg(solid).arg(wide)));
+        QCOMPARE(wide > 0, traces <= 40);
+        double insidePixels = 0;
+        uint64_t reached = timing.start;
+        for (const ChainTimingHop &h : timing.hops) {
+            const uint64_t from = std::max(h.start, reached);
+            insidePixels += h.end > from ? map.toX(h.end) - map.toX(from) : 0;
+            reached = std::max(reached, h.end);
+        }
+        int solidColumns = 0;
+        for (int x = 0; x < pixels.width(); ++x)
+            solidColumns += pixels.pixelColor(x, middleY).rgb() == colour;
+        QVERIFY2(solidColumns <= insidePixels + 2, qPrintable(QStringLiteral("%1 solid, %2 inside").arg(solidColumns).arg(insidePixels)));
+        if (traces == 10000)
+            QVERIFY(insidePixels < 0.01 * bar->width());
+
+        // Where each hop's part of the bar begins and ends (its wait, then its inside time).
+        std::vector<std::pair<double, double>> parts;
+        uint64_t covered = timing.start;
+        for (const ChainTimingHop &h : timing.hops) {
+            const uint64_t end = std::max(covered, h.end);
+            parts.emplace_back(map.toX(covered), map.toX(end));
+            covered = end;
+        }
+        for (const size_t k : {size_t(0), timing.hops.size() / 2, timing.hops.size() - 1}) {
+            session.navigateTo(first);
+            QTRY_VERIFY(!strip.isComputing());
+            const int x = int((map.toX(timing.hops[k].start) + map.toX(timing.hops[k].end)) / 2);
+            QTest::mouseClick(bar, Qt::LeftButton, {}, QPoint(x, middleY));
+            const auto hit = std::find_if(timing.hops.begin(), timing.hops.end(),
+                                          [&](const ChainTimingHop &h) { return h.trace == session.focusTrace(); });
+            QVERIFY(hit != timing.hops.end());
+            const auto &[from, to] = parts[size_t(hit - timing.hops.begin())];
+            QVERIFY2(from - 1 <= x && x <= to + 1, qPrintable(QStringLiteral("%1 outside %2..%3").arg(x).arg(from).arg(to)));
+        }
+
+        session.navigateTo(first);
+        QTRY_VERIFY(!strip.isComputing());
+        strip.setTableShown(true);
+        const QAbstractItemModel *rows = strip.table()->model();
+        QCOMPARE(rows->rowCount(), traces);
+        QCOMPARE(rows->index(traces - 1, 5).data().toString(), display::traceCaption(*model, timing.hops.back().trace));
     }
 
     void narrowStripElidesItsSummary()

@@ -23,6 +23,7 @@ ChainTiming chainTiming(const Model &model, const Reference &start, const ChainO
         hop.via = reached.via[i];
         hop.start = t.start;
         hop.end = t.end;
+        hop.service = t.root == kNone ? 0 : model.hot[t.root].service;
         timing.hops.push_back(hop);
     }
     std::sort(timing.hops.begin(), timing.hops.end(), [&](const ChainTimingHop &a, const ChainTimingHop &b) {

@@ -25,6 +25,7 @@ struct ChainTimingHop
     uint32_t trace = kNone;
     uint32_t hops = 0;             // fewest links from the start trace
     uint32_t via = kNone;          // the link that reached it; kNone for the start
+    StringId service = 0;          // its root span's service (0, the empty string, without a root)
     uint64_t start = 0, end = 0;   // the trace's earliest span start and latest span end
     uint64_t waitBefore = 0;       // ns of the timeline before `start` that no earlier trace covered
     uint64_t inside = 0;           // ns of the timeline this trace was the first to cover

@@ -259,23 +259,25 @@ protected:
         r.focusRect = QRectF();
         r.waits.clear();
         std::vector<bool> ticked(r.column.size(), false);
-        std::unordered_map<uint32_t, QRgb> colourOf; // by the root's service string
+        std::unordered_map<StringId, QRgb> colourOf; // by the root's service string
         const auto clampColumn = [&](double x) { return std::clamp(int(x) - r.left, 0, int(r.column.size())); };
+        // Two places on the axis per hop (its start and end; where the hops
+        // before it reach is the end of one of them): a chain can have
+        // hundreds of thousands of hops.
         uint64_t covered = m_timing->start;
+        double coveredX = xOf(covered);
         for (const ChainTimingHop &h : m_timing->hops) {
             const double start = xOf(h.start);
-            if (h.waitBefore && start - xOf(covered) > 60 && !isBreak(covered, h.start))
-                r.waits.emplace_back(QRectF(xOf(covered), bar.top(), start - xOf(covered), bar.height()),
+            const double endX = xOf(h.end);
+            if (h.waitBefore && start - coveredX > 60 && !isBreak(covered, h.start))
+                r.waits.emplace_back(QRectF(coveredX, bar.top(), start - coveredX, bar.height()),
                                      display::duration(h.waitBefore));
-            const uint64_t from = std::max(h.start, covered);
             if (h.inside) {
-                const uint32_t root = model.traces[h.trace].root;
-                const uint32_t service = root == kNone ? kNone : uint32_t(model.hot[root].service);
-                auto [it, added] = colourOf.try_emplace(service, 0);
+                auto [it, added] = colourOf.try_emplace(h.service, 0);
                 if (added)
-                    it->second = serviceColor(service == kNone ? std::string_view() : model.str(model.hot[root].service)).rgba();
-                const double x0 = xOf(from);
-                const double end = std::max(x0, xOf(h.end));
+                    it->second = serviceColor(model.str(h.service)).rgba();
+                const double x0 = h.start >= covered ? start : coveredX; // from where the hops before it end
+                const double end = std::max(x0, endX);
                 const double x1 = x0 + std::max(2.0, end - x0);
                 std::fill(r.column.begin() + clampColumn(std::floor(x0)), r.column.begin() + clampColumn(std::ceil(x1)),
                           it->second);
@@ -287,8 +289,11 @@ protected:
                 r.ticks.emplace_back(QPointF(r.left + tick, bar.top() - 3), QPointF(r.left + tick, bar.top() + 3));
             }
             if (h.trace == focus)
-                r.focusRect = QRectF(start, bar.top() - 1, std::max(2.0, xOf(h.end) - start), bar.height() + 2);
-            covered = std::max(covered, h.end);
+                r.focusRect = QRectF(start, bar.top() - 1, std::max(2.0, endX - start), bar.height() + 2);
+            if (h.end > covered) {
+                covered = h.end;
+                coveredX = endX;
+            }
         }
         float full = 0;
         for (size_t c = 0; c < r.column.size(); ++c) {

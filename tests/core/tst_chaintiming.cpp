@@ -169,6 +169,10 @@ private slots:
         QVERIFY(timing.between > 30'000 * ms);
         QVERIFY(timing.elapsed() > 35'000 * ms && timing.elapsed() < 40'000 * ms);
         QCOMPARE(model.traces[timing.hops.back().trace].id.hex(), std::string("068bbe47b77eb63ac9aec14cc9cf35e1"));
+        // Each hop names its root span's service (the strip colours by it).
+        const char *services[] = {"inventory-service", "inventory-service", "inventory-service", "dead-letter-handler"};
+        for (size_t i = 0; i < timing.hops.size(); ++i)
+            QCOMPARE(model.str(timing.hops[i].service), std::string_view(services[i]));
     }
 };
 

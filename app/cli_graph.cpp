@@ -188,11 +188,11 @@ const CommandRegistrar chainRegistration({"chain", "traces causally linked to a 
     "                 batching, back-off), per trace in start order with the lag of\n"
     "                 the link that reached it; overlapping traces count once. With\n"
     "                 --json: {startNanos, endNanos, elapsedNanos, insideNanos,\n"
-    "                 betweenNanos, hops: [{traceId, root, hops, startNanos, endNanos,\n"
-    "                 waitBeforeNanos, insideNanos, via}]}\n\n"
+    "                 betweenNanos, hops: [{traceId, root, service, hops, startNanos,\n"
+    "                 endNanos, waitBeforeNanos, insideNanos, via}]}\n\n"
     "For a span reference the first hop uses only that span's links; later hops\n"
     "use any span of the traces reached. Text output: one trace per line with its\n"
-    "hops from the start and its root span's name.\n\n"
+    "hops from the start and its root span's name (with --timing, and its service).\n\n"
     "With --backend, traces that are not in the files are fetched as the links\n"
     "lead to them (at most 10 hops; downstream needs Tempo); FILEs are optional.\n\n" + std::string(kBackendUsage),
     chainCommand});

@@ -224,7 +224,8 @@ int printChainTiming(const Model &model, const Reference &start, const ChainOpti
     if (json) {
         Json hops = Json::array();
         for (const ChainTimingHop &h : timing.hops)
-            hops.push_back({{"traceId", model.traces[h.trace].id.hex()}, {"root", rootText(model, h.trace)}, {"hops", h.hops},
+            hops.push_back({{"traceId", model.traces[h.trace].id.hex()}, {"root", rootText(model, h.trace)},
+                            {"service", std::string(model.str(h.service))}, {"hops", h.hops},
                             {"startNanos", h.start}, {"endNanos", h.end}, {"waitBeforeNanos", h.waitBefore},
                             {"insideNanos", h.inside}, {"via", viaJson(h)}});
         std::cout << Json{{"startNanos", timing.start}, {"endNanos", timing.end}, {"elapsedNanos", timing.elapsed()},
@@ -241,7 +242,8 @@ int printChainTiming(const Model &model, const Reference &start, const ChainOpti
     for (const ChainTimingHop &h : timing.hops)
         std::cout << pad("+" + durationText(h.start - timing.start), 12) << pad(durationText(h.waitBefore), 12)
                   << pad(durationText(h.inside), 12) << pad(h.via == kNone ? std::string("-") : lagText(linkLag(model, h.via)), 12)
-                  << pad(std::to_string(h.hops), 6) << pad(model.traces[h.trace].id.hex(), 34) << rootText(model, h.trace) << '\n';
+                  << pad(std::to_string(h.hops), 6) << pad(model.traces[h.trace].id.hex(), 34) << rootText(model, h.trace) << "  ["
+                  << model.str(h.service) << "]\n";
     return kExitOk;
 }
 

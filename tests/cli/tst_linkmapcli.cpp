@@ -113,6 +113,11 @@ private slots:
         QCOMPARE(qint64(dlq.value(QStringLiteral("waitBeforeNanos")).toDouble()), 4000 * ms);
         QCOMPARE(qint64(dlq.value(QStringLiteral("via")).toObject().value(QStringLiteral("lagNanos")).toDouble()), 4050 * ms);
         QVERIFY(hops.first().toObject().value(QStringLiteral("via")).isNull());
+        QStringList services;
+        for (const QJsonValue &h : hops)
+            services << h.toObject().value(QStringLiteral("service")).toString();
+        QCOMPARE(services, (QStringList{QStringLiteral("shop-api"), QStringLiteral("payment"), QStringLiteral("inventory"),
+                                        QStringLiteral("inventory"), QStringLiteral("inventory"), QStringLiteral("dead-letter")}));
     }
 
     void chainTimingText()
@@ -123,7 +128,7 @@ private slots:
         const QString out = QString::fromUtf8(r.out);
         QVERIFY(out.startsWith(QStringLiteral("Elapsed ")));
         QVERIFY(out.contains(QStringLiteral("between them (4 traces)")));
-        QVERIFY(out.contains(QStringLiteral("orders.dlq process")));
+        QVERIFY(out.contains(QStringLiteral("orders.dlq process  [dead-letter-handler]")));
     }
 
     void criticalPath()

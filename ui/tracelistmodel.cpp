@@ -209,14 +209,19 @@ QVariant TraceListModel::headerData(int section, Qt::Orientation orientation, in
         case Duration: return QStringLiteral("Duration");
         case Spans: return QStringLiteral("Spans");
         case Errors: return QStringLiteral("Errors");
-        case LinksOut: return QStringLiteral("Links out");
-        case LinksIn: return QStringLiteral("Links in");
+        case LinksOut: return QStringLiteral("Out");
+        case LinksIn: return QStringLiteral("In");
         }
     }
+    // A text column's label starts where its cells do, so a narrow one is
+    // cut at its end ("Servic"), not on both sides. Number columns fit theirs
+    // (TraceListPanel::fitColumns).
+    if (role == Qt::TextAlignmentRole && (section == RootSpan || section == Services || section == Start))
+        return int(Qt::AlignLeft | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case LinksOut: return QStringLiteral("Links carried by this trace's spans (to their causes)");
-        case LinksIn: return QStringLiteral("Loaded links from other spans into this trace");
+        case LinksOut: return QStringLiteral("Links out: carried by this trace's spans, up to their causes");
+        case LinksIn: return QStringLiteral("Links in: from other loaded spans into this trace, down to its effects");
         case Errors: return QStringLiteral("Spans with status ERROR");
         }
     }

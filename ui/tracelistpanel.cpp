@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QStyle>
 #include <QLineEdit>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -139,14 +140,33 @@ void TraceListPanel::fitColumns()
         {TraceListModel::LinksOut, 6, 4},  {TraceListModel::LinksIn, 6, 4}};
     const double digit = m_view->fontMetrics().horizontalAdvance(QLatin1Char('0'));
     const double available = m_view->viewport()->width();
+    // A number column is never narrower than its header's label, and at its
+    // natural width has room for the sort mark too: a clipped "Errors" is no
+    // header at all. The text columns elide their cells instead.
+    const QHeaderView *header = m_view->horizontalHeader();
+    const int margin = header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
+    const int mark = header->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, header);
+    auto isText = [](int column) {
+        return column == TraceListModel::RootSpan || column == TraceListModel::Services || column == TraceListModel::Start;
+    };
+    auto labelOf = [&](int column) {
+        const QString label = m_proxy->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        return double(header->fontMetrics().horizontalAdvance(label) + 2 * margin + 2);
+    };
+    auto leastOf = [&](const Width &w) {
+        return isText(w.column) ? w.least * digit : std::max(w.least * digit, labelOf(w.column));
+    };
+    auto naturalOf = [&](const Width &w) {
+        return isText(w.column) ? w.natural * digit : std::max(w.natural * digit, labelOf(w.column) + mark + margin);
+    };
     double natural = 0, least = 0;
     for (const Width &w : widths) {
-        natural += w.natural * digit;
-        least += w.least * digit;
+        natural += naturalOf(w);
+        least += leastOf(w);
     }
     m_fittingColumns = true;
     for (const Width &w : widths) {
-        double width = w.natural * digit;
+        double width = naturalOf(w);
         if (available >= natural) {
             // Room to spare goes to the root span's name.
             if (w.column == TraceListModel::RootSpan)
@@ -154,7 +174,7 @@ void TraceListPanel::fitColumns()
         } else {
             // Shrink every column between its natural and least width alike.
             const double t = std::clamp((available - least) / std::max(1.0, natural - least), 0.0, 1.0);
-            width = (w.least + t * (w.natural - w.least)) * digit;
+            width = leastOf(w) + t * (naturalOf(w) - leastOf(w));
         }
         m_view->setColumnWidth(w.column, int(width));
     }

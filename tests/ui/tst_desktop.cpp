@@ -35,6 +35,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStyle>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
@@ -57,6 +58,24 @@ std::string protoBytes(const Model &model)
     if (!writeModel(model, OutputFormat::OtlpProto, out, error))
         qFatal("writeModel: %s", error.c_str());
     return out.str();
+}
+
+// The headers of the trace list's number columns in view whose label does
+// not fit (label and the style's margins on both sides).
+QStringList clippedNumberHeaders(QTableView *view)
+{
+    QStringList clipped;
+    const QHeaderView *header = view->horizontalHeader();
+    const int margin = header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
+    for (int c = TraceListModel::Duration; c <= TraceListModel::LinksIn; ++c) {
+        const int left = header->sectionViewportPosition(c);
+        if (left < 0 || left >= view->viewport()->width())
+            continue;
+        const QString label = view->model()->headerData(c, Qt::Horizontal).toString();
+        if (view->columnWidth(c) < header->fontMetrics().horizontalAdvance(label) + 2 * margin)
+            clipped << label;
+    }
+    return clipped;
 }
 
 bool waitLoaded(MainWindow &w)
@@ -333,6 +352,9 @@ private slots:
         QTest::qWait(50);
         const double traceShare = double(w.traceList()->width()) / w.width();
         const double detailsShare = double(w.details()->width()) / w.width();
+        // The number columns' headers can be read: never narrower than their
+        // labels (the links columns' were cut to "nks o" and "inks i").
+        QCOMPARE(clippedNumberHeaders(w.traceList()->view()), QStringList{});
 
         w.resize(1024, 700);
         QTest::qWait(50);
@@ -344,6 +366,7 @@ private slots:
                  qPrintable(QStringLiteral("value column at %1 of %2").arg(valueLeft).arg(details->viewport()->width())));
         // The trace list shows more than a name and a service.
         QVERIFY2(wholeColumns(w.traceList()->view()) >= 5, qPrintable(QString::number(wholeColumns(w.traceList()->view()))));
+        QCOMPARE(clippedNumberHeaders(w.traceList()->view()), QStringList{});
 
         w.resize(800, 600);
         QTest::qWait(50);

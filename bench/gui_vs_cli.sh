@@ -12,6 +12,10 @@
 # `date` and `bc` took a few ms, and xev prints every event on several
 # lines, so the menu seemed to open 60-110 ms after the GUI had painted it
 # (the GUI's own probes showed it painted 2-13 ms after the key arrived).
+# The two sides take turns going first (CLI then GUI, GUI then CLI, ...):
+# most of a load's system time is the kernel zeroing fresh memory, and how
+# fast that is depends on what the process before it freed and when, so a
+# fixed order favoured one side. User and system CPU are shown apart.
 # On a shared machine wall times move with the load; CPU times less so.
 set -eu
 bin=$1; file=$2; runs=${3:-5}
@@ -31,11 +35,16 @@ until xdpyinfo -display :97 >/dev/null 2>&1; do
     sleep 0.1
 done
 export DISPLAY=:97
-echo "run cli_s cli_cpu_s gui_titled_s gui_cpu_s gui_input_s gui/cli(wall,input) gui/cli(cpu)"
-for run in $(seq "$runs"); do
+# `causeway stats FILE`: sets cli (wall s), cliuser and clisys (CPU s).
+run_cli() {
+    local t0 t1 cpu
     t0=$(now); cpu=$(/usr/bin/time -f "%U %S" "$bin" stats "$file" 2>&1 >/dev/null | tail -1); t1=$(now)
     cli=$(echo "$t1 - $t0" | bc)
-    clicpu=$(echo "$cpu" | awk '{print $1 + $2}')
+    read -r cliuser clisys <<< "$cpu"
+}
+# `causeway FILE` on the display: sets titled and input (s from launch),
+# guiuser and guisys (CPU s when titled).
+run_gui() {
     t0=$(now)
     "$bin" "$file" >/dev/null 2>&1 &
     gui=$!
@@ -73,7 +82,7 @@ for run in $(seq "$runs"); do
         echo "run $run: no window titled $name (the GUI ended or took over 300 s)" >&2
         kill $gui 2>/dev/null; exit 1
     fi
-    guicpu=$(awk -v t="$tck" '{print ($14 + $15) / t}' /proc/$gui/stat)
+    read -r guiuser guisys < <(awk -v t="$tck" '{print $14 / t, $15 / t}' /proc/$gui/stat)
     while IFS= read -r -t 0.001 line <&4; do :; done # what the load mapped
     # Without a window manager a key can reach the window before it has the
     # focus: Alt+F again after a second without a menu (times from the first).
@@ -94,5 +103,11 @@ for run in $(seq "$runs"); do
     kill $gui $xev; wait $gui $xev 2>/dev/null || true
     exec 4<&-; rm -f "$menus"
     titled=$(echo "$t1 - $t0" | bc); input=$(echo "$t2 - $t0" | bc)
-    echo "$run $cli $clicpu $titled $guicpu $input $(echo "scale=3; $input / $cli" | bc) $(echo "scale=3; $guicpu / $clicpu" | bc)"
+}
+echo "run first cli_s cli_user+sys_s gui_titled_s gui_user+sys_s gui_input_s gui/cli(titled) gui/cli(input) gui/cli(cpu)"
+for run in $(seq "$runs"); do
+    # ABBA: runs 1 and 4 start with the CLI, 2 and 3 with the GUI, and so on.
+    if (( (run % 4) < 2 )); then first=cli; run_cli; run_gui; else first=gui; run_gui; run_cli; fi
+    clicpu=$(echo "$cliuser + $clisys" | bc); guicpu=$(echo "$guiuser + $guisys" | bc)
+    echo "$run $first $cli $cliuser+$clisys $titled $guiuser+$guisys $input $(echo "scale=3; $titled / $cli" | bc) $(echo "scale=3; $input / $cli" | bc) $(echo "scale=3; $guicpu / $clicpu" | bc)"
 done

@@ -24,8 +24,11 @@ void printHelp()
                  "  causeway [FILE...]            open the GUI, loading FILEs\n"
                  "  causeway COMMAND [OPTIONS]    run a headless command\n\n"
                  "Commands:\n";
+    size_t width = 0;
     for (const auto &[name, command] : registry())
-        std::cout << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << command.summary << '\n';
+        width = std::max(width, name.size());
+    for (const auto &[name, command] : registry())
+        std::cout << "  " << name << std::string(width + 2 - name.size(), ' ') << command.summary << '\n';
     std::cout << "\nFILE: OTLP/JSON, OTLP/JSON Lines, OTLP protobuf, optionally gzip or zstd compressed.\n"
                  "Run 'causeway COMMAND --help' for a command's options.\n";
 }

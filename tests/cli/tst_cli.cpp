@@ -3,6 +3,7 @@
 #include "common/cliprocess.h"
 #include "common/testutil.h"
 
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -251,6 +252,23 @@ private slots:
             QCOMPARE(r.exitCode, 0);
             QVERIFY(r.out.startsWith("Usage: causeway " + QByteArray(command)));
         }
+        // Every command's summary starts in one column, the longest name's
+        // ("critical-path") included.
+        const QList<QByteArray> lines = top.out.split('\n');
+        const qsizetype at = lines.indexOf("Commands:");
+        QVERIFY(at >= 0);
+        QSet<qsizetype> columns;
+        int commands = 0;
+        for (qsizetype i = at + 1; i < lines.size() && lines[i].startsWith("  "); ++i, ++commands) {
+            const QByteArray &line = lines[i];
+            qsizetype column = line.indexOf(' ', 2); // after the name
+            while (column < line.size() && line[column] == ' ')
+                ++column;
+            columns.insert(column);
+        }
+        QVERIFY2(commands >= 10, qPrintable(QString::number(commands)));
+        QCOMPARE(columns.size(), 1);
+        QVERIFY(top.out.contains("  critical-path  the spans"));
     }
 };
 

@@ -110,13 +110,35 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
     // current row to a neighbour: that is not the user choosing it.
     connect(m_session, &Session::modelUpdated, this, [this](const ModelChanges &changes) {
         m_following = true;
+        // The place is taken before the rows move: removing the current
+        // row moves it to a neighbour, and the view scrolls to that.
+        keepPlaceBeforeRowsMove();
+        m_refreshing = true;
         m_model->applyChanges(m_session->model(), changes);
+        m_refreshing = false;
+        keepPlaceAfterRowsMoved();
         m_following = false;
     });
     // Rows of a large refresh arrive in slices after it.
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &TraceListPanel::updateCount);
+    // Only live data inserts and removes rows (a load or a filter resets
+    // them, a sort moves them): keep the reader's place.
+    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeInserted, this, &TraceListPanel::keepPlaceBeforeRowsMove);
+    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex &, int first, int last) {
+                keepPlaceBeforeRowsMove();
+                // The top row itself goes: the first row after it that stays takes its place.
+                if (m_topRow.isValid() && m_topRow.row() >= first && m_topRow.row() <= last)
+                    m_topRow = last + 1 < m_proxy->rowCount() ? QPersistentModelIndex(m_proxy->index(last + 1, 0))
+                                                              : QPersistentModelIndex();
+            });
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &TraceListPanel::keepPlaceAfterRowsMoved);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &TraceListPanel::keepPlaceAfterRowsMoved);
     connect(m_session, &Session::modelChanged, this, &TraceListPanel::reload);
-    connect(m_session, &Session::focusChanged, this, &TraceListPanel::followFocus);
+    // Each live refresh renumbers the traces and says so as a focus change:
+    // the current row follows its trace, but the list scrolls to it only
+    // when the focus is another trace (the reader may have scrolled away).
+    connect(m_session, &Session::focusChanged, this, [this] { followFocus(focusMoved()); });
     reload();
 }
 
@@ -189,10 +211,19 @@ void TraceListPanel::focusFilter()
 
 void TraceListPanel::reload()
 {
-    if (m_model->model() != m_session->model())
+    // A live refresh has been applied through modelUpdated already.
+    const bool fresh = m_model->model() != m_session->model();
+    if (fresh)
         m_model->setModel(m_session->model());
     updateCount();
-    followFocus();
+    followFocus(fresh || focusMoved());
+}
+
+bool TraceListPanel::focusMoved() const
+{
+    const uint32_t trace = m_session->focusTrace();
+    const auto &model = m_session->model();
+    return !model || trace >= model->traces.size() || model->traces[trace].id != m_followedTrace;
 }
 
 void TraceListPanel::updateCount()
@@ -203,9 +234,40 @@ void TraceListPanel::updateCount()
         m_count->setText(QStringLiteral("%L1 of %L2").arg(m_proxy->rowCount()).arg(m_model->rowCount()));
 }
 
-void TraceListPanel::followFocus()
+bool TraceListPanel::showsLastRow() const
+{
+    const int rows = m_proxy->rowCount();
+    const int bottom = m_view->rowAt(m_view->viewport()->height() - 1);
+    return rows == 0 || bottom < 0 || bottom >= rows - 1;
+}
+
+void TraceListPanel::keepPlaceBeforeRowsMove()
+{
+    if (m_placeKept || m_refreshing)
+        return;
+    m_placeKept = true;
+    m_atLastRow = showsLastRow();
+    const int top = m_view->rowAt(0);
+    m_topRow = top >= 0 ? QPersistentModelIndex(m_proxy->index(top, 0)) : QPersistentModelIndex();
+}
+
+void TraceListPanel::keepPlaceAfterRowsMoved()
+{
+    if (!m_placeKept || m_refreshing)
+        return;
+    m_placeKept = false;
+    if (m_atLastRow)
+        m_view->scrollToBottom(); // as a capture follows its newest packets
+    else if (m_topRow.isValid())
+        m_view->scrollTo(m_topRow, QAbstractItemView::PositionAtTop);
+    m_topRow = QPersistentModelIndex();
+}
+
+void TraceListPanel::followFocus(bool scroll)
 {
     const uint32_t trace = m_session->focusTrace();
+    const auto &model = m_session->model();
+    m_followedTrace = model && trace < model->traces.size() ? model->traces[trace].id : TraceId{};
     const int row = trace == kNone ? -1 : m_proxy->rowForTrace(trace);
     m_following = true;
     if (row < 0) {
@@ -215,7 +277,8 @@ void TraceListPanel::followFocus()
         const QModelIndex index = m_proxy->index(row, 0);
         m_view->selectionModel()->setCurrentIndex(
             index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        m_view->scrollTo(index);
+        if (scroll)
+            m_view->scrollTo(index);
     }
     m_following = false;
 }

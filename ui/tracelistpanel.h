@@ -1,8 +1,13 @@
 #pragma once
 // The trace list dock: a filter line, an "only traces with links" toggle and
 // the sortable table. Selecting a row focuses that trace; navigating
-// anywhere else moves the current row along.
+// anywhere else moves the current row along. Under live data the rows in
+// view stay put: rows evicted above them do not scroll them away, and a
+// list shown to its last row keeps showing its newest rows as they come.
 
+#include "core/ids.h"
+
+#include <QPersistentModelIndex>
 #include <QWidget>
 
 class QCheckBox;
@@ -35,8 +40,12 @@ protected:
 private:
     void fitColumns();
     void reload();
-    void followFocus();
+    void followFocus(bool scroll = true);
+    bool focusMoved() const;
     void updateCount();
+    bool showsLastRow() const;
+    void keepPlaceBeforeRowsMove();
+    void keepPlaceAfterRowsMoved();
 
     Session *m_session;
     TraceListModel *m_model;
@@ -48,6 +57,12 @@ private:
     bool m_following = false; // the selection is being moved to follow navigation, or by a filter
     bool m_fittingColumns = false;
     bool m_userSizedColumns = false;
+    // Where the view was when live rows started to come or go.
+    bool m_placeKept = false;
+    bool m_refreshing = false; // within a live refresh, which keeps the place around all its rows' moves
+    bool m_atLastRow = false;
+    QPersistentModelIndex m_topRow;
+    TraceId m_followedTrace; // the focus trace the current row was last put on
 };
 
 } // namespace causeway::ui

@@ -5,7 +5,9 @@
 // The details panel, the search results and the link map keep what the user
 // picked across refreshes that leave it alone, and drop only what the cap
 // evicted. The lanes keep the summaries of busy traces a refresh did not
-// touch, and build again those it did.
+// touch, and build again those it did. The trace list keeps the reader's
+// place: it follows the newest rows when shown to its end, and otherwise
+// keeps its rows still while older traces are evicted above them.
 
 #include "core/lanessummary.h"
 #include "core/live/livemodel.h"
@@ -29,6 +31,8 @@
 #include "common/testutil.h"
 
 #include <QLineEdit>
+#include <QScrollBar>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
@@ -323,6 +327,61 @@ private slots:
         for (const ResultEntry &e : results.entries())
             QCOMPARE(feed.session.model()->hot[e.span].trace, e.trace);
         QCOMPARE(feed.live.stats().wholeCopies, uint64_t(1));
+    }
+
+    void traceListKeepsTheReadersPlace()
+    {
+        // Traces 1, 2, ... one per refresh, at most 60 kept. A list shown
+        // to its last row keeps showing the newest; one scrolled up keeps
+        // its rows in place while older traces are evicted above them.
+        LiveFeed feed;
+        feed.live.setRetention({0, 60, 0.0});
+        TraceListPanel list(&feed.session);
+        list.resize(420, 320);
+        list.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&list));
+        QTableView *view = list.view();
+        int next = 1;
+        auto feedTraces = [&](int count) {
+            for (int i = 0; i < count; ++i, ++next) {
+                feed.refresh(models({{next, 1, 1, 0}}));
+                QCoreApplication::processEvents(); // the rows' slices, the view's layout, as between refreshes
+            }
+        };
+        auto traceAtRow = [&](int y) {
+            const int row = view->rowAt(y);
+            return row < 0 ? kNone : list.proxy()->traceAt(row);
+        };
+        auto newest = [&] { return feed.session.model()->findTrace(traceId(next - 1)); };
+        const int bottom = view->viewport()->height() - 1;
+
+        feedTraces(40);
+        QVERIFY(view->verticalScrollBar()->maximum() > 0); // more rows than fit
+        QCOMPARE(traceAtRow(bottom), newest());
+        feedTraces(40); // past the cap: the oldest go
+        QCOMPARE(feed.session.model()->traces.size(), size_t(60));
+        QCOMPARE(traceAtRow(bottom), newest());
+
+        // Scrolled up, away from the focus trace: trace 40 on top stays on
+        // top while older ones go, and the list does not jump back to the
+        // focus at each refresh.
+        feed.session.navigateTo(newest());
+        view->scrollTo(list.proxy()->index(list.proxy()->rowForTrace(feed.session.model()->findTrace(traceId(40))), 0),
+                       QAbstractItemView::PositionAtTop);
+        QCOMPARE(traceAtRow(0), feed.session.model()->findTrace(traceId(40)));
+        feedTraces(10);
+        QCOMPARE(traceAtRow(0), feed.session.model()->findTrace(traceId(40)));
+        QVERIFY(traceAtRow(bottom) != newest());
+        QCOMPARE(feed.session.focusTrace(), feed.session.model()->findTrace(traceId(80)));
+        // The top row itself evicted: the first one kept after it takes its place.
+        feedTraces(20); // keeps 31..110
+        QCOMPARE(feed.session.model()->findTrace(traceId(40)), kNone);
+        QCOMPARE(traceAtRow(0), feed.session.model()->findTrace(traceId(51)));
+
+        // Back at the end, it follows again.
+        view->scrollToBottom();
+        feedTraces(5);
+        QCOMPARE(traceAtRow(bottom), newest());
     }
 
     void viewsAgreeAfterManyEvictions()

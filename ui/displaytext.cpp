@@ -88,4 +88,15 @@ QString fetchedFrom(const Model &model, uint32_t trace)
     return QStringLiteral("fetched from %1 at %2").arg(fromStd(source->backend), at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")));
 }
 
+QString nothingLoaded()
+{
+    return QStringLiteral("No traces loaded. Open a file (Ctrl+O), drop one here, or receive live data "
+                          "(File \u25b8 Receive OTLP\u2026).");
+}
+
+QString noFocus()
+{
+    return QStringLiteral("No trace in focus: pick one in the trace list.");
+}
+
 } // namespace causeway::ui::display

@@ -32,5 +32,9 @@ QString fromStd(std::string_view text);
 // "fetched from tempo-prod at 2026-05-01 12:34:56 UTC"; empty for a trace
 // read from a file or received live.
 QString fetchedFrom(const Model &model, uint32_t trace);
+// What an empty view says, with the way out: nothing loaded yet, or
+// traces loaded and none in focus.
+QString nothingLoaded();
+QString noFocus();
 
 } // namespace causeway::ui::display

@@ -404,13 +404,13 @@ void FlameGraphWidget::paintEvent(QPaintEvent *)
     if (!m_rows || m_rows->entryCount() == 0) {
         p.fillRect(all, m_style.background);
         p.setPen(m_style.text);
-        QString text = tr("No traces loaded");
+        QString text = display::nothingLoaded();
         if (m_preparing)
             text = tr("Preparing the flame graph of %1 spans…").arg(QLocale().toString(m_model->traces[m_trace].spans.count));
         else if (m_model && m_focusEvicted && m_trace == kNone)
             text = tr("The trace in focus was removed to keep the newest spans (the retention cap); pick another in the trace list");
         else if (m_model)
-            text = tr("No trace in focus");
+            text = display::noFocus();
         p.drawText(all.adjusted(12, 0, -12, 0), Qt::AlignCenter | Qt::TextWordWrap, text);
         return;
     }

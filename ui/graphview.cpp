@@ -1,5 +1,6 @@
 #include "ui/graphview.h"
 
+#include "ui/displaytext.h"
 #include "ui/session.h"
 
 #include <QPainter>
@@ -124,7 +125,7 @@ void GraphView::relayout(Placement placement)
         m_layout->cancel();
         m_pendingGeneration = 0;
         m_picture.reset();
-        m_message = tr("No traces loaded");
+        m_message = display::nothingLoaded();
         update();
         emit layoutFinished();
         return;

@@ -650,8 +650,8 @@ protected:
         if (!m_model || m_layout.lanes.empty()) {
             p.fillRect(event->rect(), colors.background);
             p.setPen(colors.mutedText);
-            p.drawText(viewport()->rect(), Qt::AlignCenter,
-                       m_model ? QStringLiteral("No trace in focus") : QStringLiteral("No traces loaded"));
+            p.drawText(viewport()->rect().adjusted(12, 0, -12, 0), Qt::AlignCenter | Qt::TextWordWrap,
+                       m_model ? display::noFocus() : display::nothingLoaded());
             return;
         }
         const int scroll = verticalScrollBar()->value();

@@ -173,7 +173,7 @@ void LinkMapView::rebuild(bool keep)
     }
     if (!model || model->links.empty()) {
         m_busy = false;
-        m_canvas->setMessage(model ? tr("The loaded traces have no span links.") : tr("No traces loaded"));
+        m_canvas->setMessage(model ? tr("The loaded traces have no span links.") : display::nothingLoaded());
         m_status->clear();
         emit mapShown();
         return;

@@ -463,7 +463,9 @@ void ChainTimingStrip::recompute()
 {
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
     const uint64_t generation = ++m_generation;
-    if (!model || m_session->focusTrace() >= model->traces.size()) {
+    const bool focused = model && m_session->focusTrace() < model->traces.size();
+    m_tableButton->setEnabled(focused); // no chain to list without a focus
+    if (!focused) {
         m_computing = false;
         showTiming({});
         return;

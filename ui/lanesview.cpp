@@ -904,9 +904,16 @@ LanesView::LanesView(Session *session, QWidget *parent)
     connect(showAll, &QAction::triggered, this, [this] { m_canvas->resetZoom(); });
     connect(session, &Session::criticalPathShownChanged, this, [this] { m_canvas->updateCriticalPath(); });
     // A new model is always followed by focusChanged: one rebuild covers both.
-    connect(session, &Session::focusChanged, this, [this] {
+    // With no trace in focus there is nothing to fit or step through.
+    auto enableForFocus = [=, this] {
+        const bool focused = session->focusTrace() != kNone;
+        for (QAction *a : {fitFocus, showAll, m_nextError, m_previousError})
+            a->setEnabled(focused);
+    };
+    connect(session, &Session::focusChanged, this, [this, enableForFocus] {
         m_canvas->rebuild();
         updateSummary();
+        enableForFocus();
     });
     connect(session, &Session::selectionChanged, this, [this](uint32_t span) { m_canvas->setSelected(span); });
     connect(session, &Session::modelUpdated, this, [this, session](const ModelChanges &changes) {
@@ -915,6 +922,7 @@ LanesView::LanesView(Session *session, QWidget *parent)
     });
     m_canvas->rebuild();
     updateSummary();
+    enableForFocus();
 }
 
 LanesView::~LanesView() = default;

@@ -620,9 +620,12 @@ void TestLanes::narrowToolBarListsWhatItHides()
     b.link(r, 2, 1);
     auto model = b.finish();
     Session session;
-    session.setModel(model);
-    session.navigateTo(traceOf(*model, 1));
+    session.setModel(model, kNone);
     LanesView view(&session);
+    // Nothing in focus: nothing to step through.
+    QVERIFY(!view.nextErrorAction()->isEnabled());
+    session.navigateTo(traceOf(*model, 1));
+    QVERIFY(view.nextErrorAction()->isEnabled());
     view.resize(1200, 400);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));

@@ -903,13 +903,13 @@ LanesView::LanesView(Session *session, QWidget *parent)
     connect(fitFocus, &QAction::triggered, this, [this] { m_canvas->fitFocus(); });
     connect(showAll, &QAction::triggered, this, [this] { m_canvas->resetZoom(); });
     connect(session, &Session::criticalPathShownChanged, this, [this] { m_canvas->updateCriticalPath(); });
-    // A new model is always followed by focusChanged: one rebuild covers both.
     // With no trace in focus there is nothing to fit or step through.
     auto enableForFocus = [=, this] {
         const bool focused = session->focusTrace() != kNone;
         for (QAction *a : {fitFocus, showAll, m_nextError, m_previousError})
             a->setEnabled(focused);
     };
+    // A new model is always followed by focusChanged: one rebuild covers both.
     connect(session, &Session::focusChanged, this, [this, enableForFocus] {
         m_canvas->rebuild();
         updateSummary();

@@ -12,6 +12,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace causeway::ui {
@@ -41,16 +42,21 @@ ReceiveDialog::ReceiveDialog(const ReceiveSettings &settings, QWidget *parent)
     m_warning->setStyleSheet(QStringLiteral("color: #b00020;"));
     form->addRow(QString(), m_warning);
 
+    // Counted in spans, digits grouped ("2,000,000 spans"); the arrows step by 100,000.
     m_maxSpans = new QSpinBox(this);
     m_maxSpans->setObjectName(QStringLiteral("maxSpans"));
-    m_maxSpans->setRange(0, 1'000'000);
-    m_maxSpans->setSuffix(QStringLiteral(" thousand spans"));
+    m_maxSpans->setRange(0, 2'000'000'000);
+    m_maxSpans->setSingleStep(100'000);
+    m_maxSpans->setGroupSeparatorShown(true);
+    m_maxSpans->setSuffix(QStringLiteral(" spans"));
     m_maxSpans->setSpecialValueText(QStringLiteral("no limit"));
-    m_maxSpans->setValue(int(settings.maxSpans / 1000));
+    m_maxSpans->setValue(int(std::min<uint64_t>(settings.maxSpans, 2'000'000'000)));
     form->addRow(QStringLiteral("Keep at most"), m_maxSpans);
     m_maxTraces = new QSpinBox(this);
     m_maxTraces->setObjectName(QStringLiteral("maxTraces"));
     m_maxTraces->setRange(0, 100'000'000);
+    m_maxTraces->setSingleStep(1'000);
+    m_maxTraces->setGroupSeparatorShown(true);
     m_maxTraces->setSuffix(QStringLiteral(" traces"));
     m_maxTraces->setSpecialValueText(QStringLiteral("no limit"));
     m_maxTraces->setValue(int(settings.maxTraces));
@@ -91,7 +97,7 @@ ReceiveSettings ReceiveDialog::settings() const
     s.grpc = m_grpc->isChecked();
     s.grpcAddress = m_grpcAddress->text().trimmed();
     s.allowRemote = m_allowRemote->isChecked();
-    s.maxSpans = uint64_t(m_maxSpans->value()) * 1000;
+    s.maxSpans = uint64_t(m_maxSpans->value());
     s.maxTraces = uint64_t(m_maxTraces->value());
     return s;
 }

@@ -29,7 +29,7 @@ private:
     QLineEdit *m_grpcAddress;
     QCheckBox *m_allowRemote;
     QLabel *m_warning;
-    QSpinBox *m_maxSpans;      // thousands
+    QSpinBox *m_maxSpans;
     QSpinBox *m_maxTraces;
 };
 

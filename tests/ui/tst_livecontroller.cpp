@@ -18,9 +18,11 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -357,6 +359,15 @@ void TestLiveController::dialogWarnsAboutRemote()
     QCOMPARE(s.httpAddress, QStringLiteral("0.0.0.0:4318"));
     QVERIFY(s.allowRemote);
     QCOMPARE(s.maxSpans, ReceiveSettings{}.maxSpans);
+    // The cap reads in spans, digits grouped, and any count can be typed.
+    auto *maxSpans = dialog.findChild<QSpinBox *>(QStringLiteral("maxSpans"));
+    QVERIFY(maxSpans);
+    QCOMPARE(maxSpans->text(), QLocale().toString(2'000'000) + QStringLiteral(" spans"));
+    maxSpans->setValue(1'250'000);
+    QCOMPARE(dialog.settings().maxSpans, uint64_t(1'250'000));
+    maxSpans->setValue(0);
+    QCOMPARE(maxSpans->text(), QStringLiteral("no limit"));
+    QCOMPARE(dialog.settings().maxSpans, uint64_t(0));
 }
 
 QTEST_MAIN(TestLiveController)

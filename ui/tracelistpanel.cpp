@@ -121,19 +121,10 @@ TraceListPanel::TraceListPanel(Session *session, QWidget *parent)
     });
     // Rows of a large refresh arrive in slices after it.
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &TraceListPanel::updateCount);
-    // Only live data inserts and removes rows (a load or a filter resets
-    // them, a sort moves them): keep the reader's place.
-    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeInserted, this, &TraceListPanel::keepPlaceBeforeRowsMove);
-    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this,
-            [this](const QModelIndex &, int first, int last) {
-                keepPlaceBeforeRowsMove();
-                // The top row itself goes: the first row after it that stays takes its place.
-                if (m_topRow.isValid() && m_topRow.row() >= first && m_topRow.row() <= last)
-                    m_topRow = last + 1 < m_proxy->rowCount() ? QPersistentModelIndex(m_proxy->index(last + 1, 0))
-                                                              : QPersistentModelIndex();
-            });
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &TraceListPanel::keepPlaceAfterRowsMoved);
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &TraceListPanel::keepPlaceAfterRowsMoved);
+    // The later slices of a large refresh: the list places them (as rows,
+    // or all anew when they land in many places) before this runs.
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeInserted, this, &TraceListPanel::keepPlaceBeforeRowsMove);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &TraceListPanel::keepPlaceAfterRowsMoved);
     connect(m_session, &Session::modelChanged, this, &TraceListPanel::reload);
     // Each live refresh renumbers the traces and says so as a focus change:
     // the current row follows its trace, but the list scrolls to it only
@@ -241,14 +232,26 @@ bool TraceListPanel::showsLastRow() const
     return rows == 0 || bottom < 0 || bottom >= rows - 1;
 }
 
+// Live data moves rows under the reader: evicted rows, new rows placed by
+// the sort, or the whole list placed anew when they land in many places.
+// The place is kept by trace id, which all of these leave alone.
 void TraceListPanel::keepPlaceBeforeRowsMove()
 {
     if (m_placeKept || m_refreshing)
         return;
     m_placeKept = true;
     m_atLastRow = showsLastRow();
+    m_shownTraces.clear();
+    const auto &model = m_model->model(); // the rows shown are its traces
     const int top = m_view->rowAt(0);
-    m_topRow = top >= 0 ? QPersistentModelIndex(m_proxy->index(top, 0)) : QPersistentModelIndex();
+    if (!model || top < 0)
+        return;
+    const int bottom = m_view->rowAt(m_view->viewport()->height() - 1);
+    for (int row = top, last = bottom < 0 ? m_proxy->rowCount() - 1 : bottom; row <= last; ++row) {
+        const uint32_t trace = m_proxy->traceAt(row);
+        if (trace < model->traces.size())
+            m_shownTraces.push_back(model->traces[trace].id);
+    }
 }
 
 void TraceListPanel::keepPlaceAfterRowsMoved()
@@ -256,11 +259,20 @@ void TraceListPanel::keepPlaceAfterRowsMoved()
     if (!m_placeKept || m_refreshing)
         return;
     m_placeKept = false;
-    if (m_atLastRow)
+    if (m_atLastRow) {
         m_view->scrollToBottom(); // as a capture follows its newest packets
-    else if (m_topRow.isValid())
-        m_view->scrollTo(m_topRow, QAbstractItemView::PositionAtTop);
-    m_topRow = QPersistentModelIndex();
+        return;
+    }
+    // The top row shown before, or if it was evicted the first one after it that stays.
+    const auto &model = m_model->model();
+    for (const TraceId &id : m_shownTraces) {
+        const uint32_t trace = model ? model->findTrace(id) : kNone;
+        const int row = trace == kNone ? -1 : m_proxy->rowForTrace(trace);
+        if (row >= 0) {
+            m_view->scrollTo(m_proxy->index(row, 0), QAbstractItemView::PositionAtTop);
+            return;
+        }
+    }
 }
 
 void TraceListPanel::followFocus(bool scroll)

@@ -7,8 +7,9 @@
 
 #include "core/ids.h"
 
-#include <QPersistentModelIndex>
 #include <QWidget>
+
+#include <vector>
 
 class QCheckBox;
 class QLabel;
@@ -61,7 +62,7 @@ private:
     bool m_placeKept = false;
     bool m_refreshing = false; // within a live refresh, which keeps the place around all its rows' moves
     bool m_atLastRow = false;
-    QPersistentModelIndex m_topRow;
+    std::vector<TraceId> m_shownTraces; // top to bottom
     TraceId m_followedTrace; // the focus trace the current row was last put on
 };
 

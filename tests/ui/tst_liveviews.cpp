@@ -50,13 +50,13 @@ namespace {
 
 // Spans `first`..`first + count - 1` of trace `trace` (span 1 the root,
 // the others its children); `linkTo` links the first of them to trace
-// linkTo's root.
-Model spans(int trace, int first, int count, int linkTo = 0)
+// linkTo's root. The trace starts at trace * 1 ms unless `at` says otherwise.
+Model spans(int trace, int first, int count, int linkTo = 0, uint64_t at = 0)
 {
     std::string json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"svc\"}}]},"
                        "\"scopeSpans\":[{\"scope\":{},\"spans\":[";
     for (int s = first; s < first + count; ++s) {
-        const uint64_t start = uint64_t(trace) * 1'000'000 + uint64_t(s) * 1000;
+        const uint64_t start = (at ? at : uint64_t(trace) * 1'000'000) + uint64_t(s) * 1000;
         json += std::string(s > first ? "," : "") + "{\"traceId\":\"" + hexId(trace, 32) + "\",\"spanId\":\"" + hexId(trace * 256 + s, 16)
             + "\"" + (s > 1 ? ",\"parentSpanId\":\"" + hexId(trace * 256 + 1, 16) + "\"" : std::string())
             + ",\"name\":\"op\",\"startTimeUnixNano\":\"" + std::to_string(start) + "\",\"endTimeUnixNano\":\""
@@ -374,9 +374,24 @@ private slots:
         QVERIFY(traceAtRow(bottom) != newest());
         QCOMPARE(feed.session.focusTrace(), feed.session.model()->findTrace(traceId(80)));
         // The top row itself evicted: the first one kept after it takes its place.
-        feedTraces(20); // keeps 31..110
+        feedTraces(20); // keeps 51..110
         QCOMPARE(feed.session.model()->findTrace(traceId(40)), kNone);
         QCOMPARE(traceAtRow(0), feed.session.model()->findTrace(traceId(51)));
+
+        // A refresh whose traces fall between those shown, in more places
+        // than the list inserts rows for one by one: it places them all anew.
+        feed.live.setRetention({0, 0, 0.0});
+        feedTraces(40); // 51..150
+        view->scrollTo(list.proxy()->index(list.proxy()->rowForTrace(feed.session.model()->findTrace(traceId(70))), 0),
+                       QAbstractItemView::PositionAtTop);
+        std::vector<Model> between;
+        for (int t = 51; t < 150; ++t)
+            between.push_back(spans(1000 + t, 1, 1, 0, uint64_t(t) * 1'000'000 + 500'000));
+        QSignalSpy reset(list.proxy(), &QAbstractItemModel::modelReset);
+        feed.refresh(std::move(between));
+        QCoreApplication::processEvents();
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(traceAtRow(0), feed.session.model()->findTrace(traceId(70)));
 
         // Back at the end, it follows again.
         view->scrollToBottom();

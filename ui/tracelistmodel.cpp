@@ -46,7 +46,30 @@ void TraceListModel::setModel(std::shared_ptr<const Model> model)
     beginResetModel();
     m_model = std::move(model);
     m_rows = m_model ? int(m_model->traces.size()) : 0;
+    countDays(0, {});
     endResetModel();
+}
+
+void TraceListModel::countDays(uint32_t from, const std::vector<uint32_t> &changed)
+{
+    if (from == 0) {
+        m_firstStart = UINT64_MAX;
+        m_lastStart = 0;
+    }
+    const uint32_t traces = m_model ? uint32_t(m_model->traces.size()) : 0;
+    auto count = [&](uint32_t t) {
+        m_firstStart = std::min(m_firstStart, m_model->traces[t].start);
+        m_lastStart = std::max(m_lastStart, m_model->traces[t].start);
+    };
+    for (uint32_t t = from; t < traces; ++t)
+        count(t);
+    for (uint32_t t : changed) // a kept trace given an earlier span
+        if (t < from && t < traces)
+            count(t);
+    constexpr uint64_t kDay = 86'400ull * 1'000'000'000ull;
+    m_day = m_lastStart >= m_firstStart && m_firstStart / kDay == m_lastStart / kDay
+        ? display::timestamp(m_firstStart).left(10)
+        : QString();
 }
 
 void TraceListModel::applyChanges(std::shared_ptr<const Model> model, const ModelChanges &changes)
@@ -71,6 +94,13 @@ void TraceListModel::applyChanges(std::shared_ptr<const Model> model, const Mode
         end = begin;
     }
     m_model = std::move(model);
+    // New traces may start on another day; evicted ones may take the last of one with them.
+    const QString day = m_day;
+    countDays(changes.evictedTraces.empty() ? changes.firstNewTrace : 0, changes.changedTraces);
+    if (m_day != day && m_rows > 0) {
+        emit dataChanged(index(0, Start), index(m_rows - 1, Start), {Qt::DisplayRole});
+        emit headerDataChanged(Qt::Horizontal, Start, Start);
+    }
     const auto &changed = changes.changedTraces;
     for (size_t begin = 0; begin < changed.size() && changed[begin] < uint32_t(m_rows);) {
         size_t end = begin + 1;
@@ -141,8 +171,9 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case RootSpan: return rootText(*m_model, trace);
         case Services: return servicesText(*m_model, trace);
-        // Month, day and time to the millisecond keep the column narrow; the tooltip has it all.
-        case Start: return display::timestamp(trace.start).mid(5, 18);
+        // The time to the millisecond, with month and day when the traces
+        // span days, keeps the column narrow; the tooltip has it all.
+        case Start: return m_day.isEmpty() ? display::timestamp(trace.start).mid(5, 18) : display::timestamp(trace.start).mid(11, 12);
         case Duration: return display::duration(trace.duration());
         case Spans: return trace.spans.count;
         case Errors: return trace.errorCount;
@@ -223,6 +254,9 @@ QVariant TraceListModel::headerData(int section, Qt::Orientation orientation, in
         case LinksOut: return QStringLiteral("Links out: carried by this trace's spans, up to their causes");
         case LinksIn: return QStringLiteral("Links in: from other loaded spans into this trace, down to its effects");
         case Errors: return QStringLiteral("Spans with status ERROR");
+        case Start:
+            return m_day.isEmpty() ? QStringLiteral("When each trace's first span started (UTC)")
+                                   : QStringLiteral("When each trace's first span started (UTC); all of them on %1").arg(m_day);
         }
     }
     return {};

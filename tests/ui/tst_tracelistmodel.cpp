@@ -4,6 +4,7 @@
 #include "shellmodel.h"
 
 #include "tests/common/modelbuilder.h"
+#include "tests/common/testutil.h"
 
 #include "core/live/livemodel.h"
 #include "core/load.h"
@@ -134,7 +135,50 @@ private slots:
         QCOMPARE(cell(shell.consume, TraceListModel::LinksIn), QStringLiteral("1"));
         QCOMPARE(cell(shell.lone, TraceListModel::Spans), QStringLiteral("12"));
         QCOMPARE(cell(shell.consume, TraceListModel::Duration), QStringLiteral("100 µs"));
-        QCOMPARE(cell(shell.checkout, TraceListModel::Start), QStringLiteral("01-01 00:00:01.000"));
+        // All on one day: the time alone, the day in the header's tooltip.
+        QCOMPARE(cell(shell.checkout, TraceListModel::Start), QStringLiteral("00:00:01.000"));
+        QVERIFY(model.headerData(TraceListModel::Start, Qt::Horizontal, Qt::ToolTipRole).toString().endsWith(
+            QStringLiteral("all of them on 1970-01-01")));
+    }
+
+    void startShowsTheDayWhenTracesSpanDays()
+    {
+        // Live: a trace, then one a day later. Month and day come back for
+        // every row shown, and the header stops naming one day.
+        const uint64_t day = 86'400ull * 1'000'000'000ull;
+        auto trace = [&](int t) {
+            const std::string id = test::hexId(t, 32);
+            const std::string json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + id
+                + "\",\"spanId\":\"" + test::hexId(t, 16) + "\",\"name\":\"op\",\"startTimeUnixNano\":\""
+                + std::to_string(day * uint64_t(t) + 5'000'000) + "\",\"endTimeUnixNano\":\""
+                + std::to_string(day * uint64_t(t) + 6'000'000) + "\"}]}]}]}";
+            Model m;
+            loadBuffer("day", json, m);
+            return m;
+        };
+        live::LiveModel live;
+        TraceListModel model;
+        auto refresh = [&](int t) {
+            live.add(trace(t));
+            live.publish();
+            const live::Published p = live.take();
+            if (model.model())
+                model.applyChanges(p.model, p.changes);
+            else
+                model.setModel(p.model);
+        };
+        auto tip = [&] { return model.headerData(TraceListModel::Start, Qt::Horizontal, Qt::ToolTipRole).toString(); };
+        refresh(1);
+        QCOMPARE(model.index(0, TraceListModel::Start).data().toString(), QStringLiteral("00:00:00.005"));
+        QVERIFY2(tip().endsWith(QStringLiteral("all of them on 1970-01-02")), qPrintable(tip()));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        refresh(2);
+        while (model.insertSlice()) {
+        }
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(model.index(0, TraceListModel::Start).data().toString(), QStringLiteral("01-02 00:00:00.005"));
+        QCOMPARE(model.index(1, TraceListModel::Start).data().toString(), QStringLiteral("01-03 00:00:00.005"));
+        QVERIFY2(!tip().contains(QStringLiteral("all of them")), qPrintable(tip()));
     }
 
     void largeRefreshInsertsRowsInSlices()

@@ -52,11 +52,11 @@ private:
     QString sortText(const Trace &trace, int column) const;
 
     void queueSlice();
-    // The UTC day every trace started on ("2025-03-14"), or empty when they
-    // span more than one: then the Start column shows the time alone, so
-    // that a narrow column still tells traces minutes apart. `from` is the
-    // first trace not yet counted (0 counts them all again), `changed` the
-    // counted ones whose start may have moved.
+    // Sets m_day: the UTC day every trace started on ("2025-03-14"), or
+    // empty when they span more than one. With a day, the Start column
+    // shows the time alone, so that a narrow column still tells traces
+    // minutes apart. `from` is the first trace not yet counted (0 counts
+    // them all again), `changed` the counted ones whose start may have moved.
     void countDays(uint32_t from, const std::vector<uint32_t> &changed);
 
     std::shared_ptr<const Model> m_model;

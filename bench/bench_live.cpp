@@ -42,6 +42,7 @@
 #include "ui/session.h"
 #include "ui/tracefilterproxy.h"
 #include "ui/tracelistmodel.h"
+#include "ui/tracelistpanel.h"
 
 #include "tests/common/httpclient.h"
 #include "tests/common/modelbuilder.h"
@@ -266,17 +267,13 @@ void refreshCost(uint64_t batch, uint64_t large)
         retention.maxSpans = retained;
         model.setRetention(retention);
         ui::Session session;
-        ui::TraceListModel traceList;
-        ui::TraceFilterProxy proxy;
-        proxy.setSourceModel(&traceList);
-        proxy.sort(ui::TraceListModel::Start, Qt::DescendingOrder);
-        QObject::connect(&session, &ui::Session::modelUpdated, [&](const ModelChanges &changes) {
-            traceList.applyChanges(session.model(), changes);
-        });
-        QObject::connect(&session, &ui::Session::modelChanged, [&] {
-            if (traceList.model() != session.model())
-                traceList.setModel(session.model());
-        });
+        // The trace list dock as the window has it: rows inserted and
+        // removed as traces come and go, sorted by start, shown to its end
+        // (so it follows the newest rows).
+        ui::TraceListPanel panel(&session);
+        panel.resize(480, 720);
+        panel.show();
+        auto &traceList = *static_cast<ui::TraceListModel *>(panel.proxy()->sourceModel());
         // The hand-over, then the rows the trace list inserts in slices
         // after it (each slice its own turn of the event loop).
         std::vector<double> sliceMs;
@@ -471,19 +468,9 @@ int main(int argc, char **argv)
     settings.httpAddress = QStringLiteral("127.0.0.1:0");
     settings.grpc = false;
     settings.maxSpans = retain;
-    // What the trace list panel does with each snapshot: rows inserted and
-    // removed as traces come and go, sorted by start.
-    ui::TraceListModel traceList;
-    ui::TraceFilterProxy traceProxy;
-    traceProxy.setSourceModel(&traceList);
-    traceProxy.sort(ui::TraceListModel::Start, Qt::DescendingOrder);
-    QObject::connect(&session, &ui::Session::modelUpdated, [&](const ModelChanges &changes) {
-        traceList.applyChanges(session.model(), changes);
-    });
-    QObject::connect(&session, &ui::Session::modelChanged, [&] {
-        if (traceList.model() != session.model())
-            traceList.setModel(session.model());
-    });
+    // The trace list dock with each snapshot, as the window has it.
+    ui::TraceListPanel tracePanel(&session, &window);
+    auto &traceList = *static_cast<ui::TraceListModel *>(tracePanel.proxy()->sourceModel());
     QString error;
     if (!live.startReceiving(settings, error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));

@@ -23,6 +23,7 @@
 #include "core/json_otlp.h"
 #include "core/json_otlp_fast.h"
 #include "core/json_scan.h"
+#include "core/hugepages.h"
 #include "core/poolprefault.h"
 #include "core/readers.h"
 
@@ -1446,6 +1447,8 @@ void ChunkJob::run(WorkerState &state)
         return;
     }
     model = state.takeFragment();
+    if (stop != kOpen && stop > begin)
+        prefaultForRead(input.data() + begin, std::min<uint64_t>(stop + 4096, input.size()) - begin);
     if (readWhole(state)) {
         landed = true;
         state.shrink();
@@ -1493,6 +1496,8 @@ struct LinesJob final : Job
     {
         fragment = state.takeFragment();
         if (stretch) {
+            // The stretch and the start of the next one, where its last line ends.
+            prefaultForRead(input.data() + nominalBegin, std::min<uint64_t>(nominalEnd + 4096, input.size()) - nominalBegin);
             // Only the stretch's own bytes are searched for its first line:
             // inside a line longer than a stretch the search stops at its end.
             stretchBegin = lineStartIn(nominalBegin, nominalEnd);

@@ -126,8 +126,7 @@ template<typename Vector>
 void shrink(Vector &v)
 {
     // Only where it pays: each shrink copies the pool once.
-    if (v.capacity() - v.size() > v.capacity() / 8)
-        v.shrink_to_fit();
+    shrinkHuge(v);
 }
 } // namespace
 
@@ -671,6 +670,7 @@ void Model::finalize()
         diagnostics.remove(*code);
 
     // 1. Identity: the first copy of a (trace id, span id) wins.
+    reserveHuge(m_spanIndex, n);
     m_spanIndex.resize(n);
     {
         const auto less = [](const SpanIndexEntry &a, const SpanIndexEntry &b) {
@@ -697,6 +697,7 @@ void Model::finalize()
             const size_t buckets = size_t(1) << bits;
             const uint32_t half = n / 2;
             std::unique_ptr<SpanIndexEntry[]> hashed(new SpanIndexEntry[n]); // written whole below
+            adviseHugePages(hashed.get(), size_t(n) * sizeof(SpanIndexEntry));
             std::vector<uint32_t> counts[2] = {std::vector<uint32_t>(buckets, 0), std::vector<uint32_t>(buckets, 0)};
             const auto hashRange = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &count) {
                 for (uint32_t i = from; i < to; ++i) {
@@ -838,6 +839,7 @@ void Model::finalize()
                 uint32_t t = half.index.find(cold[i].traceId, half.traces);
                 if (t == kNone) {
                     t = uint32_t(half.traces.size());
+                    reserveMore(half.traces, 1);
                     half.traces.emplace_back();
                     half.traces.back().id = cold[i].traceId;
                     half.index.addLast(half.traces);
@@ -918,6 +920,7 @@ void Model::finalize()
         traces[hot[i].trace].linksOut += cold[i].links.count;
     }
     std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+    reserveHuge(traceSpans, count);
     traceSpans.assign(count, 0);
     {
         std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
@@ -935,7 +938,9 @@ void Model::finalize()
     // gives what one walk over all spans in span order gives. Cycles are
     // noted with the span the walk started from and reported in that order.
     {
-        std::vector<uint8_t> state(count, 0); // 0 new, 1 on the walk, 2 done
+        std::vector<uint8_t> state; // 0 new, 1 on the walk, 2 done
+        reserveHuge(state, count);
+        state.assign(count, 0);
         struct Cut
         {
             uint32_t from, span;
@@ -1020,6 +1025,7 @@ void Model::finalize()
     // 7. The link table, resolved and indexed by target.
     for (auto &h : hot)
         h.hasLinks = 0;
+    reserveHuge(incomingRanges, count);
     incomingRanges.assign(count, Range{});
     {
         // The lookups on two threads; what they feed is counted in order below.
@@ -1050,6 +1056,7 @@ void Model::finalize()
             at += r.count;
             r.count = 0;
         }
+        reserveHuge(incoming, at);
         incoming.assign(at, 0);
         for (uint32_t i = 0; i < links.size(); ++i)
             if (links[i].target != kNone) {

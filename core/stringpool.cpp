@@ -125,6 +125,8 @@ StringId StringPool::internHashed(std::string_view s, uint32_t hash)
         return uint32_t(m_slots[slot]) - 1;
     std::string_view stored = store(s);
     auto id = StringId(m_views.size());
+    reserveMore(m_views, 1);
+    reserveMore(m_hashes, 1);
     m_views.push_back(stored);
     m_hashes.push_back(hash);
     m_slots[slot] = uint64_t(hash) << 32 | (id + 1);
@@ -149,11 +151,8 @@ std::vector<StringId> StringPool::internAll(const StringPool &other)
         slots *= 2;
     if (slots != m_slots.size())
         grow(slots);
-    if (m_views.size() + n > m_views.capacity()) {
-        const size_t want = std::max(m_views.size() + n, m_views.capacity() * 2);
-        m_views.reserve(want);
-        m_hashes.reserve(want);
-    }
+    reserveMore(m_views, n);
+    reserveMore(m_hashes, n);
     // A merged fragment's strings are mostly new to a table of millions of
     // slots, and the rest are seldom in the cache: each probe is a miss on
     // the slot, and a string already there two more, on its view and on its
@@ -197,8 +196,8 @@ std::vector<StringId> StringPool::internAll(const StringPool &other)
 void StringPool::reserve(size_t strings)
 {
     const size_t want = m_views.size() + strings;
-    m_views.reserve(want);
-    m_hashes.reserve(want);
+    reserveHuge(m_views, want);
+    reserveHuge(m_hashes, want);
     size_t slots = m_slots.size();
     while (want * 10 > slots * 7)
         slots *= 2;
@@ -233,10 +232,8 @@ void StringPool::clear()
 void StringPool::shrinkToFit()
 {
     // Only where it pays: each shrink copies the table once.
-    if (m_views.capacity() - m_views.size() > m_views.capacity() / 8) {
-        m_views.shrink_to_fit();
-        m_hashes.shrink_to_fit();
-    }
+    shrinkHuge(m_views);
+    shrinkHuge(m_hashes);
 }
 
 StringId StringPool::find(std::string_view s) const

@@ -10,14 +10,17 @@
 #include "common/otlpmessages.h"
 #include "common/testutil.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -63,6 +66,26 @@ struct Anonymous
     size_t size;
     char *data;
 };
+
+// A field of /proc/self/smaps (in kB, or the flag's value) for the mapping
+// that holds `address`; -1 if there is none.
+long smapsField(const void *address, const std::string &field)
+{
+    std::ifstream smaps("/proc/self/smaps");
+    const auto at = reinterpret_cast<uintptr_t>(address);
+    bool inside = false;
+    for (std::string line; std::getline(smaps, line);) {
+        unsigned long from = 0, to = 0;
+        if (std::sscanf(line.c_str(), "%lx-%lx ", &from, &to) == 2 && line.find(':') > line.find('-')
+            && line.find(' ') > line.find('-')) {
+            inside = at >= from && at < to;
+            continue;
+        }
+        if (inside && line.rfind(field + ":", 0) == 0)
+            return std::stol(line.substr(field.size() + 1));
+    }
+    return -1;
+}
 
 bool populateWriteSupported()
 {
@@ -110,6 +133,71 @@ private slots:
         // Not page-aligned at either end: only whole pages inside are touched.
         QVERIFY(prefaultForWrite(written.data() + 3, written.size() - 10));
         QVERIFY(written == before);
+    }
+
+    // A file mapping's pages are mapped in for reading in one call, as a
+    // reader is about to go through them; what they hold is the file's.
+    void mapsAFileInForReading()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        std::string text(size_t(1) << 20, '\0');
+        for (size_t i = 0; i < text.size(); ++i)
+            text[i] = char('a' + i % 23);
+        const std::string path = writeFile(dir, "mapped.bin", text);
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        auto *mapped = static_cast<const char *>(mmap(nullptr, text.size(), PROT_READ, MAP_PRIVATE, fd, 0));
+        ::close(fd);
+        QVERIFY(mapped != MAP_FAILED);
+        QCOMPARE(smapsField(mapped, "Rss"), 0L); // nothing read yet
+        // Not page-aligned at either end: the pages the range touches.
+        if (!prefaultForRead(mapped + 5, text.size() - 5 - kPage - 3)) {
+            munmap(const_cast<char *>(mapped), text.size());
+            QSKIP("the kernel has no MADV_POPULATE_READ");
+        }
+        QCOMPARE(smapsField(mapped, "Rss"), long(text.size() / 1024));
+        QVERIFY(std::memcmp(mapped, text.data(), text.size()) == 0);
+        // Memory that is not mapped is refused.
+        munmap(const_cast<char *>(mapped), text.size());
+        QVERIFY(!prefaultForRead(mapped, text.size()));
+    }
+
+    // Tables a load fills whole move to storage advised as huge, keeping
+    // their elements; a shrink copies only where an eighth is unused.
+    void tablesMoveToHugeStorage()
+    {
+        const size_t n = size_t(3) << 20; // 12 MB of uint32_t: whole huge pages inside
+        std::vector<uint32_t> table{7, 8, 9};
+        reserveHuge(table, n);
+        QVERIFY(table.capacity() >= n);
+        QCOMPARE(table, (std::vector<uint32_t>{7, 8, 9}));
+        const uint32_t *storage = table.data();
+        reserveHuge(table, 10); // room enough: nothing moves
+        QCOMPARE(table.data(), storage);
+        table.resize(n, 1);
+        const char *middle = reinterpret_cast<const char *>(table.data()) + n * 2;
+        std::string thp;
+        {
+            std::ifstream enabled("/sys/kernel/mm/transparent_hugepage/enabled");
+            std::getline(enabled, thp);
+        }
+        if (thp.find("[never]") == std::string::npos)
+            QCOMPARE(smapsField(middle, "THPeligible"), 1L);
+
+        table.resize(n / 2);
+        shrinkHuge(table);
+        QCOMPARE(table.capacity(), n / 2);
+        QCOMPARE(table.size(), n / 2);
+        QCOMPARE(table[0], 7u);
+        QCOMPARE(table[n / 2 - 1], 1u);
+        if (thp.find("[never]") == std::string::npos)
+            QCOMPARE(smapsField(table.data() + n / 4, "THPeligible"), 1L);
+        table.pop_back(); // far less than an eighth unused: left as it is
+        storage = table.data();
+        shrinkHuge(table);
+        QCOMPARE(table.data(), storage);
+        QCOMPARE(table.capacity(), n / 2);
     }
 
     // A range not mapped, or mapped read-only, is refused and left as it is.

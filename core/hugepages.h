@@ -38,6 +38,21 @@ inline void adviseHugePages(const void *begin, size_t bytes)
 #endif
 }
 
+namespace detail {
+// madvise(advice) over the whole pages inside [begin, begin + bytes), or
+// with `touched` over every page the range touches; true if there are none.
+inline bool advisePages(const void *begin, size_t bytes, int advice, bool touched)
+{
+    constexpr uintptr_t kPage = 4096;
+    const auto b = reinterpret_cast<uintptr_t>(begin), e = b + bytes;
+    const uintptr_t first = touched ? b & ~(kPage - 1) : (b + kPage - 1) & ~(kPage - 1);
+    const uintptr_t last = touched ? (e + kPage - 1) & ~(kPage - 1) : e & ~(kPage - 1);
+    if (last <= first)
+        return true;
+    return madvise(reinterpret_cast<void *>(first), last - first, advice) == 0;
+}
+} // namespace detail
+
 // Faults in the pages of [begin, begin + bytes) for writing, without
 // changing what they hold (MADV_POPULATE_WRITE, Linux 5.14): another thread
 // can take the page faults, and the kernel's zeroing of fresh pages, off the
@@ -47,12 +62,7 @@ inline void adviseHugePages(const void *begin, size_t bytes)
 inline bool prefaultForWrite(const void *begin, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
-    constexpr uintptr_t kPage = 4096;
-    const auto b = reinterpret_cast<uintptr_t>(begin);
-    const uintptr_t first = (b + kPage - 1) & ~(kPage - 1), last = (b + bytes) & ~(kPage - 1);
-    if (last <= first)
-        return true;
-    return madvise(reinterpret_cast<void *>(first), last - first, MADV_POPULATE_WRITE) == 0;
+    return detail::advisePages(begin, bytes, MADV_POPULATE_WRITE, false);
 #else
     (void)begin;
     (void)bytes;
@@ -71,12 +81,7 @@ inline bool prefaultForWrite(const void *begin, size_t bytes)
 inline bool prefaultForRead(const void *begin, size_t bytes)
 {
 #ifdef MADV_POPULATE_READ
-    constexpr uintptr_t kPage = 4096;
-    const auto b = reinterpret_cast<uintptr_t>(begin) & ~(kPage - 1);
-    const uintptr_t last = (reinterpret_cast<uintptr_t>(begin) + bytes + kPage - 1) & ~(kPage - 1);
-    if (last <= b)
-        return true;
-    return madvise(reinterpret_cast<void *>(b), last - b, MADV_POPULATE_READ) == 0;
+    return detail::advisePages(begin, bytes, MADV_POPULATE_READ, true);
 #else
     (void)begin;
     (void)bytes;

@@ -99,4 +99,9 @@ QString noFocus()
     return QStringLiteral("No trace in focus: pick one in the trace list.");
 }
 
+QString lanesEmpty()
+{
+    return QStringLiteral("The trace in focus and the traces its span links lead to appear here, a lane each.");
+}
+
 } // namespace causeway::ui::display

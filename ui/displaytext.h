@@ -36,5 +36,8 @@ QString fetchedFrom(const Model &model, uint32_t trace);
 // traces loaded and none in focus.
 QString nothingLoaded();
 QString noFocus();
+// The lanes while they have nothing to show: what goes there (the flame
+// graph above already says what is missing, nothingLoaded() or noFocus()).
+QString lanesEmpty();
 
 } // namespace causeway::ui::display

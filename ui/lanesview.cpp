@@ -650,8 +650,7 @@ protected:
         if (!m_model || m_layout.lanes.empty()) {
             p.fillRect(event->rect(), colors.background);
             p.setPen(colors.mutedText);
-            p.drawText(viewport()->rect().adjusted(12, 0, -12, 0), Qt::AlignCenter | Qt::TextWordWrap,
-                       m_model ? display::noFocus() : display::nothingLoaded());
+            p.drawText(viewport()->rect().adjusted(12, 0, -12, 0), Qt::AlignCenter | Qt::TextWordWrap, m_view->message());
             return;
         }
         const int scroll = verticalScrollBar()->value();
@@ -940,6 +939,11 @@ const LanesLayout &LanesView::lanesLayout() const
 QWidget *LanesView::canvas() const
 {
     return m_canvas->viewport();
+}
+
+QString LanesView::message() const
+{
+    return !m_canvas->m_model || m_canvas->m_layout.lanes.empty() ? display::lanesEmpty() : QString();
 }
 
 LaneMembersDialog *LanesView::membersDialog() const

@@ -42,6 +42,9 @@ public:
     const LanesLayout &lanesLayout() const;
     // The widget that paints the lanes and takes the mouse.
     QWidget *canvas() const;
+    // The text shown instead of lanes (nothing loaded or no focus), or
+    // empty while there are lanes.
+    QString message() const;
     // A collect runs off the GUI thread (a focus with very many links);
     // lanesLayout() still holds the previous lanes until it lands.
     bool collecting() const;

@@ -189,6 +189,7 @@ private slots:
     void fanOutGroups();
     void groupModelPassesTester();
     void clickEdgeNavigatesAndBackRestores();
+    void emptyLanesSayWhatGoesThere();
     void clickUpstreamEdgeSelectsTarget();
     void hoverHighlightsEdge();
     void clickSpanNavigates();
@@ -446,6 +447,29 @@ void TestLanes::groupModelPassesTester()
     groupModel.setFilter(QString::fromStdString(m.traces[group.members[7]].id.hex().substr(0, 16)));
     QCOMPARE(groupModel.rowCount(), 1);
     QCOMPARE(groupModel.traceAt(0), group.members[7]);
+}
+
+// With nothing loaded or nothing in focus, the flame graph says what is
+// missing; the lanes below say what they will show instead of repeating it.
+void TestLanes::emptyLanesSayWhatGoesThere()
+{
+    Session session;
+    LanesView view(&session);
+    view.resize(900, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.message(), display::lanesEmpty());
+    QVERIFY(view.message() != display::nothingLoaded());
+
+    const FanIn f = smallFanOut();
+    session.setModel(f.model, kNone);
+    QCOMPARE(session.focusTrace(), kNone);
+    QCOMPARE(view.message(), display::lanesEmpty());
+    QVERIFY(view.message() != display::noFocus());
+
+    session.navigateTo(traceOf(*f.model, 1));
+    QVERIFY(!view.lanesLayout().lanes.empty());
+    QVERIFY(view.message().isEmpty());
 }
 
 void TestLanes::clickEdgeNavigatesAndBackRestores()

@@ -96,6 +96,20 @@ void adviseHugeCapacity(const Vector &v)
     adviseHugePages(v.data() + v.size(), (v.capacity() - v.size()) * sizeof(v[0]));
 }
 
+namespace detail {
+// v's elements moved into fresh storage for `capacity` of them, advised as
+// huge before they are copied in.
+template<typename Vector>
+void moveToHuge(Vector &v, size_t capacity)
+{
+    Vector fresh;
+    fresh.reserve(capacity);
+    adviseHugeCapacity(fresh);
+    fresh.insert(fresh.end(), v.begin(), v.end());
+    v.swap(fresh);
+}
+} // namespace detail
+
 // Room for `extra` more elements, growing geometrically (merging fragments
 // one after another, or appending batch after batch, must not copy the
 // pools every time). New storage is advised as huge before anything is
@@ -105,13 +119,8 @@ void adviseHugeCapacity(const Vector &v)
 template<typename Vector>
 void reserveMore(Vector &v, size_t extra)
 {
-    if (v.size() + extra <= v.capacity())
-        return;
-    Vector grown;
-    grown.reserve(std::max(v.size() + extra, v.capacity() * 2));
-    adviseHugeCapacity(grown);
-    grown.insert(grown.end(), v.begin(), v.end());
-    v.swap(grown);
+    if (v.size() + extra > v.capacity())
+        detail::moveToHuge(v, std::max(v.size() + extra, v.capacity() * 2));
 }
 
 // Room for at least `n` elements: when that moves the elements, the new
@@ -120,13 +129,8 @@ void reserveMore(Vector &v, size_t extra)
 template<typename Vector>
 void reserveHuge(Vector &v, size_t n)
 {
-    if (n <= v.capacity())
-        return;
-    Vector grown;
-    grown.reserve(n);
-    adviseHugeCapacity(grown);
-    grown.insert(grown.end(), v.begin(), v.end());
-    v.swap(grown);
+    if (n > v.capacity())
+        detail::moveToHuge(v, n);
 }
 
 // shrink_to_fit(), with the copy written into storage advised as huge; only
@@ -134,13 +138,8 @@ void reserveHuge(Vector &v, size_t n)
 template<typename Vector>
 void shrinkHuge(Vector &v)
 {
-    if (v.capacity() - v.size() <= v.capacity() / 8)
-        return;
-    Vector fitted;
-    fitted.reserve(v.size());
-    adviseHugeCapacity(fitted);
-    fitted.insert(fitted.end(), v.begin(), v.end());
-    v.swap(fitted);
+    if (v.capacity() - v.size() > v.capacity() / 8)
+        detail::moveToHuge(v, v.size());
 }
 
 } // namespace causeway

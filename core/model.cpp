@@ -122,12 +122,6 @@ void inParallel(size_t items, A &&a, B &&b)
         std::rethrow_exception(failed);
 }
 
-template<typename Vector>
-void shrink(Vector &v)
-{
-    // Only where it pays: each shrink copies the pool once.
-    shrinkHuge(v);
-}
 } // namespace
 
 void Diagnostics::add(const Diagnostic &item)
@@ -1068,18 +1062,18 @@ void Model::finalize()
 
 void Model::shrinkToFit()
 {
-    shrink(resources);
-    shrink(scopes);
-    shrink(hot);
-    shrink(cold);
-    shrink(events);
-    shrink(links);
-    shrink(attributes);
-    shrink(values);
-    shrink(traces);
-    shrink(traceServices);
-    shrink(m_spanIndex);
-    shrink(m_spanIndex.buckets);
+    shrinkHuge(resources);
+    shrinkHuge(scopes);
+    shrinkHuge(hot);
+    shrinkHuge(cold);
+    shrinkHuge(events);
+    shrinkHuge(links);
+    shrinkHuge(attributes);
+    shrinkHuge(values);
+    shrinkHuge(traces);
+    shrinkHuge(traceServices);
+    shrinkHuge(m_spanIndex);
+    shrinkHuge(m_spanIndex.buckets);
     strings.shrinkToFit();
 }
 

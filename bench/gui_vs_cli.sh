@@ -5,9 +5,10 @@
 # a fresh Xvfb display, from launch until the window's title names the file
 # (the session has the model), with the process's CPU time then, and until
 # it answers input (Alt+F opens the File menu: one more visible window).
-# Nothing polls the X server while the GUI loads: each `xdotool search`
-# costs Xvfb about 20 ms of CPU, and polling every 20 ms took about half a
-# core from the load being timed. The title is followed with `xprop -spy`.
+# Nothing polls the X server while the GUI starts or loads: each `xdotool
+# search` costs Xvfb about 20 ms of CPU, and polling every 20 ms took about
+# half a core from the load being timed. The window is found from xev's
+# MapNotify on the root window and its title followed with `xprop -spy`.
 # Nor does the script start processes while it waits for the menu: each
 # `date` and `bc` took a few ms, and xev prints every event on several
 # lines, so the menu seemed to open 60-110 ms after the GUI had painted it
@@ -45,26 +46,37 @@ run_cli() {
 # `causeway FILE` on the display: sets titled and input (s from launch),
 # guiuser and guisys (CPU s when titled).
 run_gui() {
-    t0=$(now)
-    "$bin" "$file" >/dev/null 2>&1 &
-    gui=$!
-    # The main window is mapped about 0.1 s after launch, long before a
-    # large file has loaded: found by polling...
-    win=
-    until [ -n "$win" ]; do
-        if ! kill -0 $gui 2>/dev/null || after "$t0" 60; then
-            echo "run $run: no window (the GUI ended or showed none within 60 s)" >&2
-            kill $gui 2>/dev/null; exit 1
-        fi
-        sleep 0.05
-        win=$(xdotool search --onlyvisible --class causeway 2>/dev/null | head -1)
-    done
-    # The menu Alt+F opens is a new window on the root: xev reports its
-    # MapNotify. Started now, idle until then.
+    # Everything mapped on the root window is reported by xev, started
+    # before the GUI and idle until then: the main window's MapNotify gives
+    # its id (polling with `xdotool search` until the window showed cost
+    # Xvfb about 20 ms of CPU per search, taken from the GUI's first 0.3 s),
+    # and later the File menu's MapNotify says the window answered input.
     menus=$(mktemp -u); mkfifo "$menus"
     stdbuf -oL xev -root -event substructure > "$menus" 2>/dev/null &
     xev=$!
     exec 4<"$menus"
+    sleep 0.3 # xev has connected and selected the root's events
+    t0=$(now)
+    "$bin" "$file" >/dev/null 2>&1 &
+    gui=$!
+    # xev prints an event on several lines; a MapNotify's second line names
+    # the mapped window: "    event 0x..., window 0x..., override NO".
+    win=; mapped=
+    while [ -z "$win" ]; do
+        if ! IFS= read -r -t 60 line <&4; then
+            echo "run $run: no window (the GUI ended or showed none within 60 s)" >&2
+            kill $gui $xev 2>/dev/null; exit 1
+        fi
+        case $line in
+            MapNotify*) mapped=1 ;;
+            *"window 0x"*)
+                if [ -n "$mapped" ]; then
+                    win=${line##*window }; win=${win%%,*}
+                fi
+                mapped= ;;
+            *) mapped= ;;
+        esac
+    done
     # ...then its title as events: xprop prints it now and at every change,
     # and ends when the window goes.
     fifo=$(mktemp -u); mkfifo "$fifo"

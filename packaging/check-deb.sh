@@ -26,7 +26,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 names=$(sed 's/ *([^)]*)//g; s/, */\n/g' <<<"$depends")
 for pkg in libc6 libstdc++6 libqt6core6 libqt6gui6 libqt6widgets6 libqt6svg6 \
-           libgvc6 libcgraph6 libsimdjson14 libzstd1 zlib1g libprotobuf32 libgrpc++1.51 qt6-qpa-plugins; do
+           libgvc6 libcgraph6 libsimdjson14 libzstd1 zlib1g libgrpc++1.51 libcurl4 qt6-qpa-plugins; do
     grep -Fxq "$pkg" <<<"$names" || fail "Depends lacks $pkg"
 done
 
@@ -34,6 +34,8 @@ dpkg-deb -x "$deb" "$work/root"
 root=$work/root
 share=$root/usr/share
 for f in usr/bin/causeway \
+         usr/lib/causeway/causeway-otlp-grpc.so \
+         usr/lib/causeway/causeway-http.so \
          "usr/share/applications/$app_id.desktop" \
          "usr/share/metainfo/$app_id.metainfo.xml" \
          usr/share/icons/hicolor/scalable/apps/causeway.svg \
@@ -51,6 +53,16 @@ grep -q "causeway COMMAND --help" "$work/help.txt" || fail "causeway --help prin
 "$bin" stats --json "$share/causeway/samples/causeway-sample.jsonl" >"$work/stats.json" \
     || fail "causeway stats on the installed sample exited $?"
 grep -Eq '"spans": *[1-9]' "$work/stats.json" || fail "stats on the installed sample: $(cat "$work/stats.json")"
+# The OTLP/gRPC receiver, a module the installed causeway finds beside it.
+rc=0
+"$bin" receive --no-http --grpc 127.0.0.1:0 --write "$work/received.jsonl" --duration 1 >"$work/receive.txt" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || { cat "$work/receive.txt" >&2; fail "causeway receive --grpc exited $rc"; }
+grep -q "OTLP/gRPC on 127.0.0.1:" "$work/receive.txt" || fail "causeway receive --grpc printed: $(cat "$work/receive.txt")"
+# The HTTP client of the trace backends, the other module: a backend that
+# does not answer is reported as unreachable, not as a client missing.
+"$bin" fetch --backend http://127.0.0.1:1 --backend-kind tempo -o "$work/fetched.json" \
+    0123456789abcdef0123456789abcdef >"$work/fetch.txt" 2>&1 && fail "causeway fetch from a closed port exited 0"
+grep -q "is unreachable" "$work/fetch.txt" || fail "causeway fetch from a closed port printed: $(cat "$work/fetch.txt")"
 # The window comes up and stays up until it is told to stop.
 rc=0
 XDG_CONFIG_HOME=$work/config QT_QPA_PLATFORM=offscreen timeout 5 "$bin" "$share/causeway/samples/causeway-sample.jsonl" \

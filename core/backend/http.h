@@ -1,6 +1,7 @@
 #pragma once
 // One HTTP GET with libcurl: timeouts, a cap on the body, cancel from
-// another thread, and failures sorted into what a user can act on.
+// another thread, and failures sorted into what a user can act on. The
+// transfer itself is in the module causeway-http.so (core/module.h).
 
 #include <atomic>
 #include <cstdint>
@@ -49,6 +50,11 @@ struct HttpResponse
 };
 
 HttpResponse httpGet(const HttpRequest &request);
+
+// The module's entry point: httpGet's transfer, into *response.
+using HttpGet = void (*)(const HttpRequest *request, HttpResponse *response);
+inline constexpr const char *kHttpModuleFile = "causeway-http.so";
+inline constexpr const char *kHttpModuleGet = "causeway_http_get";
 
 // Percent-encodes everything but unreserved characters (RFC 3986).
 std::string urlEncode(const std::string &text);

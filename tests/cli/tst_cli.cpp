@@ -77,6 +77,26 @@ private slots:
         QVERIFY(o.value(QStringLiteral("diagnostics")).isArray());
     }
 
+    // gRPC and libcurl, and the libraries they bring, are loaded when a gRPC
+    // receiver starts or a backend is asked (core/module.h), not by every
+    // command; the dynamic loader's own account of what it mapped says which.
+    void startsWithoutGrpcOrCurl()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LD_DEBUG"), QStringLiteral("files"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(CAUSEWAY_BIN), {QStringLiteral("stats"), sample("otelproto_examples_trace.json")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray mapped = p.readAllStandardError();
+        QVERIFY2(mapped.contains("file=libsimdjson.so"), mapped.left(2000).constData());
+        QVERIFY2(!mapped.contains("file=libgrpc"), "causeway stats loaded gRPC");
+        QVERIFY2(!mapped.contains("file=libcurl"), "causeway stats loaded libcurl");
+        QVERIFY(!mapped.contains("causeway-otlp-grpc.so"));
+        QVERIFY(!mapped.contains("causeway-http.so"));
+    }
+
     void sameFileTwiceKeepsSpansOnce()
     {
         const QString f = sample("jaeger_memory_otel_traces_01.json");

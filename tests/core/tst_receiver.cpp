@@ -19,6 +19,7 @@
 
 #include "core/proto/otlp_trace.grpc.pb.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <zlib.h>
 
@@ -43,6 +44,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -193,6 +195,7 @@ private slots:
     void bufferedBytesAreCapped();
     void grpcExport();
     void grpcLimits();
+    void grpcOtherMethods();
     void lateLinksResolve();
     void retentionDropsOldest();
     void recorderIsLossless();
@@ -757,6 +760,41 @@ void TestReceiver::grpcLimits()
     grpc::ClientContext context;
     QVERIFY(stub->Export(&context, request, &response).ok());
     QCOMPARE(fragments.load(), 1);
+}
+
+// The server takes every call that reaches it (a generic service): only
+// TraceService/Export is answered, anything else is UNIMPLEMENTED and
+// reaches neither the model nor the counters.
+void TestReceiver::grpcOtherMethods()
+{
+    GrpcOptions options;
+    options.port = 0;
+    std::atomic<int> fragments{0};
+    GrpcReceiver receiver(options, [&](Model &&) { fragments++; });
+    std::string error;
+    QVERIFY2(receiver.start(error), error.c_str());
+    grpc::GenericStub stub(grpc::CreateChannel(receiver.endpoint(), grpc::InsecureChannelCredentials()));
+    const std::string body = toProto(jsonRequest({jsonSpan(1, 1)}));
+    auto call = [&](const std::string &method) {
+        grpc::Slice slice(body);
+        grpc::ByteBuffer request(&slice, 1), response;
+        grpc::ClientContext context;
+        std::promise<grpc::Status> done;
+        stub.UnaryCall(&context, method, {}, &request, &response, [&](grpc::Status s) { done.set_value(s); });
+        return done.get_future().get();
+    };
+    for (const char *method : {"/opentelemetry.proto.collector.trace.v1.TraceService/Exports",
+                               "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+                               "/grpc.health.v1.Health/Check"}) {
+        const grpc::Status status = call(method);
+        QCOMPARE(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+    }
+    QCOMPARE(fragments.load(), 0);
+    QCOMPARE(receiver.counters().requests.load(), uint64_t(0));
+    // The same bytes to Export, through the same generic client, are taken.
+    QVERIFY(call("/opentelemetry.proto.collector.trace.v1.TraceService/Export").ok());
+    QCOMPARE(fragments.load(), 1);
+    QCOMPARE(receiver.counters().spansAccepted.load(), uint64_t(1));
 }
 
 void TestReceiver::lateLinksResolve()

@@ -762,9 +762,9 @@ void TestReceiver::grpcLimits()
     QCOMPARE(fragments.load(), 1);
 }
 
-// The server takes every call that reaches it (a generic service): only
-// TraceService/Export is answered, anything else is UNIMPLEMENTED and
-// reaches neither the model nor the counters.
+// Only TraceService/Export is served: any other method is answered
+// UNIMPLEMENTED and reaches neither the model nor the counters, and the
+// same bytes sent to Export through a generic client are taken.
 void TestReceiver::grpcOtherMethods()
 {
     GrpcOptions options;

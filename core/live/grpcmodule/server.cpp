@@ -1,13 +1,14 @@
 // causeway-otlp-grpc.so: the OTLP/gRPC server behind core/live/grpcplugin.h.
-// A generic callback service: gRPC hands over each request as it came off
-// the wire (decompressed), the program decodes it and serializes the
-// answer, as for OTLP/HTTP; no protobuf classes here, so the module links
-// gRPC alone.
+// gRPC hands over each request as it came off the wire (decompressed), the
+// program decodes it and serializes the answer, as for OTLP/HTTP; no
+// protobuf classes here, so the module links gRPC alone.
 
 #include "core/live/grpcplugin.h"
 
-#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/rpc_service_method.h>
+#include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/impl/codegen/server_callback_handlers.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,79 +22,47 @@ namespace {
 
 constexpr const char *kExportMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-// One Export call: a unary call on the generic (bidirectional) API, so one
-// message read, one written.
-class ExportReactor final : public grpc::ServerGenericBidiReactor
+// TraceService with Export as a raw unary callback method: gRPC hands over
+// the request's bytes and takes the response's, as the generated service's
+// WithRawCallbackMethod_Export does, without the generated message classes.
+// Other methods are answered UNIMPLEMENTED by gRPC itself.
+class TraceService final : public grpc::Service
 {
 public:
-    explicit ExportReactor(const CausewayGrpcHandler &handler)
+    explicit TraceService(const CausewayGrpcHandler &handler)
         : m_handler(handler)
     {
-        StartRead(&m_request);
+        AddMethod(new grpc::internal::RpcServiceMethod(kExportMethod, grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
+        MarkMethodRawCallback(0, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                                     [this](grpc::CallbackServerContext *context, const grpc::ByteBuffer *request,
+                                            grpc::ByteBuffer *response) {
+                                         grpc::ServerUnaryReactor *reactor = context->DefaultReactor();
+                                         reactor->Finish(exportCall(request, response));
+                                         return reactor;
+                                     }));
     }
 
-    void OnReadDone(bool ok) override
+private:
+    grpc::Status exportCall(const grpc::ByteBuffer *request, grpc::ByteBuffer *response)
     {
-        if (!ok) {
-            // No message: the client went, or gRPC refused the message (too
-            // large), in which case the call already has its status.
-            Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message"));
-            return;
-        }
         CausewayGrpcReply reply;
         std::vector<grpc::Slice> slices;
-        if (m_request.Dump(&slices).ok()) {
+        if (request && request->Dump(&slices).ok()) {
             std::string bytes;
-            bytes.reserve(m_request.Length());
+            bytes.reserve(request->Length());
             for (const grpc::Slice &slice : slices)
                 bytes.append(reinterpret_cast<const char *>(slice.begin()), slice.size());
             m_handler.exportRequest(m_handler.context, bytes.data(), bytes.size(), &reply);
         } else {
             m_handler.exportRequest(m_handler.context, nullptr, 0, &reply);
         }
-        if (reply.status != 0) {
-            Finish(grpc::Status(grpc::StatusCode(reply.status), reply.message ? reply.message : ""));
-            return;
-        }
+        if (reply.status != 0)
+            return grpc::Status(grpc::StatusCode(reply.status), reply.message ? reply.message : "");
         grpc::Slice slice(reply.response, reply.responseSize);
-        m_response = grpc::ByteBuffer(&slice, 1);
-        StartWriteAndFinish(&m_response, grpc::WriteOptions(), grpc::Status::OK);
+        *response = grpc::ByteBuffer(&slice, 1);
+        return grpc::Status::OK;
     }
 
-    void OnDone() override { delete this; }
-
-private:
-    const CausewayGrpcHandler &m_handler;
-    grpc::ByteBuffer m_request;
-    grpc::ByteBuffer m_response;
-};
-
-class Unimplemented final : public grpc::ServerGenericBidiReactor
-{
-public:
-    explicit Unimplemented(const std::string &method)
-    {
-        Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no method " + method + " here"));
-    }
-    void OnDone() override { delete this; }
-};
-
-class TraceService final : public grpc::CallbackGenericService
-{
-public:
-    explicit TraceService(const CausewayGrpcHandler &handler)
-        : m_handler(handler)
-    {
-    }
-
-    grpc::ServerGenericBidiReactor *CreateReactor(grpc::GenericCallbackServerContext *context) override
-    {
-        if (context->method() != kExportMethod)
-            return new Unimplemented(context->method());
-        return new ExportReactor(m_handler);
-    }
-
-private:
     const CausewayGrpcHandler &m_handler;
 };
 
@@ -114,7 +83,7 @@ causeway_grpc_start(const char *address, uint64_t maxMessage, const CausewayGrpc
     int selected = 0;
     builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected);
     builder.SetMaxReceiveMessageSize(int(std::min<uint64_t>(maxMessage, INT32_MAX)));
-    builder.RegisterCallbackGenericService(s->service.get());
+    builder.RegisterService(s->service.get());
     s->server = builder.BuildAndStart();
     if (!s->server || selected == 0)
         return nullptr;

@@ -26,6 +26,7 @@ void *moduleSymbol(const char *file, const char *symbol, std::string &error)
     // A module is opened once; one that failed is not tried again.
     struct Loaded
     {
+        std::string path;
         void *handle = nullptr;
         std::string error;
     };
@@ -34,12 +35,12 @@ void *moduleSymbol(const char *file, const char *symbol, std::string &error)
     std::lock_guard lock(mutex);
     auto [it, inserted] = loaded.try_emplace(file);
     Loaded &m = it->second;
-    const std::string path = moduleDir() + "/" + file;
     if (inserted) {
-        m.handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        m.path = moduleDir() + "/" + file;
+        m.handle = dlopen(m.path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!m.handle) {
             const char *why = dlerror();
-            m.error = why ? why : path + ": cannot be loaded";
+            m.error = why ? why : m.path + ": cannot be loaded";
         }
     }
     if (!m.handle) {
@@ -49,7 +50,7 @@ void *moduleSymbol(const char *file, const char *symbol, std::string &error)
     dlerror();
     void *address = dlsym(m.handle, symbol);
     if (!address)
-        error = path + ": no " + symbol + " in it";
+        error = m.path + ": no " + symbol + " in it";
     return address;
 }
 

@@ -6,33 +6,15 @@
 
 namespace causeway::backend {
 
-namespace {
-
-HttpGet httpModule(std::string &error)
-{
-    static std::string failure;
-    static const HttpGet get = [] {
-        std::string why;
-        auto *f = reinterpret_cast<HttpGet>(moduleSymbol(kHttpModuleFile, kHttpModuleGet, why));
-        if (!f)
-            failure = "cannot load the HTTP client: " + why;
-        return f;
-    }();
-    error = failure;
-    return get;
-}
-
-} // namespace
-
 HttpResponse httpGet(const HttpRequest &request)
 {
     HttpResponse response;
     std::string error;
-    if (HttpGet get = httpModule(error)) {
+    if (auto get = reinterpret_cast<HttpGet>(moduleSymbol(kHttpModuleFile, kHttpModuleGet, error))) {
         get(&request, &response);
     } else {
         response.error = HttpError::Other;
-        response.message = error;
+        response.message = "cannot load the HTTP client: " + error;
     }
     return response;
 }

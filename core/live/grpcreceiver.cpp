@@ -9,35 +9,6 @@
 
 namespace causeway::live {
 
-namespace {
-
-// The module's two entry points, or why it could not be loaded.
-struct GrpcModule
-{
-    CausewayGrpcStart start = nullptr;
-    CausewayGrpcStop stop = nullptr;
-    std::string error;
-};
-
-const GrpcModule &grpcModule()
-{
-    static const GrpcModule module = [] {
-        GrpcModule m;
-        std::string error;
-        m.start = reinterpret_cast<CausewayGrpcStart>(moduleSymbol(kGrpcModuleFile, kGrpcModuleStart, error));
-        if (m.start)
-            m.stop = reinterpret_cast<CausewayGrpcStop>(moduleSymbol(kGrpcModuleFile, kGrpcModuleStop, error));
-        if (!m.start || !m.stop) {
-            m.start = nullptr;
-            m.error = "cannot load the OTLP/gRPC receiver: " + error;
-        }
-        return m;
-    }();
-    return module;
-}
-
-} // namespace
-
 struct GrpcReceiver::Impl
 {
     FragmentHandler handler;
@@ -45,6 +16,7 @@ struct GrpcReceiver::Impl
     uint64_t maxBody = kDefaultMaxBody;
     CausewayGrpcHandler calls;
     CausewayGrpcServer *server = nullptr;
+    CausewayGrpcStop stop = nullptr; // the module's, for the server it started
 
     // One Export request, on one of gRPC's threads.
     static void exportRequest(void *context, const char *request, size_t size, CausewayGrpcReply *reply)
@@ -99,18 +71,19 @@ bool GrpcReceiver::start(std::string &error)
 {
     if (m_impl->server)
         return true;
-    const GrpcModule &module = grpcModule();
-    if (!module.start) {
-        error = module.error;
+    std::string why;
+    auto start = reinterpret_cast<CausewayGrpcStart>(moduleSymbol(kGrpcModuleFile, kGrpcModuleStart, why));
+    auto stop = start ? reinterpret_cast<CausewayGrpcStop>(moduleSymbol(kGrpcModuleFile, kGrpcModuleStop, why)) : nullptr;
+    if (!stop) {
+        error = "cannot load the OTLP/gRPC receiver: " + why;
         return false;
     }
-    const bool v6 = m_options.host.find(':') != std::string::npos && m_options.host.front() != '[';
-    const std::string address = (v6 ? "[" + m_options.host + "]" : m_options.host) + ":" + std::to_string(m_options.port);
+    const std::string address = formatEndpoint(m_options.host, m_options.port);
     int selected = 0;
-    m_impl->server = module.start(address.c_str(), m_options.maxBody, &m_impl->calls, &selected);
+    m_impl->server = start(address.c_str(), m_options.maxBody, &m_impl->calls, &selected);
+    m_impl->stop = stop;
     if (!m_impl->server || selected == 0) {
-        if (m_impl->server)
-            module.stop(m_impl->server);
+        stop(m_impl->server);
         m_impl->server = nullptr;
         error = "cannot listen on " + address + " for gRPC";
         return false;
@@ -123,14 +96,13 @@ void GrpcReceiver::stop()
 {
     if (!m_impl->server)
         return;
-    grpcModule().stop(m_impl->server);
+    m_impl->stop(m_impl->server);
     m_impl->server = nullptr;
 }
 
 std::string GrpcReceiver::endpoint() const
 {
-    const bool v6 = m_options.host.find(':') != std::string::npos && m_options.host.front() != '[';
-    return (v6 ? "[" + m_options.host + "]" : m_options.host) + ":" + std::to_string(m_port);
+    return formatEndpoint(m_options.host, m_port);
 }
 
 const ReceiverCounters &GrpcReceiver::counters() const

@@ -473,8 +473,7 @@ void HttpReceiver::stop()
 
 std::string HttpReceiver::endpoint() const
 {
-    const bool v6 = m_options.host.find(':') != std::string::npos && m_options.host.front() != '[';
-    return "http://" + (v6 ? "[" + m_options.host + "]" : m_options.host) + ":" + std::to_string(m_port) + "/v1/traces";
+    return "http://" + formatEndpoint(m_options.host, m_port) + "/v1/traces";
 }
 
 void HttpReceiver::acceptLoop()

@@ -152,6 +152,12 @@ std::string statusBody(Encoding encoding, int grpcCode, std::string_view message
     return out;
 }
 
+std::string formatEndpoint(const std::string &host, uint16_t port)
+{
+    const bool v6 = host.find(':') != std::string::npos && host.front() != '[';
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 bool isLoopback(std::string_view host)
 {
     // What counts is the address a listener would bind, so the name is

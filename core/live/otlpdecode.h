@@ -70,5 +70,7 @@ bool isLoopback(std::string_view host);
 
 // "HOST:PORT" / "[V6]:PORT" / ":PORT" / "PORT". False on malformed text.
 bool parseEndpoint(std::string_view text, std::string &host, uint16_t &port);
+// "HOST:PORT", an IPv6 host in brackets: what parseEndpoint reads.
+std::string formatEndpoint(const std::string &host, uint16_t port);
 
 } // namespace causeway::live

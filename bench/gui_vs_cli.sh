@@ -17,9 +17,16 @@
 # most of a load's system time is the kernel zeroing fresh memory, and how
 # fast that is depends on what the process before it freed and when, so a
 # fixed order favoured one side. User and system CPU are shown apart.
+# Both sides also start the same time after the process before them ended
+# (GAP seconds, default 3): the GUI needs xev running before it starts, and
+# a CLI started at once after a process had freed its memory met pages the
+# host still backed (0.4 s of system time for the 1 GB file where a CLI
+# started 0.3 s or 1 s later spent 0.7-1.0 s), so without a gap of its own
+# the CLI ran on warmer memory than the GUI in every run.
 # On a shared machine wall times move with the load; CPU times less so.
 set -eu
 bin=$1; file=$2; runs=${3:-5}
+gap=${GAP:-3}
 name=$(basename "$file")
 tck=$(getconf CLK_TCK)
 now() { echo "$EPOCHREALTIME"; }
@@ -39,6 +46,7 @@ export DISPLAY=:97
 # `causeway stats FILE`: sets cli (wall s), cliuser and clisys (CPU s).
 run_cli() {
     local t0 t1 cpu
+    sleep "$gap"
     t0=$(now); cpu=$(/usr/bin/time -f "%U %S" "$bin" stats "$file" 2>&1 >/dev/null | tail -1); t1=$(now)
     cli=$(echo "$t1 - $t0" | bc)
     read -r cliuser clisys <<< "$cpu"
@@ -55,7 +63,9 @@ run_gui() {
     stdbuf -oL xev -root -event substructure > "$menus" 2>/dev/null &
     xev=$!
     exec 4<"$menus"
-    sleep 0.3 # xev has connected and selected the root's events
+    # xev has connected and selected the root's events (0.3 s), and the
+    # same gap as the CLI's has passed since the process before.
+    sleep "$(echo "if ($gap > 0.3) $gap else 0.3" | bc)"
     t0=$(now)
     "$bin" "$file" >/dev/null 2>&1 &
     gui=$!

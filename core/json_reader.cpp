@@ -173,6 +173,20 @@ public:
         std::memset(m_data.get() + len, 0, simdjson::SIMDJSON_PADDING);
         return m_data.get();
     }
+    // Room for len bytes plus zeroed padding, keeping the first `used` bytes.
+    char *extend(size_t used, size_t len)
+    {
+        if (len + simdjson::SIMDJSON_PADDING > m_capacity) {
+            const size_t capacity = std::max(len + simdjson::SIMDJSON_PADDING, m_capacity * 2);
+            auto data = std::make_unique_for_overwrite<char[]>(capacity);
+            if (used)
+                std::memcpy(data.get(), m_data.get(), used);
+            m_data = std::move(data);
+            m_capacity = capacity;
+        }
+        std::memset(m_data.get() + len, 0, simdjson::SIMDJSON_PADDING);
+        return m_data.get();
+    }
     // Large one-off documents should not keep their buffer.
     void shrink()
     {
@@ -220,6 +234,7 @@ struct WorkerState
     simdjson::dom::parser parser;
     simdjson::ondemand::parser onDemand; // the fast path's (OtlpFastReader)
     PaddedBuffer buffer;
+    PaddedBuffer stretch; // a JSON Lines stretch copied from the file (LinesJob::copyStretch)
     FragmentCache *fragments = nullptr;
 
     Model takeFragment() { return fragments ? fragments->take() : Model(); }
@@ -229,6 +244,7 @@ struct WorkerState
     void shrink()
     {
         buffer.shrink();
+        stretch.shrink();
         if (parser.capacity() > (size_t(64) << 20))
             parser = simdjson::dom::parser();
         if (onDemand.capacity() > (size_t(64) << 20))
@@ -1413,7 +1429,13 @@ bool ChunkJob::readWhole(WorkerState &state)
     std::string_view body = input.substr(begin, end - 1 - begin);
     while (!body.empty() && isWs(body.back()))
         body.remove_suffix(1);
-    const char *buf = state.buffer.fill("[", body, "]");
+    // Copied from the file where there is one (ReadContext::copy), so that
+    // only the run's ends are read through the mapping.
+    char *buf = state.buffer.reserve(body.size() + 2);
+    buf[0] = '[';
+    if (!body.empty() && !ctx->copy(body, buf + 1))
+        std::memcpy(buf + 1, body.data(), body.size());
+    buf[body.size() + 1] = ']';
     // Clean entries are read on the fast path (which refuses a lone
     // surrogate itself, so the run is not scanned for one first); what it
     // refuses, the DOM reader reads, unless a lone surrogate wants the
@@ -1447,13 +1469,16 @@ void ChunkJob::run(WorkerState &state)
         return;
     }
     model = state.takeFragment();
-    if (stop != kOpen && stop > begin)
+    const bool mapIn = stop != kOpen && stop > begin;
+    if (mapIn && ctx->fd < 0)
         prefaultForRead(input.data() + begin, std::min<uint64_t>(stop + 4096, input.size()) - begin);
     if (readWhole(state)) {
         landed = true;
         state.shrink();
         return;
     }
+    if (mapIn && ctx->fd >= 0)
+        prefaultForRead(input.data() + begin, std::min<uint64_t>(stop + 4096, input.size()) - begin);
     WorkerPool here(state);
     DocumentReader reader(input, docBegin, input.size(), line, *ctx, model, here, true);
     landed = reader.readEntries(begin, stop, depth, arrayEnd);
@@ -1483,6 +1508,13 @@ struct LinesJob final : Job
     uint64_t lineCount = 0; // lines in the stretch, empty ones included
     bool needsNumbers = false;
 
+    // Where the lines' bytes are read: the input itself, or the stretch's
+    // bytes [srcAt, srcAt + src.size()) copied from the file into a buffer
+    // of the worker's, followed by simdjson's padding (`srcPadded`).
+    std::string_view src;
+    uint64_t srcAt = 0;
+    bool srcPadded = false;
+
     Model fragment;
     uint64_t goodLines = 0;
     uint64_t otherSignalLines = 0;
@@ -1495,13 +1527,21 @@ struct LinesJob final : Job
     void run(WorkerState &state) override
     {
         fragment = state.takeFragment();
+        src = input;
+        srcAt = 0;
+        srcPadded = false;
         if (stretch) {
-            // The stretch and the start of the next one, where its last line ends.
-            prefaultForRead(input.data() + nominalBegin, std::min<uint64_t>(nominalEnd + 4096, input.size()) - nominalBegin);
-            // Only the stretch's own bytes are searched for its first line:
-            // inside a line longer than a stretch the search stops at its end.
-            stretchBegin = lineStartIn(nominalBegin, nominalEnd);
-            stretchEnd = stretchBegin == nominalEnd ? nominalEnd : lineStartIn(nominalEnd, input.size());
+            if (!copyStretch(state)) {
+                src = input;
+                srcAt = 0;
+                srcPadded = false;
+                // The stretch and the start of the next one, where its last line ends.
+                prefaultForRead(input.data() + nominalBegin, std::min<uint64_t>(nominalEnd + 4096, input.size()) - nominalBegin);
+                // Only the stretch's own bytes are searched for its first line:
+                // inside a line longer than a stretch the search stops at its end.
+                stretchBegin = lineStartIn(nominalBegin, nominalEnd);
+                stretchEnd = stretchBegin == nominalEnd ? nominalEnd : lineStartIn(nominalEnd, input.size());
+            }
             if (!findLines() || !readFast(state)) {
                 needsNumbers = !cancelled;
                 fragment.clearKeepingCapacity();
@@ -1558,21 +1598,75 @@ struct LinesJob final : Job
         return nl ? uint64_t(static_cast<const char *>(nl) - input.data()) + 1 : to;
     }
 
+    // The stretch's bounds and bytes, copied from the file (ReadContext::copy):
+    // [nominalBegin - 1, nominalEnd) and on to the end of the line that
+    // starts last in it. The same bounds as lineStartIn() finds in the
+    // input; false (nothing set) without a descriptor, when the file gave
+    // less than the mapping holds, or past a line longer than kBigLineBytes.
+    bool copyStretch(WorkerState &state)
+    {
+        constexpr size_t kTailStep = size_t(256) << 10;
+        if (ctx->fd < 0 || nominalBegin >= nominalEnd || nominalEnd > input.size())
+            return false;
+        const uint64_t from = nominalBegin == 0 ? 0 : nominalBegin - 1;
+        size_t have = size_t(nominalEnd - from);
+        char *p = state.stretch.extend(0, have);
+        if (!ctx->copy(input.substr(from, have), p))
+            return false;
+        if (nominalBegin == 0) {
+            stretchBegin = 0;
+        } else {
+            const void *nl = std::memchr(p, '\n', nominalEnd - nominalBegin);
+            stretchBegin = nl ? from + uint64_t(static_cast<const char *>(nl) - p) + 1 : nominalEnd;
+        }
+        if (stretchBegin == nominalEnd || nominalEnd >= input.size()) {
+            stretchEnd = nominalEnd;
+        } else {
+            // The first line start at or after nominalEnd: a newline from nominalEnd - 1 on.
+            size_t searched = size_t(nominalEnd - 1 - from);
+            for (;;) {
+                if (const void *nl = std::memchr(p + searched, '\n', have - searched)) {
+                    stretchEnd = from + uint64_t(static_cast<const char *>(nl) - p) + 1;
+                    break;
+                }
+                searched = have;
+                if (from + have >= input.size()) {
+                    stretchEnd = input.size();
+                    break;
+                }
+                if (from + have - nominalEnd > kBigLineBytes)
+                    return false;
+                const size_t more = size_t(std::min<uint64_t>(kTailStep, input.size() - (from + have)));
+                p = state.stretch.extend(have, have + more);
+                if (!ctx->copy(input.substr(from + have, more), p + have))
+                    return false;
+                have += more;
+            }
+        }
+        src = std::string_view(p, have);
+        srcAt = from;
+        srcPadded = true;
+        return true;
+    }
+
     // The lines of the stretch, as the loading thread cuts them (LinesReader::numbered);
     // false for a line it reads apart (longer than kBigLineBytes).
     bool findLines()
     {
+        // Offsets are the file's; the bytes are src's.
+        const char *base = src.data();
+        auto at = [&](uint64_t i) { return base[i - srcAt]; };
         uint64_t pos = stretchBegin;
         while (pos < stretchEnd) {
-            const void *nl = std::memchr(input.data() + pos, '\n', stretchEnd - pos);
-            const uint64_t lineEnd = nl ? uint64_t(static_cast<const char *>(nl) - input.data()) : stretchEnd;
+            const void *nl = std::memchr(base + (pos - srcAt), '\n', stretchEnd - pos);
+            const uint64_t lineEnd = nl ? srcAt + uint64_t(static_cast<const char *>(nl) - base) : stretchEnd;
             ++lineCount;
             uint64_t b = pos, e = lineEnd;
-            if (pos == 0 && input.substr(0, 3) == "\xEF\xBB\xBF")
+            if (pos == 0 && src.substr(0, 3) == "\xEF\xBB\xBF")
                 b = 3;
-            while (b < e && isWs(input[b]))
+            while (b < e && isWs(at(b)))
                 ++b;
-            while (e > b && isWs(input[e - 1]))
+            while (e > b && isWs(at(e - 1)))
                 --e;
             pos = lineEnd + 1;
             if (b == e)
@@ -1594,11 +1688,13 @@ struct LinesJob final : Job
                 return false;
             }
             const LineRef &l = lines[i];
-            const std::string_view text = input.substr(l.begin, l.end - l.begin);
-            // In place when the input holds simdjson's padding after the line, as below.
-            const bool inPlace = l.end + simdjson::SIMDJSON_PADDING <= input.size();
+            const std::string_view text = src.substr(l.begin - srcAt, l.end - l.begin);
+            // In place when the bytes hold simdjson's padding after the line, as below.
+            const uint64_t srcEnd = srcAt + src.size();
+            const bool inPlace = srcPadded || l.end + simdjson::SIMDJSON_PADDING <= srcEnd;
             const char *buf = inPlace ? text.data() : state.buffer.fill({}, text, {});
-            const size_t capacity = inPlace ? input.size() - l.begin : text.size() + simdjson::SIMDJSON_PADDING;
+            const size_t capacity = inPlace ? srcEnd - l.begin + (srcPadded ? simdjson::SIMDJSON_PADDING : 0)
+                                            : text.size() + simdjson::SIMDJSON_PADDING;
             // A lone surrogate is refused there; the DOM path repairs it.
             if (!reader.readDocument(state.onDemand, buf, text.size(), capacity))
                 return false;

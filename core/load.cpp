@@ -315,6 +315,8 @@ public:
         madvise(m_data, m_size, MADV_SEQUENTIAL);
         return true;
     }
+    // The descriptor of the file bytes() maps, -1 when they were read in.
+    int mappedDescriptor() const { return m_data ? m_fd : -1; }
     std::string_view bytes() const
     {
         if (m_data)
@@ -420,9 +422,13 @@ std::optional<std::string> nothingLoaded(const Model &fragment, std::string_view
 }
 
 LoadResult loadBufferImpl(std::string_view name, std::string_view bytes, Model &out, const LoadOptions &options,
-                          const std::function<void(uint64_t)> &consumed, int nesting)
+                          const std::function<void(uint64_t)> &consumed, int nesting, int fd = -1)
 {
     detail::ReadContext ctx{name, &options, consumed};
+    if (fd >= 0) {
+        ctx.fd = fd;
+        ctx.mapped = bytes;
+    }
     LoadResult result;
     result.bytesRead = bytes.size();
     const size_t spansBefore = out.hot.size();
@@ -632,7 +638,7 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
         };
         LoadResult r;
         try {
-            r = loadBufferImpl(path, file.bytes(), fragment, perFile, consumed, 0);
+            r = loadBufferImpl(path, file.bytes(), fragment, perFile, consumed, 0, file.mappedDescriptor());
         } catch (const std::bad_alloc &) {
             // What was built for this file is dropped; the files before it stay.
             fragment = Model();
@@ -684,3 +690,27 @@ LoadResult loadFiles(const std::vector<std::string> &paths, Model &model, const 
 }
 
 } // namespace causeway
+
+namespace causeway::detail {
+
+bool ReadContext::copy(std::string_view part, char *out) const
+{
+    const auto at = reinterpret_cast<uintptr_t>(part.data()), first = reinterpret_cast<uintptr_t>(mapped.data());
+    if (fd < 0 || at < first || at + part.size() > first + mapped.size())
+        return false;
+    uint64_t offset = at - first;
+    size_t size = part.size();
+    while (size > 0) {
+        const ssize_t got = ::pread(fd, out, size, off_t(offset));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return false;
+        out += got;
+        offset += uint64_t(got);
+        size -= size_t(got);
+    }
+    return true;
+}
+
+} // namespace causeway::detail

@@ -11,6 +11,7 @@
 #include "core/load.h"
 #include "core/model.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <random>
@@ -32,6 +33,7 @@ private slots:
     void refusedLineInABatch();
     void damagedLineInABatchIsReported();
     void linesAcrossStretches();
+    void documentRunsFromFile();
 };
 
 namespace {
@@ -413,16 +415,20 @@ void TestJsonFastPath::damagedLineInABatchIsReported()
 
 // A JSON Lines file is cut into stretches of bytes, and the workers find
 // the lines that start in theirs: lines are numbered as before across the
-// cuts (a BOM, CRLF, blank lines, lines longer than a stretch), a damaged
-// line deep in the file is named by its number, and the model is the same
-// at any thread count.
+// cuts (a BOM, CRLF, blank lines, lines longer than a stretch or longer
+// than kBigLineBytes, a last line without a newline), a damaged line deep
+// in the file is named by its number, and the model is the same at any
+// thread count, and the same from a file on disk (whose stretches the
+// workers copy out of it rather than read through the mapping).
 void TestJsonFastPath::linesAcrossStretches()
 {
     std::string text = "\xEF\xBB\xBF";
     uint64_t line = 0, damagedLine = 0;
     size_t spans = 0;
     for (int i = 0; i < 6000; ++i) {
-        const std::string pad = i % 1000 == 999 ? std::string(1500000, 'x') : std::string(size_t(i % 50), 'y');
+        const std::string pad = i == 2500 ? std::string(size_t(9) << 20, 'z')
+            : i % 1000 == 999             ? std::string(1500000, 'x')
+                                          : std::string(size_t(i % 50), 'y');
         std::string l = R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"s)"
             + std::to_string(i % 5) + R"("}}]},"scopeSpans":[{"spans":[{"traceId":")" + test::hexId(i + 1, 32)
             + R"(","spanId":")" + test::hexId(i + 1, 16) + R"(","name":"op","attributes":[{"key":"pad","value":{"stringValue":")"
@@ -434,28 +440,34 @@ void TestJsonFastPath::linesAcrossStretches()
         } else {
             ++spans;
         }
-        text += l + (i % 7 == 0 ? "\r\n" : "\n");
-        if (i % 13 == 0) {
+        text += l + (i == 5999 ? "" : i % 7 == 0 ? "\r\n" : "\n");
+        if (i % 13 == 0 && i != 5999) {
             text += "\n";
             ++line;
         }
-        if (i % 17 == 0) {
+        if (i % 17 == 0 && i != 5999) {
             text += "   \t\n";
             ++line;
         }
     }
-    QVERIFY(text.size() > (size_t(10) << 20));
+    QVERIFY(text.size() > (size_t(18) << 20));
+    QTemporaryDir dir;
+    const std::string path = test::writeFile(dir, "stretch.jsonl", text);
     Model first;
     std::vector<std::string_view> firstStrings;
-    for (unsigned threads : {1u, 2u, 4u}) {
+    for (unsigned threads : {1u, 2u, 4u, 102u, 104u}) {
         Model m;
         LoadOptions options;
-        options.threads = threads;
-        auto r = loadBuffer("stretch.jsonl", text, m, options);
+        options.threads = threads % 100;
+        const bool fromFile = threads > 100;
+        auto r = fromFile ? loadFiles({path}, m, options) : loadBuffer("stretch.jsonl", text, m, options);
         QVERIFY2(r.ok, r.error.text().c_str());
+        if (!fromFile)
+            m.finalize(); // as loadFiles does
         QCOMPARE(m.spanCount(), spans);
         QCOMPARE(m.diagnostics.count(diag::JsonLineInvalid), uint64_t(1));
-        const std::string prefix = "stretch.jsonl: line " + std::to_string(damagedLine) + ": ";
+        std::string prefix = fromFile ? path : std::string("stretch.jsonl");
+        prefix += ": line " + std::to_string(damagedLine) + ": ";
         QVERIFY2(m.diagnostics.items().front().message.rfind(prefix, 0) == 0, m.diagnostics.items().front().message.c_str());
         if (threads == 1) {
             first = std::move(m);
@@ -466,6 +478,62 @@ void TestJsonFastPath::linesAcrossStretches()
         QCOMPARE(m.strings.size(), first.strings.size());
         for (size_t k = 0; k < m.strings.size(); ++k)
             QVERIFY(m.str(StringId(k)) == first.str(StringId(k)));
+    }
+}
+
+// A document of many resourceSpans entries is read in runs of entries on
+// the workers, which copy a run out of the file when there is one rather
+// than read it through the mapping: the same model from the file as from
+// memory, at one and at two threads, and a damaged entry (a span without a
+// trace id, which the run's reader leaves to the document reader) is still
+// named by its byte offset in the file.
+void TestJsonFastPath::documentRunsFromFile()
+{
+    std::string text = "{\"resourceSpans\":[";
+    size_t spans = 0;
+    uint64_t damagedAt = 0;
+    for (int i = 0; i < 20000; ++i) {
+        if (i)
+            text += i % 3 ? "," : ",\n  ";
+        std::string id = test::hexId(i + 1, 32);
+        if (i == 12345) {
+            damagedAt = text.size(); // named below by where its span starts
+            id = "";
+        } else {
+            ++spans;
+        }
+        text += R"({"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"s)" + std::to_string(i % 7)
+            + R"("}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[{"traceId":")" + id + R"(","spanId":")"
+            + test::hexId(i + 1, 16) + R"(","name":"op)" + std::to_string(i % 11)
+            + R"(","attributes":[{"key":"n","value":{"intValue":")" + std::to_string(i) + R"("}}]}]}]})";
+    }
+    text += "]}\n";
+    damagedAt = text.find(R"({"traceId":"")", damagedAt);
+    QVERIFY(damagedAt != std::string::npos);
+    QVERIFY(text.size() > (size_t(5) << 20));
+    QTemporaryDir dir;
+    const std::string path = test::writeFile(dir, "document.json", text);
+    Model first;
+    for (unsigned threads : {1u, 2u, 101u, 102u}) {
+        Model m;
+        LoadOptions options;
+        options.threads = threads % 100;
+        const bool fromFile = threads > 100;
+        auto r = fromFile ? loadFiles({path}, m, options) : loadBuffer("document.json", text, m, options);
+        QVERIFY2(r.ok, r.error.text().c_str());
+        if (!fromFile)
+            m.finalize();
+        QCOMPARE(m.spanCount(), spans);
+        QCOMPARE(m.diagnostics.count(diag::SpanBadTraceId), uint64_t(1));
+        const std::string &message = m.diagnostics.items().front().message;
+        const std::string place = (fromFile ? path : std::string("document.json")) + ": byte " + std::to_string(damagedAt) + ": ";
+        QVERIFY2(message.rfind(place, 0) == 0, message.c_str());
+        if (threads == 1) {
+            first = std::move(m);
+            continue;
+        }
+        const std::string diff = test::ModelCompare(first, m).run();
+        QVERIFY2(diff.empty(), diff.c_str());
     }
 }
 

@@ -953,6 +953,140 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
     return true;
 }
 
+// The top level's ResourceSpans (field 1, Len), listed from the file's
+// bytes read in chunks through a buffer reused for each (ReadContext::copy)
+// rather than through the mapping: listing reads a few bytes every few KB,
+// which through a fresh mapping is the first read of most of its pages.
+// The views listed still point into `bytes`. Usable only where `bytes` is
+// the mapped file (usable()); a chunk the file does not give is Bad.
+class TopLevelList
+{
+public:
+    enum class Step { Listed, End, Other, Bad };
+
+    TopLevelList(std::string_view bytes, const ReadContext &ctx) : m_bytes(bytes), m_ctx(ctx) {}
+
+    bool usable() const
+    {
+        return m_ctx.fd >= 0 && m_bytes.data() == m_ctx.mapped.data() && m_bytes.size() == m_ctx.mapped.size();
+    }
+
+    // The next field: Listed (a ResourceSpans, in `v`), End of the input,
+    // Other (any other field: the caller stops) or Bad (a malformed tag or
+    // length, or a chunk not read).
+    Step next(ViewAt &v)
+    {
+        if (m_pos >= m_bytes.size())
+            return Step::End;
+        if (!fill())
+            return Step::Bad;
+        const auto *p = reinterpret_cast<const uint8_t *>(m_chunk.get() + (m_pos - m_at));
+        const auto *end = reinterpret_cast<const uint8_t *>(m_chunk.get() + m_len);
+        uint64_t tag = 0, length = 0;
+        if (!varint(p, end, tag) || (tag >> 3) == 0)
+            return Step::Bad;
+        if (tag != ((1u << 3) | Len))
+            return Step::Other;
+        if (!varint(p, end, length))
+            return Step::Bad;
+        const uint64_t at = m_at + uint64_t(p - reinterpret_cast<const uint8_t *>(m_chunk.get()));
+        if (length > m_bytes.size() - at)
+            return Step::Bad;
+        v = {m_bytes.substr(at, length), at};
+        m_pos = at + length;
+        return Step::Listed;
+    }
+
+private:
+    static constexpr size_t kChunk = size_t(64) << 10;
+    static constexpr size_t kHeader = 22; // a tag and a length, 10 bytes and more each at most
+
+    // The chunk holds the header at m_pos (or the input's end).
+    bool fill()
+    {
+        const uint64_t want = std::min<uint64_t>(m_pos + kHeader, m_bytes.size());
+        if (m_pos >= m_at && want <= m_at + m_len)
+            return true;
+        if (!m_chunk)
+            m_chunk = std::make_unique_for_overwrite<char[]>(kChunk);
+        m_at = m_pos;
+        m_len = size_t(std::min<uint64_t>(kChunk, m_bytes.size() - m_pos));
+        if (m_ctx.copy(m_bytes.substr(m_at, m_len), m_chunk.get()))
+            return true;
+        m_len = 0;
+        return false;
+    }
+
+    static bool varint(const uint8_t *&p, const uint8_t *end, uint64_t &v)
+    {
+        v = 0;
+        for (int shift = 0; shift < 64 && p < end; shift += 7) {
+            const uint8_t b = *p++;
+            v |= uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                return true;
+        }
+        return false;
+    }
+
+    std::string_view m_bytes;
+    const ReadContext &m_ctx;
+    std::unique_ptr<char[]> m_chunk;
+    uint64_t m_pos = 0, m_at = 0;
+    size_t m_len = 0;
+};
+
+// ResourceSpans copied out of the file a window at a time into a buffer
+// reused for each (ReadContext::copy), for a thread decoding a run of them:
+// at(it) is *it, its bytes in the buffer, loading the window of the
+// ResourceSpans from `it` on (up to kWindow bytes, at least `it`) when `it`
+// is not in the current one. Where the bytes cannot be copied (no
+// descriptor, not the mapped file, a ResourceSpans over kMaxOne) it is
+// `it` itself, read through the mapping.
+class ResourceSpansCopy
+{
+public:
+    explicit ResourceSpansCopy(const ReadContext &ctx) : m_ctx(ctx) {}
+
+    const ViewAt *at(const ViewAt *it, const ViewAt *last)
+    {
+        if (it >= m_first && it < m_last)
+            return &m_views[size_t(it - m_first)];
+        if (m_ctx.fd < 0 || it->bytes.size() > kMaxOne)
+            return it;
+        const ViewAt *end = it + 1;
+        while (end != last && end->offset + end->bytes.size() - it->offset <= kWindow)
+            ++end;
+        const uint64_t from = it->offset;
+        const size_t length = size_t((end - 1)->offset + (end - 1)->bytes.size() - from);
+        if (length > m_capacity) {
+            m_buffer = std::make_unique_for_overwrite<char[]>(length);
+            m_capacity = length;
+        }
+        // The window's bytes, whose views follow on from `it`'s in the input.
+        const std::string_view part(it->bytes.data(), length);
+        m_first = m_last = nullptr;
+        if (!m_ctx.copy(part, m_buffer.get()))
+            return it;
+        m_views.clear();
+        for (const ViewAt *v = it; v != end; ++v)
+            m_views.push_back({std::string_view(m_buffer.get() + (v->offset - from), v->bytes.size()), v->offset});
+        m_first = it;
+        m_last = end;
+        return &m_views.front();
+    }
+
+private:
+    static constexpr uint64_t kWindow = uint64_t(1) << 20;
+    static constexpr size_t kMaxOne = size_t(64) << 20;
+
+    const ReadContext &m_ctx;
+    std::unique_ptr<char[]> m_buffer;
+    size_t m_capacity = 0;
+    std::vector<ViewAt> m_views;
+    const ViewAt *m_first = nullptr, *m_last = nullptr;
+};
+
 // Large messages are split at ResourceSpans boundaries into one contiguous
 // share per thread; each thread decodes into its own model and the shares are
 // merged in input order, so the result is the one a single thread would give.
@@ -1016,8 +1150,13 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     // share sizes the pools for the rest in one step; the first share's
     // model takes the others' records when they are merged, so it gets room
     // for the whole input.
+    // `copy` is the calling thread's (the bytes read out of the file).
     auto decodeShare = [&](const ViewAt *it, const ViewAt *last, Model &model, bool first, Outcome &outcome,
-                           const std::atomic<bool> &abandon) {
+                           const std::atomic<bool> &abandon, ResourceSpansCopy &copy) {
+        const auto one = [&](Decoder &decoder, const ViewAt *v) {
+            const ViewAt *bytesOf = copy.at(v, last);
+            decoder.resourceSpansList(bytesOf, bytesOf + 1);
+        };
         try {
             Decoder decoder(ctx, model, {}, false);
             try {
@@ -1025,7 +1164,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 for (const ViewAt *v = it; v != last; ++v)
                     share += v->bytes.size();
                 for (; it != last && sampled < kSampleBytes && !decoder.cancelled(); ++it) {
-                    decoder.resourceSpansList(it, it + 1);
+                    one(decoder, it);
                     sampled += it->bytes.size();
                 }
                 const uint64_t rest = (first ? uint64_t(bytes.size()) : share) - sampled;
@@ -1037,10 +1176,10 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                         allowUpTo((last - 1)->offset + (last - 1)->bytes.size());
                     }
                 }
-                if (!first)
-                    decoder.resourceSpansList(it, last);
+                for (; !first && it != last && !decoder.cancelled(); ++it)
+                    one(decoder, it);
                 for (; first && it != last && !abandon.load(std::memory_order_relaxed) && !decoder.cancelled(); ++it)
-                    decoder.resourceSpansList(it, it + 1);
+                    one(decoder, it);
                 if (first && it == last && sampled && share > sampled && bytes.size() > share && !decoder.cancelled())
                     reserveForRest(model, share, (last - 1)->offset + (last - 1)->bytes.size());
             } catch (const Malformed &m) {
@@ -1073,23 +1212,39 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     std::atomic<bool> abandon{false};
     auto decodeFirst = [&] {
         try {
-            Reader r(bytes, 0);
-            Field f;
-            for (size_t acc = 0; !r.atEnd() && (firstList.empty() || acc < firstBytes);) {
-                r.next(f);
-                if (f.number != 1 || f.wire != Len)
-                    break;
-                firstList.push_back({f.bytes, r.offsetOf(f.bytes)});
-                acc += f.bytes.size();
-                firstWalked = true;
+            TopLevelList fromFile(bytes, ctx);
+            if (fromFile.usable()) {
+                ViewAt v;
+                for (size_t acc = 0; firstList.empty() || acc < firstBytes;) {
+                    const auto step = fromFile.next(v);
+                    if (step == TopLevelList::Step::Bad)
+                        firstWalked = false;
+                    if (step != TopLevelList::Step::Listed)
+                        break;
+                    firstList.push_back(v);
+                    acc += v.bytes.size();
+                    firstWalked = true;
+                }
+            } else {
+                Reader r(bytes, 0);
+                Field f;
+                for (size_t acc = 0; !r.atEnd() && (firstList.empty() || acc < firstBytes);) {
+                    r.next(f);
+                    if (f.number != 1 || f.wire != Len)
+                        break;
+                    firstList.push_back({f.bytes, r.offsetOf(f.bytes)});
+                    acc += f.bytes.size();
+                    firstWalked = true;
+                }
             }
         } catch (const Malformed &) {
             firstWalked = false;
         } catch (const std::bad_alloc &) {
             firstWalked = false;
         }
+        ResourceSpansCopy copy(ctx);
         if (firstWalked)
-            decodeShare(firstList.data(), firstList.data() + firstList.size(), first, true, firstOutcome, abandon);
+            decodeShare(firstList.data(), firstList.data() + firstList.size(), first, true, firstOutcome, abandon, copy);
     };
 
     // Set by this thread once the scan is over: Done (the pieces below are
@@ -1102,7 +1257,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     std::vector<Outcome> outcomes;
     std::vector<char> ready;
     std::atomic<size_t> next{1};
-    auto work = [&](size_t k) {
+    auto work = [&](size_t k, ResourceSpansCopy &copy) {
         {
             std::lock_guard lock(mutex);
             if (!spare.empty()) {
@@ -1110,7 +1265,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 spare.pop_back();
             }
         }
-        decodeShare(list.data() + cuts[k], list.data() + cuts[k + 1], fragments[k], false, outcomes[k], abandon);
+        decodeShare(list.data() + cuts[k], list.data() + cuts[k + 1], fragments[k], false, outcomes[k], abandon, copy);
     };
     // Merged pieces' records still to be patched (Model::MergePatch), with
     // the input bytes they came from: any thread takes them, the decoding
@@ -1163,8 +1318,9 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             if (scan == Scan::Failed)
                 return;
         }
+        ResourceSpansCopy copy(ctx);
         for (size_t k; (k = next.fetch_add(1)) < parts;) {
-            work(k);
+            work(k, copy);
             {
                 std::lock_guard lock(mutex);
                 ready[k] = 1;
@@ -1214,11 +1370,22 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     // Only the top level is scanned here; a structural problem in it is left
     // to the sequential reader, which reports it with its offset.
     try {
-        Reader r(bytes, 0);
+        // From the file, not the mapping, where there is one.
+        TopLevelList fromFile(bytes, ctx);
+        const bool copied = fromFile.usable();
+        for (ViewAt v; copied;) {
+            const auto step = fromFile.next(v);
+            if (step == TopLevelList::Step::End)
+                break;
+            if (step != TopLevelList::Step::Listed)
+                return true;
+            list.push_back(v);
+        }
+        Reader r(copied ? std::string_view() : bytes, 0);
         Field f;
-        // The scan reads a few bytes every few KB: the file's pages are
-        // mapped in ahead of it a few MB at a time (prefaultForRead), not
-        // one fault every 64 KB.
+        // Otherwise the scan reads a few bytes every few KB: the file's
+        // pages are mapped in ahead of it a few MB at a time
+        // (prefaultForRead), not one fault every 64 KB.
         constexpr size_t kMapAhead = size_t(8) << 20;
         size_t mapped = 0;
         while (!r.atEnd()) {
@@ -1305,6 +1472,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 finished.wait(lock);
         }
     };
+    ResourceSpansCopy copy(ctx); // this thread's
     for (size_t k = 0; k < parts; ++k) {
         {
             std::unique_lock lock(mutex);
@@ -1323,7 +1491,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 const bool worth = j < parts && (j == k || worthDecoding(k, j));
                 lock.unlock();
                 if (worth && next.compare_exchange_strong(j, j + 1)) {
-                    decodeSeconds += timed([&] { work(j); });
+                    decodeSeconds += timed([&] { work(j, copy); });
                     decodedBytes += offsetOf(j + 1) - offsetOf(j);
                     lock.lock();
                     ready[j] = 1;
@@ -1339,7 +1507,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
             // reached the end of the input): decoded again here, as cut.
             first = Model();
             firstOutcome = {};
-            decodeShare(list.data(), list.data() + cuts[1], first, true, firstOutcome, abandon);
+            decodeShare(list.data(), list.data() + cuts[1], first, true, firstOutcome, abandon, copy);
         }
         const Outcome &outcome = k == 0 ? firstOutcome : outcomes[k];
         if (outcome.outOfMemory)

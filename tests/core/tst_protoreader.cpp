@@ -8,6 +8,7 @@
 #include "common/otlpmessages.h"
 #include "common/testutil.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <zstd.h>
@@ -37,6 +38,30 @@ std::string diagnosticsText(const Model &m)
     std::string out;
     for (const auto &d : m.diagnostics.items())
         out += d.code + ": " + d.message + "\n";
+    return out;
+}
+
+// `bytes` loaded from a file on disk, where the readers copy what they read
+// out of the file (ReadContext::copy) instead of reading its mapping; the
+// messages name the file `name` as loadBuffer would.
+struct FromDisk
+{
+    LoadResult result;
+    std::string diagnostics;
+};
+FromDisk loadFromDisk(const std::string &bytes, const char *name, Model &model, const LoadOptions &options)
+{
+    QTemporaryDir dir;
+    const std::string path = writeFile(dir, name, bytes);
+    FromDisk out;
+    out.result = loadFiles({path}, model, options);
+    auto named = [&](std::string text) {
+        for (size_t at; (at = text.find(path)) != std::string::npos;)
+            text.replace(at, path.size(), name);
+        return text;
+    };
+    out.result.error.file = named(out.result.error.file);
+    out.diagnostics = named(diagnosticsText(model));
     return out;
 }
 
@@ -748,6 +773,14 @@ private slots:
             QVERIFY2(diff.empty(), diff.c_str());
             QCOMPARE(diagnosticsText(m), diagnosticsText(expected));
             QCOMPARE(QString::fromStdString(test::compareStringIds(expected, m)), QString());
+
+            Model disk;
+            const FromDisk d = loadFromDisk(in.bytes, "big.pb", disk, options);
+            QVERIFY2(d.result.ok, d.result.error.text().c_str());
+            const std::string diskDiff = compareModels(expected, disk);
+            QVERIFY2(diskDiff.empty(), diskDiff.c_str());
+            QCOMPARE(d.diagnostics, diagnosticsText(expected));
+            QCOMPARE(QString::fromStdString(test::compareStringIds(expected, disk)), QString());
         }
     }
 
@@ -777,6 +810,10 @@ private slots:
             const LoadResult r = loadBuffer("big.pb", in.bytes, partial, options);
             QVERIFY(!r.ok);
             QCOMPARE(r.error.text(), expected.error.text());
+            Model disk;
+            const FromDisk d = loadFromDisk(in.bytes, "big.pb", disk, options);
+            QVERIFY(!d.result.ok);
+            QCOMPARE(d.result.error.text(), expected.error.text());
             // Whole ResourceSpans only, none from the damaged one on.
             const size_t resources = partial.resources.size();
             QVERIFY(resources > 0 && resources <= k);
@@ -837,6 +874,17 @@ private slots:
             QVERIFY2(diff.empty(), diff.c_str());
             QCOMPARE(diagnosticsText(m), diagnosticsText(expected));
             QCOMPARE(QString::fromStdString(test::compareStringIds(expected, m)), QString());
+
+            Model disk;
+            const FromDisk d = loadFromDisk(input, "odd.pb", disk, options);
+            QCOMPARE(d.result.ok, re.ok);
+            QCOMPARE(d.result.error.text(), re.error.text());
+            if (!re.ok)
+                continue; // loadFiles keeps nothing of a file it could not read
+            const std::string diskDiff = compareModels(expected, disk);
+            QVERIFY2(diskDiff.empty(), diskDiff.c_str());
+            QCOMPARE(d.diagnostics, diagnosticsText(expected));
+            QCOMPARE(QString::fromStdString(test::compareStringIds(expected, disk)), QString());
         }
     }
 

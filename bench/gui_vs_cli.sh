@@ -18,11 +18,11 @@
 # fast that is depends on what the process before it freed and when, so a
 # fixed order favoured one side. User and system CPU are shown apart.
 # Both sides also start the same time after the process before them ended
-# (GAP seconds, default 3): the GUI needs xev running before it starts, and
-# a CLI started at once after a process had freed its memory met pages the
-# host still backed (0.4 s of system time for the 1 GB file where a CLI
-# started 0.3 s or 1 s later spent 0.7-1.0 s), so without a gap of its own
-# the CLI ran on warmer memory than the GUI in every run.
+# (GAP seconds, default 3): the GUI needs xev running for 0.3 s before it
+# starts, the CLI did not wait at all, and a load's system time depends on
+# how soon it follows the one before (for the 1 GB file 0.4 s in one
+# placement, 0.5-1.3 s in others), so the two sides met memory in
+# different states.
 # On a shared machine wall times move with the load; CPU times less so.
 set -eu
 bin=$1; file=$2; runs=${3:-5}

@@ -9,10 +9,12 @@
 # search` costs Xvfb about 20 ms of CPU, and polling every 20 ms took about
 # half a core from the load being timed. The window is found from xev's
 # MapNotify on the root window and its title followed with `xprop -spy`.
-# Nor does the script start processes while it waits for the menu: each
-# `date` and `bc` took a few ms, and xev prints every event on several
-# lines, so the menu seemed to open 60-110 ms after the GUI had painted it
-# (the GUI's own probes showed it painted 2-13 ms after the key arrived).
+# Nor does the script start processes (or fork for $(...)) between the
+# title and the menu: each `date`, `bc` or subshell took a few ms, and xev
+# prints every event on several lines, so the menu seemed to open 60-110 ms
+# after the GUI had painted it (the GUI's own probes showed it painted
+# 3-27 ms after the key arrived). What remains between the title and the
+# key is the script's: stopping xprop and starting xdotool.
 # The two sides take turns going first (CLI then GUI, GUI then CLI, ...):
 # most of a load's system time is the kernel zeroing fresh memory, and how
 # fast that is depends on what the process before it freed and when, so a
@@ -29,10 +31,16 @@ bin=$1; file=$2; runs=${3:-5}
 gap=${GAP:-3}
 name=$(basename "$file")
 tck=$(getconf CLK_TCK)
-now() { echo "$EPOCHREALTIME"; }
 usec() { local t=${1/./}; echo $((10#$t)); }
+# The same into REPLY, without the subshell $(...) forks (a few ms each).
+usecReply() { local t=${1/./}; REPLY=$((10#$t)); }
 # Whether more than SECONDS (whole) have passed since START, without a process.
-after() { (( $(usec "$EPOCHREALTIME") - $(usec "$1") > $2 * 1000000 )); }
+after() {
+    local at
+    usecReply "$EPOCHREALTIME"; at=$REPLY
+    usecReply "$1"
+    (( at - REPLY > $2 * 1000000 ))
+}
 # A display of its own, gone before the script returns: the next run's
 # display must not start while this one still holds :97.
 Xvfb :97 -screen 0 1600x1000x24 >/dev/null 2>&1 &
@@ -47,7 +55,7 @@ export DISPLAY=:97
 run_cli() {
     local t0 t1 cpu
     sleep "$gap"
-    t0=$(now); cpu=$(/usr/bin/time -f "%U %S" "$bin" stats "$file" 2>&1 >/dev/null | tail -1); t1=$(now)
+    t0=$EPOCHREALTIME; cpu=$(/usr/bin/time -f "%U %S" "$bin" stats "$file" 2>&1 >/dev/null | tail -1); t1=$EPOCHREALTIME
     cli=$(echo "$t1 - $t0" | bc)
     read -r cliuser clisys <<< "$cpu"
 }
@@ -66,7 +74,7 @@ run_gui() {
     # xev has connected and selected the root's events (0.3 s), and the
     # same gap as the CLI's has passed since the process before.
     sleep "$(echo "if ($gap > 0.3) $gap else 0.3" | bc)"
-    t0=$(now)
+    t0=$EPOCHREALTIME
     "$bin" "$file" >/dev/null 2>&1 &
     gui=$!
     # xev prints an event on several lines; a MapNotify's second line names
@@ -97,19 +105,21 @@ run_gui() {
     while IFS= read -r -t 300 line <&3; do
         case $line in *"= \"$name"*) titled_ok=1; break ;; esac
     done
-    t1=$(now)
+    t1=$EPOCHREALTIME
     kill $spy 2>/dev/null; wait $spy 2>/dev/null || true
     exec 3<&-; rm -f "$fifo"
     if [ -z "$titled_ok" ]; then
         echo "run $run: no window titled $name (the GUI ended or took over 300 s)" >&2
         kill $gui 2>/dev/null; exit 1
     fi
-    read -r guiuser guisys < <(awk -v t="$tck" '{print $14 / t, $15 / t}' /proc/$gui/stat)
+    # CPU ticks so far (fields 14 and 15), read without starting a process.
+    local stat
+    read -r -a stat < /proc/$gui/stat
     while IFS= read -r -t 0.001 line <&4; do :; done # what the load mapped
     # Without a window manager a key can reach the window before it has the
     # focus: Alt+F again after a second without a menu (times from the first).
     xdotool windowfocus "$win" key alt+f 2>/dev/null
-    asked=$(now)
+    asked=$EPOCHREALTIME
     until IFS= read -r -t 1 line <&4 && case $line in MapNotify*) true ;; *) false ;; esac; do
         [ -n "$line" ] && case $line in [A-Z]*) ;; *) continue ;; esac # an event's later lines
         if after "$t1" 60; then
@@ -118,10 +128,11 @@ run_gui() {
         fi
         if after "$asked" 1; then
             xdotool windowfocus "$win" key alt+f 2>/dev/null
-            asked=$(now)
+            asked=$EPOCHREALTIME
         fi
     done
-    t2=$(now)
+    t2=$EPOCHREALTIME
+    guiuser=$(echo "scale=2; ${stat[13]} / $tck" | bc); guisys=$(echo "scale=2; ${stat[14]} / $tck" | bc)
     kill $gui $xev; wait $gui $xev 2>/dev/null || true
     exec 4<&-; rm -f "$menus"
     titled=$(echo "$t1 - $t0" | bc); input=$(echo "$t2 - $t0" | bc)

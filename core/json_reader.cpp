@@ -1532,9 +1532,6 @@ struct LinesJob final : Job
         srcPadded = false;
         if (stretch) {
             if (!copyStretch(state)) {
-                src = input;
-                srcAt = 0;
-                srcPadded = false;
                 // The stretch and the start of the next one, where its last line ends.
                 prefaultForRead(input.data() + nominalBegin, std::min<uint64_t>(nominalEnd + 4096, input.size()) - nominalBegin);
                 // Only the stretch's own bytes are searched for its first line:

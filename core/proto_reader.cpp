@@ -953,35 +953,35 @@ bool readFramed(std::string_view bytes, const ReadContext &ctx, Model &out, Load
     return true;
 }
 
-// The top level's ResourceSpans (field 1, Len), listed from the file's
-// bytes read in chunks through a buffer reused for each (ReadContext::copy)
-// rather than through the mapping: listing reads a few bytes every few KB,
-// which through a fresh mapping is the first read of most of its pages.
-// The views listed still point into `bytes`. Usable only where `bytes` is
-// the mapped file (usable()); a chunk the file does not give is Bad.
+// The top level's ResourceSpans (field 1, Len), listed by their tags and
+// lengths. Where `bytes` is the mapped file, the headers are read from the
+// file in chunks through a buffer reused for each (ReadContext::copy):
+// listing reads a few bytes every few KB, which through a fresh mapping is
+// the first read of most of its pages. Otherwise they are read in place,
+// the pages mapped in a few MB ahead (prefaultForRead), not one fault
+// every 64 KB. The views listed point into `bytes` either way.
 class TopLevelList
 {
 public:
     enum class Step { Listed, End, Other, Bad };
 
-    TopLevelList(std::string_view bytes, const ReadContext &ctx) : m_bytes(bytes), m_ctx(ctx) {}
-
-    bool usable() const
+    TopLevelList(std::string_view bytes, const ReadContext &ctx)
+        : m_bytes(bytes), m_ctx(ctx),
+          m_copied(ctx.fd >= 0 && bytes.data() == ctx.mapped.data() && bytes.size() == ctx.mapped.size())
     {
-        return m_ctx.fd >= 0 && m_bytes.data() == m_ctx.mapped.data() && m_bytes.size() == m_ctx.mapped.size();
     }
 
     // The next field: Listed (a ResourceSpans, in `v`), End of the input,
     // Other (any other field: the caller stops) or Bad (a malformed tag or
-    // length, or a chunk not read).
+    // length, or a chunk the file did not give).
     Step next(ViewAt &v)
     {
         if (m_pos >= m_bytes.size())
             return Step::End;
         if (!fill())
             return Step::Bad;
-        const auto *p = reinterpret_cast<const uint8_t *>(m_chunk.get() + (m_pos - m_at));
-        const auto *end = reinterpret_cast<const uint8_t *>(m_chunk.get() + m_len);
+        const auto *p = reinterpret_cast<const uint8_t *>(m_data + (m_pos - m_at));
+        const auto *end = reinterpret_cast<const uint8_t *>(m_data + m_len);
         uint64_t tag = 0, length = 0;
         if (!varint(p, end, tag) || (tag >> 3) == 0)
             return Step::Bad;
@@ -989,7 +989,7 @@ public:
             return Step::Other;
         if (!varint(p, end, length))
             return Step::Bad;
-        const uint64_t at = m_at + uint64_t(p - reinterpret_cast<const uint8_t *>(m_chunk.get()));
+        const uint64_t at = m_at + uint64_t(p - reinterpret_cast<const uint8_t *>(m_data));
         if (length > m_bytes.size() - at)
             return Step::Bad;
         v = {m_bytes.substr(at, length), at};
@@ -999,16 +999,30 @@ public:
 
 private:
     static constexpr size_t kChunk = size_t(64) << 10;
-    static constexpr size_t kHeader = 22; // a tag and a length, 10 bytes and more each at most
+    static constexpr size_t kHeader = 22; // a tag and a length: at most 10 bytes each, and some room
+    static constexpr size_t kMapAhead = size_t(8) << 20;
 
-    // The chunk holds the header at m_pos (or the input's end).
+    // m_data holds the header at m_pos (or the input's end).
     bool fill()
     {
+        if (!m_copied) {
+            if (!m_data) {
+                m_data = m_bytes.data();
+                m_len = m_bytes.size();
+            }
+            if (m_pos + kMapAhead / 2 > m_mapped && m_mapped < m_bytes.size()) {
+                const size_t to = size_t(std::min<uint64_t>(m_bytes.size(), m_pos + kMapAhead));
+                prefaultForRead(m_bytes.data() + m_mapped, to - m_mapped);
+                m_mapped = to;
+            }
+            return true;
+        }
         const uint64_t want = std::min<uint64_t>(m_pos + kHeader, m_bytes.size());
-        if (m_pos >= m_at && want <= m_at + m_len)
+        if (m_data && m_pos >= m_at && want <= m_at + m_len)
             return true;
         if (!m_chunk)
             m_chunk = std::make_unique_for_overwrite<char[]>(kChunk);
+        m_data = m_chunk.get();
         m_at = m_pos;
         m_len = size_t(std::min<uint64_t>(kChunk, m_bytes.size() - m_pos));
         if (m_ctx.copy(m_bytes.substr(m_at, m_len), m_chunk.get()))
@@ -1031,9 +1045,12 @@ private:
 
     std::string_view m_bytes;
     const ReadContext &m_ctx;
+    const bool m_copied;
     std::unique_ptr<char[]> m_chunk;
+    const char *m_data = nullptr; // the chunk, or the input itself
     uint64_t m_pos = 0, m_at = 0;
     size_t m_len = 0;
+    size_t m_mapped = 0;
 };
 
 // ResourceSpans copied out of the file a window at a time into a buffer
@@ -1212,33 +1229,18 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     std::atomic<bool> abandon{false};
     auto decodeFirst = [&] {
         try {
-            TopLevelList fromFile(bytes, ctx);
-            if (fromFile.usable()) {
-                ViewAt v;
-                for (size_t acc = 0; firstList.empty() || acc < firstBytes;) {
-                    const auto step = fromFile.next(v);
-                    if (step == TopLevelList::Step::Bad)
-                        firstWalked = false;
-                    if (step != TopLevelList::Step::Listed)
-                        break;
-                    firstList.push_back(v);
-                    acc += v.bytes.size();
-                    firstWalked = true;
-                }
-            } else {
-                Reader r(bytes, 0);
-                Field f;
-                for (size_t acc = 0; !r.atEnd() && (firstList.empty() || acc < firstBytes);) {
-                    r.next(f);
-                    if (f.number != 1 || f.wire != Len)
-                        break;
-                    firstList.push_back({f.bytes, r.offsetOf(f.bytes)});
-                    acc += f.bytes.size();
-                    firstWalked = true;
-                }
+            TopLevelList top(bytes, ctx);
+            ViewAt v;
+            for (size_t acc = 0; firstList.empty() || acc < firstBytes;) {
+                const auto step = top.next(v);
+                if (step == TopLevelList::Step::Bad)
+                    firstWalked = false;
+                if (step != TopLevelList::Step::Listed)
+                    break;
+                firstList.push_back(v);
+                acc += v.bytes.size();
+                firstWalked = true;
             }
-        } catch (const Malformed &) {
-            firstWalked = false;
         } catch (const std::bad_alloc &) {
             firstWalked = false;
         }
@@ -1369,39 +1371,14 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
 
     // Only the top level is scanned here; a structural problem in it is left
     // to the sequential reader, which reports it with its offset.
-    try {
-        // From the file, not the mapping, where there is one.
-        TopLevelList fromFile(bytes, ctx);
-        const bool copied = fromFile.usable();
-        for (ViewAt v; copied;) {
-            const auto step = fromFile.next(v);
-            if (step == TopLevelList::Step::End)
-                break;
-            if (step != TopLevelList::Step::Listed)
-                return true;
-            list.push_back(v);
-        }
-        Reader r(copied ? std::string_view() : bytes, 0);
-        Field f;
-        // Otherwise the scan reads a few bytes every few KB: the file's
-        // pages are mapped in ahead of it a few MB at a time
-        // (prefaultForRead), not one fault every 64 KB.
-        constexpr size_t kMapAhead = size_t(8) << 20;
-        size_t mapped = 0;
-        while (!r.atEnd()) {
-            r.next(f);
-            if (f.number != 1 || f.wire != Len)
-                return true;
-            const size_t at = r.offsetOf(f.bytes);
-            if (at + kMapAhead / 2 > mapped && mapped < bytes.size()) {
-                const size_t to = std::min(bytes.size(), at + kMapAhead);
-                prefaultForRead(bytes.data() + mapped, to - mapped);
-                mapped = to;
-            }
-            list.push_back({f.bytes, at});
-        }
-    } catch (const Malformed &) {
-        return true;
+    TopLevelList top(bytes, ctx);
+    for (ViewAt v;;) {
+        const auto step = top.next(v);
+        if (step == TopLevelList::Step::End)
+            break;
+        if (step != TopLevelList::Step::Listed)
+            return true;
+        list.push_back(v);
     }
     if (list.size() < threads)
         return true;

@@ -1,4 +1,5 @@
 #include "core/load.h"
+#include "core/mappingguard.h"
 
 #include "core/readers.h"
 
@@ -278,6 +279,7 @@ class MappedFile
 public:
     ~MappedFile()
     {
+        m_guard.reset();
         if (m_data)
             munmap(m_data, m_size);
         if (m_stream)
@@ -312,9 +314,22 @@ public:
         if (p == MAP_FAILED)
             return readStream(error);
         m_data = static_cast<char *>(p);
+        m_guard.emplace(m_data, m_size);
         madvise(m_data, m_size, MADV_SEQUENTIAL);
         return true;
     }
+    // Whether a read of the mapping met the end of the file, which had
+    // shrunk since it was opened (MappingGuard): what was read from there
+    // on was zeros. `sizeNow` is the file's size now.
+    bool shrank(uint64_t &sizeNow) const
+    {
+        if (!m_guard || !m_guard->hit())
+            return false;
+        struct stat st{};
+        sizeNow = fstat(m_fd, &st) == 0 ? uint64_t(st.st_size) : m_guard->firstLostByte();
+        return true;
+    }
+    uint64_t openedSize() const { return m_size; }
     // The descriptor of the file bytes() maps, -1 when they were read in.
     int mappedDescriptor() const { return m_data ? m_fd : -1; }
     std::string_view bytes() const
@@ -377,6 +392,7 @@ private:
 
     int m_fd = -1;
     char *m_data = nullptr;
+    std::optional<detail::MappingGuard> m_guard;
     size_t m_size = 0;
     uint64_t m_released = 0;
     uint64_t m_limit = UINT64_MAX;
@@ -643,6 +659,15 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
             // What was built for this file is dropped; the files before it stay.
             fragment = Model();
             r = fail(path, 0, outOfMemory(size));
+        }
+        if (uint64_t sizeNow = 0; file.shrank(sizeNow)) {
+            // Whatever the readers made of the zeros they were given, the
+            // cause is the file: nothing read from it is kept.
+            fragment = Model();
+            r = fail(path, sizeNow,
+                "the file shrank while it was being read (" + std::to_string(file.openedSize())
+                    + " bytes when opened, " + std::to_string(sizeNow)
+                    + " now); nothing of it was kept. Load it again once it no longer changes");
         }
         total.bytesRead += r.bytesRead;
         if (!r.ok) {

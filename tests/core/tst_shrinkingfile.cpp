@@ -1,0 +1,218 @@
+// A file that shrinks while it is being loaded (truncated by a log rotation,
+// an exporter starting it again): the load ends with an error naming the
+// file, what was built from it is dropped, and the process lives on. A read
+// of a file mapping past the file's end raised SIGBUS and ended the process.
+
+#include "core/load.h"
+#include "core/mappingguard.h"
+#include "core/writer.h"
+
+#include "bench/otlpgen.h"
+#include "common/testutil.h"
+
+#include <QCoreApplication>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <csignal>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace causeway;
+using namespace causeway::test;
+
+namespace {
+
+// OTLP/JSON from the bench generator, as the Collector's file exporter
+// writes it (JsonLines) or as one document (Json).
+std::string generated(bench::OtlpGenerator::Format format, uint64_t bytes)
+{
+    char *data = nullptr;
+    size_t size = 0;
+    std::FILE *f = open_memstream(&data, &size);
+    bench::GenStats stats;
+    bench::OtlpGenerator gen(format, 42);
+    gen.write(f, bytes, stats);
+    std::fclose(f);
+    std::string out(data, size);
+    std::free(data);
+    return out;
+}
+
+// The same spans as OTLP protobuf, written by Causeway's writer.
+std::string asProtobuf(const std::string &json)
+{
+    Model model;
+    const LoadResult r = loadBuffer("generated.jsonl", json, model);
+    if (!r.ok)
+        return {};
+    model.finalize();
+    std::ostringstream out;
+    std::string error;
+    if (!writeModel(model, OutputFormat::OtlpProto, out, error))
+        return {};
+    return out.str();
+}
+
+// The child of unguardedReadPastTheEndStillEndsTheProcess, in `dir`: one
+// mapping guarded, another read past its file's end. Exits only if the read
+// did not end the process.
+constexpr const char *kChildVariable = "CAUSEWAY_TEST_UNGUARDED_READ_IN";
+int unguardedReadChild(const std::string &dir)
+{
+    const long page = sysconf(_SC_PAGESIZE);
+    const std::string guardedPath = dir + "/guarded.bin", otherPath = dir + "/other.bin";
+    for (const std::string &path : {guardedPath, otherPath}) {
+        std::ofstream out(path, std::ios::binary);
+        out << std::string(size_t(page) * 2, 'x');
+    }
+    const int g = ::open(guardedPath.c_str(), O_RDONLY);
+    const int o = ::open(otherPath.c_str(), O_RDWR);
+    void *gp = g >= 0 ? mmap(nullptr, size_t(page) * 2, PROT_READ, MAP_PRIVATE, g, 0) : MAP_FAILED;
+    void *op = o >= 0 ? mmap(nullptr, size_t(page) * 2, PROT_READ, MAP_PRIVATE, o, 0) : MAP_FAILED;
+    if (gp == MAP_FAILED || op == MAP_FAILED)
+        return 3;
+    detail::MappingGuard guard(gp, size_t(page) * 2);
+    if (!guard.guarded() || ftruncate(o, 0) != 0)
+        return 4;
+    const char c = static_cast<const volatile char *>(op)[page + 1]; // raises SIGBUS
+    return c == 0 ? 0 : 5;
+}
+
+} // namespace
+
+class TestShrinkingFile : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // The guard itself: bytes before the new end read as they were written,
+    // bytes past it as zeros, and the guard says where the zeros began.
+    void guardReadsZerosPastTheEnd()
+    {
+        QTemporaryDir dir;
+        const long page = sysconf(_SC_PAGESIZE);
+        std::string bytes(size_t(page) * 16, 'x');
+        for (size_t i = 0; i < bytes.size(); ++i)
+            bytes[i] = char('a' + i % 26);
+        const std::string path = writeFile(dir, "sixteen-pages.bin", bytes);
+        const int fd = ::open(path.c_str(), O_RDWR);
+        QVERIFY(fd >= 0);
+        void *p = mmap(nullptr, bytes.size(), PROT_READ, MAP_PRIVATE, fd, 0);
+        QVERIFY(p != MAP_FAILED);
+        const auto *mapped = static_cast<const volatile char *>(p);
+        {
+            detail::MappingGuard guard(p, bytes.size());
+            QVERIFY(guard.guarded());
+            QCOMPARE(mapped[10], bytes[10]);
+            QVERIFY(!guard.hit());
+            QCOMPARE(ftruncate(fd, page * 3 + 100), 0);
+            // Inside the file's new last page, and past it.
+            QCOMPARE(mapped[page * 3 + 50], bytes[size_t(page) * 3 + 50]);
+            QCOMPARE(mapped[page * 9 + 7], char(0));
+            QVERIFY(guard.hit());
+            QCOMPARE(guard.firstLostByte(), uint64_t(page) * 9);
+            // An earlier page past the end: the zeros start there now.
+            QCOMPARE(mapped[page * 5], char(0));
+            QCOMPARE(guard.firstLostByte(), uint64_t(page) * 5);
+            QCOMPARE(mapped[page * 15 + page - 1], char(0));
+            QCOMPARE(mapped[page * 2], bytes[size_t(page) * 2]);
+        }
+        munmap(p, bytes.size());
+        ::close(fd);
+    }
+
+    // A SIGBUS outside every guarded range still ends the process: the
+    // guard passes it on (to the default action, or to a sanitizer's
+    // handler, which aborts). Run in a process of its own, started afresh
+    // (this one has Qt Test's crash handler, which the guard would pass the
+    // signal on to).
+    void unguardedReadPastTheEndStillEndsTheProcess()
+    {
+        QTemporaryDir dir;
+        const std::string dirPath = dir.path().toStdString();
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            setenv(kChildVariable, dirPath.c_str(), 1);
+            execl("/proc/self/exe", "tst_shrinkingfile", static_cast<char *>(nullptr));
+            _exit(2);
+        }
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QVERIFY2(WIFSIGNALED(status), qPrintable(QStringLiteral("the child exited with %1").arg(WEXITSTATUS(status))));
+        QVERIFY2(WTERMSIG(status) == SIGBUS || WTERMSIG(status) == SIGABRT,
+                 qPrintable(QStringLiteral("the child ended by signal %1").arg(WTERMSIG(status))));
+    }
+
+    // Loading a file that is truncated to a few bytes once the load has
+    // started: every reader (JSON Lines, one document, protobuf) meets the
+    // end while it reads on two threads.
+    void loadEndsWithAnErrorWhenTheFileShrinks_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("kind");
+        QTest::newRow("JSON Lines") << "shrinks.jsonl" << 0;
+        QTest::newRow("one document") << "shrinks.json" << 1;
+        QTest::newRow("protobuf") << "shrinks.pb" << 2;
+    }
+    void loadEndsWithAnErrorWhenTheFileShrinks()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, kind);
+        // Large enough that each reader cuts it into many pieces: the first
+        // progress report comes after the first of them is merged, and
+        // most are read after it.
+        const std::string lines = generated(bench::OtlpGenerator::Format::JsonLines, size_t(24) << 20);
+        const std::string bytes = kind == 0 ? lines
+            : kind == 1             ? generated(bench::OtlpGenerator::Format::Json, size_t(24) << 20)
+                                    : asProtobuf(generated(bench::OtlpGenerator::Format::JsonLines, size_t(96) << 20));
+        QVERIFY(bytes.size() > (size_t(20) << 20));
+        QTemporaryDir dir;
+        const std::string before = writeFile(dir, "before.jsonl", lines.substr(0, lines.find('\n') + 1));
+        const std::string path = writeFile(dir, name.toUtf8().constData(), bytes);
+
+        LoadOptions options;
+        options.threads = 2;
+        std::atomic<int> reports{0};
+        options.progress = [&](double fraction) {
+            // The second file's first report (the first file takes the first half).
+            if (fraction > 0.5 && fraction < 1.0 && reports.fetch_add(1) == 0)
+                truncate(path.c_str(), 1000);
+        };
+        Model model;
+        const LoadResult r = loadFiles({before, path}, model, options);
+        QVERIFY(reports.load() > 0);
+        QVERIFY(!r.ok);
+        QVERIFY(!r.cancelled);
+        QCOMPARE(QString::fromStdString(r.error.file), QString::fromStdString(path));
+        QCOMPARE(r.error.offset, uint64_t(1000));
+        QVERIFY2(r.error.message.find("shrank while it was being read") != std::string::npos, r.error.message.c_str());
+        QVERIFY2(r.error.message.find(std::to_string(bytes.size()) + " bytes when opened") != std::string::npos,
+                 r.error.message.c_str());
+        // What the first file gave stays, finalized; nothing of the second.
+        Model first;
+        QVERIFY(loadFiles({before}, first).ok);
+        QVERIFY(first.spanCount() > 0);
+        QCOMPARE(model.spanCount(), first.spanCount());
+        QCOMPARE(model.traces.size(), first.traces.size());
+    }
+};
+
+int main(int argc, char **argv)
+{
+    if (const char *dir = std::getenv(kChildVariable))
+        return unguardedReadChild(dir);
+    QCoreApplication app(argc, argv);
+    TestShrinkingFile test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_shrinkingfile.moc"

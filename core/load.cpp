@@ -318,16 +318,25 @@ public:
         madvise(m_data, m_size, MADV_SEQUENTIAL);
         return true;
     }
-    // Whether a read of the mapping met the end of the file, which had
-    // shrunk since it was opened (MappingGuard): what was read from there
-    // on was zeros. `sizeNow` is the file's size now.
+    // Whether the file is shorter now than when it was mapped: a read of
+    // the mapping past its new end gave zeros (MappingGuard past the page
+    // the end falls in, the kernel within that page), so what the readers
+    // made of the bytes from there on is not the file's. `sizeNow` is the
+    // file's size now.
     bool shrank(uint64_t &sizeNow) const
     {
-        if (!m_guard || !m_guard->hit())
+        if (!m_data)
             return false;
         struct stat st{};
-        sizeNow = fstat(m_fd, &st) == 0 ? uint64_t(st.st_size) : m_guard->firstLostByte();
-        return true;
+        if (fstat(m_fd, &st) == 0 && uint64_t(st.st_size) < m_size) {
+            sizeNow = uint64_t(st.st_size);
+            return true;
+        }
+        if (m_guard && m_guard->hit()) {
+            sizeNow = m_guard->firstLostByte();
+            return true;
+        }
+        return false;
     }
     uint64_t openedSize() const { return m_size; }
     // The descriptor of the file bytes() maps, -1 when they were read in.

@@ -1,5 +1,6 @@
 #include "core/load.h"
 #include "core/mappingguard.h"
+#include "core/protowire.h"
 
 #include "core/readers.h"
 
@@ -196,14 +197,10 @@ uint32_t bigEndian32(const unsigned char *p) { return uint32_t(p[0]) << 24 | uin
 
 bool readVarint(std::string_view b, size_t &pos, uint64_t &v)
 {
-    v = 0;
-    for (int shift = 0; shift < 64 && pos < b.size(); shift += 7) {
-        const auto c = uint8_t(b[pos++]);
-        v |= uint64_t(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return true;
-    }
-    return false;
+    const auto *begin = reinterpret_cast<const uint8_t *>(b.data()), *p = begin + pos;
+    const bool ok = detail::readVarint(p, begin + b.size(), v);
+    pos = size_t(p - begin);
+    return ok;
 }
 
 // True when `b` is a sequence of well-formed protobuf fields ending exactly at

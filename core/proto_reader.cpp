@@ -9,6 +9,7 @@
 #include "core/modelbuilder.h"
 #include "core/hugepages.h"
 #include "core/poolprefault.h"
+#include "core/protowire.h"
 #include "core/readers.h"
 #include "core/recentstrings.h"
 #include "core/sametext.h"
@@ -119,16 +120,13 @@ private:
     CAUSEWAY_COLD uint64_t varintSlow()
     {
         const uint64_t at = offset();
+        const auto *first = reinterpret_cast<const uint8_t *>(m_p), *p = first;
         uint64_t v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (m_p >= m_end)
-                throw Malformed{at, "truncated varint"};
-            const uint8_t b = uint8_t(*m_p++);
-            v |= uint64_t(b & 0x7f) << shift;
-            if (!(b & 0x80))
-                return v;
-        }
-        throw Malformed{at, "varint longer than 10 bytes"};
+        const bool ok = readVarint(p, reinterpret_cast<const uint8_t *>(m_end), v);
+        m_p = reinterpret_cast<const char *>(p);
+        if (!ok)
+            throw Malformed{at, p - first >= 10 ? "varint longer than 10 bytes" : "truncated varint"};
+        return v;
     }
 
     [[noreturn]] CAUSEWAY_COLD void fieldZero(const Field &f) { throw Malformed{f.offset, "invalid protobuf field number 0"}; }
@@ -983,11 +981,11 @@ public:
         const auto *p = reinterpret_cast<const uint8_t *>(m_data + (m_pos - m_at));
         const auto *end = reinterpret_cast<const uint8_t *>(m_data + m_len);
         uint64_t tag = 0, length = 0;
-        if (!varint(p, end, tag) || (tag >> 3) == 0)
+        if (!readVarint(p, end, tag) || (tag >> 3) == 0)
             return Step::Bad;
         if (tag != ((1u << 3) | Len))
             return Step::Other;
-        if (!varint(p, end, length))
+        if (!readVarint(p, end, length))
             return Step::Bad;
         const uint64_t at = m_at + uint64_t(p - reinterpret_cast<const uint8_t *>(m_data));
         if (length > m_bytes.size() - at)
@@ -1028,18 +1026,6 @@ private:
         if (m_ctx.copy(m_bytes.substr(m_at, m_len), m_chunk.get()))
             return true;
         m_len = 0;
-        return false;
-    }
-
-    static bool varint(const uint8_t *&p, const uint8_t *end, uint64_t &v)
-    {
-        v = 0;
-        for (int shift = 0; shift < 64 && p < end; shift += 7) {
-            const uint8_t b = *p++;
-            v |= uint64_t(b & 0x7f) << shift;
-            if (!(b & 0x80))
-                return true;
-        }
         return false;
     }
 

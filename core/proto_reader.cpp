@@ -1212,9 +1212,9 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
     // (nothing merged has handed one back yet), and fresh memory is what
     // this load pays most for. With a tenth of the input (a quarter before)
     // 5 pieces of 64 start fresh instead of 19, the load takes a quarter
-    // fewer page faults and 15-30 MB less peak memory, and 0.88-0.98x the
-    // time (bench/README.md); more threads keep the old proportion between
-    // the two shares.
+    // fewer page faults and 10-25 MB less peak memory, and 0.88-1.09x the
+    // time in five series (median 0.93; bench/README.md); more threads keep
+    // the old proportion between the two shares.
     const auto firstBytes = size_t(double(bytes.size()) * (threads == 2 ? 0.10 : 0.06));
     std::vector<ViewAt> firstList;
     bool firstWalked = false; // the walk met nothing the scan would not take

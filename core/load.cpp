@@ -315,25 +315,28 @@ public:
         madvise(m_data, m_size, MADV_SEQUENTIAL);
         return true;
     }
-    // Whether the file is shorter now than when it was mapped: a read of
-    // the mapping past its new end gave zeros (MappingGuard past the page
-    // the end falls in, the kernel within that page), so what the readers
-    // made of the bytes from there on is not the file's. `sizeNow` is the
-    // file's size now.
-    bool shrank(uint64_t &sizeNow) const
+    // Why what the readers made of the mapping is not the file's, if it is
+    // not: Shrank, the file is shorter now than when it was mapped (a read
+    // past its new end gave zeros: MappingGuard past the page the end falls
+    // in, the kernel within that page), `at` its size now; Unreadable, a
+    // read met no page though the file is as long as it was (it was cut
+    // and has grown again, or its storage failed: SIGBUS too), `at` the
+    // first page lost.
+    enum class Lost { Nothing, Shrank, Unreadable };
+    Lost lost(uint64_t &at) const
     {
         if (!m_data)
-            return false;
+            return Lost::Nothing;
         struct stat st{};
         if (fstat(m_fd, &st) == 0 && uint64_t(st.st_size) < m_size) {
-            sizeNow = uint64_t(st.st_size);
-            return true;
+            at = uint64_t(st.st_size);
+            return Lost::Shrank;
         }
         if (m_guard && m_guard->hit()) {
-            sizeNow = m_guard->firstLostByte();
-            return true;
+            at = m_guard->firstLostByte();
+            return Lost::Unreadable;
         }
-        return false;
+        return Lost::Nothing;
     }
     uint64_t openedSize() const { return m_size; }
     // The descriptor of the file bytes() maps, -1 when they were read in.
@@ -666,14 +669,25 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
             fragment = Model();
             r = fail(path, 0, outOfMemory(size));
         }
-        if (uint64_t sizeNow = 0; file.shrank(sizeNow)) {
-            // Whatever the readers made of the zeros they were given, the
-            // cause is the file: nothing read from it is kept.
+        // Whatever the readers made of the zeros they were given, the cause
+        // is the file: nothing read from it is kept.
+        uint64_t at = 0;
+        switch (file.lost(at)) {
+        case MappedFile::Lost::Nothing:
+            break;
+        case MappedFile::Lost::Shrank:
             fragment = Model();
-            r = fail(path, sizeNow,
+            r = fail(path, at,
                 "the file shrank while it was being read (" + std::to_string(file.openedSize())
-                    + " bytes when opened, " + std::to_string(sizeNow)
+                    + " bytes when opened, " + std::to_string(at)
                     + " now); nothing of it was kept. Load it again once it no longer changes");
+            break;
+        case MappedFile::Lost::Unreadable:
+            fragment = Model();
+            r = fail(path, at,
+                "the file could not be read from here on: it was cut short while it was being read (and has "
+                "grown again since), or the storage it is on failed; nothing of it was kept");
+            break;
         }
         total.bytesRead += r.bytesRead;
         if (!r.ok) {

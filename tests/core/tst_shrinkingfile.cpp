@@ -208,6 +208,47 @@ private slots:
         QCOMPARE(model.spanCount(), first.spanCount());
         QCOMPARE(model.traces.size(), first.traces.size());
     }
+
+    // Cut short and then as long as before again (an exporter starting the
+    // file anew and writing past its old size) before the load ends: the
+    // size says nothing, the pages the readers could not read do.
+    void loadEndsWithAnErrorWhenTheFileIsCutAndGrowsAgain()
+    {
+        const std::string lines = generated(bench::OtlpGenerator::Format::JsonLines, size_t(24) << 20);
+        QTemporaryDir dir;
+        const std::string path = writeFile(dir, "cut-and-grown.jsonl", lines);
+        LoadOptions options;
+        options.threads = 2;
+        std::atomic<int> reports{0};
+        std::atomic<double> cutAt{0}, grownAt{0};
+        options.progress = [&](double fraction) {
+            const int n = reports.fetch_add(1);
+            // The stretches submitted after the first report are read after
+            // the cut; the fourth report comes once at least two of them
+            // (a report per 1.5 MB, a stretch per MB) are merged.
+            if (n == 0 && fraction < 1.0) {
+                cutAt = fraction;
+                truncate(path.c_str(), 1000);
+            } else if (n == 3 && fraction < 1.0) {
+                grownAt = fraction;
+                truncate(path.c_str(), off_t(lines.size()));
+            }
+        };
+        Model model;
+        const LoadResult r = loadFiles({path}, model, options);
+        QVERIFY2(grownAt.load() > cutAt.load(), qPrintable(QStringLiteral("%1 reports").arg(reports.load())));
+        QVERIFY(!r.ok);
+        QCOMPARE(QString::fromStdString(r.error.file), QString::fromStdString(path));
+        QVERIFY2(r.error.message.find("could not be read from here on") != std::string::npos, r.error.message.c_str());
+        // The first page no read could get: past the cut, before the file
+        // had grown again.
+        QVERIFY2(r.error.offset >= uint64_t(sysconf(_SC_PAGESIZE)), qPrintable(QString::number(r.error.offset)));
+        QVERIFY2(double(r.error.offset) < grownAt.load() * double(lines.size()) + double(size_t(2) << 20),
+                 qPrintable(QString::number(r.error.offset)));
+        QCOMPARE(model.spanCount(), size_t(0));
+        qInfo("cut at %.3f, grown at %.3f of the file, first page lost at byte %llu", cutAt.load(), grownAt.load(),
+              static_cast<unsigned long long>(r.error.offset));
+    }
 };
 
 int main(int argc, char **argv)

@@ -672,22 +672,13 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
         // Whatever the readers made of the zeros they were given, the cause
         // is the file: nothing read from it is kept.
         uint64_t at = 0;
-        switch (file.lost(at)) {
-        case MappedFile::Lost::Nothing:
-            break;
-        case MappedFile::Lost::Shrank:
+        if (const auto lost = file.lost(at); lost != MappedFile::Lost::Nothing) {
             fragment = Model();
-            r = fail(path, at,
-                "the file shrank while it was being read (" + std::to_string(file.openedSize())
-                    + " bytes when opened, " + std::to_string(at)
-                    + " now); nothing of it was kept. Load it again once it no longer changes");
-            break;
-        case MappedFile::Lost::Unreadable:
-            fragment = Model();
-            r = fail(path, at,
-                "the file could not be read from here on: it was cut short while it was being read (and has "
-                "grown again since), or the storage it is on failed; nothing of it was kept");
-            break;
+            r = fail(path, at, lost == MappedFile::Lost::Shrank
+                    ? "the file shrank while it was being read (" + std::to_string(file.openedSize()) + " bytes when opened, "
+                        + std::to_string(at) + " now); nothing of it was kept. Load it again once it no longer changes"
+                    : std::string("the file could not be read from here on: it was cut short while it was being read "
+                                  "(and has grown again since), or the storage it is on failed; nothing of it was kept"));
         }
         total.bytesRead += r.bytesRead;
         if (!r.ok) {

@@ -2,6 +2,7 @@
 #include "core/json_otlp_mapping.h"
 #include "core/json_scan.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -321,11 +322,26 @@ void atEnd(od::document &doc)
         refuse();
 }
 
+// Room in the parser for `len` bytes, grown by at least half at a time:
+// runs and lines come in sizes that creep upwards, and the parser would
+// otherwise replace its index (4 bytes per input byte, fresh pages every
+// time) at each new largest one.
+void roomFor(od::parser &parser, size_t len)
+{
+    if (parser.capacity() >= len)
+        return;
+    // Refused (more than simdjson takes), the parser stays as it was:
+    // iterate() then asks for `len` alone, and reports what it cannot have.
+    const simdjson::error_code grown = parser.allocate(std::max(len, parser.capacity() + parser.capacity() / 2), parser.max_depth());
+    (void)grown;
+}
+
 } // namespace
 
 bool OtlpFastReader::readDocument(od::parser &parser, const char *buf, size_t len, size_t capacity)
 {
     try {
+        roomFor(parser, len);
         auto doc = need<od::document>(parser.iterate(buf, len, capacity));
         bool found = false;
         for (auto f : need<od::object>(doc.get_object())) {
@@ -355,6 +371,7 @@ bool OtlpFastReader::readDocument(od::parser &parser, const char *buf, size_t le
 bool OtlpFastReader::readEntries(od::parser &parser, const char *buf, size_t len, size_t capacity)
 {
     try {
+        roomFor(parser, len);
         auto doc = need<od::document>(parser.iterate(buf, len, capacity));
         for (auto e : need<od::array>(doc.get_array()))
             resourceSpans(need<od::value>(std::move(e)));

@@ -135,10 +135,17 @@ void reserveHuge(Vector &v, size_t n)
 
 // shrink_to_fit(), with the copy written into storage advised as huge; only
 // where more than an eighth of the capacity is unused (each shrink copies).
+// shrinkHugeBytes() is what it would copy: nothing, or the elements.
+template<typename Vector>
+size_t shrinkHugeBytes(const Vector &v)
+{
+    return v.capacity() - v.size() > v.capacity() / 8 ? v.size() * sizeof(v[0]) : 0;
+}
+
 template<typename Vector>
 void shrinkHuge(Vector &v)
 {
-    if (v.capacity() - v.size() > v.capacity() / 8)
+    if (shrinkHugeBytes(v))
         detail::moveToHuge(v, v.size());
 }
 

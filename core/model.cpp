@@ -1062,19 +1062,45 @@ void Model::finalize()
 
 void Model::shrinkToFit()
 {
-    shrinkHuge(resources);
-    shrinkHuge(scopes);
-    shrinkHuge(hot);
-    shrinkHuge(cold);
-    shrinkHuge(events);
-    shrinkHuge(links);
-    shrinkHuge(attributes);
-    shrinkHuge(values);
-    shrinkHuge(traces);
-    shrinkHuge(traceServices);
-    shrinkHuge(m_spanIndex);
-    shrinkHuge(m_spanIndex.buckets);
-    strings.shrinkToFit();
+    // Each table that shrinks is copied once, on whichever of two threads
+    // has less to copy so far: the copies of a large model (the link
+    // table, the string index, whatever outgrew its estimate) take long
+    // enough for a second core to pay.
+    struct Shrink
+    {
+        size_t bytes; // copied if it shrinks, else 0
+        void (*run)(Model &);
+    };
+    auto entry = [](const auto &v, void (*run)(Model &)) { return Shrink{shrinkHugeBytes(v), run}; };
+    Shrink all[] = {
+        entry(resources, [](Model &m) { shrinkHuge(m.resources); }),
+        entry(scopes, [](Model &m) { shrinkHuge(m.scopes); }),
+        entry(hot, [](Model &m) { shrinkHuge(m.hot); }),
+        entry(cold, [](Model &m) { shrinkHuge(m.cold); }),
+        entry(events, [](Model &m) { shrinkHuge(m.events); }),
+        entry(links, [](Model &m) { shrinkHuge(m.links); }),
+        entry(attributes, [](Model &m) { shrinkHuge(m.attributes); }),
+        entry(values, [](Model &m) { shrinkHuge(m.values); }),
+        entry(traces, [](Model &m) { shrinkHuge(m.traces); }),
+        entry(traceServices, [](Model &m) { shrinkHuge(m.traceServices); }),
+        entry(m_spanIndex, [](Model &m) { shrinkHuge(m.m_spanIndex); }),
+        entry(m_spanIndex.buckets, [](Model &m) { shrinkHuge(m.m_spanIndex.buckets); }),
+        {strings.shrinkingBytes(), [](Model &m) { m.strings.shrinkToFit(); }},
+    };
+    std::sort(std::begin(all), std::end(all), [](const Shrink &a, const Shrink &b) { return a.bytes > b.bytes; });
+    std::vector<void (*)(Model &)> sides[2];
+    size_t load[2] = {0, 0};
+    for (const Shrink &s : all) {
+        if (s.bytes == 0)
+            continue;
+        const int side = load[1] < load[0] ? 1 : 0;
+        sides[side].push_back(s.run);
+        load[side] += s.bytes;
+    }
+    // By bytes to copy: a thread pays for itself from a few MB on.
+    constexpr size_t kBytesPerItem = 16;
+    inParallel((load[0] + load[1]) / kBytesPerItem, [&] { for (auto run : sides[0]) run(*this); },
+               [&] { for (auto run : sides[1]) run(*this); });
 }
 
 size_t Model::memoryUsage() const

@@ -229,6 +229,11 @@ void StringPool::clear()
     m_slots[slotOf({}, m_hashes[0])] = uint64_t(m_hashes[0]) << 32 | 1;
 }
 
+size_t StringPool::shrinkingBytes() const
+{
+    return shrinkHugeBytes(m_views) + shrinkHugeBytes(m_hashes);
+}
+
 void StringPool::shrinkToFit()
 {
     // Only where it pays: each shrink copies the table once.

@@ -37,6 +37,8 @@ public:
     void clear();
     // Returns spare capacity of the per-string tables (after a load).
     void shrinkToFit();
+    // What shrinkToFit() would copy.
+    size_t shrinkingBytes() const;
 
 private:
     std::string_view store(std::string_view s);

@@ -31,6 +31,7 @@
 // the OTLP/gRPC receiver (the gRPC C++ client, one channel per thread),
 // each decoding into a live model; spans/s of both from the same run.
 
+#include "core/allocator.h"
 #include "core/live/grpcreceiver.h"
 #include "core/live/httpreceiver.h"
 #include "core/lanessummary.h"
@@ -426,6 +427,7 @@ void lanesRefreshCost(uint32_t links)
 
 int main(int argc, char **argv)
 {
+    causeway::applyAllocatorPolicy(); // as the causeway executable does
     if (argc > 1 && std::string(argv[1]) == "--lanes") {
         lanesRefreshCost(argc > 2 ? uint32_t(std::stoul(argv[2])) : 100'000);
         return 0;

@@ -22,6 +22,7 @@
 
 #include "otlpgen.h"
 
+#include "core/allocator.h"
 #include "core/load.h"
 #include "core/writer.h"
 
@@ -459,6 +460,7 @@ constexpr double MB = 1024.0 * 1024.0;
 
 int main(int argc, char **argv)
 {
+    causeway::applyAllocatorPolicy(); // as the causeway executable does
     std::string file;
     int runs = 3;
     uint64_t size = 200ull << 20;

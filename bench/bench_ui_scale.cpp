@@ -13,6 +13,7 @@
 // saves the window after each step; --hold keeps it open at the end, for
 // screenshots of the screen.
 
+#include "core/allocator.h"
 #include "ui/chaintimingstrip.h"
 #include "ui/flamegraph.h"
 #include "ui/lanesview.h"
@@ -173,6 +174,7 @@ void key(QWidget *w, int k, Qt::KeyboardModifiers mods = Qt::NoModifier)
 
 int main(int argc, char **argv)
 {
+    causeway::applyAllocatorPolicy(); // as the causeway executable does
     g_clock.start();
     QApplication app(argc, argv);
     QString file, shots;

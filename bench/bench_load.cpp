@@ -38,6 +38,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <malloc.h>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -90,9 +91,14 @@ Sample inChild(const std::function<void(Sample &)> &fn)
     }
     std::fflush(stdout);
     std::fflush(stderr);
+    // Nothing the parent has freed is left for the child to take, shared
+    // until written, and copy page by page.
+    malloc_trim(0);
     const pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
+        // As the causeway executable does.
+        causeway::applyAllocatorPolicy();
         Sample s;
         fn(s);
         const char *p = reinterpret_cast<const char *>(&s);
@@ -460,7 +466,6 @@ constexpr double MB = 1024.0 * 1024.0;
 
 int main(int argc, char **argv)
 {
-    causeway::applyAllocatorPolicy(); // as the causeway executable does
     std::string file;
     int runs = 3;
     uint64_t size = 200ull << 20;

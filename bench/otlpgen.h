@@ -13,7 +13,8 @@
 // Format::Json writes one TracesData document holding every batch;
 // Format::JsonLines writes one ExportTraceServiceRequest per batch per line.
 //
-// Used by gen_otlp (the command-line generator) and bench_load. Plain C++20.
+// Used by gen_otlp (the command-line generator), bench_load and the tests
+// that need generated data (generatedOtlp). Plain C++20.
 
 #include <algorithm>
 #include <array>
@@ -544,6 +545,23 @@ private:
     std::vector<uint32_t> m_keyCounts;
     std::vector<SpanRef> m_recent;
 };
+
+// What OtlpGenerator writes for these arguments, in memory.
+inline std::string generatedOtlp(OtlpGenerator::Format format, uint64_t targetBytes, uint64_t seed)
+{
+    char *data = nullptr;
+    size_t size = 0;
+    std::FILE *f = open_memstream(&data, &size);
+    if (!f)
+        return {};
+    GenStats stats;
+    OtlpGenerator gen(format, seed);
+    gen.write(f, targetBytes, stats);
+    std::fclose(f);
+    std::string out(data, size);
+    std::free(data);
+    return out;
+}
 
 // "200M", "1.5G", "512k", "1000" -> bytes; 0 on a malformed size.
 inline uint64_t parseSize(std::string_view text)

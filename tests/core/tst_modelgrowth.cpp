@@ -30,15 +30,9 @@ namespace {
 // that are never loaded, events, errors, several services.
 std::vector<std::string> generatedLines(uint64_t bytes, uint64_t seed)
 {
-    char *data = nullptr;
-    size_t size = 0;
-    std::FILE *f = open_memstream(&data, &size);
-    bench::GenStats stats;
-    bench::OtlpGenerator gen(bench::OtlpGenerator::Format::JsonLines, seed);
-    gen.write(f, bytes, stats);
-    std::fclose(f);
+    const std::string text = bench::generatedOtlp(bench::OtlpGenerator::Format::JsonLines, bytes, seed);
     std::vector<std::string> lines;
-    std::string_view all(data, size);
+    std::string_view all(text);
     while (!all.empty()) {
         const size_t nl = all.find('\n');
         const std::string_view line = all.substr(0, nl);
@@ -46,7 +40,6 @@ std::vector<std::string> generatedLines(uint64_t bytes, uint64_t seed)
             lines.emplace_back(line);
         all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
     }
-    std::free(data);
     return lines;
 }
 

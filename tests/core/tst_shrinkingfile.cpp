@@ -35,16 +35,7 @@ namespace {
 // writes it (JsonLines) or as one document (Json).
 std::string generated(bench::OtlpGenerator::Format format, uint64_t bytes)
 {
-    char *data = nullptr;
-    size_t size = 0;
-    std::FILE *f = open_memstream(&data, &size);
-    bench::GenStats stats;
-    bench::OtlpGenerator gen(format, 42);
-    gen.write(f, bytes, stats);
-    std::fclose(f);
-    std::string out(data, size);
-    std::free(data);
-    return out;
+    return bench::generatedOtlp(format, bytes, 42);
 }
 
 // The same spans as OTLP protobuf, written by Causeway's writer.

@@ -450,10 +450,9 @@ void Model::reserveLike(const Sizes &before, double factor)
     auto room = [factor](auto &v, size_t was) {
         const size_t added = v.size() > was ? v.size() - was : 0;
         const auto want = size_t(double(v.size()) + double(added) * factor);
-        if (want > v.capacity()) {
-            v.reserve(want);
-            adviseHugeCapacity(v);
-        }
+        // Advised as huge before the records already there are copied
+        // in: copying them first took the pages one 4 KB fault at a time.
+        reserveHuge(v, want);
     };
     room(resources, before.resources);
     room(scopes, before.scopes);
@@ -466,6 +465,24 @@ void Model::reserveLike(const Sizes &before, double factor)
     // Not the string index: repeated strings (keys, names) make the first
     // part's count a poor guess of the rest's, and its table is touched
     // whole, so an overestimate would cost resident memory.
+}
+
+void Model::reserveFaultedIn(const Sizes &counts)
+{
+    auto room = [](auto &v, size_t want) {
+        if (want <= v.capacity())
+            return;
+        reserveHuge(v, want);
+        prefaultForWrite(v.data() + v.size(), (v.capacity() - v.size()) * sizeof(v[0]));
+    };
+    room(resources, counts.resources);
+    room(scopes, counts.scopes);
+    room(hot, counts.spans);
+    room(cold, counts.spans);
+    room(events, counts.events);
+    room(links, counts.links);
+    room(attributes, counts.attributes);
+    room(values, counts.values);
 }
 
 namespace {

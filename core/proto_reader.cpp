@@ -1148,6 +1148,10 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
         trackedFrom = end;
         prefaulter.allow(kPrefaultLead);
     };
+    // The records the first share's sample gave, and its bytes: what a
+    // piece of the rest holds, roughly, per byte of input.
+    Model::Sizes shape;
+    uint64_t shapeBytes = 0;
     // Decodes the ResourceSpans [it, last) into `model`; the first share
     // (`first`) stops early once `abandon` is set. A first sample of the
     // share sizes the pools for the rest in one step; the first share's
@@ -1166,7 +1170,27 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 uint64_t sampled = 0, share = 0;
                 for (const ViewAt *v = it; v != last; ++v)
                     share += v->bytes.size();
-                for (; it != last && sampled < kSampleBytes && !decoder.cancelled(); ++it) {
+                // A piece, once the first share's sample has told the shape
+                // of the records, gets its room before it is decoded: a
+                // model not handed back by a merge yet is fresh memory,
+                // which grown by doubling came in a 4 KB fault at a time.
+                bool sized = false;
+                if (!first) {
+                    Model::Sizes want;
+                    {
+                        std::lock_guard lock(mutex);
+                        if (shapeBytes) {
+                            const double f = double(share) / double(shapeBytes) * 1.1;
+                            auto scale = [f](size_t n) { return size_t(double(n) * f) + 1; };
+                            want = {scale(shape.resources), scale(shape.scopes), scale(shape.spans), scale(shape.events),
+                                    scale(shape.links), scale(shape.attributes), scale(shape.values)};
+                            sized = true;
+                        }
+                    }
+                    if (sized)
+                        model.reserveFaultedIn(want);
+                }
+                for (; !sized && it != last && sampled < kSampleBytes && !decoder.cancelled(); ++it) {
                     one(decoder, it);
                     sampled += it->bytes.size();
                 }
@@ -1174,6 +1198,11 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                 if (it != last && sampled) {
                     model.reserveLike({}, double(rest) / double(sampled) * 1.04);
                     if (first) {
+                        {
+                            std::lock_guard lock(mutex);
+                            shape = model.sizes();
+                            shapeBytes = sampled;
+                        }
                         prefaulter.track(model);
                         trackedFrom = sampled;
                         allowUpTo((last - 1)->offset + (last - 1)->bytes.size());

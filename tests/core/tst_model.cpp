@@ -569,6 +569,29 @@ private slots:
         QCOMPARE(a.cold[1].scope, 1u);
     }
 
+    // Room reserved for a decoder keeps what the model holds and only grows.
+    void reserveFaultedInKeepsRecords()
+    {
+        Model m;
+        addSpan(m, 1, 1, 0, 0, 10, StatusCode::Error, "alpha");
+        m.attributes.push_back({m.strings.intern("k"), Value::makeInt(42)});
+        m.reserveFaultedIn({3, 5, 100000, 7, 11, 400000, 13});
+        QCOMPARE(m.spanCount(), size_t(1));
+        QVERIFY(m.hot.capacity() >= 100000 && m.cold.capacity() >= 100000);
+        QVERIFY(m.attributes.capacity() >= 400000);
+        QVERIFY(m.resources.capacity() >= 3 && m.scopes.capacity() >= 5 && m.events.capacity() >= 7);
+        QVERIFY(m.links.capacity() >= 11 && m.values.capacity() >= 13);
+        QCOMPARE(m.str(m.hot[0].service), std::string_view("alpha"));
+        QCOMPARE(m.str(m.hot[0].name), std::string_view("span-1"));
+        QCOMPARE(int64_t(m.attributes.back().value.i), int64_t(42));
+        const size_t spans = m.hot.capacity();
+        m.reserveFaultedIn({0, 0, 10, 0, 0, 0, 0});
+        QCOMPARE(m.hot.capacity(), spans);
+        m.finalize();
+        QCOMPARE(m.traces.size(), size_t(1));
+        QCOMPARE(m.traces[0].errorCount, 1u);
+    }
+
     void idsParseHexAndBase64()
     {
         TraceId t;

@@ -13,14 +13,32 @@
 // thread does.
 //
 // applyAllocatorPolicy() starts where glibc would end up (mmap threshold
-// 32 MB, trim threshold 64 MB) with one arena for all threads. Measured in
-// bench/README.md: 0.89x the time of a 200 MB document's load, 0.93x a 1 GB
-// JSON Lines file's, 0.89x its protobuf copy's; peak RSS 1.05x. Settings the
-// user gives glibc (GLIBC_TUNABLES naming glibc.malloc) are left alone.
-// Call it first thing in main(), before any thread starts.
+// 32 MB, trim threshold 64 MB) with one arena for all threads (measured in
+// bench/README.md: 0.89x the time of a 200 MB document's load, 0.93x a
+// 1 GB JSON Lines file's, 0.89x its protobuf copy's; peak RSS 1.05x).
+//
+// And it grows the heap by 1 GB of address space (a quarter of the memory
+// on a machine with less than 4 GB) advised as transparent huge pages, left
+// free as the heap's top and kept there (trim threshold above it). Nothing
+// is resident until written. Each 4 KB page a process writes first is a
+// page fault, about 10 us each on a virtual machine (2.5 ms per MB
+// written, a tenth of a small load's CPU time); a huge page is one fault
+// per 2 MB. malloc serves blocks of every size from the top while it
+// lasts, the model's pools included (the mmap threshold only applies once
+// the top is used up), so what a load frees is taken again without
+// faults. bench/README.md has the figures.
+//
+// Settings the user gives glibc (GLIBC_TUNABLES naming glibc.malloc) are
+// left alone, and so is a sanitizer's allocator. Call it first thing in
+// main(), before any thread starts.
+//
+// A long-running process calls releaseFreeMemory() once a load's
+// transient memory is freed: free pages go back to the kernel (malloc_trim)
+// and the heap's top is grown and advised again.
 
 namespace causeway {
 
 void applyAllocatorPolicy();
+void releaseFreeMemory();
 
 } // namespace causeway

@@ -3,11 +3,13 @@
 #include "core/hugepages.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #endif
 
@@ -31,8 +33,25 @@ bool g_applied = false;
 size_t g_heapRoom = 0;
 
 // The heap's room: 1 GB, or a quarter of the memory on a smaller machine.
+// None where address space is counted against a limit: with strict
+// overcommit accounting (vm.overcommit_memory 2) the room would be
+// committed memory though never written, and under a limit on the
+// process's address space or data (ulimit -v, -d) it would take a share of
+// what the process may use.
 size_t heapRoom()
 {
+    if (FILE *f = std::fopen("/proc/sys/vm/overcommit_memory", "r")) {
+        int mode = 0;
+        const bool read = std::fscanf(f, "%d", &mode) == 1;
+        std::fclose(f);
+        if (read && mode == 2)
+            return 0;
+    }
+    for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+        rlimit limit{};
+        if (getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+            return 0;
+    }
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     const size_t physical = pages > 0 && page > 0 ? size_t(pages) * size_t(page) : 0;
     return std::min(size_t(1) << 30, physical / 4);
@@ -85,6 +104,15 @@ void releaseFreeMemory()
     malloc_trim(0);
     if (g_heapRoom)
         growHugeHeap(g_heapRoom);
+#endif
+}
+
+size_t allocatorHeapRoom()
+{
+#if defined(__GLIBC__) && CAUSEWAY_OWN_MALLOC
+    return g_heapRoom;
+#else
+    return 0;
 #endif
 }
 

@@ -1,4 +1,7 @@
 #pragma once
+
+#include <cstddef>
+
 // The process's malloc settings, chosen for loading trace files.
 //
 // glibc's malloc serves a block above its mmap threshold (128 KB at first)
@@ -18,7 +21,8 @@
 // 1 GB JSON Lines file's, 0.89x its protobuf copy's; peak RSS 1.05x).
 //
 // And it grows the heap by 1 GB of address space (a quarter of the memory
-// on a machine with less than 4 GB) advised as transparent huge pages, left
+// on a machine with less than 4 GB; none under strict overcommit accounting
+// or a limit on address space or data) advised as transparent huge pages, left
 // free as the heap's top and kept there (trim threshold above it). Nothing
 // is resident until written. Each 4 KB page a process writes first is a
 // page fault, about 10 us each on a virtual machine (2.5 ms per MB
@@ -40,5 +44,7 @@ namespace causeway {
 
 void applyAllocatorPolicy();
 void releaseFreeMemory();
+// The heap's room applyAllocatorPolicy() set up, in bytes; 0 if none.
+size_t allocatorHeapRoom();
 
 } // namespace causeway

@@ -96,6 +96,9 @@ private slots:
         if (!QFile::exists(QStringLiteral("/sys/kernel/mm/transparent_hugepage/enabled")))
             QSKIP("this kernel has no transparent huge pages");
         causeway::applyAllocatorPolicy();
+        if (causeway::allocatorHeapRoom() == 0)
+            QSKIP("no heap room here: strict overcommit accounting or a limit on address space or data");
+        QVERIFY(causeway::allocatorHeapRoom() >= (size_t(64) << 20));
     }
 
     // A block above the mmap threshold comes from the heap advised as huge

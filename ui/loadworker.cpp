@@ -2,8 +2,6 @@
 
 #include "ui/session.h"
 
-#include "core/allocator.h"
-
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -108,10 +106,6 @@ void LoadWorker::start(std::vector<std::string> files)
                 emit self->finished(outcome);
             }
         }, Qt::QueuedConnection);
-        // What the load freed (its pieces, the tables' old copies) goes back
-        // to the system, off the window's thread, while the window shows
-        // the model.
-        releaseFreeMemory();
     });
     // The thread object is deleted once it has ended; the destructor waits for
     // threads still running.

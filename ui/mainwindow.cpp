@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "core/allocator.h"
 #include "core/linkgraph.h"
 #include "ui/chainresults.h"
 #include "ui/detailspanel.h"
@@ -33,6 +34,7 @@
 #include <QFileInfo>
 #include <QFrame>
 #include <QFutureWatcher>
+#include <QThreadPool>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -686,6 +688,11 @@ void MainWindow::onProgress(double fraction, quint64 spans)
 
 void MainWindow::onLoadFinished(const LoadOutcome &outcome)
 {
+    // What the load freed (its pieces, the tables' old copies) and the
+    // model it replaces go back to the system once the views have let go
+    // of that model: malloc keeps freed blocks in its heap for the next
+    // load (core/allocator.h). Off the window's thread.
+    QTimer::singleShot(1000, this, [] { QThreadPool::globalInstance()->start([] { releaseFreeMemory(); }); });
     m_progress->hide();
     m_cancelButton->hide();
     action(QStringLiteral("cancelLoad"))->setEnabled(false);

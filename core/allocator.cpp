@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -99,6 +100,10 @@ void releaseFreeMemory()
 #if defined(__GLIBC__) && CAUSEWAY_OWN_MALLOC
     if (!g_applied)
         return;
+    // One release at a time: two growing the room at once would leave a
+    // top above the trim threshold, which the second free would trim away.
+    static std::mutex releasing;
+    std::lock_guard lock(releasing);
     // Every free page of the heap goes back to the kernel; the top, shrunk
     // to what is in use, is grown and advised again for the next load.
     malloc_trim(0);

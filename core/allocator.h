@@ -20,17 +20,17 @@
 // bench/README.md: 0.89x the time of a 200 MB document's load, 0.93x a
 // 1 GB JSON Lines file's, 0.89x its protobuf copy's; peak RSS 1.05x).
 //
-// And it grows the heap by 1 GB of address space (a quarter of the memory
-// on a machine with less than 4 GB; none under strict overcommit accounting
-// or a limit on address space or data) advised as transparent huge pages, left
+// And it grows the heap by 1 GB of address space (a quarter of the memory on
+// a machine with less than 4 GB; none under strict overcommit accounting or
+// a limit on address space or data) advised as transparent huge pages, left
 // free as the heap's top and kept there (trim threshold above it). Nothing
-// is resident until written. Each 4 KB page a process writes first is a
-// page fault, about 10 us each on a virtual machine (2.5 ms per MB
-// written, a tenth of a small load's CPU time); a huge page is one fault
-// per 2 MB. malloc serves blocks of every size from the top while it
-// lasts, the model's pools included (the mmap threshold only applies once
-// the top is used up), so what a load frees is taken again without
-// faults. bench/README.md has the figures.
+// is resident until written. Each 4 KB page a process writes first is a page
+// fault, about 10 us each on a virtual machine (2.5 ms per MB written, a
+// quarter of a 200 MB protobuf load's CPU time); a huge page is one fault per 2 MB.
+// malloc serves blocks of every size from the top while it lasts, the
+// model's pools included (the mmap threshold only applies once the top is
+// used up), so what a load frees is taken again without faults.
+// bench/README.md has the figures.
 //
 // Settings the user gives glibc (GLIBC_TUNABLES naming glibc.malloc) are
 // left alone, and so is a sanitizer's allocator. Call it first thing in

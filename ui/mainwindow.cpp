@@ -34,7 +34,6 @@
 #include <QFileInfo>
 #include <QFrame>
 #include <QFutureWatcher>
-#include <QThreadPool>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -50,6 +49,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>

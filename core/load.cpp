@@ -309,6 +309,7 @@ public:
         if (!S_ISREG(st.st_mode))
             return readStream(error);
         m_size = size_t(st.st_size);
+        m_modified = st.st_mtim;
         if (m_size == 0)
             return true;
         void *p = mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, m_fd, 0);
@@ -325,20 +326,29 @@ public:
     // in, the kernel within that page), `at` its size now; Unreadable, a
     // read met no page though the file is as long as it was (it was cut
     // and has grown again, or its storage failed: SIGBUS too), `at` the
-    // first page lost.
-    enum class Lost { Nothing, Shrank, Unreadable };
+    // first page lost; Rewritten, the file is as long as it was but was
+    // modified since it was opened (written over in place: the readers may
+    // have seen some of the old bytes and some of the new), `at` 0. A file
+    // that grew was appended to, which leaves the bytes read as they were.
+    enum class Lost { Nothing, Shrank, Unreadable, Rewritten };
     Lost lost(uint64_t &at) const
     {
         if (!m_data)
             return Lost::Nothing;
         struct stat st{};
-        if (fstat(m_fd, &st) == 0 && uint64_t(st.st_size) < m_size) {
+        const bool known = fstat(m_fd, &st) == 0;
+        if (known && uint64_t(st.st_size) < m_size) {
             at = uint64_t(st.st_size);
             return Lost::Shrank;
         }
         if (m_guard && m_guard->hit()) {
             at = m_guard->firstLostByte();
             return Lost::Unreadable;
+        }
+        if (known && uint64_t(st.st_size) == m_size
+            && (st.st_mtim.tv_sec != m_modified.tv_sec || st.st_mtim.tv_nsec != m_modified.tv_nsec)) {
+            at = 0;
+            return Lost::Rewritten;
         }
         return Lost::Nothing;
     }
@@ -407,6 +417,7 @@ private:
     char *m_data = nullptr;
     std::optional<detail::MappingGuard> m_guard;
     size_t m_size = 0;
+    timespec m_modified{}; // st_mtim when opened
     uint64_t m_released = 0;
     uint64_t m_limit = UINT64_MAX;
     char *m_stream = nullptr;
@@ -681,6 +692,9 @@ LoadResult loadFilesImpl(const std::vector<std::string> &paths, Model &model, co
             r = fail(path, at, lost == MappedFile::Lost::Shrank
                     ? "the file shrank while it was being read (" + std::to_string(file.openedSize()) + " bytes when opened, "
                         + std::to_string(at) + " now); nothing of it was kept. Load it again once it no longer changes"
+                    : lost == MappedFile::Lost::Rewritten
+                    ? std::string("the file was written over while it was being read (as long as before, modified since "
+                                  "it was opened); nothing of it was kept. Load it again once it no longer changes")
                     : std::string("the file could not be read from here on: it was cut short while it was being read "
                                   "(and has grown again since), or the storage it is on failed; nothing of it was kept"));
         }

@@ -1,7 +1,8 @@
 // A file that shrinks while it is being loaded (truncated by a log rotation,
-// an exporter starting it again): the load ends with an error naming the
-// file, what was built from it is dropped, and the process lives on. A read
-// of a file mapping past the file's end raised SIGBUS and ended the process.
+// an exporter starting it again) or is written over in place: the load ends
+// with an error naming the file, what was built from it is dropped, and the
+// process lives on. A read of a file mapping past the file's end raised
+// SIGBUS and ended the process. A file appended to loads what it held.
 
 #include "core/load.h"
 #include "core/mappingguard.h"
@@ -239,6 +240,66 @@ private slots:
         QCOMPARE(model.spanCount(), size_t(0));
         qInfo("cut at %.3f, grown at %.3f of the file, first page lost at byte %llu", cutAt.load(), grownAt.load(),
               static_cast<unsigned long long>(r.error.offset));
+    }
+
+    // Written over in place, as long as before (an exporter rewriting the
+    // file from the start): the readers may have seen old and new bytes
+    // alike, so nothing of the file is kept and the error says why.
+    void loadEndsWithAnErrorWhenTheFileIsWrittenOver()
+    {
+        const std::string lines = generated(bench::OtlpGenerator::Format::JsonLines, size_t(24) << 20);
+        QTemporaryDir dir;
+        const std::string path = writeFile(dir, "written-over.jsonl", lines);
+        LoadOptions options;
+        options.threads = 2;
+        std::atomic<int> reports{0};
+        options.progress = [&](double fraction) {
+            if (fraction < 1.0 && reports.fetch_add(1) == 0) {
+                // Far past where the readers are: the bytes the load reads
+                // there are the new ones, those before it the old.
+                const int fd = ::open(path.c_str(), O_WRONLY);
+                const std::string over(4096, ' ');
+                QVERIFY(fd >= 0);
+                QCOMPARE(::pwrite(fd, over.data(), over.size(), off_t(lines.size() / 2)), ssize_t(over.size()));
+                ::close(fd);
+            }
+        };
+        Model model;
+        const LoadResult r = loadFiles({path}, model, options);
+        QVERIFY(reports.load() > 0);
+        QVERIFY(!r.ok);
+        QCOMPARE(QString::fromStdString(r.error.file), QString::fromStdString(path));
+        QCOMPARE(r.error.offset, uint64_t(0));
+        QVERIFY2(r.error.message.find("written over while it was being read") != std::string::npos,
+                 r.error.message.c_str());
+        QCOMPARE(model.spanCount(), size_t(0));
+    }
+
+    // Appended to while it is read (a Collector's file exporter writing on):
+    // the bytes there when it was opened are read as they were, and load.
+    void aFileAppendedToWhileReadLoadsWhatItHeld()
+    {
+        const std::string lines = generated(bench::OtlpGenerator::Format::JsonLines, size_t(24) << 20);
+        QTemporaryDir dir;
+        const std::string path = writeFile(dir, "appended.jsonl", lines);
+        Model alone;
+        QVERIFY(loadFiles({path}, alone).ok);
+        LoadOptions options;
+        options.threads = 2;
+        std::atomic<int> reports{0};
+        options.progress = [&](double fraction) {
+            if (fraction < 1.0 && reports.fetch_add(1) == 0) {
+                std::ofstream out(path, std::ios::binary | std::ios::app);
+                out << lines.substr(0, lines.find('\n') + 1);
+            }
+        };
+        Model model;
+        const LoadResult r = loadFiles({path}, model, options);
+        QVERIFY(reports.load() > 0);
+        QVERIFY2(r.ok, r.error.message.c_str());
+        QCOMPARE(r.bytesRead, uint64_t(lines.size()));
+        QCOMPARE(model.spanCount(), alone.spanCount());
+        QCOMPARE(model.traces.size(), alone.traces.size());
     }
 };
 

@@ -4,6 +4,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -41,6 +42,17 @@ inline std::string writeFile(const QTemporaryDir &dir, const char *name, std::st
     std::ofstream out(path, std::ios::binary);
     out.write(bytes.data(), std::streamsize(bytes.size()));
     return path;
+}
+
+// This process's resident memory (VmRSS), in bytes; 0 if unknown.
+inline uint64_t residentBytes()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stoull(line.substr(6)) * 1024;
+    return 0;
 }
 
 } // namespace causeway::test

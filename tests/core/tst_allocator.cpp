@@ -1,6 +1,7 @@
 // The process's malloc policy (core/allocator.h): large blocks come from a
 // heap advised as huge pages and are taken again once freed, and
 // releaseFreeMemory() gives the free pages back and advises the heap again.
+#include "common/testutil.h"
 #include "core/allocator.h"
 
 #include <QFile>
@@ -56,16 +57,6 @@ Mapping mappingOf(const void *p)
         }
     }
     return m;
-}
-
-uint64_t residentBytes()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stoull(line.substr(6)) * 1024;
-    return 0;
 }
 
 constexpr size_t kBlock = size_t(48) << 20; // above the 32 MB mmap threshold
@@ -132,9 +123,9 @@ private slots:
         touch(low, kBlock);
         touch(high, size_t(1) << 20);
         std::free(low);
-        const uint64_t before = residentBytes();
+        const uint64_t before = causeway::test::residentBytes();
         causeway::releaseFreeMemory();
-        const uint64_t after = residentBytes();
+        const uint64_t after = causeway::test::residentBytes();
         QVERIFY2(after + kBlock / 2 < before,
                  qPrintable(QStringLiteral("resident %1 MB before the release, %2 MB after")
                                 .arg(before >> 20).arg(after >> 20)));

@@ -54,6 +54,20 @@ std::string asProtobuf(const std::string &json)
     return out.str();
 }
 
+// Loads `path` on two threads; `change` alters the file at the load's
+// first progress report. `reports` counts the reports.
+template<typename Change>
+LoadResult loadChangedOnce(const std::string &path, Model &model, std::atomic<int> &reports, Change change)
+{
+    LoadOptions options;
+    options.threads = 2;
+    options.progress = [&](double fraction) {
+        if (fraction < 1.0 && reports.fetch_add(1) == 0)
+            change();
+    };
+    return loadFiles({path}, model, options);
+}
+
 // The child of unguardedReadPastTheEndStillEndsTheProcess, in `dir`: one
 // mapping guarded, another read past its file's end. Exits only if the read
 // did not end the process.
@@ -250,23 +264,20 @@ private slots:
         const std::string lines = generated(bench::OtlpGenerator::Format::JsonLines, size_t(24) << 20);
         QTemporaryDir dir;
         const std::string path = writeFile(dir, "written-over.jsonl", lines);
-        LoadOptions options;
-        options.threads = 2;
         std::atomic<int> reports{0};
-        options.progress = [&](double fraction) {
-            if (fraction < 1.0 && reports.fetch_add(1) == 0) {
-                // Far past where the readers are: the bytes the load reads
-                // there are the new ones, those before it the old.
-                const int fd = ::open(path.c_str(), O_WRONLY);
-                const std::string over(4096, ' ');
-                QVERIFY(fd >= 0);
-                QCOMPARE(::pwrite(fd, over.data(), over.size(), off_t(lines.size() / 2)), ssize_t(over.size()));
-                ::close(fd);
-            }
-        };
+        bool written = false;
         Model model;
-        const LoadResult r = loadFiles({path}, model, options);
+        const LoadResult r = loadChangedOnce(path, model, reports, [&] {
+            // Far past where the readers are: the bytes the load reads
+            // there are the new ones, those before it the old.
+            const int fd = ::open(path.c_str(), O_WRONLY);
+            const std::string over(4096, ' ');
+            written = fd >= 0 && ::pwrite(fd, over.data(), over.size(), off_t(lines.size() / 2)) == ssize_t(over.size());
+            if (fd >= 0)
+                ::close(fd);
+        });
         QVERIFY(reports.load() > 0);
+        QVERIFY(written);
         QVERIFY(!r.ok);
         QCOMPARE(QString::fromStdString(r.error.file), QString::fromStdString(path));
         QCOMPARE(r.error.offset, uint64_t(0));
@@ -284,17 +295,12 @@ private slots:
         const std::string path = writeFile(dir, "appended.jsonl", lines);
         Model alone;
         QVERIFY(loadFiles({path}, alone).ok);
-        LoadOptions options;
-        options.threads = 2;
         std::atomic<int> reports{0};
-        options.progress = [&](double fraction) {
-            if (fraction < 1.0 && reports.fetch_add(1) == 0) {
-                std::ofstream out(path, std::ios::binary | std::ios::app);
-                out << lines.substr(0, lines.find('\n') + 1);
-            }
-        };
         Model model;
-        const LoadResult r = loadFiles({path}, model, options);
+        const LoadResult r = loadChangedOnce(path, model, reports, [&] {
+            std::ofstream out(path, std::ios::binary | std::ios::app);
+            out << lines.substr(0, lines.find('\n') + 1);
+        });
         QVERIFY(reports.load() > 0);
         QVERIFY2(r.ok, r.error.message.c_str());
         QCOMPARE(r.bytesRead, uint64_t(lines.size()));

@@ -25,16 +25,6 @@ using namespace causeway::ui;
 
 namespace {
 
-uint64_t residentBytes()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stoull(line.substr(6)) * 1024;
-    return 0;
-}
-
 bool waitLoaded(MainWindow &w)
 {
     QSignalSpy spy(&w, &MainWindow::loadFinished);
@@ -70,7 +60,7 @@ private slots:
         const size_t modelBytes = w.session()->model()->memoryUsage();
         QVERIFY(modelBytes > (size_t(20) << 20));
         QTest::qWait(1500); // the release after the first load
-        const uint64_t loaded = residentBytes();
+        const uint64_t loaded = test::residentBytes();
 
         w.openFiles({QString::fromStdString(small)});
         QVERIFY(waitLoaded(w));
@@ -78,10 +68,10 @@ private slots:
         // Released a second after the load was shown, on a pool thread.
         QElapsedTimer waited;
         waited.start();
-        uint64_t now = residentBytes();
+        uint64_t now = test::residentBytes();
         while (now + modelBytes / 2 > loaded && waited.elapsed() < 10000) {
             QTest::qWait(100);
-            now = residentBytes();
+            now = test::residentBytes();
         }
         QVERIFY2(now + modelBytes / 2 <= loaded,
                  qPrintable(QStringLiteral("resident %1 MB with the big model (%2 MB), %3 MB after replacing it")

@@ -3,6 +3,7 @@
 #include "core/hugepages.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,9 +11,10 @@
 
 #ifdef __GLIBC__
 #include <malloc.h>
+#endif
+
 #include <sys/resource.h>
 #include <unistd.h>
-#endif
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define CAUSEWAY_OWN_MALLOC 0
@@ -48,14 +50,9 @@ size_t heapRoom()
         if (read && mode == 2)
             return 0;
     }
-    for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
-        rlimit limit{};
-        if (getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-            return 0;
-    }
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    const size_t physical = pages > 0 && page > 0 ? size_t(pages) * size_t(page) : 0;
-    return std::min(size_t(1) << 30, physical / 4);
+    if (addressSpaceLimit() != UINT64_MAX)
+        return 0;
+    return size_t(std::min<uint64_t>(uint64_t(1) << 30, physicalMemory() / 4));
 }
 
 // Grows the heap by `room` bytes advised as huge pages and hands them back
@@ -75,6 +72,23 @@ bool growHugeHeap(size_t room)
 #endif
 
 } // namespace
+
+uint64_t physicalMemory()
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
+}
+
+uint64_t addressSpaceLimit()
+{
+    uint64_t least = UINT64_MAX;
+    for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+        rlimit limit{};
+        if (getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+            least = std::min<uint64_t>(least, limit.rlim_cur);
+    }
+    return least;
+}
 
 void applyAllocatorPolicy()
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 // The process's malloc settings, chosen for loading trace files.
 //
@@ -46,5 +47,11 @@ void applyAllocatorPolicy();
 void releaseFreeMemory();
 // The heap's room applyAllocatorPolicy() set up, in bytes; 0 if none.
 size_t allocatorHeapRoom();
+
+// The machine's physical memory in bytes; 0 if unknown.
+uint64_t physicalMemory();
+// The least of the process's address-space and data limits (ulimit -v,
+// -d) in bytes; UINT64_MAX if there is none.
+uint64_t addressSpaceLimit();
 
 } // namespace causeway

@@ -1,4 +1,5 @@
 #include "core/load.h"
+#include "core/allocator.h"
 #include "core/mappingguard.h"
 #include "core/protowire.h"
 
@@ -12,7 +13,6 @@
 #include <fcntl.h>
 #include <new>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -606,7 +606,7 @@ uint64_t defaultMaxDecompressedBytes()
         // What this process can hold: physical memory, a cgroup's limit (a
         // container, a systemd unit) and the address-space rlimit, whichever
         // is least. Half of that leaves room for the model built from it.
-        uint64_t hold = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+        uint64_t hold = physicalMemory() ? physicalMemory() : UINT64_MAX;
         for (const char *path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
             if (FILE *f = std::fopen(path, "r")) {
                 unsigned long long v = 0;
@@ -615,11 +615,7 @@ uint64_t defaultMaxDecompressedBytes()
                 std::fclose(f);
             }
         }
-        for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
-            rlimit rl{};
-            if (getrlimit(resource, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-                hold = std::min<uint64_t>(hold, rl.rlim_cur);
-        }
+        hold = std::min(hold, addressSpaceLimit());
         return std::clamp<uint64_t>(hold / 2, uint64_t(64) << 20, uint64_t(8) << 30);
     }();
     return limit;

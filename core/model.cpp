@@ -445,23 +445,30 @@ Model::Sizes Model::sizes() const
     return {resources.size(), scopes.size(), hot.size(), events.size(), links.size(), attributes.size(), values.size()};
 }
 
+namespace {
+// f(pool, count) for each record pool and its count in `n`.
+template<typename F>
+void forEachPool(Model &m, const Model::Sizes &n, F &&f)
+{
+    f(m.resources, n.resources);
+    f(m.scopes, n.scopes);
+    f(m.hot, n.spans);
+    f(m.cold, n.spans);
+    f(m.events, n.events);
+    f(m.links, n.links);
+    f(m.attributes, n.attributes);
+    f(m.values, n.values);
+}
+} // namespace
+
 void Model::reserveLike(const Sizes &before, double factor)
 {
-    auto room = [factor](auto &v, size_t was) {
+    forEachPool(*this, before, [factor](auto &v, size_t was) {
         const size_t added = v.size() > was ? v.size() - was : 0;
-        const auto want = size_t(double(v.size()) + double(added) * factor);
         // Advised as huge before the records already there are copied
         // in: copying them first took the pages one 4 KB fault at a time.
-        reserveHuge(v, want);
-    };
-    room(resources, before.resources);
-    room(scopes, before.scopes);
-    room(hot, before.spans);
-    room(cold, before.spans);
-    room(events, before.events);
-    room(links, before.links);
-    room(attributes, before.attributes);
-    room(values, before.values);
+        reserveHuge(v, size_t(double(v.size()) + double(added) * factor));
+    });
     // Not the string index: repeated strings (keys, names) make the first
     // part's count a poor guess of the rest's, and its table is touched
     // whole, so an overestimate would cost resident memory.
@@ -469,20 +476,12 @@ void Model::reserveLike(const Sizes &before, double factor)
 
 void Model::reserveFaultedIn(const Sizes &counts)
 {
-    auto room = [](auto &v, size_t want) {
+    forEachPool(*this, counts, [](auto &v, size_t want) {
         if (want <= v.capacity())
             return;
         reserveHuge(v, want);
         prefaultForWrite(v.data() + v.size(), (v.capacity() - v.size()) * sizeof(v[0]));
-    };
-    room(resources, counts.resources);
-    room(scopes, counts.scopes);
-    room(hot, counts.spans);
-    room(cold, counts.spans);
-    room(events, counts.events);
-    room(links, counts.links);
-    room(attributes, counts.attributes);
-    room(values, counts.values);
+    });
 }
 
 namespace {

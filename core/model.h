@@ -379,6 +379,12 @@ public:
     struct Sizes
     {
         size_t resources = 0, scopes = 0, spans = 0, events = 0, links = 0, attributes = 0, values = 0;
+        // Each count times `f`, plus one.
+        Sizes scaled(double f) const
+        {
+            auto x = [f](size_t n) { return size_t(double(n) * f) + 1; };
+            return {x(resources), x(scopes), x(spans), x(events), x(links), x(attributes), x(values)};
+        }
     };
     Sizes sizes() const;
     // Room for `factor` times the records added since `before`, on top of

@@ -1180,10 +1180,7 @@ bool readParallel(std::string_view bytes, const ReadContext &ctx, Model &out, Lo
                     {
                         std::lock_guard lock(mutex);
                         if (shapeBytes) {
-                            const double f = double(share) / double(shapeBytes) * 1.1;
-                            auto scale = [f](size_t n) { return size_t(double(n) * f) + 1; };
-                            want = {scale(shape.resources), scale(shape.scopes), scale(shape.spans), scale(shape.events),
-                                    scale(shape.links), scale(shape.attributes), scale(shape.values)};
+                            want = shape.scaled(double(share) / double(shapeBytes) * 1.1);
                             sized = true;
                         }
                     }

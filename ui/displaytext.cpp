@@ -88,8 +88,10 @@ QString fetchedFrom(const Model &model, uint32_t trace)
     return QStringLiteral("fetched from %1 at %2").arg(fromStd(source->backend), at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")));
 }
 
-QString nothingLoaded()
+QString nothingLoaded(const QString &loading)
 {
+    if (!loading.isEmpty())
+        return QStringLiteral("Loading %1\u2026 The traces appear here when it has been read (Esc cancels).").arg(loading);
     return QStringLiteral("No traces loaded. Open a file (Ctrl+O), drop one here, or receive live data "
                           "(File \u25b8 Receive OTLP\u2026).");
 }

@@ -32,9 +32,10 @@ QString fromStd(std::string_view text);
 // "fetched from tempo-prod at 2026-05-01 12:34:56 UTC"; empty for a trace
 // read from a file or received live.
 QString fetchedFrom(const Model &model, uint32_t trace);
-// What an empty view says, with the way out: nothing loaded yet, or
-// traces loaded and none in focus.
-QString nothingLoaded();
+// What an empty view says, with the way out: nothing loaded yet (or, while
+// `loading` names what is being read, that it is on its way), or traces
+// loaded and none in focus.
+QString nothingLoaded(const QString &loading = {});
 QString noFocus();
 // The lanes while they have nothing to show: what goes there (the flame
 // graph above already says what is missing, nothingLoaded() or noFocus()).

@@ -82,6 +82,7 @@ FlameGraphWidget::FlameGraphWidget(Session *session, QWidget *parent)
         m_focusEvicted = true;
         update();
     });
+    connect(m_session, &Session::loadingChanged, this, qOverload<>(&QWidget::update));
     connect(m_session, &Session::selectionChanged, this, &FlameGraphWidget::onSelectionChanged);
     connect(m_session, &Session::visibleRangeChanged, this, &FlameGraphWidget::onVisibleRangeChanged);
     onFocusChanged();
@@ -404,7 +405,7 @@ void FlameGraphWidget::paintEvent(QPaintEvent *)
     if (!m_rows || m_rows->entryCount() == 0) {
         p.fillRect(all, m_style.background);
         p.setPen(m_style.text);
-        QString text = display::nothingLoaded();
+        QString text = display::nothingLoaded(m_session->loading());
         if (m_preparing)
             text = tr("Preparing the flame graph of %1 spans…").arg(QLocale().toString(m_model->traces[m_trace].spans.count));
         else if (m_model && m_focusEvicted && m_trace == kNone)

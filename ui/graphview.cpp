@@ -33,6 +33,13 @@ GraphView::GraphView(Session *session, QWidget *parent)
     if (m_session) {
         connect(m_session, &Session::modelChanged, this, &GraphView::onModelChanged);
         connect(m_session, &Session::focusChanged, this, [this](uint32_t trace, uint32_t) { onFocusChanged(trace); });
+        connect(m_session, &Session::loadingChanged, this, [this] {
+            const auto &model = m_session->model();
+            if (!model || model->traces.empty()) {
+                m_message = display::nothingLoaded(m_session->loading());
+                update();
+            }
+        });
         if (m_session->model())
             scheduleRelayout(Placement::Fit);
     }
@@ -125,7 +132,7 @@ void GraphView::relayout(Placement placement)
         m_layout->cancel();
         m_pendingGeneration = 0;
         m_picture.reset();
-        m_message = display::nothingLoaded();
+        m_message = display::nothingLoaded(m_session ? m_session->loading() : QString());
         update();
         emit layoutFinished();
         return;

@@ -77,6 +77,10 @@ LinkMapView::LinkMapView(Session *session, QWidget *parent)
     connect(m_canvas, &LinkMapCanvas::edgeClicked, this, &LinkMapView::showEdge);
     connect(m_links, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item, int) { onRowActivated(item); });
     if (m_session) {
+        connect(m_session, &Session::loadingChanged, this, [this] {
+            if (!m_session->model())
+                m_canvas->setMessage(display::nothingLoaded(m_session ? m_session->loading() : QString()));
+        });
         connect(m_session, &Session::modelChanged, this, [this] {
             m_stale = true;
             if (!isVisible())
@@ -173,7 +177,7 @@ void LinkMapView::rebuild(bool keep)
     }
     if (!model || model->links.empty()) {
         m_busy = false;
-        m_canvas->setMessage(model ? tr("The loaded traces have no span links.") : display::nothingLoaded());
+        m_canvas->setMessage(model ? tr("The loaded traces have no span links.") : display::nothingLoaded(m_session ? m_session->loading() : QString()));
         m_status->clear();
         emit mapShown();
         return;

@@ -658,8 +658,9 @@ void MainWindow::openFiles(const QStringList &files, bool add)
     m_progress->show();
     m_cancelButton->show();
     action(QStringLiteral("cancelLoad"))->setEnabled(true);
-    m_statusLabel->setText(all.size() == 1 ? QStringLiteral("Loading %1…").arg(QFileInfo(all.first()).fileName())
-                                           : QStringLiteral("Loading %1 files…").arg(all.size()));
+    const QString what = all.size() == 1 ? QFileInfo(all.first()).fileName() : QStringLiteral("%1 files").arg(all.size());
+    m_statusLabel->setText(QStringLiteral("Loading %1…").arg(what));
+    m_session->setLoading(what);
     // The command line's files may be loading since before the window.
     if (m_worker->files() != paths)
         m_worker->start(std::move(paths));
@@ -696,9 +697,11 @@ void MainWindow::onLoadFinished(const LoadOutcome &outcome)
     m_progress->hide();
     m_cancelButton->hide();
     action(QStringLiteral("cancelLoad"))->setEnabled(false);
+    m_session->setLoading(QString());
     switch (outcome.status) {
     case LoadOutcome::Status::Cancelled:
-        m_statusLabel->setText(QStringLiteral("Loading cancelled; what was shown before is still loaded."));
+        m_statusLabel->setText(m_session->model() ? QStringLiteral("Loading cancelled; what was shown before is still loaded.")
+                                                  : QStringLiteral("Loading cancelled."));
         emit loadFinished(false);
         return;
     case LoadOutcome::Status::Failed:

@@ -203,6 +203,14 @@ void Session::setCriticalPathShown(bool shown)
     emit criticalPathShownChanged(shown);
 }
 
+void Session::setLoading(const QString &what)
+{
+    if (m_loading == what)
+        return;
+    m_loading = what;
+    emit loadingChanged();
+}
+
 void Session::restore(const ViewState &state)
 {
     m_current = state;

@@ -6,6 +6,7 @@
 #include "core/model.h"
 
 #include <QObject>
+#include <QString>
 
 class QAction;
 
@@ -93,6 +94,11 @@ public:
     // menu share: one label, one state, one shortcut (Ctrl+Shift+P).
     QAction *criticalPathAction();
 
+    // What is being loaded while a load runs ("1G.jsonl", "3 files"), empty
+    // otherwise: a view with no model says that instead of "nothing loaded".
+    const QString &loading() const { return m_loading; }
+    void setLoading(const QString &what);
+
 signals:
     void modelChanged();
     // Emitted just before modelChanged() when the new model grew from the
@@ -108,6 +114,7 @@ signals:
     void visibleRangeChanged(uint64_t start, uint64_t end);
     void historyChanged();
     void criticalPathShownChanged(bool shown);
+    void loadingChanged();
 
 private:
     void restore(const ViewState &state);
@@ -119,6 +126,7 @@ private:
     std::vector<ViewState> m_forward;
     bool m_criticalPathShown = false;
     QAction *m_criticalPathAction = nullptr;
+    QString m_loading;
     // What the last replaceModel() changed, for traceUnchanged().
     bool m_updateKnown = false;
     bool m_replaced = false;

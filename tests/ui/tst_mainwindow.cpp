@@ -9,7 +9,9 @@
 #include "ui/chainresults.h"
 #include "ui/detailspanel.h"
 #include "ui/diagnosticsdialog.h"
+#include "ui/displaytext.h"
 #include "ui/flamegraph.h"
+#include "ui/graphview.h"
 #include "ui/loadworker.h"
 #include "ui/mainwindow.h"
 #include "ui/resultlist.h"
@@ -243,10 +245,19 @@ private slots:
         QCOMPARE(w.action(QStringLiteral("cancelLoad"))->shortcut(), QKeySequence(Qt::Key_Escape));
         QSignalSpy progress(w.loadWorker(), &LoadWorker::progress);
         QVERIFY(progress.wait(5000));
+        // An empty view says what is on its way, not "nothing loaded".
+        auto *graph = w.findChild<GraphView *>();
+        QVERIFY(graph);
+        QCOMPARE(w.session()->loading(), QStringLiteral("big.pb"));
+        QCOMPARE(graph->message(), display::nothingLoaded(QStringLiteral("big.pb")));
+        QVERIFY(graph->message().startsWith(QStringLiteral("Loading big.pb")));
         w.action(QStringLiteral("cancelLoad"))->trigger();
         QVERIFY(waitLoaded(w, false));
         QVERIFY(!w.session()->model());
         QVERIFY(!w.action(QStringLiteral("cancelLoad"))->isEnabled());
+        QVERIFY(w.session()->loading().isEmpty());
+        QCOMPARE(graph->message(), display::nothingLoaded());
+        QCOMPARE(w.statusText(), QStringLiteral("Loading cancelled."));
     }
 
     void traceListNavigatesWithHistory()

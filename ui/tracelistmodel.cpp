@@ -46,20 +46,26 @@ void TraceListModel::setModel(std::shared_ptr<const Model> model)
     beginResetModel();
     m_model = std::move(model);
     m_rows = m_model ? int(m_model->traces.size()) : 0;
-    countDays(0, {});
+    measureRows(0, {});
     endResetModel();
 }
 
-void TraceListModel::countDays(uint32_t from, const std::vector<uint32_t> &changed)
+void TraceListModel::measureRows(uint32_t from, const std::vector<uint32_t> &changed)
 {
     if (from == 0) {
         m_firstStart = UINT64_MAX;
         m_lastStart = 0;
+        std::fill(std::begin(m_largest), std::end(m_largest), 0);
     }
     const uint32_t traces = m_model ? uint32_t(m_model->traces.size()) : 0;
     auto count = [&](uint32_t t) {
-        m_firstStart = std::min(m_firstStart, m_model->traces[t].start);
-        m_lastStart = std::max(m_lastStart, m_model->traces[t].start);
+        const Trace &trace = m_model->traces[t];
+        m_firstStart = std::min(m_firstStart, trace.start);
+        m_lastStart = std::max(m_lastStart, trace.start);
+        m_largest[Spans] = std::max<uint64_t>(m_largest[Spans], trace.spans.count);
+        m_largest[Errors] = std::max<uint64_t>(m_largest[Errors], trace.errorCount);
+        m_largest[LinksOut] = std::max<uint64_t>(m_largest[LinksOut], trace.linksOut);
+        m_largest[LinksIn] = std::max<uint64_t>(m_largest[LinksIn], trace.linksIn);
     };
     for (uint32_t t = from; t < traces; ++t)
         count(t);
@@ -70,6 +76,11 @@ void TraceListModel::countDays(uint32_t from, const std::vector<uint32_t> &chang
     m_day = m_lastStart >= m_firstStart && m_firstStart / kDay == m_lastStart / kDay
         ? display::timestamp(m_firstStart).left(10)
         : QString();
+}
+
+uint64_t TraceListModel::largest(int column) const
+{
+    return column >= 0 && column < ColumnCount ? m_largest[column] : 0;
 }
 
 void TraceListModel::applyChanges(std::shared_ptr<const Model> model, const ModelChanges &changes)
@@ -96,7 +107,7 @@ void TraceListModel::applyChanges(std::shared_ptr<const Model> model, const Mode
     m_model = std::move(model);
     // New traces may start on another day; evicted ones may take the last of one with them.
     const QString day = m_day;
-    countDays(changes.evictedTraces.empty() ? changes.firstNewTrace : 0, changes.changedTraces);
+    measureRows(changes.evictedTraces.empty() ? changes.firstNewTrace : 0, changes.changedTraces);
     if (m_day != day && m_rows > 0) {
         emit dataChanged(index(0, Start), index(m_rows - 1, Start), {Qt::DisplayRole});
         emit headerDataChanged(Qt::Horizontal, Start, Start);

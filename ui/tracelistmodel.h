@@ -46,6 +46,10 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    // The largest value in a number column (Spans, Errors, LinksOut,
+    // LinksIn) over the model's traces: what the column needs room for so
+    // that no count is cut. 0 for other columns.
+    uint64_t largest(int column) const;
 
 private:
     // SortRole's text of the text columns (RootSpan, Services).
@@ -55,15 +59,18 @@ private:
     // Sets m_day: the UTC day every trace started on ("2025-03-14"), or
     // empty when they span more than one. With a day, the Start column
     // shows the time alone, so that a narrow column still tells traces
-    // minutes apart. `from` is the first trace not yet counted (0 counts
-    // them all again), `changed` the counted ones whose start may have moved.
-    void countDays(uint32_t from, const std::vector<uint32_t> &changed);
+    // minutes apart. And m_largest, the number columns' largest values.
+    // `from` is the first trace not yet measured (0 measures them all
+    // again), `changed` the measured ones whose start or counts may have
+    // moved.
+    void measureRows(uint32_t from, const std::vector<uint32_t> &changed);
 
     std::shared_ptr<const Model> m_model;
     int m_rows = 0;
     bool m_sliceQueued = false;
     uint64_t m_firstStart = 0, m_lastStart = 0;
     QString m_day;
+    uint64_t m_largest[ColumnCount] = {};
 };
 
 } // namespace causeway::ui

@@ -167,11 +167,20 @@ void TraceListPanel::fitColumns()
         const QString label = m_proxy->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
         return double(header->fontMetrics().horizontalAdvance(label) + 2 * margin + 2);
     };
+    // Nor narrower than its largest count: "10,000" links cut to "10…" says
+    // nothing. The cell's text has the focus frame's margin on each side.
+    const int cellMargin = m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1;
+    auto valueOf = [&](int column) {
+        const uint64_t largest = m_model->largest(column);
+        return largest ? double(m_view->fontMetrics().horizontalAdvance(m_view->locale().toString(qulonglong(largest))) + 2 * cellMargin + 2)
+                       : 0.0;
+    };
     auto leastOf = [&](const Width &w) {
-        return isText(w.column) ? w.least * digit : std::max(w.least * digit, labelOf(w.column));
+        return isText(w.column) ? w.least * digit : std::max({w.least * digit, labelOf(w.column), valueOf(w.column)});
     };
     auto naturalOf = [&](const Width &w) {
-        return isText(w.column) ? w.natural * digit : std::max(w.natural * digit, labelOf(w.column) + mark + margin);
+        return isText(w.column) ? w.natural * digit
+                                : std::max({w.natural * digit, labelOf(w.column) + mark + margin, valueOf(w.column)});
     };
     double natural = 0, least = 0;
     for (const Width &w : widths) {
@@ -207,6 +216,7 @@ void TraceListPanel::reload()
     const bool fresh = m_model->model() != m_session->model();
     if (fresh)
         m_model->setModel(m_session->model());
+    fitColumns(); // the counts' widths may have changed
     updateCount();
     followFocus(fresh || focusMoved());
 }

@@ -7,6 +7,7 @@
 
 #include "shellmodel.h"
 
+#include "common/modelbuilder.h"
 #include "common/testutil.h"
 #include "core/writer.h"
 #include "ui/chainresults.h"
@@ -33,6 +34,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QScreen>
+#include <QStyleOptionViewItem>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStyle>
@@ -376,6 +378,57 @@ private slots:
         QVERIFY2(std::abs(double(w.traceList()->width()) / w.width() - traceShare) < 0.05,
                  qPrintable(QStringLiteral("%1 vs %2").arg(double(w.traceList()->width()) / w.width()).arg(traceShare)));
         QVERIFY(std::abs(double(w.details()->width()) / w.width() - detailsShare) < 0.05);
+    }
+
+    void largeCountsAreNotCut()
+    {
+        // A batch linking 12,345 item traces: the Out column shows the count
+        // whole, not "12…", however narrow the window.
+        constexpr uint32_t kItems = 12'345;
+        test::TestModelBuilder b("batch-runner");
+        test::TestModelBuilder::SpanSpec batch{.trace = 1, .span = 1, .start = 1'000'000'000, .duration = 50'000'000,
+                                               .name = "nightly batch"};
+        for (uint32_t i = 0; i < kItems; ++i) {
+            b.add({.trace = 2 + i, .span = 2 + i, .start = 900'000'000 + i, .duration = 800, .name = "process item"});
+            batch.links.push_back({.trace = 2 + i, .span = 2 + i});
+        }
+        b.add(batch);
+        const QString file = QString::fromStdString(test::writeFile(m_dir, "batch.pb", protoBytes(b.finish())));
+
+        MainWindow w;
+        w.resize(1024, 700);
+        w.show();
+        w.openFiles({file});
+        QVERIFY(waitLoaded(w));
+        QCoreApplication::processEvents();
+        QTableView *view = w.traceList()->view();
+        auto *model = qobject_cast<TraceListModel *>(w.traceList()->proxy()->sourceModel());
+        QVERIFY(model);
+        QCOMPARE(model->largest(TraceListModel::LinksOut), uint64_t(kItems));
+        QCOMPARE(model->largest(TraceListModel::LinksIn), uint64_t(1));
+        QCOMPARE(model->largest(TraceListModel::Spans), uint64_t(1));
+        QCOMPARE(model->largest(TraceListModel::RootSpan), uint64_t(0));
+        // The delegate's own measure of the cell: what it needs so as not to elide.
+        const auto &traces = w.session()->model()->traces;
+        const auto batchTrace = std::find_if(traces.begin(), traces.end(), [](const Trace &t) { return t.linksOut > 0; });
+        QVERIFY(batchTrace != traces.end());
+        const int row = int(batchTrace - traces.begin());
+        const QModelIndex batchRow = w.traceList()->proxy()->mapFromSource(model->index(row, TraceListModel::LinksOut));
+        QCOMPARE(batchRow.data().toUInt(), kItems);
+        QStyleOptionViewItem option;
+        option.initFrom(view->viewport());
+        option.font = view->font();
+        option.fontMetrics = view->fontMetrics();
+        const int needed = view->itemDelegate()->sizeHint(option, batchRow).width();
+        QVERIFY2(view->columnWidth(TraceListModel::LinksOut) >= needed,
+                 qPrintable(QStringLiteral("%1 < %2").arg(view->columnWidth(TraceListModel::LinksOut)).arg(needed)));
+        // Still so in a narrower window, where the text columns give way.
+        w.resize(800, 600);
+        QTest::qWait(50);
+        QCoreApplication::processEvents();
+        QVERIFY2(view->columnWidth(TraceListModel::LinksOut) >= needed,
+                 qPrintable(QStringLiteral("%1 < %2").arg(view->columnWidth(TraceListModel::LinksOut)).arg(needed)));
+        QCOMPARE(clippedNumberHeaders(view), QStringList{});
     }
 
     void diagnosticsShowEveryPlace()

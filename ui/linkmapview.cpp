@@ -198,10 +198,10 @@ void LinkMapView::rebuild(bool keep)
             return;
         LinkMap map = watcher->result();
         const auto picture = std::make_shared<LinkMapPicture>(*model, std::move(map), dark);
-        m_status->setText(tr("%L1 links · %L2 groups · %L3 edges · lag = linking span start − target span start")
-                              .arg(model->links.size())
-                              .arg(picture->map().nodes.size())
-                              .arg(picture->map().edges.size()));
+        m_status->setText(display::count(model->links.size(), "link", "links") + QStringLiteral(" · ")
+                          + display::count(picture->map().nodes.size(), "group", "groups") + QStringLiteral(" · ")
+                          + display::count(picture->map().edges.size(), "edge", "edges")
+                          + tr(" · lag = linking span start − target span start"));
         if (!m_picture)
             m_canvas->setMessage(tr("Laying out…"));
         m_layout->submit(picture->layoutRequest(), [self, picture, request](uint64_t, LayoutResult result) {

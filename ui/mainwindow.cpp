@@ -20,6 +20,7 @@
 #include "ui/searchpanel.h"
 #include "ui/session.h"
 #include "ui/shortcutsdialog.h"
+#include "ui/toolicons.h"
 #include "ui/tracelistpanel.h"
 
 #include <QAction>
@@ -420,7 +421,7 @@ void MainWindow::createActions()
                                   QKeySequence(Qt::CTRL | Qt::Key_2), view);
     connect(graphTab, &QAction::triggered, this, [this] { showView(View::Graph); });
     QAction *zoomIn = addAction(QStringLiteral("zoomIn"), QStringLiteral("Zoom &In"), QKeySequence::ZoomIn, view);
-    zoomIn->setIcon(style->standardIcon(QStyle::SP_ArrowUp));
+    zoomIn->setIcon(toolIcon(ToolIcon::ZoomIn));
     connect(zoomIn, &QAction::triggered, this, [this] {
         if (m_tabs->currentWidget() == m_graph)
             m_graph->zoomIn();
@@ -428,7 +429,7 @@ void MainWindow::createActions()
             m_flame->zoomIn();
     });
     QAction *zoomOut = addAction(QStringLiteral("zoomOut"), QStringLiteral("Zoom &Out"), QKeySequence::ZoomOut, view);
-    zoomOut->setIcon(style->standardIcon(QStyle::SP_ArrowDown));
+    zoomOut->setIcon(toolIcon(ToolIcon::ZoomOut));
     connect(zoomOut, &QAction::triggered, this, [this] {
         if (m_tabs->currentWidget() == m_graph)
             m_graph->zoomOut();

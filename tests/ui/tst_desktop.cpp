@@ -22,6 +22,7 @@
 #include "ui/resultlist.h"
 #include "ui/session.h"
 #include "ui/theme.h"
+#include "ui/toolicons.h"
 #include "ui/tracefilterproxy.h"
 #include "ui/tracelistmodel.h"
 #include "ui/tracelistpanel.h"
@@ -378,6 +379,57 @@ private slots:
         QVERIFY2(std::abs(double(w.traceList()->width()) / w.width() - traceShare) < 0.05,
                  qPrintable(QStringLiteral("%1 vs %2").arg(double(w.traceList()->width()) / w.width()).arg(traceShare)));
         QVERIFY(std::abs(double(w.details()->width()) / w.width() - detailsShare) < 0.05);
+    }
+
+    void zoomActionsShowMagnifiers()
+    {
+        // Zoom In and Out are a magnifier with a plus and one with a minus,
+        // not the style's up and down arrows; drawn in the palette's text
+        // colour when painted, so a theme switch recolours them.
+        auto inkPixels = [](const QImage &image, const QColor &ink) {
+            int n = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    n += c.alpha() > 200 && std::abs(c.red() - ink.red()) < 40 && std::abs(c.green() - ink.green()) < 40
+                        && std::abs(c.blue() - ink.blue()) < 40;
+                }
+            return n;
+        };
+        const QImage in = drawnToolIcon(ToolIcon::ZoomIn).pixmap(QSize(32, 32)).toImage();
+        const QImage out = drawnToolIcon(ToolIcon::ZoomOut).pixmap(QSize(32, 32)).toImage();
+        QCOMPARE(in.size(), QSize(32, 32));
+        const QColor ink = QApplication::palette().color(QPalette::WindowText);
+        QVERIFY(inkPixels(in, ink) > 40);
+        // The plus has a vertical bar through the lens's centre; the minus not.
+        QVERIFY(inkPixels(in, ink) > inkPixels(out, ink));
+        // (At 32 px the lens's centre is near (13, 13), the arms 5 px long.)
+        QVERIFY(in.pixelColor(13, 10).alpha() > 200);
+        QCOMPARE(out.pixelColor(13, 10).alpha(), 0);
+        QVERIFY(out.pixelColor(10, 13).alpha() > 200);
+        // Twice the pixels at twice the scale, not a blown-up copy.
+        const QPixmap sharp = drawnToolIcon(ToolIcon::ZoomIn).pixmap(QSize(16, 16), 2.0);
+        QCOMPARE(sharp.size(), QSize(32, 32));
+        QCOMPARE(sharp.devicePixelRatio(), 2.0);
+        QImage sharpImage = sharp.toImage().convertToFormat(in.format());
+        sharpImage.setDevicePixelRatio(1.0);
+        QCOMPARE(sharpImage, in);
+        // Disabled: the palette's disabled text colour.
+        const QColor disabled = QApplication::palette().color(QPalette::Disabled, QPalette::WindowText);
+        if (disabled != ink) {
+            const QImage grey = drawnToolIcon(ToolIcon::ZoomIn).pixmap(QSize(32, 32), QIcon::Disabled).toImage();
+            QVERIFY(inkPixels(grey, disabled) > 40);
+        }
+
+        MainWindow w;
+        QVERIFY(!w.action(QStringLiteral("zoomIn"))->icon().isNull());
+        QVERIFY(!w.action(QStringLiteral("zoomOut"))->icon().isNull());
+        QVERIFY(w.action(QStringLiteral("zoomIn"))->icon().cacheKey() != w.action(QStringLiteral("zoomOut"))->icon().cacheKey());
+        w.action(QStringLiteral("themeDark"))->trigger();
+        const QColor darkInk = QApplication::palette().color(QPalette::WindowText);
+        QVERIFY(darkInk != ink);
+        QVERIFY(inkPixels(drawnToolIcon(ToolIcon::ZoomIn).pixmap(QSize(32, 32)).toImage(), darkInk) > 40);
+        w.action(QStringLiteral("themeSystem"))->trigger();
     }
 
     void largeCountsAreNotCut()

@@ -54,9 +54,9 @@ bool ChainResults::run(Query query, Start from_)
         const int n = int(entries.size());
         QString summary;
         if (query == Query::ErrorsDownstream)
-            summary = n ? QStringLiteral("%1 error span(s)").arg(n) : QStringLiteral("no error spans");
+            summary = n ? display::count(uint64_t(n), "error span", "error spans") : QStringLiteral("no error spans");
         else
-            summary = QStringLiteral("%1 trace(s) including the start").arg(n);
+            summary = display::count(uint64_t(n), "trace", "traces") + QStringLiteral(" including the start");
         // A span's own links can be fewer than its trace's: say so, and what to use.
         if (start.span != kNone && n <= 1) {
             const Trace &t = model->traces[start.trace];

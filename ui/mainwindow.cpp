@@ -735,15 +735,14 @@ void MainWindow::onLoadFinished(const LoadOutcome &outcome)
     if (m_diagnostics)
         m_diagnostics->setDiagnostics(m.diagnostics);
     if (problems) {
-        showBanner(QStringLiteral("%1 record(s) skipped or repaired while loading; the rest loaded. "
-                                  "<a href=\"diagnostics\">Details</a>")
-                       .arg(problems),
+        showBanner(display::count(problems, "record", "records")
+                       + QStringLiteral(" skipped or repaired while loading; the rest loaded. <a href=\"diagnostics\">Details</a>"),
                    false);
     } else {
         hideBanner();
     }
     if (problems + notes) {
-        m_diagnosticsLink->setText(QStringLiteral("<a href=\"diagnostics\">%1 load note(s)</a>").arg(problems + notes));
+        m_diagnosticsLink->setText(QStringLiteral("<a href=\"diagnostics\">%1</a>").arg(display::count(problems + notes, "load note", "load notes")));
         m_diagnosticsLink->show();
     } else {
         m_diagnosticsLink->hide();

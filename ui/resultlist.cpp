@@ -92,7 +92,7 @@ QVariant ResultListModel::data(const QModelIndex &index, int role) const
         case TraceColumn: return display::traceCaption(m, e.trace);
         case InfoColumn:
             if (e.hops >= 0)
-                return e.hops == 0 ? QStringLiteral("start") : QStringLiteral("%1 hop(s)").arg(e.hops);
+                return e.hops == 0 ? QStringLiteral("start") : display::count(uint64_t(e.hops), "hop", "hops");
             return span != kNone ? display::duration(m.hot[span].end - m.hot[span].start) : QString();
         }
     }

@@ -1,5 +1,6 @@
 #include "ui/searchpanel.h"
 
+#include "ui/displaytext.h"
 #include "ui/resultlist.h"
 #include "ui/session.h"
 
@@ -162,8 +163,8 @@ void SearchPanel::showMatches(const QString &text, bool truncated, bool fresh)
         m_results->clear();
         m_shownTitle.clear();
     } else {
-        const QString count = truncated ? QStringLiteral("first %1 matches").arg(m_matches.size())
-                                        : QStringLiteral("%1 match(es)").arg(m_matches.size());
+        const QString count = truncated ? QStringLiteral("first %L1 matches").arg(m_matches.size())
+                                        : display::count(m_matches.size(), "match", "matches");
         m_count->setText(count);
         const QString title = QStringLiteral("Search “%1”: %2").arg(text.toHtmlEscaped(), count);
         if (fresh)

@@ -200,7 +200,7 @@ private slots:
         QVERIFY(waitLoaded(w));
         QCOMPARE(w.session()->model()->traces.size(), size_t(4)); // what could be read
         QVERIFY(w.isBannerVisible());
-        QVERIFY2(w.bannerText().contains(QStringLiteral("1 record(s) skipped or repaired")), qPrintable(w.bannerText()));
+        QVERIFY2(w.bannerText().contains(QStringLiteral("1 record skipped or repaired")), qPrintable(w.bannerText()));
         QVERIFY(w.bannerText().contains(QStringLiteral("href=\"diagnostics\"")));
         w.showDiagnostics(); // what the banner's link does
         QVERIFY(w.diagnosticsDialog());
@@ -305,6 +305,7 @@ private slots:
         QTest::keyClick(w.searchPanel()->lineEdit(), Qt::Key_Return);
         QVERIFY(done.wait(5000));
         QCOMPARE(done.first().at(0).toInt(), 1);
+        QVERIFY2(w.searchResults()->title().endsWith(QStringLiteral(": 1 match")), qPrintable(w.searchResults()->title()));
         const Ids ids{*w.session()->model()};
         QCOMPARE(w.session()->focusTrace(), ids.trace(1));
         QCOMPARE(w.session()->selectedSpan(), ids.span(1, 2));
@@ -313,6 +314,7 @@ private slots:
         w.searchPanel()->search();
         QVERIFY(done.wait(5000));
         QCOMPARE(w.searchResults()->entries().size(), size_t(11));
+        QVERIFY2(w.searchResults()->title().endsWith(QStringLiteral(": 11 matches")), qPrintable(w.searchResults()->title()));
         const uint32_t first = w.session()->selectedSpan();
         w.action(QStringLiteral("findNext"))->trigger();
         QVERIFY(w.session()->selectedSpan() != first);

@@ -79,7 +79,7 @@ LinkMapView::LinkMapView(Session *session, QWidget *parent)
     if (m_session) {
         connect(m_session, &Session::loadingChanged, this, [this] {
             if (!m_session->model())
-                m_canvas->setMessage(display::nothingLoaded(m_session ? m_session->loading() : QString()));
+                m_canvas->setMessage(display::nothingLoaded(m_session->loading()));
         });
         connect(m_session, &Session::modelChanged, this, [this] {
             m_stale = true;

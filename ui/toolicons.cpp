@@ -3,9 +3,10 @@
 #include <QApplication>
 #include <QIconEngine>
 #include <QPainter>
-#include <QPainterPath>
 #include <QPalette>
 #include <QPixmap>
+
+#include <algorithm>
 
 namespace causeway::ui {
 

@@ -257,8 +257,13 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
 
 std::vector<uint32_t> errorsDownstream(const Model &model, const Reference &start, uint32_t maxDepth)
 {
+    return errorsAlong(model, start, Direction::Downstream, maxDepth);
+}
+
+std::vector<uint32_t> errorsAlong(const Model &model, const Reference &start, Direction direction, uint32_t maxDepth)
+{
     std::vector<uint32_t> out;
-    const ChainResult reached = chain(model, start, {Direction::Downstream, maxDepth});
+    const ChainResult reached = chain(model, start, {direction, maxDepth});
     for (uint32_t t : reached.traces) {
         if (t == start.trace)
             continue;

@@ -53,6 +53,11 @@ ChainResult chain(const Model &model, const Reference &start, const ChainOptions
 // Spans with status ERROR in the traces downstream of `start`, excluding the
 // start trace itself, sorted by trace id then span id.
 std::vector<uint32_t> errorsDownstream(const Model &model, const Reference &start, uint32_t maxDepth = UINT32_MAX);
+// The same in the traces `direction` of `start` (errorsDownstream is
+// Direction::Downstream): a batch's failed items are upstream of it, in
+// the traces it links to.
+std::vector<uint32_t> errorsAlong(const Model &model, const Reference &start, Direction direction,
+                                  uint32_t maxDepth = UINT32_MAX);
 
 // The lag of a resolved link, in nanoseconds: the linking span's start minus
 // the target span's start. This is the one definition every view and command

@@ -44,18 +44,31 @@ bool ChainResults::run(Query query, Start from_)
 
     const int generation = ++m_generation;
     m_running = true;
-    auto *watcher = new QFutureWatcher<std::vector<ResultEntry>>(this);
+    // What the query found; for errors downstream that found none, how many
+    // error spans the traces upstream hold (a batch's failed items are in
+    // the traces it links to, upstream of it).
+    struct Found
+    {
+        std::vector<ResultEntry> entries;
+        size_t errorsUpstream = 0;
+    };
+    auto *watcher = new QFutureWatcher<Found>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, title, query, model, start] {
         watcher->deleteLater();
         if (generation != m_generation || model != m_session->model())
             return;
         m_running = false;
-        std::vector<ResultEntry> entries = watcher->result();
+        Found found = watcher->result();
+        std::vector<ResultEntry> entries = std::move(found.entries);
         const int n = int(entries.size());
         QString summary;
-        if (query == Query::ErrorsDownstream)
+        if (query == Query::ErrorsDownstream) {
             summary = n ? display::count(uint64_t(n), "error span", "error spans") : QStringLiteral("no error spans");
-        else
+            if (found.errorsUpstream)
+                summary += QStringLiteral("; upstream, in the traces it links to, ")
+                    + display::count(found.errorsUpstream, "error span", "error spans")
+                    + QStringLiteral(" (the lanes' Next error, N, steps through them)");
+        } else
             summary = display::count(uint64_t(n), "trace", "traces") + QStringLiteral(" including the start");
         // A span's own links can be fewer than its trace's: say so, and what to use.
         if (start.span != kNone && n <= 1) {
@@ -69,11 +82,14 @@ bool ChainResults::run(Query query, Start from_)
         emit finished(n);
     });
     watcher->setFuture(QtConcurrent::run([model, start, query] {
-        std::vector<ResultEntry> entries;
+        Found found;
+        std::vector<ResultEntry> &entries = found.entries;
         if (query == Query::ErrorsDownstream) {
             for (uint32_t s : errorsDownstream(*model, start))
                 entries.push_back({model->hot[s].trace, s, -1});
-            return entries;
+            if (entries.empty())
+                found.errorsUpstream = errorsAlong(*model, start, Direction::Upstream).size();
+            return found;
         }
         ChainOptions options;
         options.direction = query == Query::Upstream ? Direction::Upstream
@@ -87,7 +103,7 @@ bool ChainResults::run(Query query, Start from_)
         std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return chain.hops[a] < chain.hops[b]; });
         for (size_t i : order)
             entries.push_back({chain.traces[i], kNone, int(chain.hops[i])});
-        return entries;
+        return found;
     }));
     return true;
 }

@@ -404,6 +404,23 @@ private slots:
         QVERIFY(errorsDownstream(m_model, ref(m_model, 5)).empty());
     }
 
+    void errorsUpstreamOfTheDeadLetter()
+    {
+        // The dead letter links to the last attempt: the three failed
+        // attempts are upstream of it, in trace id order; within one hop,
+        // the last attempt's alone. Downstream of it there are none.
+        auto spans = errorsAlong(m_model, ref(m_model, 13), Direction::Upstream);
+        QCOMPARE(spans.size(), size_t(3));
+        QCOMPARE(traceNumber(m_model, m_model.hot[spans[0]].trace), 10u);
+        QCOMPARE(traceNumber(m_model, m_model.hot[spans[1]].trace), 11u);
+        QCOMPARE(traceNumber(m_model, m_model.hot[spans[2]].trace), 12u);
+        spans = errorsAlong(m_model, ref(m_model, 13), Direction::Upstream, 1);
+        QCOMPARE(spans.size(), size_t(1));
+        QCOMPARE(traceNumber(m_model, m_model.hot[spans[0]].trace), 12u);
+        QCOMPARE(errorsAlong(m_model, ref(m_model, 10), Direction::Downstream), errorsDownstream(m_model, ref(m_model, 10)));
+        QVERIFY(errorsAlong(m_model, ref(m_model, 13), Direction::Downstream).empty());
+    }
+
     void traceEdgesAggregate()
     {
         const auto edges = traceEdges(m_model);

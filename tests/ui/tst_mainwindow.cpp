@@ -365,6 +365,16 @@ private slots:
         QVERIFY(done.wait(5000));
         QCOMPARE(done.takeFirst().at(0).toInt(), 1);
         QCOMPARE(w.chainResultList()->entries()[0].span, ids.span(2, 11));
+        QVERIFY2(!w.chainResultList()->title().contains(QStringLiteral("upstream")), qPrintable(w.chainResultList()->title()));
+
+        // Nothing downstream of the retry; the consumer's failed span, one
+        // hop upstream, is named instead of a bare "no error spans".
+        s->navigateTo(retry);
+        w.action(QStringLiteral("errorsDownstream"))->trigger();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.takeFirst().at(0).toInt(), 0);
+        QVERIFY2(w.chainResultList()->title().contains(QStringLiteral("no error spans; upstream, in the traces it links to, 1 error span")),
+                 qPrintable(w.chainResultList()->title()));
     }
 
     void exportsTheVisibleView_data()

@@ -122,11 +122,16 @@ int errorsCommand(const std::vector<std::string> &argvIn)
         return status;
     Args args;
     std::string error;
-    if (!args.parse(argv, {"--downstream-of", "--depth"}, {"--json"}, error))
+    if (!args.parse(argv, {"--downstream-of", "--upstream-of", "--depth"}, {"--json"}, error))
         return usageError("errors", error);
-    const auto reference = args.value("--downstream-of");
-    if (!reference)
-        return usageError("errors", "--downstream-of REF is required");
+    const auto downstreamOf = args.value("--downstream-of");
+    const auto upstreamOf = args.value("--upstream-of");
+    if (downstreamOf && upstreamOf)
+        return usageError("errors", "--downstream-of and --upstream-of are exclusive: one start, one direction");
+    if (!downstreamOf && !upstreamOf)
+        return usageError("errors", "--downstream-of REF or --upstream-of REF is required");
+    const auto reference = downstreamOf ? downstreamOf : upstreamOf;
+    const Direction direction = downstreamOf ? Direction::Downstream : Direction::Upstream;
     uint32_t depth = UINT32_MAX;
     int status = kExitOk;
     if (!depthOption(args, "errors", depth, status))
@@ -143,14 +148,15 @@ int errorsCommand(const std::vector<std::string> &argvIn)
         TraceId id;
         std::optional<SpanId> span;
         parseReference(*reference, id, span, nullptr);
-        if (!backendCli.expand(model, {id}, 0, std::min<uint32_t>(depth, 10)))
+        const uint32_t hops = std::min<uint32_t>(depth, 10);
+        if (!backendCli.expand(model, {id}, direction == Direction::Upstream ? hops : 0, direction == Direction::Downstream ? hops : 0))
             return kExitError;
     }
     Reference start;
     if (!resolveReference(model, *reference, start, error))
         return fatalError(error);
 
-    const std::vector<uint32_t> spans = errorsDownstream(model, start, depth);
+    const std::vector<uint32_t> spans = errorsAlong(model, start, direction, depth);
     if (args.flag("--json")) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (uint32_t s : spans) {
@@ -197,16 +203,19 @@ const CommandRegistrar chainRegistration({"chain", "traces causally linked to a 
     "lead to them (at most 10 hops; downstream needs Tempo); FILEs are optional.\n\n" + std::string(kBackendUsage),
     chainCommand});
 
-const CommandRegistrar errorsRegistration({"errors", "error spans in the traces downstream of a trace or span",
-    "Usage: causeway errors --downstream-of REF [--depth N] [--json] FILE...\n\n"
+const CommandRegistrar errorsRegistration({"errors", "error spans in the traces downstream (or upstream) of a trace or span",
+    "Usage: causeway errors --downstream-of REF [--depth N] [--json] FILE...\n"
+    "       causeway errors --upstream-of REF [--depth N] [--json] FILE...\n\n"
     "Lists the spans with status ERROR in the traces that REF (TRACEID or\n"
     "TRACEID/SPANID, hex, or any unique prefix of them) caused through span links, directly or not; the\n"
-    "start trace itself is not included.\n\n"
+    "start trace itself is not included. With --upstream-of, in the traces that caused\n"
+    "REF instead: the failed items of a batch that links to them.\n\n"
     "  --depth N   at most N hops (default: no limit)\n"
     "  --json      {\"spans\": [{\"traceId\", \"spanId\", \"name\", \"message\"}]},\n"
     "              sorted by trace id, then span id\n\n"
     "With --backend, the traces downstream are found in the backend too (Tempo's\n"
-    "TraceQL link search, at most 10 hops); FILEs are optional.\n\n" + std::string(kBackendUsage),
+    "TraceQL link search), the traces upstream by their ids (at most 10 hops);\n"
+    "FILEs are optional.\n\n" + std::string(kBackendUsage),
     errorsCommand});
 
 } // namespace

@@ -185,6 +185,27 @@ private slots:
         QVERIFY(errorSpans(r).isEmpty());
     }
 
+    void errorsUpstream()
+    {
+        // Upstream of the dead letter: every failed attempt before it; one
+        // hop up, only the last. Both directions at once is a usage error.
+        Run r = runCauseway({QStringLiteral("errors"), QStringLiteral("--json"), QStringLiteral("--upstream-of"), trace("13"), kRetry});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(errorSpans(r), (QStringList{trace("10") + QStringLiteral("/1000000000000001"),
+                                             trace("11") + QStringLiteral("/1100000000000001"),
+                                             trace("12") + QStringLiteral("/1200000000000002")}));
+        r = runCauseway({QStringLiteral("errors"), QStringLiteral("--json"), QStringLiteral("--depth"), QStringLiteral("1"),
+                      QStringLiteral("--upstream-of"), trace("13"), kRetry});
+        QCOMPARE(errorSpans(r), QStringList{trace("12") + QStringLiteral("/1200000000000002")});
+        r = runCauseway({QStringLiteral("errors"), QStringLiteral("--upstream-of"), trace("13"), QStringLiteral("--downstream-of"),
+                      trace("10"), kRetry});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("exclusive"), r.err.constData());
+        r = runCauseway({QStringLiteral("errors"), kRetry});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--upstream-of REF is required"), r.err.constData());
+    }
+
     void errorsText()
     {
         const Run r = runCauseway({QStringLiteral("errors"), QStringLiteral("--downstream-of"), trace("01"), kMessaging});

@@ -37,6 +37,7 @@ bool ChainResults::run(Query query, Start from_)
     case Query::Downstream: what = QStringLiteral("Downstream of"); break;
     case Query::Both: what = QStringLiteral("Causal chain of"); break;
     case Query::ErrorsDownstream: what = QStringLiteral("Errors downstream of"); break;
+    case Query::ErrorsUpstream: what = QStringLiteral("Errors upstream of"); break;
     }
     const QString title = what + QLatin1Char(' ') + from;
     m_list->clear();
@@ -62,16 +63,18 @@ bool ChainResults::run(Query query, Start from_)
         std::vector<ResultEntry> entries = std::move(found.entries);
         const int n = int(entries.size());
         QString summary;
-        if (query == Query::ErrorsDownstream) {
+        if (query == Query::ErrorsDownstream || query == Query::ErrorsUpstream) {
             summary = n ? display::count(uint64_t(n), "error span", "error spans") : QStringLiteral("no error spans");
             if (found.errorsUpstream)
                 summary += QStringLiteral("; upstream, in the traces it links to, ")
                     + display::count(found.errorsUpstream, "error span", "error spans")
-                    + QStringLiteral(" (the lanes' Next error, N, steps through them)");
+                    + QStringLiteral(" (Errors Upstream, Ctrl+Alt+E)");
         } else
             summary = display::count(uint64_t(n), "trace", "traces") + QStringLiteral(" including the start");
         // A span's own links can be fewer than its trace's: say so, and what to use.
-        if (start.span != kNone && n <= 1) {
+        const bool spanHasLinks = start.span != kNone
+            && (model->outgoingLinks(start.span).count > 0 || model->incomingLinks(start.span).count > 0);
+        if (start.span != kNone && n <= 1 && !spanHasLinks) {
             const Trace &t = model->traces[start.trace];
             if (t.linksIn + t.linksOut > 0)
                 summary += QStringLiteral(" (this span has no links of its own; its trace has %1: "
@@ -84,10 +87,11 @@ bool ChainResults::run(Query query, Start from_)
     watcher->setFuture(QtConcurrent::run([model, start, query] {
         Found found;
         std::vector<ResultEntry> &entries = found.entries;
-        if (query == Query::ErrorsDownstream) {
-            for (uint32_t s : errorsDownstream(*model, start))
+        if (query == Query::ErrorsDownstream || query == Query::ErrorsUpstream) {
+            const Direction direction = query == Query::ErrorsDownstream ? Direction::Downstream : Direction::Upstream;
+            for (uint32_t s : errorsAlong(*model, start, direction))
                 entries.push_back({model->hot[s].trace, s, -1});
-            if (entries.empty())
+            if (entries.empty() && direction == Direction::Downstream)
                 found.errorsUpstream = errorsAlong(*model, start, Direction::Upstream).size();
             return found;
         }

@@ -16,7 +16,7 @@ class ChainResults : public QObject
 {
     Q_OBJECT
 public:
-    enum class Query { Upstream, Downstream, Both, ErrorsDownstream };
+    enum class Query { Upstream, Downstream, Both, ErrorsDownstream, ErrorsUpstream };
     // Selection: the selected span (its links only, on the first hop), or the
     // focus trace when no span is selected. Trace: the focus trace, all its spans.
     enum class Start { Selection, Trace };

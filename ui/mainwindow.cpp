@@ -385,6 +385,9 @@ void MainWindow::createActions()
                                   QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), ChainResults::Query::ErrorsDownstream);
     errors->setIconText(QStringLiteral("Errors ↓"));
     errors->setToolTip(QStringLiteral("Error spans in the traces downstream of the selection (Ctrl+Shift+E)"));
+    chainAction(QStringLiteral("errorsUpstream"), QStringLiteral("E&rrors Upstream"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E),
+                ChainResults::Query::ErrorsUpstream)
+        ->setToolTip(QStringLiteral("Error spans in the traces upstream of the selection: a batch's failed items (Ctrl+Alt+E)"));
     QAction *nextResult = addAction(QStringLiteral("nextResult"), QStringLiteral("Next Chain Result"),
                                     QKeySequence(Qt::Key_F8), links);
     connect(nextResult, &QAction::triggered, this, [this] { m_chainList->step(+1); });
@@ -532,6 +535,7 @@ void MainWindow::createMenus()
     links->addAction(action(QStringLiteral("chainBoth")));
     links->addAction(action(QStringLiteral("chainBothTrace")));
     links->addAction(action(QStringLiteral("errorsDownstream")));
+    links->addAction(action(QStringLiteral("errorsUpstream")));
     links->addSeparator();
     links->addAction(action(QStringLiteral("nextResult")));
     links->addAction(action(QStringLiteral("previousResult")));
@@ -554,7 +558,7 @@ void MainWindow::createMenus()
     // The same span actions on a context menu of the central views.
     for (QWidget *w : {static_cast<QWidget *>(m_flame), static_cast<QWidget *>(m_lanes)}) {
         w->setContextMenuPolicy(Qt::ActionsContextMenu);
-        for (const char *name : {"chainUpstream", "chainDownstream", "chainBoth", "chainBothTrace", "errorsDownstream"})
+        for (const char *name : {"chainUpstream", "chainDownstream", "chainBoth", "chainBothTrace", "errorsDownstream", "errorsUpstream"})
             w->addAction(action(QString::fromLatin1(name)));
     }
 }
@@ -918,7 +922,7 @@ void MainWindow::updateSpanActions()
 {
     const bool loaded = m_session->model() && m_session->focusTrace() != kNone;
     for (const char *name : {"chainUpstream", "chainDownstream", "chainBoth", "chainBothTrace", "errorsDownstream",
-                             "export", "goTo"})
+                             "errorsUpstream", "export", "goTo"})
         action(QString::fromLatin1(name))->setEnabled(loaded);
     // Where Chain starts: the selected span, or the trace when none is selected.
     const bool fromSpan = loaded && m_session->selectedSpan() != kNone;

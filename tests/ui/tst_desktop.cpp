@@ -534,6 +534,15 @@ private slots:
         fromTrace->trigger();
         QVERIFY(done.wait(5000));
         QCOMPARE(done.takeFirst().at(0).toInt(), 3);
+        // A span with links of its own that finds nothing (no errors
+        // upstream of the publish span) gets no such hint.
+        const uint32_t publish = model->findSpan(test::TestModelBuilder::traceId(1), test::TestModelBuilder::spanId(2));
+        QVERIFY(model->incomingLinks(publish).count + model->outgoingLinks(publish).count > 0);
+        w.session()->navigateTo(checkout, publish);
+        w.action(QStringLiteral("errorsUpstream"))->trigger();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.takeFirst().at(0).toInt(), 0);
+        QVERIFY2(!w.chainResultList()->title().contains(QStringLiteral("no links of its own")), qPrintable(w.chainResultList()->title()));
         // With no span selected, the button says it starts from the trace.
         w.session()->navigateTo(checkout);
         QCOMPARE(both->iconText(), QStringLiteral("Chain from Trace"));

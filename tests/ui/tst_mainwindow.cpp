@@ -375,6 +375,13 @@ private slots:
         QCOMPARE(done.takeFirst().at(0).toInt(), 0);
         QVERIFY2(w.chainResultList()->title().contains(QStringLiteral("no error spans; upstream, in the traces it links to, 1 error span")),
                  qPrintable(w.chainResultList()->title()));
+        // Errors Upstream lists it.
+        QCOMPARE(w.action(QStringLiteral("errorsUpstream"))->shortcut(), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E));
+        w.action(QStringLiteral("errorsUpstream"))->trigger();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.takeFirst().at(0).toInt(), 1);
+        QCOMPARE(w.chainResultList()->entries()[0].span, ids.span(2, 11));
+        QVERIFY2(w.chainResultList()->title().startsWith(QStringLiteral("Errors upstream of trace")), qPrintable(w.chainResultList()->title()));
     }
 
     void exportsTheVisibleView_data()

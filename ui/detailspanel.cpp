@@ -60,6 +60,7 @@ DetailsPanel::DetailsPanel(Session *session, QWidget *parent)
     m_view->addAction(copyAction);
 
     connect(m_session, &Session::modelChanged, this, &DetailsPanel::refresh);
+    connect(m_session, &Session::loadingChanged, this, &DetailsPanel::refresh);
     connect(m_session, &Session::selectionChanged, this, &DetailsPanel::refresh);
     connect(m_session, &Session::focusChanged, this, &DetailsPanel::refresh);
     refresh();
@@ -85,8 +86,9 @@ void DetailsPanel::refresh()
         m_model->setSpan(model, span);
     }
     if (m_model->span() == kNone) {
-        m_header->setText(model ? QStringLiteral("No span selected: click a span in the flame graph or the lanes.")
-                                : QStringLiteral("Nothing loaded."));
+        m_header->setText(model                           ? QStringLiteral("No span selected: click a span in the flame graph or the lanes.")
+                          : m_session->loading().isEmpty() ? QStringLiteral("Nothing loaded.")
+                                                           : QStringLiteral("Loading %1…").arg(m_session->loading()));
         return;
     }
     m_header->setText(QStringLiteral("<b>%1</b> — %2%3")

@@ -24,6 +24,7 @@
 
 #include <QAction>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMimeData>
@@ -251,6 +252,11 @@ private slots:
         QCOMPARE(w.session()->loading(), QStringLiteral("big.pb"));
         QCOMPARE(graph->message(), display::nothingLoaded(QStringLiteral("big.pb")));
         QVERIFY(graph->message().startsWith(QStringLiteral("Loading big.pb")));
+        auto detailsSay = [&](const QString &text) {
+            const auto labels = w.details()->findChildren<QLabel *>();
+            return std::any_of(labels.begin(), labels.end(), [&](const QLabel *l) { return l->text() == text; });
+        };
+        QVERIFY(detailsSay(QStringLiteral("Loading big.pb…")));
         w.action(QStringLiteral("cancelLoad"))->trigger();
         QVERIFY(waitLoaded(w, false));
         QVERIFY(!w.session()->model());
@@ -258,6 +264,7 @@ private slots:
         QVERIFY(w.session()->loading().isEmpty());
         QCOMPARE(graph->message(), display::nothingLoaded());
         QCOMPARE(w.statusText(), QStringLiteral("Loading cancelled."));
+        QVERIFY(detailsSay(QStringLiteral("Nothing loaded.")));
     }
 
     void traceListNavigatesWithHistory()

@@ -88,7 +88,7 @@ void DetailsPanel::refresh()
     if (m_model->span() == kNone) {
         m_header->setText(model                           ? QStringLiteral("No span selected: click a span in the flame graph or the lanes.")
                           : m_session->loading().isEmpty() ? QStringLiteral("Nothing loaded.")
-                                                           : QStringLiteral("Loading %1…").arg(m_session->loading().toHtmlEscaped()));
+                                                           : display::loading(m_session->loading()).toHtmlEscaped());
         return;
     }
     m_header->setText(QStringLiteral("<b>%1</b> — %2%3")

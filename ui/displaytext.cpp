@@ -88,10 +88,15 @@ QString fetchedFrom(const Model &model, uint32_t trace)
     return QStringLiteral("fetched from %1 at %2").arg(fromStd(source->backend), at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")));
 }
 
-QString nothingLoaded(const QString &loading)
+QString loading(const QString &what)
 {
-    if (!loading.isEmpty())
-        return QStringLiteral("Loading %1\u2026 The traces appear here when it has been read (Esc cancels).").arg(loading);
+    return QStringLiteral("Loading %1\u2026").arg(what);
+}
+
+QString nothingLoaded(const QString &what)
+{
+    if (!what.isEmpty())
+        return loading(what) + QStringLiteral(" The traces appear here when it has been read (Esc cancels).");
     return QStringLiteral("No traces loaded. Open a file (Ctrl+O), drop one here, or receive live data "
                           "(File \u25b8 Receive OTLP\u2026).");
 }

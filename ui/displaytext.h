@@ -36,6 +36,8 @@ QString fetchedFrom(const Model &model, uint32_t trace);
 // `loading` names what is being read, that it is on its way), or traces
 // loaded and none in focus.
 QString nothingLoaded(const QString &loading = {});
+// "Loading 1G.jsonl…": the status bar and the span details while `what` loads.
+QString loading(const QString &what);
 QString noFocus();
 // The lanes while they have nothing to show: what goes there (the flame
 // graph above already says what is missing, nothingLoaded() or noFocus()).

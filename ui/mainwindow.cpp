@@ -664,7 +664,7 @@ void MainWindow::openFiles(const QStringList &files, bool add)
     m_cancelButton->show();
     action(QStringLiteral("cancelLoad"))->setEnabled(true);
     const QString what = all.size() == 1 ? QFileInfo(all.first()).fileName() : QStringLiteral("%1 files").arg(all.size());
-    m_statusLabel->setText(QStringLiteral("Loading %1…").arg(what));
+    m_statusLabel->setText(display::loading(what));
     m_session->setLoading(what);
     // The command line's files may be loading since before the window.
     if (m_worker->files() != paths)

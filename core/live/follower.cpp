@@ -10,6 +10,11 @@
 
 namespace causeway::live {
 
+namespace {
+// How much of what was read last is compared with the file at each poll.
+constexpr size_t kTail = 64;
+} // namespace
+
 FileFollower::FileFollower(std::string path, FragmentHandler handler, int pollMs)
     : m_path(std::move(path)), m_handler(std::move(handler)), m_pollMs(pollMs)
 {
@@ -56,12 +61,28 @@ void FileFollower::drain()
             break;
         m_offset += uint64_t(n);
         m_pending.append(chunk, size_t(n));
+        if (size_t(n) >= kTail) {
+            m_tail.assign(chunk + n - kTail, kTail);
+        } else {
+            m_tail.append(chunk, size_t(n));
+            if (m_tail.size() > kTail)
+                m_tail.erase(0, m_tail.size() - kTail);
+        }
         // Hand over complete lines as they pile up so a large backlog is
         // not held twice in memory.
         if (m_pending.size() > (size_t(8) << 20))
             consume(false);
     }
     consume(false);
+}
+
+bool FileFollower::rewritten() const
+{
+    if (m_fd < 0 || m_tail.empty())
+        return false;
+    std::string now(m_tail.size(), '\0');
+    const ssize_t n = ::pread(m_fd, now.data(), now.size(), off_t(m_offset - m_tail.size()));
+    return n != ssize_t(now.size()) || now != m_tail;
 }
 
 void FileFollower::consume(bool flushPartial)
@@ -133,9 +154,13 @@ void FileFollower::run()
         struct stat st{};
         const bool exists = ::stat(m_path.c_str(), &st) == 0;
         if (m_fd >= 0) {
-            drain();
             const bool replaced = !exists || uint64_t(st.st_ino) != m_ino || uint64_t(st.st_dev) != m_dev;
-            const bool truncated = exists && !replaced && uint64_t(st.st_size) < m_offset;
+            // Written over from the start, shorter or longer than before:
+            // what follows m_offset is not an append (`cp` onto the file,
+            // an exporter restarted without O_APPEND).
+            const bool truncated = exists && !replaced && (uint64_t(st.st_size) < m_offset || rewritten());
+            if (!truncated)
+                drain();
             if (replaced && exists) {
                 // Rotated: the old file is read to its end above; a last line
                 // without its newline is still a whole record.
@@ -145,6 +170,7 @@ void FileFollower::run()
                 m_counters.reopened++;
             } else if (truncated) {
                 m_pending.clear();
+                m_tail.clear();
                 ::lseek(m_fd, 0, SEEK_SET);
                 m_offset = 0;
                 m_counters.reopened++;
@@ -160,6 +186,7 @@ void FileFollower::run()
                 m_ino = uint64_t(opened.st_ino);
                 m_offset = 0;
                 m_pending.clear();
+                m_tail.clear();
                 continue;
             }
         }

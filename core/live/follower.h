@@ -2,7 +2,9 @@
 // Follows a JSON Lines file that another process appends to (the Collector's
 // file exporter, `causeway receive --write`): reads what is there, then
 // polls for new complete lines, and survives rotation (the file renamed or
-// removed and a new one created at the same path) and truncation.
+// removed and a new one created at the same path), truncation, and the file
+// rewritten in place (made longer, not only shorter): both read it again
+// from the start.
 
 #include "core/live/otlpdecode.h"
 
@@ -43,6 +45,8 @@ private:
     void run();
     void drain();            // reads the open file to its end
     void consume(bool flushPartial);
+    // Whether the bytes before m_offset are still the ones read there.
+    bool rewritten() const;
 
     std::string m_path;
     FragmentHandler m_handler;
@@ -52,6 +56,7 @@ private:
     int m_fd = -1;
     uint64_t m_dev = 0, m_ino = 0, m_offset = 0;
     std::string m_pending;   // bytes after the last complete line
+    std::string m_tail;      // the last bytes read, up to kTail, ending at m_offset
     FollowCounters m_counters;
     mutable std::mutex m_errorMutex;
     std::string m_error;

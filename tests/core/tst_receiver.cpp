@@ -35,6 +35,7 @@
 #include <QTest>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -936,9 +937,35 @@ void TestReceiver::followerAppendsRotationTruncation()
         out << jsonRequest({jsonSpan(3, 1)}) << '\n';
     }
     QVERIFY(waitFor([&] { return spans == 8; }));
+
+    // Written over from the start and made longer, never shorter on the
+    // way (`cp` onto the file does this between two polls): not an append,
+    // so it is read again from the start, not from where the old file ended.
+    const uint64_t reopened = follower.counters().reopened;
+    {
+        std::string longer;
+        for (int s = 1; s <= 3; ++s)
+            longer += jsonRequest({jsonSpan(4, s)}) + '\n';
+        QVERIFY(longer.size() > readAll(path).size());
+        const int fd = ::open(path.c_str(), O_WRONLY);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::pwrite(fd, longer.data(), longer.size(), 0), ssize_t(longer.size()));
+        ::close(fd);
+    }
+    QVERIFY(waitFor([&] { return spans == 11; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    QCOMPARE(spans.load(), uint64_t(11));
+    QCOMPARE(follower.counters().badLines.load(), uint64_t(1)); // still only "{not json"
+    QCOMPARE(follower.counters().reopened.load(), reopened + 1);
     follower.stop();
     const auto model = live.publish();
-    QCOMPARE(model->spanCount(), size_t(8));
+    QCOMPARE(model->spanCount(), size_t(11));
+    // The first line is there too: it ended where the old file did.
+    TraceId trace;
+    QVERIFY(parseId(std::string(31, '0') + "4", trace) == IdParse::Ok);
+    const uint32_t rewrittenTrace = model->findTrace(trace);
+    QVERIFY(rewrittenTrace != kNone);
+    QCOMPARE(model->traces[rewrittenTrace].spans.count, 3u);
     QCOMPARE(resolvedLinks(*model), uint64_t(1));
 }
 

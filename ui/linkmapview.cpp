@@ -2,6 +2,7 @@
 
 #include "ui/displaytext.h"
 #include "ui/drawing.h"
+#include "ui/hintedtree.h"
 #include "ui/linkmapcanvas.h"
 #include "ui/linkmappainter.h"
 #include "ui/session.h"
@@ -49,7 +50,7 @@ LinkMapView::LinkMapView(Session *session, QWidget *parent)
     top->addWidget(m_status, 1);
 
     m_canvas = new LinkMapCanvas(this);
-    m_links = new QTreeWidget(this);
+    m_links = new HintedTreeWidget(this);
     m_links->setObjectName(QStringLiteral("linkMapLinks"));
     m_links->setRootIsDecorated(false);
     m_links->setUniformRowHeights(true);
@@ -171,6 +172,7 @@ void LinkMapView::rebuild(bool keep)
     keep = keep && model && !model->links.empty();
     if (!keep) {
         m_links->clear();
+        m_links->setHint({});
         m_selectedEdge.clear();
         m_picture.reset();
         m_canvas->setPicture(nullptr);
@@ -215,6 +217,7 @@ void LinkMapView::rebuild(bool keep)
                         self->m_picture.reset();
                         self->m_canvas->setPicture(nullptr);
                         self->m_links->clear();
+                        self->m_links->setHint({});
                         self->m_canvas->setMessage(tr("Layout failed: %1").arg(QString::fromStdString(result.error)));
                         emit self->mapShown();
                         return;
@@ -222,6 +225,7 @@ void LinkMapView::rebuild(bool keep)
                     picture->setLayout(result);
                     self->m_picture = picture;
                     self->m_canvas->setPicture(picture);
+                    self->m_links->setHint(tr("Click an edge of the map to list its links here, slowest first."));
                     self->reselect();
                     emit self->mapShown();
                     if (self->m_refreshQueued)

@@ -7,6 +7,7 @@
 #include "core/layout/graphlayout.h"
 #include "core/linkmap.h"
 #include "ui/drawing.h"
+#include "ui/hintedtree.h"
 
 #include <QWidget>
 
@@ -15,7 +16,6 @@
 
 class QComboBox;
 class QLabel;
-class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace causeway::ui {
@@ -36,7 +36,7 @@ public:
     LinkMapGrouping grouping() const { return m_grouping; }
 
     LinkMapCanvas *canvas() const { return m_canvas; }
-    QTreeWidget *linkList() const { return m_links; }
+    HintedTreeWidget *linkList() const { return m_links; }
     const LinkMapPicture *picture() const;
     // The map on screen as a Drawing for export (same painter); nullopt
     // before the first layout finishes.
@@ -75,7 +75,7 @@ private:
     QComboBox *m_groupBox = nullptr;
     QLabel *m_status = nullptr;
     LinkMapCanvas *m_canvas = nullptr;
-    QTreeWidget *m_links = nullptr;
+    HintedTreeWidget *m_links = nullptr;
     std::shared_ptr<LinkMapPicture> m_picture;
 };
 

@@ -1,5 +1,6 @@
 #include "ui/graphgeometry.h"
 
+#include <QFont>
 #include <QFontMetricsF>
 #include <QPainterPathStroker>
 
@@ -20,7 +21,11 @@ void GraphGeometry::build(const LayoutResult &layout, size_t nodeCount, const st
         bounds |= m_nodeRects[i];
     }
 
-    const QFontMetricsF labelMetrics(labelFont);
+    // The painters bold a label while its edge is hovered or selected: its
+    // backing is made to fit the bold text, which is not cut at its ends.
+    QFont boldLabel = labelFont;
+    boldLabel.setBold(true);
+    const QFontMetricsF labelMetrics(boldLabel);
     m_edgePaths.assign(edges.size(), QPainterPath());
     m_edgeHitPaths.assign(edges.size(), QPainterPath());
     m_arrows.assign(edges.size(), QPolygonF());

@@ -378,9 +378,7 @@ void LinkMapPicture::paintEdge(QPainter &painter, size_t i) const
     painter.setPen(Qt::NoPen);
     painter.setBrush(backing);
     painter.drawRoundedRect(m_geometry.labelRect(i), 3, 3);
-    QFont font = m_labelFont;
-    font.setBold(selected || hovered);
-    painter.setFont(font);
+    painter.setFont(selected || hovered ? emphasisedLabelFont() : m_labelFont);
     painter.setPen(selected ? c.selected : c.text);
     painter.drawText(m_geometry.labelRect(i), Qt::AlignCenter, text.label);
 }
@@ -443,6 +441,18 @@ QRectF LinkMapPicture::nodeRect(int node) const
 QPointF LinkMapPicture::edgeMidpoint(int edge) const
 {
     return m_geometry.edgeMidpoint(edge);
+}
+
+QRectF LinkMapPicture::edgeLabelRect(int edge) const
+{
+    return edge >= 0 && size_t(edge) < m_edges.size() && m_laidOut ? m_geometry.labelRect(size_t(edge)) : QRectF();
+}
+
+QFont LinkMapPicture::emphasisedLabelFont() const
+{
+    QFont font = m_labelFont;
+    font.setBold(true);
+    return font;
 }
 
 QString LinkMapPicture::edgeLabel(int edge) const

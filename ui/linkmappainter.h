@@ -56,6 +56,10 @@ public:
     void setHoveredEdge(int edge) { m_hoveredEdge = edge; }
 
     QString edgeLabel(int edge) const;
+    // Where the label's backing is drawn, and the font it is drawn in when
+    // the edge is selected or hovered (bold).
+    QRectF edgeLabelRect(int edge) const;
+    QFont emphasisedLabelFont() const;
     QString edgeToolTip(int edge) const;
     QString nodeToolTip(int node) const;
 

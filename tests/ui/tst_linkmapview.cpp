@@ -23,6 +23,7 @@
 #include "common/testutil.h"
 
 #include <QApplication>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QLabel>
 #include <QPainter>
@@ -115,6 +116,15 @@ private slots:
         QVERIFY(drawing);
         QCOMPARE(drawing->size, view.picture()->size());
 
+        // Until an edge is clicked, the empty list says what fills it.
+        HintedTreeWidget *list = view.linkList();
+        QCOMPARE(list->topLevelItemCount(), 0);
+        QVERIFY(list->hint().contains(QStringLiteral("Click an edge")));
+        const QImage hinted = list->viewport()->grab().toImage();
+        list->setHint({});
+        QVERIFY(list->viewport()->grab().toImage() != hinted); // the hint is painted
+        list->setHint(QStringLiteral("Click an edge of the map to list its links here, slowest first."));
+
         // Click the batch edge halfway along its curve.
         const int edge = edgeBetween(map, "payment-service", "billing-batch");
         QVERIFY(edge >= 0);
@@ -123,8 +133,19 @@ private slots:
         QCOMPARE(view.picture()->edgeAt(view.picture()->edgeMidpoint(edge)), edge);
         QTest::mouseClick(canvas, Qt::LeftButton, {}, at.toPoint());
         QCOMPARE(view.picture()->selectedEdge(), edge);
-        QTreeWidget *list = view.linkList();
+        // The selected edge's label is bold: its backing holds the bold text whole.
+        for (size_t e = 0; e < map.edges.size(); ++e) {
+            const QRectF backing = view.picture()->edgeLabelRect(int(e));
+            const qreal bold = QFontMetricsF(view.picture()->emphasisedLabelFont()).horizontalAdvance(view.picture()->edgeLabel(int(e)));
+            QVERIFY2(bold > 0 && bold <= backing.width(), qPrintable(view.picture()->edgeLabel(int(e))));
+        }
         QCOMPARE(list->topLevelItemCount(), 40);
+        // With rows, the hint is not painted: the same rows look the same with or without it.
+        const QImage rows = list->viewport()->grab().toImage();
+        const QString hint = list->hint();
+        list->setHint({});
+        QCOMPARE(list->viewport()->grab().toImage(), rows);
+        list->setHint(hint);
         // Slowest first: lags never grow down the list.
         const std::shared_ptr<const Model> model = session.model();
         int64_t previous = INT64_MAX;

@@ -28,6 +28,17 @@ bool ChainResults::run(Query query, Start from_)
     // The selection may lie outside the focus (a batch's member selected in the lanes): start at its trace.
     Reference start = from_ == Start::Trace ? Reference{m_session->focusTrace(), kNone}
                                             : Reference{m_session->selectedTrace(), m_session->selectedSpan()};
+    const bool errorsQuery = query == Query::ErrorsDownstream || query == Query::ErrorsUpstream;
+    // A span without links of its own leads nowhere: errors are looked for
+    // from its whole trace when the trace has links (there is no "whole
+    // trace" variant of these queries), and the summary says so.
+    bool widened = false;
+    if (errorsQuery && start.span != kNone && start.trace < model->traces.size()
+        && model->outgoingLinks(start.span).count == 0 && model->incomingLinks(start.span).count == 0
+        && model->traces[start.trace].linksIn + model->traces[start.trace].linksOut > 0) {
+        start.span = kNone;
+        widened = true;
+    }
     const QString from = start.span != kNone
         ? QStringLiteral("span “%1” in %2").arg(display::spanCaption(*model, start.span), display::traceCaption(*model, start.trace))
         : QStringLiteral("trace %1").arg(display::traceCaption(*model, start.trace));
@@ -54,7 +65,7 @@ bool ChainResults::run(Query query, Start from_)
         size_t errorsUpstream = 0;
     };
     auto *watcher = new QFutureWatcher<Found>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, title, query, model, start] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, title, query, model, start, widened] {
         watcher->deleteLater();
         if (generation != m_generation || model != m_session->model())
             return;
@@ -65,6 +76,8 @@ bool ChainResults::run(Query query, Start from_)
         QString summary;
         if (query == Query::ErrorsDownstream || query == Query::ErrorsUpstream) {
             summary = n ? display::count(uint64_t(n), "error span", "error spans") : QStringLiteral("no error spans");
+            if (widened)
+                summary += QStringLiteral(" (the selected span has no links of its own: from its whole trace)");
             if (found.errorsUpstream)
                 summary += QStringLiteral("; upstream, in the traces it links to, ")
                     + display::count(found.errorsUpstream, "error span", "error spans")

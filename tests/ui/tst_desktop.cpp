@@ -534,6 +534,17 @@ private slots:
         fromTrace->trigger();
         QVERIFY(done.wait(5000));
         QCOMPARE(done.takeFirst().at(0).toInt(), 3);
+        // The errors queries from that linkless root look from its whole
+        // trace, and say so (they have no "whole trace" variant).
+        w.session()->navigateTo(checkout, root);
+        w.action(QStringLiteral("errorsDownstream"))->trigger();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(done.takeFirst().at(0).toInt(), int(errorsAlong(*model, {checkout, kNone}, Direction::Downstream).size()));
+        QVERIFY2(w.chainResultList()->title().contains(QStringLiteral("from its whole trace"))
+                     && w.chainResultList()->title().startsWith(QStringLiteral("Errors downstream of trace")),
+                 qPrintable(w.chainResultList()->title()));
+        QVERIFY(errorsAlong(*model, {checkout, kNone}, Direction::Downstream).size()
+                != errorsAlong(*model, {checkout, root}, Direction::Downstream).size());
         // A span with links of its own that finds nothing (no errors
         // upstream of the publish span) gets no such hint.
         const uint32_t publish = model->findSpan(test::TestModelBuilder::traceId(1), test::TestModelBuilder::spanId(2));

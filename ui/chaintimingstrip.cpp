@@ -372,7 +372,11 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
     m_tableButton->setToolTip(tr("Show the chain's traces with the time waited before each and spent inside it"));
     controls->addWidget(new QLabel(tr("Chain timing:"), this));
     controls->addWidget(m_directionBox);
+    m_otherButton = new QToolButton(this);
+    m_otherButton->setObjectName(QStringLiteral("chainTimingOtherDirection"));
+    m_otherButton->hide();
     controls->addWidget(m_summary, 1);
+    controls->addWidget(m_otherButton);
     controls->addWidget(m_tableButton);
 
     m_bar = new ChainTimingBar(session, &m_timing, this);
@@ -395,6 +399,7 @@ ChainTimingStrip::ChainTimingStrip(Session *session, QWidget *parent)
     connect(m_directionBox, &QComboBox::currentIndexChanged, this,
             [this](int) { setDirection(Direction(m_directionBox->currentData().toInt())); });
     connect(m_tableButton, &QToolButton::toggled, this, &ChainTimingStrip::setTableShown);
+    connect(m_otherButton, &QToolButton::clicked, this, [this] { setDirection(m_otherDirection); });
     connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
         const uint32_t trace = m_hops->traceAt(index.row());
         if (trace != kNone)
@@ -504,18 +509,44 @@ void ChainTimingStrip::showTiming(ChainTiming timing)
     m_hops->setTiming(nullptr, nullptr); // before the rows it shows go
     m_timing = std::move(timing);
     const std::shared_ptr<const Model> model = m_session ? m_session->model() : nullptr;
+    bool offerOther = false;
     if (m_timing.hops.size() < 2) {
         // Name the direction: a batch with many traces upstream has none downstream.
         const QString none = m_direction == Direction::Downstream ? tr("no linked traces downstream of the focus trace")
             : m_direction == Direction::Upstream                   ? tr("no linked traces upstream of the focus trace")
                                                                    : tr("the focus trace has no linked traces");
-        m_summary->setText(model && m_session->focusTrace() < model->traces.size() ? none : QString());
+        const bool focused = model && m_session->focusTrace() < model->traces.size();
+        m_summary->setText(focused ? none : QString());
+        // The other way, one step: the focus trace's links to other
+        // traces (upstream) or other traces' links to it (downstream).
+        if (focused && m_direction != Direction::Both) {
+            const uint32_t focus = m_session->focusTrace();
+            const bool upstream = m_direction == Direction::Downstream;
+            const Range spans = model->traces[focus].spans;
+            for (uint32_t i = spans.first; i < spans.end() && !offerOther; ++i) {
+                const uint32_t span = model->traceSpans[i];
+                if (upstream) {
+                    const Range out = model->outgoingLinks(span);
+                    for (uint32_t l = out.first; l < out.end() && !offerOther; ++l)
+                        offerOther = model->links[l].resolved() && model->hot[model->links[l].target].trace != focus;
+                } else {
+                    const Range in = model->incomingLinks(span);
+                    for (uint32_t k = in.first; k < in.end() && !offerOther; ++k)
+                        offerOther = model->hot[model->links[model->incoming[k]].from].trace != focus;
+                }
+            }
+            m_otherDirection = upstream ? Direction::Upstream : Direction::Downstream;
+            m_otherButton->setText(upstream ? tr("Show Upstream") : tr("Show Downstream"));
+            m_otherButton->setToolTip(upstream ? tr("The focus trace links to traces upstream: follow its links instead")
+                                               : tr("Traces downstream link to the focus trace: follow their links instead"));
+        }
     } else {
         m_summary->setText(tr("%1 from the first span to the last · %2 inside traces · %3 between them · %L4 traces")
                                .arg(display::duration(m_timing.elapsed()), display::duration(m_timing.inside),
                                     display::duration(m_timing.between))
                                .arg(m_timing.hops.size()));
     }
+    m_otherButton->setVisible(offerOther);
     m_hops->setTiming(model, &m_timing);
     if (m_table->isVisible())
         fitColumns();

@@ -43,6 +43,9 @@ public:
     const ChainTiming &timing() const { return m_timing; }
     QTreeView *table() const { return m_table; }
     ElidedLabel *summary() const { return m_summary; }
+    // Offered when the chosen direction reaches no trace and the other one
+    // would ("Show Upstream" for a batch, whose items it links to).
+    QToolButton *otherDirectionButton() const { return m_otherButton; }
     // The bar's time axis as last laid out for its width.
     const TimeMap &timeMap() const;
     // The bar itself (a click on a trace's part focuses that trace).
@@ -72,6 +75,8 @@ private:
     QComboBox *m_directionBox = nullptr;
     ElidedLabel *m_summary = nullptr;
     QToolButton *m_tableButton = nullptr;
+    QToolButton *m_otherButton = nullptr;
+    Direction m_otherDirection = Direction::Upstream;
     ChainTimingBar *m_bar = nullptr;
     QTreeView *m_table = nullptr;
     ChainHopsModel *m_hops = nullptr;

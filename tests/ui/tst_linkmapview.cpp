@@ -301,6 +301,41 @@ private slots:
         }
     }
 
+    void timingStripOffersTheOtherDirection()
+    {
+        // A consumer links to the producer: nothing downstream of it, the
+        // producer upstream. The strip says so and offers the other way.
+        Session session;
+        session.setModel(fanOut(40));
+        ChainTimingStrip strip(&session);
+        strip.setDirection(Direction::Downstream);
+        const std::shared_ptr<const Model> model = session.model();
+        const uint32_t consumer = model->findTrace(test::TestModelBuilder::traceId(100));
+        session.navigateTo(consumer);
+        QCOMPARE(strip.timing().hops.size(), size_t(1)); // the focus trace alone
+        QToolButton *other = strip.otherDirectionButton();
+        QVERIFY(!other->isHidden());
+        QCOMPARE(other->text(), QStringLiteral("Show Upstream"));
+        other->click();
+        QCOMPARE(strip.timing().hops.size(), size_t(2)); // the producer, then the consumer
+        QVERIFY(other->isHidden());
+        // The producer: 40 consumers downstream, nothing upstream.
+        session.navigateTo(model->findTrace(test::TestModelBuilder::traceId(1)));
+        QCOMPARE(strip.timing().hops.size(), size_t(1)); // the focus trace alone
+        QVERIFY(!other->isHidden());
+        QCOMPARE(other->text(), QStringLiteral("Show Downstream"));
+        other->click();
+        QCOMPARE(strip.timing().hops.size(), size_t(41));
+        QVERIFY(other->isHidden());
+        // A trace with no links offers nothing either way.
+        test::TestModelBuilder b("solo");
+        b.add({.trace = 7, .span = 1, .start = 0, .duration = 1'000'000, .name = "alone"});
+        session.setModel(std::make_shared<Model>(b.finish()));
+        session.navigateTo(0);
+        QCOMPARE(strip.timing().hops.size(), size_t(1)); // the focus trace alone
+        QVERIFY(other->isHidden());
+    }
+
     void timingStripOnRetryChain()
     {
         // The sample's retry chain, downstream of attempt 1: three failed

@@ -58,9 +58,9 @@ struct Field
 #define CAUSEWAY_COLD __attribute__((noinline, cold))
 
 // Reads the fields of one message in sequence. next() and varint() are
-// inlined into every decoding loop with the common case first (a one-byte
-// tag, a length of one or two bytes); everything rarer and every error is
-// out of line, so the loops stay small.
+// inlined into every decoding loop with the common cases first (a tag of
+// one or two bytes, a length of one or two bytes); everything rarer and
+// every error is out of line, so the loops stay small.
 class Reader
 {
 public:
@@ -74,7 +74,14 @@ public:
     CAUSEWAY_INLINE void next(Field &f)
     {
         f.offset = offset();
-        if (m_p >= m_end || (uint8_t(*m_p) & 0x80)) {
+        uint32_t tag;
+        if (m_p < m_end && !(uint8_t(*m_p) & 0x80)) {
+            tag = uint8_t(*m_p++);
+        } else if (m_end - m_p >= 2 && !(uint8_t(m_p[1]) & 0x80)) {
+            // Fields 16 to 2047 (Span.flags, on every span the SDKs write).
+            tag = (uint32_t(uint8_t(m_p[0])) & 0x7f) | uint32_t(uint8_t(m_p[1])) << 7;
+            m_p += 2;
+        } else {
             const uint64_t wide = varintSlow();
             f.number = uint32_t(wide >> 3);
             f.wire = uint32_t(wide & 7);
@@ -83,7 +90,6 @@ public:
             rest(f);
             return;
         }
-        const uint32_t tag = uint8_t(*m_p++);
         f.number = tag >> 3;
         f.wire = tag & 7;
         if (f.number == 0)
@@ -99,6 +105,11 @@ public:
         } else if (f.wire == Fixed64 && m_end - m_p >= 8) { // span start and end times
             std::memcpy(&f.varint, m_p, 8); // little-endian host
             m_p += 8;
+        } else if (f.wire == Fixed32 && m_end - m_p >= 4) { // span and link flags
+            uint32_t v;
+            std::memcpy(&v, m_p, 4);
+            f.varint = v;
+            m_p += 4;
         } else {
             rest(f);
         }

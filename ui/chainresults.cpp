@@ -29,16 +29,17 @@ bool ChainResults::run(Query query, Start from_)
     Reference start = from_ == Start::Trace ? Reference{m_session->focusTrace(), kNone}
                                             : Reference{m_session->selectedTrace(), m_session->selectedSpan()};
     const bool errorsQuery = query == Query::ErrorsDownstream || query == Query::ErrorsUpstream;
-    // A span without links of its own leads nowhere: errors are looked for
-    // from its whole trace when the trace has links (there is no "whole
-    // trace" variant of these queries), and the summary says so.
-    bool widened = false;
-    if (errorsQuery && start.span != kNone && start.trace < model->traces.size()
-        && model->outgoingLinks(start.span).count == 0 && model->incomingLinks(start.span).count == 0
-        && model->traces[start.trace].linksIn + model->traces[start.trace].linksOut > 0) {
+    // A span's own links can be fewer than its trace's; without any, it
+    // leads nowhere. The errors queries then look from the whole trace
+    // (they have no "whole trace" variant); the chains say what to use.
+    // Either way the summary says so.
+    const uint32_t traceLinks = start.trace < model->traces.size()
+        ? model->traces[start.trace].linksIn + model->traces[start.trace].linksOut : 0;
+    const bool linklessSpan = start.span != kNone && traceLinks > 0 && model->outgoingLinks(start.span).count == 0
+        && model->incomingLinks(start.span).count == 0;
+    const bool widened = errorsQuery && linklessSpan;
+    if (widened)
         start.span = kNone;
-        widened = true;
-    }
     const QString from = start.span != kNone
         ? QStringLiteral("span “%1” in %2").arg(display::spanCaption(*model, start.span), display::traceCaption(*model, start.trace))
         : QStringLiteral("trace %1").arg(display::traceCaption(*model, start.trace));
@@ -65,7 +66,8 @@ bool ChainResults::run(Query query, Start from_)
         size_t errorsUpstream = 0;
     };
     auto *watcher = new QFutureWatcher<Found>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, title, query, model, start, widened] {
+    connect(watcher, &QFutureWatcherBase::finished, this,
+            [this, watcher, generation, title, errorsQuery, model, widened, linklessSpan, traceLinks] {
         watcher->deleteLater();
         if (generation != m_generation || model != m_session->model())
             return;
@@ -74,7 +76,7 @@ bool ChainResults::run(Query query, Start from_)
         std::vector<ResultEntry> entries = std::move(found.entries);
         const int n = int(entries.size());
         QString summary;
-        if (query == Query::ErrorsDownstream || query == Query::ErrorsUpstream) {
+        if (errorsQuery) {
             summary = n ? display::count(uint64_t(n), "error span", "error spans") : QStringLiteral("no error spans");
             if (widened)
                 summary += QStringLiteral(" (the selected span has no links of its own: from its whole trace)");
@@ -84,23 +86,17 @@ bool ChainResults::run(Query query, Start from_)
                     + QStringLiteral(" (Errors Upstream, Ctrl+Alt+E)");
         } else
             summary = display::count(uint64_t(n), "trace", "traces") + QStringLiteral(" including the start");
-        // A span's own links can be fewer than its trace's: say so, and what to use.
-        const bool spanHasLinks = start.span != kNone
-            && (model->outgoingLinks(start.span).count > 0 || model->incomingLinks(start.span).count > 0);
-        if (start.span != kNone && n <= 1 && !spanHasLinks) {
-            const Trace &t = model->traces[start.trace];
-            if (t.linksIn + t.linksOut > 0)
-                summary += QStringLiteral(" (this span has no links of its own; its trace has %1: "
-                                          "use Causal Chain of the Whole Trace, Ctrl+Alt+B)")
-                               .arg(t.linksIn + t.linksOut);
-        }
+        if (!errorsQuery && linklessSpan && n <= 1)
+            summary += QStringLiteral(" (this span has no links of its own; its trace has %1: "
+                                      "use Causal Chain of the Whole Trace, Ctrl+Alt+B)")
+                           .arg(traceLinks);
         m_list->setResults(title.toHtmlEscaped() + QStringLiteral(": ") + summary, std::move(entries));
         emit finished(n);
     });
-    watcher->setFuture(QtConcurrent::run([model, start, query] {
+    watcher->setFuture(QtConcurrent::run([model, start, query, errorsQuery] {
         Found found;
         std::vector<ResultEntry> &entries = found.entries;
-        if (query == Query::ErrorsDownstream || query == Query::ErrorsUpstream) {
+        if (errorsQuery) {
             const Direction direction = query == Query::ErrorsDownstream ? Direction::Downstream : Direction::Upstream;
             for (uint32_t s : errorsAlong(*model, start, direction))
                 entries.push_back({model->hot[s].trace, s, -1});

@@ -1,5 +1,7 @@
 #include "ui/chaintimingstrip.h"
 
+#include "core/tracelinks.h"
+
 #include "ui/chainhopsmodel.h"
 #include "ui/displaytext.h"
 #include "ui/elidedlabel.h"
@@ -517,24 +519,16 @@ void ChainTimingStrip::showTiming(ChainTiming timing)
                                                                    : tr("the focus trace has no linked traces");
         const bool focused = model && m_session->focusTrace() < model->traces.size();
         m_summary->setText(focused ? none : QString());
-        // The other way, one step: the focus trace's links to other
-        // traces (upstream) or other traces' links to it (downstream).
+        // The other way, one step: a link of the focus trace to another
+        // trace (upstream) or of another trace to it (downstream).
         if (focused && m_direction != Direction::Both) {
             const uint32_t focus = m_session->focusTrace();
             const bool upstream = m_direction == Direction::Downstream;
-            const Range spans = model->traces[focus].spans;
-            for (uint32_t i = spans.first; i < spans.end() && !offerOther; ++i) {
-                const uint32_t span = model->traceSpans[i];
-                if (upstream) {
-                    const Range out = model->outgoingLinks(span);
-                    for (uint32_t l = out.first; l < out.end() && !offerOther; ++l)
-                        offerOther = model->links[l].resolved() && model->hot[model->links[l].target].trace != focus;
-                } else {
-                    const Range in = model->incomingLinks(span);
-                    for (uint32_t k = in.first; k < in.end() && !offerOther; ++k)
-                        offerOther = model->hot[model->links[model->incoming[k]].from].trace != focus;
-                }
-            }
+            const auto found = [&offerOther](uint32_t, uint32_t) { offerOther = true; };
+            if (upstream)
+                forEachUpstream(*model, focus, kNone, found);
+            else
+                forEachDownstream(*model, focus, kNone, found);
             m_otherDirection = upstream ? Direction::Upstream : Direction::Downstream;
             m_otherButton->setText(upstream ? tr("Show Upstream") : tr("Show Downstream"));
             m_otherButton->setToolTip(upstream ? tr("The focus trace links to traces upstream: follow its links instead")

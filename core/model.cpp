@@ -328,20 +328,24 @@ void Model::findSpans(uint32_t from, uint32_t to, const Key &key, const Found &f
                 found(i, findSpan(*t, *s));
         return;
     }
-    // Three stages kAhead items apart: hash and fetch the bucket; read the
-    // bucket and fetch its entries; scan them and compare the ids.
+    // Four stages kAhead items apart: hash and fetch the bucket; read the
+    // bucket and fetch its entries; find the first entry of the hash and
+    // fetch its span's ids; compare them. Each stage's memory was asked for
+    // a stage before, so the lookups' cache misses (bucket, entries, the
+    // span's record) overlap instead of following one another.
     constexpr uint64_t kAhead = 8, kRing = 4 * kAhead; // the ring holds every item in flight
     struct Pending
     {
         uint64_t hash;
-        uint32_t first;
+        uint32_t first; // bucket stage: the bucket's first entry; entry stage: the hash's first entry
         bool wanted;
     };
     Pending ring[kRing];
     const uint32_t shift = m_spanIndex.shift;
     const uint32_t *buckets = m_spanIndex.buckets.data();
     const SpanIndexEntry *entries = m_spanIndex.data();
-    for (uint64_t i = from; i < uint64_t(to) + 2 * kAhead; ++i) {
+    const SpanCold *records = cold.data();
+    for (uint64_t i = from; i < uint64_t(to) + 3 * kAhead; ++i) {
         if (i < to) {
             Pending &p = ring[i % kRing];
             p.wanted = key(uint32_t(i), t, s);
@@ -357,19 +361,28 @@ void Model::findSpans(uint32_t from, uint32_t to, const Key &key, const Found &f
                 __builtin_prefetch(entries + p.first);
             }
         }
-        if (i < from + 2 * kAhead)
+        if (i >= from + 2 * kAhead && i - 2 * kAhead < to) {
+            Pending &p = ring[(i - 2 * kAhead) % kRing];
+            if (p.wanted) {
+                const SpanIndexEntry *e = entries + p.first, *last = entries + buckets[(p.hash >> shift) + 1];
+                while (e != last && e->hash() < p.hash)
+                    ++e;
+                p.first = uint32_t(e - entries);
+                if (e != last && e->hash() == p.hash)
+                    __builtin_prefetch(records + e->span);
+            }
+        }
+        if (i < from + 3 * kAhead)
             continue;
-        const auto j = uint32_t(i - 2 * kAhead);
+        const auto j = uint32_t(i - 3 * kAhead);
         const Pending &p = ring[j % kRing];
         if (!p.wanted)
             continue;
         key(j, t, s);
         const SpanIndexEntry *e = entries + p.first, *last = entries + buckets[(p.hash >> shift) + 1];
-        while (e != last && e->hash() < p.hash)
-            ++e;
         uint32_t span = kNone;
         for (; e != last && e->hash() == p.hash; ++e) {
-            const SpanCold &c = cold[e->span];
+            const SpanCold &c = records[e->span];
             if (c.spanId == *s && c.traceId == *t) {
                 span = e->span;
                 break;
@@ -875,8 +888,12 @@ void Model::finalize()
             }
             joined[j] = t;
         }
-        for (uint32_t i = middle; i < count; ++i)
-            hot[i].trace = joined[hot[i].trace];
+        const auto rename = [&](uint32_t from, uint32_t to) {
+            for (uint32_t i = from; i < to; ++i)
+                hot[i].trace = joined[hot[i].trace];
+        };
+        const uint32_t quarter = middle + (count - middle) / 2;
+        inParallel(count - middle, [&] { rename(middle, quarter); }, [&] { rename(quarter, count); });
     }
 
     // 3. Parents, with self-parents and missing parents made roots. The
@@ -885,8 +902,10 @@ void Model::finalize()
     {
         std::vector<uint32_t> orphans[2];
         auto parents = [&](uint32_t from, uint32_t to, std::vector<uint32_t> &noted) {
-            for (uint32_t i = from; i < to; ++i)
+            for (uint32_t i = from; i < to; ++i) {
                 hot[i].parent = kNone;
+                hot[i].hasLinks = 0; // set again with the links below
+            }
             findSpans(from, to,
                 [this, &noted](uint32_t i, const TraceId *&t, const SpanId *&s) {
                     const auto &c = cold[i];
@@ -925,21 +944,40 @@ void Model::finalize()
     }
 
     // 4. Per-trace span lists: in span order first (for the depths), then
-    // sorted by start.
+    // sorted by start. Two threads each count the spans and links of a half
+    // of the spans per trace, then write that half's spans into the lists:
+    // the first half's before the second's in every trace, which is span
+    // order, as one pass gives.
     std::vector<uint32_t> offsets(traces.size() + 1, 0);
-    for (uint32_t i = 0; i < count; ++i) {
-        ++offsets[hot[i].trace + 1];
-        // Here, in span order, rather than per trace below: there every
-        // span's cold record would be a cache miss.
-        traces[hot[i].trace].linksOut += cold[i].links.count;
-    }
-    std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
-    reserveHuge(traceSpans, count);
-    traceSpans.assign(count, 0);
     {
-        std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
-        for (uint32_t i = 0; i < count; ++i)
-            traceSpans[fill[hot[i].trace]++] = i;
+        const uint32_t middle = count / 2;
+        std::vector<uint32_t> spansIn[2], linksOf[2];
+        auto tally = [this](uint32_t from, uint32_t to, std::vector<uint32_t> &spans, std::vector<uint32_t> &linksOut) {
+            spans.assign(traces.size(), 0);
+            linksOut.assign(traces.size(), 0);
+            for (uint32_t i = from; i < to; ++i) {
+                ++spans[hot[i].trace];
+                // Here, in span order, rather than per trace below: there
+                // every span's cold record would be a cache miss.
+                linksOut[hot[i].trace] += cold[i].links.count;
+            }
+        };
+        inParallel(count, [&] { tally(0, middle, spansIn[0], linksOf[0]); },
+                   [&] { tally(middle, count, spansIn[1], linksOf[1]); });
+        for (size_t t = 0; t < traces.size(); ++t) {
+            offsets[t + 1] = offsets[t] + spansIn[0][t] + spansIn[1][t];
+            traces[t].linksOut += linksOf[0][t] + linksOf[1][t];
+            // Where each half's spans of the trace go.
+            spansIn[1][t] = offsets[t] + spansIn[0][t];
+            spansIn[0][t] = offsets[t];
+        }
+        reserveHuge(traceSpans, count);
+        traceSpans.resize(count);
+        auto place = [this](uint32_t from, uint32_t to, std::vector<uint32_t> &next) {
+            for (uint32_t i = from; i < to; ++i)
+                traceSpans[next[hot[i].trace]++] = i;
+        };
+        inParallel(count, [&] { place(0, middle, spansIn[0]); }, [&] { place(middle, count, spansIn[1]); });
     }
     const auto traceCount = uint32_t(traces.size());
     // The first trace whose spans start past the middle.
@@ -1037,8 +1075,6 @@ void Model::finalize()
         traces[t].services.first += shift;
 
     // 7. The link table, resolved and indexed by target.
-    for (auto &h : hot)
-        h.hasLinks = 0;
     reserveHuge(incomingRanges, count);
     incomingRanges.assign(count, Range{});
     {

@@ -393,6 +393,85 @@ private slots:
         }
     }
 
+    // Enough spans that finalize() lists each trace's spans and counts its
+    // links on two threads, a half of the spans each, with every trace's
+    // spans in both halves: each trace lists all its spans, by start, and
+    // its links out and in; every span's link flags and incoming links are
+    // those of the link table.
+    void spanListsAndLinkCountsOnTwoThreads()
+    {
+        constexpr uint32_t kTraces = 9000, kPerTrace = 24;
+        Model m;
+        m.resources.push_back({});
+        m.scopes.push_back({});
+        auto tid = [](uint32_t n) {
+            TraceId t;
+            t.bytes[0] = 0x5e;
+            for (int i = 0; i < 4; ++i)
+                t.bytes[15 - i] = uint8_t(n >> (8 * i));
+            return t;
+        };
+        auto sid = [](uint32_t n) {
+            SpanId s;
+            s.bytes[0] = 0x11;
+            for (int i = 0; i < 4; ++i)
+                s.bytes[7 - i] = uint8_t(n >> (8 * i));
+            return s;
+        };
+        // Round k adds span k of every trace; span k starts at 5000 - k, so
+        // sorting by start reverses a trace's input order. Every 4th span
+        // of a trace links to span 0 of the next trace (the last trace's to
+        // a trace not loaded).
+        std::vector<uint32_t> linksOut(kTraces, 0), linksIn(kTraces, 0);
+        for (uint32_t k = 0; k < kPerTrace; ++k) {
+            for (uint32_t t = 0; t < kTraces; ++t) {
+                SpanHot h;
+                h.start = 5000 - k;
+                h.end = 6000;
+                SpanCold c;
+                c.traceId = tid(t + 1);
+                c.spanId = sid(k + 1);
+                if (k % 4 == 3) {
+                    Link l;
+                    l.from = uint32_t(m.hot.size());
+                    l.traceId = tid(t + 2);
+                    l.spanId = sid(1);
+                    c.links = {uint32_t(m.links.size()), 1};
+                    m.links.push_back(l);
+                    ++linksOut[t];
+                    if (t + 1 < kTraces)
+                        ++linksIn[t + 1];
+                }
+                m.hot.push_back(h);
+                m.cold.push_back(c);
+            }
+        }
+        m.finalize();
+        QVERIFY(m.hot.size() >= 200000);
+        QCOMPARE(m.traces.size(), size_t(kTraces));
+        QCOMPARE(m.traceSpans.size(), m.hot.size());
+        for (uint32_t t = 0; t < kTraces; ++t) {
+            const Trace &tr = m.traces[t];
+            QCOMPARE(tr.spans.count, kPerTrace);
+            for (uint32_t k = 0; k < kPerTrace; ++k)
+                QCOMPARE(m.traceSpans[tr.spans.first + k], (kPerTrace - 1 - k) * kTraces + t);
+            QCOMPARE(tr.linksOut, linksOut[t]);
+            QCOMPARE(tr.linksIn, linksIn[t]);
+        }
+        for (uint32_t i = 0; i < m.hot.size(); ++i) {
+            const uint32_t k = i / kTraces, t = i % kTraces;
+            const bool out = k % 4 == 3, in = k == 0 && t > 0;
+            QCOMPARE(m.hot[i].hasLinks, uint8_t((out ? 1 : 0) | (in ? 2 : 0)));
+            const Range r = m.incomingRanges[i];
+            QCOMPARE(r.count, in ? uint32_t(kPerTrace / 4) : 0u);
+            for (uint32_t j = r.first; j < r.end(); ++j) {
+                const Link &l = m.links[m.incoming[j]];
+                QCOMPARE(l.target, i);
+                QCOMPARE(m.hot[l.from].trace, t - 1);
+            }
+        }
+    }
+
     void deepChainDoesNotRecurse()
     {
         Model m;

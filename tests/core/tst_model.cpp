@@ -16,6 +16,18 @@ using causeway::test::compareModels;
 
 namespace {
 
+// An id numbered n (its last four bytes, big-endian), the first byte a tag
+// that keeps one test's ids apart from another's.
+template<size_t N>
+Id<N> numberedId(uint8_t tag, uint32_t n)
+{
+    Id<N> id;
+    id.bytes[0] = tag;
+    for (size_t i = 0; i < 4; ++i)
+        id.bytes[N - 1 - i] = uint8_t(n >> (8 * i));
+    return id;
+}
+
 TraceId traceId(uint8_t n)
 {
     TraceId id;
@@ -297,20 +309,8 @@ private slots:
         m.resources.push_back({});
         m.scopes.push_back({});
         std::vector<uint32_t> parentOf; // the span each span names, kNone for none
-        auto id = [](uint32_t n) {
-            SpanId s;
-            s.bytes[0] = 0xcd;
-            for (int i = 0; i < 4; ++i)
-                s.bytes[7 - i] = uint8_t(n >> (8 * i));
-            return s;
-        };
-        auto tid = [](uint32_t n) {
-            TraceId t;
-            t.bytes[0] = 0xab;
-            for (int i = 0; i < 4; ++i)
-                t.bytes[15 - i] = uint8_t(n >> (8 * i));
-            return t;
-        };
+        auto id = [](uint32_t n) { return numberedId<8>(0xcd, n); };
+        auto tid = [](uint32_t n) { return numberedId<16>(0xab, n); };
         // Round k adds span k of every trace, so a trace's spans are spread
         // over the whole input. Span k's parent is span (k - 1) / 2 of its
         // trace (a tree); in every 97th trace span 0 names span 11, closing
@@ -404,20 +404,8 @@ private slots:
         Model m;
         m.resources.push_back({});
         m.scopes.push_back({});
-        auto tid = [](uint32_t n) {
-            TraceId t;
-            t.bytes[0] = 0x5e;
-            for (int i = 0; i < 4; ++i)
-                t.bytes[15 - i] = uint8_t(n >> (8 * i));
-            return t;
-        };
-        auto sid = [](uint32_t n) {
-            SpanId s;
-            s.bytes[0] = 0x11;
-            for (int i = 0; i < 4; ++i)
-                s.bytes[7 - i] = uint8_t(n >> (8 * i));
-            return s;
-        };
+        auto tid = [](uint32_t n) { return numberedId<16>(0x5e, n); };
+        auto sid = [](uint32_t n) { return numberedId<8>(0x11, n); };
         // Round k adds span k of every trace; span k starts at 5000 - k, so
         // sorting by start reverses a trace's input order. Every 4th span
         // of a trace links to span 0 of the next trace (the last trace's to
